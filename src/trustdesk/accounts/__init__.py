@@ -1,0 +1,1 @@
+"""Accounts: password hashing, two-factor codes, roles and permissions, lockout rules."""

@@ -1,0 +1,67 @@
+"""Roles and the permissions each grants, checked in one place."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    CUSTOMER = "customer"
+    AGENT = "agent"
+    ADMIN = "admin"
+    SECURITY = "security"
+
+
+STAFF_ROLES = frozenset({Role.AGENT, Role.ADMIN, Role.SECURITY})
+
+
+class Permission(StrEnum):
+    VIEW_OWN_ACCOUNT = "view_own_account"
+    VIEW_CUSTOMERS = "view_customers"
+    VIEW_ORDERS = "view_orders"
+    HANDLE_CONVERSATIONS = "handle_conversations"
+    MANAGE_STAFF = "manage_staff"
+    MANAGE_CHANNELS = "manage_channels"
+    APPROVE_CHANNELS = "approve_channels"
+    MANAGE_POLICY = "manage_policy"
+    MANAGE_BOT = "manage_bot"
+    VIEW_AUDIT = "view_audit"
+    TRIAGE_REPORTS = "triage_reports"
+    EXPORT_DATA = "export_data"
+    IMPORT_DATA = "import_data"
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.CUSTOMER: frozenset({Permission.VIEW_OWN_ACCOUNT}),
+    Role.AGENT: frozenset(
+        {
+            Permission.VIEW_OWN_ACCOUNT,
+            Permission.VIEW_CUSTOMERS,
+            Permission.VIEW_ORDERS,
+            Permission.HANDLE_CONVERSATIONS,
+        }
+    ),
+    Role.SECURITY: frozenset(
+        {
+            Permission.VIEW_OWN_ACCOUNT,
+            Permission.VIEW_CUSTOMERS,
+            Permission.VIEW_ORDERS,
+            Permission.VIEW_AUDIT,
+            Permission.TRIAGE_REPORTS,
+            Permission.EXPORT_DATA,
+        }
+    ),
+    Role.ADMIN: frozenset(Permission),
+}
+
+
+def has_permission(role: str, permission: Permission) -> bool:
+    """True when `role` grants `permission`; unknown roles grant nothing."""
+    try:
+        return permission in ROLE_PERMISSIONS[Role(role)]
+    except ValueError:
+        return False
+
+
+def is_staff(role: str) -> bool:
+    return role in {r.value for r in STAFF_ROLES}

@@ -1,0 +1,94 @@
+"""Appending to and reading the stored audit chain."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from trustdesk.audit.chain import GENESIS_HASH, ChainBreak, entry_hash, find_breaks
+from trustdesk.store.models import AuditEvent, utcnow
+
+_APPEND_ATTEMPTS = 20
+
+
+def record(
+    session: Session,
+    action: str,
+    *,
+    actor: str,
+    tenant_id: int | None,
+    target: str = "",
+    details: dict[str, Any] | None = None,
+    ip: str | None = None,
+) -> AuditEvent:
+    """Append one event inside the caller's transaction, so the action and its audit commit together.
+
+    Details must never hold secrets: callers pass identifiers and outcomes only.
+    """
+    details = dict(details or {})
+    for _ in range(_APPEND_ATTEMPTS):
+        tail = session.execute(select(AuditEvent.entry_hash).order_by(AuditEvent.id.desc()).limit(1)).scalar()
+        prev_hash = tail or GENESIS_HASH
+        occurred_at = utcnow()
+        event = AuditEvent(
+            tenant_id=tenant_id,
+            occurred_at=occurred_at,
+            actor=actor,
+            action=action,
+            target=target,
+            details=details,
+            ip=ip,
+            prev_hash=prev_hash,
+            entry_hash=entry_hash(
+                prev_hash=prev_hash,
+                tenant_id=tenant_id,
+                occurred_at=occurred_at,
+                actor=actor,
+                action=action,
+                target=target,
+                details=details,
+                ip=ip,
+            ),
+        )
+        savepoint = session.begin_nested()
+        try:
+            session.add(event)
+            session.flush()
+        except IntegrityError:
+            # Another writer appended to the same tail first; re-read the tail and try again.
+            savepoint.rollback()
+            continue
+        savepoint.commit()
+        return event
+    raise RuntimeError("could not append to the audit chain: persistent contention")
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    entries: int
+    head_hash: str
+    breaks: list[ChainBreak]
+
+    @property
+    def intact(self) -> bool:
+        return not self.breaks
+
+
+def verify_chain(session: Session) -> ChainReport:
+    """Check every stored entry against its hash and its predecessor."""
+    entries = session.scalars(select(AuditEvent).order_by(AuditEvent.id)).yield_per(1000)
+    collected = list(entries)
+    breaks = find_breaks(collected)
+    head = collected[-1].entry_hash if collected else GENESIS_HASH
+    return ChainReport(entries=len(collected), head_hash=head, breaks=breaks)
+
+
+def count_events(session: Session, tenant_id: int | None = None) -> int:
+    query = select(func.count(AuditEvent.id))
+    if tenant_id is not None:
+        query = query.where(AuditEvent.tenant_id == tenant_id)
+    return int(session.execute(query).scalar_one())

@@ -1,0 +1,1 @@
+"""The retailer's commerce data: customers and orders, and importing them."""

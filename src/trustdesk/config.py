@@ -1,0 +1,144 @@
+"""Typed settings from the environment (prefix TRUSTDESK_) and an optional file.
+
+Secret keys that are not configured are generated once into the data directory
+(mode 0600) so a fresh machine works with one command and nothing secret is ever
+committed.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ConfigurationError(Exception):
+    """Raised when the configuration cannot be used; the message says what to fix."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="TRUSTDESK_",
+        env_file=os.environ.get("TRUSTDESK_CONFIG_FILE"),
+        env_file_encoding="utf-8",
+        extra="ignore",
+    )
+
+    data_dir: Path = Field(
+        default=Path("var"), description="Where the SQLite file, keys and attachments live."
+    )
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default sqlite:///<data_dir>/trustdesk.db"
+    )
+    redis_url: str | None = Field(
+        default=None, description="Redis for fan-out and shared rate limits; unset = in-process."
+    )
+    secret_key: str | None = Field(
+        default=None, description="Signs session cookies; generated into data_dir when unset."
+    )
+    encryption_key: str | None = Field(
+        default=None, description="Fernet key for secrets at rest; generated when unset."
+    )
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    public_base_url: str = "http://127.0.0.1:8000"
+    behind_tls: bool = Field(default=False, description="Send HSTS and mark cookies Secure.")
+    session_hours: int = Field(default=12, ge=1, le=24 * 30)
+    login_max_failures: int = Field(default=5, ge=1, le=100)
+    lockout_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    login_rate_per_minute: int = Field(default=20, ge=1, le=10_000)
+    smtp_listen_host: str = "127.0.0.1"
+    smtp_listen_port: int = Field(default=2525, ge=1, le=65535)
+    smtp_relay_host: str | None = None
+    smtp_relay_port: int = Field(default=25, ge=1, le=65535)
+    smtp_relay_username: str | None = None
+    smtp_relay_password: str | None = None
+    smtp_relay_starttls: bool = False
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError(f"unknown log level {value!r}")
+        return level
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if value.startswith("postgresql://"):
+            # psycopg 3 is the driver we ship; the bare scheme would ask for psycopg2.
+            value = "postgresql+psycopg://" + value[len("postgresql://") :]
+        if not (value.startswith("sqlite") or value.startswith("postgresql+psycopg")):
+            raise ValueError("only sqlite:/// and postgresql:// (psycopg) URLs are supported")
+        return value
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'trustdesk.db').resolve()}"
+
+    @property
+    def attachments_dir(self) -> Path:
+        return self.data_dir / "attachments"
+
+
+def _read_or_create_key(path: Path, make: callable) -> str:  # type: ignore[valid-type]
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = make()
+    # Create with 0600 from the start so the key is never world-readable, even briefly.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(value + "\n")
+    return value
+
+
+def ensure_keys(settings: Settings) -> Settings:
+    """Fill missing secret keys from (or into) files under data_dir."""
+    from cryptography.fernet import Fernet
+
+    if not settings.secret_key:
+        settings.secret_key = _read_or_create_key(
+            settings.data_dir / "secret_key", lambda: secrets.token_urlsafe(48)
+        )
+    if not settings.encryption_key:
+        settings.encryption_key = _read_or_create_key(
+            settings.data_dir / "encryption_key", lambda: Fernet.generate_key().decode()
+        )
+    try:
+        Fernet(settings.encryption_key.encode())
+    except (ValueError, TypeError) as exc:
+        raise ConfigurationError(
+            "TRUSTDESK_ENCRYPTION_KEY is not a valid Fernet key (32 url-safe base64 bytes)"
+        ) from exc
+    return settings
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Load settings, turning validation errors into one readable ConfigurationError."""
+    from pydantic import ValidationError
+
+    try:
+        settings = Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"TRUSTDESK_{'_'.join(str(p) for p in err['loc']).upper()}: {err['msg']}" for err in exc.errors()
+        )
+        raise ConfigurationError(f"invalid configuration: {problems}") from None
+    return ensure_keys(settings)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

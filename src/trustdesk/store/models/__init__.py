@@ -1,0 +1,21 @@
+"""All models, imported here so metadata is complete for Alembic and create_all."""
+
+from trustdesk.store.models.accounts import RecoveryCode, User, UserSession
+from trustdesk.store.models.audit import AuditEvent
+from trustdesk.store.models.base import Base, TenantOwned, utcnow
+from trustdesk.store.models.commerce import Customer, Order, OrderItem
+from trustdesk.store.models.tenants import Tenant
+
+__all__ = [
+    "AuditEvent",
+    "Base",
+    "Customer",
+    "Order",
+    "OrderItem",
+    "RecoveryCode",
+    "TenantOwned",
+    "Tenant",
+    "User",
+    "UserSession",
+    "utcnow",
+]

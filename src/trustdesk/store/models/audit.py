@@ -1,0 +1,27 @@
+"""Append-only, hash-chained audit log of security-relevant events."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from trustdesk.store.models.base import Base, UTCDateTime
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Nullable: platform-level events (e.g. a tenant created from the CLI) belong to no tenant.
+    tenant_id: Mapped[int | None] = mapped_column(ForeignKey("tenants.id", ondelete="RESTRICT"), index=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    actor: Mapped[str] = mapped_column(String(200), nullable=False)
+    action: Mapped[str] = mapped_column(String(80), nullable=False, index=True)
+    target: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+    details: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
+    ip: Mapped[str | None] = mapped_column(String(64))
+    # Unique prev_hash forces one linear chain: two writers racing for the same tail collide and retry.
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    entry_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)

@@ -1,0 +1,1 @@
+"""Tenants: one retailer each, and the rules for their identifiers."""

@@ -1,0 +1,89 @@
+"""Application factory: settings -> engine -> state -> routes, middleware, error handlers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from itsdangerous import Signer
+from sqlalchemy.engine import Engine
+
+from trustdesk import __version__
+from trustdesk.accounts.lockout import LockoutPolicy
+from trustdesk.config import Settings, get_settings
+from trustdesk.ratelimit import make_rate_limiter
+from trustdesk.secretbox import SecretBox
+from trustdesk.store.db import make_engine, make_session_factory
+from trustdesk.store.migrate import ensure_migrated
+from trustdesk.web.errors import install_error_handlers
+from trustdesk.web.logs import setup_logging
+from trustdesk.web.middleware import EdgeMiddleware, Metrics
+from trustdesk.web.routes import audit, auth, commerce, health, me, pages, staff
+from trustdesk.web.state import STATIC_DIR, TEMPLATES_DIR, AppState
+
+ROUTERS = [health.router, auth.router, me.router, commerce.router, staff.router, audit.router, pages.router]
+
+
+def create_app(
+    settings: Settings | None = None, *, engine: Engine | None = None, check_schema: bool = True
+) -> FastAPI:
+    """Build the app. Refuses to start on a database that is not migrated (DatabaseNotMigrated)."""
+    settings = settings or get_settings()
+    engine = engine or make_engine(settings.resolved_database_url)
+    if check_schema:
+        ensure_migrated(engine)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        for hook in app.state.trustdesk.extras.get("shutdown_hooks", []):  # type: ignore[union-attr]
+            await hook()
+
+    app = FastAPI(
+        title="Trustdesk API",
+        version=__version__,
+        description="Customer support built against impersonation: guard, verify, report.",
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+    app.state.trustdesk = AppState(
+        settings=settings,
+        engine=engine,
+        sessions=make_session_factory(engine),
+        rate_limiter=make_rate_limiter(settings.redis_url),
+        box=SecretBox(settings.encryption_key or ""),
+        cookie_signer=Signer(settings.secret_key or "", salt="trustdesk.session"),
+        templates=templates,
+        lockout=LockoutPolicy(settings.login_max_failures, settings.lockout_minutes),
+    )
+    app.state.metrics = Metrics()
+    install_error_handlers(app)
+
+    @app.exception_handler(pages.Redirect)
+    async def _redirect(request: Request, exc: pages.Redirect) -> RedirectResponse:
+        return RedirectResponse(exc.url, status_code=303)
+
+    for router in ROUTERS:
+        app.include_router(router)
+
+    @app.get("/openapi.json", include_in_schema=False)
+    def openapi_alias() -> dict:  # type: ignore[type-arg]
+        return app.openapi()
+
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    app.add_middleware(EdgeMiddleware, metrics=app.state.metrics, hsts=settings.behind_tls)
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    """Entry point for `uvicorn --factory trustdesk.web.app:create_app_from_env`."""
+    settings = get_settings()
+    setup_logging(settings.log_level, settings.log_json)
+    return create_app(settings)

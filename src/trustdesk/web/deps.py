@@ -1,0 +1,133 @@
+"""Request dependencies: the database session, who is signed in, permissions, CSRF and rate limits."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from fastapi import Depends, Request
+from itsdangerous import BadSignature
+from sqlalchemy.orm import Session
+
+from trustdesk.accounts import service as accounts
+from trustdesk.accounts.permissions import Permission, has_permission
+from trustdesk.ratelimit import Limit
+from trustdesk.store.models import Tenant, User, UserSession
+from trustdesk.web.errors import ApiError
+from trustdesk.web.state import AppState
+
+SESSION_COOKIE = "td_session"
+PRE_SESSION_COOKIE = "td_pre"
+CSRF_HEADER = "x-csrf-token"
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def app_state(request: Request) -> AppState:
+    return request.app.state.trustdesk
+
+
+def db(request: Request) -> Iterator[Session]:
+    """A session per request. Handlers that write call commit() themselves before answering,
+    so a client is only told "done" after the data is durable; anything uncommitted is rolled back."""
+    session = app_state(request).sessions()
+    try:
+        yield session
+    finally:
+        session.rollback()
+        session.close()
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def rate_limit(request: Request, bucket: str, key: str, limit: Limit) -> None:
+    decision = app_state(request).rate_limiter.hit(bucket, key, limit)
+    if not decision.allowed:
+        raise ApiError(
+            429,
+            "rate_limited",
+            f"too many requests; try again in {decision.retry_after} seconds",
+            headers={"Retry-After": str(decision.retry_after)},
+        )
+
+
+@dataclass
+class Auth:
+    user: User
+    session_row: UserSession
+    tenant: Tenant
+    token: str
+
+    @property
+    def actor(self) -> str:
+        return f"{self.user.role}:{self.user.email}"
+
+    def can(self, permission: Permission) -> bool:
+        return has_permission(self.user.role, permission)
+
+
+def session_token(request: Request) -> str | None:
+    raw = request.cookies.get(SESSION_COOKIE)
+    if not raw:
+        return None
+    try:
+        return app_state(request).cookie_signer.unsign(raw).decode()
+    except BadSignature:
+        return None
+
+
+def optional_auth(request: Request, session: Session = Depends(db)) -> Auth | None:
+    token = session_token(request)
+    if not token:
+        return None
+    resolved = accounts.resolve_session(session, token)
+    if resolved is None:
+        return None
+    row, user = resolved
+    tenant = session.get(Tenant, user.tenant_id)
+    if tenant is None:
+        return None
+    return Auth(user=user, session_row=row, tenant=tenant, token=token)
+
+
+def check_csrf(request: Request, auth: Auth, submitted: str | None = None) -> None:
+    """Cookie-authenticated state changes must echo the session's CSRF token."""
+    if request.method not in UNSAFE_METHODS:
+        return
+    supplied = submitted if submitted is not None else request.headers.get(CSRF_HEADER, "")
+    if not supplied or not hmac.compare_digest(supplied, auth.session_row.csrf_token):
+        raise ApiError(
+            403, "csrf_failed", "the request's CSRF token is missing or wrong; reload the page and retry"
+        )
+
+
+def pending_auth(request: Request, auth: Auth | None = Depends(optional_auth)) -> Auth:
+    """A session that has passed the password step (second factor may still be pending)."""
+    if auth is None:
+        raise ApiError(401, "unauthenticated", "sign in first")
+    check_csrf(request, auth)
+    return auth
+
+
+def current_auth(request: Request, auth: Auth | None = Depends(optional_auth)) -> Auth:
+    """A fully signed-in user (password and, for staff, second factor)."""
+    if auth is None:
+        raise ApiError(401, "unauthenticated", "sign in first")
+    if not auth.session_row.mfa_passed:
+        raise ApiError(401, "second_factor_required", "complete two-factor sign-in first")
+    check_csrf(request, auth)
+    return auth
+
+
+def require(permission: Permission) -> Callable[..., Auth]:
+    """Dependency factory: the signed-in user must hold `permission` (checked in one place)."""
+
+    def dependency(auth: Auth = Depends(current_auth)) -> Auth:
+        if not auth.can(permission):
+            raise ApiError(403, "forbidden", "your role does not allow this")
+        return auth
+
+    dependency.__name__ = f"require_{permission.value}"
+    return dependency

@@ -1,0 +1,103 @@
+"""One JSON error shape for the API and a friendly page for browsers; never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from trustdesk.store.db import DatabaseUnavailable
+
+log = logging.getLogger("trustdesk.web")
+
+
+class ApiError(Exception):
+    """An error with an HTTP status, a stable machine code and a message safe to show."""
+
+    def __init__(
+        self, status: int, code: str, message: str, *, headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = headers or {}
+
+
+def not_found(what: str = "resource") -> ApiError:
+    return ApiError(404, "not_found", f"{what} not found")
+
+
+def _wants_html(request: Request) -> bool:
+    if request.url.path.startswith("/api/") or request.url.path.startswith("/.well-known/"):
+        return False
+    return "text/html" in request.headers.get("accept", "")
+
+
+def _render(
+    request: Request, status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> Response:
+    if _wants_html(request):
+        templates = request.app.state.trustdesk.templates
+        return templates.TemplateResponse(
+            request,
+            "error.html",
+            {"status": status, "code": code, "message": message},
+            status_code=status,
+            headers=headers,
+        )
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
+
+
+_STATUS_CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    429: "rate_limited",
+}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def _api_error(request: Request, exc: ApiError) -> Response:
+        return _render(request, exc.status, exc.code, exc.message, exc.headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        code = _STATUS_CODES.get(exc.status_code, "http_error")
+        message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
+        return _render(request, exc.status_code, code, message, getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
+        problems = []
+        for err in exc.errors()[:10]:
+            where = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body",))
+            problems.append({"field": where, "problem": err.get("msg", "invalid")})
+        # Input values are deliberately not echoed back: they may hold secrets.
+        body = {
+            "error": {"code": "invalid_request", "message": "the request is not valid", "problems": problems}
+        }
+        if _wants_html(request):
+            return _render(
+                request, 422, "invalid_request", "; ".join(f"{p['field']}: {p['problem']}" for p in problems)
+            )
+        return JSONResponse(body, status_code=422)
+
+    @app.exception_handler(DatabaseUnavailable)
+    async def _db_down(request: Request, exc: DatabaseUnavailable) -> Response:
+        log.error("database unavailable", extra={"reason": str(exc)})
+        return _render(
+            request, 503, "unavailable", "the service is temporarily unavailable; please try again shortly"
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        log.error("unhandled error", extra={"exc_type": type(exc).__name__, "path": request.url.path})
+        return _render(request, 500, "internal_error", "something went wrong on our side; it has been logged")

@@ -1,0 +1,1 @@
+"""Route modules; app.py includes each module's `router`."""

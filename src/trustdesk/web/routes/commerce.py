@@ -1,0 +1,174 @@
+"""Customers and orders of the signed-in staff member's retailer (never another retailer's)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Generic, TypeVar
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from trustdesk.accounts.permissions import Permission
+from trustdesk.store.models import Customer, Order
+from trustdesk.web.deps import Auth, db, require
+from trustdesk.web.errors import not_found
+
+router = APIRouter(prefix="/api/v1", tags=["commerce"])
+
+
+class ItemOut(BaseModel):
+    sku: str
+    name: str
+    quantity: int
+    unit_price_cents: int
+    returnable: bool
+
+
+class OrderSummary(BaseModel):
+    number: str
+    status: str
+    placed_at: datetime
+    currency: str
+    total_cents: int
+    customer_id: int
+
+
+class OrderOut(OrderSummary):
+    carrier: str | None
+    tracking_number: str | None
+    shipped_at: datetime | None
+    delivered_at: datetime | None
+    refund_status: str | None
+    items: list[ItemOut]
+    customer_email: str
+    customer_name: str
+
+
+class CustomerOut(BaseModel):
+    id: int
+    email: str
+    name: str
+    phone: str | None
+
+
+class CustomerDetail(CustomerOut):
+    orders: list[OrderSummary]
+
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+
+
+def _summary(order: Order) -> OrderSummary:
+    return OrderSummary(
+        number=order.number,
+        status=order.status,
+        placed_at=order.placed_at,
+        currency=order.currency,
+        total_cents=order.total_cents,
+        customer_id=order.customer_id,
+    )
+
+
+@router.get("/orders", response_model=Page[OrderSummary], summary="List or search orders")
+def list_orders(
+    status: str | None = Query(default=None, max_length=20),
+    q: str | None = Query(default=None, max_length=100, description="order number or customer e-mail prefix"),
+    limit: int = Query(default=50, ge=1, le=500),
+    offset: int = Query(default=0, ge=0, le=1_000_000),
+    auth: Auth = Depends(require(Permission.VIEW_ORDERS)),
+    session: Session = Depends(db),
+) -> Page[OrderSummary]:
+    query = select(Order).where(Order.tenant_id == auth.tenant.id)
+    if status:
+        query = query.where(Order.status == status)
+    if q:
+        needle = q.strip().lower().replace("%", "").replace("_", "")
+        query = query.join(Customer, Customer.id == Order.customer_id).where(
+            or_(Order.number == q.strip(), func.lower(Customer.email).like(f"{needle}%"))
+        )
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(Order.placed_at.desc()).limit(limit).offset(offset)).all()
+    return Page[OrderSummary](items=[_summary(o) for o in rows], total=total)
+
+
+@router.get("/orders/{order_number}", response_model=OrderOut, summary="One order with its items")
+def get_order(
+    order_number: str, auth: Auth = Depends(require(Permission.VIEW_ORDERS)), session: Session = Depends(db)
+) -> OrderOut:
+    order = session.scalar(
+        select(Order)
+        .where(Order.tenant_id == auth.tenant.id, Order.number == order_number)
+        .options(selectinload(Order.items), selectinload(Order.customer))
+    )
+    if order is None:
+        raise not_found("order")
+    return OrderOut(
+        **_summary(order).model_dump(),
+        carrier=order.carrier,
+        tracking_number=order.tracking_number,
+        shipped_at=order.shipped_at,
+        delivered_at=order.delivered_at,
+        refund_status=order.refund_status,
+        items=[
+            ItemOut(
+                sku=i.sku,
+                name=i.name,
+                quantity=i.quantity,
+                unit_price_cents=i.unit_price_cents,
+                returnable=i.returnable,
+            )
+            for i in order.items
+        ],
+        customer_email=order.customer.email,
+        customer_name=order.customer.name,
+    )
+
+
+@router.get("/customers", response_model=Page[CustomerOut], summary="List or search customers")
+def list_customers(
+    q: str | None = Query(default=None, max_length=100),
+    limit: int = Query(default=50, ge=1, le=500),
+    offset: int = Query(default=0, ge=0, le=1_000_000),
+    auth: Auth = Depends(require(Permission.VIEW_CUSTOMERS)),
+    session: Session = Depends(db),
+) -> Page[CustomerOut]:
+    query = select(Customer).where(Customer.tenant_id == auth.tenant.id)
+    if q:
+        needle = q.strip().lower().replace("%", "").replace("_", "")
+        query = query.where(
+            or_(func.lower(Customer.email).like(f"{needle}%"), func.lower(Customer.name).like(f"%{needle}%"))
+        )
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(Customer.email).limit(limit).offset(offset)).all()
+    return Page[CustomerOut](
+        items=[CustomerOut(id=c.id, email=c.email, name=c.name, phone=c.phone) for c in rows], total=total
+    )
+
+
+@router.get(
+    "/customers/{customer_id}", response_model=CustomerDetail, summary="One customer with their orders"
+)
+def get_customer(
+    customer_id: int, auth: Auth = Depends(require(Permission.VIEW_CUSTOMERS)), session: Session = Depends(db)
+) -> CustomerDetail:
+    customer = session.scalar(
+        select(Customer)
+        .where(Customer.tenant_id == auth.tenant.id, Customer.id == customer_id)
+        .options(selectinload(Customer.orders))
+    )
+    if customer is None:
+        raise not_found("customer")
+    return CustomerDetail(
+        id=customer.id,
+        email=customer.email,
+        name=customer.name,
+        phone=customer.phone,
+        orders=[_summary(o) for o in customer.orders],
+    )

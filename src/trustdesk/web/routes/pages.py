@@ -1,0 +1,475 @@
+"""Server-rendered pages: landing, sign-in with two factors, the staff console shell, customer account, help."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from trustdesk.accounts import service as accounts
+from trustdesk.accounts.permissions import Permission, is_staff
+from trustdesk.audit.log import record, verify_chain
+from trustdesk.commerce.records import OrderStatus
+from trustdesk.ratelimit import Limit
+from trustdesk.store.models import AuditEvent, Customer, Order, Tenant, User
+from trustdesk.tenancy.service import find_tenant
+from trustdesk.web.cookies import clear_session_cookie, set_session_cookie
+from trustdesk.web.deps import (
+    PRE_SESSION_COOKIE,
+    Auth,
+    app_state,
+    check_csrf,
+    client_ip,
+    db,
+    optional_auth,
+    rate_limit,
+)
+from trustdesk.web.errors import ApiError, not_found
+from trustdesk.web.routes.auth import perform_login
+
+router = APIRouter(include_in_schema=False)
+
+
+class Redirect(Exception):
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+
+def money(cents: int, currency: str) -> str:
+    symbol = {"USD": "$", "EUR": "€", "GBP": "£"}.get(currency, currency + " ")
+    return f"{symbol}{cents / 100:,.2f}"
+
+
+def render(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
+    templates = app_state(request).templates
+    return templates.TemplateResponse(request, template, {"money": money, **context}, status_code=status_code)
+
+
+CONSOLE_NAV = [
+    ("home", "/console", "Overview", None),
+    ("conversations", "/console/conversations", "Conversations", Permission.HANDLE_CONVERSATIONS),
+    ("orders", "/console/orders", "Orders", Permission.VIEW_ORDERS),
+    ("channels", "/console/channels", "Channels", Permission.MANAGE_CHANNELS),
+    ("reports", "/console/reports", "Reports", Permission.TRIAGE_REPORTS),
+    ("staff", "/console/staff", "Staff", Permission.MANAGE_STAFF),
+    ("audit", "/console/audit", "Audit log", Permission.VIEW_AUDIT),
+]
+
+
+def console_context(request: Request, auth: Auth, section: str) -> dict[str, Any]:
+    routes = {getattr(r, "path", None) for r in request.app.routes}
+    nav = [
+        {"key": key, "href": href, "label": label}
+        for key, href, label, perm in CONSOLE_NAV
+        if (perm is None or auth.can(perm)) and href in routes
+    ]
+    return {"auth": auth, "csrf_token": auth.session_row.csrf_token, "console_nav": nav, "section": section}
+
+
+def staff_page(request: Request, auth: Auth | None = Depends(optional_auth)) -> Auth:
+    """A page for signed-in staff; anyone else is sent to sign in."""
+    if auth is None or not auth.session_row.mfa_passed:
+        raise Redirect("/login?next=" + quote(request.url.path))
+    if not is_staff(auth.user.role):
+        raise ApiError(403, "forbidden", "this page is for staff")
+    return auth
+
+
+def page_permission(auth: Auth, permission: Permission) -> None:
+    if not auth.can(permission):
+        raise ApiError(403, "forbidden", "your role does not allow this page")
+
+
+def _safe_next(next_url: str | None, default: str) -> str:
+    # Only same-site paths: an open redirect would let a phisher bounce victims through us.
+    if next_url and next_url.startswith("/") and not next_url.startswith("//") and "\\" not in next_url:
+        return next_url
+    return default
+
+
+def _home_for(user: User) -> str:
+    return "/console" if is_staff(user.role) else "/account"
+
+
+@router.get("/", response_class=HTMLResponse)
+def landing(request: Request, session: Session = Depends(db)) -> HTMLResponse:
+    tenants = session.scalars(select(Tenant).order_by(Tenant.name).limit(50)).all()
+    return render(request, "landing.html", {"tenants": tenants})
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(
+    request: Request,
+    tenant: str | None = Query(default=None, max_length=63),
+    next: str | None = Query(default=None, max_length=500),
+) -> HTMLResponse:
+    pre = secrets.token_urlsafe(24)
+    response = render(request, "login.html", {"pre_csrf": pre, "tenant": tenant, "next": next})
+    response.set_cookie(
+        PRE_SESSION_COOKIE,
+        app_state(request).cookie_signer.sign(pre.encode()).decode(),
+        httponly=True,
+        samesite="strict",
+        secure=app_state(request).settings.behind_tls,
+        max_age=3600,
+    )
+    return response
+
+
+def _check_pre_csrf(request: Request, submitted: str) -> None:
+    raw = request.cookies.get(PRE_SESSION_COOKIE, "")
+    try:
+        expected = app_state(request).cookie_signer.unsign(raw).decode() if raw else ""
+    except Exception:  # noqa: BLE001 - any bad signature is simply a failed check
+        expected = ""
+    if not expected or not hmac.compare_digest(expected, submitted):
+        raise ApiError(403, "csrf_failed", "the sign-in form expired; reload the page and try again")
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login_submit(
+    request: Request,
+    tenant: str = Form(max_length=63),
+    email: str = Form(max_length=320),
+    password: str = Form(max_length=1024),
+    csrf_token: str = Form(max_length=200),
+    next: str | None = Query(default=None, max_length=500),
+    session: Session = Depends(db),
+) -> Response:
+    _check_pre_csrf(request, csrf_token)
+    redirect = RedirectResponse("/", status_code=303)
+    try:
+        issued = perform_login(request, redirect, session, tenant, email, password)
+    except ApiError as exc:
+        if exc.status == 429:
+            raise
+        pre = secrets.token_urlsafe(24)
+        response = render(
+            request,
+            "login.html",
+            {"pre_csrf": pre, "tenant": tenant, "email": email, "error": exc.message},
+            status_code=exc.status,
+        )
+        response.set_cookie(
+            PRE_SESSION_COOKIE,
+            app_state(request).cookie_signer.sign(pre.encode()).decode(),
+            httponly=True,
+            samesite="strict",
+            secure=app_state(request).settings.behind_tls,
+            max_age=3600,
+        )
+        return response
+    step = issued.step
+    if step == accounts.LoginStep.TOTP_REQUIRED:
+        redirect.headers["location"] = "/login/totp"
+    elif step == accounts.LoginStep.ENROLMENT_REQUIRED:
+        redirect.headers["location"] = "/login/enrol"
+    else:
+        redirect.headers["location"] = _safe_next(next, _home_for(issued.user))
+    redirect.delete_cookie(PRE_SESSION_COOKIE)
+    return redirect
+
+
+def _pending(auth: Auth | None) -> Auth:
+    if auth is None:
+        raise Redirect("/login")
+    return auth
+
+
+@router.get("/login/totp", response_class=HTMLResponse)
+def totp_form(request: Request, auth: Auth | None = Depends(optional_auth)) -> Response:
+    auth = _pending(auth)
+    if auth.session_row.mfa_passed:
+        return RedirectResponse(_home_for(auth.user), status_code=303)
+    return render(request, "totp.html", {"csrf_token": auth.session_row.csrf_token})
+
+
+@router.post("/login/totp", response_class=HTMLResponse)
+def totp_submit(
+    request: Request,
+    code: str = Form(max_length=32),
+    csrf_token: str = Form(max_length=200),
+    auth: Auth | None = Depends(optional_auth),
+    session: Session = Depends(db),
+) -> Response:
+    auth = _pending(auth)
+    check_csrf(request, auth, csrf_token)
+    state = app_state(request)
+    rate_limit(request, "totp", f"user:{auth.user.id}", Limit(10, 60))
+    try:
+        issued = accounts.verify_second_factor(
+            session,
+            auth.session_row,
+            auth.user,
+            code=code,
+            box=state.box,
+            policy=state.lockout,
+            session_hours=state.settings.session_hours,
+            ip=client_ip(request),
+        )
+    except accounts.AccountError as exc:
+        session.commit()
+        return render(
+            request,
+            "totp.html",
+            {"csrf_token": auth.session_row.csrf_token, "error": str(exc)},
+            status_code=401,
+        )
+    session.commit()
+    response = RedirectResponse(_home_for(issued.user), status_code=303)
+    set_session_cookie(response, state, issued.token)
+    return response
+
+
+@router.get("/login/enrol", response_class=HTMLResponse)
+def enrol_form(
+    request: Request, auth: Auth | None = Depends(optional_auth), session: Session = Depends(db)
+) -> Response:
+    auth = _pending(auth)
+    if auth.user.totp_enabled:
+        return RedirectResponse(
+            "/login/totp" if not auth.session_row.mfa_passed else _home_for(auth.user), status_code=303
+        )
+    enrolment = accounts.begin_totp_enrolment(auth.user, auth.tenant, app_state(request).box)
+    session.commit()
+    return render(
+        request,
+        "enrol.html",
+        {"csrf_token": auth.session_row.csrf_token, "qr_svg": enrolment.qr_svg, "secret": enrolment.secret},
+    )
+
+
+@router.post("/login/enrol", response_class=HTMLResponse)
+def enrol_submit(
+    request: Request,
+    code: str = Form(max_length=32),
+    csrf_token: str = Form(max_length=200),
+    auth: Auth | None = Depends(optional_auth),
+    session: Session = Depends(db),
+) -> Response:
+    auth = _pending(auth)
+    check_csrf(request, auth, csrf_token)
+    state = app_state(request)
+    rate_limit(request, "totp", f"user:{auth.user.id}", Limit(10, 60))
+    try:
+        issued, codes = accounts.confirm_totp_enrolment(
+            session,
+            auth.session_row,
+            auth.user,
+            code=code,
+            box=state.box,
+            session_hours=state.settings.session_hours,
+            ip=client_ip(request),
+        )
+    except accounts.AccountError as exc:
+        enrolment = (
+            accounts.begin_totp_enrolment(auth.user, auth.tenant, state.box)
+            if not auth.user.totp_enabled
+            else None
+        )
+        session.commit()
+        context = {"csrf_token": auth.session_row.csrf_token, "error": str(exc)}
+        if enrolment:
+            context |= {"qr_svg": enrolment.qr_svg, "secret": enrolment.secret}
+        return render(request, "enrol.html", context, status_code=401)
+    session.commit()
+    response = render(
+        request,
+        "enrol.html",
+        {
+            "csrf_token": issued.session.csrf_token,
+            "recovery_codes": codes,
+            "next_url": _home_for(issued.user),
+        },
+    )
+    set_session_cookie(response, state, issued.token)
+    return response
+
+
+@router.post("/logout")
+def logout_submit(
+    request: Request,
+    csrf_token: str = Form(max_length=200),
+    auth: Auth | None = Depends(optional_auth),
+    session: Session = Depends(db),
+) -> Response:
+    response = RedirectResponse("/login", status_code=303)
+    if auth is not None:
+        check_csrf(request, auth, csrf_token)
+        accounts.revoke_session(session, auth.token)
+        record(
+            session,
+            "auth.logout",
+            actor=auth.actor,
+            tenant_id=auth.tenant.id,
+            target=f"user:{auth.user.id}",
+            ip=client_ip(request),
+        )
+        session.commit()
+    clear_session_cookie(response, app_state(request))
+    return response
+
+
+@router.get("/console", response_class=HTMLResponse)
+def console_home(
+    request: Request, auth: Auth = Depends(staff_page), session: Session = Depends(db)
+) -> HTMLResponse:
+    tid = auth.tenant.id
+    stats = [
+        {
+            "label": "customers",
+            "value": session.scalar(select(func.count(Customer.id)).where(Customer.tenant_id == tid)),
+        },
+        {
+            "label": "orders",
+            "value": session.scalar(select(func.count(Order.id)).where(Order.tenant_id == tid)),
+        },
+        {
+            "label": "shipped, not delivered",
+            "value": session.scalar(
+                select(func.count(Order.id)).where(Order.tenant_id == tid, Order.status == "shipped")
+            ),
+        },
+        {
+            "label": "refunds in progress",
+            "value": session.scalar(
+                select(func.count(Order.id)).where(Order.tenant_id == tid, Order.refund_status == "pending")
+            ),
+        },
+    ]
+    return render(request, "console_home.html", console_context(request, auth, "home") | {"stats": stats})
+
+
+@router.get("/console/orders", response_class=HTMLResponse)
+def console_orders(
+    request: Request,
+    q: str | None = Query(default=None, max_length=100),
+    status: str | None = Query(default=None, max_length=20),
+    auth: Auth = Depends(staff_page),
+    session: Session = Depends(db),
+) -> HTMLResponse:
+    page_permission(auth, Permission.VIEW_ORDERS)
+    query = select(Order).where(Order.tenant_id == auth.tenant.id)
+    if status:
+        query = query.where(Order.status == status)
+    if q:
+        needle = q.strip().lower().replace("%", "").replace("_", "")
+        query = query.join(Customer, Customer.id == Order.customer_id).where(
+            (Order.number == q.strip()) | func.lower(Customer.email).like(f"{needle}%")
+        )
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    orders = session.scalars(query.order_by(Order.placed_at.desc()).limit(100)).all()
+    context = console_context(request, auth, "orders") | {
+        "orders": orders,
+        "total": total,
+        "q": q,
+        "status": status,
+        "statuses": [s.value for s in OrderStatus],
+    }
+    return render(request, "orders.html", context)
+
+
+@router.get("/console/orders/{order_number}", response_class=HTMLResponse)
+def console_order(
+    order_number: str, request: Request, auth: Auth = Depends(staff_page), session: Session = Depends(db)
+) -> HTMLResponse:
+    page_permission(auth, Permission.VIEW_ORDERS)
+    order = session.scalar(
+        select(Order)
+        .where(Order.tenant_id == auth.tenant.id, Order.number == order_number)
+        .options(selectinload(Order.items), selectinload(Order.customer))
+    )
+    if order is None:
+        raise not_found("order")
+    return render(request, "order.html", console_context(request, auth, "orders") | {"order": order})
+
+
+@router.get("/console/customers/{customer_id}", response_class=HTMLResponse)
+def console_customer(
+    customer_id: int, request: Request, auth: Auth = Depends(staff_page), session: Session = Depends(db)
+) -> HTMLResponse:
+    page_permission(auth, Permission.VIEW_CUSTOMERS)
+    customer = session.scalar(
+        select(Customer)
+        .where(Customer.tenant_id == auth.tenant.id, Customer.id == customer_id)
+        .options(selectinload(Customer.orders))
+    )
+    if customer is None:
+        raise not_found("customer")
+    return render(request, "customer.html", console_context(request, auth, "orders") | {"customer": customer})
+
+
+@router.get("/console/staff", response_class=HTMLResponse)
+def console_staff(
+    request: Request, auth: Auth = Depends(staff_page), session: Session = Depends(db)
+) -> HTMLResponse:
+    page_permission(auth, Permission.MANAGE_STAFF)
+    users = session.scalars(select(User).where(User.tenant_id == auth.tenant.id).order_by(User.id)).all()
+    return render(
+        request,
+        "staff.html",
+        console_context(request, auth, "staff") | {"staff": [u for u in users if is_staff(u.role)]},
+    )
+
+
+@router.get("/console/audit", response_class=HTMLResponse)
+def console_audit(
+    request: Request, auth: Auth = Depends(staff_page), session: Session = Depends(db)
+) -> HTMLResponse:
+    page_permission(auth, Permission.VIEW_AUDIT)
+    events = session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.tenant_id == auth.tenant.id)
+        .order_by(AuditEvent.id.desc())
+        .limit(200)
+    ).all()
+    intact = verify_chain(session).intact
+    return render(
+        request,
+        "audit.html",
+        console_context(request, auth, "audit") | {"events": events, "chain_intact": intact},
+    )
+
+
+@router.get("/account", response_class=HTMLResponse)
+def account(
+    request: Request, auth: Auth | None = Depends(optional_auth), session: Session = Depends(db)
+) -> Response:
+    if auth is None or not auth.session_row.mfa_passed:
+        raise Redirect("/login?next=/account")
+    customer = session.scalar(
+        select(Customer).where(Customer.tenant_id == auth.tenant.id, Customer.user_id == auth.user.id)
+    )
+    orders = []
+    if customer is not None:
+        orders = session.scalars(
+            select(Order)
+            .where(Order.tenant_id == auth.tenant.id, Order.customer_id == customer.id)
+            .order_by(Order.placed_at.desc())
+        ).all()
+    return render(
+        request, "account.html", {"auth": auth, "csrf_token": auth.session_row.csrf_token, "orders": orders}
+    )
+
+
+CHANNEL_PROVIDERS: list[
+    Any
+] = []  # callables (session, tenant) -> list of {"label","value","note"}; filled by the channels area
+
+
+@router.get("/t/{slug}/help", response_class=HTMLResponse)
+def tenant_help(slug: str, request: Request, session: Session = Depends(db)) -> HTMLResponse:
+    rate_limit(request, "public-page", client_ip(request), Limit(300, 60))
+    tenant = find_tenant(session, slug)
+    if tenant is None:
+        raise not_found("retailer")
+    channels: list[dict[str, str]] = []
+    for provider in CHANNEL_PROVIDERS:
+        channels.extend(provider(session, tenant))
+    return render(request, "help.html", {"tenant": tenant, "channels": channels})
