@@ -1,0 +1,109 @@
+"""analyze(): read a report, extract its indicators, run every signal, score and decide."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from trustdesk.reports import signals
+from trustdesk.reports.domains import DEFAULT_BRANDS, brand_keywords
+from trustdesk.reports.indicators import extract_indicators
+from trustdesk.reports.mailview import Limits, MailView, read_report
+from trustdesk.reports.model import Analysis, Indicator, IndicatorKind, Reason
+from trustdesk.reports.scoring import DEFAULT_THRESHOLDS, Thresholds, risk_score, verdict_for
+from trustdesk.reports.signals import Check
+
+
+def collect_signals(
+    view: MailView,
+    indicators: tuple[Indicator, ...],
+    *,
+    check: Check | None = None,
+    brand_names: Iterable[str] = tuple(DEFAULT_BRANDS),
+) -> list[Reason]:
+    """Run every signal over a read report and return the reasons that fired, strongest first."""
+    brands = brand_keywords(brand_names)
+    urls = [i.value for i in indicators if i.kind is IndicatorKind.URL]
+    has_phone = any(i.kind is IndicatorKind.PHONE for i in indicators)
+    has_wallet = any(i.kind is IndicatorKind.WALLET for i in indicators)
+    text = view.text
+    candidates: list[Reason | None] = [
+        *signals.verification_signals(indicators, check),
+        signals.spf_failure(view.auth),
+        signals.dkim_failure(view.auth),
+        signals.dmarc_failure(view.auth),
+        signals.reply_to_mismatch(view),
+        signals.return_path_mismatch(view),
+        signals.display_name_impersonation(view, brands),
+        signals.display_name_address_spoof(view),
+        signals.freemail_brand_claim(view, brands),
+        signals.freemail_service_claim(view),
+        signals.urgency(text),
+        signals.account_threat(text),
+        signals.secret_request(text),
+        signals.gift_card_payment(text),
+        signals.crypto_payment(text, has_wallet),
+        signals.remote_access(text),
+        signals.verify_account_link(text, bool(urls) or bool(view.links)),
+        signals.reward_lure(text),
+        signals.advance_fee(text),
+        signals.callback_scam(text, has_phone),
+        signals.delivery_problem(text),
+        signals.link_text_mismatch(view.links),
+        signals.ip_address_link(urls),
+        signals.punycode_link(urls),
+        signals.shortened_link(urls),
+        signals.free_hosting_link(urls),
+        signals.html_form(view.forms),
+        *signals.risky_attachments(view.attachments),
+    ]
+    fired = [r for r in candidates if r is not None]
+    # freemail_brand_claim already says what display_name_impersonation would; do not count it twice.
+    return sorted(fired, key=lambda r: (-r.weight, r.code))
+
+
+def analyze_view(
+    view: MailView,
+    *,
+    check: Check | None = None,
+    brand_names: Iterable[str] = tuple(DEFAULT_BRANDS),
+    default_region: str | None = "US",
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+) -> Analysis:
+    """Analyse an already-read report (for callers that parsed the mail themselves)."""
+    senders = [a for a in (view.from_address, *view.reply_to) if a]
+    indicators = extract_indicators(
+        view.text,
+        default_region=default_region,
+        extra_urls=[link.href for link in view.links] + list(view.forms),
+        extra_emails=senders,
+    )
+    reasons = collect_signals(view, indicators, check=check, brand_names=brand_names)
+    score = risk_score(reasons)
+    return Analysis(
+        score=score,
+        verdict=verdict_for(score, thresholds),
+        reasons=tuple(reasons),
+        indicators=indicators,
+        notes=view.notes,
+    )
+
+
+def analyze(
+    report: bytes | str,
+    check: Check | None = None,
+    brand_names: Iterable[str] = tuple(DEFAULT_BRANDS),
+    *,
+    default_region: str | None = "US",
+    limits: Limits | None = None,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+) -> Analysis:
+    """Analyse a reported message: raw .eml bytes, or pasted text (str or bytes).
+
+    `check(indicator)` returns a verification verdict (official / lookalike / reported / unknown) and is
+    typically bound to a tenant's registry; `brand_names` are the brands whose impersonation is looked
+    for (the tenant's own names in production). Raises `ReportInputError` for unusable input.
+    """
+    view = read_report(report, limits)
+    return analyze_view(
+        view, check=check, brand_names=brand_names, default_region=default_region, thresholds=thresholds
+    )

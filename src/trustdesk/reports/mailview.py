@@ -1,0 +1,427 @@
+"""Safe reading of a reported message: an .eml upload, a forwarded mail or pasted text.
+
+Nothing in a report is ever executed, rendered or unpacked: HTML is sanitised with nh3 before its text
+and links are read, attachments are described (name, type, size) but not opened, and archives are only
+inspected through their central directory, never decompressed. Every walk is bounded in size, depth
+and part count so a hostile upload costs bounded time.
+"""
+
+from __future__ import annotations
+
+import email
+import email.errors
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from email import policy
+from email.message import EmailMessage, Message
+from email.utils import getaddresses, parseaddr
+from html.parser import HTMLParser
+
+import nh3
+
+
+class ReportInputError(ValueError):
+    """The upload cannot be analysed (too large, not text, nested too deep); the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Bounds on what one report may cost. Defaults suit a public upload form."""
+
+    max_bytes: int = 10 * 1024 * 1024
+    max_parts: int = 200
+    max_depth: int = 5
+    max_text_chars: int = 400_000
+    max_html_chars: int = 2_000_000
+    max_archive_entries: int = 1_000
+    # Declared uncompressed size / compressed size above this marks an archive as a likely zip bomb.
+    max_compression_ratio: float = 100.0
+
+
+@dataclass(frozen=True, slots=True)
+class AuthResults:
+    """SPF, DKIM and DMARC outcomes ("pass", "fail", "softfail", "none", ...); None when not known.
+
+    Fill it from the mail package's own authentication when available, or from the receiving
+    server's Authentication-Results header with `auth_results_from_headers`.
+    """
+
+    spf: str | None = None
+    dkim: str | None = None
+    dmarc: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A hyperlink in HTML mail: where it goes and what the reader sees."""
+
+    href: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A described, never-opened attachment."""
+
+    filename: str
+    content_type: str
+    size: int
+    archive_members: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MailView:
+    """What the analysis needs from a message. For pasted text only `text` is filled."""
+
+    text: str
+    is_mail: bool = False
+    subject: str = ""
+    from_display: str = ""
+    from_address: str = ""
+    reply_to: tuple[str, ...] = ()
+    return_path: str = ""
+    is_mailing_list: bool = False
+    auth: AuthResults | None = None
+    links: tuple[Link, ...] = ()
+    forms: tuple[str, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+
+_HEADER_LINE_RE = re.compile(rb"^(?:From .*|[!-9;-~]+:.*)$")
+_PARSE_ERRORS = (email.errors.MessageError, ValueError, TypeError, IndexError, AttributeError, LookupError)
+_BLOCK_TAGS = frozenset({"p", "br", "div", "tr", "li", "table", "h1", "h2", "h3", "h4", "h5", "h6", "td"})
+_KEPT_TAGS = _BLOCK_TAGS | {"a", "form"}
+_ARCHIVE_SUFFIXES = (".zip", ".rar", ".7z", ".gz", ".tgz", ".tar", ".iso", ".img", ".cab", ".arj", ".lzh")
+
+
+def looks_like_mail(data: bytes) -> bool:
+    """True when `data` starts with an RFC 5322 header block that names a sender or subject."""
+    head = data[:16384].lstrip(b"\r\n")
+    lines = head.splitlines()
+    if not lines or not _HEADER_LINE_RE.match(lines[0]):
+        return False
+    header_names = set()
+    for line in lines:
+        if not line.strip():
+            break
+        if line[:1] in (b" ", b"\t"):
+            continue
+        if not _HEADER_LINE_RE.match(line):
+            return False
+        header_names.add(line.split(b":", 1)[0].strip().lower())
+    return bool(header_names & {b"from", b"subject", b"received", b"message-id"})
+
+
+def read_report(data: bytes | str, limits: Limits | None = None) -> MailView:
+    """Turn an upload (raw .eml bytes or pasted text) into a `MailView`, within `limits`.
+
+    Raises `ReportInputError` for empty or oversized input and for messages too deeply nested to parse.
+    """
+    limits = limits or Limits()
+    raw = data.encode("utf-8", "surrogateescape") if isinstance(data, str) else bytes(data)
+    if len(raw) > limits.max_bytes:
+        raise ReportInputError(
+            f"the report is {len(raw):,} bytes; the limit is {limits.max_bytes:,} bytes. "
+            "Forward only the suspicious message."
+        )
+    if not raw.strip():
+        raise ReportInputError("the report is empty")
+    if b"\x00" in raw[:8192] and not looks_like_mail(raw):
+        raise ReportInputError("the report looks like a binary file, not a message or text")
+    if not looks_like_mail(raw):
+        text = raw.decode("utf-8", "replace")
+        notes: tuple[str, ...] = ()
+        if len(text) > limits.max_text_chars:
+            text = text[: limits.max_text_chars]
+            notes = (f"only the first {limits.max_text_chars:,} characters were analysed",)
+        return MailView(text=text, notes=notes)
+    try:
+        message = email.message_from_bytes(raw, policy=policy.default)
+    except RecursionError as exc:
+        raise ReportInputError("the message is nested too deeply to analyse") from exc
+    return _view_message(message, limits)
+
+
+class _Walk:
+    """Accumulates the content of a bounded MIME walk."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.parts = 0
+        self.texts: list[str] = []
+        self.chars = 0
+        self.links: list[Link] = []
+        self.forms: list[str] = []
+        self.attachments: list[Attachment] = []
+        self.notes: list[str] = []
+        self.inner: list[Message] = []
+
+    def note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
+
+    def add_text(self, text: str) -> None:
+        room = self.limits.max_text_chars - self.chars
+        if room <= 0:
+            self.note(f"only the first {self.limits.max_text_chars:,} characters were analysed")
+            return
+        if len(text) > room:
+            self.note(f"only the first {self.limits.max_text_chars:,} characters were analysed")
+            text = text[:room]
+        self.texts.append(text)
+        self.chars += len(text)
+
+    def visit(self, part: Message, depth: int) -> None:
+        self.parts += 1
+        if self.parts > self.limits.max_parts:
+            self.note(f"only the first {self.limits.max_parts} MIME parts were read")
+            return
+        if depth > self.limits.max_depth:
+            self.note(f"parts nested deeper than {self.limits.max_depth} levels were not read")
+            return
+        content_type = part.get_content_type()
+        if part.is_multipart():
+            payload = part.get_payload()
+            children = payload if isinstance(payload, list) else []
+            if content_type == "message/rfc822" and children and isinstance(children[0], Message):
+                self.inner.append(children[0])
+            for child in children:
+                if isinstance(child, Message):
+                    self.visit(child, depth + 1)
+            return
+        disposition = (part.get_content_disposition() or "").lower()
+        filename = _safe_filename(part)
+        if content_type in ("text/plain", "text/html") and disposition != "attachment" and not filename:
+            text = _decode_text(part)
+            if content_type == "text/html":
+                self._add_html(text)
+            else:
+                self.add_text(text)
+            return
+        self.attachments.append(_describe_attachment(part, filename, content_type, self.limits))
+
+    def _add_html(self, html: str) -> None:
+        if len(html) > self.limits.max_html_chars:
+            self.note(f"HTML beyond {self.limits.max_html_chars:,} characters was not read")
+            html = html[: self.limits.max_html_chars]
+        text, links, forms = html_to_text(html)
+        self.links.extend(links)
+        self.forms.extend(forms)
+        self.add_text(text)
+
+
+def _safe_filename(part: Message) -> str:
+    try:
+        return (part.get_filename() or "").strip()[:255]
+    except _PARSE_ERRORS:
+        return "(unreadable name)"
+
+
+def _decode_text(part: Message) -> str:
+    try:
+        payload = part.get_payload(decode=True)
+    except _PARSE_ERRORS:
+        return ""
+    if not isinstance(payload, bytes):
+        return ""
+    charset = part.get_content_charset() or "utf-8"
+    try:
+        return payload.decode(charset, "replace")
+    except LookupError:
+        return payload.decode("utf-8", "replace")
+
+
+def _describe_attachment(part: Message, filename: str, content_type: str, limits: Limits) -> Attachment:
+    try:
+        payload = part.get_payload(decode=True)
+    except _PARSE_ERRORS:
+        payload = None
+    body = payload if isinstance(payload, bytes) else b""
+    members: tuple[str, ...] = ()
+    notes: list[str] = []
+    lowered = filename.lower()
+    if body[:4] == b"PK\x03\x04" or lowered.endswith(".zip") or content_type in ("application/zip",):
+        members, notes = inspect_zip(body, limits)
+    elif lowered.endswith(_ARCHIVE_SUFFIXES):
+        notes.append("archive not inspected")
+    return Attachment(filename, content_type, len(body), members, tuple(notes))
+
+
+def inspect_zip(data: bytes, limits: Limits) -> tuple[tuple[str, ...], list[str]]:
+    """List a zip archive's member names from its central directory without decompressing anything.
+
+    Returns the names (capped at `limits.max_archive_entries`) and notes: an unreadable archive, an
+    archive whose declared sizes betray a zip bomb, or nested archives (which are never opened).
+    """
+    notes: list[str] = []
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
+        return (), ["archive could not be read"]
+    if len(infos) > limits.max_archive_entries:
+        notes.append(f"archive lists {len(infos):,} entries; only {limits.max_archive_entries:,} were listed")
+        infos = infos[: limits.max_archive_entries]
+    declared = sum(info.file_size for info in infos)
+    compressed = max(1, sum(info.compress_size for info in infos))
+    if declared / compressed > limits.max_compression_ratio:
+        notes.append("archive declares an extreme compression ratio (possible zip bomb); not unpacked")
+    names = tuple(info.filename[:255] for info in infos)
+    if any(name.lower().endswith(_ARCHIVE_SUFFIXES) for name in names):
+        notes.append("archive contains nested archives; they were not opened")
+    return names, notes
+
+
+class _TextAndLinks(HTMLParser):
+    """Collects visible text, anchors and form targets from already-sanitised HTML."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.chunks: list[str] = []
+        self.links: list[Link] = []
+        self.forms: list[str] = []
+        self._href: str | None = None
+        self._anchor: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCK_TAGS:
+            self.chunks.append("\n")
+        if tag == "a":
+            self._href = dict(attrs).get("href") or ""
+            self._anchor = []
+        elif tag == "form":
+            self.forms.append(dict(attrs).get("action") or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._href is not None:
+            self.links.append(Link(self._href.strip(), " ".join("".join(self._anchor).split())))
+            self._href = None
+        if tag in _BLOCK_TAGS:
+            self.chunks.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        self.chunks.append(data)
+        if self._href is not None:
+            self._anchor.append(data)
+
+
+def html_to_text(html: str) -> tuple[str, list[Link], list[str]]:
+    """Sanitise `html` with nh3 (scripts, styles and event handlers removed) and return its text, links
+    and form targets. Nothing is rendered or executed."""
+    cleaned = nh3.clean(
+        html,
+        tags=set(_KEPT_TAGS),
+        clean_content_tags={"script", "style", "head", "title", "noscript", "template"},
+        attributes={"a": {"href"}, "form": {"action"}},
+        link_rel=None,
+        url_schemes={"http", "https", "mailto", "tel"},
+    )
+    parser = _TextAndLinks()
+    parser.feed(cleaned)
+    parser.close()
+    text = re.sub(r"[ \t\r\f\v\u00a0]+", " ", "".join(parser.chunks))
+    text = re.sub(r"\n\s*\n+", "\n\n", text)
+    return text.strip(), parser.links, parser.forms
+
+
+_AUTH_RE = re.compile(r"\b(spf|dkim|dmarc)\s*=\s*([a-zA-Z]+)")
+
+
+def auth_results_from_headers(message: Message) -> AuthResults | None:
+    """Read SPF/DKIM/DMARC from the topmost Authentication-Results (and Received-SPF) header.
+
+    The topmost header is the one the receiving provider added; lower ones may be forged by the sender.
+    Returns None when the message carries no such header.
+    """
+    try:
+        header = message.get("Authentication-Results")
+        received_spf = message.get("Received-SPF")
+    except _PARSE_ERRORS:
+        return None
+    found: dict[str, list[str]] = {}
+    if header is not None:
+        for method, result in _AUTH_RE.findall(str(header)):
+            found.setdefault(method.lower(), []).append(result.lower())
+    if "spf" not in found and received_spf is not None:
+        words = str(received_spf).split()
+        if words:
+            found["spf"] = [words[0].lower()]
+    if not found:
+        return None
+
+    def pick(method: str) -> str | None:
+        results = found.get(method)
+        if not results:
+            return None
+        return "pass" if "pass" in results else results[0]
+
+    return AuthResults(spf=pick("spf"), dkim=pick("dkim"), dmarc=pick("dmarc"))
+
+
+def _header_text(message: Message, name: str) -> str:
+    try:
+        value = message.get(name)
+    except _PARSE_ERRORS:
+        return ""
+    return " ".join(str(value).split()) if value is not None else ""
+
+
+def _address_of(value: str) -> tuple[str, str]:
+    display, address = parseaddr(value)
+    return display.strip(), address.strip().strip("<>").lower()
+
+
+def _view_message(message: EmailMessage, limits: Limits) -> MailView:
+    walk = _Walk(limits)
+    try:
+        walk.visit(message, 0)
+    except RecursionError as exc:
+        raise ReportInputError("the message is nested too deeply to analyse") from exc
+    # A report forwarded "as attachment" wraps the suspicious mail: its headers are the evidence.
+    subject_msg: Message = message
+    for _ in range(limits.max_depth):
+        if not _header_text(subject_msg, "From") and walk.inner:
+            subject_msg = walk.inner[0]
+            break
+        if _is_forward_wrapper(subject_msg, walk.inner):
+            subject_msg = walk.inner[0]
+            walk.inner = walk.inner[1:]
+        else:
+            break
+    display, address = _address_of(_header_text(subject_msg, "From"))
+    reply_to = tuple(
+        addr.lower() for _, addr in getaddresses([_header_text(subject_msg, "Reply-To")]) if "@" in addr
+    )
+    _, return_path = _address_of(_header_text(subject_msg, "Return-Path"))
+    subject = _header_text(subject_msg, "Subject")
+    is_list = any(
+        _header_text(subject_msg, h) for h in ("List-Id", "List-Unsubscribe", "Mailing-List", "List-Post")
+    )
+    defects = len(getattr(message, "defects", []))
+    if defects:
+        walk.note(f"the message has {defects} structural defect(s); it was read leniently")
+    text = (subject + "\n\n" if subject else "") + "\n".join(walk.texts)
+    return MailView(
+        text=text,
+        is_mail=True,
+        subject=subject,
+        from_display=display,
+        from_address=address,
+        reply_to=reply_to,
+        return_path=return_path,
+        is_mailing_list=is_list,
+        auth=auth_results_from_headers(subject_msg),
+        links=tuple(walk.links),
+        forms=tuple(walk.forms),
+        attachments=tuple(walk.attachments),
+        notes=tuple(walk.notes),
+    )
+
+
+def _is_forward_wrapper(message: Message, inner: list[Message]) -> bool:
+    # Only unwrap when the outer mail is a plain wrapper: exactly one attached message at the top.
+    return bool(inner) and message.get_content_type() == "multipart/mixed" and len(inner) == 1
