@@ -1,0 +1,1 @@
+"""Test helpers shared across areas (real local servers, not mocks)."""
