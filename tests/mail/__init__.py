@@ -1,0 +1,1 @@
+"""Tests of the mail package (parsing, SPF, DKIM, DMARC) against a real local DNS server."""
