@@ -1,0 +1,211 @@
+"""Indexes that make one look-alike check cost the same whatever the registry size.
+
+`BrandIndex` maps brand labels ("acmeoutfitters") to the tenants and channels they
+come from, under several keys: the label without hyphens, its look-alike skeleton,
+every one-character deletion of the skeleton (symmetric-delete edit-distance index:
+a query then looks up its own deletions, up to two), and the set of label lengths
+(for "brand embedded in a longer name" scans). `PhoneIndex` does the same for phone
+numbers: two-substitution neighbours through a pigeonhole block index, and
+one-digit insertions/omissions through deletion keys.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import combinations
+from typing import Any
+
+from trustdesk.verify.confusables import fold
+
+# (tenant slug, channel id or "" for the tenant's display name)
+Posting = tuple[str, str]
+
+CONTAIN_MIN = 7
+MIN_INDEXED = 3
+
+
+def flatten(label: str) -> str:
+    """Drop separators people add or remove at will: hyphen, underscore, dot, space."""
+    return label.replace("-", "").replace("_", "").replace(".", "").replace(" ", "")
+
+
+def deletions(text: str, depth: int) -> set[str]:
+    """All strings obtained by deleting 1..`depth` characters of `text`."""
+    found: set[str] = set()
+    layer = {text}
+    for _ in range(depth):
+        layer = {word[:i] + word[i + 1 :] for word in layer for i in range(len(word))}
+        found |= layer
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """An indexed label proposed for a query, and how it was found."""
+
+    label: str
+    via: str  # "exact", "skeleton", "edit", "contains"
+
+
+class BrandIndex:
+    """Brand labels of all tenants, indexed for constant-time look-alike candidate lookup."""
+
+    def __init__(self) -> None:
+        self._postings: dict[str, set[Posting]] = defaultdict(set)
+        self._flat: dict[str, set[str]] = defaultdict(set)
+        self._folded: dict[str, set[str]] = defaultdict(set)
+        self._deletes: dict[str, set[str]] = defaultdict(set)
+        self._lengths: Counter[int] = Counter()
+
+    def __len__(self) -> int:
+        return len(self._postings)
+
+    def labels(self) -> Iterator[str]:
+        """Every indexed label."""
+        return iter(self._postings)
+
+    def postings(self, label: str) -> set[Posting]:
+        """Who a label belongs to: (tenant, channel id) pairs."""
+        return self._postings.get(label, set())
+
+    @staticmethod
+    def _keys(label: str) -> tuple[str, str, set[str]]:
+        flat = flatten(label)
+        folded = fold(flat)
+        return flat, folded, ({folded} | deletions(folded, 1)) if len(folded) >= 4 else {folded}
+
+    def add(self, label: str, posting: Posting) -> None:
+        """Index `label` for `posting`; labels shorter than three characters are ignored."""
+        if len(flatten(label)) < MIN_INDEXED:
+            return
+        fresh = label not in self._postings
+        self._postings[label].add(posting)
+        if not fresh:
+            return
+        flat, folded, deletes = self._keys(label)
+        self._flat[flat].add(label)
+        self._folded[folded].add(label)
+        for key in deletes:
+            self._deletes[key].add(label)
+        if len(folded) >= CONTAIN_MIN:
+            self._lengths[len(folded)] += 1
+
+    def remove(self, label: str, posting: Posting) -> None:
+        """Drop one posting; the label disappears with its last posting."""
+        owners = self._postings.get(label)
+        if owners is None or posting not in owners:
+            return
+        owners.discard(posting)
+        if owners:
+            return
+        del self._postings[label]
+        flat, folded, deletes = self._keys(label)
+        for table, keys in ((self._flat, [flat]), (self._folded, [folded]), (self._deletes, deletes)):
+            for key in keys:
+                bucket = table.get(key)
+                if bucket is not None:
+                    bucket.discard(label)
+                    if not bucket:
+                        del table[key]
+        if len(folded) >= CONTAIN_MIN:
+            self._lengths[len(folded)] -= 1
+            if self._lengths[len(folded)] <= 0:
+                del self._lengths[len(folded)]
+
+    def candidates(self, text: str, *, edits: int, contains: bool) -> list[Candidate]:
+        """Labels that `text` may imitate: equal, same skeleton, within `edits` edits, or embedded.
+
+        Cost depends on the length of `text`, never on the number of indexed labels.
+        """
+        found: dict[str, Candidate] = {}
+        flat = flatten(text)
+        for label in self._flat.get(flat, ()):
+            found[label] = Candidate(label, "exact")
+        folded = fold(flat)
+        for label in self._folded.get(folded, ()):
+            found.setdefault(label, Candidate(label, "skeleton"))
+        if edits and len(folded) >= 4:
+            for key in {folded} | deletions(folded, edits):
+                for label in self._deletes.get(key, ()):
+                    found.setdefault(label, Candidate(label, "edit"))
+        if contains and len(folded) > CONTAIN_MIN:
+            for length in self._lengths:
+                if length >= len(folded):
+                    continue
+                for start in range(len(folded) - length + 1):
+                    for label in self._folded.get(folded[start : start + length], ()):
+                        found.setdefault(label, Candidate(label, "contains"))
+        return list(found.values())
+
+
+def _blocks(digits: str) -> list[str]:
+    size, extra = divmod(len(digits), 5)
+    out, pos = [], 0
+    for index in range(5):
+        width = size + (1 if index < extra else 0)
+        out.append(digits[pos : pos + width])
+        pos += width
+    return out
+
+
+class PhoneIndex:
+    """E.164 numbers indexed for "one or two digits off" and "one digit added or left out"."""
+
+    def __init__(self) -> None:
+        self._exact: dict[str, set[str]] = defaultdict(set)
+        self._blocks: dict[tuple[int, tuple[int, ...], tuple[str, ...]], set[str]] = defaultdict(set)
+        self._deletes: dict[str, set[str]] = defaultdict(set)
+        self._national: dict[str, set[str]] = defaultdict(set)
+
+    @staticmethod
+    def _block_keys(digits: str) -> Iterable[tuple[int, tuple[int, ...], tuple[str, ...]]]:
+        blocks = _blocks(digits)
+        for chosen in combinations(range(5), 3):
+            yield len(digits), chosen, tuple(blocks[i] for i in chosen)
+
+    def add(self, e164: str, national: str) -> None:
+        """Index one official number (E.164) and its national significant number."""
+        digits = e164.lstrip("+")
+        self._exact[digits].add(e164)
+        for block_key in self._block_keys(digits):
+            self._blocks[block_key].add(e164)
+        for deleted in deletions(digits, 1):
+            self._deletes[deleted].add(e164)
+        self._national[national].add(e164)
+
+    def remove(self, e164: str, national: str) -> None:
+        """Remove one official number from every key."""
+        digits = e164.lstrip("+")
+        tables: list[tuple[dict[Any, set[str]], list[Any]]] = [
+            (self._exact, [digits]),
+            (self._blocks, list(self._block_keys(digits))),
+            (self._deletes, list(deletions(digits, 1))),
+            (self._national, [national]),
+        ]
+        for table, keys in tables:
+            for key in keys:
+                bucket = table.get(key)
+                if bucket is not None:
+                    bucket.discard(e164)
+                    if not bucket:
+                        del table[key]
+
+    def near(self, e164: str, national: str) -> list[tuple[str, str]]:
+        """Official numbers near `e164`: (official E.164, relation) with relation one of
+        "substitution" (same length, 1-2 digits differ), "omission", "insertion", "country-code"."""
+        digits = e164.lstrip("+")
+        found: dict[str, str] = {}
+        for block_key in self._block_keys(digits):
+            for official in self._blocks.get(block_key, ()):
+                found.setdefault(official, "substitution")
+        for official in self._deletes.get(digits, ()):
+            found.setdefault(official, "omission")
+        for deleted in deletions(digits, 1):
+            for official in self._exact.get(deleted, ()):
+                found.setdefault(official, "insertion")
+        for official in self._national.get(national, ()):
+            found.setdefault(official, "country-code")
+        found.pop(e164, None)
+        return list(found.items())

@@ -1,0 +1,81 @@
+"""Telephone numbers: parse any national or international format to E.164."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import phonenumbers
+
+from trustdesk.verify.errors import InvalidPhoneError
+
+MAX_PHONE_INPUT = 64
+_ALLOWED = re.compile(r"[0-9A-Za-z+()\-.\s/\u00a0\u2010-\u2015]+")
+# Letters a fraudster slips into a number so it reads like one: O for 0, l/I for 1.
+_LOOKALIKE_LETTERS = re.compile(r"(?<=\d)[OoIl](?=\d)|(?<=\d)[OoIl]$|^[OoIl](?=\d)")
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneNumber:
+    """A valid number: E.164 text, country calling code, region and national digits."""
+
+    e164: str
+    country_code: int
+    region: str
+    national_number: str
+    vanity: bool = False
+
+    @property
+    def international(self) -> str:
+        """Human format, e.g. ``+1 800-555-0123``."""
+        parsed = phonenumbers.parse(self.e164)
+        return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def parse_phone(raw: str, default_region: str = "US") -> PhoneNumber:
+    """Parse a phone number written in any common format into E.164.
+
+    `default_region` (ISO 3166 alpha-2) applies to numbers written without a country
+    code. Vanity numbers (1-800-FLOWERS: three or more letters) are converted; a number
+    with one or two stray letters ("+1 800 555 O123") is refused, since that is how a
+    fake number is dressed up as a real one. Raises `InvalidPhoneError`.
+    """
+    text = raw.strip()
+    if not text or len(text) > MAX_PHONE_INPUT:
+        raise InvalidPhoneError("empty or overlong phone number")
+    if text.lower().startswith("tel:"):
+        text = text[4:]
+    if not _ALLOWED.fullmatch(text):
+        raise InvalidPhoneError("a phone number may only contain digits, spaces, + ( ) - . /")
+    letters = sum(char.isalpha() for char in text)
+    digits = sum(char.isdigit() for char in text)
+    if letters and (letters < 3 or _LOOKALIKE_LETTERS.search(text)):
+        raise InvalidPhoneError(
+            "letters mixed into a phone number (such as O for 0 or l for 1) are a common trick",
+            code="phone-with-letters",
+        )
+    if digits < 3:
+        raise InvalidPhoneError("too few digits for a phone number")
+    try:
+        parsed = phonenumbers.parse(text, default_region.upper())
+    except phonenumbers.NumberParseException as exc:
+        raise InvalidPhoneError(f"not a phone number: {exc}") from None
+    if not phonenumbers.is_valid_number(parsed):
+        raise InvalidPhoneError("not a valid, dialable phone number", code="phone-not-valid")
+    region = phonenumbers.region_code_for_number(parsed) or ""
+    return PhoneNumber(
+        e164=phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164),
+        country_code=parsed.country_code or 0,
+        region=region,
+        national_number=str(parsed.national_number),
+        vanity=letters >= 3,
+    )
+
+
+def format_phone(e164: str) -> str:
+    """Format an E.164 number for people: ``+18005550123`` -> ``+1 800-555-0123``."""
+    try:
+        parsed = phonenumbers.parse(e164)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

@@ -1,0 +1,797 @@
+"""The registry of official channels and the `check` that answers "is this really them?".
+
+A `Registry` is built from plain `OfficialChannel` values and `ReportedIndicator`s,
+can be updated one channel at a time (add/remove after an approval), and answers
+`check(contact, tenant)` in time that does not grow with the number of channels:
+exact answers come from hash maps, look-alike candidates from `BrandIndex` and
+`PhoneIndex`, and every candidate is confirmed by a precise comparison that names
+the technique.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from trustdesk.verify import explain
+from trustdesk.verify.domains import HostName, parse_host
+from trustdesk.verify.emails import EmailAddress, parse_email
+from trustdesk.verify.errors import ContactInputError
+from trustdesk.verify.handles import SOCIAL_HOSTS, SocialHandle, normalize_app_id, parse_handle
+from trustdesk.verify.index import BrandIndex, Candidate, PhoneIndex, Posting, flatten
+from trustdesk.verify.lookalike import MIN_LEN_EDIT1, MIN_LEN_EDIT2, LabelMatch, Technique, compare_labels
+from trustdesk.verify.model import (
+    ChannelKind,
+    ExtractedContact,
+    OfficialChannel,
+    Reason,
+    ReportedIndicator,
+    Verdict,
+    VerificationResult,
+)
+from trustdesk.verify.phones import PhoneNumber, format_phone, parse_phone
+from trustdesk.verify.urls import ParsedUrl, parse_url
+from trustdesk.verify.words import FREEMAIL_DOMAINS, Core, is_affix_word, label_cores
+
+_HOST_KINDS = (ChannelKind.DOMAIN, ChannelKind.SENDING_DOMAIN)
+_GENERIC_SUBDOMAINS = frozenset({"www", "m", "mail", "email", "web", "app", "login", "secure", "my"})
+_WORD = re.compile(r"[^\W_]+")
+
+
+@dataclass(slots=True)
+class _Match:
+    """One confirmed look-alike: which official label, how, and how strongly."""
+
+    tenant: str
+    label: str
+    techniques: list[Technique]
+    score: float
+    postings: set[Posting] = field(default_factory=set)
+
+
+class Registry:
+    """All tenants' official channels plus confirmed-fraud indicators, indexed for `check`."""
+
+    def __init__(
+        self,
+        channels: Iterable[OfficialChannel] = (),
+        reported: Iterable[ReportedIndicator] = (),
+        *,
+        default_region: str = "US",
+    ) -> None:
+        self.default_region = default_region
+        self._channels: dict[str, OfficialChannel] = {}
+        self._by_tenant: dict[str, set[str]] = defaultdict(set)
+        self._tenant_names: dict[str, str] = {}
+        self._hosts: dict[str, set[str]] = defaultdict(set)
+        self._emails: dict[str, set[str]] = defaultdict(set)
+        self._phones: dict[str, set[str]] = defaultdict(set)
+        self._handles: dict[str, set[str]] = defaultdict(set)
+        self._apps: dict[str, set[str]] = defaultdict(set)
+        self._url_prefixes: dict[str, set[str]] = defaultdict(set)
+        self._brands = BrandIndex()
+        self._phone_index = PhoneIndex()
+        self._reported: dict[tuple[str, str], ReportedIndicator] = {}
+        for channel in channels:
+            self.add(channel)
+        for indicator in reported:
+            self.add_reported(indicator)
+
+    # ------------------------------------------------------------------ updates
+
+    def __len__(self) -> int:
+        return len(self._channels)
+
+    def __contains__(self, channel: object) -> bool:
+        return isinstance(channel, OfficialChannel) and channel.id in self._channels
+
+    def tenants(self) -> dict[str, str]:
+        """Tenant slug -> display name, for every tenant with at least one channel."""
+        return dict(self._tenant_names)
+
+    def channels(self, tenant: str | None = None) -> list[OfficialChannel]:
+        """All channels, or one tenant's, in a stable order."""
+        ids = self._by_tenant.get(tenant, set()) if tenant else self._channels.keys()
+        return sorted((self._channels[i] for i in ids), key=lambda c: (c.tenant, c.kind, c.value))
+
+    def _brand_labels(self, channel: OfficialChannel) -> list[str]:
+        if channel.kind in _HOST_KINDS:
+            host = parse_host(channel.value)
+            # Only a name the tenant owns outright is a brand: not "acme.zendesk.com".
+            return [host.label] if host.name == host.registrable and not host.is_private_suffix else []
+        if channel.kind is ChannelKind.SOCIAL:
+            return [channel.value.strip("._-")]
+        return []
+
+    def _exact_keys(self, channel: OfficialChannel) -> list[tuple[dict[str, set[str]], str]]:
+        kind = channel.kind
+        if kind in _HOST_KINDS:
+            return [(self._hosts, channel.value)]
+        if kind is ChannelKind.EMAIL:
+            return [(self._emails, channel.value)]
+        if kind is ChannelKind.PHONE:
+            return [(self._phones, channel.value)]
+        if kind is ChannelKind.SOCIAL:
+            return [
+                (self._handles, f"{channel.platform}:{channel.value}"),
+                (self._handles, f":{channel.value}"),
+            ]
+        if kind is ChannelKind.APP:
+            return [(self._apps, channel.value)]
+        url = parse_url(channel.value)
+        keys = [(self._url_prefixes, url.host_text + url.path.rstrip("/"))]
+        if url.path.strip("/") == "" and url.host is not None:
+            keys.append((self._hosts, url.host.name))
+        return keys
+
+    def add(self, channel: OfficialChannel) -> None:
+        """Add (or re-add) one official channel; takes effect for the next `check`."""
+        if channel.id in self._channels:
+            return
+        if channel.tenant in self._tenant_names and self._tenant_names[channel.tenant] != channel.tenant_name:
+            self._brands.remove(flatten(self._tenant_names[channel.tenant].lower()), (channel.tenant, ""))
+        self._channels[channel.id] = channel
+        self._by_tenant[channel.tenant].add(channel.id)
+        self._tenant_names[channel.tenant] = channel.tenant_name
+        self._brands.add(flatten(channel.tenant_name.lower()), (channel.tenant, ""))
+        for table, key in self._exact_keys(channel):
+            table[key].add(channel.id)
+        for label in self._brand_labels(channel):
+            self._brands.add(label, (channel.tenant, channel.id))
+        if channel.kind is ChannelKind.PHONE:
+            number = parse_phone(channel.value)
+            self._phone_index.add(number.e164, number.national_number)
+
+    def remove(self, channel: OfficialChannel | str) -> None:
+        """Remove a channel (or a channel id); unknown channels are ignored."""
+        channel_id = channel if isinstance(channel, str) else channel.id
+        found = self._channels.pop(channel_id, None)
+        if found is None:
+            return
+        self._by_tenant[found.tenant].discard(channel_id)
+        for table, key in self._exact_keys(found):
+            table[key].discard(channel_id)
+            if not table[key]:
+                del table[key]
+        for label in self._brand_labels(found):
+            self._brands.remove(label, (found.tenant, channel_id))
+        if found.kind is ChannelKind.PHONE and not self._phones.get(found.value):
+            number = parse_phone(found.value)
+            self._phone_index.remove(number.e164, number.national_number)
+        if not self._by_tenant[found.tenant]:
+            del self._by_tenant[found.tenant]
+            self._brands.remove(flatten(self._tenant_names.pop(found.tenant).lower()), (found.tenant, ""))
+
+    @staticmethod
+    def _reported_key(kind: ChannelKind, value: str) -> tuple[str, str]:
+        family = "domain" if kind in _HOST_KINDS else kind.value
+        return family, value
+
+    def add_reported(self, indicator: ReportedIndicator) -> None:
+        """Mark a contact as confirmed fraud (value normalised like a channel of its kind)."""
+        self._reported[self._reported_key(indicator.kind, indicator.value)] = indicator
+
+    def remove_reported(self, indicator: ReportedIndicator) -> None:
+        """Withdraw a reported indicator."""
+        self._reported.pop(self._reported_key(indicator.kind, indicator.value), None)
+
+    # ------------------------------------------------------------------ check
+
+    def check(self, contact: ExtractedContact | str, tenant: str | None = None) -> VerificationResult:
+        """Verdict for one contact, against one tenant's channels or (tenant None) all tenants.
+
+        A string is parsed with `parse_contact` first. Never raises for bad input: the
+        verdict is then `unknown` with the problem as a reason.
+        """
+        if isinstance(contact, str):
+            from trustdesk.verify.extract import parse_contact
+
+            contact = parse_contact(contact, default_region=self.default_region)
+        tenant = tenant.strip().lower() if tenant else None
+        if contact.value is None:
+            reason = Reason(
+                contact.problem or "unrecognised", contact.problem_detail or "not a contact we can check"
+            )
+            return self._unknown(contact, tenant, [reason])
+        try:
+            return _Check(self, contact, tenant).run()
+        except ContactInputError as exc:
+            return self._unknown(contact, tenant, [Reason(exc.code, str(exc))])
+
+    def _unknown(
+        self, contact: ExtractedContact, tenant: str | None, reasons: list[Reason]
+    ) -> VerificationResult:
+        if not reasons:
+            reasons = [Reason("not-registered", "not an official channel of any tenant checked")]
+        name = self._tenant_names.get(tenant) if tenant else None
+        return VerificationResult(
+            contact=contact,
+            verdict=Verdict.UNKNOWN,
+            reasons=tuple(reasons),
+            explanation=explain.explain_unknown(contact.kind, name, reasons),
+        )
+
+
+class _Check:
+    """One check in progress: parse the contact, then official -> reported -> look-alike."""
+
+    def __init__(self, registry: Registry, contact: ExtractedContact, tenant: str | None) -> None:
+        self.r = registry
+        self.contact = contact
+        self.tenant = tenant
+        self.kind = contact.kind
+        self.official_ids: set[str] = set()
+        self.reasons: list[Reason] = []
+        self.cautions: list[Reason] = []
+        self.matches: list[_Match] = []
+        self.reported: ReportedIndicator | None = None
+
+    # -- helpers ----------------------------------------------------------------
+
+    def _channel(self, channel_id: str) -> OfficialChannel:
+        return self.r._channels[channel_id]
+
+    def _in_scope(self, tenant: str) -> bool:
+        return self.tenant is None or tenant == self.tenant
+
+    def _host_official(self, host: HostName) -> set[str]:
+        """Channel ids whose host is `host` or one of its parents."""
+        ids: set[str] = set()
+        name = host.name
+        while name:
+            ids |= self.r._hosts.get(name, set())
+            if "." not in name:
+                break
+            name = name.split(".", 1)[1]
+        return ids
+
+    def _report(self, family: str, value: str) -> None:
+        found = self.r._reported.get((family, value))
+        if found is not None and self.reported is None:
+            self.reported = found
+
+    def _report_host(self, host: HostName) -> None:
+        name = host.name
+        while name and self.reported is None:
+            self._report("domain", name)
+            if "." not in name:
+                break
+            name = name.split(".", 1)[1]
+
+    def _add_match(
+        self, candidate: Candidate, match: LabelMatch, extra: list[Technique], weight: float
+    ) -> None:
+        postings = {p for p in self.r._brands.postings(candidate.label) if self._in_scope(p[0])}
+        by_tenant: dict[str, set[Posting]] = defaultdict(set)
+        for posting in postings:
+            by_tenant[posting[0]].add(posting)
+        for tenant, owned in by_tenant.items():
+            self.matches.append(
+                _Match(tenant, candidate.label, [*extra, *match.techniques], match.score * weight, owned)
+            )
+
+    def _probe(
+        self,
+        text: str,
+        *,
+        edits: int,
+        contains: bool,
+        weight: float,
+        extra: list[Technique],
+        exact_only: bool = False,
+    ) -> None:
+        """Look `text` up in the brand index and confirm each candidate precisely."""
+        if len(flatten(text)) < 3:
+            return
+        for candidate in self.r._brands.candidates(text, edits=edits, contains=contains):
+            if candidate.via == "contains":
+                official = flatten(candidate.label)
+                rest = flatten(text).replace(official, " ", 1) if official in flatten(text) else ""
+                detail = f"contains the brand name '{candidate.label}'"
+                if rest.strip():
+                    detail += f" with '{rest.strip()}' added"
+                match = LabelMatch(text, candidate.label, (Technique("brand-embedded", detail),), 0.8)
+            else:
+                compared = compare_labels(text.lower(), candidate.label)
+                if compared is None or (exact_only and not compared.exact and compared.score < 0.95):
+                    continue
+                match = compared
+            self._add_match(candidate, match, extra, weight)
+
+    # -- per kind -----------------------------------------------------------------
+
+    def run(self) -> VerificationResult:
+        kind = self.kind
+        value = self.contact.value or ""
+        if kind in _HOST_KINDS:
+            self._check_host(parse_host(value), url=None)
+        elif kind is ChannelKind.URL:
+            self._check_url(parse_url(value))
+        elif kind is ChannelKind.EMAIL:
+            raw = self.contact.value or ""
+            address = parse_email(raw)
+            if self.contact.display_name:
+                address = EmailAddress(address.local, address.host, self.contact.display_name)
+            self._check_email(address)
+        elif kind is ChannelKind.PHONE:
+            self._check_phone(parse_phone(value, self.r.default_region))
+        elif kind is ChannelKind.SOCIAL:
+            self._check_handle(parse_handle(value, self.contact.platform))
+        else:
+            self._check_app(normalize_app_id(value))
+        return self._verdict()
+
+    def _check_host(self, host: HostName, url: ParsedUrl | None) -> None:
+        self.official_ids |= self._host_official(host)
+        self._report_host(host)
+        if self.official_ids:
+            return
+        self._host_lookalike(host)
+
+    def _host_lookalike(self, host: HostName) -> None:
+        if host.registrable:
+            platform = []
+            if host.is_private_suffix:
+                platform = [Technique("shared-hosting", f"hosted on the shared platform {host.suffix}")]
+            for core in label_cores(host.label):
+                self._probe_core(core, host, platform)
+        subs = [label for label in host.subdomain_labels if label not in _GENERIC_SUBDOMAINS]
+        if host.subdomain:
+            # dnstwist "subdomain": a dot inserted into the brand ("acme.outfitters.com").
+            joined = "".join(host.subdomain_labels[-1:]) + host.label
+            for candidate in self.r._brands.candidates(joined, edits=0, contains=False):
+                match = compare_labels(joined, candidate.label)
+                if match is not None and match.score >= 0.95:
+                    dotted = f"{host.subdomain_labels[-1]}.{host.label}"
+                    self._add_match(
+                        candidate,
+                        match,
+                        [Technique("subdomain", f"a dot inserted into the name: '{dotted}'")],
+                        0.95,
+                    )
+            where = host.registrable or host.name
+            for label in subs:
+                for core in label_cores(label):
+                    extra = [
+                        Technique("brand-in-subdomain", f"'{label}' used as a subdomain of unrelated {where}")
+                    ]
+                    if core.removed:
+                        extra.append(_dictionary(core))
+                    self._probe(core.text, edits=1, contains=not core.removed, weight=0.85, extra=extra)
+            official_in_sub = self._official_domain_inside(host.subdomain)
+            if official_in_sub is not None:
+                detail = (
+                    f"the official domain {official_in_sub.value} is written in front of unrelated {where}"
+                )
+                self._add_channel_match(official_in_sub, Technique("brand-in-subdomain", detail), 1.0)
+
+    def _official_domain_inside(self, text: str) -> OfficialChannel | None:
+        labels = text.split(".")
+        for start in range(len(labels) - 1):
+            for channel_id in self.r._hosts.get(".".join(labels[start:]), ()):
+                channel = self._channel(channel_id)
+                if self._in_scope(channel.tenant):
+                    return channel
+        return None
+
+    def _add_channel_match(self, channel: OfficialChannel, technique: Technique, score: float) -> None:
+        label = parse_host(channel.value).label if channel.kind in _HOST_KINDS else channel.value
+        self.matches.append(_Match(channel.tenant, label, [technique], score, {(channel.tenant, channel.id)}))
+
+    def _probe_core(self, core: Core, host: HostName, platform: list[Technique]) -> None:
+        """Probe one core of a registrable label; name tld-swap / dictionary techniques."""
+        extra = list(platform)
+        if core.removed:
+            extra.append(_dictionary(core))
+        length = len(flatten(core.text))
+        edits = (
+            2 if not core.removed and length >= MIN_LEN_EDIT2 else (1 if length >= MIN_LEN_EDIT1 - 1 else 0)
+        )
+        before = len(self.matches)
+        self._probe(
+            core.text,
+            edits=edits,
+            contains=not core.removed,
+            weight=1.0 if not core.removed else 0.9,
+            extra=extra,
+        )
+        for match in self.matches[before:]:
+            swap = self._tld_swap(match, host)
+            if swap is not None:
+                match.techniques.append(swap)
+            if not match.techniques:
+                # Identical label and suffix under another tenant's scope: nothing imitated.
+                match.score = 0.0
+
+    def _tld_swap(self, match: _Match, host: HostName) -> Technique | None:
+        suffixes = []
+        for _tenant, channel_id in match.postings:
+            if channel_id and self._channel(channel_id).kind in _HOST_KINDS:
+                suffixes.append(parse_host(self._channel(channel_id).value).suffix)
+        if not suffixes or host.suffix in suffixes or host.is_private_suffix:
+            return None
+        return Technique("tld-swap", f".{sorted(suffixes)[0]} -> .{host.suffix}")
+
+    def _check_url(self, url: ParsedUrl) -> None:
+        if url.has_password or url.username:
+            self.cautions.append(
+                Reason(
+                    "url-has-credentials",
+                    "the link carries a user name or password before the host, a phishing trick",
+                )
+            )
+        if url.nonstandard_port:
+            self.cautions.append(Reason("nonstandard-port", f"it uses the unusual port {url.port}"))
+        path = url.path.rstrip("/")
+        for prefix_len in range(len(path), -1, -1):
+            if prefix_len < len(path) and path[prefix_len] != "/":
+                continue
+            self.official_ids |= self.r._url_prefixes.get(url.host_text + path[:prefix_len], set())
+        self._report("url", url.value)
+        if url.username:
+            self._userinfo(url)
+        if url.host is None:
+            self.reasons.append(Reason("ip-address-host", f"the link points at a bare IP address ({url.ip})"))
+        else:
+            self._check_host(url.host, url)
+            if url.host.registrable in SOCIAL_HOSTS and not self.official_ids:
+                self._social_url(url)
+        if not self.official_ids:
+            self._path_probes(url)
+
+    def _userinfo(self, url: ParsedUrl) -> None:
+        user = url.username.lower()
+        real = url.host_text
+        technique = Technique("url-credentials", f"starts with '{user}' but really goes to {real}")
+        try:
+            shown = parse_host(user)
+        except ContactInputError:
+            shown = None
+        if shown is not None:
+            for channel_id in self._host_official(shown):
+                channel = self._channel(channel_id)
+                if self._in_scope(channel.tenant):
+                    self._add_channel_match(channel, technique, 1.0)
+                    return
+            if shown.registrable:
+                for core in label_cores(shown.label):
+                    self._probe(core.text, edits=1, contains=False, weight=0.95, extra=[technique])
+                return
+        self._probe(user, edits=1, contains=True, weight=0.9, extra=[technique])
+
+    def _social_url(self, url: ParsedUrl) -> None:
+        segments = [segment for segment in url.path.split("/") if segment]
+        if not segments:
+            return
+        platform = SOCIAL_HOSTS[url.host.registrable] if url.host else ""
+        try:
+            handle = parse_handle(segments[0], platform)
+        except ContactInputError:
+            return
+        sub = _Check(self.r, self.contact, self.tenant)
+        sub._check_handle(handle)
+        self.official_ids |= sub.official_ids
+        self.matches.extend(sub.matches)
+
+    def _path_probes(self, url: ParsedUrl) -> None:
+        where = url.host_text
+        segments = [segment.lower() for segment in url.path.split("/") if segment][:8]
+        for segment in segments:
+            inside = self._official_domain_inside(segment + ".") if "." in segment else None
+            if inside is None and "." in segment:
+                try:
+                    host = parse_host(segment)
+                    inside = next(
+                        (
+                            self._channel(i)
+                            for i in self._host_official(host)
+                            if self._in_scope(self._channel(i).tenant)
+                        ),
+                        None,
+                    )
+                except ContactInputError:
+                    inside = None
+            if inside is not None:
+                detail = f"the official domain {inside.value} appears in the path of unrelated {where}"
+                self._add_channel_match(inside, Technique("brand-in-path", detail), 0.85)
+        for token in url.path_tokens:
+            if len(token) >= 4 and not is_affix_word(token):
+                extra = [Technique("brand-in-path", f"'{token}' appears in the path of unrelated {where}")]
+                self._probe(token, edits=0, contains=False, weight=0.75, extra=extra, exact_only=True)
+
+    def _check_email(self, address: EmailAddress) -> None:
+        self.official_ids |= self.r._emails.get(address.normalized, set())
+        self._report("email", address.normalized)
+        if not self.official_ids:
+            host_ids = self._host_official(address.host)
+            if host_ids:
+                self.official_ids |= host_ids
+                self.reasons.append(
+                    Reason("official-domain", f"the address is on the official domain {address.host.name}")
+                )
+                return
+        self._report_host(address.host)
+        if self.official_ids:
+            return
+        freemail = address.host.registrable in FREEMAIL_DOMAINS
+        if not freemail:
+            self._host_lookalike(address.host)
+        where = address.host.registrable
+        if freemail:
+            local_technique = Technique(
+                "freemail-brand", f"a free-mail address at {where} using the brand name"
+            )
+        else:
+            local_technique = Technique(
+                "brand-in-local-part", f"the brand name is used before the @ of unrelated {where}"
+            )
+        local = address.local.lower()
+        for part in {local, *re.split(r"[._+\-]", local)}:
+            for core in label_cores(part):
+                extra = [local_technique] + ([_dictionary(core)] if core.removed else [])
+                self._probe(core.text, edits=1, contains=not core.removed, weight=0.9, extra=extra)
+        if address.display_name:
+            self._display_name(address.display_name, where)
+
+    def _display_name(self, display: str, where: str) -> None:
+        words = [word.lower() for word in _WORD.findall(display)][:12]
+        technique = Technique(
+            "display-name", f"the sender name '{display[:60]}' claims the brand but the address is at {where}"
+        )
+        grams = {
+            "".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, min(len(words), i + 4) + 1)
+        }
+        for gram in grams:
+            if len(gram) >= 4:
+                self._probe(gram, edits=0, contains=False, weight=0.85, extra=[technique], exact_only=True)
+
+    def _check_phone(self, number: PhoneNumber) -> None:
+        self.official_ids |= self.r._phones.get(number.e164, set())
+        self._report("phone", number.e164)
+        if number.vanity:
+            self.cautions.append(
+                Reason("vanity-number", "letters were converted to digits as on a phone keypad")
+            )
+        if self.official_ids or len(number.e164) < 9:
+            return
+        for official, relation in self.r._phone_index.near(number.e164, number.national_number):
+            technique = _phone_technique(number.e164, official, relation)
+            if technique is None:
+                continue
+            for channel_id in self.r._phones.get(official, set()):
+                channel = self._channel(channel_id)
+                if self._in_scope(channel.tenant):
+                    score = (
+                        0.95
+                        if technique.code in ("phone-one-digit", "phone-transposed", "phone-country-code")
+                        else 0.85
+                    )
+                    self.matches.append(
+                        _Match(channel.tenant, official, [technique], score, {(channel.tenant, channel_id)})
+                    )
+
+    def _check_handle(self, handle: SocialHandle) -> None:
+        if handle.platform:
+            self.official_ids |= self.r._handles.get(f"{handle.platform}:{handle.handle}", set())
+        else:
+            self.official_ids |= self.r._handles.get(f":{handle.handle}", set())
+        self._report("social", handle.value)
+        self._report("social", f"@{handle.handle}")
+        if self.official_ids:
+            if not handle.platform:
+                platforms = sorted({self._channel(i).platform for i in self.official_ids})
+                self.reasons.append(
+                    Reason("official-handle", f"an official handle on {', '.join(platforms)}")
+                )
+            return
+        same_elsewhere = [
+            i
+            for i in self.r._handles.get(f":{handle.handle}", set())
+            if self._in_scope(self._channel(i).tenant)
+        ]
+        for channel_id in same_elsewhere:
+            channel = self._channel(channel_id)
+            detail = (
+                f"the official handle @{channel.value} is on {channel.platform}, not on {handle.platform}"
+            )
+            self._add_channel_match(channel, Technique("handle-other-platform", detail), 1.0)
+        technique = Technique("handle-imitation", "a social-media handle imitating the brand")
+        for core in label_cores(handle.compact):
+            extra = [technique] + ([_dictionary(core)] if core.removed else [])
+            edits = 1 if len(core.text) >= MIN_LEN_EDIT1 else 0
+            self._probe(core.text, edits=edits, contains=not core.removed, weight=0.95, extra=extra)
+
+    def _check_app(self, app_id: str) -> None:
+        self.official_ids |= self.r._apps.get(app_id, set())
+        self._report("app", app_id)
+        if self.official_ids or app_id.startswith("id"):
+            return
+        technique = Technique("app-imitation", "an app identifier imitating the brand")
+        for part in app_id.split(".")[:6]:
+            if part in ("com", "net", "org", "app", "android", "ios", "co"):
+                continue
+            for core in label_cores(part):
+                self._probe(core.text, edits=1, contains=False, weight=0.9, extra=[technique])
+
+    # -- verdict --------------------------------------------------------------------
+
+    def _pick_official(self) -> OfficialChannel | None:
+        scoped = [self._channel(i) for i in self.official_ids if self._in_scope(self._channel(i).tenant)]
+        if not scoped:
+            return None
+        exact_kind = [c for c in scoped if c.kind is self.kind]
+        return sorted(exact_kind or scoped, key=lambda c: (c.kind is not ChannelKind.DOMAIN, c.value))[0]
+
+    def _best_channel(
+        self, tenant: str, kind: ChannelKind, hint: OfficialChannel | None
+    ) -> OfficialChannel | None:
+        """The official channel a customer should use instead (same kind when possible)."""
+        owned = [self._channel(i) for i in self.r._by_tenant.get(tenant, ())]
+        platform = self.contact.platform or ""
+        if kind is ChannelKind.SOCIAL and ":" in (self.contact.value or ""):
+            platform = (self.contact.value or "").split(":", 1)[0]
+        if kind is ChannelKind.SOCIAL and platform:
+            on_platform = [c for c in owned if c.kind is kind and c.platform == platform]
+            if on_platform:
+                return sorted(on_platform, key=lambda c: c.value)[0]
+        if hint is not None and hint.kind is kind:
+            return hint
+        wanted = {
+            ChannelKind.URL: (ChannelKind.DOMAIN, ChannelKind.URL),
+            ChannelKind.SENDING_DOMAIN: (ChannelKind.EMAIL, ChannelKind.DOMAIN),
+        }.get(kind, (kind, ChannelKind.DOMAIN))
+        for wanted_kind in wanted:
+            pool = [c for c in owned if c.kind is wanted_kind]
+            if hint is not None:
+                same_platform = [c for c in pool if c.platform and c.platform == hint.platform]
+                pool = same_platform or pool
+            if pool:
+                return sorted(pool, key=lambda c: (c.purpose != "support", c.value))[0]
+        return hint
+
+    def _imitated_channel(self, match: _Match) -> OfficialChannel | None:
+        ids = [channel_id for _tenant, channel_id in match.postings if channel_id]
+        preferred = ChannelKind.SOCIAL if self.kind is ChannelKind.SOCIAL else ChannelKind.DOMAIN
+        channels = sorted(
+            (self._channel(i) for i in ids),
+            key=lambda c: (c.kind is not self.kind, c.kind is not preferred, c.value),
+        )
+        if channels:
+            return channels[0]
+        return self._best_channel(match.tenant, ChannelKind.DOMAIN, None)
+
+    def _verdict(self) -> VerificationResult:
+        contact = self.contact
+        official = self._pick_official()
+        if official is not None:
+            reasons = [
+                Reason("official", f"an official {official.kind.value} channel of {official.tenant_name}")
+            ]
+            reasons += self.reasons + self.cautions
+            if self.reported is not None:
+                reasons.append(
+                    Reason("reported-conflict", "also listed as reported fraud; staff should review")
+                )
+            return VerificationResult(
+                contact=contact,
+                verdict=Verdict.OFFICIAL,
+                reasons=tuple(reasons),
+                explanation=explain.explain_official(self.kind, official, reasons),
+                official=official,
+            )
+        if self.official_ids:
+            owner = self._channel(sorted(self.official_ids)[0])
+            reason = Reason("official-other-tenant", f"it is an official channel of {owner.tenant_name}")
+            return self.r._unknown(contact, self.tenant, [reason])
+        best = max((m for m in self.matches if m.score > 0), key=_rank, default=None)
+        imitates = self._imitated_channel(best) if best is not None else None
+        if self.reported is not None:
+            reasons = [Reason("reported", self.reported.note or "confirmed as fraudulent by a report")]
+            if best is not None:
+                reasons += [Reason(t.code, t.detail) for t in best.techniques]
+            return VerificationResult(
+                contact=contact,
+                verdict=Verdict.REPORTED,
+                reasons=tuple(reasons),
+                explanation=explain.explain_reported(self.kind, imitates),
+                imitates=imitates,
+                reported=self.reported,
+            )
+        if best is not None and imitates is not None:
+            seen: set[tuple[str, str]] = set()
+            reasons = []
+            for technique in best.techniques:
+                if (technique.code, technique.detail) not in seen:
+                    seen.add((technique.code, technique.detail))
+                    reasons.append(Reason(technique.code, technique.detail))
+            reasons += self.reasons + self.cautions
+            also = sorted({m.tenant for m in self.matches if m.score > 0 and m.tenant != best.tenant})
+            if also:
+                names = ", ".join(self.r._tenant_names[t] for t in also[:3])
+                reasons.append(Reason("also-resembles", f"also resembles channels of {names}"))
+            instead = self._best_channel(best.tenant, _instead_kind(self.kind), imitates)
+            return VerificationResult(
+                contact=contact,
+                verdict=Verdict.LOOKALIKE,
+                reasons=tuple(reasons),
+                explanation=explain.explain_lookalike(self.kind, imitates, reasons, instead),
+                imitates=imitates,
+                extra={"score": round(best.score, 3)},
+            )
+        return self.r._unknown(contact, self.tenant, self.reasons + self.cautions)
+
+
+def _rank(match: _Match) -> tuple[float, int]:
+    """Strongest match first; among equals, the one needing the fewest techniques."""
+    return match.score, -len(match.techniques)
+
+
+def _instead_kind(kind: ChannelKind) -> ChannelKind:
+    return ChannelKind.DOMAIN if kind is ChannelKind.URL else kind
+
+
+def _dictionary(core: Core) -> Technique:
+    words = " + ".join(f"'{word}'" for word in core.removed)
+    return Technique("dictionary", f"the brand with {words} added")
+
+
+def _phone_technique(candidate: str, official: str, relation: str) -> Technique | None:
+    shown = format_phone(official)
+    if relation == "country-code":
+        return Technique("phone-country-code", f"the same digits as {shown} under another country code")
+    if relation in ("omission", "insertion"):
+        what = "left out" if relation == "omission" else "added"
+        return Technique(
+            "phone-digit-" + ("omitted" if relation == "omission" else "added"),
+            f"one digit {what} compared with {shown}",
+        )
+    if len(candidate) != len(official):
+        return None
+    diffs = [i for i, (a, b) in enumerate(zip(candidate, official, strict=True)) if a != b]
+    if len(diffs) == 1:
+        return Technique("phone-one-digit", f"one digit differs from {shown}")
+    if len(diffs) == 2:
+        i, j = diffs
+        if j == i + 1 and candidate[i] == official[j] and candidate[j] == official[i]:
+            return Technique("phone-transposed", f"two neighbouring digits of {shown} swapped")
+        return Technique("phone-two-digits", f"two digits differ from {shown}")
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class TextVerification:
+    """Verdicts for every contact found in a text, in order of appearance."""
+
+    results: list[VerificationResult]
+    truncated: bool
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.results)
+
+    def __len__(self) -> int:
+        return len(self.results)
+
+    def to_dict(self) -> dict[str, object]:
+        """The stable JSON shape: {"results": [...], "truncated": bool}."""
+        return {"results": [result.to_dict() for result in self.results], "truncated": self.truncated}
+
+
+def verify_text(
+    text: str, registry: Registry, tenant: str | None = None, *, default_region: str | None = None
+) -> TextVerification:
+    """Extract every contact from `text` and check each one against `registry`.
+
+    When nothing is found but the text is a single token (say, an invalid domain), that
+    token is checked on its own so the caller still gets an `unknown` with a reason.
+    """
+    from trustdesk.verify.extract import parse_contact, scan_contacts
+
+    region = default_region or registry.default_region
+    scan = scan_contacts(text, region)
+    results = [registry.check(contact, tenant) for contact in scan.contacts]
+    stripped = text.strip()
+    if not results and stripped and len(stripped.split()) <= 6 and len(stripped) <= 200:
+        results = [registry.check(parse_contact(stripped, default_region=region), tenant)]
+    return TextVerification(results, scan.truncated)
