@@ -165,10 +165,10 @@ def parse_jws(document: str | bytes | dict[str, Any]) -> dict[str, str]:
         if text.startswith("{"):
             document = strict_json(text)
         else:
-            parts = text.split(".")
-            if len(parts) != 3:
+            pieces = text.split(".")
+            if len(pieces) != 3:
                 raise ManifestFormatError("not a JWS: expected JSON or header.payload.signature")
-            return {"protected": parts[0], "payload": parts[1], "signature": parts[2]}
+            return {"protected": pieces[0], "payload": pieces[1], "signature": pieces[2]}
     if not isinstance(document, dict):
         raise ManifestFormatError("not a JWS object")
     if "signatures" in document:
