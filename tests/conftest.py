@@ -32,3 +32,103 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         skip_or_fail(f"shared data sets not found at {SHARED_DATA}")
     return SHARED_DATA
+
+
+# --- databases -------------------------------------------------------------------------------
+
+import uuid  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "TRUSTDESK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+REDIS_TEST_URL = os.environ.get("TRUSTDESK_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _postgres_admin_engine():  # type: ignore[no-untyped-def]
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001 - any failure means the server is not usable here
+        engine.dispose()
+        skip_or_fail(f"PostgreSQL not reachable at {POSTGRES_ADMIN_URL}: {type(exc).__name__}")
+    return engine
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    admin = _postgres_admin_engine()
+    name = f"td_test_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'trustdesk.db'}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each test using this runs twice: on SQLite and on the real PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'trustdesk.db'}"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def migrated_engine(database_url: str):  # type: ignore[no-untyped-def]
+    from trustdesk.store.db import make_engine
+    from trustdesk.store.migrate import upgrade
+
+    engine = make_engine(database_url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def db_session(migrated_engine):  # type: ignore[no-untyped-def]
+    from trustdesk.store.db import make_session_factory
+
+    session = make_session_factory(migrated_engine)()
+    yield session
+    session.rollback()
+    session.close()
+
+
+@pytest.fixture
+def settings_factory(tmp_path: Path):  # type: ignore[no-untyped-def]
+    from trustdesk.config import load_settings
+
+    def make(database_url: str, **overrides: object):  # type: ignore[no-untyped-def]
+        return load_settings(data_dir=tmp_path / "var", database_url=database_url, log_json=True, **overrides)
+
+    return make
+
+
+@pytest.fixture
+def redis_url() -> str:
+    try:
+        import redis
+
+        client = redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=2)
+        client.ping()
+        client.close()
+    except Exception as exc:  # noqa: BLE001
+        skip_or_fail(f"Redis not reachable at {REDIS_TEST_URL}: {type(exc).__name__}")
+    return REDIS_TEST_URL

@@ -32,10 +32,14 @@ def _enable_sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[n
     cursor.close()
 
 
-def _begin_immediate(connection) -> None:  # type: ignore[no-untyped-def]
-    # IMMEDIATE takes the write lock up front: a read-then-write transaction can then never
-    # fail half-way with SQLITE_BUSY because another writer committed in between.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+def _begin(connection) -> None:  # type: ignore[no-untyped-def]
+    # Sessions that will write ask for IMMEDIATE: it takes the write lock up front, so a
+    # read-then-write transaction never fails half-way because another writer committed in
+    # between. Read-only sessions use a plain BEGIN and never block writers (WAL).
+    if connection.get_execution_options().get("sqlite_begin") == "immediate":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        connection.exec_driver_sql("BEGIN")
 
 
 def make_engine(url: str, *, pool_size: int = 10) -> Engine:
@@ -46,7 +50,7 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
         event.listen(engine, "connect", _enable_sqlite_pragmas)
-        event.listen(engine, "begin", _begin_immediate)
+        event.listen(engine, "begin", _begin)
         return engine
     return create_engine(url, pool_size=pool_size, max_overflow=20, pool_pre_ping=True)
 
@@ -69,8 +73,10 @@ def check_connection(engine: Engine) -> None:
         raise DatabaseUnavailable(f"cannot reach the database at {safe_url(engine)}: {reason}") from None
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
+def make_session_factory(engine: Engine, *, write: bool = True) -> sessionmaker[Session]:
+    """Sessions for units of work; `write=False` gives read-only ones that never take SQLite's write lock."""
+    bind = engine.execution_options(sqlite_begin="immediate") if write else engine
+    return sessionmaker(bind=bind, expire_on_commit=False, autoflush=False)
 
 
 @contextmanager

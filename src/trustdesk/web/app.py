@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from itsdangerous import Signer
@@ -57,6 +58,7 @@ def create_app(
         settings=settings,
         engine=engine,
         sessions=make_session_factory(engine),
+        read_sessions=make_session_factory(engine, write=False),
         rate_limiter=make_rate_limiter(settings.redis_url),
         box=SecretBox(settings.encryption_key or ""),
         cookie_signer=Signer(settings.secret_key or "", salt="trustdesk.session"),
@@ -72,6 +74,7 @@ def create_app(
 
     for router in ROUTERS:
         app.include_router(router)
+    app.state.routers = list(ROUTERS)
 
     @app.get("/openapi.json", include_in_schema=False)
     def openapi_alias() -> dict:  # type: ignore[type-arg]
@@ -80,6 +83,11 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.add_middleware(EdgeMiddleware, metrics=app.state.metrics, hsts=settings.behind_tls)
     return app
+
+
+def route_table(app: FastAPI) -> list[APIRoute]:
+    """Every route of the app's routers, with full paths (for checks that must cover all routes)."""
+    return [route for router in app.state.routers for route in router.routes if isinstance(route, APIRoute)]
 
 
 def create_app_from_env() -> FastAPI:

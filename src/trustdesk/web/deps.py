@@ -30,7 +30,8 @@ def app_state(request: Request) -> AppState:
 def db(request: Request) -> Iterator[Session]:
     """A session per request. Handlers that write call commit() themselves before answering,
     so a client is only told "done" after the data is durable; anything uncommitted is rolled back."""
-    session = app_state(request).sessions()
+    state = app_state(request)
+    session = state.sessions() if request.method in UNSAFE_METHODS else state.read_sessions()
     try:
         yield session
     finally:

@@ -23,7 +23,8 @@ STATIC_DIR = Path(__file__).parent / "static"
 class AppState:
     settings: Settings
     engine: Engine
-    sessions: sessionmaker[Session]
+    sessions: sessionmaker[Session]  # for requests that change state
+    read_sessions: sessionmaker[Session]  # for GET: never blocks writers on SQLite
     rate_limiter: RateLimiter
     box: SecretBox
     cookie_signer: Signer

@@ -63,7 +63,7 @@ CONSOLE_NAV = [
 
 
 def console_context(request: Request, auth: Auth, section: str) -> dict[str, Any]:
-    routes = {getattr(r, "path", None) for r in request.app.routes}
+    routes = {r.path for router in request.app.state.routers for r in router.routes if hasattr(r, "path")}
     nav = [
         {"key": key, "href": href, "label": label}
         for key, href, label, perm in CONSOLE_NAV

@@ -1,0 +1,5 @@
+"""`python -m trustdesk.cli` runs the same command as `trustdesk`."""
+
+from trustdesk.cli.main import run
+
+run()

@@ -1,0 +1,83 @@
+"""Security headers on every response, JSON errors without stack traces or echoed input, ops endpoints."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from trustdesk.web.state import TEMPLATES_DIR
+
+
+def test_security_headers_everywhere(client) -> None:  # type: ignore[no-untyped-def]
+    for path in ("/", "/login", "/healthz", "/api/v1/me", "/nope", "/static/app.css"):
+        r = client.get(path)
+        csp = r.headers["content-security-policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+        assert r.headers["x-content-type-options"] == "nosniff"
+        assert r.headers["x-frame-options"] == "DENY"
+
+
+def test_templates_have_no_inline_script_or_handlers() -> None:
+    for template in Path(TEMPLATES_DIR).rglob("*.html"):
+        text = template.read_text()
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text), f"inline script in {template.name}"
+        assert not re.search(r"\son[a-z]+\s*=", text), f"inline event handler in {template.name}"
+        assert not re.search(r"\sstyle\s*=", text), f"inline style in {template.name}"
+
+
+def test_api_errors_are_json_without_traces(client) -> None:  # type: ignore[no-untyped-def]
+    r = client.get("/api/v1/orders/x")
+    assert r.status_code == 401 and r.json()["error"]["code"] == "unauthenticated"
+    r = client.get("/api/v1/nothing-here")
+    assert r.status_code == 404 and r.json() == {"error": {"code": "not_found", "message": "Not Found"}}
+
+
+def test_validation_errors_do_not_echo_input(client) -> None:  # type: ignore[no-untyped-def]
+    secret = "4111111111111111"
+    r = client.post("/api/v1/auth/login", json={"tenant": "", "email": secret, "password": ""})
+    assert r.status_code == 422
+    assert secret not in r.text
+    assert r.json()["error"]["code"] == "invalid_request"
+
+
+def test_html_errors_for_browsers(client) -> None:  # type: ignore[no-untyped-def]
+    r = client.get("/t/no-such-shop/help", headers={"accept": "text/html"})
+    assert r.status_code == 404 and "<html" in r.text and "Traceback" not in r.text
+
+
+def test_health_ready_metrics_openapi(client) -> None:  # type: ignore[no-untyped-def]
+    assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/readyz").json() == {"status": "ready"}
+    client.get("/login")
+    metrics = client.get("/metrics").text
+    assert 'trustdesk_http_requests_total{method="GET",route="/login",status="200"}' in metrics
+    spec = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/auth/login" in spec["paths"]
+    assert client.get("/openapi.json").json()["paths"] == spec["paths"]
+
+
+def test_open_redirect_is_refused(client, sessions) -> None:  # type: ignore[no-untyped-def]
+    from tests.foundation.factory import PASSWORD, make_tenant, make_user
+
+    from trustdesk.accounts.permissions import Role
+
+    with sessions() as s:
+        t = make_tenant(s, "acme")
+        make_user(s, t, "shopper@example.net", Role.CUSTOMER)
+        s.commit()
+    page = client.get("/login")
+    pre = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    r = client.post(
+        "/login?next=//evil.example/phish",
+        data={"tenant": "acme", "email": "shopper@example.net", "password": PASSWORD, "csrf_token": pre},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303 and r.headers["location"] == "/account"
+
+
+def test_login_form_requires_its_csrf_token(client) -> None:  # type: ignore[no-untyped-def]
+    client.get("/login")
+    r = client.post(
+        "/login", data={"tenant": "acme", "email": "a@b.co", "password": "x", "csrf_token": "forged"}
+    )
+    assert r.status_code == 403
