@@ -79,9 +79,16 @@ def test_concurrent_appends_stay_linear(migrated_engine) -> None:  # type: ignor
 
 def test_cli_audit_verify_exits_nonzero_on_tampering(tmp_path) -> None:  # type: ignore[no-untyped-def]
     env = {"TRUSTDESK_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
-    run = lambda *args: subprocess.run(
-        [sys.executable, "-m", "trustdesk.cli", *args], env=env, capture_output=True, text=True, timeout=120
-    )  # noqa: E731
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "trustdesk.cli", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
     assert run("db", "upgrade").returncode == 0
     assert run("tenants", "create", "acme", "--name", "Acme", "--domain", "acme.com").returncode == 0
     ok = run("audit", "verify", "--json")

@@ -123,9 +123,16 @@ def test_orders_of_two_tenants_may_share_numbers(db_session) -> None:  # type: i
 
 def test_cli_import_reports_json(tmp_path) -> None:  # type: ignore[no-untyped-def]
     env = {"TRUSTDESK_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
-    run = lambda *args: subprocess.run(
-        [sys.executable, "-m", "trustdesk.cli", *args], env=env, capture_output=True, text=True, timeout=120
-    )  # noqa: E731
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "trustdesk.cli", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
     run("db", "upgrade")
     run("tenants", "create", "acme", "--name", "Acme", "--domain", "acme.com")
     data = tmp_path / "orders.jsonl"
