@@ -45,7 +45,6 @@ ASCII_LOOKALIKES: frozenset[frozenset[str]] = frozenset(
         ("u", "v"),
         ("n", "m"),
         ("n", "r"),
-        ("a", "o"),
         ("e", "3"),
         ("a", "4"),
         ("t", "7"),
