@@ -11,13 +11,14 @@ from __future__ import annotations
 import binascii
 import codecs
 import datetime as dt
+import email.header
 import email.utils
 import hashlib
 import ipaddress
 import re
 from dataclasses import dataclass, field
 from email import policy
-from email.message import EmailMessage, Message
+from email.message import Message
 from email.parser import BytesParser
 from typing import Any
 
@@ -89,9 +90,12 @@ class Address:
         return self.address.rpartition("@")[2].rstrip(".").lower() if "@" in self.address else ""
 
     def __str__(self) -> str:
-        return (
-            email.utils.formataddr((self.display_name, self.address)) if self.display_name else self.address
-        )
+        if not self.display_name:
+            return self.address
+        name = self.display_name
+        if re.search(r'[()<>\[\]:;@\\,."]', name):
+            name = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return f"{name} <{self.address}>"
 
 
 @dataclass(frozen=True)
@@ -245,15 +249,35 @@ def decode_bytes(data: bytes, charset: str | None, defects: list[str]) -> str:
 # ---- headers -----------------------------------------------------------------------------
 
 
-def _header_values(msg: Message, name: str) -> list[str]:
+def _decode_words(value: str) -> str:
+    """Decode RFC 2047 encoded words in an unstructured header value (cheap path)."""
+    if "=?" not in value:
+        return value
     try:
-        values = msg.get_all(name) or []
+        return str(email.header.make_header(email.header.decode_header(value)))
+    except Exception:  # noqa: BLE001 - bad encoded words (unknown charset, bad base64) stay as sent
+        return value
+
+
+def _raw_headers(msg: Message) -> list[tuple[str, str]]:
+    """All headers, unfolded and cleaned, encoded words decoded; no structured parsing.
+
+    The policy's header registry parses every header fully, which costs milliseconds on the
+    80-header mail that big providers send; only From/To/Subject-like headers need it.
+    """
+    return [(_clean_header(str(k)), _clean_header(_decode_words(str(v)))) for k, v in msg.raw_items()]
+
+
+def _header_values(headers: list[tuple[str, str]], name: str) -> list[str]:
+    lowered = name.lower()
+    return [v for k, v in headers if k.lower() == lowered]
+
+
+def _policy_values(msg: Message, name: str) -> list[str]:
+    try:
+        return [_clean_header(str(v)) for v in msg.get_all(name) or []]
     except Exception:  # noqa: BLE001 - stdlib header parsing has known crash bugs on hostile input
-        values = []
-        for key, value in msg.raw_items() if isinstance(msg, EmailMessage) else []:
-            if key.lower() == name.lower():
-                values.append(value)
-    return [_clean_header(str(v)) for v in values]
+        return [_clean_header(_decode_words(str(v))) for k, v in msg.raw_items() if k.lower() == name.lower()]
 
 
 def _safe_str(value: Any) -> str:
@@ -579,6 +603,7 @@ def _walk(part: Message, depth: int, walk: _Walk) -> None:
 # ---- entry point -------------------------------------------------------------------------
 
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
+_FIRST_CHARSET = re.compile(rb"charset\s*=\s*[\"']?([A-Za-z0-9_.:\-]{1,40})", re.IGNORECASE)
 _BOUNDARY_DECL = re.compile(rb"boundary\s*=", re.IGNORECASE)
 _TRUNCATION_DEFECTS = {"CloseBoundaryNotFoundDefect"}
 
@@ -610,12 +635,26 @@ def parse_message(raw: bytes, limits: MailLimits = DEFAULT_LIMITS) -> ParsedMail
     headers_only = len(_BOUNDARY_DECL.findall(raw)) > limits.max_parts
     if headers_only:
         defects.append("too many multipart boundaries; body not parsed")
+    to_parse = raw
+    header_bytes = raw[:header_size]
+    if not header_bytes.isascii():
+        try:
+            header_bytes.decode("utf-8")
+        except UnicodeDecodeError:
+            # Legacy 8-bit headers (not RFC 6532 UTF-8): senders use the body's charset, so read
+            # them in the first charset the message declares, else Windows-1252 — never as U+FFFD.
+            declared = _FIRST_CHARSET.search(raw, 0, 65536)
+            codec = _codec_for(declared.group(1).decode("ascii")) if declared else None
+            if codec in (None, "ascii", "utf-8"):
+                codec = "cp1252"
+            to_parse = header_bytes.decode(codec, errors="replace").encode("utf-8") + raw[header_size:]
+            defects.append(f"8-bit header bytes that are not UTF-8; read as {codec}")
     try:
-        msg = parser.parsebytes(raw, headersonly=headers_only)
+        msg = parser.parsebytes(to_parse, headersonly=headers_only)
     except RecursionError:
         defects.append("MIME structure nested too deeply; body not parsed")
         headers_only = True
-        msg = parser.parsebytes(raw, headersonly=True)
+        msg = parser.parsebytes(to_parse, headersonly=True)
     defects.extend(_collect_defects(msg))
 
     walk = _Walk(limits, defects)
@@ -648,27 +687,21 @@ def parse_message(raw: bytes, limits: MailLimits = DEFAULT_LIMITS) -> ParsedMail
 
     from_addresses = _addresses(msg, "From")
     sender = _addresses(msg, "Sender")
-    return_path_values = _header_values(msg, "Return-Path")
+    raw_headers = _raw_headers(msg)
+    return_path_values = _header_values(raw_headers, "Return-Path")
     return_path = None
     if return_path_values:
         match = re.search(r"<([^<>]*)>", return_path_values[0])
         return_path = (match.group(1) if match else return_path_values[0]).strip()
 
     references: tuple[str, ...] = ()
-    ref_values = _header_values(msg, "References")
+    ref_values = _header_values(raw_headers, "References")
     if ref_values:
         references = tuple(re.findall(r"<[^<>\s]+>", " ".join(ref_values)))
 
-    raw_headers: list[tuple[str, str]] = []
-    try:
-        for name, value in msg.items():
-            raw_headers.append((_clean_header(name), _safe_str(value)))
-    except Exception:  # noqa: BLE001 - fall back to the undecoded values
-        raw_headers = [(_clean_header(n), _clean_header(str(v))) for n, v in msg.raw_items()]
-
-    subject_values = _header_values(msg, "Subject")
-    message_ids = _header_values(msg, "Message-ID")
-    in_reply_to = _header_values(msg, "In-Reply-To")
+    subject_values = _policy_values(msg, "Subject")
+    message_ids = _header_values(raw_headers, "Message-ID")
+    in_reply_to = _header_values(raw_headers, "In-Reply-To")
     truncated = any(d in _TRUNCATION_DEFECTS for d in defects)
     return ParsedMail(
         raw=raw,
@@ -684,7 +717,7 @@ def parse_message(raw: bytes, limits: MailLimits = DEFAULT_LIMITS) -> ParsedMail
         in_reply_to=_msg_id(in_reply_to[0]) if in_reply_to else None,
         references=references,
         date=_date(msg),
-        received=tuple(_received_hop(v) for v in _header_values(msg, "Received")),
+        received=tuple(_received_hop(v) for v in _header_values(raw_headers, "Received")),
         headers=tuple(raw_headers),
         text=text,
         text_source=text_source,
