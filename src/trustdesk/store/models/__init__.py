@@ -3,11 +3,23 @@
 from trustdesk.store.models.accounts import RecoveryCode, User, UserSession
 from trustdesk.store.models.audit import AuditEvent
 from trustdesk.store.models.base import Base, TenantOwned, utcnow
+from trustdesk.store.models.channels import (
+    ChannelChange,
+    ManifestSigningKey,
+    OfficialChannelRow,
+    RegistryState,
+    ReportedIndicatorRow,
+)
 from trustdesk.store.models.commerce import Customer, Order, OrderItem
 from trustdesk.store.models.tenants import Tenant
 
 __all__ = [
     "AuditEvent",
+    "ChannelChange",
+    "ManifestSigningKey",
+    "OfficialChannelRow",
+    "RegistryState",
+    "ReportedIndicatorRow",
     "Base",
     "Customer",
     "Order",
