@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from trustdesk.accounts.lockout import LockoutPolicy
+from trustdesk.channels.index import RegistryCache
 from trustdesk.config import Settings
 from trustdesk.ratelimit import RateLimiter
 from trustdesk.secretbox import SecretBox
@@ -30,4 +31,5 @@ class AppState:
     cookie_signer: Signer
     templates: Jinja2Templates
     lockout: LockoutPolicy
+    registry: RegistryCache = field(default_factory=RegistryCache)
     extras: dict[str, object] = field(default_factory=dict)
