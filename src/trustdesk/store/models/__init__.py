@@ -11,6 +11,13 @@ from trustdesk.store.models.channels import (
     ReportedIndicatorRow,
 )
 from trustdesk.store.models.commerce import Customer, Order, OrderItem
+from trustdesk.store.models.conversations import (
+    CannedReply,
+    Conversation,
+    Job,
+    Message,
+    WebhookEndpoint,
+)
 from trustdesk.store.models.tenants import Tenant
 
 __all__ = [
@@ -21,6 +28,11 @@ __all__ = [
     "RegistryState",
     "ReportedIndicatorRow",
     "Base",
+    "CannedReply",
+    "Conversation",
+    "Job",
+    "Message",
+    "WebhookEndpoint",
     "Customer",
     "Order",
     "OrderItem",

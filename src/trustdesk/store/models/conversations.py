@@ -1,0 +1,127 @@
+"""Conversations and their messages, the durable job outbox, canned replies and webhook endpoints.
+
+Message bodies are stored only after the guard has redacted them; the guard summary keeps
+finding types, actions and safe display forms, never raw values.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from trustdesk.store.models.base import Base, TenantOwned, UTCDateTime, utcnow
+
+
+class Conversation(TenantOwned, Base):
+    __tablename__ = "conversations"
+    __table_args__ = (
+        UniqueConstraint("public_id"),
+        UniqueConstraint("tenant_id", "reference"),
+        Index("ix_conversations_tenant_status", "tenant_id", "status", "last_message_at"),
+        Index("ix_conversations_tenant_assignee", "tenant_id", "assignee_user_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Unguessable id used in URLs and sockets; `reference` is the short code people quote.
+    public_id: Mapped[str] = mapped_column(String(32), nullable=False)
+    reference: Mapped[str] = mapped_column(String(16), nullable=False)
+    channel: Mapped[str] = mapped_column(String(10), nullable=False)
+    status: Mapped[str] = mapped_column(String(10), nullable=False, default="new")
+    customer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("customers.id", ondelete="SET NULL"), index=True
+    )
+    visitor_id: Mapped[str | None] = mapped_column(String(64))
+    customer_name: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    customer_email: Mapped[str | None] = mapped_column(String(320))
+    assignee_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    subject: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+    last_seq: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    bot_active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # SHA-256 of the bearer token handed to the customer when the chat started.
+    access_token_hash: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    last_message_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Message(TenantOwned, Base):
+    __tablename__ = "messages"
+    __table_args__ = (
+        UniqueConstraint("conversation_id", "seq"),
+        UniqueConstraint("conversation_id", "client_msg_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False
+    )
+    seq: Mapped[int] = mapped_column(Integer, nullable=False)
+    client_msg_id: Mapped[str | None] = mapped_column(String(64))
+    author_kind: Mapped[str] = mapped_column(String(10), nullable=False)
+    author_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    author_name: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    # Already redacted by the guard: never the customer's raw text when it held a secret.
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+    guard: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    visibility: Mapped[str] = mapped_column(String(10), nullable=False, default="public")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class Job(Base):
+    """The transactional outbox: written with the change that caused it, run at least once by a worker."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (Index("ix_jobs_status_next", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int | None] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40), nullable=False)
+    # Never secrets: identifiers and already-guarded text only.
+    payload: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
+    status: Mapped[str] = mapped_column(String(10), nullable=False, default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    max_attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=8)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    locked_by: Mapped[str | None] = mapped_column(String(80))
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class CannedReply(TenantOwned, Base):
+    __tablename__ = "canned_replies"
+    __table_args__ = (UniqueConstraint("tenant_id", "shortcut"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    shortcut: Mapped[str] = mapped_column(String(40), nullable=False)
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+    created_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class WebhookEndpoint(TenantOwned, Base):
+    __tablename__ = "webhook_endpoints"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000), nullable=False)
+    # Signing secret sealed with the deployment SecretBox; shown to the admin once at creation.
+    secret_encrypted: Mapped[str] = mapped_column(String(500), nullable=False)
+    events: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    description: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    is_active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
