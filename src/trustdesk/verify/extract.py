@@ -13,6 +13,7 @@ through phonenumbers' own bounded matcher.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -109,8 +110,16 @@ def _display_name_before(text: str, start: int) -> str | None:
     match = _DISPLAY_NAME.search(window)
     if not match:
         return None
-    name = (match.group(1) or match.group(2) or "").strip()
-    return name or None
+    if match.group(1):
+        return match.group(1).strip() or None
+    # Unquoted: keep the trailing run of capitalised words ("Write to Acme Billing <..>").
+    words = (match.group(2) or "").split()
+    run: list[str] = []
+    for word in reversed(words):
+        if not (word[:1].isupper() or word[:1].isdigit() or word in ("&", "-")):
+            break
+        run.append(word)
+    return " ".join(reversed(run)) or None
 
 
 def _email_contact(text: str, match: re.Match[str]) -> ExtractedContact:
@@ -168,16 +177,22 @@ def _handle_platform(text: str, start: int) -> str | None:
 
 
 class _Spans:
-    """Occupied character ranges, so one piece of text yields one contact."""
+    """Occupied, non-overlapping character ranges (sorted), so one piece of text yields one contact."""
 
     def __init__(self) -> None:
-        self._spans: list[tuple[int, int]] = []
+        self._starts: list[int] = []
+        self._ends: list[int] = []
 
     def free(self, start: int, end: int) -> bool:
-        return all(end <= s or start >= e for s, e in self._spans)
+        index = bisect.bisect_right(self._starts, start)
+        if index > 0 and self._ends[index - 1] > start:
+            return False
+        return not (index < len(self._starts) and self._starts[index] < end)
 
     def take(self, start: int, end: int) -> None:
-        self._spans.append((start, end))
+        index = bisect.bisect_right(self._starts, start)
+        self._starts.insert(index, start)
+        self._ends.insert(index, end)
 
 
 def scan_contacts(
@@ -197,20 +212,40 @@ def scan_contacts(
     spans = _Spans()
     found: list[ExtractedContact] = []
 
+    # Each kind is scanned in text order, so the first `max_contacts` of every kind are
+    # enough to know the first `max_contacts` overall: stop each scan there.
+    kept: dict[ChannelKind, int] = {}
+
     def keep(contact: ExtractedContact | None) -> None:
         if contact is not None and spans.free(contact.start, contact.end):
             spans.take(contact.start, contact.end)
             found.append(contact)
+            kept[contact.kind] = kept.get(contact.kind, 0) + 1
+
+    def full(kind: ChannelKind) -> bool:
+        return kept.get(kind, 0) >= max_contacts
 
     for match in URL_RE.finditer(text):
+        if full(ChannelKind.URL):
+            truncated = True
+            break
         keep(_url_contact(_trim(match.group(0)), match.start()))
     for match in EMAIL_RE.finditer(text):
+        if full(ChannelKind.EMAIL):
+            truncated = True
+            break
         if spans.free(match.start(), match.end()):
             keep(_email_contact(text, match))
     for match in DOMAIN_RE.finditer(text):
+        if full(ChannelKind.DOMAIN) or full(ChannelKind.URL):
+            truncated = True
+            break
         if spans.free(match.start(), match.end()):
             keep(_domain_contact(match))
     for match in HANDLE_RE.finditer(text):
+        if full(ChannelKind.SOCIAL):
+            truncated = True
+            break
         if spans.free(match.start(), match.end()):
             platform = _handle_platform(text, match.start())
             handle = parse_handle(match.group(1), platform)
@@ -228,6 +263,9 @@ def scan_contacts(
         text, default_region.upper(), leniency=phonenumbers.Leniency.VALID, max_tries=_PHONE_MAX_TRIES
     )
     for phone_match in matcher:
+        if full(ChannelKind.PHONE):
+            truncated = True
+            break
         if not spans.free(phone_match.start, phone_match.end):
             continue
         e164 = phonenumbers.format_number(phone_match.number, phonenumbers.PhoneNumberFormat.E164)
