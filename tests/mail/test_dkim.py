@@ -197,3 +197,14 @@ def test_key_generation_and_dns_record_text(shop_key):
     assert public_key_b64(record.value) == shop_key.public_key_b64
     with pytest.raises(DkimError):
         generate_dkim_keypair(512)
+
+
+def test_signature_flood_is_bounded(dns, resolver, published):
+    signed = sign(published)
+    flood = b"".join(
+        b"DKIM-Signature: v=1; a=rsa-sha256; d=x%d.example; s=s; h=from; bh=AA==; b=AA==\r\n" % i for i in range(40)
+    )
+    results = verify_dkim(flood + signed, resolver)
+    assert len(results) == 41
+    assert sum(r.result is not DkimResult.NEUTRAL for r in results) == 8
+    assert dns.query_count() <= 8 * 2  # UDP + TCP retry at most, per evaluated signature

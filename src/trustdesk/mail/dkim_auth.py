@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from trustdesk.mail.resolver import DnsAnswer, Resolver
 
 MIN_KEY_BITS = 1024
+MAX_SIGNATURES = 8
 
 #: Headers signed by default; the singletons in FROZEN are signed once more than present,
 #: so a second From/Subject/Reply-To added in transit breaks the signature.
@@ -107,7 +108,7 @@ def _signature_tags(header_value: bytes) -> dict[bytes, bytes]:
 
 
 def verify_dkim(
-    raw: bytes, resolver: Resolver, *, min_key_bits: int = MIN_KEY_BITS
+    raw: bytes, resolver: Resolver, *, min_key_bits: int = MIN_KEY_BITS, max_signatures: int = MAX_SIGNATURES
 ) -> list[DkimSignatureResult]:
     """Verify every DKIM-Signature of a raw message (empty list when unsigned)."""
     try:
@@ -115,7 +116,21 @@ def verify_dkim(
     except Exception as exc:  # noqa: BLE001 - dkimpy raises IndexError & co on broken headers
         return [DkimSignatureResult(DkimResult.PERMERROR, "", "", f"message headers cannot be parsed: {exc}")]
     signatures = [value for name, value in headers if name.lower() == b"dkim-signature"]
-    return [_verify_one(raw, idx, value, resolver, min_key_bits) for idx, value in enumerate(signatures)]
+    results = [
+        _verify_one(raw, idx, value, resolver, min_key_bits) for idx, value in enumerate(signatures[:max_signatures])
+    ]
+    for value in signatures[max_signatures:]:
+        # Each signature costs a DNS lookup and an RSA operation: a flood of them is not evaluated.
+        tags = _signature_tags(value)
+        results.append(
+            DkimSignatureResult(
+                DkimResult.NEUTRAL,
+                _tag(tags, b"d").lower(),
+                _tag(tags, b"s"),
+                f"not evaluated: the message carries more than {max_signatures} signatures",
+            )
+        )
+    return results
 
 
 def _verify_one(
