@@ -202,7 +202,8 @@ def test_key_generation_and_dns_record_text(shop_key):
 def test_signature_flood_is_bounded(dns, resolver, published):
     signed = sign(published)
     flood = b"".join(
-        b"DKIM-Signature: v=1; a=rsa-sha256; d=x%d.example; s=s; h=from; bh=AA==; b=AA==\r\n" % i for i in range(40)
+        b"DKIM-Signature: v=1; a=rsa-sha256; d=x%d.example; s=s; h=from; bh=AA==; b=AA==\r\n" % i
+        for i in range(40)
     )
     results = verify_dkim(flood + signed, resolver)
     assert len(results) == 41

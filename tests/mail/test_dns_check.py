@@ -101,3 +101,16 @@ def test_dns_failure_is_temperror_not_missing(dns, resolver, shop_key):
     assert check.spf.status is CheckStatus.TEMPERROR
     assert check.dmarc.status is CheckStatus.TEMPERROR
     assert not check.ok
+
+
+def test_revoked_or_foreign_key_types_are_invalid(dns, resolver, shop_key):
+    dns.add("desk1._domainkey.acme-shop.com", "TXT", "v=DKIM1; k=rsa; p=")
+    assert (
+        check_dns_records("acme-shop.com", "desk1", shop_key.public_key_b64, resolver).dkim.status
+        is CheckStatus.INVALID
+    )
+    dns.set("desk1._domainkey.acme-shop.com", "TXT", f"v=DKIM1; k=ed25519; p={shop_key.public_key_b64}")
+    assert (
+        check_dns_records("acme-shop.com", "desk1", shop_key.public_key_b64, resolver).dkim.status
+        is CheckStatus.INVALID
+    )

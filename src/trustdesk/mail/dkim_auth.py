@@ -117,7 +117,8 @@ def verify_dkim(
         return [DkimSignatureResult(DkimResult.PERMERROR, "", "", f"message headers cannot be parsed: {exc}")]
     signatures = [value for name, value in headers if name.lower() == b"dkim-signature"]
     results = [
-        _verify_one(raw, idx, value, resolver, min_key_bits) for idx, value in enumerate(signatures[:max_signatures])
+        _verify_one(raw, idx, value, resolver, min_key_bits)
+        for idx, value in enumerate(signatures[:max_signatures])
     ]
     for value in signatures[max_signatures:]:
         # Each signature costs a DNS lookup and an RSA operation: a flood of them is not evaluated.
