@@ -11,6 +11,7 @@ from trustdesk.reports.mailview import Limits, MailView, read_report
 from trustdesk.reports.model import Analysis, Indicator, IndicatorKind, Reason
 from trustdesk.reports.scoring import DEFAULT_THRESHOLDS, Thresholds, risk_score, verdict_for
 from trustdesk.reports.signals import Check
+from trustdesk.reports.signals._text import prose
 
 
 def collect_signals(
@@ -25,7 +26,12 @@ def collect_signals(
     urls = [i.value for i in indicators if i.kind is IndicatorKind.URL]
     has_phone = any(i.kind is IndicatorKind.PHONE for i in indicators)
     has_wallet = any(i.kind is IndicatorKind.WALLET for i in indicators)
-    text = view.text
+    text = prose(view.text)
+    hosts = [
+        i.value
+        for i in indicators
+        if i.kind is IndicatorKind.DOMAIN and i.value != view.from_address.rsplit("@", 1)[-1]
+    ]
     candidates: list[Reason | None] = [
         *signals.verification_signals(indicators, check),
         signals.spf_failure(view.auth),
@@ -48,6 +54,23 @@ def collect_signals(
         signals.advance_fee(text),
         signals.callback_scam(text, has_phone),
         signals.delivery_problem(text),
+        signals.romance_lure(text),
+        signals.crypto_giveaway(text),
+        signals.gambling_bonus(text),
+        signals.legal_threat(text),
+        signals.subscription_lapse(text),
+        signals.malformed_sender(view),
+        signals.sender_name_mismatch(view),
+        signals.random_sender(view),
+        signals.no_authentication(view.auth),
+        signals.recipient_address_in_subject(view),
+        signals.cloud_tenant_sender(view),
+        signals.abused_tld_sender(view),
+        signals.styled_characters(text),
+        signals.mixed_script_words(text),
+        signals.invisible_padding(text),
+        signals.random_filler(text),
+        signals.abused_tld_link(hosts),
         signals.link_text_mismatch(view.links),
         signals.ip_address_link(urls),
         signals.punycode_link(urls),

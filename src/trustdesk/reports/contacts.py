@@ -50,7 +50,30 @@ _HANDLE_RE = re.compile(
 )
 _TRAILING = ".,;:!?'\")]}>*"
 # Suffixes that are real TLDs but, bare in prose, are nearly always file names ("notes.md", "setup.py").
-_FILE_LIKE_TLDS = frozenset({"md", "py", "sh", "pl", "zip", "mov", "rs", "so", "ps", "cc", "cs", "tk", "in"})
+_FILE_LIKE_TLDS = frozenset(
+    {
+        "md",
+        "py",
+        "sh",
+        "pl",
+        "zip",
+        "mov",
+        "rs",
+        "so",
+        "ps",
+        "cc",
+        "cs",
+        "tk",
+        "in",
+        "cf",
+        "ml",
+        "pm",
+        "sc",
+        "rb",
+        "ts",
+        "mk",
+    }
+)
 
 # Host -> platform for profile links; the first path segment is the handle.
 _SOCIAL_HOSTS: dict[str, str] = {

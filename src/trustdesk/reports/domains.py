@@ -163,3 +163,30 @@ def compile_brand_pattern(brands: tuple[str, ...]) -> re.Pattern[str] | None:
         return None
     alternatives = "|".join(re.escape(n).replace(r"\ ", r"[\s\-]?") for n in names)
     return re.compile(rf"(?<![A-Za-z0-9])(?:{alternatives})(?![A-Za-z0-9])", re.IGNORECASE)
+
+
+# Top-level domains with the highest shares of abuse in public statistics (Spamhaus "most abused TLDs",
+# Interisle phishing landscape reports): cheap or free registrations that fraud favours.
+ABUSED_TLDS: frozenset[str] = frozenset(
+    {
+        "top", "xyz", "click", "buzz", "rest", "cyou", "sbs", "icu", "monster", "skin", "site", "online",
+        "shop", "store", "lol", "quest", "bond", "beauty", "hair", "makeup", "mom", "cfd", "autos", "boats",
+        "yachts", "homes", "pw", "tk", "ml", "ga", "cf", "gq", "work", "support", "fun", "space", "website",
+        "club", "vip", "win", "loan", "racing", "date", "review", "stream", "download", "trade", "bid", "men",
+        "party", "science", "accountant", "cricket", "faith", "gdn", "kim", "ooo", "zip", "mov", "cam",
+    }
+)  # fmt: skip
+
+
+def public_suffix(value: str) -> str:
+    """The public suffix (e.g. "co.uk", "top") of a host or address; "" if none."""
+    host = host_of(value)
+    if not host or is_ip_address(host):
+        return ""
+    return _EXTRACT(host).suffix
+
+
+def on_abused_tld(value: str) -> bool:
+    """True when the host or address is under a heavily abused top-level domain."""
+    suffix = public_suffix(value)
+    return bool(suffix) and suffix.rsplit(".", 1)[-1] in ABUSED_TLDS

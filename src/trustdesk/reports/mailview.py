@@ -21,6 +21,8 @@ from html.parser import HTMLParser
 
 import nh3
 
+from trustdesk.reports.domains import has_public_suffix
+
 
 class ReportInputError(ValueError):
     """The upload cannot be analysed (too large, not text, nested too deep); the message says why."""
@@ -81,6 +83,9 @@ class MailView:
     subject: str = ""
     from_display: str = ""
     from_address: str = ""
+    from_malformed: bool = False
+    to_addresses: tuple[str, ...] = ()
+    forwarded: bool = False
     reply_to: tuple[str, ...] = ()
     return_path: str = ""
     is_mailing_list: bool = False
@@ -138,6 +143,18 @@ def read_report(data: bytes | str, limits: Limits | None = None) -> MailView:
         if len(text) > limits.max_text_chars:
             text = text[: limits.max_text_chars]
             notes = (f"only the first {limits.max_text_chars:,} characters were analysed",)
+        inner = forwarded_sender(text)
+        if inner is not None:
+            display, address, malformed, recipients = inner
+            return MailView(
+                text=text,
+                from_display=display,
+                from_address=address,
+                from_malformed=malformed,
+                to_addresses=recipients,
+                forwarded=True,
+                notes=notes,
+            )
         return MailView(text=text, notes=notes)
     try:
         message = email.message_from_bytes(raw, policy=policy.default)
@@ -375,6 +392,106 @@ def _address_of(value: str) -> tuple[str, str]:
     return display.strip(), address.strip().strip("<>").lower()
 
 
+_BRACKET_RE = re.compile(r"<([^<>]{0,320})>")
+_MAILTO_RE = re.compile(r"\[mailto:([^\]\s]{1,320})\]", re.IGNORECASE)
+_ADDRESS_RE = re.compile(
+    r"[A-Za-z0-9._%+\-=!#$&'*/?^`{|}~]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9.\-]{0,251}[A-Za-z0-9])?"
+)
+
+
+def _valid_address(address: str) -> bool:
+    if not _ADDRESS_RE.fullmatch(address):
+        return False
+    return has_public_suffix(address.rsplit("@", 1)[1])
+
+
+def parse_sender(value: str) -> tuple[str, str, bool]:
+    """Split a From value into (display name, address, malformed).
+
+    Tolerates the tricks of forged senders: several mailboxes, empty `<>`, quoted or domain-less
+    addresses. The address kept is the last well-formed bracketed one (what most mail apps reply to);
+    `malformed` says the header was not one plain, valid mailbox.
+    """
+    value = " ".join(value.split())
+    outlook = _MAILTO_RE.search(value)
+    if outlook and "<" not in value:
+        address = outlook.group(1).strip().lower()
+        display = value[: outlook.start()].strip().strip("\"'").strip()
+        return display, address if _valid_address(address) else "", not _valid_address(address)
+    brackets = _BRACKET_RE.findall(value)
+    if brackets:
+        candidates = [b.strip().strip("\"'").strip().lower() for b in brackets]
+        valid = [c for c in candidates if _valid_address(c)]
+        display = value[: value.find("<")].strip().strip(",_;").strip().strip("\"'").strip()
+        address = valid[-1] if valid else ""
+        multiple = len(getaddresses([value])) > 1
+        malformed = (
+            len(brackets) != 1 or not valid or candidates[0] != brackets[0].strip().lower() or multiple
+        )
+        return display, address, malformed
+    display, address = _address_of(value)
+    address = address.strip("\"'")
+    if not _valid_address(address):
+        return display or value.strip(), "", True
+    return display, address, False
+
+
+# A forward is announced by the subject prefix or an explicit banner. "Original Message" alone is how
+# Outlook quotes replies, which are not forwards of someone else's message.
+_FORWARD_SUBJECT_RE = re.compile(
+    r"^\s*(?:(?:re|aw|sv)\s*:\s*)*(?:fwd?|fw|enc|rv|wg|tr|doorst|i)\s*:", re.IGNORECASE
+)
+_FORWARD_BANNER_RE = re.compile(
+    r"forwarded message|begin forwarded message|mensagem encaminhada|weitergeleitete nachricht|"
+    r"message transf[ée]r[ée]|mensaje reenviado|doorgestuurd bericht|messaggio inoltrato",
+    re.IGNORECASE,
+)
+_FORWARD_FROM_RE = re.compile(
+    r"^[ \t>*]{0,6}(?:From|De|Von|Van|Da|Från|Fra|Od|Expéditeur)[ \t*]{0,3}:[ \t*]{0,3}([^\n]{1,300})\n"
+    r"((?:[^\n]{0,300}\n){0,6})",
+    re.MULTILINE,
+)
+_FORWARD_FIELD_RE = re.compile(
+    r"^[ \t>*]{0,6}(Sent|Date|Enviado|Enviada|Gesendet|Datum|Envoy[ée]|Verzonden|Inviato|Data|Fecha|"
+    r"Subject|Assunto|Betreff|Objet|Asunto|Onderwerp|Oggetto|To|Para|An|À|Aan|A)[ \t*]{0,3}:[ \t*]{0,3}([^\n]{0,300})",
+    re.MULTILINE | re.IGNORECASE,
+)
+
+
+def forwarded_sender(text: str) -> tuple[str, str, bool, tuple[str, ...]] | None:
+    """Find the header block of a message forwarded inline (or pasted with its headers) and return the
+    original sender as (display, address, malformed, recipients); None when there is no such block."""
+    for match in _FORWARD_FROM_RE.finditer(text[:20000]):
+        fields = {m.group(1).lower(): m.group(2) for m in _FORWARD_FIELD_RE.finditer(match.group(2))}
+        has_subject = any(
+            k in fields for k in ("subject", "assunto", "betreff", "objet", "asunto", "onderwerp", "oggetto")
+        )
+        has_date = any(
+            k in fields
+            for k in (
+                "sent",
+                "date",
+                "enviado",
+                "enviada",
+                "gesendet",
+                "datum",
+                "envoyé",
+                "envoye",
+                "verzonden",
+                "inviato",
+                "data",
+                "fecha",
+            )
+        )
+        if not (has_subject or has_date):
+            continue
+        display, address, malformed = parse_sender(match.group(1).strip().strip("*").strip())
+        to_value = next((fields[k] for k in ("to", "para", "an", "à", "aan", "a") if k in fields), "")
+        recipients = tuple(a.lower() for _, a in getaddresses([to_value]) if "@" in a)
+        return display, address, malformed, recipients
+    return None
+
+
 def _view_message(message: EmailMessage, limits: Limits) -> MailView:
     walk = _Walk(limits)
     try:
@@ -392,7 +509,10 @@ def _view_message(message: EmailMessage, limits: Limits) -> MailView:
             walk.inner = walk.inner[1:]
         else:
             break
-    display, address = _address_of(_header_text(subject_msg, "From"))
+    display, address, malformed = parse_sender(_header_text(subject_msg, "From"))
+    to_addresses = tuple(
+        addr.lower() for _, addr in getaddresses([_header_text(subject_msg, "To")]) if "@" in addr
+    )
     reply_to = tuple(
         addr.lower() for _, addr in getaddresses([_header_text(subject_msg, "Reply-To")]) if "@" in addr
     )
@@ -404,17 +524,31 @@ def _view_message(message: EmailMessage, limits: Limits) -> MailView:
     defects = len(getattr(message, "defects", []))
     if defects:
         walk.note(f"the message has {defects} structural defect(s); it was read leniently")
-    text = (subject + "\n\n" if subject else "") + "\n".join(walk.texts)
+    body = "\n".join(walk.texts)
+    text = (subject + "\n\n" if subject else "") + body
+    auth = auth_results_from_headers(subject_msg)
+    forwarded = False
+    announced = _FORWARD_SUBJECT_RE.search(subject) or _FORWARD_BANNER_RE.search(body[:5000])
+    inner = forwarded_sender(body) if announced else None
+    if inner is not None and (inner[1] or inner[0]):
+        # Inline forward by the reporter: the evidence is the original sender, not the forwarder, and the
+        # outer authentication results and envelope describe the forward.
+        display, address, malformed, inner_to = inner
+        to_addresses = inner_to or to_addresses
+        reply_to, return_path, auth, forwarded = (), "", None, True
     return MailView(
         text=text,
         is_mail=True,
         subject=subject,
         from_display=display,
         from_address=address,
+        from_malformed=malformed,
+        to_addresses=to_addresses,
+        forwarded=forwarded,
         reply_to=reply_to,
         return_path=return_path,
         is_mailing_list=is_list,
-        auth=auth_results_from_headers(subject_msg),
+        auth=auth,
         links=tuple(walk.links),
         forms=tuple(walk.forms),
         attachments=tuple(walk.attachments),

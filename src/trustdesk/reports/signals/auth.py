@@ -40,3 +40,23 @@ def dmarc_failure(auth: AuthResults | None) -> Reason | None:
         "dmarc_fail",
         "The sender address in From is not authenticated by its domain (DMARC fail): likely forged.",
     )
+
+
+_NO_RESULT = frozenset({"none", "neutral", "temperror", "permerror", "policy"})
+
+
+def no_authentication(auth: AuthResults | None) -> Reason | None:
+    """Neither SPF nor DKIM vouches for the message (both absent or inconclusive).
+
+    Since 2024 the large mailbox providers require SPF or DKIM from every sender; real shops have both.
+    Silent when authentication was not recorded at all (auth is None).
+    """
+    if auth is None or auth.spf is None and auth.dkim is None:
+        return None
+    spf_none = auth.spf is None or auth.spf in _NO_RESULT
+    dkim_none = auth.dkim is None or auth.dkim in _NO_RESULT
+    if not (spf_none and dkim_none) or auth.dmarc == "pass":
+        return None
+    return reason(
+        "no_authentication", "Nothing authenticates the sender: neither SPF nor DKIM vouches for it."
+    )

@@ -9,6 +9,7 @@ from trustdesk.reports.domains import (
     compile_brand_pattern,
     domain_matches_brand,
     is_freemail,
+    on_abused_tld,
     registrable_domain,
 )
 from trustdesk.reports.mailview import MailView
@@ -126,3 +127,127 @@ def _brand_in(text: str, brands: Mapping[str, tuple[str, ...]]) -> str | None:
         if re.sub(r"[\s\-]", "", name).lower() == found:
             return name
     return match.group(0)
+
+
+_ORG_MARKERS_RE = re.compile(
+    r"®|™|\b(?:team|support|service|services|official|news|newsletter|department|center|centre|rewards?|"
+    r"notifications?|security|billing|customer|members?|alerts?|inc|ltd|llc|gmbh|bank|store|shop|"
+    r"store|online|benefits|care|help|info|mail|account|admin|offers?|deals?|club|programm?e?|"
+    r"kundenservice|kundendienst|servi[cç]o|atendimento|notifica[cç][aã]o|aviso|equipe|equipo|"
+    r"gutschein|pr[aä]mie|sicherheit)\b",
+    re.IGNORECASE,
+)
+_WORD_RE = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
+_CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_VOWELS = frozenset("aeiouy")
+_STOP_WORDS = frozenset(
+    {"the", "and", "for", "your", "you", "from", "our", "with", "von", "und", "der", "die", "das", "des", "por",
+     "para", "com", "dos", "das", "les", "pour", "avec", "del", "los", "las", "een", "het", "van", "voor"}
+)  # fmt: skip
+
+
+def malformed_sender(view: MailView) -> Reason | None:
+    """The From header is not one plain, valid mailbox (several addresses, empty <>, no real domain)."""
+    if not view.from_malformed:
+        return None
+    shown = f" ({view.from_address})" if view.from_address else ""
+    return reason(
+        "malformed_sender",
+        f"The sender field is malformed{shown}: forged senders use this to show one name and hide the real address.",
+    )
+
+
+def sender_name_mismatch(view: MailView) -> Reason | None:
+    """An organisation-like display name ("X Rewards", "Y Support", "Z®", or a single brand-like word)
+    sharing no word with the sender's address."""
+    if not view.from_display or not view.from_address:
+        return None
+    display = _CAMEL_RE.sub(" ", view.from_display)  # "LibertyMutualTeam" -> "Liberty Mutual Team"
+    single_word = re.fullmatch(r"[^\W\d_]{4,}", display.strip()) is not None
+    if not single_word and not _ORG_MARKERS_RE.search(display):
+        return None
+    address = re.sub(r"[^a-z0-9]", "", " ".join([view.from_address, view.return_path]).lower())
+    words = [
+        w.lower() for w in _WORD_RE.findall(display if single_word else _ORG_MARKERS_RE.sub(" ", display))
+    ]
+    words = [w for w in words if w not in _STOP_WORDS]
+    if not words:
+        return None
+    folded = [re.sub(r"[^a-z0-9]", "", w.encode("ascii", "ignore").decode()) for w in words]
+    if any(w and (w in address or (len(w) >= 5 and w[:5] in address)) for w in folded):
+        return None
+    return reason(
+        "sender_name_mismatch",
+        f"The sender calls itself “{view.from_display[:60]}” but its address "
+        f"({registrable_domain(view.from_address) or view.from_address}) has nothing to do with that name.",
+    )
+
+
+def recipient_address_in_subject(view: MailView) -> Reason | None:
+    """The subject or greeting addresses you by your e-mail address instead of your name."""
+    head = (view.subject + "\n" + view.text[:400]).lower()
+    for address in view.to_addresses:
+        local = address.split("@", 1)[0]
+        if address in view.subject.lower() or re.search(
+            rf"\b(?:hi|hello|dear|hey|ol[aá]|oi|hallo|guten tag|bonjour|hola|hoi|ciao|prezad[oa]\(?a?\)?)\W{{1,3}}{re.escape(address)}",
+            head,
+        ):
+            return reason(
+                "recipient_address_in_subject",
+                "The message addresses you by your e-mail address: mass mailers do this, your shop uses your name.",
+            )
+        if len(local) >= 6 and re.search(
+            rf"\b(?:hi|hello|dear|hallo|ol[aá])\W{{1,3}}{re.escape(local)}\b", head
+        ):
+            return reason(
+                "recipient_address_in_subject",
+                "The message greets you with the first part of your e-mail address instead of your name.",
+            )
+    return None
+
+
+def cloud_tenant_sender(view: MailView) -> Reason | None:
+    """Sent from a cloud mail tenant's default domain (….onmicrosoft.com), which real companies don't use."""
+    if not view.from_address or not view.from_address.endswith(".onmicrosoft.com"):
+        return None
+    return reason(
+        "cloud_tenant_sender",
+        "The sender uses a throw-away cloud-mail domain (onmicrosoft.com) instead of a company domain.",
+    )
+
+
+def abused_tld_sender(view: MailView) -> Reason | None:
+    """The sender's domain is under a top-level domain heavily used for fraud."""
+    if not view.from_address or not on_abused_tld(view.from_address):
+        return None
+    return reason(
+        "abused_tld_sender",
+        f"The sender's domain ({registrable_domain(view.from_address)}) uses a top-level domain popular with fraudsters.",
+    )
+
+
+def _looks_random(token: str) -> bool:
+    letters_only = re.findall(r"[a-z]{7,}", token.lower())
+    for run in letters_only:
+        vowels = sum(ch in _VOWELS for ch in run)
+        longest = max(len(m) for m in re.findall(r"[^aeiouy]+", run)) if vowels < len(run) else 0
+        if longest >= 5 and vowels / len(run) < 0.3:
+            return True
+    return False
+
+
+def random_sender(view: MailView) -> Reason | None:
+    """The sender's mailbox or domain name is a random string (vpqxadn@, lqkmkvmnifp@...): a throw-away."""
+    if not view.from_address or "@" not in view.from_address:
+        return None
+    local, domain = view.from_address.split("@", 1)
+    label = registrable_domain(domain).split(".", 1)[0]
+    # Bounce-tracking mailboxes of bulk senders (news.3.1987-xkfq9zz.1@) carry digits; a hand-made or
+    # generated throw-away name is all letters.
+    local_is_name = re.fullmatch(r"[a-z._\-]+", local) is not None
+    if not ((local_is_name and _looks_random(local)) or _looks_random(label)):
+        return None
+    return reason(
+        "random_sender",
+        f"The sender address ({view.from_address}) is a random string, typical of throw-away senders.",
+    )

@@ -21,7 +21,8 @@ def _gap(words: int) -> str:
 
 
 _URGENCY_RE = re.compile(
-    r"\b(?:urgent(?:ly)?|immediately|right away|as soon as possible|act now|action required|"
+    r"\b(?:urgent(?:ly)?|(?:act|respond|reply|verify|update|confirm|call|pay|log ?in|sign ?in|click)\W{1,3}"
+    r"(?:\w+\W{1,3}){0,2}(?:immediately|right away|urgently|now)|as soon as possible|action required|"
     r"immediate(?:ly)? (?:action|attention|response)|within (?:the next )?\d{1,2} ?(?:hours?|hrs?|days?|minutes?)|"
     r"final (?:notice|warning|reminder)|last (?:warning|notice|reminder)|time[- ]sensitive|"
     r"expires? (?:today|tomorrow|soon|in \d{1,2})|do(?:n't| not) delay|before it'?s too late|"
@@ -33,7 +34,7 @@ _URGENCY_RE = re.compile(
 )
 
 _ACCOUNT_NOUNS = (
-    r"(?:account|card|access|service|mailbox|e-?mail|subscription|membership|apple id|profile|password|"
+    r"(?:accounts?|cards?|access|mailbox|apple id|profile|password|"
     r"konto|zugang|karte|compte|carte|acc[eè]s|cuenta|tarjeta|acceso|conta|cart[aã]o|acesso|cadastro)"
 )
 _THREAT_STATES = (
@@ -42,9 +43,9 @@ _THREAT_STATES = (
     r"suspendu|bloqu[ée]e?|d[ée]sactiv[ée]e?|ferm[ée]e?|limit[ée]e?|suspendida|bloqueada|desactivada|"
     r"cerrada|limitada|suspensa|bloqueada|desativada|encerrada|cancelada|expirad[ao])"
 )
-_THREAT_VERBS = r"(?:suspend|lock|close|disable|deactivate|terminate|restrict|block|freeze|delete|cancel)"
+_THREAT_VERBS = r"(?:suspend|lock|close|disable|deactivate|terminate|restrict|block|freeze|delete)"
 _ACCOUNT_THREAT_RE = re.compile(
-    rf"\b{_ACCOUNT_NOUNS}\W{{1,3}}{_gap(4)}{_THREAT_STATES}\b|"
+    rf"\b(?:your|ihre?|dein|votre|sua|seu|su|tu)\W{{1,3}}{_gap(1)}{_ACCOUNT_NOUNS}\W{{1,3}}{_gap(6)}{_THREAT_STATES}\b|"
     rf"\b{_THREAT_VERBS}(?:e|ed|ing)?\W{{1,3}}{_gap(2)}{_ACCOUNT_NOUNS}\b|"
     r"\b(?:unusual|suspicious|unauthori[sz]ed|unrecogni[sz]ed|irregular) (?:sign[- ]?in|log[- ]?in|activity|access|"
     r"transaction|charge|purchase|payment)s?\b|"
@@ -96,8 +97,15 @@ _REMOTE_ACCESS_RE = re.compile(
     r"remote (?:access|desktop|support session|control|assistance))\b",
     _I,
 )
+_VERIFY_WEAK_RE = re.compile(
+    r"\b(?:update|secure|review)\W{1,3}"
+    + _gap(2)
+    + r"(?:account|billing|payment (?:method|details|information)|"
+    r"card|login|sign-in)\b",
+    _I,
+)
 _VERIFY_RE = re.compile(
-    r"\b(?:verify|confirm|validate|update|reactivate|re-activate|restore|unlock|secure|unblock|"
+    r"\b(?:verify|confirm|validate|reactivate|re-activate|restore|unlock|unblock|"
     r"best[aä]tigen|verifizieren|aktualisieren|v[ée]rifiez|v[ée]rifier|confirmez|confirmer|mettre [aà] jour|"
     r"verificar|verifique|confirmar|actualizar|atualizar|atualize|validar|regularizar|regularize)\W{1,3}"
     + _gap(2)
@@ -107,18 +115,23 @@ _VERIFY_RE = re.compile(
     _I,
 )
 _REWARD_RE = re.compile(
-    r"\b(?:congratulations|you(?:'ve| have)? (?:won|been selected|been chosen)|claim your (?:prize|reward|gift|"
-    r"bonus|winnings)|you are (?:our )?(?:lucky )?winner|(?:prize|reward|gift) (?:is )?waiting|"
-    r"exclusive (?:reward|prize)|free (?:gift|reward|iphone)|lucky (?:winner|draw)|"
-    r"parab[eé]ns|voc[eê] (?:ganhou|foi selecionad[oa])|felicidades|ha(?:s)? ganado|"
-    r"herzlichen gl[uü]ckwunsch|f[ée]licitations|vous avez gagn[ée])\b",
+    r"\b(?:congratulations\W{1,3}(?:you|your|dear|winner|lucky)|you(?:'ve| have) (?:won|been selected|been chosen)|"
+    r"you won (?:a|an|the|our)\b|claim (?:your|a|the) (?:free |exclusive )?"
+    r"(?:prize|reward|gift|bonus|winnings|package)|you are (?:our )?(?:lucky )?winner|(?:prize|reward|gift|package) "
+    r"(?:is )?(?:waiting|awaits)|exclusive (?:reward|prize)|free (?:gift|reward|iphone)|lucky (?:winner|draw)|"
+    r"(?:take|complete|answer) (?:a|this|our|the) (?:short |quick |brief )?survey|survey (?:and|to) (?:win|receive|get|claim)|"
+    r"parab[eé]ns|voc[eê] (?:ganhou|foi selecionad[oa])|felicidades|ha(?:s)? ganado|has sido seleccionad[oa]|"
+    r"herzlichen gl[uü]ckwunsch|gl[uü]ckwunsch|gewinnspiel|ausgew[aä]hlt|gutschein (?:gewinnen|erhalten|wartet)|"
+    r"umfrage (?:teil|und)|pr[aä]mie|f[ée]licitations|vous avez gagn[ée]|gagnez|sondage|r[ée]compenses?|"
+    r"gefeliciteerd|gewonnen|cadeaukaart|enqu[eê]te|pesquisa (?:e|para) (?:ganhe|receba)|brinde|premia[cç][aã]o)\b",
     _I,
 )
 _ADVANCE_FEE_RE = re.compile(
     r"\b(?:next of kin|beneficiary|inheritance|unclaimed (?:funds|fund|prize|inheritance)|"
     r"(?:\d{1,3}(?:[.,]\d{3})*|\d+(?:[.,]\d+)?) ?(?:million|m) (?:us )?(?:dollars|usd|euros?|pounds)|"
     r"compensation (?:fund|payment)|fund transfer|diplomatic (?:courier|agent)|atm card (?:worth|valued)|"
-    r"lottery|jackpot)\b",
+    r"lottery|benefici[aá]rios?|indeniza[cç][aã]o|heran[cç]a|herencia|fundos recuperados|"
+    r"(?:us\$|usd|\$|€) ?\d{1,3}(?:[.,]\d{3}){2,}(?:[.,]\d{2})?)",
     _I,
 )
 _CHARGE_RE = re.compile(
@@ -218,7 +231,7 @@ def verify_account_link(text: str, has_link: bool) -> Reason | None:
     """A link accompanied by a request to verify, confirm or update an account or payment details."""
     if not has_link:
         return None
-    match = _first(_VERIFY_RE, text)
+    match = _first(_VERIFY_RE, text) or _first(_VERIFY_WEAK_RE, text)
     if match is None:
         return None
     return reason(
@@ -267,3 +280,86 @@ def delivery_problem(text: str) -> Reason | None:
     if match is None:
         return None
     return reason("delivery_problem", f"The message claims a delivery problem: {quote(match.group(0))}.")
+
+
+_ROMANCE_RE = re.compile(
+    r"\b(?:(?:hot|sexy|lonely|beautiful|single) (?:singles|women|girls|ladies|moms|wives)|(?:private|intimate|naughty) "
+    r"(?:photos|pics|pictures|videos)|wants? to (?:meet|chat with|hook ?up)|adult (?:dating|content)|camshare|"
+    r"sex ?date|hook ?up|one[- ]night stand|(?:frauen|m[aä]dchen|singles) (?:in deiner|treffen)|private fotos|"
+    r"spannende afspraak|sexdate|rencontres? (?:coquines?|sexy)|mulheres (?:solteiras|gostosas)|namoro)\b",
+    _I,
+)
+_CRYPTO_GIVEAWAY_RE = re.compile(
+    r"\b(?:airdrop|token (?:allocation|distribution|giveaway|claim)|claim (?:your )?(?:free )?(?:\w{2,6} )?"
+    r"(?:tokens?|coins?|crypto|btc|eth|xrp|usdt|nft)|(?:free|daily) (?:btc|eth|bitcoin|crypto|tokens?)|"
+    r"crypto ?(?:giveaway|bonus)|(?:double|multiply) your (?:bitcoin|btc|eth|crypto)|seed phrase|"
+    r"wallet (?:verification|validation|synchroni[sz]ation|sync))\b",
+    _I,
+)
+_GAMBLING_RE = re.compile(
+    r"\b(?:casino|free spins|\d{2,4} ?fs\b|welcome (?:pack|bonus|package)|deposit bonus|bonus (?:on|at) (?:every|your) "
+    r"(?:first )?deposit|jackpot|slots?|betting|sportsbook|apostas|cassino)\b",
+    _I,
+)
+_LEGAL_RE = re.compile(
+    r"\b(?:legal action|arrest warrant|court (?:order|summons)|summons|criminal (?:case|charges) against you|"
+    r"outstanding (?:fine|toll|balance|debt|tax)|unpaid (?:toll|fine|tax|invoice)|debt collect\w{0,5}|tax refund|"
+    r"intima[cç][aã]o|protesto|notifica[cç][aã]o (?:judicial|extrajudicial|oficial)|infra[cç][aã]o|multa|"
+    r"d[eé]bitos? (?:pendentes?|em aberto|de ped[aá]gio)|cpf (?:irregular|bloqueado|suspenso)|receita federal|"
+    r"cobran[cç]a|inkasso|mahnung|gerichtlich|amende|huissier|embargo judicial)\b",
+    _I,
+)
+_SUBSCRIPTION_RE = re.compile(
+    r"\b(?:(?:subscription|plan|storage|membership|license|licence|protection|antivirus|cloud|abonnement|assinatura|"
+    r"suscripci[oó]n)\W{1,3}"
+    + _gap(4)
+    + r"(?:has |have |is |was )?(?:expired|expiring|expires|ended|ending|is full|are full|run out|renewed|"
+    r"abgelaufen|expir[ée]|vencid[ao]|expirad[ao])|(?:photos?|videos?|files?|data) (?:will|are going to) be (?:deleted|removed|lost)|"
+    r"storage (?:is )?full|payment (?:was )?(?:declined|failed|unsuccessful)|(?:update|renew) your (?:payment|subscription|plan))\b",
+    _I,
+)
+
+
+def romance_lure(text: str) -> Reason | None:
+    """Dating, adult or romance bait."""
+    match = _first(_ROMANCE_RE, text)
+    if match is None:
+        return None
+    return reason("romance_lure", f"The message is dating or adult bait: {quote(match.group(0))}.")
+
+
+def crypto_giveaway(text: str) -> Reason | None:
+    """Crypto giveaways, airdrops and wallet "verification": the classic ways to steal a wallet."""
+    match = _first(_CRYPTO_GIVEAWAY_RE, text)
+    if match is None:
+        return None
+    return reason(
+        "crypto_giveaway", f"The message offers a crypto giveaway or wallet check: {quote(match.group(0))}."
+    )
+
+
+def gambling_bonus(text: str) -> Reason | None:
+    """Casino and betting bonus offers."""
+    match = _first(_GAMBLING_RE, text)
+    if match is None:
+        return None
+    return reason("gambling_bonus", f"The message pushes casino or betting bonuses: {quote(match.group(0))}.")
+
+
+def legal_threat(text: str) -> Reason | None:
+    """Threats of fines, tolls, taxes, debt collection or court action."""
+    match = _first(_LEGAL_RE, text)
+    if match is None:
+        return None
+    return reason("legal_threat", f"The message threatens fines or legal trouble: {quote(match.group(0))}.")
+
+
+def subscription_lapse(text: str) -> Reason | None:
+    """A subscription expired or renewed, storage full, payment declined: bait for "renew here" pages."""
+    match = _first(_SUBSCRIPTION_RE, text)
+    if match is None:
+        return None
+    return reason(
+        "subscription_lapse",
+        f"The message claims a subscription, storage or payment problem: {quote(match.group(0))}.",
+    )
