@@ -17,7 +17,9 @@ def demo_registry() -> Registry:
 
     others = [
         make_channel("northwind", "Northwind Traders", "domain", "northwindtraders.com"),
-        make_channel("northwind", "Northwind Traders", "email", "care@northwindtraders.com", purpose="support"),
+        make_channel(
+            "northwind", "Northwind Traders", "email", "care@northwindtraders.com", purpose="support"
+        ),
         make_channel("northwind", "Northwind Traders", "phone", "+1 415 555 0110", purpose="support"),
     ]
     return Registry([*demo_channels(), *others])
@@ -31,10 +33,14 @@ def _dict_words(folder: Path, name: str) -> list[str]:
 @pytest.fixture(scope="session")
 def dnstwist_words(shared_data: Path) -> list[str]:
     """dnstwist's english, french and polish phishing word lists (Apache-2.0)."""
-    return [w for name in ("english.dict", "french.dict", "polish.dict") for w in _dict_words(shared_data, name)]
+    return [
+        w for name in ("english.dict", "french.dict", "polish.dict") for w in _dict_words(shared_data, name)
+    ]
 
 
 @pytest.fixture(scope="session")
 def dnstwist_tlds(shared_data: Path) -> list[str]:
     """dnstwist's common and abused TLD lists."""
-    return sorted({t for name in ("common_tlds.dict", "abused_tlds.dict") for t in _dict_words(shared_data, name)})
+    return sorted(
+        {t for name in ("common_tlds.dict", "abused_tlds.dict") for t in _dict_words(shared_data, name)}
+    )

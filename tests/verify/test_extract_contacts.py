@@ -51,7 +51,12 @@ def test_defanged_variants() -> None:
 
 def test_national_and_international_phone_formats() -> None:
     text = "Call 800-555-0199, (212) 555 0143, +1.800.555.0199 or +44 (0)20 7946 0321."
-    assert [c.value for c in extract_contacts(text)] == ["+18005550199", "+12125550143", "+18005550199", "+442079460321"]
+    assert [c.value for c in extract_contacts(text)] == [
+        "+18005550199",
+        "+12125550143",
+        "+18005550199",
+        "+442079460321",
+    ]
     assert [c.value for c in extract_contacts("Ring 020 7946 0321", default_region="GB")] == ["+442079460321"]
 
 
@@ -86,7 +91,15 @@ def test_enormous_text_is_capped_and_fast() -> None:
 
 
 def test_pathological_inputs_do_not_hang() -> None:
-    for text in ("a" * 100_000, "." * 100_000, "a." * 50_000, "@" * 100_000, "[.]" * 30_000, "1-" * 50_000, "http://" + "a" * 99_000):
+    for text in (
+        "a" * 100_000,
+        "." * 100_000,
+        "a." * 50_000,
+        "@" * 100_000,
+        "[.]" * 30_000,
+        "1-" * 50_000,
+        "http://" + "a" * 99_000,
+    ):
         started = time.perf_counter()
         scan_contacts(text)
         assert time.perf_counter() - started < 10, text[:20]

@@ -50,7 +50,10 @@ def test_invalid_punycode_is_a_clear_error(raw: str) -> None:
         parse_host(raw)
 
 
-@pytest.mark.parametrize("raw", ["", ".", "a..b.com", "-acme.com", "acme-.com", "ex ample.com", "1.2.3.4", "💳.com", "a" * 64 + ".com"])
+@pytest.mark.parametrize(
+    "raw",
+    ["", ".", "a..b.com", "-acme.com", "acme-.com", "ex ample.com", "1.2.3.4", "💳.com", "a" * 64 + ".com"],
+)
 def test_invalid_domains_raise_value_errors(raw: str) -> None:
     with pytest.raises(InvalidDomainError):
         parse_host(raw)
@@ -85,7 +88,9 @@ def test_phones_normalise_to_e164(raw: str, region: str, e164: str) -> None:
     assert parse_phone(raw, region).e164 == e164
 
 
-@pytest.mark.parametrize("raw", ["+1 800 555 O199", "+1 800 555 0l99", "12", "+1 800 555 01999999", "call me", "+999 123"])
+@pytest.mark.parametrize(
+    "raw", ["+1 800 555 O199", "+1 800 555 0l99", "12", "+1 800 555 01999999", "call me", "+999 123"]
+)
 def test_bad_numbers_are_refused(raw: str) -> None:
     with pytest.raises(InvalidPhoneError):
         parse_phone(raw)
@@ -104,7 +109,10 @@ def test_url_normalisation_masks_passwords_and_drops_queries() -> None:
     assert url.defanged and url.nonstandard_port and url.has_password
 
 
-@pytest.mark.parametrize("raw", ["javascript:alert(1)", "https://", "https://acme.com:99999/", "ftp://acme.com/x", "https://xn--zz.com/"])
+@pytest.mark.parametrize(
+    "raw",
+    ["javascript:alert(1)", "https://", "https://acme.com:99999/", "ftp://acme.com/x", "https://xn--zz.com/"],
+)
 def test_bad_urls_are_refused(raw: str) -> None:
     with pytest.raises(InvalidUrlError):
         parse_url(raw)

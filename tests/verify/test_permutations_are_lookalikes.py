@@ -22,7 +22,11 @@ def _assert_all_lookalike(registry: Registry, permutations, expected_tenant: str
         result = registry.check(permutation.domain)
         if result.verdict is Verdict.OFFICIAL:
             continue  # a permutation that happens to be another official domain
-        if result.verdict is not Verdict.LOOKALIKE or result.imitates is None or result.imitates.tenant != expected_tenant:
+        if (
+            result.verdict is not Verdict.LOOKALIKE
+            or result.imitates is None
+            or result.imitates.tenant != expected_tenant
+        ):
             missed.append((permutation.fuzzer, permutation.domain, result.verdict.value))
     assert not missed, missed[:20]
 
@@ -38,7 +42,9 @@ def test_every_fuzzer_class_is_caught(demo_registry: Registry, fuzzer: str, doma
 @pytest.mark.shared_data
 def test_dnstwist_dictionaries_and_tlds(demo_registry: Registry, dnstwist_words, dnstwist_tlds) -> None:
     for domain in DEMO_DOMAINS:
-        permutations = generate_permutations(domain, ["dictionary", "tld-swap"], words=dnstwist_words, tlds=dnstwist_tlds)
+        permutations = generate_permutations(
+            domain, ["dictionary", "tld-swap"], words=dnstwist_words, tlds=dnstwist_tlds
+        )
         assert len(permutations) > 200
         _assert_all_lookalike(demo_registry, permutations)
 
@@ -66,7 +72,9 @@ def test_dnstwist_dictionaries_and_tlds(demo_registry: Registry, dnstwist_words,
         ("acmeoutfitters1.com", "addition", "'1' added at the end"),
     ],
 )
-def test_reasons_name_the_technique(demo_registry: Registry, domain: str, code: str, detail_part: str) -> None:
+def test_reasons_name_the_technique(
+    demo_registry: Registry, domain: str, code: str, detail_part: str
+) -> None:
     result = demo_registry.check(domain)
     assert result.verdict is Verdict.LOOKALIKE
     assert result.imitates is not None and result.imitates.tenant == "acme"

@@ -27,6 +27,12 @@ from trustdesk.verify.manifest import WELL_KNOWN_JWKS, verify_manifest
 
 app = typer.Typer(help="Official channels: signed manifests.", no_args_is_help=True)
 
+
+@app.callback()
+def channels() -> None:
+    """Official channels: signed manifests."""
+
+
 MAX_FETCH_BYTES = 1_048_576
 EXIT_BAD_SIGNATURE = 1
 EXIT_EXPIRED = 3

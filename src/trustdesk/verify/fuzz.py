@@ -108,7 +108,9 @@ def _label_variants(label: str, fuzzer: str, words: Iterable[str]) -> set[str]:
                 out.add(label[:i] + glyph + label[i + 1 :])
     elif fuzzer == "cyrillic":
         swapped = "".join(CYRILLIC.get(char, char) for char in label)
-        out = {swapped} | {label[:i] + CYRILLIC[c] + label[i + 1 :] for i, c in enumerate(label) if c in CYRILLIC}
+        out = {swapped} | {
+            label[:i] + CYRILLIC[c] + label[i + 1 :] for i, c in enumerate(label) if c in CYRILLIC
+        }
     elif fuzzer == "hyphenation":
         out = {label[:i] + "-" + label[i:] for i in range(1, n) if label[i - 1] != "-" and label[i] != "-"}
     elif fuzzer == "insertion":
@@ -129,7 +131,11 @@ def _label_variants(label: str, fuzzer: str, words: Iterable[str]) -> set[str]:
                 if near.isalnum():
                     out.add(label[:i] + near + label[i + 1 :])
     elif fuzzer == "transposition":
-        out = {label[:i] + label[i + 1] + label[i] + label[i + 2 :] for i in range(n - 1) if label[i] != label[i + 1]}
+        out = {
+            label[:i] + label[i + 1] + label[i] + label[i + 2 :]
+            for i in range(n - 1)
+            if label[i] != label[i + 1]
+        }
     elif fuzzer == "vowel-swap":
         for i, char in enumerate(label):
             if char in _VOWELS:
@@ -138,7 +144,9 @@ def _label_variants(label: str, fuzzer: str, words: Iterable[str]) -> set[str]:
         for word in words:
             out |= {word + label, label + word, f"{word}-{label}", f"{label}-{word}"}
     out.discard(label)
-    return {variant for variant in out if variant and not variant.startswith("-") and not variant.endswith("-")}
+    return {
+        variant for variant in out if variant and not variant.startswith("-") and not variant.endswith("-")
+    }
 
 
 def generate_permutations(
@@ -159,11 +167,17 @@ def generate_permutations(
             candidates = {f"{label}.{tld}" for tld in tlds if tld != suffix}
         elif fuzzer == "subdomain":
             candidates = {
-                f"{label[:i]}.{label[i:]}.{suffix}" for i in range(1, len(label)) if "-" not in label[i - 1 : i + 1]
+                f"{label[:i]}.{label[i:]}.{suffix}"
+                for i in range(1, len(label))
+                if "-" not in label[i - 1 : i + 1]
             }
         elif fuzzer == "various":
             flat = suffix.replace(".", "")
-            candidates = {f"{label}{flat}.{suffix}", f"{label}-{flat}.{suffix}", f"{label}.{suffix}-{flat}.com"}
+            candidates = {
+                f"{label}{flat}.{suffix}",
+                f"{label}-{flat}.{suffix}",
+                f"{label}.{suffix}-{flat}.com",
+            }
         else:
             candidates = {f"{variant}.{suffix}" for variant in _label_variants(label, fuzzer, words)}
         for candidate in candidates:

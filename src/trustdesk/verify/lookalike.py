@@ -209,6 +209,8 @@ def compare_labels(candidate: str, official: str) -> LabelMatch | None:
         more = candidate.count("-") > official.count("-")
         techniques.append(Technique("hyphenation", "hyphen added" if more else "hyphen removed"))
     if cand_flat == off_flat:
+        if not techniques:
+            techniques.append(Technique("hyphenation", "hyphen moved"))
         return LabelMatch(candidate, official, tuple(techniques), 0.95)
     if len(off_flat) < MIN_LEN_HOMOGLYPH:
         return None
