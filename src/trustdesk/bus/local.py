@@ -1,0 +1,139 @@
+"""In-process fan-out of live events to subscribers (sockets) of one server process.
+
+The bus is a courtesy, not a record: the store is the truth. A subscriber that falls behind
+or misses events (queue overflow, Redis outage) receives a RESYNC marker and catches up from
+the store by sequence number.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Iterable
+from typing import Any
+
+log = logging.getLogger("trustdesk.bus")
+
+RESYNC: dict[str, Any] = {"type": "_resync"}
+"""Marker pushed to subscribers that may have missed events: re-read the store."""
+
+Event = dict[str, Any]
+
+
+class Subscription:
+    """One consumer's inbox (a socket): a bounded queue fed from the topics it follows."""
+
+    def __init__(self, bus: LocalBus, maxsize: int = 2000) -> None:
+        self._bus = bus
+        self._queue: asyncio.Queue[Event] = asyncio.Queue(maxsize=maxsize)
+        self.topics: set[str] = set()
+        self._overflowed = False
+
+    def follow(self, topic: str) -> None:
+        """Receive events published on `topic` from now on."""
+        if topic not in self.topics:
+            self.topics.add(topic)
+            self._bus._add(topic, self)
+
+    def unfollow(self, topic: str) -> None:
+        """Stop receiving `topic`."""
+        if topic in self.topics:
+            self.topics.discard(topic)
+            self._bus._remove(topic, self)
+
+    def close(self) -> None:
+        """Stop receiving everything."""
+        for topic in list(self.topics):
+            self.unfollow(topic)
+
+    def push(self, event: Event) -> None:
+        if self._overflowed:
+            return
+        try:
+            self._queue.put_nowait(event)
+        except asyncio.QueueFull:
+            # Too slow a reader: drop what is queued and ask it to catch up from the store.
+            self._overflowed = True
+            while not self._queue.empty():
+                self._queue.get_nowait()
+            self._queue.put_nowait(RESYNC)
+
+    async def get(self) -> Event:
+        """The next event (or the RESYNC marker)."""
+        event = await self._queue.get()
+        if event is RESYNC:
+            self._overflowed = False
+        return event
+
+
+class LocalBus:
+    """Fan-out inside one process. `publish` is thread-safe and never blocks or raises."""
+
+    def __init__(self) -> None:
+        self._topics: dict[str, set[Subscription]] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._loop_thread: int | None = None
+        self.published = 0
+
+    @property
+    def backend(self) -> str:
+        return "memory"
+
+    async def start(self) -> None:
+        """Bind to the running event loop (call from the server's startup)."""
+        self._loop = asyncio.get_running_loop()
+        self._loop_thread = threading.get_ident()
+
+    async def stop(self) -> None:
+        """Release resources; subscribers simply receive nothing more."""
+        self._loop = None
+
+    def subscribe(self, maxsize: int = 2000) -> Subscription:
+        """A new inbox; call from the event loop."""
+        return Subscription(self, maxsize)
+
+    def _add(self, topic: str, sub: Subscription) -> None:
+        self._topics.setdefault(topic, set()).add(sub)
+
+    def _remove(self, topic: str, sub: Subscription) -> None:
+        subs = self._topics.get(topic)
+        if subs is not None:
+            subs.discard(sub)
+            if not subs:
+                del self._topics[topic]
+
+    def publish(self, topics: Iterable[str], event: Event) -> None:
+        """Send `event` to everyone following any of `topics` (from any thread)."""
+        topics = tuple(topics)
+        self.published += 1
+        self._publish_local(topics, event)
+
+    def _publish_local(self, topics: tuple[str, ...], event: Event) -> None:
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        if threading.get_ident() == self._loop_thread:
+            self._deliver(topics, event)
+        else:
+            try:
+                loop.call_soon_threadsafe(self._deliver, topics, event)
+            except RuntimeError:  # loop closed while shutting down
+                pass
+
+    def _deliver(self, topics: tuple[str, ...], event: Event) -> None:
+        seen: set[int] = set()
+        for topic in topics:
+            for sub in tuple(self._topics.get(topic, ())):
+                if id(sub) not in seen:
+                    seen.add(id(sub))
+                    sub.push(event)
+
+    def resync_all(self) -> None:
+        """Tell every local subscriber to catch up from the store (after a fan-out outage)."""
+        subs = {id(s): s for group in self._topics.values() for s in group}
+        for sub in subs.values():
+            sub.push(RESYNC)
+
+    def subscriber_count(self) -> int:
+        return len({id(s) for group in self._topics.values() for s in group})

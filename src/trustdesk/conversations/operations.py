@@ -1,0 +1,210 @@
+"""What agents do to a conversation besides writing: claim, assign/transfer, resolve, reopen; canned replies."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from trustdesk.accounts.permissions import Permission, has_permission
+from trustdesk.audit.log import record
+from trustdesk.bus import agent_topic, conversation_topic, queue_topic
+from trustdesk.conversations.domain import (
+    ConversationError,
+    ConversationNotFound,
+    InvalidMessage,
+    InvalidTransition,
+    MessageBlocked,
+    Status,
+    clean_line,
+    normalise_body,
+)
+from trustdesk.conversations.pipeline import Desk, _webhook_conversation, token_hash
+from trustdesk.conversations.views import conversation_dict
+from trustdesk.guard import scan
+from trustdesk.store.models import CannedReply, Conversation, User, utcnow
+from trustdesk.webhooks import enqueue_event
+
+
+def _locked(session: Session, tenant_id: int, public_id: str) -> Conversation:
+    conv = session.scalar(
+        select(Conversation)
+        .where(Conversation.tenant_id == tenant_id, Conversation.public_id == public_id)
+        .with_for_update()
+    )
+    if conv is None:
+        raise ConversationNotFound()
+    return conv
+
+
+def _announce(
+    desk: Desk, conv_pk: int, tenant_id: int, summary: dict[str, Any], agents: set[int | None]
+) -> None:
+    topics = [conversation_topic(conv_pk), queue_topic(tenant_id)]
+    topics += [agent_topic(a) for a in agents if a is not None]
+    desk.publish(topics, {"type": "conversation", "conversation": summary})
+
+
+def assign(
+    desk: Desk,
+    tenant_id: int,
+    public_id: str,
+    assignee_user_id: int | None,
+    *,
+    by: User,
+    claim: bool = False,
+    ip: str | None = None,
+) -> dict[str, Any]:
+    """Give the conversation to an agent of the same retailer (or back to the queue with None). Audited.
+
+    With claim=True the caller takes it for themself and it must not belong to someone else.
+    """
+    jobs = 0
+    with desk.sessions() as session:
+        conv = _locked(session, tenant_id, public_id)
+        assignee: User | None = None
+        if assignee_user_id is not None:
+            assignee = session.get(User, assignee_user_id)
+            if (
+                assignee is None
+                or assignee.tenant_id != tenant_id
+                or not assignee.is_active
+                or not has_permission(assignee.role, Permission.HANDLE_CONVERSATIONS)
+            ):
+                raise ConversationError("that person cannot handle conversations here")
+        if claim and conv.assignee_user_id not in (None, by.id):
+            raise InvalidTransition("another agent has already claimed this conversation")
+        previous = conv.assignee_user_id
+        if previous == assignee_user_id:
+            summary = conversation_dict(conv, assignee)
+            session.rollback()
+            return summary
+        conv.assignee_user_id = assignee_user_id
+        if assignee_user_id is None:
+            if conv.status != Status.RESOLVED:
+                conv.status = Status.NEW.value if conv.first_response_at is None else Status.OPEN.value
+        elif conv.status == Status.NEW:
+            conv.status = Status.OPEN.value
+        conv.updated_at = utcnow()
+        session.flush()
+        summary = conversation_dict(conv, assignee)
+        action = "conversation.claimed" if claim else "conversation.assigned"
+        record(
+            session,
+            action,
+            actor=f"{by.role}:{by.email}",
+            tenant_id=tenant_id,
+            target=f"conversation:{public_id}",
+            details={"from_user": previous, "to_user": assignee_user_id},
+            ip=ip,
+        )
+        jobs += enqueue_event(
+            session,
+            tenant_id,
+            "conversation.assigned",
+            {"conversation": _webhook_conversation(summary), "previous_assignee_id": previous},
+        )
+        session.commit()
+        conv_pk = conv.id
+    _announce(desk, conv_pk, tenant_id, summary, {previous, assignee_user_id})
+    if jobs and desk.wake_workers:
+        desk.wake_workers()
+    return summary
+
+
+def set_status(desk: Desk, tenant_id: int, public_id: str, *, resolved: bool, by: User) -> dict[str, Any]:
+    """Resolve (resolved=True) or reopen a conversation; resolving notifies webhooks."""
+    jobs = 0
+    with desk.sessions() as session:
+        conv = _locked(session, tenant_id, public_id)
+        now = utcnow()
+        if resolved:
+            if conv.status == Status.RESOLVED:
+                raise InvalidTransition("the conversation is already resolved")
+            conv.status = Status.RESOLVED.value
+            conv.resolved_at = now
+        else:
+            if conv.status != Status.RESOLVED:
+                raise InvalidTransition("only a resolved conversation can be reopened")
+            conv.status = Status.OPEN.value if conv.assignee_user_id else Status.NEW.value
+            conv.resolved_at = None
+        conv.updated_at = now
+        session.flush()
+        assignee = session.get(User, conv.assignee_user_id) if conv.assignee_user_id else None
+        summary = conversation_dict(conv, assignee)
+        if resolved:
+            jobs += enqueue_event(
+                session,
+                tenant_id,
+                "conversation.resolved",
+                {"conversation": _webhook_conversation(summary), "resolved_by_user_id": by.id},
+            )
+        session.commit()
+        conv_pk = conv.id
+        assignee_id = conv.assignee_user_id
+    _announce(desk, conv_pk, tenant_id, summary, {assignee_id})
+    if jobs and desk.wake_workers:
+        desk.wake_workers()
+    return summary
+
+
+def conversation_for_token(session: Session, tenant_id: int, public_id: str, token: str) -> Conversation:
+    """The conversation a customer's access token opens, or ConversationNotFound (never says which part failed)."""
+    conv = session.scalar(
+        select(Conversation).where(Conversation.tenant_id == tenant_id, Conversation.public_id == public_id)
+    )
+    expected = conv.access_token_hash if conv is not None and conv.access_token_hash else "0" * 64
+    if not hmac.compare_digest(expected, token_hash(token or "")) or conv is None:
+        raise ConversationNotFound()
+    return conv
+
+
+# --- canned replies ------------------------------------------------------------------------------
+
+
+def canned_dict(reply: CannedReply) -> dict[str, Any]:
+    return {
+        "id": reply.id,
+        "shortcut": reply.shortcut,
+        "title": reply.title,
+        "body": reply.body,
+        "created_at": reply.created_at.isoformat(),
+    }
+
+
+def create_canned_reply(
+    session: Session, tenant_id: int, *, shortcut: str, title: str, body: str, brand: str, by: User
+) -> CannedReply:
+    """Save a reusable answer. It is guarded like an agent message: one that asks for a secret is refused."""
+    text = normalise_body(body)
+    result = scan(text, "outbound", brand=brand)
+    if result.blocked:
+        types = sorted({str(f.type) for f in result.findings if f.action == "block"})
+        record(
+            session,
+            "canned_reply.blocked",
+            actor=f"{by.role}:{by.email}",
+            tenant_id=tenant_id,
+            details={"reasons": list(result.block_reasons), "types": types},
+        )
+        session.commit()
+        raise MessageBlocked(list(result.block_reasons), types)
+    shortcut = clean_line(shortcut, 40).lower().replace(" ", "-")
+    if not shortcut:
+        raise InvalidMessage("a shortcut is required")
+    if session.scalar(
+        select(CannedReply.id).where(CannedReply.tenant_id == tenant_id, CannedReply.shortcut == shortcut)
+    ):
+        raise InvalidTransition(f"a canned reply with the shortcut {shortcut!r} already exists")
+    reply = CannedReply(
+        tenant_id=tenant_id,
+        shortcut=shortcut,
+        title=clean_line(title, 200) or shortcut,
+        body=result.redacted,
+        created_by_user_id=by.id,
+    )
+    session.add(reply)
+    session.flush()
+    return reply

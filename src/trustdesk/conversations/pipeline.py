@@ -1,0 +1,385 @@
+"""The one intake pipeline every message goes through, whatever its channel.
+
+    normalise -> guard (redact customer secrets, block agent/bot asks) -> store message and
+    outbox jobs in ONE transaction (next seq taken under the conversation's row lock)
+    -> after commit publish to the bus -> route (bot, queue or the assigned agent)
+
+Nothing un-guarded is written anywhere: not the database, a log line, the bus or a job.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from trustdesk.audit.log import record
+from trustdesk.bus import agent_topic, conversation_topic, queue_topic
+from trustdesk.bus.local import LocalBus
+from trustdesk.conversations.domain import (
+    Author,
+    AuthorKind,
+    Channel,
+    ConversationNotFound,
+    MessageBlocked,
+    Status,
+    Visibility,
+    check_client_msg_id,
+    clean_line,
+    new_access_token,
+    new_public_id,
+    new_reference,
+    normalise_body,
+    status_after_message,
+)
+from trustdesk.conversations.views import conversation_dict, customer_conversation_dict, message_dict
+from trustdesk.guard import ScanResult, scan
+from trustdesk.jobs import enqueue
+from trustdesk.store.models import Conversation, Customer, Message, Tenant, User, utcnow
+from trustdesk.webhooks import enqueue_event
+
+log = logging.getLogger("trustdesk.conversations")
+
+BOT_JOB = "bot.turn"
+
+
+@dataclass
+class Desk:
+    """What the pipeline needs from the running deployment: sessions, the bus, a way to wake workers."""
+
+    sessions: sessionmaker[Session]
+    bus: LocalBus | None = None
+    wake_workers: Callable[[], None] | None = None
+    bot_turns: bool = False  # set once a "bot.turn" job handler is registered
+    _brands: dict[int, str] = field(default_factory=dict)
+
+    def brand(self, session: Session, tenant_id: int) -> str:
+        if tenant_id not in self._brands:
+            tenant = session.get(Tenant, tenant_id)
+            if tenant is None:
+                raise ConversationNotFound("unknown retailer")
+            self._brands[tenant_id] = tenant.name
+        return self._brands[tenant_id]
+
+    def publish(self, topics: list[str], event: dict[str, Any]) -> None:
+        if self.bus is not None:
+            self.bus.publish(topics, event)
+
+
+@dataclass(frozen=True)
+class Posted:
+    """The outcome of a send: the stored message (staff view), and whether it was a retry."""
+
+    message: dict[str, Any]
+    conversation: dict[str, Any]
+    duplicate: bool
+    notice: dict[str, Any] | None = None  # the system line telling the customer what was removed
+    conversation_pk: int = 0
+
+
+@dataclass(frozen=True)
+class Started:
+    conversation: dict[str, Any]
+    access_token: str
+    conversation_pk: int
+    posted: Posted | None
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def guard_summary(result: ScanResult) -> list[dict[str, Any]]:
+    """Types, actions and display forms of what the guard acted on: never raw values."""
+    return [
+        {"type": str(f.type), "action": f.action, "display": f.display}
+        for f in result.findings
+        if f.action in ("redact", "block", "warn")
+    ]
+
+
+def _routing_topics(conv: Conversation) -> list[str]:
+    if conv.assignee_user_id is None:
+        return [queue_topic(conv.tenant_id)]
+    return [agent_topic(conv.assignee_user_id)]
+
+
+def post_message(
+    desk: Desk,
+    tenant_id: int,
+    conversation_public_id: str,
+    author: Author,
+    body: object,
+    *,
+    client_msg_id: str | None = None,
+    internal: bool = False,
+    actor: str | None = None,
+    ip: str | None = None,
+) -> Posted:
+    """Add one message to a conversation through the whole pipeline; the only way messages are written.
+
+    Raises InvalidMessage/MessageTooLong for bad input, MessageBlocked when an agent or the bot
+    asks for a secret (nothing stored; an audit entry records why), ConversationNotFound.
+    Retrying with the same `client_msg_id` returns the stored message with duplicate=True.
+    """
+    text = normalise_body(body)
+    client_msg_id = check_client_msg_id(client_msg_id)
+    visibility = Visibility.INTERNAL if internal and author.kind == AuthorKind.AGENT else Visibility.PUBLIC
+
+    with desk.sessions() as read:
+        brand = desk.brand(read, tenant_id)
+        read.rollback()
+    # Notes never reach the customer, so they are only redacted; public retailer text is checked for asks.
+    direction = "inbound" if visibility == Visibility.INTERNAL else author.direction
+    result = scan(text, direction, brand=brand)  # type: ignore[arg-type]
+    if result.blocked:
+        _record_block(desk, tenant_id, conversation_public_id, author, result, actor=actor, ip=ip)
+        types = sorted({str(f.type) for f in result.findings if f.action == "block"})
+        raise MessageBlocked(list(result.block_reasons), types)
+
+    published: list[tuple[list[str], dict[str, Any]]] = []
+    jobs = 0
+    with desk.sessions() as session:
+        conv = session.scalar(
+            select(Conversation)
+            .where(Conversation.tenant_id == tenant_id, Conversation.public_id == conversation_public_id)
+            .with_for_update()
+        )
+        if conv is None:
+            raise ConversationNotFound()
+        if client_msg_id is not None:
+            existing = session.scalar(
+                select(Message).where(
+                    Message.conversation_id == conv.id, Message.client_msg_id == client_msg_id
+                )
+            )
+            if existing is not None:
+                assignee = session.get(User, conv.assignee_user_id) if conv.assignee_user_id else None
+                agent = session.get(User, existing.author_user_id) if existing.author_user_id else None
+                posted = Posted(
+                    message_dict(existing, conv.public_id, agent.agent_number if agent else None),
+                    conversation_dict(conv, assignee),
+                    duplicate=True,
+                    conversation_pk=conv.id,
+                )
+                session.rollback()
+                return posted
+        now = utcnow()
+        agent = session.get(User, author.user_id) if author.user_id else None
+        msg = Message(
+            tenant_id=tenant_id,
+            conversation_id=conv.id,
+            seq=conv.last_seq + 1,
+            client_msg_id=client_msg_id,
+            author_kind=author.kind.value,
+            author_user_id=author.user_id,
+            author_name=(agent.display_name if agent else clean_line(author.name, 200)) or author.kind.value,
+            body=result.redacted,
+            guard=guard_summary(result),
+            visibility=visibility.value,
+            created_at=now,
+        )
+        session.add(msg)
+        conv.last_seq = msg.seq
+        notice_msg: Message | None = None
+        if author.kind == AuthorKind.CUSTOMER and result.customer_notice:
+            notice_msg = Message(
+                tenant_id=tenant_id,
+                conversation_id=conv.id,
+                seq=conv.last_seq + 1,
+                author_kind=AuthorKind.SYSTEM.value,
+                author_name=brand,
+                body=result.customer_notice,
+                guard=[],
+                visibility=Visibility.PUBLIC.value,
+                created_at=now,
+            )
+            session.add(notice_msg)
+            conv.last_seq = notice_msg.seq
+        previous_status = conv.status
+        if author.kind == AuthorKind.CUSTOMER and conv.status == Status.RESOLVED:
+            conv.resolved_at = None
+        conv.status = status_after_message(
+            Status(conv.status), author.kind, visibility, conv.assignee_user_id is not None
+        ).value
+        if (
+            author.kind == AuthorKind.AGENT
+            and visibility == Visibility.PUBLIC
+            and conv.first_response_at is None
+        ):
+            conv.first_response_at = now
+        conv.updated_at = now
+        if visibility == Visibility.PUBLIC:
+            conv.last_message_at = now
+        session.flush()
+        assignee = session.get(User, conv.assignee_user_id) if conv.assignee_user_id else None
+        message = message_dict(msg, conv.public_id, agent.agent_number if agent else None)
+        notice = message_dict(notice_msg, conv.public_id) if notice_msg is not None else None
+        summary = conversation_dict(conv, assignee)
+        if visibility == Visibility.PUBLIC:
+            jobs += enqueue_event(
+                session,
+                tenant_id,
+                "message.created",
+                {"conversation": _webhook_conversation(summary), "message": _webhook_message(message)},
+            )
+            if desk.bot_turns and conv.bot_active and author.kind == AuthorKind.CUSTOMER:
+                enqueue(session, BOT_JOB, {"conversation_id": conv.id, "seq": msg.seq}, tenant_id=tenant_id)
+                jobs += 1
+        session.commit()
+        conv_pk = conv.id
+        topic = conversation_topic(conv.id)
+        published.append(([topic], {"type": "message", "message": message}))
+        if notice is not None:
+            published.append(([topic], {"type": "message", "message": notice}))
+        # Route: an unassigned conversation shows in everyone's queue; an assigned one pings its agent.
+        route_topics = _routing_topics(conv) + ([topic] if conv.status != previous_status else [])
+        published.append((route_topics, {"type": "conversation", "conversation": summary}))
+    for topics, event in published:
+        desk.publish(topics, event)
+    if jobs and desk.wake_workers is not None:
+        desk.wake_workers()
+    return Posted(message, summary, duplicate=False, notice=notice, conversation_pk=conv_pk)
+
+
+def _webhook_conversation(summary: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": summary["id"],
+        "reference": summary["reference"],
+        "channel": summary["channel"],
+        "status": summary["status"],
+        "assignee": summary["assignee"],
+    }
+
+
+def _webhook_message(message: dict[str, Any]) -> dict[str, Any]:
+    return {k: message[k] for k in ("seq", "author_kind", "author_name", "body", "created_at")}
+
+
+def _record_block(
+    desk: Desk,
+    tenant_id: int,
+    conversation_public_id: str,
+    author: Author,
+    result: ScanResult,
+    *,
+    actor: str | None,
+    ip: str | None,
+) -> None:
+    with desk.sessions() as session:
+        exists = session.scalar(
+            select(Conversation.id).where(
+                Conversation.tenant_id == tenant_id, Conversation.public_id == conversation_public_id
+            )
+        )
+        if exists is None:
+            raise ConversationNotFound()
+        record(
+            session,
+            "message.blocked",
+            actor=actor or f"{author.kind.value}:{author.user_id or ''}",
+            tenant_id=tenant_id,
+            target=f"conversation:{conversation_public_id}",
+            details={
+                "reasons": list(result.block_reasons),
+                "types": sorted({str(f.type) for f in result.findings if f.action == "block"}),
+                "author_kind": author.kind.value,
+            },
+            ip=ip,
+        )
+        session.commit()
+    log.info("outbound message blocked by the guard", extra={"tenant_id": tenant_id})
+
+
+@dataclass(frozen=True)
+class CustomerRef:
+    """Who starts a chat: a signed-in customer (customer_id) or an anonymous visitor."""
+
+    customer_id: int | None = None
+    name: str = ""
+    email: str | None = None
+    visitor_id: str | None = None
+
+
+def find_customer_for_user(session: Session, tenant_id: int, user: User) -> Customer | None:
+    """The retailer's customer record of a signed-in customer account (by link, else by e-mail)."""
+    customer = session.scalar(
+        select(Customer).where(Customer.tenant_id == tenant_id, Customer.user_id == user.id)
+    )
+    if customer is None:
+        customer = session.scalar(
+            select(Customer).where(Customer.tenant_id == tenant_id, Customer.email == user.email)
+        )
+    return customer
+
+
+def start_conversation(
+    desk: Desk,
+    tenant_id: int,
+    customer: CustomerRef,
+    *,
+    channel: Channel = Channel.CHAT,
+    subject: str = "",
+    first_message: str | None = None,
+    client_msg_id: str | None = None,
+    ip: str | None = None,
+) -> Started:
+    """Open a conversation and return the customer's access token (shown once; only its hash is kept).
+
+    The first message, when given, goes through `post_message` like any other.
+    """
+    if first_message is not None:
+        normalise_body(first_message)  # reject bad input before creating anything
+    token = new_access_token()
+    with desk.sessions() as session:
+        desk.brand(session, tenant_id)
+        now = utcnow()
+        email = clean_line(customer.email, 320) or None
+        conv = Conversation(
+            tenant_id=tenant_id,
+            public_id=new_public_id(),
+            reference=new_reference(),
+            channel=channel.value,
+            status=Status.NEW.value,
+            customer_id=customer.customer_id,
+            visitor_id=clean_line(customer.visitor_id, 64) or None,
+            customer_name=clean_line(customer.name, 200),
+            customer_email=email,
+            subject=clean_line(subject, 300),
+            last_seq=0,
+            bot_active=False,
+            access_token_hash=token_hash(token),
+            created_at=now,
+            updated_at=now,
+            last_message_at=now,
+        )
+        session.add(conv)
+        session.flush()
+        summary = conversation_dict(conv)
+        session.commit()
+        conv_pk = conv.id
+    desk.publish([queue_topic(tenant_id)], {"type": "conversation", "conversation": summary})
+    posted = None
+    if first_message is not None:
+        posted = post_message(
+            desk,
+            tenant_id,
+            summary["id"],
+            Author(AuthorKind.CUSTOMER, name=summary["customer"]["name"]),
+            first_message,
+            client_msg_id=client_msg_id,
+            ip=ip,
+        )
+        summary = posted.conversation
+    return Started(summary, token, conv_pk, posted)
+
+
+def customer_view(desk: Desk, session: Session, conv: Conversation) -> dict[str, Any]:
+    """The customer's view of a conversation (agent name and number, no internal fields)."""
+    assignee = session.get(User, conv.assignee_user_id) if conv.assignee_user_id else None
+    return customer_conversation_dict(conv, assignee)
