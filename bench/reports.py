@@ -24,10 +24,11 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
+from trustdesk.mail.parsing import parse_message
 from trustdesk.reports import analysis as analysis_module
 from trustdesk.reports.analysis import analyze_view
 from trustdesk.reports.campaigns import CampaignGrouper
-from trustdesk.reports.mailview import read_report
+from trustdesk.reports.mailview import read_report, view_from_parsed_mail
 from trustdesk.reports.model import Indicator, IndicatorKind, Verdict
 from trustdesk.reports.scoring import DEFAULT_THRESHOLDS, risk_score
 from trustdesk.reports.weights import WEIGHTS
@@ -42,11 +43,12 @@ def half(name: str) -> str:
     return "tune" if hashlib.sha256(name.encode()).digest()[0] < 128 else "held-out"
 
 
-def load(no_auth: bool) -> list[tuple[str, str, bool, object]]:
+def load(no_auth: bool, reader: str = "reports") -> list[tuple[str, str, bool, object]]:
     rows = []
     for folder, is_phish in SETS.items():
         for path in sorted((DATA / folder).glob("*.eml")):
-            view = read_report(path.read_bytes())
+            raw = path.read_bytes()
+            view = read_report(raw) if reader == "reports" else view_from_parsed_mail(parse_message(raw))
             if no_auth:
                 view = replace(view, auth=None)
             rows.append((f"{folder}/{path.name}", half(path.name), is_phish, view))
@@ -204,12 +206,18 @@ def main() -> int:
     parser.add_argument("--no-auth", action="store_true")
     parser.add_argument("--curve", action="store_true", help="recall/FPR per threshold on the tune half")
     parser.add_argument("--no-speed", action="store_true")
+    parser.add_argument(
+        "--reader",
+        choices=("reports", "mail"),
+        default="reports",
+        help="read mail with reports.read_report (default) or mail.parse_message + view_from_parsed_mail",
+    )
     parser.add_argument("--reports", type=int, default=100_000)
     args = parser.parse_args()
     if not DATA.is_dir():
         print(f"shared data not found at {DATA}", file=sys.stderr)
         return 2
-    rows = load(args.no_auth)
+    rows = load(args.no_auth, args.reader)
     if args.fit:
         fit(rows)
         return 0

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from trustdesk.reports.contacts import find_contacts, normalise_url
-from trustdesk.reports.domains import has_public_suffix, host_of, is_ip_address
+from trustdesk.reports.contacts import find_contacts, social_handle, url_host, url_value
+from trustdesk.reports.domains import has_public_suffix, host_of
 from trustdesk.reports.iban import find_ibans
 from trustdesk.reports.model import Indicator, IndicatorKind
 from trustdesk.reports.wallets import find_wallets
@@ -20,7 +20,10 @@ def extract_indicators(
     extra_emails: Iterable[str] = (),
 ) -> tuple[Indicator, ...]:
     """Return the indicators in `text` plus those given separately (link targets and sender addresses of
-    a mail), de-duplicated, in a stable order: by kind, then by first appearance."""
+    a mail), de-duplicated, in a stable order: by kind, then by first appearance.
+
+    Phone numbers without a country code are read as `default_region`; None accepts only +numbers.
+    """
     contacts = find_contacts(text, default_region)
     found: dict[IndicatorKind, list[Indicator]] = {kind: [] for kind in IndicatorKind}
 
@@ -29,15 +32,22 @@ def extract_indicators(
         if indicator not in bucket:
             bucket.append(indicator)
 
-    for raw in extra_urls:
-        url = normalise_url(raw) if raw.lower().startswith(("http://", "https://", "www.")) else None
-        if url:
-            add(Indicator(IndicatorKind.URL, url))
-            host = host_of(url.split("/", 3)[2])
-            if not is_ip_address(host):
-                add(Indicator(IndicatorKind.DOMAIN, host))
-    for url in contacts.urls:
+    def add_url(url: str) -> None:
         add(Indicator(IndicatorKind.URL, url))
+        host = url_host(url)
+        if host:
+            add(Indicator(IndicatorKind.DOMAIN, host))
+        handle = social_handle(url)
+        if handle:
+            add(Indicator(IndicatorKind.HANDLE, handle[1], handle[0]))
+
+    for raw in extra_urls:
+        if raw.lower().startswith(("http://", "https://")):
+            url = url_value(raw)
+            if url:
+                add_url(url)
+    for url in contacts.urls:
+        add_url(url)
     for address in [*extra_emails, *contacts.emails]:
         address = address.strip().lower()
         if "@" in address and has_public_suffix(address.rsplit("@", 1)[1]):

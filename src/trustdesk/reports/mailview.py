@@ -13,14 +13,16 @@ import email.errors
 import io
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email import policy
+from email.header import decode_header, make_header
 from email.message import EmailMessage, Message
 from email.utils import getaddresses, parseaddr
 from html.parser import HTMLParser
 
 import nh3
 
+from trustdesk.mail.parsing import ParsedMail, parse_message
 from trustdesk.reports.domains import has_public_suffix
 
 
@@ -354,17 +356,18 @@ def auth_results_from_headers(message: Message) -> AuthResults | None:
     The topmost header is the one the receiving provider added; lower ones may be forged by the sender.
     Returns None when the message carries no such header.
     """
-    try:
-        header = message.get("Authentication-Results")
-        received_spf = message.get("Received-SPF")
-    except _PARSE_ERRORS:
-        return None
+    return auth_results_from_values(
+        _header_text(message, "Authentication-Results"), _header_text(message, "Received-SPF")
+    )
+
+
+def auth_results_from_values(authentication_results: str, received_spf: str = "") -> AuthResults | None:
+    """AuthResults from the text of an Authentication-Results header (and optionally Received-SPF)."""
     found: dict[str, list[str]] = {}
-    if header is not None:
-        for method, result in _AUTH_RE.findall(str(header)):
-            found.setdefault(method.lower(), []).append(result.lower())
-    if "spf" not in found and received_spf is not None:
-        words = str(received_spf).split()
+    for method, result in _AUTH_RE.findall(authentication_results or ""):
+        found.setdefault(method.lower(), []).append(result.lower())
+    if "spf" not in found and received_spf:
+        words = received_spf.split()
         if words:
             found["spf"] = [words[0].lower()]
     if not found:
@@ -380,11 +383,25 @@ def auth_results_from_headers(message: Message) -> AuthResults | None:
 
 
 def _header_text(message: Message, name: str) -> str:
+    """The first `name` header, RFC 2047 words decoded, unfolded; "" when absent or undecodable.
+
+    Reads the raw header and decodes it directly: the full structured-header parser of policy.default is
+    the slowest part of reading a message and is not needed for the fields read here.
+    """
+    wanted = name.lower()
     try:
-        value = message.get(name)
+        raw = next((value for key, value in message.raw_items() if key.lower() == wanted), None)
     except _PARSE_ERRORS:
         return ""
-    return " ".join(str(value).split()) if value is not None else ""
+    if raw is None:
+        return ""
+    raw = str(raw)
+    if "=?" in raw:
+        try:
+            raw = str(make_header(decode_header(raw)))
+        except (*_PARSE_ERRORS, UnicodeError):
+            pass
+    return " ".join(raw.split())
 
 
 def _address_of(value: str) -> tuple[str, str]:
@@ -527,16 +544,7 @@ def _view_message(message: EmailMessage, limits: Limits) -> MailView:
     body = "\n".join(walk.texts)
     text = (subject + "\n\n" if subject else "") + body
     auth = auth_results_from_headers(subject_msg)
-    forwarded = False
-    announced = _FORWARD_SUBJECT_RE.search(subject) or _FORWARD_BANNER_RE.search(body[:5000])
-    inner = forwarded_sender(body) if announced else None
-    if inner is not None and (inner[1] or inner[0]):
-        # Inline forward by the reporter: the evidence is the original sender, not the forwarder, and the
-        # outer authentication results and envelope describe the forward.
-        display, address, malformed, inner_to = inner
-        to_addresses = inner_to or to_addresses
-        reply_to, return_path, auth, forwarded = (), "", None, True
-    return MailView(
+    view = MailView(
         text=text,
         is_mail=True,
         subject=subject,
@@ -544,7 +552,6 @@ def _view_message(message: EmailMessage, limits: Limits) -> MailView:
         from_address=address,
         from_malformed=malformed,
         to_addresses=to_addresses,
-        forwarded=forwarded,
         reply_to=reply_to,
         return_path=return_path,
         is_mailing_list=is_list,
@@ -554,8 +561,77 @@ def _view_message(message: EmailMessage, limits: Limits) -> MailView:
         attachments=tuple(walk.attachments),
         notes=tuple(walk.notes),
     )
+    return _apply_inline_forward(view, body)
+
+
+def _apply_inline_forward(view: MailView, body: str) -> MailView:
+    """For a mail the reporter forwarded inline, make the original sender the evidence: the outer From,
+    envelope and authentication results describe the forward, not the suspicious message."""
+    announced = _FORWARD_SUBJECT_RE.search(view.subject) or _FORWARD_BANNER_RE.search(body[:5000])
+    inner = forwarded_sender(body) if announced else None
+    if inner is None or not (inner[0] or inner[1]):
+        return view
+    display, address, malformed, inner_to = inner
+    return replace(
+        view,
+        from_display=display,
+        from_address=address,
+        from_malformed=malformed,
+        to_addresses=inner_to or view.to_addresses,
+        forwarded=True,
+        reply_to=(),
+        return_path="",
+        auth=None,
+    )
 
 
 def _is_forward_wrapper(message: Message, inner: list[Message]) -> bool:
     # Only unwrap when the outer mail is a plain wrapper: exactly one attached message at the top.
     return bool(inner) and message.get_content_type() == "multipart/mixed" and len(inner) == 1
+
+
+def view_from_parsed_mail(parsed: ParsedMail, limits: Limits | None = None, _depth: int = 0) -> MailView:
+    """Build a MailView from a message already parsed by `trustdesk.mail.parse_message` (for the SMTP
+    report address, which parses every inbound mail anyway), so it is not parsed twice."""
+    limits = limits or Limits()
+    inner_mails = [a for a in parsed.attachments if a.content_type == "message/rfc822" and a.content]
+    if (not parsed.from_ or len(inner_mails) == 1) and inner_mails and _depth < limits.max_depth:
+        # Forwarded as an attachment: the attached message is the evidence.
+        inner = inner_mails[0].content or b""
+        return view_from_parsed_mail(parse_message(inner), limits, _depth + 1)
+    display, address, malformed = parse_sender(parsed.header("From") or "")
+    subject = " ".join(parsed.subject.split())
+    body = "\n".join(t for t in (parsed.text_plain, parsed.html_text) if t)[: limits.max_text_chars]
+    attachments = []
+    for item in parsed.attachments:
+        members: tuple[str, ...] = ()
+        notes: list[str] = []
+        if item.content is not None and (
+            item.detected_type == "zip" or item.filename.lower().endswith(".zip")
+        ):
+            members, notes = inspect_zip(item.content, limits)
+        elif item.filename.lower().endswith(_ARCHIVE_SUFFIXES):
+            notes.append("archive not inspected")
+        attachments.append(Attachment(item.filename, item.content_type, item.size, members, tuple(notes)))
+    view = MailView(
+        text=(subject + "\n\n" if subject else "") + body,
+        is_mail=True,
+        subject=subject,
+        from_display=display,
+        from_address=address,
+        from_malformed=malformed,
+        to_addresses=tuple(a.address.lower() for a in parsed.to if "@" in a.address),
+        reply_to=tuple(a.address.lower() for a in parsed.reply_to if "@" in a.address),
+        return_path=(parsed.return_path or "").lower(),
+        is_mailing_list=any(
+            parsed.header(h) for h in ("List-Id", "List-Unsubscribe", "Mailing-List", "List-Post")
+        ),
+        auth=auth_results_from_values(
+            parsed.header("Authentication-Results") or "", parsed.header("Received-SPF") or ""
+        ),
+        links=tuple(Link(link.url, link.text) for link in parsed.links if link.tag == "a"),
+        forms=tuple(link.url for link in parsed.links if link.tag == "form"),
+        attachments=tuple(attachments),
+        notes=tuple(parsed.defects[:5]),
+    )
+    return _apply_inline_forward(view, body)

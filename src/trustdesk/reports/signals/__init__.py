@@ -52,6 +52,9 @@ from trustdesk.reports.signals.links import (
 from trustdesk.reports.signals.verification import Check, verdict_of, verification_signals
 
 __all__ = [
+    "dkim_failure",
+    "dmarc_failure",
+    "spf_failure",
     "Check",
     "abused_tld_link",
     "abused_tld_sender",

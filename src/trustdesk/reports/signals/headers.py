@@ -142,7 +142,7 @@ _CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _VOWELS = frozenset("aeiouy")
 _STOP_WORDS = frozenset(
     {"the", "and", "for", "your", "you", "from", "our", "with", "von", "und", "der", "die", "das", "des", "por",
-     "para", "com", "dos", "das", "les", "pour", "avec", "del", "los", "las", "een", "het", "van", "voor"}
+     "para", "com", "dos", "les", "pour", "avec", "del", "los", "las", "een", "het", "van", "voor"}
 )  # fmt: skip
 
 
@@ -183,22 +183,35 @@ def sender_name_mismatch(view: MailView) -> Reason | None:
     )
 
 
+_GREETING_END_RE = re.compile(
+    r"\b(?:hi|hello|dear|hey|ol[aá]|oi|hallo|guten tag|bonjour|hola|hoi|ciao|prezad[oa](?:\(a\))?)\W{1,3}$"
+)
+
+
+def _greets(head: str, name: str) -> bool:
+    start = head.find(name)
+    while start != -1:
+        after = head[start + len(name) : start + len(name) + 1]
+        if not (after.isalnum() or after in "@._-") and _GREETING_END_RE.search(
+            head[max(0, start - 20) : start]
+        ):
+            return True
+        start = head.find(name, start + 1)
+    return False
+
+
 def recipient_address_in_subject(view: MailView) -> Reason | None:
     """The subject or greeting addresses you by your e-mail address instead of your name."""
     head = (view.subject + "\n" + view.text[:400]).lower()
+    subject = view.subject.lower()
     for address in view.to_addresses:
-        local = address.split("@", 1)[0]
-        if address in view.subject.lower() or re.search(
-            rf"\b(?:hi|hello|dear|hey|ol[aá]|oi|hallo|guten tag|bonjour|hola|hoi|ciao|prezad[oa]\(?a?\)?)\W{{1,3}}{re.escape(address)}",
-            head,
-        ):
+        if address in subject or _greets(head, address):
             return reason(
                 "recipient_address_in_subject",
                 "The message addresses you by your e-mail address: mass mailers do this, your shop uses your name.",
             )
-        if len(local) >= 6 and re.search(
-            rf"\b(?:hi|hello|dear|hallo|ol[aá])\W{{1,3}}{re.escape(local)}\b", head
-        ):
+        local = address.split("@", 1)[0]
+        if len(local) >= 6 and _greets(head, local):
             return reason(
                 "recipient_address_in_subject",
                 "The message greets you with the first part of your e-mail address instead of your name.",

@@ -6,7 +6,6 @@ import re
 from collections.abc import Iterable, Sequence
 from urllib.parse import urlsplit
 
-from trustdesk.reports.contacts import refang
 from trustdesk.reports.domains import (
     has_public_suffix,
     host_of,
@@ -18,6 +17,7 @@ from trustdesk.reports.domains import (
 from trustdesk.reports.mailview import Attachment, Link
 from trustdesk.reports.model import Reason
 from trustdesk.reports.signals._reason import reason
+from trustdesk.verify.defang import refang
 
 _SHOWN_HOST_RE = re.compile(
     r"^\s*(?:https?://)?((?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.){1,8}[a-z]{2,24})(?:[/:?#]\S*)?\s*$", re.I
