@@ -13,6 +13,8 @@ from tests.foundation.factory import add_orders, make_tenant, make_user, order_r
 from tests.isolation_providers import PROVIDERS, PUBLIC_PREFIXES
 
 from trustdesk.accounts.permissions import Role
+from trustdesk.channels.changes import ChannelInput, request_change
+from trustdesk.channels.reported import confirm_indicator
 from trustdesk.store.models import AuditEvent, Customer, Order, Tenant, User
 from trustdesk.web.app import route_table
 
@@ -51,6 +53,9 @@ def test_every_route_hides_other_tenants_data(app, sessions, client) -> None:  #
         make_user(s, beta, f"agent@{MARKER}.test", Role.AGENT)
         add_orders(s, alpha, [order_row("A-1", "pat@alpha-customer.test")])
         add_orders(s, beta, [order_row(f"{MARKER.upper()}-1", f"kim@{MARKER}-customer.test")])
+        beta_admin = s.scalar(select(User).where(User.email == f"admin@{MARKER}.test"))
+        request_change(s, beta, beta_admin, "add", data=ChannelInput("phone", "+1 800 555 0142"))
+        confirm_indicator(s, beta, beta_admin, "domain", f"{MARKER}-fake.com")
         s.commit()
         beta_id = beta.id
     signed, _ = sign_in_staff(client, "alpha", "admin@alpha.test")

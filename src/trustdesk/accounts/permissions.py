@@ -19,6 +19,7 @@ class Permission(StrEnum):
     VIEW_OWN_ACCOUNT = "view_own_account"
     VIEW_CUSTOMERS = "view_customers"
     VIEW_ORDERS = "view_orders"
+    VIEW_CHANNELS = "view_channels"
     HANDLE_CONVERSATIONS = "handle_conversations"
     MANAGE_STAFF = "manage_staff"
     MANAGE_CHANNELS = "manage_channels"
@@ -38,6 +39,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_OWN_ACCOUNT,
             Permission.VIEW_CUSTOMERS,
             Permission.VIEW_ORDERS,
+            Permission.VIEW_CHANNELS,
             Permission.HANDLE_CONVERSATIONS,
         }
     ),
@@ -46,6 +48,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_OWN_ACCOUNT,
             Permission.VIEW_CUSTOMERS,
             Permission.VIEW_ORDERS,
+            Permission.VIEW_CHANNELS,
             Permission.VIEW_AUDIT,
             Permission.TRIAGE_REPORTS,
             Permission.EXPORT_DATA,

@@ -23,10 +23,20 @@ from trustdesk.store.migrate import ensure_migrated
 from trustdesk.web.errors import install_error_handlers
 from trustdesk.web.logs import setup_logging
 from trustdesk.web.middleware import EdgeMiddleware, Metrics
-from trustdesk.web.routes import audit, auth, commerce, health, me, pages, staff
+from trustdesk.web.routes import audit, auth, channels, commerce, health, me, pages, staff, verify
 from trustdesk.web.state import STATIC_DIR, TEMPLATES_DIR, AppState
 
-ROUTERS = [health.router, auth.router, me.router, commerce.router, staff.router, audit.router, pages.router]
+ROUTERS = [
+    health.router,
+    auth.router,
+    me.router,
+    commerce.router,
+    staff.router,
+    audit.router,
+    channels.router,
+    verify.router,
+    pages.router,
+]
 
 
 def create_app(

@@ -1,0 +1,454 @@
+"""Staff API and console page for the official-channel registry and confirmed-fraud indicators."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from trustdesk.accounts.permissions import Permission
+from trustdesk.channels import changes, reported
+from trustdesk.store.models import ChannelChange, OfficialChannelRow, ReportedIndicatorRow, User
+from trustdesk.web.deps import Auth, check_csrf, client_ip, db, require
+from trustdesk.web.errors import ApiError
+from trustdesk.web.routes.pages import console_context, page_permission, render, staff_page
+
+router = APIRouter(tags=["channels"])
+
+
+class ChannelOut(BaseModel):
+    id: int
+    kind: str
+    value: str
+    platform: str
+    purpose: str
+    country: str
+    label: str
+    created_at: datetime
+
+
+class ChangeIn(BaseModel):
+    action: Literal["add", "remove", "edit"]
+    channel_id: int | None = None
+    kind: str | None = Field(default=None, max_length=20)
+    value: str | None = Field(default=None, max_length=500)
+    purpose: str = Field(default="", max_length=80)
+    country: str = Field(default="", max_length=2)
+    platform: str = Field(default="", max_length=40)
+    label: str = Field(default="", max_length=120)
+    note: str = Field(default="", max_length=1000)
+
+
+class ChangeOut(BaseModel):
+    id: int
+    action: str
+    channel_id: int | None
+    payload: dict[str, Any]
+    status: str
+    requested_by: str
+    requested_at: datetime
+    decided_by: str | None
+    decided_at: datetime | None
+    note: str
+
+
+class IndicatorIn(BaseModel):
+    kind: Literal["domain", "email", "phone", "url", "social", "app"]
+    value: str = Field(min_length=1, max_length=500)
+    note: str = Field(default="", max_length=2000)
+    report_ref: str | None = Field(default=None, max_length=64)
+
+
+class IndicatorOut(BaseModel):
+    id: int
+    kind: str
+    value: str
+    note: str
+    report_ref: str | None
+    confirmed_at: datetime
+    revoked: bool
+
+
+def _channel_out(row: OfficialChannelRow) -> ChannelOut:
+    return ChannelOut(
+        id=row.id,
+        kind=row.kind,
+        value=row.value,
+        platform=row.platform,
+        purpose=row.purpose,
+        country=row.country,
+        label=row.label,
+        created_at=row.created_at,
+    )
+
+
+def _change_out(session: Session, row: ChannelChange) -> ChangeOut:
+    names = {
+        u.id: u.email
+        for u in session.scalars(
+            select(User).where(User.id.in_([row.requested_by_id, row.decided_by_id or 0]))
+        )
+    }
+    return ChangeOut(
+        id=row.id,
+        action=row.action,
+        channel_id=row.channel_id,
+        payload=row.payload,
+        status=row.status,
+        requested_by=names.get(row.requested_by_id, "?"),
+        requested_at=row.requested_at,
+        decided_by=names.get(row.decided_by_id) if row.decided_by_id else None,
+        decided_at=row.decided_at,
+        note=row.note,
+    )
+
+
+def _input(body: ChangeIn) -> changes.ChannelInput | None:
+    if body.kind is None or body.value is None:
+        return None
+    return changes.ChannelInput(
+        kind=body.kind,
+        value=body.value,
+        purpose=body.purpose,
+        country=body.country,
+        platform=body.platform,
+        label=body.label,
+    )
+
+
+def tenant_channels(session: Session, tenant_id: int) -> list[OfficialChannelRow]:
+    return list(
+        session.scalars(
+            select(OfficialChannelRow)
+            .where(OfficialChannelRow.tenant_id == tenant_id)
+            .order_by(OfficialChannelRow.kind, OfficialChannelRow.value)
+        )
+    )
+
+
+@router.get("/api/v1/channels", response_model=list[ChannelOut], summary="This retailer's official channels")
+def list_channels(
+    auth: Auth = Depends(require(Permission.VIEW_CHANNELS)), session: Session = Depends(db)
+) -> list[ChannelOut]:
+    return [_channel_out(r) for r in tenant_channels(session, auth.tenant.id)]
+
+
+@router.get("/api/v1/channels/changes", response_model=list[ChangeOut], summary="Channel change requests")
+def list_changes(
+    status: str | None = None,
+    auth: Auth = Depends(require(Permission.MANAGE_CHANNELS)),
+    session: Session = Depends(db),
+) -> list[ChangeOut]:
+    query = select(ChannelChange).where(ChannelChange.tenant_id == auth.tenant.id)
+    if status:
+        query = query.where(ChannelChange.status == status)
+    return [
+        _change_out(session, r) for r in session.scalars(query.order_by(ChannelChange.id.desc()).limit(500))
+    ]
+
+
+@router.post(
+    "/api/v1/channels/changes",
+    response_model=ChangeOut,
+    status_code=201,
+    summary="Request a change (needs a second admin)",
+)
+def request_change(
+    body: ChangeIn,
+    request: Request,
+    auth: Auth = Depends(require(Permission.MANAGE_CHANNELS)),
+    session: Session = Depends(db),
+) -> ChangeOut:
+    try:
+        change = changes.request_change(
+            session,
+            auth.tenant,
+            auth.user,
+            body.action,
+            data=_input(body),
+            channel_id=body.channel_id,
+            note=body.note,
+            ip=client_ip(request),
+        )
+    except changes.ChangeError as exc:
+        raise ApiError(422, "invalid_change", str(exc)) from None
+    session.commit()
+    return _change_out(session, change)
+
+
+def _decide(request: Request, session: Session, auth: Auth, change_id: int, approve: bool) -> ChannelChange:
+    try:
+        change = changes.decide_change(
+            session, auth.tenant, change_id, auth.user, approve=approve, ip=client_ip(request)
+        )
+    except changes.ChangeError as exc:
+        session.commit()  # keep the audit record of a refused self-approval
+        code = 404 if "no such" in str(exc) else 409
+        raise ApiError(code, "not_found" if code == 404 else "change_refused", str(exc)) from None
+    session.commit()
+    return change
+
+
+@router.post(
+    "/api/v1/channels/changes/{change_id}/approve",
+    response_model=ChangeOut,
+    summary="Approve and apply a change (not your own)",
+)
+def approve_change(
+    change_id: int,
+    request: Request,
+    auth: Auth = Depends(require(Permission.APPROVE_CHANNELS)),
+    session: Session = Depends(db),
+) -> ChangeOut:
+    return _change_out(session, _decide(request, session, auth, change_id, True))
+
+
+@router.post(
+    "/api/v1/channels/changes/{change_id}/reject", response_model=ChangeOut, summary="Reject a change"
+)
+def reject_change(
+    change_id: int,
+    request: Request,
+    auth: Auth = Depends(require(Permission.APPROVE_CHANNELS)),
+    session: Session = Depends(db),
+) -> ChangeOut:
+    return _change_out(session, _decide(request, session, auth, change_id, False))
+
+
+@router.post(
+    "/api/v1/channels/changes/{change_id}/cancel",
+    response_model=ChangeOut,
+    summary="Withdraw your own pending change",
+)
+def cancel_change(
+    change_id: int,
+    request: Request,
+    auth: Auth = Depends(require(Permission.MANAGE_CHANNELS)),
+    session: Session = Depends(db),
+) -> ChangeOut:
+    try:
+        change = changes.cancel_change(session, auth.tenant, change_id, auth.user, ip=client_ip(request))
+    except changes.ChangeError as exc:
+        raise ApiError(404, "not_found", str(exc)) from None
+    session.commit()
+    return _change_out(session, change)
+
+
+def _indicator_out(row: ReportedIndicatorRow) -> IndicatorOut:
+    return IndicatorOut(
+        id=row.id,
+        kind=row.kind,
+        value=row.value,
+        note=row.note,
+        report_ref=row.report_ref,
+        confirmed_at=row.confirmed_at,
+        revoked=row.revoked_at is not None,
+    )
+
+
+@router.get(
+    "/api/v1/indicators", response_model=list[IndicatorOut], summary="Contacts confirmed as fraudulent"
+)
+def list_indicators(
+    auth: Auth = Depends(require(Permission.TRIAGE_REPORTS)), session: Session = Depends(db)
+) -> list[IndicatorOut]:
+    rows = session.scalars(
+        select(ReportedIndicatorRow)
+        .where(ReportedIndicatorRow.tenant_id == auth.tenant.id)
+        .order_by(ReportedIndicatorRow.id.desc())
+    )
+    return [_indicator_out(r) for r in rows]
+
+
+@router.post(
+    "/api/v1/indicators",
+    response_model=IndicatorOut,
+    status_code=201,
+    summary="Confirm a contact as fraudulent",
+)
+def confirm_indicator(
+    body: IndicatorIn,
+    request: Request,
+    auth: Auth = Depends(require(Permission.TRIAGE_REPORTS)),
+    session: Session = Depends(db),
+) -> IndicatorOut:
+    """From the moment this returns, verification answers `reported` for the contact, on every instance."""
+    try:
+        row = reported.confirm_indicator(
+            session,
+            auth.tenant,
+            auth.user,
+            body.kind,
+            body.value,
+            note=body.note,
+            report_ref=body.report_ref,
+            ip=client_ip(request),
+        )
+    except changes.ChangeError as exc:
+        raise ApiError(422, "invalid_indicator", str(exc)) from None
+    session.commit()
+    return _indicator_out(row)
+
+
+@router.delete(
+    "/api/v1/indicators/{indicator_id}", response_model=IndicatorOut, summary="Withdraw a confirmation"
+)
+def revoke_indicator(
+    indicator_id: int,
+    request: Request,
+    auth: Auth = Depends(require(Permission.TRIAGE_REPORTS)),
+    session: Session = Depends(db),
+) -> IndicatorOut:
+    try:
+        row = reported.revoke_indicator(session, auth.tenant, auth.user, indicator_id, ip=client_ip(request))
+    except changes.ChangeError as exc:
+        raise ApiError(404, "not_found", str(exc)) from None
+    session.commit()
+    return _indicator_out(row)
+
+
+# ----------------------------------------------------------------------------- console page
+
+from trustdesk.web.routes.pages import CHANNEL_PROVIDERS  # noqa: E402
+
+CHANNEL_PROVIDERS.append(lambda session, tenant: help_page_channels(session, tenant))
+
+
+def help_page_channels(session: Session, tenant) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+    """The public help page lists the retailer's official channels."""
+    from trustdesk.verify import format_phone
+
+    out = []
+    for row in tenant_channels(session, tenant.id):
+        value = (
+            format_phone(row.value)
+            if row.kind == "phone"
+            else (f"@{row.value}" if row.kind == "social" else row.value)
+        )
+        note = " ".join(x for x in (row.platform, row.purpose, row.country) if x)
+        out.append({"label": KIND_LABELS.get(row.kind, row.kind), "value": value, "note": note})
+    return out
+
+
+KIND_LABELS = {
+    "domain": "Website",
+    "sending_domain": "Mail domain",
+    "email": "E-mail",
+    "phone": "Phone",
+    "url": "Web page",
+    "social": "Social",
+    "app": "App",
+}
+
+
+@router.get("/console/channels", response_class=HTMLResponse, include_in_schema=False)
+def console_channels(
+    request: Request,
+    auth: Auth = Depends(staff_page),
+    session: Session = Depends(db),
+    error: str | None = None,
+) -> HTMLResponse:
+    page_permission(auth, Permission.VIEW_CHANNELS)
+    pending = session.scalars(
+        select(ChannelChange)
+        .where(ChannelChange.tenant_id == auth.tenant.id, ChannelChange.status == "pending")
+        .order_by(ChannelChange.id)
+    ).all()
+    recent = session.scalars(
+        select(ChannelChange)
+        .where(ChannelChange.tenant_id == auth.tenant.id, ChannelChange.status != "pending")
+        .order_by(ChannelChange.id.desc())
+        .limit(20)
+    ).all()
+    context = console_context(request, auth, "channels") | {
+        "channels": tenant_channels(session, auth.tenant.id),
+        "pending": [_change_out(session, c) for c in pending],
+        "recent": [_change_out(session, c) for c in recent],
+        "kinds": KIND_LABELS,
+        "error": error,
+        "can_manage": auth.can(Permission.MANAGE_CHANNELS),
+        "can_approve": auth.can(Permission.APPROVE_CHANNELS),
+        "me": auth.user.email,
+    }
+    return render(request, "console_channels.html", context)
+
+
+def _page_error(request: Request, auth: Auth, session: Session, message: str) -> HTMLResponse:
+    response = console_channels(request, auth, session, error=message)
+    response.status_code = 422
+    return response
+
+
+@router.post("/console/channels/request", include_in_schema=False)
+def console_request(
+    request: Request,
+    csrf_token: str = Form(max_length=200),
+    action: str = Form(max_length=10),
+    channel_id: int | None = Form(default=None),
+    kind: str = Form(default="", max_length=20),
+    value: str = Form(default="", max_length=500),
+    purpose: str = Form(default="", max_length=80),
+    country: str = Form(default="", max_length=2),
+    platform: str = Form(default="", max_length=40),
+    note: str = Form(default="", max_length=1000),
+    auth: Auth = Depends(staff_page),
+    session: Session = Depends(db),
+) -> Response:
+    check_csrf(request, auth, csrf_token)
+    page_permission(auth, Permission.MANAGE_CHANNELS)
+    data = (
+        changes.ChannelInput(kind=kind, value=value, purpose=purpose, country=country, platform=platform)
+        if value
+        else None
+    )
+    try:
+        changes.request_change(
+            session,
+            auth.tenant,
+            auth.user,
+            action,
+            data=data,
+            channel_id=channel_id,
+            note=note,
+            ip=client_ip(request),
+        )
+    except changes.ChangeError as exc:
+        session.rollback()
+        return _page_error(request, auth, session, str(exc))
+    session.commit()
+    return RedirectResponse("/console/channels", status_code=303)
+
+
+@router.post("/console/channels/changes/{change_id}/decide", include_in_schema=False)
+def console_decide(
+    change_id: int,
+    request: Request,
+    csrf_token: str = Form(max_length=200),
+    decision: str = Form(max_length=10),
+    auth: Auth = Depends(staff_page),
+    session: Session = Depends(db),
+) -> Response:
+    check_csrf(request, auth, csrf_token)
+    page_permission(auth, Permission.APPROVE_CHANNELS)
+    try:
+        if decision == "cancel":
+            changes.cancel_change(session, auth.tenant, change_id, auth.user, ip=client_ip(request))
+        else:
+            changes.decide_change(
+                session,
+                auth.tenant,
+                change_id,
+                auth.user,
+                approve=decision == "approve",
+                ip=client_ip(request),
+            )
+    except changes.ChangeError as exc:
+        session.commit()
+        return _page_error(request, auth, session, str(exc))
+    session.commit()
+    return RedirectResponse("/console/channels", status_code=303)
