@@ -14,7 +14,7 @@ from trustdesk.channels.signing import active_key, published_keys
 from trustdesk.ratelimit import Limit
 from trustdesk.store.models import Tenant
 from trustdesk.tenancy.service import find_tenant
-from trustdesk.verify import Registry, parse_contact, verify_text
+from trustdesk.verify import Registry, format_phone, parse_contact, verify_text
 from trustdesk.verify.manifest import build_index, build_manifest, jwks_document, sign_manifest
 from trustdesk.web.deps import app_state, client_ip, db, rate_limit
 from trustdesk.web.errors import not_found
@@ -63,6 +63,16 @@ def run_verification(
     return verify_text(text or "", registry, tenant).to_dict()
 
 
+def display_contact(kind: str, value: str) -> str:
+    """How a person writes the contact: phones grouped, handles with @."""
+    if kind == "phone":
+        return format_phone(value)
+    if kind == "social" and ":" in value:
+        platform, handle = value.split(":", 1)
+        return f"@{handle} ({platform})"
+    return value
+
+
 def _tenant_or_404(session: Session, slug: str | None) -> Tenant | None:
     if slug is None:
         return None
@@ -103,7 +113,14 @@ def _render(
     return render(
         request,
         "verify.html",
-        {"tenant": tenant, "text": text, "outcome": outcome, "error": error, "report_url": report_url},
+        {
+            "tenant": tenant,
+            "text": text,
+            "outcome": outcome,
+            "error": error,
+            "report_url": report_url,
+            "display_contact": display_contact,
+        },
         status_code=status,
     )
 
