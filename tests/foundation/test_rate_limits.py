@@ -1,0 +1,58 @@
+"""Rate limits: fixed windows in process, and one shared budget across instances through Redis."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from trustdesk.ratelimit import Limit, MemoryRateLimiter, RedisRateLimiter
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_memory_limiter_blocks_then_resets() -> None:
+    clock = Clock()
+    limiter = MemoryRateLimiter(clock)
+    limit = Limit(3, 60)
+    assert [limiter.hit("login", "ip", limit).allowed for _ in range(4)] == [True, True, True, False]
+    assert limiter.hit("login", "other-ip", limit).allowed
+    blocked = limiter.hit("login", "ip", limit)
+    assert not blocked.allowed and 1 <= blocked.retry_after <= 60
+    clock.now += 60
+    assert limiter.hit("login", "ip", limit).allowed
+
+
+@pytest.mark.redis
+def test_redis_limiter_is_shared_between_instances(redis_url: str) -> None:
+    import redis
+
+    bucket = f"test-{uuid.uuid4().hex}"
+    first = RedisRateLimiter(redis.Redis.from_url(redis_url))
+    second = RedisRateLimiter(redis.Redis.from_url(redis_url))
+    limit = Limit(4, 60)
+    results = [(first if i % 2 else second).hit(bucket, "203.0.113.9", limit).allowed for i in range(6)]
+    assert results == [True, True, True, True, False, False]
+    client = redis.Redis.from_url(redis_url)
+    keys = [k.decode() for k in client.scan_iter(f"trustdesk:rl:{bucket}:*")]
+    assert keys and all("203.0.113.9" not in k for k in keys)  # identifiers are hashed, never stored raw
+    assert 0 < client.ttl(keys[0]) <= 61
+
+
+def test_hsts_only_behind_tls(migrated_engine, database_url, settings_factory) -> None:  # type: ignore[no-untyped-def]
+    from fastapi.testclient import TestClient
+
+    from trustdesk.web.app import create_app
+
+    plain = TestClient(create_app(settings_factory(database_url), engine=migrated_engine)).get("/healthz")
+    assert "strict-transport-security" not in plain.headers
+    tls = TestClient(create_app(settings_factory(database_url, behind_tls=True), engine=migrated_engine)).get(
+        "/healthz"
+    )
+    assert tls.headers["strict-transport-security"].startswith("max-age=31536000")
