@@ -1,0 +1,92 @@
+"""The live parts of a server process: the bus, the job workers and the desk the pipeline runs on."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from trustdesk.bus import LocalBus, make_bus
+from trustdesk.conversations.pipeline import Desk
+from trustdesk.jobs import Handler, Worker
+from trustdesk.ratelimit import Limit
+from trustdesk.secretbox import SecretBox
+from trustdesk.webhooks import JOB_KIND as WEBHOOK_JOB
+from trustdesk.webhooks import deliver
+
+
+def _limit(name: str, default: str) -> Limit:
+    """A limit "count/seconds" from the environment variable `name`, else `default`."""
+    raw = os.environ.get(name, default)
+    count, _, seconds = raw.partition("/")
+    return Limit(int(count), int(seconds or 60))
+
+
+@dataclass
+class ChatLimits:
+    """Flood limits for chat. Overridable per deployment (e.g. load tests) through the environment."""
+
+    start_per_ip: Limit = field(default_factory=lambda: _limit("TRUSTDESK_CHAT_START_PER_IP", "20/60"))
+    send_per_ip: Limit = field(default_factory=lambda: _limit("TRUSTDESK_CHAT_SEND_PER_IP", "240/60"))
+    send_per_conversation: Limit = field(
+        default_factory=lambda: _limit("TRUSTDESK_CHAT_SEND_PER_CONVERSATION", "20/10")
+    )
+    max_frame_bytes: int = 64 * 1024
+    max_bad_frames: int = 20
+
+
+def default_handlers() -> dict[str, Handler]:
+    """The job kinds every server runs; other parts (mail, bot) add theirs."""
+    return {WEBHOOK_JOB: deliver}
+
+
+@dataclass
+class Runtime:
+    desk: Desk
+    bus: LocalBus
+    workers: list[Worker]
+    limits: ChatLimits
+    services: dict[str, Any]
+    handlers: dict[str, Handler]
+    started: bool = False
+
+    async def start(self) -> None:
+        """Start the bus and the job workers (from the server's lifespan)."""
+        await self.bus.start()
+        for worker in self.workers:
+            worker.start()
+        self.started = True
+
+    async def stop(self) -> None:
+        """Stop workers (finishing the job in hand) and the bus."""
+        for worker in self.workers:
+            await asyncio.to_thread(worker.stop)
+        await self.bus.stop()
+        self.started = False
+
+    def wake_workers(self) -> None:
+        for worker in self.workers:
+            worker.wake()
+
+
+def build_runtime(
+    sessions: sessionmaker[Session],
+    box: SecretBox,
+    *,
+    redis_url: str | None,
+    workers: int | None = None,
+    handlers: dict[str, Handler] | None = None,
+) -> Runtime:
+    """Wire bus, desk and workers. TRUSTDESK_JOB_WORKERS sets the in-process worker count (default 1)."""
+    count = int(os.environ.get("TRUSTDESK_JOB_WORKERS", "1")) if workers is None else workers
+    bus = make_bus(redis_url)
+    services: dict[str, Any] = {"box": box}
+    registry = handlers if handlers is not None else default_handlers()
+    # One shared registry: another part registers its job kind with runtime.handlers[kind] = fn.
+    pool = [Worker(sessions, registry, services) for _ in range(max(0, count))]
+    runtime = Runtime(Desk(sessions, bus=bus), bus, pool, ChatLimits(), services, registry)
+    runtime.desk.wake_workers = runtime.wake_workers
+    return runtime

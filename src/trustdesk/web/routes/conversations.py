@@ -1,0 +1,869 @@
+"""Conversations over HTTP: the agents' API, the customers' chat API, canned replies, webhooks, jobs.
+
+Every message goes through trustdesk.conversations.post_message (the one pipeline).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from trustdesk import conversations as conv_service
+from trustdesk import jobs as job_queue
+from trustdesk import webhooks
+from trustdesk.accounts.permissions import Permission, Role
+from trustdesk.audit.log import record
+from trustdesk.conversations import (
+    Author,
+    AuthorKind,
+    ConversationError,
+    CustomerRef,
+    MessageBlocked,
+)
+from trustdesk.conversations.runtime import Runtime
+from trustdesk.ratelimit import Limit
+from trustdesk.store.models import CannedReply, Conversation, Job, Tenant, User, WebhookEndpoint
+from trustdesk.tenancy.service import find_tenant
+from trustdesk.web.deps import Auth, app_state, check_csrf, client_ip, db, optional_auth, rate_limit, require
+from trustdesk.web.errors import ApiError, not_found
+
+router = APIRouter(prefix="/api/v1", tags=["conversations"])
+public_router = APIRouter(prefix="/api/v1/public", tags=["chat (customers)"])
+
+HANDLE = Permission.HANDLE_CONVERSATIONS
+# Webhooks and the job queue are integration settings: the same right as managing official channels.
+INTEGRATIONS = Permission.MANAGE_CHANNELS
+
+
+# --- shapes --------------------------------------------------------------------------------------
+
+
+class GuardFinding(BaseModel):
+    type: str
+    action: str
+    display: str
+
+
+class MessageOut(BaseModel):
+    conversation_id: str
+    seq: int
+    client_msg_id: str | None
+    author_kind: str
+    author_user_id: int | None
+    author_name: str
+    agent_number: str | None
+    body: str = Field(description="Already guarded: secrets a customer sent appear as [removed: ...]")
+    guard: list[GuardFinding]
+    visibility: str
+    created_at: str
+
+
+class CustomerMessageOut(BaseModel):
+    conversation_id: str
+    seq: int
+    author_kind: str
+    author_name: str
+    agent_number: str | None = None
+    body: str
+    created_at: str
+    client_msg_id: str | None = None
+
+
+class CustomerInfo(BaseModel):
+    name: str
+    email: str | None
+    customer_id: int | None
+    verified: bool
+
+
+class AssigneeOut(BaseModel):
+    id: int
+    name: str
+    agent_number: str | None
+
+
+class Timers(BaseModel):
+    first_response_seconds: int | None
+    resolution_seconds: int | None
+    waiting_for_first_response_seconds: int | None
+
+
+class ConversationOut(BaseModel):
+    id: str
+    reference: str
+    channel: str
+    status: str
+    subject: str
+    customer: CustomerInfo
+    assignee: AssigneeOut | None
+    last_seq: int
+    bot_active: bool
+    created_at: str
+    updated_at: str
+    last_message_at: str
+    first_response_at: str | None
+    resolved_at: str | None
+    timers: Timers
+
+
+class OrderBrief(BaseModel):
+    number: str
+    status: str
+    placed_at: str | None
+    currency: str
+    total_cents: int
+    carrier: str | None
+    tracking_number: str | None
+    refund_status: str | None
+
+
+class CustomerProfile(BaseModel):
+    id: int
+    email: str
+    name: str
+    phone: str | None
+    orders: list[OrderBrief]
+
+
+class Redaction(BaseModel):
+    seq: int
+    author_kind: str
+    findings: list[GuardFinding]
+
+
+class BlockedSend(BaseModel):
+    at: str | None
+    actor: str
+    reasons: list[str]
+    types: list[str]
+
+
+class GuardNotices(BaseModel):
+    redactions: list[Redaction]
+    blocked: list[BlockedSend]
+
+
+class ConversationDetail(BaseModel):
+    conversation: ConversationOut
+    customer_profile: CustomerProfile | None = Field(description="Only for signed-in (verified) customers")
+    possible_customer_matches: int = Field(
+        description="Customers with the e-mail an anonymous visitor typed (unverified: do not trust)"
+    )
+    messages: list[MessageOut]
+    guard_notices: GuardNotices
+
+
+class MessagesPage(BaseModel):
+    messages: list[MessageOut]
+    last_seq: int
+
+
+class SendIn(BaseModel):
+    body: str = Field(min_length=1, max_length=20_000)
+    client_msg_id: str | None = Field(default=None, max_length=64, description="Makes retries idempotent")
+    internal: bool = Field(default=False, description="An internal note: never shown to the customer")
+
+
+class SendOut(BaseModel):
+    message: MessageOut
+    duplicate: bool
+    conversation: ConversationOut
+
+
+class AssignIn(BaseModel):
+    user_id: int | None = Field(description="The agent to give it to; null puts it back in the queue")
+
+
+class CustomerConversationOut(BaseModel):
+    id: str
+    reference: str
+    status: str
+    subject: str
+    last_seq: int
+    agent: dict[str, Any] | None
+    created_at: str | None
+
+
+class StartChatIn(BaseModel):
+    name: str = Field(default="", max_length=200)
+    email: str | None = Field(default=None, max_length=320)
+    subject: str = Field(default="", max_length=300)
+    message: str | None = Field(default=None, max_length=20_000)
+    client_msg_id: str | None = Field(default=None, max_length=64)
+    visitor_id: str | None = Field(default=None, max_length=64)
+
+
+class StartChatOut(BaseModel):
+    conversation: CustomerConversationOut
+    access_token: str = Field(description="Send as 'Authorization: Bearer ...' (HTTP) or in the hello frame")
+    messages: list[CustomerMessageOut]
+
+
+class CustomerSendIn(BaseModel):
+    body: str = Field(min_length=1, max_length=20_000)
+    client_msg_id: str | None = Field(default=None, max_length=64)
+
+
+class CustomerSendOut(BaseModel):
+    message: CustomerMessageOut
+    duplicate: bool
+    notice: CustomerMessageOut | None
+
+
+class CustomerHistory(BaseModel):
+    conversation: CustomerConversationOut
+    messages: list[CustomerMessageOut]
+
+
+class CannedIn(BaseModel):
+    shortcut: str = Field(min_length=1, max_length=40)
+    title: str = Field(default="", max_length=200)
+    body: str = Field(min_length=1, max_length=20_000)
+
+
+class CannedOut(BaseModel):
+    id: int
+    shortcut: str
+    title: str
+    body: str
+    created_at: str
+
+
+class WebhookIn(BaseModel):
+    url: str = Field(min_length=8, max_length=2000)
+    events: list[str] = Field(min_length=1, max_length=10)
+    description: str = Field(default="", max_length=200)
+
+
+class WebhookOut(BaseModel):
+    id: int
+    url: str
+    events: list[str]
+    description: str
+    is_active: bool
+    created_at: datetime
+
+
+class WebhookCreated(WebhookOut):
+    secret: str = Field(description="Shown once: verify the Trustdesk-Signature header with it")
+
+
+class JobOut(BaseModel):
+    id: int
+    kind: str
+    status: str
+    attempts: int
+    max_attempts: int
+    next_attempt_at: datetime
+    last_error: str | None
+    created_at: datetime
+    finished_at: datetime | None
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def runtime(request: Request) -> Runtime:
+    return app_state(request).runtime  # type: ignore[no-any-return]
+
+
+def conversation_error(exc: ConversationError) -> ApiError | JSONResponse:
+    """The API form of a pipeline error; a blocked message lists the reasons for the agent."""
+    if isinstance(exc, MessageBlocked):
+        return JSONResponse(
+            {
+                "error": {
+                    "code": exc.code,
+                    "message": exc.message,
+                    "reasons": exc.reasons,
+                    "types": exc.types,
+                }
+            },
+            status_code=exc.status,
+        )
+    return ApiError(exc.status, exc.code, exc.message)
+
+
+def _raise(exc: ConversationError) -> JSONResponse:
+    result = conversation_error(exc)
+    if isinstance(result, ApiError):
+        raise result from None
+    return result
+
+
+def release(session: Session) -> None:
+    """End the request's own transaction before the pipeline opens its write transaction.
+
+    On SQLite a write request's session holds the write lock once it has read anything (the
+    signed-in user); keeping it would make the pipeline wait for ourselves. Objects already
+    loaded (auth.user, auth.tenant) stay readable: they are detached, not expired.
+    """
+    session.expunge_all()
+    session.rollback()
+
+
+def limit_send(request: Request, conversation_key: str) -> None:
+    limits = runtime(request).limits
+    rate_limit(request, "chat-send-ip", client_ip(request), limits.send_per_ip)
+    rate_limit(request, "chat-send-conv", conversation_key, limits.send_per_conversation)
+
+
+# --- agents --------------------------------------------------------------------------------------
+
+
+@router.get("/conversations", response_model=list[ConversationOut], summary="The queue, filtered")
+def queue(
+    view: str = Query(default="new", pattern="^(new|mine|open|waiting|resolved|unassigned|all)$"),
+    before: datetime | None = Query(default=None, description="last_message_at of the last row seen"),
+    limit: int = Query(default=50, ge=1, le=200),
+    auth: Auth = Depends(require(HANDLE)),
+    session: Session = Depends(db),
+) -> list[dict[str, Any]]:
+    return conv_service.list_queue(
+        session, auth.tenant.id, view=view, user_id=auth.user.id, limit=limit, before=before
+    )
+
+
+@router.get(
+    "/conversations/{conversation_id}",
+    response_model=ConversationDetail,
+    summary="One conversation with the customer's profile and orders, messages and guard notices",
+)
+def conversation_detail(
+    conversation_id: str,
+    auth: Auth = Depends(require(HANDLE)),
+    session: Session = Depends(db),
+) -> dict[str, Any]:
+    try:
+        conv = conv_service.find_conversation(session, auth.tenant.id, conversation_id)
+    except ConversationError:
+        raise not_found("conversation") from None
+    from trustdesk.store.models import Customer
+
+    assignee = session.get(User, conv.assignee_user_id) if conv.assignee_user_id else None
+    matches = 0
+    if conv.customer_id is None and conv.customer_email:
+        matches = len(
+            session.scalars(
+                select(Customer.id).where(
+                    Customer.tenant_id == auth.tenant.id, Customer.email == conv.customer_email.lower()
+                )
+            ).all()
+        )
+    return {
+        "conversation": conv_service.conversation_dict(conv, assignee),
+        "customer_profile": conv_service.customer_profile(session, conv),
+        "possible_customer_matches": matches,
+        "messages": conv_service.messages_after(session, conv, 0, limit=1000),
+        "guard_notices": conv_service.guard_notices(session, conv),
+    }
+
+
+@router.get(
+    "/conversations/{conversation_id}/messages",
+    response_model=MessagesPage,
+    summary="Messages after a sequence number (catch-up), notes included",
+)
+def conversation_messages(
+    conversation_id: str,
+    after_seq: int = Query(default=0, ge=0),
+    limit: int = Query(default=200, ge=1, le=1000),
+    auth: Auth = Depends(require(HANDLE)),
+    session: Session = Depends(db),
+) -> dict[str, Any]:
+    try:
+        conv = conv_service.find_conversation(session, auth.tenant.id, conversation_id)
+    except ConversationError:
+        raise not_found("conversation") from None
+    return {
+        "messages": conv_service.messages_after(session, conv, after_seq, limit=limit),
+        "last_seq": conv.last_seq,
+    }
+
+
+@router.post(
+    "/conversations/{conversation_id}/messages",
+    response_model=SendOut,
+    summary="Reply to the customer (or add an internal note); guarded: asks for secrets are refused (422)",
+    responses={
+        422: {"description": "message_blocked (with reasons) or invalid"},
+        429: {"description": "flood"},
+    },
+)
+def agent_send(
+    conversation_id: str,
+    body: SendIn,
+    request: Request,
+    auth: Auth = Depends(require(HANDLE)),
+    session: Session = Depends(db),
+) -> Any:
+    release(session)
+    limit_send(request, f"{auth.tenant.id}:{conversation_id}")
+    try:
+        posted = conv_service.post_message(
+            runtime(request).desk,
+            auth.tenant.id,
+            conversation_id,
+            Author(AuthorKind.AGENT, user_id=auth.user.id, name=auth.user.display_name),
+            body.body,
+            client_msg_id=body.client_msg_id,
+            internal=body.internal,
+            actor=auth.actor,
+            ip=client_ip(request),
+        )
+    except ConversationError as exc:
+        return _raise(exc)
+    return {"message": posted.message, "duplicate": posted.duplicate, "conversation": posted.conversation}
+
+
+def _assign(request: Request, auth: Auth, conversation_id: str, user_id: int | None, *, claim: bool) -> Any:
+    try:
+        return conv_service.assign(
+            runtime(request).desk,
+            auth.tenant.id,
+            conversation_id,
+            user_id,
+            by=auth.user,
+            claim=claim,
+            ip=client_ip(request),
+        )
+    except ConversationError as exc:
+        return _raise(exc)
+
+
+@router.post("/conversations/{conversation_id}/claim", response_model=ConversationOut, summary="Take it")
+def claim(
+    conversation_id: str,
+    request: Request,
+    auth: Auth = Depends(require(HANDLE)),
+    session: Session = Depends(db),
+) -> Any:
+    release(session)
+    return _assign(request, auth, conversation_id, auth.user.id, claim=True)
+
+
+@router.post(
+    "/conversations/{conversation_id}/assign",
+    response_model=ConversationOut,
+    summary="Assign or transfer to another agent (null: back to the queue)",
+)
+def assign(
+    conversation_id: str,
+    body: AssignIn,
+    request: Request,
+    auth: Auth = Depends(require(HANDLE)),
+    session: Session = Depends(db),
+) -> Any:
+    release(session)
+    return _assign(request, auth, conversation_id, body.user_id, claim=False)
+
+
+def _status(request: Request, auth: Auth, conversation_id: str, resolved: bool) -> Any:
+    try:
+        return conv_service.set_status(
+            runtime(request).desk, auth.tenant.id, conversation_id, resolved=resolved, by=auth.user
+        )
+    except ConversationError as exc:
+        return _raise(exc)
+
+
+@router.post("/conversations/{conversation_id}/resolve", response_model=ConversationOut, summary="Resolve")
+def resolve(
+    conversation_id: str,
+    request: Request,
+    auth: Auth = Depends(require(HANDLE)),
+    session: Session = Depends(db),
+) -> Any:
+    release(session)
+    return _status(request, auth, conversation_id, True)
+
+
+@router.post("/conversations/{conversation_id}/reopen", response_model=ConversationOut, summary="Reopen")
+def reopen(
+    conversation_id: str,
+    request: Request,
+    auth: Auth = Depends(require(HANDLE)),
+    session: Session = Depends(db),
+) -> Any:
+    release(session)
+    return _status(request, auth, conversation_id, False)
+
+
+# --- canned replies ------------------------------------------------------------------------------
+
+
+@router.get("/canned-replies", response_model=list[CannedOut], summary="Saved answers")
+def canned_list(
+    auth: Auth = Depends(require(HANDLE)), session: Session = Depends(db)
+) -> list[dict[str, Any]]:
+    rows = session.scalars(
+        select(CannedReply).where(CannedReply.tenant_id == auth.tenant.id).order_by(CannedReply.shortcut)
+    ).all()
+    return [conv_service.canned_dict(r) for r in rows]
+
+
+@router.post(
+    "/canned-replies",
+    response_model=CannedOut,
+    status_code=201,
+    summary="Save an answer (guarded like a reply: asking for secrets is refused)",
+)
+def canned_create(
+    body: CannedIn, request: Request, auth: Auth = Depends(require(HANDLE)), session: Session = Depends(db)
+) -> Any:
+    user = session.merge(auth.user)
+    try:
+        reply = conv_service.create_canned_reply(
+            session,
+            auth.tenant.id,
+            shortcut=body.shortcut,
+            title=body.title,
+            body=body.body,
+            brand=auth.tenant.name,
+            by=user,
+        )
+    except ConversationError as exc:
+        return _raise(exc)
+    record(
+        session,
+        "canned_reply.created",
+        actor=auth.actor,
+        tenant_id=auth.tenant.id,
+        target=f"canned_reply:{reply.id}",
+        ip=client_ip(request),
+    )
+    session.commit()
+    return conv_service.canned_dict(reply)
+
+
+@router.delete("/canned-replies/{canned_reply_id}", status_code=204, summary="Delete a saved answer")
+def canned_delete(
+    canned_reply_id: int,
+    request: Request,
+    auth: Auth = Depends(require(HANDLE)),
+    session: Session = Depends(db),
+) -> JSONResponse:
+    reply = session.scalar(
+        select(CannedReply).where(CannedReply.id == canned_reply_id, CannedReply.tenant_id == auth.tenant.id)
+    )
+    if reply is None:
+        raise not_found("canned reply")
+    session.delete(reply)
+    record(
+        session,
+        "canned_reply.deleted",
+        actor=auth.actor,
+        tenant_id=auth.tenant.id,
+        target=f"canned_reply:{canned_reply_id}",
+        ip=client_ip(request),
+    )
+    session.commit()
+    return JSONResponse(None, status_code=204)
+
+
+# --- webhooks and jobs (admins) ------------------------------------------------------------------
+
+
+def _webhook_out(endpoint: WebhookEndpoint) -> dict[str, Any]:
+    return {
+        "id": endpoint.id,
+        "url": endpoint.url,
+        "events": list(endpoint.events),
+        "description": endpoint.description,
+        "is_active": endpoint.is_active,
+        "created_at": endpoint.created_at,
+    }
+
+
+@router.get("/webhooks", response_model=list[WebhookOut], summary="Webhook endpoints", tags=["webhooks"])
+def webhook_list(
+    auth: Auth = Depends(require(INTEGRATIONS)), session: Session = Depends(db)
+) -> list[dict[str, Any]]:
+    rows = session.scalars(
+        select(WebhookEndpoint)
+        .where(WebhookEndpoint.tenant_id == auth.tenant.id)
+        .order_by(WebhookEndpoint.id)
+    ).all()
+    return [_webhook_out(e) for e in rows]
+
+
+@router.post(
+    "/webhooks",
+    response_model=WebhookCreated,
+    status_code=201,
+    summary="Register an endpoint (events: message.created, conversation.assigned, conversation.resolved)",
+    tags=["webhooks"],
+)
+def webhook_create(
+    body: WebhookIn,
+    request: Request,
+    auth: Auth = Depends(require(INTEGRATIONS)),
+    session: Session = Depends(db),
+) -> dict[str, Any]:
+    try:
+        endpoint, secret = webhooks.create_endpoint(
+            session,
+            auth.tenant.id,
+            url=body.url,
+            events=body.events,
+            box=app_state(request).box,
+            actor=auth.actor,
+            description=body.description,
+            ip=client_ip(request),
+        )
+    except webhooks.WebhookError as exc:
+        raise ApiError(422, "invalid_webhook", str(exc)) from None
+    session.commit()
+    return {**_webhook_out(endpoint), "secret": secret}
+
+
+@router.delete("/webhooks/{webhook_id}", status_code=204, summary="Remove an endpoint", tags=["webhooks"])
+def webhook_delete(
+    webhook_id: int,
+    request: Request,
+    auth: Auth = Depends(require(INTEGRATIONS)),
+    session: Session = Depends(db),
+) -> JSONResponse:
+    endpoint = session.scalar(
+        select(WebhookEndpoint).where(
+            WebhookEndpoint.id == webhook_id, WebhookEndpoint.tenant_id == auth.tenant.id
+        )
+    )
+    if endpoint is None:
+        raise not_found("webhook")
+    webhooks.delete_endpoint(session, endpoint, actor=auth.actor, ip=client_ip(request))
+    session.commit()
+    return JSONResponse(None, status_code=204)
+
+
+def _job_out(job: Job) -> dict[str, Any]:
+    return {
+        "id": job.id,
+        "kind": job.kind,
+        "status": job.status,
+        "attempts": job.attempts,
+        "max_attempts": job.max_attempts,
+        "next_attempt_at": job.next_attempt_at,
+        "last_error": job.last_error,
+        "created_at": job.created_at,
+        "finished_at": job.finished_at,
+    }
+
+
+@router.get(
+    "/jobs", response_model=list[JobOut], summary="Background jobs (dead letters: status=dead)", tags=["jobs"]
+)
+def job_list(
+    status: str | None = Query(default="dead", pattern="^(pending|running|done|dead)$"),
+    limit: int = Query(default=100, ge=1, le=1000),
+    auth: Auth = Depends(require(INTEGRATIONS)),
+    session: Session = Depends(db),
+) -> list[dict[str, Any]]:
+    return [
+        _job_out(j)
+        for j in job_queue.list_jobs(session, status=status, tenant_id=auth.tenant.id, limit=limit)
+    ]
+
+
+@router.post(
+    "/jobs/{job_id}/retry", response_model=JobOut, summary="Retry a dead-lettered job", tags=["jobs"]
+)
+def job_retry(
+    job_id: int, request: Request, auth: Auth = Depends(require(INTEGRATIONS)), session: Session = Depends(db)
+) -> dict[str, Any]:
+    try:
+        job = job_queue.retry(session, job_id, tenant_id=auth.tenant.id)
+    except job_queue.JobError as exc:
+        if "not found" in str(exc):
+            raise not_found("job") from None
+        raise ApiError(409, "conflict", str(exc)) from None
+    record(
+        session,
+        "job.retried",
+        actor=auth.actor,
+        tenant_id=auth.tenant.id,
+        target=f"job:{job_id}",
+        ip=client_ip(request),
+    )
+    session.commit()
+    runtime(request).wake_workers()
+    return _job_out(job)
+
+
+# --- customers -----------------------------------------------------------------------------------
+
+
+def _tenant(session: Session, slug: str) -> Tenant:
+    tenant = find_tenant(session, slug.strip().lower())
+    if tenant is None:
+        raise not_found("retailer")
+    return tenant
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return token.strip()
+    return None
+
+
+def customer_may_open(session: Session, conv: Conversation, auth: Auth | None) -> bool:
+    """A signed-in customer may open the conversations started from their own account."""
+    if auth is None or auth.user.role != Role.CUSTOMER or auth.tenant.id != conv.tenant_id:
+        return False
+    if not auth.session_row.mfa_passed or conv.customer_id is None:
+        return False
+    customer = conv_service.find_customer_for_user(session, conv.tenant_id, auth.user)
+    return customer is not None and customer.id == conv.customer_id
+
+
+def customer_conversation(
+    request: Request, session: Session, tenant: Tenant, conversation_id: str, auth: Auth | None
+) -> Conversation:
+    """The conversation the caller may open: by its access token, else by the customer's own session."""
+    token = bearer_token(request)
+    if token is not None:
+        try:
+            return conv_service.conversation_for_token(session, tenant.id, conversation_id, token)
+        except ConversationError:
+            raise not_found("conversation") from None
+    conv = session.scalar(
+        select(Conversation).where(
+            Conversation.tenant_id == tenant.id, Conversation.public_id == conversation_id
+        )
+    )
+    if conv is None or not customer_may_open(session, conv, auth):
+        raise not_found("conversation")
+    check_csrf(request, auth)  # type: ignore[arg-type]  # cookie-authenticated: CSRF rules apply
+    return conv
+
+
+def _customer_messages(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [view for m in messages if (view := conv_service.customer_message(m)) is not None]
+
+
+@public_router.post(
+    "/{tenant}/chat/conversations",
+    response_model=StartChatOut,
+    status_code=201,
+    summary="Start a chat (anonymous, or as the signed-in customer); returns the access token once",
+)
+def start_chat(
+    tenant: str,
+    body: StartChatIn,
+    request: Request,
+    session: Session = Depends(db),
+    auth: Auth | None = Depends(optional_auth),
+) -> Any:
+    retailer = _tenant(session, tenant)
+    state = app_state(request)
+    rate_limit(request, "chat-start-ip", client_ip(request), runtime(request).limits.start_per_ip)
+    ref = CustomerRef(name=body.name, email=body.email, visitor_id=body.visitor_id)
+    if auth is not None and auth.user.role == Role.CUSTOMER and auth.tenant.id == retailer.id:
+        check_csrf(request, auth)
+        customer = conv_service.find_customer_for_user(session, retailer.id, auth.user)
+        ref = CustomerRef(
+            customer_id=customer.id if customer else None,
+            name=(customer.name if customer and customer.name else auth.user.display_name),
+            email=auth.user.email,
+            visitor_id=body.visitor_id,
+        )
+    retailer_id = retailer.id
+    release(session)
+    del state
+    try:
+        started = conv_service.start_conversation(
+            runtime(request).desk,
+            retailer_id,
+            ref,
+            subject=body.subject,
+            first_message=body.message,
+            client_msg_id=body.client_msg_id,
+            ip=client_ip(request),
+        )
+    except ConversationError as exc:
+        return _raise(exc)
+    messages = []
+    if started.posted is not None:
+        messages = [started.posted.message] + ([started.posted.notice] if started.posted.notice else [])
+    with app_state(request).read_sessions() as read:
+        conv = read.get(Conversation, started.conversation_pk)
+        view = conv_service.customer_conversation_dict(conv) if conv is not None else {}
+    return {
+        "conversation": view,
+        "access_token": started.access_token,
+        "messages": _customer_messages(messages),
+    }
+
+
+@public_router.get(
+    "/{tenant}/chat/conversations/{conversation_id}",
+    response_model=CustomerHistory,
+    summary="The conversation and its messages after a sequence number (history and catch-up)",
+)
+def customer_history(
+    tenant: str,
+    conversation_id: str,
+    request: Request,
+    after_seq: int = Query(default=0, ge=0),
+    limit: int = Query(default=200, ge=1, le=1000),
+    session: Session = Depends(db),
+    auth: Auth | None = Depends(optional_auth),
+) -> dict[str, Any]:
+    retailer = _tenant(session, tenant)
+    conv = customer_conversation(request, session, retailer, conversation_id, auth)
+    assignee = session.get(User, conv.assignee_user_id) if conv.assignee_user_id else None
+    return {
+        "conversation": conv_service.customer_conversation_dict(conv, assignee),
+        "messages": _customer_messages(
+            conv_service.messages_after(session, conv, after_seq, limit=limit, include_internal=False)
+        ),
+    }
+
+
+@public_router.post(
+    "/{tenant}/chat/conversations/{conversation_id}/messages",
+    response_model=CustomerSendOut,
+    summary="Send a message (secrets are removed before anything is stored)",
+    responses={413: {"description": "message too long"}, 429: {"description": "flood"}},
+)
+def customer_send(
+    tenant: str,
+    conversation_id: str,
+    body: CustomerSendIn,
+    request: Request,
+    session: Session = Depends(db),
+    auth: Auth | None = Depends(optional_auth),
+) -> Any:
+    retailer = _tenant(session, tenant)
+    conv = customer_conversation(request, session, retailer, conversation_id, auth)
+    name = conv.customer_name
+    release(session)
+    limit_send(request, f"{retailer.id}:{conversation_id}")
+    try:
+        posted = conv_service.post_message(
+            runtime(request).desk,
+            retailer.id,
+            conversation_id,
+            Author(AuthorKind.CUSTOMER, name=name),
+            body.body,
+            client_msg_id=body.client_msg_id,
+            ip=client_ip(request),
+        )
+    except ConversationError as exc:
+        return _raise(exc)
+    return {
+        "message": conv_service.customer_message(posted.message),
+        "duplicate": posted.duplicate,
+        "notice": conv_service.customer_message(posted.notice) if posted.notice else None,
+    }
+
+
+__all__ = ["Limit", "public_router", "router"]
