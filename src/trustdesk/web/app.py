@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from trustdesk import __version__
 from trustdesk.accounts.lockout import LockoutPolicy
 from trustdesk.config import Settings, get_settings
+from trustdesk.conversations.runtime import build_runtime
 from trustdesk.ratelimit import make_rate_limiter
 from trustdesk.secretbox import SecretBox
 from trustdesk.store.db import make_engine, make_session_factory
@@ -23,7 +24,19 @@ from trustdesk.store.migrate import ensure_migrated
 from trustdesk.web.errors import install_error_handlers
 from trustdesk.web.logs import setup_logging
 from trustdesk.web.middleware import EdgeMiddleware, Metrics
-from trustdesk.web.routes import audit, auth, channels, commerce, health, me, pages, staff, verify
+from trustdesk.web.routes import (
+    audit,
+    auth,
+    channels,
+    commerce,
+    conversations,
+    health,
+    me,
+    pages,
+    realtime,
+    staff,
+    verify,
+)
 from trustdesk.web.state import STATIC_DIR, TEMPLATES_DIR, AppState
 
 ROUTERS = [
@@ -35,6 +48,9 @@ ROUTERS = [
     audit.router,
     channels.router,
     verify.router,
+    conversations.router,
+    conversations.public_router,
+    realtime.router,
     pages.router,
 ]
 
@@ -50,7 +66,9 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await app.state.trustdesk.runtime.start()
         yield
+        await app.state.trustdesk.runtime.stop()
         for hook in app.state.trustdesk.extras.get("shutdown_hooks", []):  # type: ignore[union-attr]
             await hook()
 
@@ -74,6 +92,9 @@ def create_app(
         cookie_signer=Signer(settings.secret_key or "", salt="trustdesk.session"),
         templates=templates,
         lockout=LockoutPolicy(settings.login_max_failures, settings.lockout_minutes),
+    )
+    app.state.trustdesk.runtime = build_runtime(
+        app.state.trustdesk.sessions, app.state.trustdesk.box, redis_url=settings.redis_url
     )
     app.state.metrics = Metrics()
     install_error_handlers(app)

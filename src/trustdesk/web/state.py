@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from fastapi.templating import Jinja2Templates
 from itsdangerous import Signer
@@ -32,4 +33,5 @@ class AppState:
     templates: Jinja2Templates
     lockout: LockoutPolicy
     registry: RegistryCache = field(default_factory=RegistryCache)
+    runtime: Any = None  # trustdesk.conversations.runtime.Runtime: bus, job workers, the pipeline's desk
     extras: dict[str, object] = field(default_factory=dict)
