@@ -14,6 +14,93 @@ from sqlalchemy.orm import Session
 
 from trustdesk.store.models import ChannelChange, Customer, Order, ReportedIndicatorRow, Tenant, User
 
+
+def _conversation(s: Session, t: Tenant) -> str:
+    # The other tenant's conversation carries its customer's e-mail (with the marker) and a message,
+    # so a leak of its content would show in a response.
+    from trustdesk.store.models import Conversation, Message, utcnow
+
+    found = s.scalar(select(Conversation.public_id).where(Conversation.tenant_id == t.id))
+    if found:
+        return found
+    email = s.scalar(select(Customer.email).where(Customer.tenant_id == t.id)) or "someone@example.test"
+    now = utcnow()
+    conv = Conversation(
+        tenant_id=t.id,
+        public_id=f"other-{t.id}-conversation",
+        reference=f"TD-OTHR-{t.id:04d}",
+        channel="chat",
+        status="new",
+        customer_name=email,
+        customer_email=email,
+        subject=f"order for {email}",
+        last_seq=1,
+        created_at=now,
+        updated_at=now,
+        last_message_at=now,
+    )
+    s.add(conv)
+    s.flush()
+    s.add(
+        Message(
+            tenant_id=t.id,
+            conversation_id=conv.id,
+            seq=1,
+            author_kind="customer",
+            author_name=email,
+            body=f"hello from {email}",
+            guard=[],
+            visibility="public",
+            created_at=now,
+        )
+    )
+    s.commit()
+    return conv.public_id
+
+
+def _canned_reply(s: Session, t: Tenant) -> int:
+    from trustdesk.store.models import CannedReply
+
+    found = s.scalar(select(CannedReply.id).where(CannedReply.tenant_id == t.id))
+    if found:
+        return found
+    reply = CannedReply(tenant_id=t.id, shortcut="other", title="Other", body=f"reply of {t.primary_domain}")
+    s.add(reply)
+    s.commit()
+    return reply.id
+
+
+def _webhook(s: Session, t: Tenant) -> int:
+    from trustdesk.store.models import WebhookEndpoint
+
+    found = s.scalar(select(WebhookEndpoint.id).where(WebhookEndpoint.tenant_id == t.id))
+    if found:
+        return found
+    endpoint = WebhookEndpoint(
+        tenant_id=t.id,
+        url=f"https://hooks.{t.primary_domain}/in",
+        secret_encrypted="sealed",
+        events=["message.created"],
+    )
+    s.add(endpoint)
+    s.commit()
+    return endpoint.id
+
+
+def _job(s: Session, t: Tenant) -> int:
+    from trustdesk.store.models import Job
+
+    found = s.scalar(select(Job.id).where(Job.tenant_id == t.id))
+    if found:
+        return found
+    job = Job(
+        tenant_id=t.id, kind="webhook.deliver", payload={"note": t.primary_domain}, status="dead", attempts=8
+    )
+    s.add(job)
+    s.commit()
+    return job.id
+
+
 # name -> function(session, other_tenant) -> a value identifying one of the other tenant's objects
 PROVIDERS: dict[str, Callable[[Session, Tenant], Any]] = {
     "order_number": lambda s, t: s.scalar(select(Order.number).where(Order.tenant_id == t.id)),
@@ -23,6 +110,10 @@ PROVIDERS: dict[str, Callable[[Session, Tenant], Any]] = {
     "indicator_id": lambda s, t: s.scalar(
         select(ReportedIndicatorRow.id).where(ReportedIndicatorRow.tenant_id == t.id)
     ),
+    "conversation_id": _conversation,
+    "canned_reply_id": _canned_reply,
+    "webhook_id": _webhook,
+    "job_id": _job,
 }
 
 # Public routes keyed by tenant slug are meant to be readable by anyone (help page, manifest, verify).
