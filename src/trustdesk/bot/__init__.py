@@ -1,0 +1,1 @@
+"""The support bot: intents, classifier, conversation flows, knowledge base and escalation."""

@@ -1,0 +1,411 @@
+"""Intent classifier: a linear model over word and character n-grams, with an out-of-scope rule.
+
+Training takes a few seconds on one core and classification well under a millisecond per
+message. A model is saved as JSON (vocabularies, settings) plus a NumPy .npz of plain arrays
+loaded with allow_pickle=False, so a model file can never execute code.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import normalize
+from threadpoolctl import threadpool_limits
+
+from trustdesk.bot.examples import Example, examples_digest
+from trustdesk.bot.intents import Intent
+from trustdesk.bot.normalise import Normaliser, default_normaliser
+
+SCHEMA_VERSION = 1
+MODEL_JSON = "model.json"
+WEIGHTS_NPZ = "weights.npz"
+
+
+class ModelFileError(ValueError):
+    """A saved model is missing, from another schema version, or inconsistent."""
+
+
+class TrainingError(ValueError):
+    """The examples cannot train a model (too few, or an intent without examples)."""
+
+
+@dataclass(frozen=True)
+class OperatingPoint:
+    """When a prediction is replaced by out_of_scope.
+
+    A message is out of scope when the model says so, when the best in-scope probability is
+    below `min_confidence`, or when it is below `gated_confidence` and the message is also far
+    from every in-scope training example (cosine similarity below `min_similarity`).
+    The defaults were chosen on development data (tests/bot/data/dev.jsonl and the CLINC150
+    validation split), never on the held-out set: see docs/performance.md, "## Bot".
+    """
+
+    min_confidence: float = 0.2
+    gated_confidence: float = 0.5
+    min_similarity: float = 0.35
+
+
+@dataclass(frozen=True)
+class TrainingConfig:
+    """Hyper-parameters of the linear model and its features."""
+
+    c: float = 30.0
+    word_ngrams: tuple[int, int] = (1, 2)
+    char_ngrams: tuple[int, int] = (2, 5)
+    max_iter: int = 3000
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """The classifier's answer for one message."""
+
+    intent: Intent
+    confidence: float
+    best_intent: Intent
+    best_probability: float
+    similarity: float
+    low_confidence: bool = False
+    alternatives: tuple[tuple[Intent, float], ...] = field(default=())
+
+
+def _vectoriser(normaliser: Normaliser, analyzer: str, ngrams: tuple[int, int]) -> TfidfVectorizer:
+    return TfidfVectorizer(
+        analyzer=analyzer,
+        ngram_range=ngrams,
+        sublinear_tf=True,
+        preprocessor=normaliser,
+        dtype=np.float64,
+    )
+
+
+class IntentModel:
+    """A trained, immutable intent classifier. Safe to share between threads."""
+
+    def __init__(
+        self,
+        *,
+        normaliser: Normaliser,
+        word: TfidfVectorizer,
+        char: TfidfVectorizer,
+        classes: Sequence[Intent],
+        coef: np.ndarray,
+        intercept: np.ndarray,
+        reference: sp.csr_matrix,
+        operating_point: OperatingPoint,
+        config: TrainingConfig,
+        digest: str,
+        example_count: int,
+        training_seconds: float,
+    ) -> None:
+        self._normaliser = normaliser
+        self._word = word
+        self._char = char
+        self._classes = tuple(classes)
+        self._coef_t = np.ascontiguousarray(coef.T, dtype=np.float64)
+        self._intercept = np.asarray(intercept, dtype=np.float64)
+        # One row per feature, so the rows a message touches can be gathered cheaply.
+        self._reference_t = sp.csr_matrix(reference.T)
+        self._word_analyse = word.build_analyzer()
+        self._char_analyse = char.build_analyzer()
+        self._word_vocab: dict[str, int] = word.vocabulary_
+        self._char_vocab: dict[str, int] = char.vocabulary_
+        self._word_idf = np.asarray(word.idf_, dtype=np.float64)
+        self._char_idf = np.asarray(char.idf_, dtype=np.float64)
+        self._char_offset = len(self._word_vocab)
+        self._operating_point = operating_point
+        self._config = config
+        self._digest = digest
+        self._example_count = example_count
+        self._training_seconds = training_seconds
+        self._oos_index = self._classes.index(Intent.OUT_OF_SCOPE)
+
+    @property
+    def intents(self) -> tuple[Intent, ...]:
+        """The intents this model can return."""
+        return self._classes
+
+    @property
+    def operating_point(self) -> OperatingPoint:
+        """The out-of-scope rule in force."""
+        return self._operating_point
+
+    @property
+    def digest(self) -> str:
+        """Fingerprint of the examples the model was trained on."""
+        return self._digest
+
+    @property
+    def example_count(self) -> int:
+        """How many examples trained the model."""
+        return self._example_count
+
+    @property
+    def training_seconds(self) -> float:
+        """Wall time the training took."""
+        return self._training_seconds
+
+    def with_operating_point(self, operating_point: OperatingPoint) -> IntentModel:
+        """A copy of this model with another out-of-scope rule (no retraining)."""
+        clone = object.__new__(IntentModel)
+        clone.__dict__.update(self.__dict__)
+        clone._operating_point = operating_point
+        return clone
+
+    def _block(
+        self, tokens: list[str], vocabulary: dict[str, int], idf: np.ndarray, offset: int
+    ) -> tuple[list[int], np.ndarray]:
+        # Same weighting as TfidfVectorizer(sublinear_tf=True, norm="l2"), without its per-call
+        # validation overhead, which dominates the cost for a single short message.
+        counts: dict[int, int] = {}
+        for token in tokens:
+            index = vocabulary.get(token)
+            if index is not None:
+                counts[index] = counts.get(index, 0) + 1
+        if not counts:
+            return [], np.zeros(0)
+        indices = list(counts)
+        values = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))) * idf[
+            indices
+        ]
+        values /= np.linalg.norm(values)
+        return [i + offset for i in indices], values
+
+    def _featurise(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Column indices and weights of one message's feature vector."""
+        w_idx, w_val = self._block(self._word_analyse(text), self._word_vocab, self._word_idf, 0)
+        c_idx, c_val = self._block(
+            self._char_analyse(text), self._char_vocab, self._char_idf, self._char_offset
+        )
+        return np.asarray(w_idx + c_idx, dtype=np.int64), np.concatenate([w_val, c_val])
+
+    def probabilities(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Class probabilities (rows follow `texts`, columns follow `intents`) and the cosine
+        similarity of each text to its nearest in-scope training example."""
+        n_features = self._coef_t.shape[0]
+        rows = [self._featurise(t) for t in texts]
+        indptr = np.cumsum([0] + [len(idx) for idx, _ in rows])
+        indices = np.concatenate([idx for idx, _ in rows]) if rows else np.zeros(0, dtype=np.int64)
+        data = np.concatenate([val for _, val in rows]) if rows else np.zeros(0)
+        features = sp.csr_matrix((data, indices, indptr), shape=(len(texts), n_features))
+        scores = np.asarray(features @ self._coef_t) + self._intercept
+        scores -= scores.max(axis=1, keepdims=True)
+        np.exp(scores, out=scores)
+        scores /= scores.sum(axis=1, keepdims=True)
+        unit = normalize(features, copy=False)
+        similarity = np.asarray((unit @ self._reference_t).max(axis=1).todense()).ravel()
+        return scores, similarity
+
+    def classify_many(self, texts: Sequence[str]) -> list[Prediction]:
+        """Classify several messages at once (faster per message than one by one)."""
+        if not texts:
+            return []
+        probabilities, similarity = self.probabilities(list(texts))
+        return [self._decide(row, float(sim)) for row, sim in zip(probabilities, similarity, strict=True)]
+
+    def classify(self, text: str) -> Prediction:
+        """Classify one message."""
+        indices, values = self._featurise(text)
+        scores = values @ self._coef_t[indices] + self._intercept
+        scores -= scores.max()
+        probabilities = np.exp(scores)
+        probabilities /= probabilities.sum()
+        similarity = 0.0
+        if len(indices):
+            unit = values / np.linalg.norm(values)
+            similarity = float((unit @ self._reference_t[indices]).max(initial=0.0))
+        return self._decide(probabilities, similarity)
+
+    def _decide(self, row: np.ndarray, similarity: float) -> Prediction:
+        order = np.argsort(-row)
+        best = int(order[0])
+        best_p = float(row[best])
+        alternatives = tuple((self._classes[int(i)], round(float(row[int(i)]), 4)) for i in order[:3])
+        best_intent = self._classes[best]
+        op = self._operating_point
+        if best == self._oos_index:
+            return Prediction(
+                Intent.OUT_OF_SCOPE, best_p, best_intent, best_p, similarity, False, alternatives
+            )
+        rejected = best_p < op.min_confidence or (
+            best_p < op.gated_confidence and similarity < op.min_similarity
+        )
+        if rejected:
+            return Prediction(
+                Intent.OUT_OF_SCOPE, 1.0 - best_p, best_intent, best_p, similarity, True, alternatives
+            )
+        return Prediction(best_intent, best_p, best_intent, best_p, similarity, False, alternatives)
+
+    # -- persistence -----------------------------------------------------------------------
+
+    def save(self, directory: Path) -> None:
+        """Write model.json and weights.npz into `directory` (created if needed)."""
+        directory.mkdir(parents=True, exist_ok=True)
+        word_vocab = _ordered_vocabulary(self._word)
+        char_vocab = _ordered_vocabulary(self._char)
+        meta: dict[str, Any] = {
+            "schema_version": SCHEMA_VERSION,
+            "classes": [c.value for c in self._classes],
+            "operating_point": asdict(self._operating_point),
+            "config": asdict(self._config),
+            "digest": self._digest,
+            "example_count": self._example_count,
+            "training_seconds": self._training_seconds,
+            "normaliser": self._normaliser.to_json(),
+            "word": {"vocabulary": word_vocab},
+            "char": {"vocabulary": char_vocab},
+        }
+        reference = sp.csr_matrix(self._reference_t.T)
+        tmp_json = directory / (MODEL_JSON + ".tmp")
+        tmp_npz = directory / (WEIGHTS_NPZ + ".tmp.npz")
+        tmp_json.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        np.savez_compressed(
+            tmp_npz,
+            coef=self._coef_t.T.astype(np.float32),
+            intercept=self._intercept,
+            word_idf=self._word.idf_,
+            char_idf=self._char.idf_,
+            ref_data=reference.data.astype(np.float32),
+            ref_indices=reference.indices,
+            ref_indptr=reference.indptr,
+            ref_shape=np.asarray(reference.shape, dtype=np.int64),
+        )
+        # Replace both files only when both are complete, so a reader never sees half a model.
+        tmp_npz.replace(directory / WEIGHTS_NPZ)
+        tmp_json.replace(directory / MODEL_JSON)
+
+    @classmethod
+    def load(cls, directory: Path) -> IntentModel:
+        """Read a model written by `save`; raises ModelFileError when it is unusable."""
+        try:
+            meta = json.loads((directory / MODEL_JSON).read_text(encoding="utf-8"))
+            arrays = np.load(directory / WEIGHTS_NPZ, allow_pickle=False)
+        except (OSError, ValueError) as exc:
+            raise ModelFileError(f"cannot read model in {directory}: {exc}") from None
+        if not isinstance(meta, dict) or meta.get("schema_version") != SCHEMA_VERSION:
+            raise ModelFileError(f"model in {directory} has another schema version; retrain it")
+        try:
+            classes = [Intent(c) for c in meta["classes"]]
+            normaliser = Normaliser.from_json(meta["normaliser"])
+            config = TrainingConfig(
+                c=float(meta["config"]["c"]),
+                word_ngrams=_pair(meta["config"]["word_ngrams"]),
+                char_ngrams=_pair(meta["config"]["char_ngrams"]),
+                max_iter=int(meta["config"]["max_iter"]),
+            )
+            op = OperatingPoint(**{k: float(v) for k, v in meta["operating_point"].items()})
+            word = _restore(
+                normaliser, "word", config.word_ngrams, meta["word"]["vocabulary"], arrays["word_idf"]
+            )
+            char = _restore(
+                normaliser, "char_wb", config.char_ngrams, meta["char"]["vocabulary"], arrays["char_idf"]
+            )
+            coef = arrays["coef"].astype(np.float64)
+            intercept = arrays["intercept"].astype(np.float64)
+            shape = tuple(int(x) for x in arrays["ref_shape"])
+            reference = sp.csr_matrix(
+                (arrays["ref_data"].astype(np.float64), arrays["ref_indices"], arrays["ref_indptr"]),
+                shape=shape,
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ModelFileError(f"model in {directory} is inconsistent: {exc}") from None
+        n_features = len(word.vocabulary_) + len(char.vocabulary_)
+        if coef.shape != (len(classes), n_features) or intercept.shape != (len(classes),):
+            raise ModelFileError(f"model in {directory} has weights that do not match its vocabulary")
+        if shape[1] != n_features or Intent.OUT_OF_SCOPE not in classes:
+            raise ModelFileError(f"model in {directory} has an inconsistent reference matrix")
+        return cls(
+            normaliser=normaliser,
+            word=word,
+            char=char,
+            classes=classes,
+            coef=coef,
+            intercept=intercept,
+            reference=reference,
+            operating_point=op,
+            config=config,
+            digest=str(meta["digest"]),
+            example_count=int(meta["example_count"]),
+            training_seconds=float(meta["training_seconds"]),
+        )
+
+
+def _pair(value: Any) -> tuple[int, int]:
+    low, high = value
+    return (int(low), int(high))
+
+
+def _ordered_vocabulary(vectoriser: TfidfVectorizer) -> list[str]:
+    vocabulary: dict[str, int] = vectoriser.vocabulary_
+    ordered = [""] * len(vocabulary)
+    for term, index in vocabulary.items():
+        ordered[index] = term
+    return ordered
+
+
+def _restore(
+    normaliser: Normaliser, analyzer: str, ngrams: tuple[int, int], terms: list[str], idf: np.ndarray
+) -> TfidfVectorizer:
+    if len(terms) != len(idf):
+        raise ValueError(f"{analyzer} vocabulary and idf lengths differ")
+    vectoriser = _vectoriser(normaliser, analyzer, ngrams)
+    vectoriser.vocabulary_ = {term: index for index, term in enumerate(terms)}
+    vectoriser.idf_ = np.asarray(idf, dtype=np.float64)
+    return vectoriser
+
+
+def train(
+    examples: Iterable[Example],
+    *,
+    normaliser: Normaliser | None = None,
+    config: TrainingConfig | None = None,
+    operating_point: OperatingPoint | None = None,
+) -> IntentModel:
+    """Train an IntentModel from labelled examples (every intent, out_of_scope included, needs some).
+
+    Pure and thread-safe: it touches no shared state, so it can run in a background thread
+    while the previous model keeps answering.
+    """
+    data = list(examples)
+    config = config or TrainingConfig()
+    normaliser = normaliser or default_normaliser()
+    missing = sorted(i.value for i in set(Intent) - {e.intent for e in data})
+    if missing:
+        raise TrainingError(f"no training examples for: {', '.join(missing)}")
+    started = time.perf_counter()
+    texts = [e.text for e in data]
+    labels = np.array([e.intent.value for e in data])
+    word = _vectoriser(normaliser, "word", config.word_ngrams)
+    char = _vectoriser(normaliser, "char_wb", config.char_ngrams)
+    features = sp.hstack([word.fit_transform(texts), char.fit_transform(texts)], format="csr")
+    model = LogisticRegression(C=config.c, max_iter=config.max_iter)
+    # BLAS threads fight each other (and the request-serving threads) on a small machine;
+    # one thread is several times faster here and leaves the other cores free.
+    with threadpool_limits(limits=1):
+        model.fit(features, labels)
+    classes = [Intent(str(c)) for c in model.classes_]
+    in_scope = labels != Intent.OUT_OF_SCOPE.value
+    reference = normalize(features[np.flatnonzero(in_scope)])
+    elapsed = time.perf_counter() - started
+    return IntentModel(
+        normaliser=normaliser,
+        word=word,
+        char=char,
+        classes=classes,
+        coef=np.asarray(model.coef_),
+        intercept=np.asarray(model.intercept_),
+        reference=sp.csr_matrix(reference),
+        operating_point=operating_point or OperatingPoint(),
+        config=config,
+        digest=examples_digest(data),
+        example_count=len(data),
+        training_seconds=elapsed,
+    )

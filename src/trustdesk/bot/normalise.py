@@ -1,0 +1,110 @@
+"""Text normalisation shared by training and classification.
+
+Short support messages vary a lot in wording; mapping equivalent words onto one
+form and replacing contact details and numbers with placeholders lets a small
+hand-written training set cover much more phrasing.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_URL = re.compile(
+    r"\b(?:https?://\S+|www\.\S+|[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|co|uk|de|fr|shop|store|help|info|io|online|site|support)\b\S*)"
+)
+_PHONE = re.compile(r"\+?\d[\d ()-]{6,}\d")
+_NUMBER = re.compile(r"#?\b[a-z]{0,4}-?\d[\w-]*")
+_REPEAT = re.compile(r"(.)\1{2,}")
+_WORD = re.compile(r"[a-z]+(?:-[a-z]+)?")
+
+EMAIL_TOKEN = " zzemail "
+LINK_TOKEN = " zzlink "
+PHONE_TOKEN = " zzphone "
+NUMBER_TOKEN = " zznumber "
+PRODUCT_TOKEN = " zzproduct"
+
+
+def _data_lines(name: str) -> list[str]:
+    text = resources.files("trustdesk.bot").joinpath("data", name).read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+@dataclass(frozen=True)
+class Normaliser:
+    """Lower-cases, replaces contacts/numbers with placeholders, unifies synonyms, marks product nouns."""
+
+    synonyms: tuple[tuple[str, str], ...]
+    product_terms: frozenset[str]
+
+    def __post_init__(self) -> None:
+        ordered = sorted(self.synonyms, key=lambda pair: -len(pair[0]))
+        pattern = r"\b(" + "|".join(re.escape(v) for v, _ in ordered) + r")\b" if ordered else r"(?!x)x"
+        object.__setattr__(self, "_synonym_re", re.compile(pattern))
+        object.__setattr__(self, "_synonym_map", dict(ordered))
+        object.__setattr__(self, "_multiword_products", tuple(t for t in self.product_terms if " " in t))
+
+    def __call__(self, text: str) -> str:
+        """Return the normalised form of `text` that the vectorisers see."""
+        s = unicodedata.normalize("NFKC", text).lower()
+        s = _EMAIL.sub(EMAIL_TOKEN, s)
+        s = _URL.sub(LINK_TOKEN, s)
+        s = _PHONE.sub(PHONE_TOKEN, s)
+        s = _NUMBER.sub(NUMBER_TOKEN, s)
+        s = _REPEAT.sub(r"\1\1", s)
+        mapping: dict[str, str] = self._synonym_map  # type: ignore[attr-defined]
+        s = self._synonym_re.sub(lambda m: mapping[m.group(1)], s)  # type: ignore[attr-defined]
+        if self._mentions_product(s):
+            s += PRODUCT_TOKEN
+        return " ".join(s.split())
+
+    def _mentions_product(self, s: str) -> bool:
+        for word in _WORD.findall(s):
+            if word in self.product_terms:
+                return True
+            if word.endswith("es") and word[:-2] in self.product_terms:
+                return True
+            if word.endswith("s") and word[:-1] in self.product_terms:
+                return True
+        return any(term in s for term in self._multiword_products)  # type: ignore[attr-defined]
+
+    def to_json(self) -> dict[str, object]:
+        """Return a JSON-ready description, so a saved model normalises exactly as when trained."""
+        return {"synonyms": [list(p) for p in self.synonyms], "product_terms": sorted(self.product_terms)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> Normaliser:
+        """Rebuild a Normaliser from `to_json` output."""
+        pairs = data.get("synonyms", [])
+        terms = data.get("product_terms", [])
+        if not isinstance(pairs, list) or not isinstance(terms, list):
+            raise ValueError("normaliser description must hold lists")
+        return cls(
+            synonyms=tuple((str(a), str(b)) for a, b in pairs),
+            product_terms=frozenset(str(t) for t in terms),
+        )
+
+
+def parse_synonyms(lines: Iterable[str]) -> tuple[tuple[str, str], ...]:
+    """Parse 'canonical: variant, variant' lines into (variant, canonical) pairs."""
+    pairs: list[tuple[str, str]] = []
+    for line in lines:
+        canonical, sep, variants = line.partition(":")
+        if not sep:
+            raise ValueError(f"synonym line without ':': {line!r}")
+        for variant in variants.split(","):
+            variant = variant.strip().lower()
+            if variant:
+                pairs.append((variant, canonical.strip().lower()))
+    return tuple(pairs)
+
+
+def default_normaliser(extra_product_terms: Iterable[str] = ()) -> Normaliser:
+    """The normaliser built from the package's synonym and product-term lists (plus tenant terms)."""
+    terms = {t.lower() for t in _data_lines("product_terms.txt")}
+    terms.update(t.strip().lower() for t in extra_product_terms if t.strip())
+    return Normaliser(synonyms=parse_synonyms(_data_lines("synonyms.txt")), product_terms=frozenset(terms))
