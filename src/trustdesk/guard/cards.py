@@ -1,0 +1,419 @@
+"""PAYMENT_CARD, CARD_SECURITY_CODE and CARD_EXPIRY detection.
+
+A card number is a run of 12-19 digits, possibly split by separators (spaces, dashes, dots,
+stray punctuation, line breaks) that is Luhn-valid and falls in an issuer range with a length
+that issuer uses. Runs glued to words, parts of UUIDs, numbers introduced as order/tracking
+references and international phone numbers are not cards. Security codes and expiry dates are
+found after a cue ("cvv", "exp", "3 digits on the back") or right after a card number.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from trustdesk.guard.candidates import PRIORITY, Candidate
+from trustdesk.guard.checksums import luhn_valid
+from trustdesk.guard.scantext import ScanText, triggers, word_start
+
+_GROUP = re.compile(r"\d+")
+
+MIN_PAN, MAX_PAN = 12, 19
+
+_MAESTRO_PREFIXES = frozenset({5018, 5020, 5038, 5893, 6304, 6759, 6761, 6762, 6763})
+
+
+def card_brand(digits: str) -> str | None:
+    """The card network for a PAN's prefix and length, or None if no network issues it."""
+    n = len(digits)
+    if n < MIN_PAN or n > MAX_PAN:
+        return None
+    lead = digits[0]
+    if lead == "4":
+        return "Visa" if n in (13, 16, 19) else None
+    if lead in "0179":
+        return None
+    p2, p4 = int(digits[:2]), int(digits[:4])
+    if lead == "5":
+        if 51 <= p2 <= 55:
+            return "Mastercard" if n == 16 else None
+        return "Maestro" if p4 in _MAESTRO_PREFIXES else None
+    if lead == "2":
+        if 2221 <= p4 <= 2720:
+            return "Mastercard" if n == 16 else None
+        if 2200 <= p4 <= 2204:
+            return "Mir" if n >= 16 else None
+        return None
+    if lead == "3":
+        if p2 in (34, 37):
+            return "American Express" if n == 15 else None
+        if 3528 <= p4 <= 3589:
+            return "JCB" if n >= 16 else None
+        if 3000 <= p4 <= 3059 or p4 == 3095 or p2 in (36, 38, 39):
+            return "Diners Club" if n >= 14 else None
+        return None
+    if lead == "6":
+        p3, p6 = int(digits[:3]), int(digits[:6])
+        if p4 == 6011 or 644 <= p3 <= 649 or p2 == 65 or 622126 <= p6 <= 622925:
+            return "Discover" if n >= 16 else None
+        if p2 == 62:
+            return "UnionPay" if n >= 16 else None
+        return "Maestro" if p4 in _MAESTRO_PREFIXES else None
+    return None
+
+
+def is_card_number(digits: str) -> bool:
+    """True when a digit string is Luhn-valid and in an issuer range with a matching length."""
+    return card_brand(digits) is not None and luhn_valid(digits)
+
+
+# Layouts in which card numbers are printed and typed (group lengths).
+_STANDARD_LAYOUTS = frozenset({(4, 4, 4, 4), (4, 4, 4, 4, 3), (4, 6, 5), (4, 6, 4), (4, 4, 4), (4, 4, 4, 1)})
+
+_POSITIVE_CUE = re.compile(
+    r"card|visa|master|amex|american express|discover|jcb|diners|unionpay|maestro|credit|debit|"
+    r"\bcc\b|\bpan\b|cvv|cvc|payment|pay with|paid with|charged"
+)
+# A number introduced as something else: "order 4111...", "tracking number: ...", "loyalty no. ...".
+_INTRODUCED_AS_OTHER = re.compile(
+    r"(?<![a-z])(?:order|tracking|track|invoice|ref|reference|shipment|parcel|package|awb|waybill|consignment|confirmation|"
+    r"booking|ticket|case|claim|rma|receipt|member(?:ship)?|loyalty|rewards?|imei|serial|sku|isbn|"
+    r"upc|ean|gtin|barcode|gift\s*card|voucher|policy|item|product|model|part|po)"
+    r"(?:\s*(?:number|no\.?|num|nr\.?|#|id|code|ref))?\s*(?:is|was|:|#|=|-)?\s*(?:is\s*)?[:#]?\s*$"
+)
+# Words that may be glued to a card number without making it part of another token.
+_GLUE_OK = frozenset({"visa", "card", "cc", "pan", "mc", "amex", "no", "nr", "num", "number", "kk", "carte"})
+_HEX_TOKENS = re.compile(
+    r"(?<![0-9A-Za-z])(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+    r"|(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{16,})(?![0-9A-Za-z])"
+)
+
+
+_OTHER_NUMBER_WORDS = triggers(
+    "order",
+    "track",
+    "invoice",
+    "ref",
+    "shipment",
+    "parcel",
+    "package",
+    "awb",
+    "waybill",
+    "consignment",
+    "confirmation",
+    "booking",
+    "ticket",
+    "case",
+    "claim",
+    "rma",
+    "receipt",
+    "member",
+    "loyalty",
+    "reward",
+    "imei",
+    "serial",
+    "sku",
+    "isbn",
+    "upc",
+    "ean",
+    "gtin",
+    "barcode",
+    "gift",
+    "voucher",
+    "policy",
+    "item",
+    "product",
+    "model",
+    "part",
+    "po",
+)
+
+
+def _context_allows(st: ScanText, start: int) -> bool:
+    """False when the number is introduced as something else (order, tracking, ...) or is a phone number."""
+    before = st.lower[max(0, start - 40) : start]
+    if before.rstrip(" \t(").endswith("+"):
+        return False  # "+44 ..." is a phone number
+    if not st.has_any(_OTHER_NUMBER_WORDS):
+        return True
+    return _INTRODUCED_AS_OTHER.search(before) is None
+
+
+_CARD_WORDS = triggers(
+    "card",
+    "visa",
+    "master",
+    "amex",
+    "american express",
+    "discover",
+    "jcb",
+    "diners",
+    "unionpay",
+    "maestro",
+    "credit",
+    "debit",
+    "cc",
+    "pan",
+    "cvv",
+    "cvc",
+    "pay",
+    "paid",
+    "charged",
+)
+
+
+def has_card_context(st: ScanText, start: int, width: int = 40) -> bool:
+    """True when a card cue ("card", "visa", "credit", ...) appears in the ``width`` characters before ``start``."""
+    if not st.has_any(_CARD_WORDS):
+        return False
+    return _POSITIVE_CUE.search(st.lower, max(0, start - width), start) is not None
+
+
+def _in_hex_token(text: str, start: int, end: int) -> bool:
+    """True when the digits are part of a UUID or a long hexadecimal token (hashes, request ids)."""
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    if not (before.isalnum() or before == "-" or after.isalnum() or after == "-"):
+        return False  # such a token would have to continue past the digits
+    for m in _HEX_TOKENS.finditer(text, max(0, start - 40), min(len(text), end + 40)):
+        if m.start() < end and start < m.end():
+            return True
+    return False
+
+
+def _glued_word(text: str, start: int) -> str | None:
+    """The letters glued to the left of ``start`` (e.g. "ABC" in "ABC1234"), or None if not glued."""
+    i = start
+    while i > 0 and text[i - 1].isalpha() and start - i < 12:
+        i -= 1
+    if i == start:
+        return None
+    return text[i:start].lower()
+
+
+def find_cards(st: ScanText, claimed: list[Candidate] | None = None) -> list[Candidate]:
+    """Payment card numbers in the normalised text, each with its brand and last four.
+
+    Runs inside a span ``claimed`` by a stronger finding (an IBAN) are skipped.
+    """
+    found: list[Candidate] = []
+    if not st.may_hold_card:
+        return found
+    text = st.text
+    taken = claimed or []
+    for run in st.runs:
+        if run.digits < MIN_PAN:
+            continue
+        if taken and any(c.start <= run.start and run.end <= c.end for c in taken):
+            continue
+        glued = _glued_word(text, run.start)
+        glued_ok = glued is None or glued in _GLUE_OK
+        chunk = text[run.start : run.end]
+        if chunk.isdigit():  # one contiguous group: the common case
+            if glued_ok and run.digits <= MAX_PAN and is_card_number(chunk):
+                _accept(st, found, run.start, run.end, chunk)
+            continue
+        groups = [(m.start(), m.end()) for m in _GROUP.finditer(text, run.start, run.end)]
+        if not glued_ok:
+            groups = groups[1:]  # the first group belongs to a word such as "AB1234"
+        if len(groups) == 0:
+            continue
+        for start, end, digits in _windows(st, groups):
+            _accept(st, found, start, end, digits)
+    return found
+
+
+def _accept(st: ScanText, found: list[Candidate], start: int, end: int, digits: str) -> None:
+    if _in_hex_token(st.text, start, end) or not _context_allows(st, start):
+        return
+    brand = card_brand(digits)
+    found.append(
+        Candidate("PAYMENT_CARD", start, end, f"{brand} ending {digits[-4:]}", PRIORITY["PAYMENT_CARD"])
+    )
+
+
+def _windows(st: ScanText, groups: list[tuple[int, int]]) -> Iterator[tuple[int, int, str]]:
+    """Non-overlapping windows of whole digit groups that form a valid card number."""
+    text = st.text
+    n = len(groups)
+    sizes = [e - s for s, e in groups]
+    values = [text[s:e] for s, e in groups]
+    total = sum(sizes)
+    if total < MIN_PAN:
+        return
+    if total <= MAX_PAN:
+        whole = "".join(values)
+        if is_card_number(whole):
+            yield groups[0][0], groups[-1][1], whole
+            return
+    context: bool | None = None
+    if 4 not in sizes and max(sizes) < MIN_PAN:
+        context = has_card_context(st, groups[0][0])
+        if not context:
+            return  # no group can start a printed layout, and no cue allows a free one
+    seps = [text[groups[k][1] : groups[k + 1][0]] for k in range(n - 1)]
+    i = 0
+    grid_start = 0  # a new grid may start right after an accepted card ("4242 ... 4242 5555 ... 4444")
+    while i < n:
+        first = sizes[i]
+        hit: tuple[int, str] | None = None
+        if first >= MIN_PAN:
+            if is_card_number(values[i]):
+                hit = (i, values[i])
+        elif first == 4 or i == 0:
+            if i == 0 and first != 4 and context is None:
+                context = has_card_context(st, groups[0][0])
+            # Any layout at the start of a run that follows a card cue ("card: 4 2 4 2 ...");
+            # elsewhere only the layouts cards are printed in, where a grid of groups starts.
+            free = i == 0 and first != 4 and bool(context)
+            grid_continues = grid_start < i < n - 1 and sizes[i - 1] == 4 and seps[i - 1] == seps[i]
+            if (first == 4 or free) and (free or not grid_continues):
+                hit = _window_from(sizes, values, seps, i, free)
+        if hit is None:
+            i += 1
+            continue
+        j, digits = hit
+        yield groups[i][0], groups[j][1], digits
+        i = grid_start = j + 1
+
+
+def _window_from(
+    sizes: list[int], values: list[str], seps: list[str], i: int, free: bool
+) -> tuple[int, str] | None:
+    """The last group index and digits of a valid card window starting at group ``i``, if any."""
+    length = 0
+    for j in range(i, min(len(sizes), i + MAX_PAN)):
+        length += sizes[j]
+        if length > MAX_PAN:
+            break
+        if length < MIN_PAN:
+            continue
+        if not free and (tuple(sizes[i : j + 1]) not in _STANDARD_LAYOUTS or len(set(seps[i:j])) > 1):
+            continue
+        digits = "".join(values[i : j + 1])
+        if is_card_number(digits):
+            return j, digits
+    return None
+
+
+# --- security codes and expiry dates -------------------------------------------------------
+
+_MONTHS = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_EXPIRY_VALUE = (
+    r"(?:(?:0?[1-9]|1[0-2])\s?[/\-.]\s?(?:20)?\d{2}(?![\d/.\-]\d)"
+    r"|(?:0[1-9]|1[0-2])(?:20)?\d{2}(?!\d)"
+    r"|" + _MONTHS + r"\.?\s?(?:20)?\d{2}(?!\d))"
+)
+# Words allowed between a cue and its value: "cvv is 123", "exp. date: 12/26", "code on it's 123".
+_FILLER = (
+    r"(?:[\s:=#\-.,(]{1,3}|\s+(?:is|was|are|of|date|it's|its|it\s+is|on|number|no\.?|code|value|would\s+be|"
+    r"should\s+be)\s*[:=\-]?\s*){0,4}"
+)
+
+_CVV_HIT = re.compile(
+    r"cvv2?|cvc2?|cvn|csc|cid|card\s+(?:security|verification)\s+(?:code|value|number)|security\s+(?:code|number)|"
+    r"card\s+code|(?:3|4|three|four)[\s-]*digits?(?:\s+code)?\s+(?:on|at|from|in)\s+the\s+(?:back|front|reverse|signature)|"
+    r"(?:code|number|digits)\s+on\s+the\s+back"
+)
+_CVV_VALUE = re.compile(
+    r"(?:\s+(?:of|on)\s+(?:the|my|your)\s+card)?" + _FILLER + r"(?P<value>\d{3,4})(?![\d/.\-]?\d)"
+)
+_EXPIRY_HIT = re.compile(
+    r"exp(?:iry|iration|ires|ire|\.)?(?:\s+date)?|valid\s+(?:thru|through|until|till|to)|good\s+(?:thru|through)"
+)
+_EXPIRY_VALUE_AFTER = re.compile(_FILLER + r"(?P<value>" + _EXPIRY_VALUE + r")")
+_STRONG_EXPIRY_CUE = re.compile(r"exp$|exp\.|date|valid|good")
+
+# What may follow a card number directly: expiry and/or security code, with short cue words.
+_TAIL_TOKEN = re.compile(
+    r"[\s,;:|/\-.()=]*(?:(?P<cue>exp(?:iry|iration|ires|\.)?|valid|thru|through|until|good|date|cvv2?|cvc2?|csc|cid|"
+    r"security|sec|code|and|&)(?![a-z])|(?P<exp>(?:0?[1-9]|1[0-2])\s?[/\-.]\s?(?:20)?\d{2}(?![\d/.\-]\d))|"
+    r"(?P<num>\d{3,4})(?![\d/.\-]?\d))"
+)
+_CVV_TRIGGERS = triggers(
+    "cv", "csc", "cid", "secur", "card code", "digit", "on the back", "reverse", "signature"
+)
+_EXPIRY_TRIGGERS = triggers("exp", "valid", "good thru", "good through")
+
+
+def _word_end(lower: str, pos: int) -> bool:
+    return pos >= len(lower) or not lower[pos].isalpha()
+
+
+def find_card_details(st: ScanText, cards: list[Candidate]) -> list[Candidate]:
+    """Security codes and expiry dates: after a cue, or right after a found card number."""
+    found: list[Candidate] = []
+    if not st.has_digit:
+        return found
+    lower = st.lower
+    if st.has_any(_CVV_TRIGGERS):
+        for hit in _CVV_HIT.finditer(lower):
+            if not word_start(lower, hit.start()) or not _word_end(lower, hit.end()):
+                continue
+            m = _CVV_VALUE.match(lower, hit.end())
+            if m is None or (m.start("value") > 0 and lower[m.start("value") - 1].isdigit()):
+                continue
+            s, e = m.span("value")
+            found.append(
+                Candidate("CARD_SECURITY_CODE", s, e, "card security code", PRIORITY["CARD_SECURITY_CODE"])
+            )
+    if st.has_any(_EXPIRY_TRIGGERS):
+        for hit in _EXPIRY_HIT.finditer(lower):
+            if not word_start(lower, hit.start()) or not _word_end(lower, hit.end()):
+                continue
+            m = _EXPIRY_VALUE_AFTER.match(lower, hit.end())
+            if m is None:
+                continue
+            strong = _STRONG_EXPIRY_CUE.search(hit.group()) is not None
+            if not strong and not _near_card(lower, hit.start(), cards):
+                continue
+            s, e = m.span("value")
+            found.append(Candidate("CARD_EXPIRY", s, e, "card expiry date", PRIORITY["CARD_EXPIRY"]))
+    for card in cards:
+        found.extend(_tail(lower, card.end))
+    return found
+
+
+def _near_card(text: str, pos: int, cards: list[Candidate]) -> bool:
+    if any(abs(c.end - pos) < 80 or abs(c.start - pos) < 80 for c in cards):
+        return True
+    return _POSITIVE_CUE.search(text, max(0, pos - 60), min(len(text), pos + 60)) is not None
+
+
+def _tail(lower: str, pos: int) -> list[Candidate]:
+    """Expiry date and security code typed right after a card number."""
+    found: list[Candidate] = []
+    limit = pos + 48
+    have_exp = have_cvv = False
+    last_cue = ""
+    while pos < limit and not (have_exp and have_cvv):
+        m = _TAIL_TOKEN.match(lower, pos)
+        if m is None or m.end() == pos:
+            break
+        pos = m.end()
+        if m.group("cue"):
+            last_cue = m.group("cue")
+        elif m.group("exp") and not have_exp:
+            s, e = m.span("exp")
+            found.append(Candidate("CARD_EXPIRY", s, e, "card expiry date", PRIORITY["CARD_EXPIRY"]))
+            have_exp = True
+        elif m.group("num"):
+            s, e = m.span("num")
+            value = m.group("num")
+            cvv_cue = last_cue.startswith(("cvv", "cvc", "csc", "cid", "sec", "code"))
+            if not have_exp and not cvv_cue and len(value) == 4 and 1 <= int(value[:2]) <= 12:
+                found.append(Candidate("CARD_EXPIRY", s, e, "card expiry date", PRIORITY["CARD_EXPIRY"]))
+                have_exp = True
+            elif not have_cvv:
+                found.append(
+                    Candidate(
+                        "CARD_SECURITY_CODE", s, e, "card security code", PRIORITY["CARD_SECURITY_CODE"]
+                    )
+                )
+                have_cvv = True
+            else:
+                break
+    return found

@@ -1,0 +1,147 @@
+"""EMAIL and PHONE detection: personal data that is reported but, by default, kept."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import phonenumbers
+
+from trustdesk.guard.candidates import PRIORITY, Candidate
+from trustdesk.guard.scantext import ScanText
+
+_EMAIL = re.compile(
+    r"(?<![A-Za-z0-9._%+\-])(?P<local>[A-Za-z0-9._%+\-]{1,64})@"
+    r"(?P<domain>[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?){0,8}"
+    r"\.[A-Za-z]{2,24})(?![A-Za-z0-9\-]|\.[A-Za-z0-9])"
+)
+# Digit groups with the separators phone numbers are written with; 7-15 digits are checked below.
+_PHONE = re.compile(
+    r"(?<![\w+\-/.,])(?P<phone>(?:\+|00)?(?:\(\d{1,5}\)|\d{1,5})(?:[ \-.]?(?:\(\d{1,5}\)|\d{1,6})){0,6})(?![\w]|[\-/.]\d)"
+)
+
+
+def _mask_email(local: str, domain: str) -> str:
+    return f"{local[0]}***@{domain}"
+
+
+def find_emails(st: ScanText) -> list[Candidate]:
+    """E-mail addresses, displayed masked ("j***@example.com")."""
+    text = st.text
+    found: list[Candidate] = []
+    at = text.find("@")
+    searched_to = 0
+    while at != -1:
+        # Look only around each "@": the local part is at most 64 characters, the domain at most 253.
+        window_start = max(searched_to, at - 64)
+        for m in _EMAIL.finditer(text, window_start, min(len(text), at + 254)):
+            found.append(
+                Candidate(
+                    "EMAIL",
+                    m.start(),
+                    m.end(),
+                    _mask_email(m.group("local"), m.group("domain")),
+                    PRIORITY["EMAIL"],
+                )
+            )
+            searched_to = max(searched_to, m.end())
+        searched_to = max(searched_to, at + 1)
+        at = text.find("@", searched_to)
+    return _unique_spans(found)
+
+
+def _unique_spans(found: list[Candidate]) -> list[Candidate]:
+    seen: set[tuple[int, int]] = set()
+    unique = []
+    for c in found:
+        if (c.start, c.end) not in seen:
+            seen.add((c.start, c.end))
+            unique.append(c)
+    return unique
+
+
+_COUNTRY_CODES = frozenset(str(code) for code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE)
+_NANP_REGIONS = frozenset(phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(1, ()))
+
+
+def _valid_international(digits: str) -> bool:
+    """A number written with "+" or "00": a real country code and a plausible length (E.164)."""
+    if not 8 <= len(digits) <= 15:
+        return False
+    return any(digits[:n] in _COUNTRY_CODES for n in (1, 2, 3))
+
+
+def _valid_nanp(digits: str) -> bool:
+    """A North American number: NXX area code (not N11), NXX exchange, 10 digits (or 1 + 10)."""
+    if len(digits) == 11 and digits[0] == "1":
+        digits = digits[1:]
+    if len(digits) != 10:
+        return False
+    area, exchange = digits[:3], digits[3:6]
+    return area[0] in "23456789" and area[1:] != "11" and area[1] != "9" and exchange[0] in "23456789"
+
+
+@lru_cache(maxsize=4096)
+def _valid_national(candidate: str, region: str) -> bool:
+    try:
+        number = phonenumbers.parse(candidate, region)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.is_valid_number(number)
+
+
+def _valid_phone(raw: str, digits: str, region: str) -> bool:
+    if raw.startswith("+"):
+        return _valid_international(digits)
+    if raw.startswith("00"):
+        return _valid_international(digits[2:])
+    if region in _NANP_REGIONS:
+        return _valid_nanp(digits)
+    return _valid_national(raw, region)
+
+
+_CLUSTER_GAP = frozenset(" ()+.-")
+_DATE = re.compile(r"\d{1,4}[/.\-]\d{1,2}[/.\-]\d{2,4}")
+_KEEP_DIGITS = str.maketrans("", "", " ()+.-")
+
+
+def _clusters(st: ScanText) -> list[tuple[int, int, int]]:
+    """Digit runs joined by the characters phone numbers use, as (start, end, digits)."""
+    clusters: list[tuple[int, int, int]] = []
+    text = st.text
+    for run in st.runs:
+        if clusters:
+            start, end, digits = clusters[-1]
+            gap = text[end : run.start]
+            if len(gap) <= 4 and all(c in _CLUSTER_GAP for c in gap):
+                clusters[-1] = (start, run.end, digits + run.digits)
+                continue
+        clusters.append((run.start, run.end, run.digits))
+    return clusters
+
+
+def find_phones(st: ScanText, region: str = "US", claimed: list[Candidate] | None = None) -> list[Candidate]:
+    """Phone numbers valid for their country (international form) or for ``region``.
+
+    Digits already ``claimed`` by a stronger finding (a card number, an IBAN) are skipped.
+    """
+    found: list[Candidate] = []
+    if not st.may_hold_phone:
+        return found
+    text = st.text
+    matches: list[re.Match[str]] = []
+    taken = claimed or []
+    for start, end, count in _clusters(st):
+        if any(c.start <= start and end <= c.end for c in taken):
+            continue
+        if count >= 7 and not _DATE.fullmatch(text, start, end):
+            matches.extend(_PHONE.finditer(text, max(0, start - 4), end))
+    for m in matches:
+        raw = m.group("phone")
+        digits = raw.translate(_KEEP_DIGITS)
+        if len(digits) < 7 or len(digits) > 15 or not _valid_phone(raw, digits, region):
+            continue
+        found.append(
+            Candidate("PHONE", m.start(), m.end(), f"phone number ending {digits[-4:]}", PRIORITY["PHONE"])
+        )
+    return found

@@ -1,0 +1,132 @@
+"""The guard's one entry point: normalise -> detect -> decide (policy) -> redact."""
+
+from __future__ import annotations
+
+from trustdesk.guard.asks import find_asks
+from trustdesk.guard.banking import find_bank_accounts, find_ibans
+from trustdesk.guard.candidates import Candidate
+from trustdesk.guard.cards import find_card_details, find_cards
+from trustdesk.guard.contacts import find_emails, find_phones
+from trustdesk.guard.credentials import find_one_time_codes, find_passwords
+from trustdesk.guard.findings import DIRECTIONS, Direction, Finding, GuardInputError, ScanResult, TextTooLarge
+from trustdesk.guard.national_ids import find_national_ids
+from trustdesk.guard.normalize import NormalizedText, normalize
+from trustdesk.guard.notice import block_reason, customer_notice
+from trustdesk.guard.policy import DEFAULT_POLICY, Policy
+from trustdesk.guard.scantext import ScanText
+from trustdesk.guard.secret_keys import find_secret_keys
+
+MAX_TEXT_CHARS = 1_000_000
+"""Longest text scanned (about 1 MB). Longer texts raise `TextTooLarge`: nothing is stored unscanned."""
+
+_EMPTY_RESULT_FIELDS = ((), False, (), None)
+
+
+def detect(normalized: NormalizedText, policy: Policy = DEFAULT_POLICY) -> list[Candidate]:
+    """Every secret and personal-data span in the normalised text, overlaps resolved."""
+    st = ScanText.of(normalized.text)
+    candidates: list[Candidate] = []
+    if st.has_digit:
+        ibans = find_ibans(st)
+        cards = find_cards(st, ibans)
+        claimed = cards + ibans
+        candidates.extend(claimed)
+        candidates.extend(find_card_details(st, cards))
+        candidates.extend(find_bank_accounts(st))
+        candidates.extend(find_national_ids(st, claimed))
+        candidates.extend(find_one_time_codes(st))
+        candidates.extend(find_phones(st, policy.phone_region, claimed))
+    candidates.extend(find_passwords(st))
+    candidates.extend(find_secret_keys(st))
+    if "@" in st.text:
+        candidates.extend(find_emails(st))
+    for detector in policy.custom_detectors:
+        candidates.extend(detector.find(st.text))
+    return resolve_overlaps(candidates)
+
+
+def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
+    """Keep the highest-priority candidate wherever spans overlap (longer first on ties)."""
+    if len(candidates) < 2:
+        return candidates
+    ordered = sorted(candidates, key=lambda c: (-c.priority, -(c.end - c.start), c.start))
+    kept: list[Candidate] = []
+    for candidate in ordered:
+        if all(candidate.end <= k.start or k.end <= candidate.start for k in kept):
+            kept.append(candidate)
+    kept.sort(key=lambda c: c.start)
+    return kept
+
+
+def _replacement(finding: Finding) -> str:
+    return f"[removed: {finding.display}]"
+
+
+def redact(text: str, findings: tuple[Finding, ...] | list[Finding]) -> str:
+    """``text`` with every ``redact`` finding replaced by "[removed: <display>]"."""
+    parts: list[str] = []
+    last = 0
+    for finding in sorted((f for f in findings if f.action == "redact"), key=lambda f: f.start):
+        if finding.start < last:
+            continue
+        parts.append(text[last : finding.start])
+        parts.append(_replacement(finding))
+        last = finding.end
+    if not parts:
+        return text
+    parts.append(text[last:])
+    return "".join(parts)
+
+
+def scan(
+    text: str,
+    direction: Direction = "inbound",
+    policy: Policy | None = None,
+    brand: str | None = None,
+) -> ScanResult:
+    """Scan one message and return findings, the text safe to store, and for outbound asks a block.
+
+    ``direction`` is "inbound" (from a customer) or "outbound" (from an agent or the bot).
+    ``brand`` is the retailer's name used in the customer notice and block reasons.
+    Raises `TextTooLarge` above `MAX_TEXT_CHARS`, `GuardInputError` for a non-str text or an
+    unknown direction.
+    """
+    if not isinstance(text, str):
+        raise GuardInputError(f"text must be a str, not {type(text).__name__}")
+    if direction not in DIRECTIONS:
+        raise GuardInputError(f"direction must be 'inbound' or 'outbound', not {direction!r}")
+    if len(text) > MAX_TEXT_CHARS:
+        raise TextTooLarge(len(text), MAX_TEXT_CHARS)
+    policy = policy or DEFAULT_POLICY
+    if not text:
+        return ScanResult((), text, False, (), None, direction)
+    normalized = normalize(text)
+    findings: list[Finding] = []
+    for c in detect(normalized, policy):
+        start, end = normalized.to_original(c.start, c.end)
+        findings.append(Finding(c.type, start, end, policy.action_for(c.type), c.display))  # type: ignore[arg-type]
+    block_reasons: list[str] = []
+    if direction == "outbound":
+        for ask in find_asks(normalized.text):
+            action = policy.ask_action_for(ask.type)
+            if action == "keep":
+                continue
+            start, end = normalized.to_original(ask.start, ask.end)
+            reason = block_reason(ask.type, ask.what, brand)
+            findings.append(Finding(ask.type, start, end, action, f"request for {ask.what}", reason))  # type: ignore[arg-type]
+            if action == "block" and reason not in block_reasons:
+                block_reasons.append(reason)
+        findings.sort(key=lambda f: (f.start, f.end))
+    result_findings = tuple(findings)
+    notice = None
+    if direction == "inbound" and findings and any(f.action != "keep" for f in findings):
+        labels = {d.name: d.label for d in policy.custom_detectors}
+        notice = customer_notice(result_findings, brand, labels)
+    return ScanResult(
+        findings=result_findings,
+        redacted=redact(text, result_findings),
+        blocked=bool(block_reasons),
+        block_reasons=tuple(block_reasons),
+        customer_notice=notice,
+        direction=direction,
+    )

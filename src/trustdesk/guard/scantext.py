@@ -1,0 +1,152 @@
+"""The normalised text plus what every detector needs, computed once per scan.
+
+Detectors are fast because they rarely run: each first checks cheap facts about the text
+(does a digit run of the right length exist, does a cue word occur at all) before any
+regular expression is tried, and cue-driven detectors then match only at the cue positions.
+All cue words are looked up in one pass with an RE2 set (a DFA over the whole text).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import re2
+
+# Digit groups joined by 1-3 separator characters. Linear: digits and separators are disjoint.
+DIGIT_RUN = re.compile(r"\d+(?:[ \t\r\n\-._*/\\|,:•·~']{1,3}\d+)*")
+_NOT_DIGITS = str.maketrans("", "", " \t\r\n-._*/\\|,:•·~'")
+
+_TRIGGER_PATTERNS: list[str] = []
+_TRIGGER_INDEX: dict[str, int] = {}
+_trigger_set: re2.Set | None = None
+_compiled_count = 0
+
+
+def triggers(*words: str) -> frozenset[int]:
+    """Register cue words (case-insensitive substrings) and return their ids for `ScanText.has_any`."""
+    ids = set()
+    for word in words:
+        pattern = re2.escape(word.lower())
+        if pattern not in _TRIGGER_INDEX:
+            _TRIGGER_INDEX[pattern] = len(_TRIGGER_PATTERNS)
+            _TRIGGER_PATTERNS.append(pattern)
+        ids.add(_TRIGGER_INDEX[pattern])
+    return frozenset(ids)
+
+
+def _pattern_trigger(pattern: str) -> int:
+    if pattern not in _TRIGGER_INDEX:
+        _TRIGGER_INDEX[pattern] = len(_TRIGGER_PATTERNS)
+        _TRIGGER_PATTERNS.append(pattern)
+    return _TRIGGER_INDEX[pattern]
+
+
+_DIGIT = _pattern_trigger(r"\d")
+_LONG_TOKEN = _pattern_trigger(r"\S{16}")
+# Shapes that must be present for a detector to have anything to find; checked in the same pass.
+_CARD_SHAPE = _pattern_trigger(r"[0-9](?:[ \t\r\n\-._*/\\|,:•·~']{0,3}[0-9]){11}")
+_PHONE_SHAPE = _pattern_trigger(r"[0-9](?:[ ()+.\-]{0,4}[0-9]){6}")
+_IBAN_SHAPE = _pattern_trigger(r"[a-z]{2} ?[0-9]{2}(?:[ \-]?[a-z0-9]{4}){2}")
+_SSN_SHAPE = _pattern_trigger(r"[0-9]{3}[\- ]?[0-9]{2}[\- ]?[0-9]{4}")
+_NINO_SHAPE = _pattern_trigger(r"[a-z]{2} ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[a-d]")
+
+
+def _matcher() -> re2.Set:
+    global _trigger_set, _compiled_count
+    if _trigger_set is None or _compiled_count != len(_TRIGGER_PATTERNS):
+        options = re2.Options()
+        options.case_sensitive = False
+        options.log_errors = False
+        compiled = re2.Set.SearchSet(options)
+        for pattern in _TRIGGER_PATTERNS:
+            compiled.Add(pattern)
+        compiled.Compile()
+        _trigger_set, _compiled_count = compiled, len(_TRIGGER_PATTERNS)
+    return _trigger_set
+
+
+class DigitRun(NamedTuple):
+    """A run of digit groups: ``text[start:end]`` holds ``digits`` digits."""
+
+    start: int
+    end: int
+    digits: int
+
+
+@dataclass(slots=True)
+class ScanText:
+    """Normalised text, its lower-case twin (same length), the cue words and shapes present, and
+    (computed on first use) its digit runs."""
+
+    text: str
+    lower: str
+    hits: frozenset[int]
+    _runs: list[DigitRun] | None = None
+
+    @classmethod
+    def of(cls, text: str) -> ScanText:
+        """Prepare ``text`` (already normalised) for the detectors."""
+        lower = text.lower()
+        if len(lower) != len(text):
+            # A few characters lower-case to two ("İ"); keep those as they are so offsets stay exact.
+            lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+        return cls(text, lower, frozenset(_matcher().Match(text) or ()))
+
+    @property
+    def runs(self) -> list[DigitRun]:
+        """Runs of digit groups joined by 1-3 separators ("4242 4242-4242.4242")."""
+        if self._runs is None:
+            if _DIGIT in self.hits:
+                self._runs = [
+                    DigitRun(m.start(), m.end(), len(m.group().translate(_NOT_DIGITS)))
+                    for m in DIGIT_RUN.finditer(self.text)
+                ]
+            else:
+                self._runs = []
+        return self._runs
+
+    def has_any(self, ids: frozenset[int]) -> bool:
+        """True when any of the cue words registered as ``ids`` (see `triggers`) occurs in the text."""
+        return not self.hits.isdisjoint(ids)
+
+    @property
+    def has_digit(self) -> bool:
+        """True when the text holds at least one digit."""
+        return _DIGIT in self.hits
+
+    @property
+    def may_hold_card(self) -> bool:
+        """True when 12+ digits occur joined only by separators."""
+        return _CARD_SHAPE in self.hits
+
+    @property
+    def may_hold_phone(self) -> bool:
+        """True when 7+ digits occur joined only by phone punctuation."""
+        return _PHONE_SHAPE in self.hits
+
+    @property
+    def may_hold_iban(self) -> bool:
+        """True when something IBAN-shaped occurs (two letters, two digits, eight more characters)."""
+        return _IBAN_SHAPE in self.hits
+
+    @property
+    def may_hold_ssn(self) -> bool:
+        """True when a 3-2-4 digit shape occurs."""
+        return _SSN_SHAPE in self.hits
+
+    @property
+    def may_hold_nino(self) -> bool:
+        """True when a UK National Insurance number shape occurs."""
+        return _NINO_SHAPE in self.hits
+
+    @property
+    def has_long_token(self) -> bool:
+        """True when some run of 16+ non-space characters exists (every token format needs one)."""
+        return _LONG_TOKEN in self.hits
+
+
+def word_start(lower: str, pos: int) -> bool:
+    """True when ``pos`` is not preceded by a letter or digit (a cue starts a word here)."""
+    return pos == 0 or not lower[pos - 1].isalnum()
