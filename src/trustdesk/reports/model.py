@@ -82,12 +82,15 @@ class Analysis:
     indicators: tuple[Indicator, ...]
     notes: tuple[str, ...] = field(default=())
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON shape printed by `trustdesk reports analyze --json`."""
-        return {
+    def to_dict(self, *, include_notes: bool = False) -> dict[str, Any]:
+        """The JSON shape printed by `trustdesk reports analyze --json` (score, verdict, reasons,
+        indicators); `include_notes` adds what was skipped or truncated while reading."""
+        out: dict[str, Any] = {
             "score": round(self.score, 4),
             "verdict": self.verdict.value,
             "reasons": [r.to_dict() for r in self.reasons],
             "indicators": [i.to_dict() for i in self.indicators],
-            "notes": list(self.notes),
         }
+        if include_notes:
+            out["notes"] = list(self.notes)
+        return out

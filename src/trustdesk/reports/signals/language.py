@@ -73,7 +73,7 @@ _SECRET_VERBS = (
     r"informe|digite|insira|atualize|envie|forne[cç]a)"
 )
 _SECRET_REQUEST_RE = re.compile(rf"\b{_SECRET_VERBS}\W{{1,3}}{_gap(4)}{_SECRET_OBJECTS}\b", _I)
-_NEGATION_RE = re.compile(r"\b(?:never|not|n['’]t|no one|nobody|nie|niemals|jamais|nunca|ne)\b", _I)
+_NEGATION_RE = re.compile(r"\b(?:never|not|no one|nobody|nie|niemals|jamais|nunca|ne)\b|n['’]t\b", _I)
 
 _GIFT_CARD_RE = re.compile(
     r"\b(?:buy|purchase|get|pick up|pay with|pay (?:us )?in|payment (?:by|via|in))\W{1,3}"
@@ -297,8 +297,13 @@ _CRYPTO_GIVEAWAY_RE = re.compile(
     _I,
 )
 _GAMBLING_RE = re.compile(
-    r"\b(?:casino|free spins|\d{2,4} ?fs\b|welcome (?:pack|bonus|package)|deposit bonus|bonus (?:on|at) (?:every|your) "
-    r"(?:first )?deposit|jackpot|slots?|betting|sportsbook|apostas|cassino)\b",
+    r"\b(?:free spins|rodadas gr[aá]tis|freispiele|\d{2,4} ?fs|welcome (?:pack|bonus|package)|deposit bonus|"
+    r"bonus (?:on|at|with) (?:every|your|each) (?:first )?deposit|(?:casino|cassino|slots?|betting|sportsbook|"
+    r"apostas)\W{1,3}"
+    + _gap(3)
+    + r"(?:bonus|b[o0]nus|free|gr[aá]tis)|(?:bonus|b[o0]nus)\W{1,3}"
+    + _gap(3)
+    + r"(?:casino|cassino|slots?))\b",
     _I,
 )
 _LEGAL_RE = re.compile(

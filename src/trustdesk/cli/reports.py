@@ -1,0 +1,100 @@
+"""`trustdesk reports`: analyse a suspicious message without storing anything.
+
+    trustdesk reports analyze FILE(.eml or text)|- [--tenant SLUG] --json
+
+prints {"score", "verdict", "reasons", "indicators"}. With --tenant the indicators are checked against
+that retailer's official channels and confirmed-fraud indicators (the verification registry in the
+database), and the retailer's name is added to the brands whose impersonation is looked for.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+
+from trustdesk.reports import ReportInputError, analyze
+from trustdesk.reports.domains import DEFAULT_BRANDS
+from trustdesk.reports.mailview import Limits
+from trustdesk.reports.signals import Check
+
+app = typer.Typer(help="Suspicious-activity reports: analyse messages.", no_args_is_help=True)
+
+
+def _fail(message: str, code: int = 2) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _read_input(source: str, limit: int) -> bytes:
+    if source == "-":
+        data = sys.stdin.buffer.read(limit + 1)
+    else:
+        path = Path(source)
+        if not path.is_file():
+            _fail(f"no such file: {source}")
+        if path.stat().st_size > limit:
+            _fail(f"{source} is {path.stat().st_size:,} bytes; the limit is {limit:,} bytes")
+        data = path.read_bytes()
+    if len(data) > limit:
+        _fail(f"the input is larger than {limit:,} bytes")
+    return data
+
+
+def tenant_check(slug: str) -> tuple[Check, list[str]]:
+    """The verification check and brand names for one tenant, loaded from the database."""
+    from trustdesk.channels.index import load_registry
+    from trustdesk.cli.common import fail, unit_of_work
+    from trustdesk.reports.registry_check import registry_check
+    from trustdesk.tenancy.service import find_tenant
+
+    with unit_of_work() as session:
+        tenant = find_tenant(session, slug)
+        if tenant is None:
+            fail(f"no tenant {slug!r}", 2)
+        names = [tenant.name]
+        registry = load_registry(session)
+    return registry_check(registry, slug), names
+
+
+@app.command("analyze")
+def analyze_command(
+    source: str = typer.Argument(..., metavar="FILE", help="An .eml file or a text file, or - for stdin."),
+    tenant: str | None = typer.Option(
+        None, "--tenant", help="Check indicators against this retailer (slug)."
+    ),
+    json_output: bool = typer.Option(
+        False, "--json", help='Print {"score", "verdict", "reasons", "indicators"} as JSON.'
+    ),
+) -> None:
+    """Score a suspicious message (phishing / suspicious / benign) with reasons and indicators.
+
+    Nothing is stored.
+    """
+    limits = Limits()
+    data = _read_input(source, limits.max_bytes)
+    check: Check | None = None
+    brands = list(DEFAULT_BRANDS)
+    if tenant is not None:
+        check, tenant_brands = tenant_check(tenant)
+        brands = tenant_brands + brands
+    try:
+        result = analyze(data, check=check, brand_names=brands, limits=limits)
+    except ReportInputError as exc:
+        _fail(str(exc))
+        return
+    for note in result.notes:
+        typer.echo(f"note: {note}", err=True)
+    if json_output:
+        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+        return
+    typer.echo(f"{result.verdict.value.upper()}  (risk {result.score:.2f})")
+    for item in result.reasons:
+        typer.echo(f"  - [{item.weight:.2f}] {item.text}")
+    if result.indicators:
+        typer.echo("indicators:")
+        for indicator in result.indicators:
+            network = f" ({indicator.network})" if indicator.network else ""
+            typer.echo(f"  {indicator.kind.value:<7} {indicator.value}{network}")
