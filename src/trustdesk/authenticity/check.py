@@ -1,0 +1,836 @@
+""" "Was this really from us?": one answer for a pasted message, a forwarded .eml or a reference.
+
+Verdicts (stable names): ``genuine`` (our reference, our exact content, and for mail that
+claims our domain, our DKIM signature), ``altered`` (our reference, other content: names what
+changed), ``not_from_us`` (a forged reference, or no reference plus evidence: look-alike or
+reported contacts, a sender that fails authentication for our domain, our name next to contact
+details that are not ours), ``cannot_tell`` (nothing conclusive either way).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from trustdesk.authenticity.canonical import (
+    CriticalKind,
+    Token,
+    critical_tokens,
+    normalize_url,
+    prepare,
+    remove_footers,
+    segment_starts,
+    tokenize,
+)
+from trustdesk.authenticity.fingerprint import (
+    CriticalChange,
+    FingerprintKey,
+    compare_critical,
+    content_mac,
+    critical_digests,
+    region_text,
+)
+from trustdesk.authenticity.references import find_references, normalize_reference, reference_is_well_formed
+from trustdesk.mail import (
+    DkimResult,
+    DnsAnswer,
+    DnsStatus,
+    MailParseError,
+    ParsedMail,
+    Resolver,
+    authenticate,
+    dkim_dns_record,
+    parse_message,
+    verify_dkim,
+)
+from trustdesk.verify import ChannelKind, Registry, Verdict, VerificationResult, verify_text
+from trustdesk.verify.explain import possessive, show
+
+MAX_WINDOWS = 20_000
+REFERENCE_HEADER = "X-Trustdesk-Reference"
+NOT_CHECKED = "not_checked"
+
+
+class MessageVerdict(StrEnum):
+    """The answer to "was this really from us?"."""
+
+    GENUINE = "genuine"
+    ALTERED = "altered"
+    NOT_FROM_US = "not_from_us"
+    CANNOT_TELL = "cannot_tell"
+
+
+@dataclass(frozen=True)
+class DkimPublicKey:
+    """One of a tenant's DKIM keys, as published: d=, s= and the base64 public key."""
+
+    domain: str
+    selector: str
+    public_key: str
+
+
+@dataclass(frozen=True)
+class TenantIdentity:
+    """What the checker knows about one retailer: names, own domains, DKIM keys, where to report."""
+
+    slug: str
+    name: str
+    domains: tuple[str, ...] = ()
+    dkim_keys: tuple[DkimPublicKey, ...] = ()
+    check_url: str = ""
+    report_url: str = ""
+
+
+@dataclass(frozen=True)
+class StoredMessage:
+    """A sent-message record as the checker sees it (no text: only keyed digests)."""
+
+    reference: str
+    tenant: TenantIdentity
+    channel: str
+    created_at: datetime
+    fingerprint: str
+    token_count: int
+    critical: tuple[tuple[str, str], ...]
+    key_id: str
+
+
+Lookup = Callable[[str], StoredMessage | None]
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """SMTP facts for SPF; when unknown, they are read from the mail's own trace headers."""
+
+    client_ip: str
+    helo: str
+    mail_from: str
+
+
+@dataclass
+class MessageCheck:
+    """The full answer: verdict, plain-language explanation, next steps and the evidence."""
+
+    verdict: MessageVerdict
+    explanation: str
+    next_steps: list[str]
+    reasons: list[dict[str, str]]
+    auth: dict[str, str]
+    contacts: list[dict[str, Any]]
+    reference: str | None = None
+    input_kind: str = "text"
+    changes: list[str] = field(default_factory=list)
+    tenant: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stable JSON shape: verdict, reasons, auth {spf, dkim, dmarc}, contacts, and more."""
+        return {
+            "verdict": self.verdict.value,
+            "reasons": self.reasons,
+            "auth": self.auth,
+            "contacts": self.contacts,
+            "explanation": self.explanation,
+            "next_steps": self.next_steps,
+            "reference": self.reference,
+            "changes": self.changes,
+            "input": self.input_kind,
+            "tenant": self.tenant,
+        }
+
+
+# ---------------------------------------------------------------------------- input shapes
+
+_HEADER_START = re.compile(rb"^[!-9;-~]{1,76}:[ \t]?\S?", re.MULTILINE)
+_MAIL_HEADERS = (
+    b"from:",
+    b"received:",
+    b"return-path:",
+    b"subject:",
+    b"date:",
+    b"message-id:",
+    b"delivered-to:",
+)
+
+
+def looks_like_mail(data: bytes) -> bool:
+    """True when bytes start with an RFC 5322 header section that names mail headers."""
+    head = data.lstrip()[:8192]
+    first = head.split(b"\n", 1)[0]
+    if not _HEADER_START.match(first) and not first.startswith(b"From "):
+        return False
+    header_section = re.split(rb"\r?\n\r?\n", head, maxsplit=1)[0].lower()
+    return sum(1 for name in _MAIL_HEADERS if re.search(rb"(?m)^" + re.escape(name), header_section)) >= 2
+
+
+def _public_hop(parsed: ParsedMail) -> tuple[str, str, str] | None:
+    for hop in parsed.received:
+        if not hop.from_ip:
+            continue
+        try:
+            address = ipaddress.ip_address(hop.from_ip)
+        except ValueError:
+            continue
+        if address.is_private or address.is_loopback or address.is_link_local or address.is_unspecified:
+            continue
+        return hop.from_ip, hop.from_host or "", hop.by_host or ""
+    return None
+
+
+class _StoredKeys(Resolver):
+    """Answers DKIM key queries from the tenant's own stored keys: no DNS needed to check our signature."""
+
+    def __init__(self, keys: Sequence[DkimPublicKey]) -> None:
+        super().__init__([], timeout=1.0)
+        self._records = {
+            f"{k.selector}._domainkey.{k.domain}".lower(): dkim_dns_record(
+                k.selector, k.domain, k.public_key
+            ).value
+            for k in keys
+        }
+
+    def query(self, name: str, rdtype: str) -> DnsAnswer:
+        record = self._records.get(name.rstrip(".").lower()) if rdtype.upper() == "TXT" else None
+        if record is None:
+            return DnsAnswer(name, rdtype.upper(), DnsStatus.NXDOMAIN)
+        return DnsAnswer(name, "TXT", DnsStatus.OK, (record,))
+
+
+def _claims(domain: str, own: Sequence[str]) -> bool:
+    domain = domain.lower().rstrip(".")
+    return any(domain == d or domain.endswith("." + d) for d in own)
+
+
+# ---------------------------------------------------------------------------- content matching
+
+
+@dataclass
+class _Match:
+    matched: bool
+    changes: list[CriticalChange]
+    window: tuple[int, int] | None
+    outside: str = ""
+
+
+def _first_token_at(tokens: Sequence[Token], offset: int) -> int:
+    lo, hi = 0, len(tokens)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if tokens[mid].start < offset:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def match_content(key: FingerprintKey, record: StoredMessage, text: str) -> _Match:
+    """Find the stored message inside text (forwarded, quoted, with additions), or say what changed."""
+    prepared, footers = remove_footers(prepare(text))
+    tokens = tokenize(prepared)
+    n = record.token_count
+    slug = record.tenant.slug
+    ends = sorted({_first_token_at(tokens, f) for f in footers}) or [len(tokens)]
+    starts = sorted({0, *(_first_token_at(tokens, s) for s in segment_starts(prepared))})
+    windows: list[tuple[int, int]] = []
+    for end in ends:
+        windows += [(s, end) for s in starts if s < end]
+        if end - n >= 0:
+            windows.append((end - n, end))
+    if not footers and n <= len(tokens):
+        windows += [(i, i + n) for i in range(0, min(len(tokens) - n + 1, MAX_WINDOWS))]
+    seen: set[tuple[int, int]] = set()
+    for window in windows:
+        if window in seen or window[1] - window[0] != n:
+            continue
+        seen.add(window)
+        if content_mac(key, slug, tokens[window[0] : window[1]]) == record.fingerprint:
+            s, e = window
+            outside = prepared[: tokens[s].start] + "\n" + prepared[tokens[e - 1].end :] if tokens else ""
+            return _Match(True, [], window, outside)
+    # Not found: compare the dangerous parts of the most likely regions and keep the closest.
+    best: list[CriticalChange] | None = None
+    candidates = [(max((s for s in starts if s < end), default=0), end) for end in ends]
+    candidates += [(end - n, end) for end in ends if end - n >= 0]
+    candidates += [(0, len(tokens))]
+    for s, e in candidates:
+        found = critical_digests(key, slug, critical_tokens(region_text(prepared, tokens[s:e])))
+        changes = compare_critical(record.critical, found)
+        if best is None or sum(c.added + c.removed for c in changes) < sum(c.added + c.removed for c in best):
+            best = changes
+    return _Match(False, best or [], None)
+
+
+# ---------------------------------------------------------------------------- the check
+
+
+@dataclass
+class _Evidence:
+    reasons: list[dict[str, str]] = field(default_factory=list)
+    negative: list[str] = field(default_factory=list)
+
+    def add(self, code: str, detail: str, *, negative: bool = False) -> None:
+        self.reasons.append({"code": code, "detail": detail})
+        if negative:
+            self.negative.append(detail)
+
+
+def _contact_results(
+    texts: Sequence[str], extra: Sequence[str], registry: Registry, tenant: str | None
+) -> list[VerificationResult]:
+    results: list[VerificationResult] = []
+    seen: set[tuple[str, str]] = set()
+
+    def keep(result: VerificationResult) -> None:
+        marker = (result.contact.kind.value, result.contact.value or result.contact.raw)
+        if marker not in seen:
+            seen.add(marker)
+            results.append(result)
+
+    for item in extra:
+        if item:
+            keep(registry.check(item, tenant))
+    for text in texts:
+        for result in verify_text(text, registry, tenant).results:
+            keep(result)
+    return results
+
+
+def _official_summary(registry: Registry, tenant: str | None) -> str:
+    if tenant is None:
+        return ""
+    channels = registry.channels(tenant)
+    picks = [c for c in channels if c.kind is ChannelKind.DOMAIN][:1]
+    picks += [c for c in channels if c.kind is ChannelKind.EMAIL][:1]
+    picks += [c for c in channels if c.kind is ChannelKind.PHONE][:1]
+    return ", ".join(show(c) for c in picks)
+
+
+def check_message(
+    data: bytes | str,
+    *,
+    tenant: TenantIdentity | None,
+    registry: Registry,
+    resolver: Resolver | None,
+    lookup: Lookup,
+    key: FingerprintKey,
+    reference: str | None = None,
+    envelope: Envelope | None = None,
+    tenants: Callable[[str], TenantIdentity | None] | None = None,
+) -> MessageCheck:
+    """Check a raw .eml (bytes), pasted text, or a bare reference; never raises for bad input.
+
+    ``tenant`` limits the answer to one retailer (a reference of another retailer counts as
+    unknown); ``resolver`` None skips DNS (auth is then "not_checked", but our own DKIM
+    signature is still checked against the stored key); ``lookup`` finds sent-message records;
+    ``tenants`` (slug -> identity) names the retailer a message imitates when no tenant was given.
+    """
+    evidence = _Evidence()
+    raw: bytes | None = None
+    text = ""
+    if isinstance(data, bytes):
+        if looks_like_mail(data):
+            raw = data
+        else:
+            text = data.decode("utf-8", errors="replace")
+    else:
+        stripped = data.strip()
+        if stripped.startswith(("From ", "Received:", "Return-Path:", "Delivered-To:")) or looks_like_mail(
+            stripped.encode("utf-8", errors="replace")
+        ):
+            raw = stripped.encode("utf-8", errors="replace")
+        else:
+            text = data
+    if (
+        raw is None
+        and reference is None
+        and normalize_reference(text) is not None
+        and len(text.strip()) <= 20
+    ):
+        reference, text = text.strip(), ""
+    input_kind = "eml" if raw is not None else ("text" if text.strip() else "reference")
+
+    parsed: ParsedMail | None = None
+    renderings: list[tuple[str, str]] = []
+    header_contacts: list[str] = []
+    hrefs: list[str] = []
+    auth = {"spf": NOT_CHECKED, "dkim": NOT_CHECKED, "dmarc": NOT_CHECKED}
+    found_refs: list[str] = []
+    if raw is not None:
+        try:
+            parsed = parse_message(raw)
+        except MailParseError as exc:
+            evidence.add("mail-unreadable", f"the message could not be read: {exc}")
+            return _finish(
+                MessageVerdict.CANNOT_TELL, evidence, auth, [], None, "eml", [], tenant, registry, None
+            )
+        if parsed.defects:
+            evidence.add(
+                "mail-defects", "the message is malformed in places: " + "; ".join(parsed.defects[:3])
+            )
+        if parsed.text_plain.strip():
+            renderings.append(("text", parsed.text_plain))
+        if parsed.html_text.strip():
+            renderings.append(("html", parsed.html_text))
+        header_contacts = [a.address for a in (*parsed.from_addresses, *parsed.reply_to) if a.address]
+        if parsed.sender is not None:
+            header_contacts.append(parsed.sender.address)
+        hrefs = [link.url for link in parsed.links if link.source == "html" and link.tag == "a"]
+        for value in parsed.header_all(REFERENCE_HEADER):
+            normal = normalize_reference(value)
+            if normal:
+                found_refs.append(normal)
+        found_refs += find_references(parsed.subject)
+        if resolver is not None:
+            auth = _authenticate(parsed, resolver, envelope, evidence)
+    elif text.strip():
+        renderings.append(("text", text))
+    for _, body in renderings:
+        found_refs += find_references(body)
+    if reference is not None:
+        normal = normalize_reference(reference)
+        if normal is None:
+            evidence.add(
+                "reference-malformed", f"{reference.strip()[:40]!r} is not shaped like one of our references"
+            )
+        else:
+            found_refs.insert(0, normal)
+    refs = list(dict.fromkeys(found_refs))
+
+    slug = tenant.slug if tenant else None
+    record: StoredMessage | None = None
+    for ref in refs:
+        if not reference_is_well_formed(ref):
+            evidence.add("reference-mistyped", f"{ref} is mistyped: one of its characters is wrong")
+            continue
+        candidate = lookup(ref)
+        if candidate is None or (slug is not None and candidate.tenant.slug != slug):
+            who = tenant.name if tenant else "any retailer on Trustdesk"
+            evidence.add(
+                "unknown-reference",
+                f"{ref} is not a reference of a message sent by {who}: it was made up",
+                negative=True,
+            )
+            continue
+        record = candidate
+        break
+    owner = record.tenant if record else tenant
+    owner_slug = owner.slug if owner else None
+
+    contacts = _contact_results(
+        [body for _, body in renderings], [*header_contacts, *hrefs], registry, owner_slug
+    )
+    for result in contacts:
+        if result.verdict is Verdict.LOOKALIKE:
+            evidence.add(
+                "lookalike-contact",
+                f"{result.contact.value or result.contact.raw}: {result.explanation}",
+                negative=True,
+            )
+        elif result.verdict is Verdict.REPORTED:
+            evidence.add(
+                "reported-contact",
+                f"{result.contact.value or result.contact.raw}: {result.explanation}",
+                negative=True,
+            )
+
+    if owner is None:
+        owner = _implied_tenant(contacts, renderings, parsed, registry, tenants)
+        owner_slug = owner.slug if owner else None
+    claims_us = False
+    if parsed is not None and owner is not None and owner.domains:
+        claims_us = _claims(parsed.from_domain, owner.domains)
+
+    if record is None:
+        verdict = _without_record(
+            parsed, renderings, contacts, owner, registry, resolver, auth, evidence, refs
+        )
+        return _finish(
+            verdict,
+            evidence,
+            auth,
+            contacts,
+            refs[0] if refs else None,
+            input_kind,
+            [],
+            owner,
+            registry,
+            None,
+        )
+
+    evidence.add(
+        "reference-found",
+        f"{record.reference} is {_CHANNEL_NOUNS.get(record.channel, 'a message')} {record.tenant.name} sent on {record.created_at:%d %B %Y}",
+    )
+    if record.key_id != key.key_id:
+        evidence.add(
+            "fingerprint-key-changed", "the desk's checking key has changed since this message was sent"
+        )
+        return _finish(
+            MessageVerdict.CANNOT_TELL,
+            evidence,
+            auth,
+            contacts,
+            record.reference,
+            input_kind,
+            [],
+            owner,
+            registry,
+            record,
+        )
+    if not renderings:
+        evidence.add("content-missing", "only the reference was given, so the content cannot be compared")
+        return _finish(
+            MessageVerdict.CANNOT_TELL,
+            evidence,
+            auth,
+            contacts,
+            record.reference,
+            input_kind,
+            [],
+            owner,
+            registry,
+            record,
+        )
+
+    changes: list[str] = []
+    altered = False
+    outside_parts: list[str] = []
+    for label, body in renderings:
+        outcome = match_content(key, record, body)
+        if outcome.matched:
+            outside_parts.append(outcome.outside)
+            continue
+        altered = True
+        where = " in the HTML version" if label == "html" and len(renderings) > 1 else ""
+        if outcome.changes:
+            for change in outcome.changes:
+                sentence = change.sentence()
+                if sentence not in changes:
+                    changes.append(sentence)
+                evidence.add(f"{change.kind.value}-{change.action}", sentence.rstrip(".") + where)
+        else:
+            sentence = "The wording was changed (no link, number or contact detail was touched)."
+            if sentence not in changes:
+                changes.append(sentence)
+            evidence.add("wording-changed", sentence.rstrip(".") + where)
+    if hrefs and not altered:
+        allowed = {d for k, d in record.critical if k == CriticalKind.LINK.value}
+        from trustdesk.authenticity.canonical import CriticalToken
+
+        own_check = f"/t/{record.tenant.slug}/check"
+        for href in hrefs:
+            if normalize_url(href).split("?")[0].endswith(own_check):
+                continue
+            digest = critical_digests(
+                key, record.tenant.slug, [CriticalToken(CriticalKind.LINK, normalize_url(href))]
+            )
+            if digest[0][1] not in allowed:
+                altered = True
+                changes.append("A link behind the text was changed.")
+                evidence.add(
+                    "link-target-changed",
+                    f"a link in the message points somewhere we did not send: {href[:200]}",
+                )
+                break
+    if altered:
+        return _finish(
+            MessageVerdict.ALTERED,
+            evidence,
+            auth,
+            contacts,
+            record.reference,
+            input_kind,
+            changes,
+            owner,
+            registry,
+            record,
+        )
+    evidence.add("content-matches", "the content matches the message we sent, word for word")
+    added = " ".join(outside_parts).strip()
+    if added:
+        for result in verify_text(added, registry, record.tenant.slug).results:
+            if result.verdict in (Verdict.LOOKALIKE, Verdict.REPORTED):
+                sentence = f"Text was added around our message with a suspicious contact: {result.contact.value or result.contact.raw}."
+                changes.append(sentence)
+                evidence.add("suspicious-text-added", sentence.rstrip("."), negative=True)
+        if changes:
+            return _finish(
+                MessageVerdict.ALTERED,
+                evidence,
+                auth,
+                contacts,
+                record.reference,
+                input_kind,
+                changes,
+                owner,
+                registry,
+                record,
+            )
+        if tokenize(added):
+            evidence.add(
+                "forwarded", "our message is quoted or forwarded inside other text, which we did not write"
+            )
+    if parsed is not None and claims_us:
+        ours = _our_dkim(parsed, record.tenant)
+        if ours is not DkimResult.PASS:
+            evidence.add(
+                "our-signature-invalid",
+                f"the e-mail claims to come from {parsed.from_domain} but does not carry our valid DKIM signature ({ours.value})",
+            )
+            return _finish(
+                MessageVerdict.CANNOT_TELL,
+                evidence,
+                auth,
+                contacts,
+                record.reference,
+                input_kind,
+                [],
+                owner,
+                registry,
+                record,
+            )
+        evidence.add("our-signature-valid", f"signed with {record.tenant.name}'s DKIM key")
+    return _finish(
+        MessageVerdict.GENUINE,
+        evidence,
+        auth,
+        contacts,
+        record.reference,
+        input_kind,
+        [],
+        owner,
+        registry,
+        record,
+    )
+
+
+def _implied_tenant(
+    contacts: Sequence[VerificationResult],
+    renderings: Sequence[tuple[str, str]],
+    parsed: ParsedMail | None,
+    registry: Registry,
+    tenants: Callable[[str], TenantIdentity | None] | None,
+) -> TenantIdentity | None:
+    """The retailer a message imitates or names, when the caller did not say which retailer to check for."""
+    names = registry.tenants()
+    slug = next((r.imitates.tenant for r in contacts if r.imitates is not None), None)
+    slug = slug or next((r.official.tenant for r in contacts if r.official is not None), None)
+    if slug is None:
+        folded = " ".join(body for _, body in renderings).casefold()
+        if parsed is not None:
+            folded += " " + " ".join(a.display_name for a in parsed.from_addresses).casefold()
+        slug = next((s for s, name in names.items() if name and name.casefold() in folded), None)
+    if slug is None:
+        return None
+    identity = tenants(slug) if tenants is not None else None
+    return identity or TenantIdentity(slug, names.get(slug, slug))
+
+
+def _our_dkim(parsed: ParsedMail, owner: TenantIdentity) -> DkimResult:
+    if not owner.dkim_keys:
+        return DkimResult.NONE
+    results = verify_dkim(parsed.raw, _StoredKeys(owner.dkim_keys))
+    ours = {(k.domain.lower(), k.selector) for k in owner.dkim_keys}
+    mine = [r for r in results if (r.domain, r.selector) in ours]
+    if any(r.result is DkimResult.PASS for r in mine):
+        return DkimResult.PASS
+    return mine[0].result if mine else DkimResult.NONE
+
+
+def _authenticate(
+    parsed: ParsedMail, resolver: Resolver, envelope: Envelope | None, evidence: _Evidence
+) -> dict[str, str]:
+    if envelope is None:
+        hop = _public_hop(parsed)
+        mail_from = parsed.return_path or ""
+        if hop is None:
+            evidence.add(
+                "no-envelope",
+                "no connecting server address was given or found in the Received headers, so SPF was not evaluated",
+            )
+            client_ip, helo = "", ""
+        else:
+            client_ip, helo, by_host = hop
+            evidence.add(
+                "envelope-from-headers",
+                f"SPF was evaluated for {client_ip} (the last Received hop, recorded by {by_host or 'the receiving server'})"
+                f" with the Return-Path <{mail_from}> as envelope sender, because no envelope was given",
+            )
+        envelope = Envelope(client_ip, helo, mail_from)
+    if not envelope.client_ip:
+        # No client address: an address no SPF record authorises, so DMARC rests on DKIM alone.
+        results = authenticate(
+            parsed,
+            "0.0.0.0",  # noqa: S104
+            envelope.helo,
+            envelope.mail_from,
+            resolver,
+        )
+        summary = results.summary()
+        summary["spf"] = NOT_CHECKED
+    else:
+        results = authenticate(parsed, envelope.client_ip, envelope.helo, envelope.mail_from, resolver)
+        summary = results.summary()
+    for line in results.reasons:
+        if envelope.client_ip or not line.startswith("SPF"):
+            evidence.add("auth", line)
+    return summary
+
+
+def _without_record(
+    parsed: ParsedMail | None,
+    renderings: Sequence[tuple[str, str]],
+    contacts: Sequence[VerificationResult],
+    owner: TenantIdentity | None,
+    registry: Registry,
+    resolver: Resolver | None,
+    auth: dict[str, str],
+    evidence: _Evidence,
+    refs: Sequence[str],
+) -> MessageVerdict:
+    if parsed is not None and owner is not None and owner.domains and resolver is not None:
+        if _claims(parsed.from_domain, owner.domains) and auth.get("dmarc") in ("fail", "none", "permerror"):
+            ours = _our_dkim(parsed, owner)
+            if (
+                ours is not DkimResult.PASS
+                and auth.get("spf") != "temperror"
+                and auth.get("dkim") != "temperror"
+            ):
+                evidence.add(
+                    "spoofed-sender",
+                    f"it claims to come from {parsed.from_domain} but fails the authentication {owner.name}'s mail always passes"
+                    f" (DMARC {auth.get('dmarc')})",
+                    negative=True,
+                )
+    elif (
+        parsed is not None
+        and owner is not None
+        and owner.domains
+        and _claims(parsed.from_domain, owner.domains)
+    ):
+        if owner.dkim_keys and _our_dkim(parsed, owner) is not DkimResult.PASS:
+            evidence.add(
+                "our-signature-missing",
+                f"it claims to come from {parsed.from_domain} but does not carry {owner.name}'s DKIM signature",
+                negative=True,
+            )
+    names = {owner.slug: owner.name} if owner else registry.tenants()
+    joined = " ".join(body for _, body in renderings)
+    if parsed is not None:
+        joined += " " + " ".join(a.display_name for a in parsed.from_addresses) + " " + parsed.subject
+    folded = joined.casefold()
+    for name in names.values():
+        if not name or name.casefold() not in folded:
+            continue
+        strangers = [
+            r
+            for r in contacts
+            if r.verdict is Verdict.UNKNOWN
+            and r.contact.value is not None
+            and r.contact.kind in (ChannelKind.URL, ChannelKind.DOMAIN, ChannelKind.EMAIL, ChannelKind.PHONE)
+        ]
+        if strangers:
+            shown = ", ".join((r.contact.value or "")[:80] for r in strangers[:3])
+            evidence.add(
+                "brand-with-unofficial-contacts",
+                f"it uses the name {name} but points you to contact details that are not {possessive(name)}: {shown}",
+                negative=True,
+            )
+        break
+    if not refs and renderings:
+        evidence.add(
+            "no-reference", "it carries no reference, and every message our support desk sends has one"
+        )
+    return MessageVerdict.NOT_FROM_US if evidence.negative else MessageVerdict.CANNOT_TELL
+
+
+_CHANNEL_NOUNS = {
+    "email": "an e-mail",
+    "chat": "a chat message",
+    "sms": "a text message",
+    "notification": "a notification",
+}
+
+_EXPLAIN = {
+    MessageVerdict.GENUINE: "Yes, this is genuine: {name} sent exactly this message.",
+    MessageVerdict.ALTERED: "Careful: this started as a message from {name}, but someone changed it. {changes}",
+    MessageVerdict.NOT_FROM_US: "This did not come from {name}. {evidence}",
+    MessageVerdict.CANNOT_TELL: "We cannot tell whether {name} sent this. {detail}",
+}
+
+
+def _finish(
+    verdict: MessageVerdict,
+    evidence: _Evidence,
+    auth: dict[str, str],
+    contacts: Sequence[VerificationResult],
+    reference: str | None,
+    input_kind: str,
+    changes: list[str],
+    owner: TenantIdentity | None,
+    registry: Registry,
+    record: StoredMessage | None,
+) -> MessageCheck:
+    name = owner.name if owner else "the retailer"
+    if verdict is MessageVerdict.GENUINE:
+        explanation = _EXPLAIN[verdict].format(name=name)
+        if any(r["code"] == "forwarded" for r in evidence.reasons):
+            explanation += (
+                " Only the quoted part is ours; anything around it was added by whoever forwarded it."
+            )
+    elif verdict is MessageVerdict.ALTERED:
+        explanation = _EXPLAIN[verdict].format(name=name, changes=" ".join(changes))
+    elif verdict is MessageVerdict.NOT_FROM_US:
+        detail = evidence.negative[0]
+        explanation = _EXPLAIN[verdict].format(name=name, evidence="Evidence: " + detail.rstrip(".") + ".")
+        if len(evidence.negative) > 1:
+            explanation += (
+                f" ({len(evidence.negative) - 1} more sign{'s' if len(evidence.negative) > 2 else ''} below.)"
+            )
+    else:
+        codes = {r["code"] for r in evidence.reasons}
+        if "content-missing" in codes and record is not None:
+            detail = (
+                f"We did send {_CHANNEL_NOUNS.get(record.channel, 'a message')} with reference {record.reference} on "
+                f"{record.created_at:%d %B %Y}. Paste the whole message to check that nothing in it was changed."
+            )
+        elif "our-signature-invalid" in codes:
+            detail = "The words match a message we sent, but the e-mail's signature is not ours, so we cannot confirm who delivered it."
+        elif "reference-mistyped" in codes:
+            detail = "The reference looks mistyped; please copy it again exactly."
+        elif "mail-unreadable" in codes:
+            detail = "The file could not be read as an e-mail."
+        else:
+            detail = (
+                "It has no reference from our support desk (every message we send carries one), and we found "
+                "nothing that proves it is fake."
+            )
+        explanation = _EXPLAIN[verdict].format(name=name, detail=detail)
+    steps: list[str] = []
+    if verdict is not MessageVerdict.GENUINE:
+        steps.append(
+            "Do not click its links, call its numbers, reply, or share passwords, card details or codes."
+        )
+        if owner and owner.report_url:
+            steps.append(f"Report it: {owner.report_url}")
+        else:
+            steps.append("Report it to the retailer's security team.")
+    official = _official_summary(registry, owner.slug if owner else None)
+    if official:
+        steps.append(f"Contact {name} only through its official channels: {official}.")
+    return MessageCheck(
+        verdict=verdict,
+        explanation=explanation,
+        next_steps=steps,
+        reasons=evidence.reasons,
+        auth=auth,
+        contacts=[c.to_dict() for c in contacts],
+        reference=reference,
+        input_kind=input_kind,
+        changes=changes,
+        tenant=owner.slug if owner else None,
+    )

@@ -1,0 +1,78 @@
+"""Outbound messages carry their reference: a footer line, an e-mail header, DKIM-signed mail."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime, make_msgid
+
+from trustdesk.authenticity.canonical import _URL, _trim_url
+from trustdesk.authenticity.check import REFERENCE_HEADER
+from trustdesk.mail import sign_message
+
+
+def check_url(public_base_url: str, tenant_slug: str) -> str:
+    """The retailer's public "was this really from us?" page."""
+    return f"{public_base_url.rstrip('/')}/t/{tenant_slug}/check"
+
+
+def footer_line(reference: str, public_base_url: str, tenant_slug: str) -> str:
+    """The line appended to every outbound e-mail, e.g. "Reference TD-… · check it at https://…/t/acme/check"."""
+    return f"Reference {reference} \u00b7 check it at {check_url(public_base_url, tenant_slug)}"
+
+
+_LINK = re.compile(_URL, re.IGNORECASE)
+
+
+def text_to_html(text: str) -> str:
+    """Our HTML rendering of a plain-text message: escaped paragraphs, each link shown as its own address."""
+
+    def paragraph(block: str) -> str:
+        out: list[str] = []
+        position = 0
+        for match in _LINK.finditer(block):
+            url = _trim_url(match.group(0))
+            out.append(html.escape(block[position : match.start()]))
+            href = url if url.lower().startswith("http") else "http://" + url
+            out.append(f'<a href="{html.escape(href)}">{html.escape(url)}</a>')
+            position = match.start() + len(url)
+        out.append(html.escape(block[position:]))
+        return "<p>" + "".join(out).replace("\n", "<br>\n") + "</p>"
+
+    blocks = [b for b in re.split(r"\n\s*\n", text.strip()) if b.strip()]
+    body = "\n".join(paragraph(b) for b in blocks)
+    return f'<!doctype html><html><body style="font-family:sans-serif">\n{body}\n</body></html>\n'
+
+
+def build_email(
+    *,
+    text: str,
+    footer: str,
+    reference: str,
+    from_address: str,
+    to_address: str,
+    subject: str,
+    dkim_domain: str | None = None,
+    dkim_selector: str | None = None,
+    dkim_private_key_pem: bytes | None = None,
+    date: datetime | None = None,
+    message_id_domain: str | None = None,
+) -> bytes:
+    """A multipart/alternative e-mail (text + HTML) with the reference header and footer, DKIM-signed when a key is given."""
+    body = text.rstrip() + "\n\n" + footer + "\n"
+    message = EmailMessage(policy=SMTP)
+    message["From"] = from_address
+    message["To"] = to_address
+    message["Subject"] = subject
+    message["Date"] = format_datetime(date or datetime.now(UTC))
+    message["Message-ID"] = make_msgid(domain=message_id_domain or from_address.rpartition("@")[2].strip(">"))
+    message[REFERENCE_HEADER] = reference
+    message.set_content(body, subtype="plain", charset="utf-8", cte="quoted-printable")
+    message.add_alternative(text_to_html(body), subtype="html", charset="utf-8", cte="quoted-printable")
+    raw = message.as_bytes()
+    if dkim_domain and dkim_selector and dkim_private_key_pem:
+        raw = sign_message(raw, dkim_selector, dkim_domain, dkim_private_key_pem)
+    return raw
