@@ -2,6 +2,7 @@
 
 from trustdesk.store.models.accounts import RecoveryCode, User, UserSession
 from trustdesk.store.models.audit import AuditEvent
+from trustdesk.store.models.authenticity import AgentContact, DkimKey, SentMessage
 from trustdesk.store.models.base import Base, TenantOwned, utcnow
 from trustdesk.store.models.channels import (
     ChannelChange,
@@ -22,6 +23,9 @@ from trustdesk.store.models.tenants import Tenant
 
 __all__ = [
     "AuditEvent",
+    "AgentContact",
+    "DkimKey",
+    "SentMessage",
     "ChannelChange",
     "ManifestSigningKey",
     "OfficialChannelRow",
