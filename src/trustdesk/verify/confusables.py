@@ -93,12 +93,29 @@ def _map_chars(text: str) -> str:
     return "".join(SKELETON_MAP.get(char, char) for char in text)
 
 
+_ASCII_TABLE = str.maketrans(
+    {chr(code): SKELETON_MAP[chr(code)] for code in range(128) if chr(code) in SKELETON_MAP}
+)
+
+
 @lru_cache(maxsize=131072)
 def fold(text: str) -> str:
     """Return the look-alike skeleton of `text`: two strings that look the same fold equal.
 
     Example: ``fold("аcme0utfitters") == fold("acmeoutfitters")`` (Cyrillic а, digit 0).
     """
+    if text.isascii():
+        # Same steps as below; NFD and mark stripping do nothing to ASCII, so use str.translate.
+        once = text.translate(_ASCII_TABLE).lower()
+        if once.isascii():
+            twice = once.translate(_ASCII_TABLE).lower()
+            for sequence, letter in MULTI_GLYPHS:
+                twice = twice.replace(sequence, letter)
+            return twice
+    return _fold_unicode(text)
+
+
+def _fold_unicode(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text)
     stripped = "".join(char for char in decomposed if unicodedata.category(char) != "Mn")
     once = unicodedata.normalize("NFD", _map_chars(stripped)).lower()
@@ -125,6 +142,8 @@ def scripts_in(text: str) -> set[str]:
 
 def is_mixed_script(text: str) -> bool:
     """True when letters of more than one script are mixed (e.g. Latin with Cyrillic)."""
+    if text.isascii():
+        return False
     return len(scripts_in(text)) > 1
 
 

@@ -20,7 +20,7 @@ _SCHEME = re.compile(r"\b(?:hxxp|hxtp|htxp|h\*\*p|hXXp|fxp)(s?)(?=\s*[\[\(\{<]?\
 _SPACED_DOT = re.compile(r"\\\.")  # "example\.com" (escaped dot, as in regex-style write-ups)
 
 DEFANG_HINT = re.compile(
-    r"hxxps?|h\*\*ps?|hxtps?|[\[\(\{<]\s*(?:\.|dot|@|at|:|://)\s*[\]\)\}>]|\\\.",
+    r"hxxps?|h\*\*ps?|hxtps?|htxps?|fxps?|[\[\(\{<]\s*(?:\.|dot|@|at|:|://)\s*[\]\)\}>]|\\\.",
     re.IGNORECASE,
 )
 
@@ -32,6 +32,8 @@ def is_defanged(text: str) -> bool:
 
 def refang(text: str) -> str:
     """Return `text` with defanging undone: ``hxxps://a[.]b/c`` -> ``https://a.b/c``."""
+    if not DEFANG_HINT.search(text):
+        return text
     text = _SCHEME.sub(lambda m: "http" + m.group(1).lower(), text)
     text = _SCHEME_SEP.sub("://", text)
     text = _COLON.sub(":", text)

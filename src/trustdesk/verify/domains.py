@@ -101,11 +101,15 @@ def parse_host(raw: str) -> HostName:
         raise InvalidDomainError("empty domain")
     if len(text) > MAX_DOMAIN_LENGTH + 1:
         raise InvalidDomainError(f"domain longer than {MAX_DOMAIN_LENGTH} characters")
-    try:
-        text = idna.uts46_remap(text, std3_rules=False, transitional=False)
-    except (idna.IDNAError, UnicodeError, ValueError) as exc:
-        raise InvalidDomainError(f"not a valid domain name: {exc}") from None
-    text = unicodedata.normalize("NFC", text).rstrip(".")
+    if text.isascii():
+        # For ASCII, UTS #46 mapping (without STD3 rules) is exactly lower-casing.
+        text = text.lower().rstrip(".")
+    else:
+        try:
+            text = idna.uts46_remap(text, std3_rules=False, transitional=False)
+        except (idna.IDNAError, UnicodeError, ValueError) as exc:
+            raise InvalidDomainError(f"not a valid domain name: {exc}") from None
+        text = unicodedata.normalize("NFC", text).rstrip(".")
     if not text:
         raise InvalidDomainError("empty domain")
     if _IPV4.fullmatch(text) or ":" in text:

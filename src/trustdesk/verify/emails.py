@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from email.headerregistry import Address
 from email.utils import parseaddr
 
@@ -36,6 +37,7 @@ class EmailAddress:
         return f"{self.local.lower()}@{self.host.name}"
 
 
+@lru_cache(maxsize=65536)
 def parse_email(raw: str) -> EmailAddress:
     """Parse an address, optionally with a display name; refangs ``[at]``/``[.]`` first.
 

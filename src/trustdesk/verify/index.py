@@ -32,13 +32,14 @@ def flatten(label: str) -> str:
 
 
 def deletions(text: str, depth: int) -> set[str]:
-    """All strings obtained by deleting 1..`depth` characters of `text`."""
-    found: set[str] = set()
-    layer = {text}
-    for _ in range(depth):
-        layer = {word[:i] + word[i + 1 :] for word in layer for i in range(len(word))}
-        found |= layer
-    return found
+    """All strings obtained by deleting 1..`depth` (at most 2) characters of `text`."""
+    n = len(text)
+    ones = {text[:i] + text[i + 1 :] for i in range(n)}
+    if depth < 2:
+        return ones
+    # Delete positions i < j once each (repeated letters still give duplicates, which the set drops).
+    twos = {text[:i] + text[i + 1 : j] + text[j + 1 :] for i in range(n) for j in range(i + 1, n)}
+    return ones | twos
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +75,11 @@ class BrandIndex:
     def _keys(label: str) -> tuple[str, str, set[str]]:
         flat = flatten(label)
         folded = fold(flat)
-        return flat, folded, ({folded} | deletions(folded, 1)) if len(folded) >= 4 else {folded}
+        keys = {folded} | deletions(folded, 1) if len(folded) >= 4 else {folded}
+        if flat != folded and len(flat) >= 4:
+            # Folding can shorten a name ("vv" -> "w"); keep the plain spelling's neighbours too.
+            keys |= {flat} | deletions(flat, 1)
+        return flat, folded, keys
 
     def add(self, label: str, posting: Posting) -> None:
         """Index `label` for `posting`; labels shorter than three characters are ignored."""
@@ -127,13 +132,22 @@ class BrandIndex:
         for label in self._folded.get(folded, ()):
             found.setdefault(label, Candidate(label, "skeleton"))
         if edits and len(folded) >= 4:
-            for key in {folded} | deletions(folded, edits):
-                for label in self._deletes.get(key, ()):
-                    found.setdefault(label, Candidate(label, "edit"))
+            deletes = self._deletes
+            spellings = (folded, flat.lower()) if flat.lower() != folded else (folded,)
+            for spelling in spellings:
+                for key in (spelling, *deletions(spelling, 1)):
+                    for label in deletes.get(key, ()):
+                        found.setdefault(label, Candidate(label, "edit"))
+            if edits >= 2 and not found:
+                # Two edits only when nothing closer exists: most queries stop above.
+                for spelling in spellings:
+                    for key in deletions(spelling, 2):
+                        for label in deletes.get(key, ()):
+                            found.setdefault(label, Candidate(label, "edit"))
         if contains and len(folded) > CONTAIN_MIN:
             for length in self._lengths:
-                if length >= len(folded):
-                    continue
+                if length > len(folded) - 3:
+                    continue  # near-equal lengths are the edit-distance lookup's job
                 for start in range(len(folded) - length + 1):
                     for label in self._folded.get(folded[start : start + length], ()):
                         found.setdefault(label, Candidate(label, "contains"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 
@@ -21,9 +22,13 @@ class PhoneNumber:
 
     e164: str
     country_code: int
-    region: str
     national_number: str
     vanity: bool = False
+
+    @property
+    def region(self) -> str:
+        """ISO 3166 alpha-2 region of the number ("" when shared, e.g. toll-free +800)."""
+        return _region(self.e164)
 
     @property
     def international(self) -> str:
@@ -32,6 +37,7 @@ class PhoneNumber:
         return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
+@lru_cache(maxsize=65536)
 def parse_phone(raw: str, default_region: str = "US") -> PhoneNumber:
     """Parse a phone number written in any common format into E.164.
 
@@ -62,16 +68,20 @@ def parse_phone(raw: str, default_region: str = "US") -> PhoneNumber:
         raise InvalidPhoneError(f"not a phone number: {exc}") from None
     if not phonenumbers.is_valid_number(parsed):
         raise InvalidPhoneError("not a valid, dialable phone number", code="phone-not-valid")
-    region = phonenumbers.region_code_for_number(parsed) or ""
     return PhoneNumber(
         e164=phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164),
         country_code=parsed.country_code or 0,
-        region=region,
         national_number=str(parsed.national_number),
         vanity=letters >= 3,
     )
 
 
+@lru_cache(maxsize=4096)
+def _region(e164: str) -> str:
+    return phonenumbers.region_code_for_number(phonenumbers.parse(e164)) or ""
+
+
+@lru_cache(maxsize=65536)
 def format_phone(e164: str) -> str:
     """Format an E.164 number for people: ``+18005550123`` -> ``+1 800-555-0123``."""
     try:

@@ -74,6 +74,9 @@ class Registry:
         self._brands = BrandIndex()
         self._phone_index = PhoneIndex()
         self._reported: dict[tuple[str, str], ReportedIndicator] = {}
+        # "Which channel should a customer use instead?" depends only on the registry: memoised,
+        # and forgotten on every change.
+        self._advice: dict[tuple[str, ChannelKind, str, str], OfficialChannel | None] = {}
         for channel in channels:
             self.add(channel)
         for indicator in reported:
@@ -130,6 +133,7 @@ class Registry:
         """Add (or re-add) one official channel; takes effect for the next `check`."""
         if channel.id in self._channels:
             return
+        self._advice.clear()
         if channel.tenant in self._tenant_names and self._tenant_names[channel.tenant] != channel.tenant_name:
             self._brands.remove(flatten(self._tenant_names[channel.tenant].lower()), (channel.tenant, ""))
         self._channels[channel.id] = channel
@@ -143,6 +147,7 @@ class Registry:
         if channel.kind is ChannelKind.PHONE:
             number = parse_phone(channel.value)
             self._phone_index.add(number.e164, number.national_number)
+            format_phone(number.e164)  # index-time work: explanations show it formatted
 
     def remove(self, channel: OfficialChannel | str) -> None:
         """Remove a channel (or a channel id); unknown channels are ignored."""
@@ -150,6 +155,7 @@ class Registry:
         found = self._channels.pop(channel_id, None)
         if found is None:
             return
+        self._advice.clear()
         self._by_tenant[found.tenant].discard(channel_id)
         for table, key in self._exact_keys(found):
             table[key].discard(channel_id)
@@ -337,6 +343,8 @@ class _Check:
                 platform = [Technique("shared-hosting", f"hosted on the shared platform {host.suffix}")]
             for core in label_cores(host.label):
                 self._probe_core(core, host, platform)
+                if core.text == host.label and any(m.score >= 0.9 for m in self.matches):
+                    break  # the name itself is a close copy: stripped variants cannot do better
         subs = [label for label in host.subdomain_labels if label not in _GENERIC_SUBDOMAINS]
         if host.subdomain:
             # dnstwist "subdomain": a dot inserted into the brand ("acme.outfitters.com").
@@ -628,10 +636,18 @@ class _Check:
         self, tenant: str, kind: ChannelKind, hint: OfficialChannel | None
     ) -> OfficialChannel | None:
         """The official channel a customer should use instead (same kind when possible)."""
-        owned = [self._channel(i) for i in self.r._by_tenant.get(tenant, ())]
         platform = self.contact.platform or ""
         if kind is ChannelKind.SOCIAL and ":" in (self.contact.value or ""):
             platform = (self.contact.value or "").split(":", 1)[0]
+        key = (tenant, kind, platform, hint.id if hint is not None else "")
+        if key not in self.r._advice:
+            self.r._advice[key] = self._advise(tenant, kind, platform, hint)
+        return self.r._advice[key]
+
+    def _advise(
+        self, tenant: str, kind: ChannelKind, platform: str, hint: OfficialChannel | None
+    ) -> OfficialChannel | None:
+        owned = [self._channel(i) for i in self.r._by_tenant.get(tenant, ())]
         if kind is ChannelKind.SOCIAL and platform:
             on_platform = [c for c in owned if c.kind is kind and c.platform == platform]
             if on_platform:

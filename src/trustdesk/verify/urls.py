@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 from trustdesk.verify.defang import is_defanged, refang
@@ -69,6 +70,7 @@ def mask_url_password(text: str) -> str:
     return _PASSWORD_IN_URL.sub(lambda m: f"{m.group(1)}:***@", text)
 
 
+@lru_cache(maxsize=65536)
 def parse_url(raw: str) -> ParsedUrl:
     """Parse a (possibly defanged, possibly scheme-less) web address.
 

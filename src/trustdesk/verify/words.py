@@ -8,6 +8,7 @@ Both lists are curated for Trustdesk (see the data/ folder).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 
 
@@ -64,7 +65,8 @@ def _strip_edges(start: Core, out: dict[str, Core]) -> None:
         frontier = following
 
 
-def label_cores(label: str) -> list[Core]:
+@lru_cache(maxsize=65536)
+def label_cores(label: str) -> tuple[Core, ...]:
     """Candidate brand cores of a label: the label, minus affix tokens and affix words.
 
     ``label_cores("secure-acme-login")`` includes ``Core("acme", ("secure", "login"))``;
@@ -81,4 +83,4 @@ def label_cores(label: str) -> list[Core]:
         flat = core.text.replace("-", "")
         out.setdefault(flat, Core(flat, core.removed))
         _strip_edges(out[flat], out)
-    return [core for core in out.values() if core.text]
+    return tuple(core for core in out.values() if core.text)
