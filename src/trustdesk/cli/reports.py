@@ -23,6 +23,11 @@ from trustdesk.reports.signals import Check
 app = typer.Typer(help="Suspicious-activity reports: analyse messages.", no_args_is_help=True)
 
 
+@app.callback()
+def reports() -> None:
+    """Suspicious-activity reports: analyse messages (nothing is stored)."""
+
+
 def _fail(message: str, code: int = 2) -> None:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code)
