@@ -46,7 +46,6 @@ from trustdesk.verify import (  # noqa: E402
     parse_host,
 )
 from trustdesk.verify.fuzz import FUZZERS, generate_permutations  # noqa: E402
-from trustdesk.verify.index import flatten  # noqa: E402
 
 SHARED = REPO.parent / "shared" / "data"
 

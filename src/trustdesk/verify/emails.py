@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from email.headerregistry import Address
 from email.utils import parseaddr
+from functools import lru_cache
 
 from trustdesk.verify.defang import refang
 from trustdesk.verify.domains import HostName, parse_host
