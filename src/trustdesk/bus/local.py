@@ -26,6 +26,9 @@ class Subscription:
 
     def __init__(self, bus: LocalBus, maxsize: int = 2000) -> None:
         self._bus = bus
+        # Bound to the loop of the socket that reads it; publishers on other threads hop onto it.
+        self._loop = asyncio.get_running_loop()
+        self._thread = threading.get_ident()
         self._queue: asyncio.Queue[Event] = asyncio.Queue(maxsize=maxsize)
         self.topics: set[str] = set()
         self._overflowed = False
@@ -48,6 +51,16 @@ class Subscription:
             self.unfollow(topic)
 
     def push(self, event: Event) -> None:
+        """Queue `event` for the reader; safe from any thread."""
+        if threading.get_ident() == self._thread:
+            self._push_now(event)
+            return
+        try:
+            self._loop.call_soon_threadsafe(self._push_now, event)
+        except RuntimeError:  # the reader's loop has closed: nobody to deliver to
+            pass
+
+    def _push_now(self, event: Event) -> None:
         if self._overflowed:
             return
         try:
@@ -72,8 +85,8 @@ class LocalBus:
 
     def __init__(self) -> None:
         self._topics: dict[str, set[Subscription]] = {}
+        self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._loop_thread: int | None = None
         self.published = 0
 
     @property
@@ -83,25 +96,26 @@ class LocalBus:
     async def start(self) -> None:
         """Bind to the running event loop (call from the server's startup)."""
         self._loop = asyncio.get_running_loop()
-        self._loop_thread = threading.get_ident()
 
     async def stop(self) -> None:
         """Release resources; subscribers simply receive nothing more."""
         self._loop = None
 
     def subscribe(self, maxsize: int = 2000) -> Subscription:
-        """A new inbox; call from the event loop."""
+        """A new inbox for the calling event loop (a socket handler)."""
         return Subscription(self, maxsize)
 
     def _add(self, topic: str, sub: Subscription) -> None:
-        self._topics.setdefault(topic, set()).add(sub)
+        with self._lock:
+            self._topics.setdefault(topic, set()).add(sub)
 
     def _remove(self, topic: str, sub: Subscription) -> None:
-        subs = self._topics.get(topic)
-        if subs is not None:
-            subs.discard(sub)
-            if not subs:
-                del self._topics[topic]
+        with self._lock:
+            subs = self._topics.get(topic)
+            if subs is not None:
+                subs.discard(sub)
+                if not subs:
+                    del self._topics[topic]
 
     def publish(self, topics: Iterable[str], event: Event) -> None:
         """Send `event` to everyone following any of `topics` (from any thread)."""
@@ -110,30 +124,21 @@ class LocalBus:
         self._publish_local(topics, event)
 
     def _publish_local(self, topics: tuple[str, ...], event: Event) -> None:
-        loop = self._loop
-        if loop is None or loop.is_closed():
-            return
-        if threading.get_ident() == self._loop_thread:
-            self._deliver(topics, event)
-        else:
-            try:
-                loop.call_soon_threadsafe(self._deliver, topics, event)
-            except RuntimeError:  # loop closed while shutting down
-                pass
+        self._deliver(topics, event)
 
     def _deliver(self, topics: tuple[str, ...], event: Event) -> None:
-        seen: set[int] = set()
-        for topic in topics:
-            for sub in tuple(self._topics.get(topic, ())):
-                if id(sub) not in seen:
-                    seen.add(id(sub))
-                    sub.push(event)
+        with self._lock:
+            targets = {id(sub): sub for topic in topics for sub in self._topics.get(topic, ())}
+        for sub in targets.values():
+            sub.push(event)
 
     def resync_all(self) -> None:
         """Tell every local subscriber to catch up from the store (after a fan-out outage)."""
-        subs = {id(s): s for group in self._topics.values() for s in group}
+        with self._lock:
+            subs = {id(s): s for group in self._topics.values() for s in group}
         for sub in subs.values():
             sub.push(RESYNC)
 
     def subscriber_count(self) -> int:
-        return len({id(s) for group in self._topics.values() for s in group})
+        with self._lock:
+            return len({id(s) for group in self._topics.values() for s in group})

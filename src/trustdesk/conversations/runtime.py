@@ -51,21 +51,29 @@ class Runtime:
     limits: ChatLimits
     services: dict[str, Any]
     handlers: dict[str, Handler]
-    started: bool = False
+    starts: int = 0
+
+    @property
+    def started(self) -> bool:
+        return self.starts > 0
 
     async def start(self) -> None:
-        """Start the bus and the job workers (from the server's lifespan)."""
+        """Start the bus and the job workers (from the server's lifespan; nested starts are counted)."""
+        self.starts += 1
+        if self.starts > 1:
+            return
         await self.bus.start()
         for worker in self.workers:
             worker.start()
-        self.started = True
 
     async def stop(self) -> None:
-        """Stop workers (finishing the job in hand) and the bus."""
+        """Stop workers (finishing the job in hand) and the bus, when the last starter stops."""
+        self.starts -= 1
+        if self.starts > 0:
+            return
         for worker in self.workers:
             await asyncio.to_thread(worker.stop)
         await self.bus.stop()
-        self.started = False
 
     def wake_workers(self) -> None:
         for worker in self.workers:
