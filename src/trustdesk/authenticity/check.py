@@ -593,7 +593,7 @@ def check_message(
                 registry,
                 record,
             )
-        evidence.add("our-signature-valid", f"signed with {record.tenant.name}'s DKIM key")
+        evidence.add("our-signature-valid", f"signed with {possessive(record.tenant.name)} DKIM key")
     return _finish(
         MessageVerdict.GENUINE,
         evidence,
@@ -702,7 +702,7 @@ def _without_record(
             ):
                 evidence.add(
                     "spoofed-sender",
-                    f"it claims to come from {parsed.from_domain} but fails the authentication {owner.name}'s mail always passes"
+                    f"it claims to come from {parsed.from_domain} but fails the authentication {possessive(owner.name)} mail always passes"
                     f" (DMARC {auth.get('dmarc')})",
                     negative=True,
                 )
@@ -715,7 +715,7 @@ def _without_record(
         if owner.dkim_keys and _our_dkim(parsed, owner) is not DkimResult.PASS:
             evidence.add(
                 "our-signature-missing",
-                f"it claims to come from {parsed.from_domain} but does not carry {owner.name}'s DKIM signature",
+                f"it claims to come from {parsed.from_domain} but does not carry {possessive(owner.name)} DKIM signature",
                 negative=True,
             )
     names = {owner.slug: owner.name} if owner else registry.tenants()
