@@ -167,6 +167,13 @@ def looks_like_mail(data: bytes) -> bool:
     return sum(1 for name in _MAIL_HEADERS if re.search(rb"(?m)^" + re.escape(name), header_section)) >= 2
 
 
+#: Hops inside the receiving organisation (its own relays), skipped when looking for the sending server.
+_INTERNAL_NETWORKS = tuple(
+    ipaddress.ip_network(n)
+    for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7")
+)
+
+
 def _public_hop(parsed: ParsedMail) -> tuple[str, str, str] | None:
     for hop in parsed.received:
         if not hop.from_ip:
@@ -175,7 +182,12 @@ def _public_hop(parsed: ParsedMail) -> tuple[str, str, str] | None:
             address = ipaddress.ip_address(hop.from_ip)
         except ValueError:
             continue
-        if address.is_private or address.is_loopback or address.is_link_local or address.is_unspecified:
+        if (
+            address.is_loopback
+            or address.is_link_local
+            or address.is_unspecified
+            or any(address in network for network in _INTERNAL_NETWORKS if network.version == address.version)
+        ):
             continue
         return hop.from_ip, hop.from_host or "", hop.by_host or ""
     return None
@@ -420,8 +432,14 @@ def check_message(
     owner = record.tenant if record else tenant
     owner_slug = owner.slug if owner else None
 
+    # Sender headers are also scanned as text: a malformed From still shows its look-alike domain.
+    header_text = (
+        "\n".join(v for name in ("From", "Reply-To", "Sender") for v in parsed.header_all(name))
+        if parsed
+        else ""
+    )
     contacts = _contact_results(
-        [body for _, body in renderings], [*header_contacts, *hrefs], registry, owner_slug
+        [header_text, *(body for _, body in renderings)], [*header_contacts, *hrefs], registry, owner_slug
     )
     for result in contacts:
         if result.verdict is Verdict.LOOKALIKE:
