@@ -5,6 +5,7 @@ Every message goes through trustdesk.conversations.post_message (the one pipelin
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any
 
@@ -32,6 +33,8 @@ from trustdesk.store.models import CannedReply, Conversation, Job, Tenant, User,
 from trustdesk.tenancy.service import find_tenant
 from trustdesk.web.deps import Auth, app_state, check_csrf, client_ip, db, optional_auth, rate_limit, require
 from trustdesk.web.errors import ApiError, not_found
+
+log = logging.getLogger("trustdesk.conversations")
 
 router = APIRouter(prefix="/api/v1", tags=["conversations"])
 public_router = APIRouter(prefix="/api/v1/public", tags=["chat (customers)"])
@@ -308,10 +311,22 @@ def release(session: Session) -> None:
     session.rollback()
 
 
+def chat_limit(request: Request, bucket: str, key: str, limit: Limit) -> None:
+    """A flood limit that fails open: if the shared limiter (Redis) is down, chat keeps working."""
+    try:
+        rate_limit(request, bucket, key, limit)
+    except ApiError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - availability of the chat beats a missing counter
+        log.warning(
+            "rate limiter unavailable; allowing", extra={"bucket": bucket, "error": type(exc).__name__}
+        )
+
+
 def limit_send(request: Request, conversation_key: str) -> None:
     limits = runtime(request).limits
-    rate_limit(request, "chat-send-ip", client_ip(request), limits.send_per_ip)
-    rate_limit(request, "chat-send-conv", conversation_key, limits.send_per_conversation)
+    chat_limit(request, "chat-send-ip", client_ip(request), limits.send_per_ip)
+    chat_limit(request, "chat-send-conv", conversation_key, limits.send_per_conversation)
 
 
 # --- agents --------------------------------------------------------------------------------------
@@ -764,7 +779,7 @@ def start_chat(
 ) -> Any:
     retailer = _tenant(session, tenant)
     state = app_state(request)
-    rate_limit(request, "chat-start-ip", client_ip(request), runtime(request).limits.start_per_ip)
+    chat_limit(request, "chat-start-ip", client_ip(request), runtime(request).limits.start_per_ip)
     ref = CustomerRef(name=body.name, email=body.email, visitor_id=body.visitor_id)
     if auth is not None and auth.user.role == Role.CUSTOMER and auth.tenant.id == retailer.id:
         check_csrf(request, auth)
