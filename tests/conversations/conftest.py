@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
+from tests.conversations.servers import private_redis  # noqa: F401  (fixture)
 from tests.foundation.factory import SignedIn, add_orders, make_tenant, make_user, order_row, sign_in_staff
 
 from trustdesk.accounts.permissions import Role

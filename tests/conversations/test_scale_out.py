@@ -8,7 +8,7 @@ import time
 
 import httpx
 import pytest
-from tests.conversations.servers import private_redis, sign_in_agent, start_server  # noqa: F401
+from tests.conversations.servers import sign_in_agent, start_server
 from tests.foundation.factory import make_tenant, make_user
 from websockets.sync.client import connect
 
@@ -39,7 +39,7 @@ def _next_message(ws, timeout: float = 5.0) -> dict:  # type: ignore[no-untyped-
 @pytest.mark.postgres
 def test_customer_on_a_agent_on_b_and_a_redis_outage_loses_nothing(
     postgres_url, private_redis, tmp_path
-) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+) -> None:  # type: ignore[no-untyped-def]
     _prepare(postgres_url)
     a = start_server(tmp_path / "var", postgres_url, redis_url=private_redis.url)
     b = start_server(tmp_path / "var", postgres_url, redis_url=private_redis.url)
