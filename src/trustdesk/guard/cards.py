@@ -319,8 +319,9 @@ _CVV_HIT = re.compile(
     r"card\s+code|(?:3|4|three|four)[\s-]*digits?(?:\s+code)?\s+(?:on|at|from|in)\s+the\s+(?:back|front|reverse|signature)|"
     r"(?:code|number|digits)\s+on\s+the\s+back"
 )
+# The value must stand alone: "123", not the start of "078 05 1121" or "12/26".
 _CVV_VALUE = re.compile(
-    r"(?:\s+(?:of|on)\s+(?:the|my|your)\s+card)?" + _FILLER + r"(?P<value>\d{3,4})(?![\d/.\-]?\d)"
+    r"(?:\s+(?:of|on)\s+(?:the|my|your)\s+card)?" + _FILLER + r"(?P<value>\d{3,4})(?!\s?[\d/.\-]?\d)"
 )
 _EXPIRY_HIT = re.compile(
     r"exp(?:iry|iration|ires|ire|\.)?(?:\s+date)?|valid\s+(?:thru|through|until|till|to)|good\s+(?:thru|through)"
@@ -335,7 +336,16 @@ _TAIL_TOKEN = re.compile(
     r"(?P<num>\d{3,4})(?![\d/.\-]?\d))"
 )
 _CVV_TRIGGERS = triggers(
-    "cv", "csc", "cid", "secur", "card code", "digit", "on the back", "reverse", "signature"
+    "cv",
+    "csc",
+    "cid",
+    "secur",
+    "card code",
+    "card verification",
+    "digit",
+    "on the back",
+    "reverse",
+    "signature",
 )
 _EXPIRY_TRIGGERS = triggers("exp", "valid", "good thru", "good through")
 
@@ -354,6 +364,8 @@ def find_card_details(st: ScanText, cards: list[Candidate]) -> list[Candidate]:
         for hit in _CVV_HIT.finditer(lower):
             if not word_start(lower, hit.start()) or not _word_end(lower, hit.end()):
                 continue
+            if lower.endswith("social ", 0, hit.start()):
+                continue  # "social security number" is not a card security code
             m = _CVV_VALUE.match(lower, hit.end())
             if m is None or (m.start("value") > 0 and lower[m.start("value") - 1].isdigit()):
                 continue

@@ -76,7 +76,7 @@ def find_national_ids(st: ScanText, claimed: list[Candidate] | None = None) -> l
                 if raw != raw.upper() and not _cue_near(_NINO_CUE, lower, m.start(), m.end()):
                     continue
                 found.append(_id(m.start(), m.end(), "UK National Insurance number"))
-    if ssn and st.has_any(_SIN_BSN_TRIGGERS):
+    if st.has_any(_SIN_BSN_TRIGGERS):
         for m in _NINE_DIGITS.finditer(text):
             digits = m.group("v").replace(" ", "").replace("-", "")
             if canada_sin_valid(digits) and _cue_near(_SIN_CUE, lower, m.start(), m.end()):

@@ -67,7 +67,8 @@ def compile_custom_pattern(pattern: str, ignore_case: bool) -> Any:
             else str(exc)
         )
         raise PolicyError(
-            f"pattern refused by the linear-time engine (RE2): {detail}; look-arounds and back-references are not supported"
+            f"pattern refused by the linear-time engine (RE2): {detail} "
+            "(note: look-arounds and back-references are not supported)"
         ) from None
     if compiled.programsize > MAX_PROGRAM_SIZE:
         raise PolicyError(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from trustdesk.guard.asks import find_asks
 from trustdesk.guard.banking import find_bank_accounts, find_ibans
 from trustdesk.guard.candidates import Candidate
@@ -46,15 +48,24 @@ def detect(normalized: NormalizedText, policy: Policy = DEFAULT_POLICY) -> list[
 
 
 def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
-    """Keep the highest-priority candidate wherever spans overlap (longer first on ties)."""
+    """Keep the highest-priority candidate wherever spans overlap (longer first on ties).
+
+    O(n log n): accepted spans are kept sorted and disjoint, so one bisection finds the only
+    neighbours a new span could overlap.
+    """
     if len(candidates) < 2:
         return candidates
     ordered = sorted(candidates, key=lambda c: (-c.priority, -(c.end - c.start), c.start))
+    starts: list[int] = []
     kept: list[Candidate] = []
     for candidate in ordered:
-        if all(candidate.end <= k.start or k.end <= candidate.start for k in kept):
-            kept.append(candidate)
-    kept.sort(key=lambda c: c.start)
+        i = bisect_right(starts, candidate.start)
+        if i > 0 and kept[i - 1].end > candidate.start:
+            continue
+        if i < len(kept) and kept[i].start < candidate.end:
+            continue
+        starts.insert(i, candidate.start)
+        kept.insert(i, candidate)
     return kept
 
 

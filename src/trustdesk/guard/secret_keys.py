@@ -77,11 +77,13 @@ def find_secret_keys(st: ScanText) -> list[Candidate]:
     found: list[Candidate] = []
     text = st.text
     if st.has_any(_PEM):
-        for m in _PEM_BEGIN.finditer(text):
+        pos = 0
+        while (m := _PEM_BEGIN.search(text, pos)) is not None:
             end_match = _PEM_END.search(text, m.end(), m.end() + 20_000)
             body = _PEM_BODY.match(text, m.end())
             end = end_match.end() if end_match else (body.end() if body else m.end())
             found.append(Candidate("SECRET_KEY", m.start(), end, "private key", PRIORITY["SECRET_KEY"]))
+            pos = max(end, m.end())
     # Every other format is one long token: look only where such tokens are.
     if not st.has_long_token:
         return found
