@@ -50,12 +50,12 @@ class OfficialChannel:
     country: str = ""
     platform: str = ""
     label: str = ""
+    id: str = field(init=False, compare=False, repr=False)
 
-    @property
-    def id(self) -> str:
-        """Stable identifier: the same tenant, kind, platform and value always give the same id."""
+    def __post_init__(self) -> None:
+        # Stable identifier: the same tenant, kind, platform and value always give the same id.
         material = "\x1f".join((self.tenant, self.kind.value, self.platform, self.value))
-        return "ch_" + hashlib.sha256(material.encode()).hexdigest()[:20]
+        object.__setattr__(self, "id", "ch_" + hashlib.sha256(material.encode()).hexdigest()[:20])
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready form (used by manifests and API answers)."""
