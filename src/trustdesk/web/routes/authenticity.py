@@ -1,0 +1,189 @@
+""" "Was this really from us?": the public check page per retailer and the JSON API. Nothing submitted is stored."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any
+
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, Field, model_validator
+from sqlalchemy.orm import Session
+
+from trustdesk.authenticity.service import run_check
+from trustdesk.mail import Resolver
+from trustdesk.ratelimit import Limit
+from trustdesk.store.models import Tenant
+from trustdesk.tenancy.service import find_tenant
+from trustdesk.web.deps import app_state, client_ip, db, rate_limit
+from trustdesk.web.errors import ApiError, not_found
+
+router = APIRouter(tags=["authenticity"])
+
+CHECK_LIMIT = Limit(30, 60)
+MAX_TEXT = 50_000
+MAX_EML_BYTES = 2 * 1024 * 1024
+RESOLVER_KEY = "authenticity_resolver"
+REPORT_PATH = "/t/{slug}/report"
+
+
+def check_resolver(request: Request) -> Resolver | None:
+    """The DNS resolver for inbound-mail checks: set in app extras (tests, deployments), else the system's."""
+    extras = app_state(request).extras
+    if RESOLVER_KEY not in extras:
+        extras[RESOLVER_KEY] = Resolver(timeout=1.5, cache=True)
+    resolver = extras[RESOLVER_KEY]
+    return resolver if isinstance(resolver, Resolver) else None
+
+
+def _report_path(request: Request) -> str | None:
+    routes = {r.path for router in request.app.state.routers for r in router.routes if hasattr(r, "path")}
+    return REPORT_PATH if REPORT_PATH in routes else None
+
+
+def _tenant(session: Session, slug: str | None) -> Tenant | None:
+    if slug is None:
+        return None
+    tenant = find_tenant(session, slug.strip().lower())
+    if tenant is None:
+        raise not_found("retailer")
+    return tenant
+
+
+def _run(
+    request: Request, session: Session, tenant: Tenant | None, data: bytes | str, reference: str | None
+) -> dict[str, Any]:
+    state = app_state(request)
+    outcome = run_check(
+        session,
+        data,
+        tenant=tenant,
+        registry=state.registry.get(session),
+        resolver=check_resolver(request),
+        settings=state.settings,
+        reference=reference or None,
+        report_path=_report_path(request),
+    )
+    session.rollback()  # read-only: nothing submitted is stored
+    return outcome.to_dict()
+
+
+class CheckRequest(BaseModel):
+    text: str | None = Field(default=None, max_length=MAX_TEXT, description="A pasted message.")
+    eml_base64: str | None = Field(
+        default=None, max_length=MAX_EML_BYTES * 4 // 3 + 8, description="A raw .eml file, base64-encoded."
+    )
+    reference: str | None = Field(
+        default=None, max_length=40, description="A message reference, e.g. TD-7KQ4M2PX9A."
+    )
+    tenant: str | None = Field(
+        default=None, max_length=63, description="The retailer the message claims to be from."
+    )
+
+    @model_validator(mode="after")
+    def _something(self) -> CheckRequest:
+        if not any(
+            (self.text and self.text.strip(), self.eml_base64, self.reference and self.reference.strip())
+        ):
+            raise ValueError("give 'text', 'eml_base64' or 'reference'")
+        if self.text and self.eml_base64:
+            raise ValueError("give either 'text' or 'eml_base64', not both")
+        return self
+
+
+class CheckResponse(BaseModel):
+    verdict: str = Field(description="genuine | altered | not_from_us | cannot_tell")
+    explanation: str
+    next_steps: list[str]
+    reasons: list[dict[str, str]]
+    auth: dict[str, str] = Field(description='{"spf", "dkim", "dmarc"}: RFC 8601 words, or "not_checked"')
+    contacts: list[dict[str, Any]]
+    reference: str | None
+    changes: list[str]
+    input: str
+    tenant: str | None
+
+
+@router.post(
+    "/api/v1/messages/check",
+    response_model=CheckResponse,
+    summary="Was this message really from the retailer?",
+)
+def check_api(body: CheckRequest, request: Request, session: Session = Depends(db)) -> CheckResponse:
+    """No sign-in needed; rate limited per client address; nothing submitted is stored."""
+    rate_limit(request, "message-check", client_ip(request), CHECK_LIMIT)
+    tenant = _tenant(session, body.tenant)
+    data: bytes | str = body.text or ""
+    if body.eml_base64:
+        try:
+            data = base64.b64decode(body.eml_base64, validate=True)
+        except (binascii.Error, ValueError):
+            raise ApiError(422, "invalid_eml", "eml_base64 is not valid base64") from None
+        if len(data) > MAX_EML_BYTES:
+            raise ApiError(413, "too_large", f"the e-mail is larger than {MAX_EML_BYTES // 1024 // 1024} MB")
+    return CheckResponse(**_run(request, session, tenant, data, body.reference))
+
+
+def _render(
+    request: Request,
+    tenant: Tenant,
+    *,
+    text: str = "",
+    reference: str = "",
+    outcome: dict[str, Any] | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    from trustdesk.web.routes.pages import render
+
+    return render(
+        request,
+        "check_message.html",
+        {"tenant": tenant, "text": text, "reference": reference, "outcome": outcome, "error": error},
+        status_code=status,
+    )
+
+
+@router.get("/t/{slug}/check", response_class=HTMLResponse, include_in_schema=False)
+def check_page(
+    slug: str,
+    request: Request,
+    ref: str | None = Query(default=None, max_length=40),
+    session: Session = Depends(db),
+) -> HTMLResponse:
+    tenant = _tenant(session, slug)
+    assert tenant is not None
+    return _render(request, tenant, reference=ref or "")
+
+
+@router.post("/t/{slug}/check", response_class=HTMLResponse, include_in_schema=False)
+async def check_submit(
+    slug: str,
+    request: Request,
+    text: str = Form(default="", max_length=MAX_TEXT),
+    reference: str = Form(default="", max_length=40),
+    eml: UploadFile | None = File(default=None),
+    session: Session = Depends(db),
+) -> HTMLResponse:
+    rate_limit(request, "message-check", client_ip(request), CHECK_LIMIT)
+    tenant = _tenant(session, slug)
+    assert tenant is not None
+    data: bytes | str = text
+    if eml is not None and eml.filename:
+        raw = await eml.read(MAX_EML_BYTES + 1)
+        if len(raw) > MAX_EML_BYTES:
+            return _render(
+                request, tenant, text=text, reference=reference, error="That file is too large.", status=413
+            )
+        if raw.strip():
+            data = raw
+    if not (data.strip() if isinstance(data, str) else data) and not reference.strip():
+        return _render(
+            request,
+            tenant,
+            error="Paste the message, upload the e-mail file, or type the reference it carries.",
+            status=422,
+        )
+    outcome = _run(request, session, tenant, data, reference.strip() or None)
+    return _render(request, tenant, text=text, reference=reference, outcome=outcome)
