@@ -27,6 +27,7 @@ from trustdesk.web.middleware import EdgeMiddleware, Metrics
 from trustdesk.web.routes import (
     audit,
     auth,
+    authenticity,
     channels,
     commerce,
     conversations,
@@ -48,6 +49,7 @@ ROUTERS = [
     audit.router,
     channels.router,
     verify.router,
+    authenticity.router,
     conversations.router,
     conversations.public_router,
     realtime.router,
