@@ -19,6 +19,7 @@ from trustdesk.store.models.conversations import (
     Message,
     WebhookEndpoint,
 )
+from trustdesk.store.models.guard import GuardPolicyRow
 from trustdesk.store.models.tenants import Tenant
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "Message",
     "WebhookEndpoint",
     "Customer",
+    "GuardPolicyRow",
     "Order",
     "OrderItem",
     "RecoveryCode",
