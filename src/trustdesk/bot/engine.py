@@ -41,6 +41,10 @@ LOW_CONFIDENCE_HANDOFF = 2
 MAX_REPROMPTS = 2
 # A message that does not fill the awaited slot switches flow only if the classifier is this sure.
 SWITCH_CONFIDENCE = 0.5
+# Intents that hand the conversation to a person act only when the classifier is this sure
+# (an explicit "agent" or a clearly angry message hands off through the screening rules instead).
+HANDOFF_CONFIDENCE = 0.5
+_HANDOFF_INTENTS = frozenset({Intent.TALK_TO_HUMAN, Intent.COMPLAINT})
 
 _SLOT_WAITS = {
     Awaiting.ORDER_NUMBER,
@@ -136,7 +140,10 @@ class BotEngine:
         if t.state.awaiting in _SLOT_WAITS and not self._switches(t, prediction):
             self._reprompt(t)
             return
-        if prediction.low_confidence:
+        unsure = prediction.low_confidence or (
+            prediction.intent in _HANDOFF_INTENTS and prediction.confidence < HANDOFF_CONFIDENCE
+        )
+        if unsure:
             streak = t.state.low_confidence_streak + 1
             t.update(low_confidence_streak=streak)
             if streak >= LOW_CONFIDENCE_HANDOFF:

@@ -1,0 +1,71 @@
+"""Fixtures for the bot tests: one trained model per session, a fake retailer, a chat driver."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from trustdesk.bot.classifier import IntentModel
+from trustdesk.bot.context import Customer
+from trustdesk.bot.engine import BotEngine
+from trustdesk.bot.examples import shipped_examples
+from trustdesk.bot.registry import load_or_train
+from trustdesk.bot.state import BotTurn, ConversationState
+
+from .fakes import NOW, FakeRetailer, context
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="session")
+def model(tmp_path_factory: pytest.TempPathFactory) -> IntentModel:
+    return load_or_train(shipped_examples(), cache_dir=tmp_path_factory.mktemp("bot-model-cache"))
+
+
+@pytest.fixture(scope="session")
+def engine(model: IntentModel) -> BotEngine:
+    return BotEngine(model)
+
+
+@dataclass
+class Chat:
+    """Drives one conversation through the engine, a minute between messages by default."""
+
+    engine: BotEngine
+    retailer: FakeRetailer
+    customer: Customer | None = None
+    lookups_allowed: bool = True
+    state: ConversationState = field(default_factory=ConversationState)
+    now: datetime = NOW
+    turns: list[BotTurn] = field(default_factory=list)
+
+    def send(self, message: str, *, after: timedelta = timedelta(minutes=1)) -> BotTurn:
+        self.now = self.now + after
+        ctx = context(
+            self.retailer, customer=self.customer, now=self.now, lookups_allowed=self.lookups_allowed
+        )
+        turn = self.engine.respond(self.state, message, ctx)
+        self.state = turn.state
+        self.turns.append(turn)
+        return turn
+
+    def text(self, turn: BotTurn | None = None) -> str:
+        return " ".join((turn or self.turns[-1]).replies)
+
+    def all_replies(self) -> Iterator[str]:
+        for turn in self.turns:
+            yield from turn.replies
+
+
+@pytest.fixture
+def retailer() -> FakeRetailer:
+    return FakeRetailer()
+
+
+@pytest.fixture
+def chat(engine: BotEngine, retailer: FakeRetailer) -> Chat:
+    return Chat(engine, retailer)
