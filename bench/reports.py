@@ -31,7 +31,7 @@ from trustdesk.reports.campaigns import CampaignGrouper
 from trustdesk.reports.mailview import read_report, view_from_parsed_mail
 from trustdesk.reports.model import Indicator, IndicatorKind, Verdict
 from trustdesk.reports.scoring import DEFAULT_THRESHOLDS, risk_score
-from trustdesk.reports.weights import WEIGHTS
+from trustdesk.reports.weights import JUDGEMENT_WEIGHTS, WEIGHTS
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("TRUSTDESK_SHARED_DATA", REPO.parent / "shared" / "data"))
@@ -102,7 +102,7 @@ def fit(rows, strength: float = 20.0) -> dict[str, float]:
         for code in codes:
             fired_counts[code] += 1
             phish_counts[code] += is_phish
-    weights = dict(WEIGHTS)
+    weights = dict(JUDGEMENT_WEIGHTS)
     leak = 0.05
     grid = [i / 100 for i in range(1, 100)]
 
@@ -112,13 +112,13 @@ def fit(rows, strength: float = 20.0) -> dict[str, float]:
             keep = (1 - leak_value) * math.prod(1 - w[c] for c in fired)
             p = min(max(1 - keep, 1e-9), 1 - 1e-9)
             total += math.log(p) if is_phish else math.log(1 - p)
-        for code, w0 in WEIGHTS.items():
+        for code, w0 in JUDGEMENT_WEIGHTS.items():
             total += strength * (w0 * math.log(w[code]) + (1 - w0) * math.log(1 - w[code]))
         return total
 
     for _ in range(3):
         leak = max(grid[:50], key=lambda value: objective(weights, value))
-        for code in sorted(WEIGHTS):
+        for code in sorted(JUDGEMENT_WEIGHTS):
             if not fired_counts[code]:
                 continue
             best, best_value = weights[code], -math.inf
@@ -129,10 +129,11 @@ def fit(rows, strength: float = 20.0) -> dict[str, float]:
                     best, best_value = value, score
             weights[code] = best
     print(f"leak (phishing with no signal) = {leak:.2f}")
-    print(f"{'code':30} {'now':>5} {'MAP':>5}  phish/fired")
-    for code in sorted(WEIGHTS):
+    print(f"{'code':30} {'prior':>5} {'now':>5} {'MAP':>5}  phish/fired")
+    for code in sorted(JUDGEMENT_WEIGHTS):
         print(
-            f"{code:30} {WEIGHTS[code]:5.2f} {weights[code]:5.2f}  {phish_counts[code]}/{fired_counts[code]}"
+            f"{code:30} {JUDGEMENT_WEIGHTS[code]:5.2f} {WEIGHTS[code]:5.2f} {weights[code]:5.2f}  "
+            f"{phish_counts[code]}/{fired_counts[code]}"
         )
     return weights
 
@@ -143,11 +144,19 @@ def threshold_curve(rows) -> None:
     phish = sorted(s for p, s in scores if p)
     ham = sorted(s for p, s in scores if not p)
     print(f"{'threshold':>9} {'recall':>7} {'FPR':>6}")
+    suspicious = phishing = None
     for step in range(20, 96, 2):
         t = step / 100
         recall = sum(s >= t for s in phish) / len(phish)
         fpr = sum(s >= t for s in ham) / len(ham)
         print(f"{t:9.2f} {recall:7.3f} {fpr:6.3f}")
+        if suspicious is None and fpr <= 0.03:
+            suspicious = t
+        if phishing is None and fpr == 0.0:
+            phishing = t
+    # The rule, fixed before looking at the held-out half: "suspicious" is the lowest threshold keeping the
+    # tune FPR within the 0.03 target; "phishing" the lowest at which no tune ham scores.
+    print(f"rule: suspicious >= {suspicious}, phishing >= {phishing}")
 
 
 def speed(rows, repeat: int = 1) -> float:

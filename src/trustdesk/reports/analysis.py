@@ -43,6 +43,7 @@ def collect_signals(
         signals.display_name_address_spoof(view),
         signals.freemail_brand_claim(view, brands),
         signals.freemail_service_claim(view),
+        signals.freemail_invoice(view),
         signals.urgency(text),
         signals.account_threat(text),
         signals.secret_request(text),
@@ -94,6 +95,9 @@ def analyze_view(
 ) -> Analysis:
     """Analyse an already-read report (for callers that parsed the mail themselves)."""
     senders = [a for a in (view.from_address, *view.reply_to) if a]
+    senders += [
+        link.href[7:].split("?", 1)[0] for link in view.links if link.href.lower().startswith("mailto:")
+    ]
     indicators = extract_indicators(
         view.text,
         default_region=default_region,

@@ -396,6 +396,13 @@ def _header_text(message: Message, name: str) -> str:
     if raw is None:
         return ""
     raw = str(raw)
+    if any("\udc80" <= ch <= "\udcff" for ch in raw):
+        # 8-bit header bytes (RFC 6532 UTF-8, or a legacy charset) kept by the parser as surrogates.
+        data = raw.encode("utf-8", "surrogateescape")
+        try:
+            raw = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raw = data.decode("cp1252", "replace")
     if "=?" in raw:
         try:
             raw = str(make_header(decode_header(raw)))

@@ -26,7 +26,7 @@ class Thresholds:
 
 
 # Chosen on the tuning half of the benchmark corpus (bench/reports.py); see docs/performance.md.
-DEFAULT_THRESHOLDS = Thresholds(suspicious=0.42, phishing=0.74)
+DEFAULT_THRESHOLDS = Thresholds(suspicious=0.42, phishing=0.76)
 
 
 def risk_score(reasons: Iterable[Reason]) -> float:

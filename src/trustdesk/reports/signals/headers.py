@@ -106,7 +106,10 @@ def display_name_address_spoof(view: MailView) -> Reason | None:
     shown = _EMAIL_IN_TEXT_RE.search(view.from_display)
     if shown is None or not view.from_address:
         return None
-    if registrable_domain(shown.group(0)) == registrable_domain(view.from_address):
+    shown_address = shown.group(0).lower()
+    same_org = registrable_domain(shown_address) == registrable_domain(view.from_address)
+    # On a webmail domain, a different mailbox is a different person.
+    if shown_address == view.from_address or (same_org and not is_freemail(view.from_address)):
         return None
     return reason(
         "display_name_address_spoof",
@@ -263,4 +266,27 @@ def random_sender(view: MailView) -> Reason | None:
     return reason(
         "random_sender",
         f"The sender address ({view.from_address}) is a random string, typical of throw-away senders.",
+    )
+
+
+_BILLING_RE = re.compile(
+    r"\b(?:invoice|receipt|order (?:number|no\.?|#|id|confirmation)|subscription|renewal|renewed|membership|"
+    r"billing|transaction (?:id|number)|payment (?:confirmation|receipt)|auto[- ]?renew\w*|refund|"
+    r"rechnung|facture|factura|fatura|nota fiscal|boleto)\b",
+    re.IGNORECASE,
+)
+
+
+def freemail_invoice(view: MailView) -> Reason | None:
+    """A free webmail account sends an invoice, receipt, renewal or order notice: businesses bill from
+    their own domains, refund and callback scams from gmail.com and the like."""
+    if not view.from_address or not is_freemail(view.from_address) or view.is_mailing_list:
+        return None
+    # The opening of the message, not list footers ("manage your subscription").
+    match = _BILLING_RE.search(view.subject) or _BILLING_RE.search(view.text[:1500])
+    if match is None:
+        return None
+    return reason(
+        "freemail_invoice",
+        f"A free webmail account sends a billing message (“{match.group(0)}”); real shops bill from their own domain.",
     )

@@ -45,7 +45,7 @@ _THREAT_STATES = (
 )
 _THREAT_VERBS = r"(?:suspend|lock|close|disable|deactivate|terminate|restrict|block|freeze|delete)"
 _ACCOUNT_THREAT_RE = re.compile(
-    rf"\b(?:your|ihre?|dein|votre|sua|seu|su|tu)\W{{1,3}}{_gap(1)}{_ACCOUNT_NOUNS}\W{{1,3}}{_gap(6)}{_THREAT_STATES}\b|"
+    rf"\b(?:your|ihre?|dein|votre|sua|seu|su|tu)\W{{1,3}}{_gap(1)}{_ACCOUNT_NOUNS}\W{{1,3}}{_gap(8)}{_THREAT_STATES}\b|"
     rf"\b{_THREAT_VERBS}(?:e|ed|ing)?\W{{1,3}}{_gap(2)}{_ACCOUNT_NOUNS}\b|"
     r"\b(?:unusual|suspicious|unauthori[sz]ed|unrecogni[sz]ed|irregular) (?:sign[- ]?in|log[- ]?in|activity|access|"
     r"transaction|charge|purchase|payment)s?\b|"
