@@ -34,7 +34,7 @@ _DIGIT = re.compile(r"\d")
 
 #: Our footer line (re-wrapping may have split it anywhere a space was).
 FOOTER_PATTERN = re.compile(
-    r"Reference\s+TD[-\u2010\u2011 ]?[0-9A-Za-z]{10}\s*(?:[\u00b7|\-\u2013\u2014*]\s*)?check\s+it\s+at\s+\S+",
+    r"Reference\s+TD(?:[-\u2010\u2011][ \t]*\n?[ \t]*|[ ])?[0-9A-Za-z]{10}\s*(?:[\u00b7|\-\u2013\u2014*]\s*)?check\s+it\s+at\s+\S+",
     re.IGNORECASE,
 )
 

@@ -401,7 +401,7 @@ def check_message(
     elif text.strip():
         renderings.append(("text", text))
     for _, body in renderings:
-        found_refs += find_references(body)
+        found_refs += find_references(prepare(body))
     if reference is not None:
         normal = normalize_reference(reference)
         if normal is None:

@@ -17,8 +17,11 @@ _VALUE = {ch: i for i, ch in enumerate(ALPHABET)}
 _READ_AS = str.maketrans({"I": "1", "L": "1", "O": "0"})
 
 #: A reference anywhere in text: TD, an optional separator, then 10 symbols (not the 8-character
-#: conversation references "TD-XXXX-XXXX", which have a hyphen after the fourth symbol).
-REFERENCE_PATTERN = re.compile(r"(?<![\w-])TD[-\u2010\u2011 ]?([0-9A-Za-z]{10})(?![\w])", re.IGNORECASE)
+#: conversation references "TD-XXXX-XXXX", which have a hyphen after the fourth symbol). A line
+#: break after the hyphen is allowed: some programs wrap lines at hyphens.
+REFERENCE_PATTERN = re.compile(
+    r"(?<![\w-])TD(?:[-\u2010\u2011][ \t]*\n?[ \t]*|[ ])?([0-9A-Za-z]{10})(?![\w])", re.IGNORECASE
+)
 
 
 def _check_char(body: str) -> str:
