@@ -49,9 +49,9 @@ class OperatingPoint:
     validation split), never on the held-out set: see docs/performance.md, "## Bot".
     """
 
-    min_confidence: float = 0.2
+    min_confidence: float = 0.25
     gated_confidence: float = 0.5
-    min_similarity: float = 0.35
+    min_similarity: float = 0.3
 
 
 @dataclass(frozen=True)
