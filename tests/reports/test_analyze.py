@@ -94,3 +94,11 @@ def test_hostile_text_is_handled_in_bounded_time(hostile: str) -> None:
 def test_unusable_input_raises_a_clear_error() -> None:
     with pytest.raises(ReportInputError):
         analyze(b"")
+
+
+def test_duplicates_share_a_fingerprint() -> None:
+    first = analyze(SUPPORT_SCAM)
+    again = analyze("\n  " + SUPPORT_SCAM.replace(". ", ".\n\n") + "  \n")
+    other = analyze(SUPPORT_SCAM.replace("24 hours", "12 hours"))
+    assert first.fingerprint == again.fingerprint != other.fingerprint
+    assert len(first.fingerprint) == 64

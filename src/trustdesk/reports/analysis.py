@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Iterable
 
 from trustdesk.reports import signals
@@ -112,7 +114,21 @@ def analyze_view(
         reasons=tuple(reasons),
         indicators=indicators,
         notes=view.notes,
+        fingerprint=fingerprint(view, indicators),
     )
+
+
+_WORDS_RE = re.compile(r"\w+")
+
+
+def fingerprint(view: MailView, indicators: Iterable[Indicator]) -> str:
+    """A hex digest equal for two reports of the same message: its words (case, spacing and punctuation
+    ignored, the reporter's forwarding note included) and its sorted indicator keys."""
+    digest = hashlib.sha256()
+    digest.update(" ".join(_WORDS_RE.findall(view.text.lower())).encode("utf-8", "replace"))
+    for key in sorted(i.key for i in indicators):
+        digest.update(b"\0" + key.encode("utf-8", "replace"))
+    return digest.hexdigest()
 
 
 def analyze(

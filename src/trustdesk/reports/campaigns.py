@@ -85,24 +85,27 @@ def _domain_of(indicator: Indicator) -> str:
     return ""
 
 
+def glue_key(indicator: Indicator, rule: GlueRule) -> str | None:
+    """The key by which this indicator links reports under `rule`, or None when it must not glue."""
+    key = indicator.key.lower()
+    if key in rule.official_values:
+        return None
+    host = _domain_of(indicator)
+    org = registrable_domain(host) if host else ""
+    if org and org in rule.official_domains:
+        return None
+    if indicator.kind is IndicatorKind.DOMAIN:
+        if not org or org in rule.shared_domains:
+            return None
+        return f"domain:{org}"
+    return key
+
+
 def glue_keys(indicators: Iterable[Indicator], rule: GlueRule) -> set[str]:
     """The keys by which a report links to others under `rule` (see the module docstring)."""
-    keys: set[str] = set()
-    for indicator in indicators:
-        key = indicator.key.lower()
-        if key in rule.official_values:
-            continue
-        host = _domain_of(indicator)
-        org = registrable_domain(host) if host else ""
-        if org and org in rule.official_domains:
-            continue
-        if indicator.kind is IndicatorKind.DOMAIN:
-            if not org or org in rule.shared_domains:
-                continue
-            keys.add(f"domain:{org}")
-        else:
-            keys.add(key)
-    return keys
+    keys = {glue_key(indicator, rule) for indicator in indicators}
+    keys.discard(None)
+    return keys  # type: ignore[return-value]
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +135,7 @@ class CampaignGrouper:
         self._size: dict[Hashable, int] = {}
         self._least: dict[Hashable, ReportId] = {}  # root -> smallest report id = campaign id
         self._owner: dict[str, Hashable] = {}  # glue key -> a report holding it
+        self._keys: dict[Indicator, str | None] = {}  # memo: the rule is fixed for this grouper
 
     def __len__(self) -> int:
         return len(self._parent)
@@ -166,7 +170,13 @@ class CampaignGrouper:
         self._least[report_id] = report_id
         root: Hashable = report_id
         before: set[ReportId] = set()
-        for key in sorted(glue_keys(indicators, self.rule)):
+        for indicator in indicators:
+            try:
+                key = self._keys[indicator]
+            except KeyError:
+                key = self._keys[indicator] = glue_key(indicator, self.rule)
+            if key is None:
+                continue
             owner = self._owner.get(key)
             if owner is None:
                 self._owner[key] = report_id

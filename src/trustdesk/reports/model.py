@@ -81,6 +81,9 @@ class Analysis:
     reasons: tuple[Reason, ...]
     indicators: tuple[Indicator, ...]
     notes: tuple[str, ...] = field(default=())
+    # Same suspicious message reported twice (by one flooder or by many customers) -> same fingerprint,
+    # so the store can collapse duplicates into one report with a count.
+    fingerprint: str = ""
 
     def to_dict(self, *, include_notes: bool = False) -> dict[str, Any]:
         """The JSON shape printed by `trustdesk reports analyze --json` (score, verdict, reasons,
