@@ -71,6 +71,18 @@ class ClaimedJob:
     max_attempts: int
 
 
+def _due(now: datetime) -> Any:
+    return or_(
+        and_(Job.status == PENDING, Job.next_attempt_at <= now),
+        and_(Job.status == RUNNING, Job.locked_until < now),
+    )
+
+
+def has_due(session: Session) -> bool:
+    """True when some job is due (a cheap read before taking any lock)."""
+    return session.scalar(select(Job.id).where(_due(utcnow())).limit(1)) is not None
+
+
 def claim(
     session: Session, worker_id: str, *, limit: int = 10, lease_seconds: float = 60.0
 ) -> list[ClaimedJob]:
@@ -81,17 +93,7 @@ def claim(
     A running job whose lease expired (its worker died) is claimed again: at-least-once.
     """
     now = utcnow()
-    query = (
-        select(Job)
-        .where(
-            or_(
-                and_(Job.status == PENDING, Job.next_attempt_at <= now),
-                and_(Job.status == RUNNING, Job.locked_until < now),
-            )
-        )
-        .order_by(Job.next_attempt_at, Job.id)
-        .limit(limit)
-    )
+    query = select(Job).where(_due(now)).order_by(Job.next_attempt_at, Job.id).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     claimed: list[ClaimedJob] = []

@@ -58,8 +58,20 @@ class Worker:
     processed: int = 0
     _last_purge: float = 0.0
 
+    def __post_init__(self) -> None:
+        # Looking for due work must not take SQLite's write lock every poll: peek with a plain BEGIN.
+        bind = self.sessions.kw.get("bind")
+        self._peek = (
+            sessionmaker(bind=bind.execution_options(sqlite_begin="deferred"))
+            if bind is not None
+            else self.sessions
+        )
+
     def run_once(self) -> int:
         """Claim and run one batch; returns how many jobs were attempted."""
+        with self._peek() as peek:
+            if not queue.has_due(peek):
+                return 0
         with self.sessions() as session:
             claimed = queue.claim(session, self.worker_id, limit=self.batch, lease_seconds=self.lease_seconds)
         for job in claimed:
