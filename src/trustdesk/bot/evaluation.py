@@ -59,15 +59,20 @@ class EvalReport:
 
 
 def score_predictions(
-    expected: Sequence[Intent], predicted: Sequence[Intent]
+    expected: Sequence[Intent], predicted: Sequence[Intent], *, gold_labels_only: bool = False
 ) -> tuple[float, float, tuple[IntentScore, ...]]:
-    """Accuracy, macro-F1 (over intents present in either list) and per-intent scores."""
+    """Accuracy, macro-F1 and per-intent scores.
+
+    Macro-F1 averages over the intents present in either list, or only over the expected ones
+    with `gold_labels_only` (for a subset that covers a few intents, such as mapped public data).
+    """
     if len(expected) != len(predicted):
         raise ValueError("expected and predicted differ in length")
     if not expected:
         return 0.0, 0.0, ()
     accuracy = sum(e == p for e, p in zip(expected, predicted, strict=True)) / len(expected)
-    labels = sorted(set(expected) | set(predicted), key=lambda i: i.value)
+    present = set(expected) if gold_labels_only else set(expected) | set(predicted)
+    labels = sorted(present, key=lambda i: i.value)
     gold = Counter(expected)
     guessed = Counter(predicted)
     hits = Counter(e for e, p in zip(expected, predicted, strict=True) if e == p)
