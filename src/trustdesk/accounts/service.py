@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from trustdesk.accounts import passwords, totp
@@ -380,7 +380,7 @@ def confirm_totp_enrolment(
     user.totp_enabled = True
     user.totp_last_counter = check.counter
     codes = totp.new_recovery_codes()
-    session.execute(RecoveryCode.__table__.delete().where(RecoveryCode.user_id == user.id))
+    session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     session.add_all(
         RecoveryCode(tenant_id=user.tenant_id, user_id=user.id, code_hash=totp.hash_recovery_code(c))
         for c in codes
