@@ -1,7 +1,7 @@
 """Domain names: IDNA decoding, normalisation and the registrable domain.
 
 The registrable domain ("eTLD+1") comes from the Public Suffix List snapshot bundled
-with tldextract; it is never fetched at run time. Private suffixes (github.io,
+with tldextract (see `psl.py`); it is never fetched at run time. Private suffixes (github.io,
 blogspot.com, ...) count as suffixes, because a name under them belongs to whoever
 registered it there, not to the platform.
 """
@@ -14,15 +14,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import idna
-import tldextract
 
 from trustdesk.verify.errors import InvalidDomainError, InvalidPunycodeError
+from trustdesk.verify.psl import public_suffix_length
 
 MAX_DOMAIN_LENGTH = 253
 MAX_LABEL_LENGTH = 63
 
-# Never fetch: suffix_list_urls=() and no cache directory means "use the bundled snapshot".
-_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
 
 # Letters, digits, hyphen; underscore is allowed in real DNS names (_dmarc, SRV) so we accept it.
 _ASCII_LABEL = re.compile(r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?")
@@ -129,10 +127,9 @@ def parse_host(raw: str) -> HostName:
     ascii_name = ".".join(ascii_labels)
     if len(ascii_name) > MAX_DOMAIN_LENGTH:
         raise InvalidDomainError(f"domain longer than {MAX_DOMAIN_LENGTH} characters")
-    parts = _EXTRACT(ascii_name)
-    suffix_count = len(parts.suffix.split(".")) if parts.suffix else 0
+    suffix_count, is_private = public_suffix_length(ascii_labels)
     label_index = len(decoded) - suffix_count - 1
-    if parts.suffix and label_index >= 0:
+    if suffix_count and label_index >= 0:
         label = decoded[label_index]
         suffix = ".".join(decoded[label_index + 1 :])
         subdomain = ".".join(decoded[:label_index])
@@ -144,7 +141,7 @@ def parse_host(raw: str) -> HostName:
         subdomain=subdomain,
         label=label,
         suffix=suffix,
-        is_private_suffix=bool(parts.is_private),
+        is_private_suffix=is_private if suffix_count and label_index >= 0 else False,
         had_punycode=had_punycode,
     )
 

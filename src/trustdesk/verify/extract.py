@@ -291,6 +291,7 @@ def extract_contacts(text: str, default_region: str = "US") -> list[ExtractedCon
     return scan_contacts(text, default_region).contacts
 
 
+_DIGITS = re.compile(r"\d")
 _HANDLE_INPUT = re.compile(r"^(?:([A-Za-z.]{1,20})\s*[:/]\s*)?@?[\w.\-]{1,64}$")
 _PHONE_INPUT = re.compile(r"^(?:tel:)?[+(]?[\d\s().\-/A-Za-z\u00a0]{4,40}$")
 
@@ -353,7 +354,7 @@ def _guess_kind(text: str, platform: str | None) -> ChannelKind:
         return ChannelKind.URL
     if "@" in refanged:
         return ChannelKind.EMAIL
-    if _PHONE_INPUT.match(text) and sum(char.isdigit() for char in text) >= 5:
+    if _PHONE_INPUT.match(text) and len(_DIGITS.findall(text)) >= 5:
         return ChannelKind.PHONE
     if "/" in refanged:
         return ChannelKind.URL

@@ -144,13 +144,15 @@ class BrandIndex:
                     for key in deletions(spelling, 2):
                         for label in deletes.get(key, ()):
                             found.setdefault(label, Candidate(label, "edit"))
-        if contains and len(folded) > CONTAIN_MIN:
+        size = len(folded)
+        if contains and size > CONTAIN_MIN:
+            folded_index = self._folded
+            # Near-equal lengths are the edit-distance lookup's job: only clearly shorter brands.
             for length in self._lengths:
-                if length > len(folded) - 3:
-                    continue  # near-equal lengths are the edit-distance lookup's job
-                for start in range(len(folded) - length + 1):
-                    for label in self._folded.get(folded[start : start + length], ()):
-                        found.setdefault(label, Candidate(label, "contains"))
+                if length <= size - 3:
+                    for start in range(size - length + 1):
+                        for label in folded_index.get(folded[start : start + length], ()):
+                            found.setdefault(label, Candidate(label, "contains"))
         return list(found.values())
 
 
