@@ -165,7 +165,7 @@ def rebrand(raw: bytes) -> bytes:
     header = match.group(1)
     out = raw
     name = re.split(rb"[<@]", header, maxsplit=1)[0].strip(b" \t\r\n\"',_")
-    if len(name) > 3:
+    if len(name) >= 2:
         out = out.replace(name, b"Acme Outfitters")
     for domain in set(re.findall(rb"@([A-Za-z0-9.-]+\.[A-Za-z]{2,})", header)):
         out = re.sub(re.escape(domain), b"acmeoutfitters-support.com", out, flags=re.IGNORECASE)

@@ -46,3 +46,14 @@ def test_found_in_text_but_not_conversation_references() -> None:
     ref = new_reference()
     text = f"Conversation TD-7KQ4-M2PX.\nReference {ref} \u00b7 check it at https://x/t/acme/check"
     assert find_references(text) == [ref]
+
+
+def test_reference_whose_body_starts_with_td() -> None:
+    body = "TD55ZHRAD"
+    from trustdesk.authenticity.references import _check_char
+
+    ref = "TD-" + body + _check_char(body)
+    assert normalize_reference(ref) == ref
+    assert normalize_reference(ref[3:]) == ref
+    assert find_references(f"Reference {ref} \u00b7 check it") == [ref]
+    assert reference_is_well_formed(ref)

@@ -739,7 +739,7 @@ def _without_record(
     names = {owner.slug: owner.name} if owner else registry.tenants()
     joined = " ".join(body for _, body in renderings)
     if parsed is not None:
-        joined += " " + " ".join(a.display_name for a in parsed.from_addresses) + " " + parsed.subject
+        joined += " " + " ".join(parsed.header_all("From")) + " " + parsed.subject
     folded = joined.casefold()
     for name in names.values():
         if not name or name.casefold() not in folded:

@@ -24,6 +24,9 @@ REFERENCE_PATTERN = re.compile(
 )
 
 
+_CONVERSATION_REFERENCE = re.compile(r"^TD[-\s]?[0-9A-Z]{4}[-\s][0-9A-Z]{4}$", re.IGNORECASE)
+
+
 def _check_char(body: str) -> str:
     # Odd weights are invertible mod 32, so any single wrong symbol changes the check character.
     total = sum((2 * i + 1) * _VALUE[ch] for i, ch in enumerate(body))
@@ -38,9 +41,11 @@ def new_reference() -> str:
 
 def normalize_reference(text: str) -> str | None:
     """The canonical "TD-XXXXXXXXXX" form of a typed reference, or None if it is not shaped like one."""
+    if _CONVERSATION_REFERENCE.match(text.strip()):
+        return None
     cleaned = re.sub(r"[\s\u2010\u2011-]", "", text.strip()).upper()
-    if cleaned.startswith("TD"):
-        cleaned = cleaned[2:]
+    if len(cleaned) == RANDOM_CHARS + 3 and cleaned.startswith("TD"):
+        cleaned = cleaned[2:]  # the body itself may start with "TD": strip the prefix only by length
     cleaned = cleaned.translate(_READ_AS)
     if len(cleaned) != RANDOM_CHARS + 1 or any(ch not in _VALUE for ch in cleaned):
         return None
