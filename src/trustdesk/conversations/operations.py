@@ -62,7 +62,7 @@ def assign(
     With claim=True the caller takes it for themself and it must not belong to someone else.
     """
     jobs = 0
-    with desk.sessions() as session:
+    with desk.writing(), desk.sessions() as session:
         conv = _locked(session, tenant_id, public_id)
         assignee: User | None = None
         if assignee_user_id is not None:
@@ -117,7 +117,7 @@ def assign(
 def set_status(desk: Desk, tenant_id: int, public_id: str, *, resolved: bool, by: User) -> dict[str, Any]:
     """Resolve (resolved=True) or reopen a conversation; resolving notifies webhooks."""
     jobs = 0
-    with desk.sessions() as session:
+    with desk.writing(), desk.sessions() as session:
         conv = _locked(session, tenant_id, public_id)
         now = utcnow()
         if resolved:

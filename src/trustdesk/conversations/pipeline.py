@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
+import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from trustdesk.audit.log import record
@@ -40,12 +44,25 @@ from trustdesk.conversations.domain import (
 from trustdesk.conversations.views import conversation_dict, customer_conversation_dict, message_dict
 from trustdesk.guard import ScanResult, scan
 from trustdesk.jobs import enqueue
-from trustdesk.store.models import Conversation, Customer, Message, Tenant, User, utcnow
+from trustdesk.store.models import Conversation, Customer, Message, Tenant, User, WebhookEndpoint, utcnow
 from trustdesk.webhooks import enqueue_event
 
 log = logging.getLogger("trustdesk.conversations")
 
 BOT_JOB = "bot.turn"
+
+
+PEOPLE_TTL_SECONDS = 30.0
+WEBHOOKS_TTL_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class Person:
+    """What messages and summaries show of a staff member."""
+
+    id: int
+    display_name: str
+    agent_number: str | None
 
 
 @dataclass
@@ -57,6 +74,53 @@ class Desk:
     wake_workers: Callable[[], None] | None = None
     bot_turns: bool = False  # set once a "bot.turn" job handler is registered
     _brands: dict[int, str] = field(default_factory=dict)
+    _people: dict[int, tuple[float, Person]] = field(default_factory=dict)
+    _webhooks: dict[int, tuple[float, bool]] = field(default_factory=dict)
+    _write_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def writing(self) -> AbstractContextManager[Any]:
+        """Serialise this process's pipeline writes on SQLite (one writer anyway): threads queue on a
+        lock instead of SQLite's busy-wait sleeps, which would otherwise add long latency tails."""
+        bind = self.sessions.kw.get("bind")
+        if bind is not None and bind.dialect.name == "sqlite":
+            return self._write_lock
+        return nullcontext()
+
+    def person(self, session: Session, user_id: int | None) -> Person | None:
+        """Name and agent number of a staff member (cached briefly: read on every message)."""
+        if user_id is None:
+            return None
+        cached = self._people.get(user_id)
+        now = time.monotonic()
+        if cached is not None and now - cached[0] < PEOPLE_TTL_SECONDS:
+            return cached[1]
+        user = session.get(User, user_id)
+        if user is None:
+            return None
+        person = Person(user.id, user.display_name, user.agent_number)
+        self._people[user_id] = (now, person)
+        return person
+
+    def has_webhooks(self, session: Session, tenant_id: int) -> bool:
+        """Whether the tenant has an active webhook endpoint (cached for a moment; see forget_webhooks)."""
+        cached = self._webhooks.get(tenant_id)
+        now = time.monotonic()
+        if cached is not None and now - cached[0] < WEBHOOKS_TTL_SECONDS:
+            return cached[1]
+        found = (
+            session.scalar(
+                select(WebhookEndpoint.id)
+                .where(WebhookEndpoint.tenant_id == tenant_id, WebhookEndpoint.is_active.is_(True))
+                .limit(1)
+            )
+            is not None
+        )
+        self._webhooks[tenant_id] = (now, found)
+        return found
+
+    def forget_webhooks(self, tenant_id: int) -> None:
+        """Drop the cached answer after endpoints change in this process (others see it within the TTL)."""
+        self._webhooks.pop(tenant_id, None)
 
     def brand(self, session: Session, tenant_id: int) -> str:
         if tenant_id not in self._brands:
@@ -103,12 +167,6 @@ def guard_summary(result: ScanResult) -> list[dict[str, Any]]:
     ]
 
 
-def _routing_topics(conv: Conversation) -> list[str]:
-    if conv.assignee_user_id is None:
-        return [queue_topic(conv.tenant_id)]
-    return [agent_topic(conv.assignee_user_id)]
-
-
 def post_message(
     desk: Desk,
     tenant_id: int,
@@ -144,7 +202,7 @@ def post_message(
 
     published: list[tuple[list[str], dict[str, Any]]] = []
     jobs = 0
-    with desk.sessions() as session:
+    with desk.writing(), desk.sessions() as session:
         conv = session.scalar(
             select(Conversation)
             .where(Conversation.tenant_id == tenant_id, Conversation.public_id == conversation_public_id)
@@ -152,25 +210,8 @@ def post_message(
         )
         if conv is None:
             raise ConversationNotFound()
-        if client_msg_id is not None:
-            existing = session.scalar(
-                select(Message).where(
-                    Message.conversation_id == conv.id, Message.client_msg_id == client_msg_id
-                )
-            )
-            if existing is not None:
-                assignee = session.get(User, conv.assignee_user_id) if conv.assignee_user_id else None
-                agent = session.get(User, existing.author_user_id) if existing.author_user_id else None
-                posted = Posted(
-                    message_dict(existing, conv.public_id, agent.agent_number if agent else None),
-                    conversation_dict(conv, assignee),
-                    duplicate=True,
-                    conversation_pk=conv.id,
-                )
-                session.rollback()
-                return posted
         now = utcnow()
-        agent = session.get(User, author.user_id) if author.user_id else None
+        agent = desk.person(session, author.user_id)
         msg = Message(
             tenant_id=tenant_id,
             conversation_id=conv.id,
@@ -216,12 +257,19 @@ def post_message(
         conv.updated_at = now
         if visibility == Visibility.PUBLIC:
             conv.last_message_at = now
-        session.flush()
-        assignee = session.get(User, conv.assignee_user_id) if conv.assignee_user_id else None
+        try:
+            session.flush()
+        except IntegrityError:
+            # The unique (conversation, client_msg_id) says this send was already stored: a retry.
+            session.rollback()
+            if client_msg_id is None:
+                raise
+            return _already_stored(desk, session, tenant_id, conversation_public_id, client_msg_id)
+        assignee = desk.person(session, conv.assignee_user_id)
         message = message_dict(msg, conv.public_id, agent.agent_number if agent else None)
         notice = message_dict(notice_msg, conv.public_id) if notice_msg is not None else None
         summary = conversation_dict(conv, assignee)
-        if visibility == Visibility.PUBLIC:
+        if visibility == Visibility.PUBLIC and desk.has_webhooks(session, tenant_id):
             jobs += enqueue_event(
                 session,
                 tenant_id,
@@ -234,17 +282,58 @@ def post_message(
         session.commit()
         conv_pk = conv.id
         topic = conversation_topic(conv.id)
-        published.append(([topic], {"type": "message", "message": message}))
+        # Route: an assigned conversation's messages go to its agent wherever they are connected;
+        # an unassigned one shows up in everyone's queue (as a summary, not the whole message).
+        message_topics = (
+            [topic] if conv.assignee_user_id is None else [topic, agent_topic(conv.assignee_user_id)]
+        )
+        published.append((message_topics, {"type": "message", "message": message}))
         if notice is not None:
-            published.append(([topic], {"type": "message", "message": notice}))
-        # Route: an unassigned conversation shows in everyone's queue; an assigned one pings its agent.
-        route_topics = _routing_topics(conv) + ([topic] if conv.status != previous_status else [])
-        published.append((route_topics, {"type": "conversation", "conversation": summary}))
+            published.append((message_topics, {"type": "message", "message": notice}))
+        if conv.assignee_user_id is None:
+            published.append(
+                ([queue_topic(tenant_id), topic], {"type": "conversation", "conversation": summary})
+            )
+        elif conv.status != previous_status:
+            published.append(
+                (
+                    [topic, agent_topic(conv.assignee_user_id)],
+                    {"type": "conversation", "conversation": summary},
+                )
+            )
     for topics, event in published:
         desk.publish(topics, event)
     if jobs and desk.wake_workers is not None:
         desk.wake_workers()
     return Posted(message, summary, duplicate=False, notice=notice, conversation_pk=conv_pk)
+
+
+def _already_stored(
+    desk: Desk, session: Session, tenant_id: int, conversation_public_id: str, client_msg_id: str
+) -> Posted:
+    conv = session.scalar(
+        select(Conversation).where(
+            Conversation.tenant_id == tenant_id, Conversation.public_id == conversation_public_id
+        )
+    )
+    existing = (
+        session.scalar(
+            select(Message).where(Message.conversation_id == conv.id, Message.client_msg_id == client_msg_id)
+        )
+        if conv is not None
+        else None
+    )
+    if conv is None or existing is None:
+        raise ConversationNotFound()
+    agent = desk.person(session, existing.author_user_id)
+    posted = Posted(
+        message_dict(existing, conv.public_id, agent.agent_number if agent else None),
+        conversation_dict(conv, desk.person(session, conv.assignee_user_id)),
+        duplicate=True,
+        conversation_pk=conv.id,
+    )
+    session.rollback()
+    return posted
 
 
 def _webhook_conversation(summary: dict[str, Any]) -> dict[str, Any]:
@@ -336,7 +425,7 @@ def start_conversation(
     if first_message is not None:
         normalise_body(first_message)  # reject bad input before creating anything
     token = new_access_token()
-    with desk.sessions() as session:
+    with desk.writing(), desk.sessions() as session:
         desk.brand(session, tenant_id)
         now = utcnow()
         email = clean_line(customer.email, 320) or None
@@ -381,5 +470,4 @@ def start_conversation(
 
 def customer_view(desk: Desk, session: Session, conv: Conversation) -> dict[str, Any]:
     """The customer's view of a conversation (agent name and number, no internal fields)."""
-    assignee = session.get(User, conv.assignee_user_id) if conv.assignee_user_id else None
-    return customer_conversation_dict(conv, assignee)
+    return customer_conversation_dict(conv, desk.person(session, conv.assignee_user_id))

@@ -24,13 +24,14 @@ def _seconds(start: datetime | None, end: datetime | None) -> int | None:
     return max(0, int((end - start).total_seconds()))
 
 
-def assignee_dict(user: User | None) -> dict[str, Any] | None:
+def assignee_dict(user: Any) -> dict[str, Any] | None:
+    """{id, name, agent_number} of a User or pipeline Person, or None."""
     if user is None:
         return None
     return {"id": user.id, "name": user.display_name, "agent_number": user.agent_number}
 
 
-def conversation_dict(conv: Conversation, assignee: User | None = None) -> dict[str, Any]:
+def conversation_dict(conv: Conversation, assignee: Any = None) -> dict[str, Any]:
     """The staff view of a conversation, with its timers."""
     now = utcnow()
     return {
@@ -64,7 +65,7 @@ def conversation_dict(conv: Conversation, assignee: User | None = None) -> dict[
     }
 
 
-def customer_conversation_dict(conv: Conversation, assignee: User | None = None) -> dict[str, Any]:
+def customer_conversation_dict(conv: Conversation, assignee: Any = None) -> dict[str, Any]:
     """What the customer sees of their conversation: no internal fields."""
     return {
         "id": conv.public_id,

@@ -635,6 +635,7 @@ def webhook_create(
     except webhooks.WebhookError as exc:
         raise ApiError(422, "invalid_webhook", str(exc)) from None
     session.commit()
+    runtime(request).desk.forget_webhooks(auth.tenant.id)
     return {**_webhook_out(endpoint), "secret": secret}
 
 
@@ -654,6 +655,7 @@ def webhook_delete(
         raise not_found("webhook")
     webhooks.delete_endpoint(session, endpoint, actor=auth.actor, ip=client_ip(request))
     session.commit()
+    runtime(request).desk.forget_webhooks(auth.tenant.id)
     return JSONResponse(None, status_code=204)
 
 

@@ -9,7 +9,8 @@ Client -> server (customer):  hello {token?, last_seq}, send {client_msg_id, bod
 Client -> server (agent):     subscribe {conversation_id, last_seq}, unsubscribe {conversation_id},
                               send {conversation_id, client_msg_id, body, internal?}, ping
 Server -> client:             ready, message {message}, conversation {conversation}, ack {client_msg_id, seq,
-                              duplicate}, error {code, message, client_msg_id?, reasons?}, resync, pong
+                              duplicate}, error {code, message, client_msg_id?, reasons?}, resync, pong,
+                              activity {conversation_id, seq, author_kind} (agents: their conversation, not open)
 """
 
 from __future__ import annotations
@@ -132,6 +133,17 @@ class Connection:
             message = event.get("message") or {}
             follow = self.follows.get(str(message.get("conversation_id")))
             if follow is None:
+                if self.staff:
+                    # A conversation of theirs they have not opened: a nudge, not the whole message.
+                    await self.send(
+                        {
+                            "type": "activity",
+                            "conversation_id": message.get("conversation_id"),
+                            "seq": message.get("seq"),
+                            "author_kind": message.get("author_kind"),
+                            "created_at": message.get("created_at"),
+                        }
+                    )
                 return
             seq = int(message.get("seq", 0))
             if seq <= follow.last_seq:
