@@ -341,10 +341,11 @@ class _Check:
             platform = []
             if host.is_private_suffix:
                 platform = [Technique("shared-hosting", f"hosted on the shared platform {host.suffix}")]
-            for core in label_cores(host.label):
-                self._probe_core(core, host, platform)
-                if core.text == host.label and any(m.score >= 0.9 for m in self.matches):
-                    break  # the name itself is a close copy: stripped variants cannot do better
+            self._probe_core(Core(host.label, ()), host, platform)
+            if not any(m.score >= 0.9 for m in self.matches):
+                # The name itself is no close copy: try it without affix words ("acme-support").
+                for core in label_cores(host.label)[1:]:
+                    self._probe_core(core, host, platform)
         subs = [label for label in host.subdomain_labels if label not in _GENERIC_SUBDOMAINS]
         if host.subdomain:
             # dnstwist "subdomain": a dot inserted into the brand ("acme.outfitters.com").

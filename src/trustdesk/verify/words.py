@@ -27,6 +27,8 @@ TLD_TOKENS: frozenset[str] = frozenset(
 )
 STRIPPABLE: frozenset[str] = AFFIX_WORDS | TLD_TOKENS
 _LENGTHS: tuple[int, ...] = tuple(sorted({len(word) for word in STRIPPABLE}, reverse=True))
+_HEADS: frozenset[str] = frozenset(word[:2] for word in STRIPPABLE)
+_TAILS: frozenset[str] = frozenset(word[-2:] for word in STRIPPABLE)
 
 MAX_CORES = 32
 
@@ -51,15 +53,24 @@ def _strip_edges(start: Core, out: dict[str, Core]) -> None:
         following: list[Core] = []
         for core in frontier:
             text = core.text
-            for length in _LENGTHS:
-                if length >= len(text) - 2:
+            size = len(text)
+            # Cheap rejection: most names neither start nor end like any affix word.
+            head_possible = text[:2] in _HEADS
+            tail_possible = text[-2:] in _TAILS
+            for length in _LENGTHS if head_possible or tail_possible else ():
+                if length >= size - 2:
                     continue
-                for rest, word in ((text[length:], text[:length]), (text[:-length], text[-length:])):
+                pairs = []
+                if head_possible:
+                    pairs.append((text[length:], text[:length]))
+                if tail_possible:
+                    pairs.append((text[:-length], text[-length:]))
+                for rest, word in pairs:
                     if word in STRIPPABLE and rest not in out and len(out) < MAX_CORES:
                         out[rest] = Core(rest, (*core.removed, word))
                         following.append(out[rest])
-            digits = len(text) - len(text.rstrip("0123456789"))
-            if 0 < digits < len(text) - 2 and text[:-digits] not in out and len(out) < MAX_CORES:
+            digits = size - len(text.rstrip("0123456789"))
+            if 0 < digits < size - 2 and text[:-digits] not in out and len(out) < MAX_CORES:
                 out[text[:-digits]] = Core(text[:-digits], (*core.removed, text[-digits:]))
                 following.append(out[text[:-digits]])
         frontier = following
