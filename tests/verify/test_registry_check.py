@@ -8,6 +8,7 @@ from trustdesk.verify import (
     ReportedIndicator,
     Verdict,
     make_channel,
+    make_reported_indicator,
     parse_contact,
     verify_text,
 )
@@ -106,6 +107,20 @@ def test_reported_indicators_and_conflicts() -> None:
     assert "caller asked for card codes" in phone.reasons[0].detail
     registry.remove_reported(ReportedIndicator(ChannelKind.PHONE, "+18005550198"))
     assert registry.check("(800) 555-0198").verdict is Verdict.LOOKALIKE
+
+
+def test_reported_indicators_from_raw_text() -> None:
+    registry = Registry(demo_channels())
+    for kind, raw, probe in [
+        ("url", "hxxps://Evil-Refunds[.]com/acme/claim?id=9", "https://evil-refunds.com/acme/claim"),
+        ("email", "Refund Team <Refunds@Evil-Mail.net>", "refunds@evil-mail.net"),
+        ("social", "@acme_outfitters_refunds", "instagram:@acme_outfitters_refunds"),
+        ("phone", "(415) 555-0187", "+1 415 555 0187"),
+    ]:
+        registry.add_reported(make_reported_indicator(kind, raw, report_id="r7"))
+        result = registry.check(probe)
+        assert result.verdict is Verdict.REPORTED, (kind, result.reasons)
+        assert result.reported is not None and result.reported.report_id == "r7"
 
 
 def test_incremental_add_and_remove() -> None:

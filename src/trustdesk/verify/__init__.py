@@ -10,7 +10,7 @@ Pure domain logic, driven by plain values:
 - signed manifests: `build_manifest`, `sign_manifest`, `verify_manifest`, `SigningKey`, `jwks_document`
 """
 
-from trustdesk.verify.channels import make_channel, normalize_channel_value
+from trustdesk.verify.channels import make_channel, make_reported_indicator, normalize_channel_value
 from trustdesk.verify.confusables import fold
 from trustdesk.verify.domains import HostName, normalize_domain, parse_host, registrable_domain
 from trustdesk.verify.emails import EmailAddress, parse_email
@@ -83,6 +83,7 @@ __all__ = [
     "fold",
     "format_phone",
     "make_channel",
+    "make_reported_indicator",
     "normalize_app_id",
     "normalize_channel_value",
     "normalize_domain",

@@ -6,7 +6,7 @@ from trustdesk.verify.domains import parse_host
 from trustdesk.verify.emails import parse_email
 from trustdesk.verify.errors import ContactInputError, InvalidDomainError
 from trustdesk.verify.handles import normalize_app_id, parse_handle
-from trustdesk.verify.model import ChannelKind, OfficialChannel
+from trustdesk.verify.model import ChannelKind, OfficialChannel, ReportedIndicator
 from trustdesk.verify.phones import parse_phone
 from trustdesk.verify.urls import parse_url
 
@@ -74,3 +74,33 @@ def make_channel(
         platform=canonical_platform or platform.strip().lower(),
         label=label.strip(),
     )
+
+
+def make_reported_indicator(
+    kind: ChannelKind | str,
+    value: str,
+    *,
+    tenant: str | None = None,
+    report_id: str | None = None,
+    note: str = "",
+    default_region: str = "US",
+) -> ReportedIndicator:
+    """A confirmed-fraud indicator from raw text, normalised the way `Registry.check` compares it.
+
+    Domains cover the host and everything under it; URLs match exactly (no query);
+    handles without a platform (``@name``) match on every platform.
+    """
+    kind = ChannelKind(kind)
+    if kind in (ChannelKind.DOMAIN, ChannelKind.SENDING_DOMAIN):
+        normalized = parse_host(value).name
+    elif kind is ChannelKind.URL:
+        normalized = parse_url(value).value
+    elif kind is ChannelKind.EMAIL:
+        normalized = parse_email(value).normalized
+    elif kind is ChannelKind.PHONE:
+        normalized = parse_phone(value, default_region).e164
+    elif kind is ChannelKind.SOCIAL:
+        normalized = parse_handle(value).value
+    else:
+        normalized = normalize_app_id(value)
+    return ReportedIndicator(kind, normalized, tenant=tenant, report_id=report_id, note=note)
