@@ -21,9 +21,22 @@ from .fakes import NOW, FakeRetailer, context
 DATA = Path(__file__).parent / "data"
 
 
+def model_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One model cache per test session, shared by the engine fixtures and the CLI tests."""
+    return tmp_path_factory.getbasetemp() / "bot-model-cache"
+
+
 @pytest.fixture(scope="session")
 def model(tmp_path_factory: pytest.TempPathFactory) -> IntentModel:
-    return load_or_train(shipped_examples(), cache_dir=tmp_path_factory.mktemp("bot-model-cache"))
+    return load_or_train(shipped_examples(), cache_dir=model_cache_dir(tmp_path_factory))
+
+
+@pytest.fixture
+def cli_model_cache(
+    model: IntentModel, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Point the CLI at the session's model cache, so it loads instead of retraining."""
+    monkeypatch.setenv("TRUSTDESK_BOT_CACHE", str(model_cache_dir(tmp_path_factory)))
 
 
 @pytest.fixture(scope="session")

@@ -283,3 +283,12 @@ def context(
 
 JANE = Customer(customer_id="cust-jane", email="jane@example.com", display_name="Jane")
 BOB = Customer(customer_id="cust-bob", email="bob@example.org", display_name="Bob")
+
+
+# A made-up word only a tenant's own examples could teach (shared by the classifier and CLI
+# tests, so the model trained with them is cached once per session).
+TENANT_WORD = "snorkelwump"
+TENANT_EXTRA_ROWS = [
+    {"text": f"{TENANT_WORD} {w}".strip(), "intent": "cancel_order"}
+    for w in ("", "please", "now", "order", "asap")
+]

@@ -11,6 +11,10 @@ import pytest
 from trustdesk.bot.classifier import IntentModel, ModelFileError, OperatingPoint, TrainingError, train
 from trustdesk.bot.examples import Example, ExampleFileError, merge_examples, parse_examples, shipped_examples
 from trustdesk.bot.intents import Intent
+from trustdesk.bot.registry import load_or_train
+
+from .conftest import model_cache_dir
+from .fakes import TENANT_EXTRA_ROWS, TENANT_WORD
 
 
 def test_every_intent_has_shipped_examples() -> None:
@@ -96,15 +100,15 @@ def test_training_needs_every_intent() -> None:
         train([Example("hello", Intent.GREETING), Example("bye", Intent.THANKS_GOODBYE)])
 
 
-def test_tenant_examples_teach_new_phrasing(model: IntentModel) -> None:
-    phrase = "blorptastic zingwhistle"
-    base = shipped_examples()
-    assert model.classify(phrase).intent is not Intent.CANCEL_ORDER
-    extra = [
-        Example(f"{phrase} {suffix}", Intent.CANCEL_ORDER)
-        for suffix in ("", "please", "now", "order", "asap")
-    ]
-    assert train(merge_examples(base, extra)).classify(phrase).intent is Intent.CANCEL_ORDER
+def test_tenant_examples_teach_new_phrasing(
+    model: IntentModel, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    assert model.classify(TENANT_WORD).intent is not Intent.CANCEL_ORDER
+    extra = [Example(row["text"], Intent(row["intent"])) for row in TENANT_EXTRA_ROWS]
+    tenant_model = load_or_train(
+        merge_examples(shipped_examples(), extra), cache_dir=model_cache_dir(tmp_path_factory)
+    )
+    assert tenant_model.classify(TENANT_WORD).intent is Intent.CANCEL_ORDER
 
 
 def test_tenant_example_relabels_a_shipped_one() -> None:
