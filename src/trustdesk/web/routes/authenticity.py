@@ -9,14 +9,16 @@ from typing import Any
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field, model_validator
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from trustdesk.accounts.permissions import Permission
 from trustdesk.authenticity.service import run_check
 from trustdesk.mail import Resolver
 from trustdesk.ratelimit import Limit
-from trustdesk.store.models import Tenant
+from trustdesk.store.models import Customer, Tenant
 from trustdesk.tenancy.service import find_tenant
-from trustdesk.web.deps import app_state, client_ip, db, rate_limit
+from trustdesk.web.deps import Auth, app_state, client_ip, current_auth, db, rate_limit, require
 from trustdesk.web.errors import ApiError, not_found
 
 router = APIRouter(tags=["authenticity"])
@@ -187,3 +189,148 @@ async def check_submit(
         )
     outcome = _run(request, session, tenant, data, reference.strip() or None)
     return _render(request, tenant, text=text, reference=reference, outcome=outcome)
+
+
+# ----------------------------------------------------------------------------- verifiable agents
+
+CODE_CHECK_LIMIT = Limit(10, 60)
+CODE_CHECK_ORDER_LIMIT = Limit(10, 3600)
+
+
+class OpenContactRequest(BaseModel):
+    customer_id: int
+    channel: str = Field(description="phone | sms | email")
+    official_contact: str = Field(
+        max_length=320, description="The official number or address the agent uses."
+    )
+    order_number: str | None = Field(default=None, max_length=64)
+    minutes: int = Field(default=30, ge=1, le=24 * 60)
+
+
+@router.post("/api/v1/agent-contacts", status_code=201, summary="Announce a contact outside the chat (agent)")
+def open_agent_contact(
+    body: OpenContactRequest,
+    request: Request,
+    auth: Auth = Depends(require(Permission.HANDLE_CONVERSATIONS)),
+    session: Session = Depends(db),
+) -> dict[str, Any]:
+    """The customer's account page lists it with the code; the agent says the code to prove who they are."""
+    from trustdesk.authenticity.agent_contacts import ContactError, describe, open_contact
+    from trustdesk.authenticity.service import fingerprint_key
+
+    customer = session.scalar(
+        select(Customer).where(Customer.id == body.customer_id, Customer.tenant_id == auth.tenant.id)
+    )
+    if customer is None:
+        raise not_found("customer")
+    key = fingerprint_key(app_state(request).settings)
+    try:
+        row, code = open_contact(
+            session,
+            auth.tenant,
+            auth.user,
+            customer=customer,
+            channel=body.channel,
+            official_contact=body.official_contact,
+            order_number=body.order_number,
+            minutes=body.minutes,
+            key=key,
+            ip=client_ip(request),
+        )
+    except ContactError as exc:
+        raise ApiError(422, "invalid_contact", str(exc)) from None
+    session.commit()
+    return {**describe(session, row, key, with_code=False), "code": code}
+
+
+@router.get("/api/v1/me/agent-contacts", summary="Agents announced to contact me (signed-in customer)")
+def my_agent_contacts(
+    request: Request, auth: Auth = Depends(current_auth), session: Session = Depends(db)
+) -> dict[str, Any]:
+    from trustdesk.authenticity.agent_contacts import contacts_for_customer
+    from trustdesk.authenticity.service import fingerprint_key
+
+    customer = session.scalar(
+        select(Customer).where(Customer.tenant_id == auth.tenant.id, Customer.user_id == auth.user.id)
+    )
+    if customer is None:
+        return {"contacts": []}
+    key = fingerprint_key(app_state(request).settings)
+    return {"contacts": contacts_for_customer(session, auth.tenant, customer, key)}
+
+
+class CodeCheckRequest(BaseModel):
+    tenant: str = Field(max_length=63)
+    order_number: str = Field(min_length=1, max_length=64)
+    email: str = Field(min_length=3, max_length=320)
+    code: str = Field(min_length=1, max_length=20)
+
+
+def _code_check(
+    request: Request, session: Session, tenant: Tenant, order: str, email: str, code: str
+) -> dict[str, Any]:
+    from trustdesk.authenticity.agent_contacts import check_code
+    from trustdesk.authenticity.service import fingerprint_key
+
+    rate_limit(request, "agent-code", client_ip(request), CODE_CHECK_LIMIT)
+    rate_limit(request, "agent-code-order", f"{tenant.id}:{order.strip().lower()}", CODE_CHECK_ORDER_LIMIT)
+    key = fingerprint_key(app_state(request).settings)
+    result = check_code(
+        session, tenant, order_number=order, email=email, code=code, key=key, ip=client_ip(request)
+    )
+    session.commit()
+    return result.to_dict()
+
+
+@router.post(
+    "/api/v1/agent-contacts/check", summary="Is the person contacting me really the retailer's agent?"
+)
+def check_agent_code(
+    body: CodeCheckRequest, request: Request, session: Session = Depends(db)
+) -> dict[str, Any]:
+    """Public; rate limited per address and per order; codes are single use, expire and lock after misses."""
+    tenant = _tenant(session, body.tenant)
+    assert tenant is not None
+    return _code_check(request, session, tenant, body.order_number, body.email, body.code)
+
+
+@router.get("/t/{slug}/check-caller", response_class=HTMLResponse, include_in_schema=False)
+def check_caller_page(slug: str, request: Request, session: Session = Depends(db)) -> HTMLResponse:
+    from trustdesk.web.routes.pages import render
+
+    tenant = _tenant(session, slug)
+    return render(request, "check_caller.html", {"tenant": tenant, "outcome": None, "order": "", "email": ""})
+
+
+@router.post("/t/{slug}/check-caller", response_class=HTMLResponse, include_in_schema=False)
+def check_caller_submit(
+    slug: str,
+    request: Request,
+    order_number: str = Form(default="", max_length=64),
+    email: str = Form(default="", max_length=320),
+    code: str = Form(default="", max_length=20),
+    session: Session = Depends(db),
+) -> HTMLResponse:
+    from trustdesk.web.routes.pages import render
+
+    tenant = _tenant(session, slug)
+    assert tenant is not None
+    if not (order_number.strip() and email.strip() and code.strip()):
+        return render(
+            request,
+            "check_caller.html",
+            {
+                "tenant": tenant,
+                "outcome": None,
+                "order": order_number,
+                "email": email,
+                "error": "Fill in all three fields.",
+            },
+            status_code=422,
+        )
+    outcome = _code_check(request, session, tenant, order_number, email, code)
+    return render(
+        request,
+        "check_caller.html",
+        {"tenant": tenant, "outcome": outcome, "order": order_number, "email": email},
+    )
