@@ -64,3 +64,13 @@ def test_pathological_inputs_finish_quickly(text):
 
 def test_a_hundred_thousand_digits_are_not_a_card():
     assert scan("1" * 100_000).findings == ()
+
+
+def test_if_the_trigger_pass_gives_up_every_detector_runs():
+    from trustdesk.guard.scantext import _SENTINEL, trigger_hits
+
+    # RE2 answers "no match" both when nothing matched and when its DFA ran out of memory; the
+    # always-matching sentinel tells the two apart, and a failure turns every trigger on.
+    assert len(trigger_hits(None)) > 100
+    assert len(trigger_hits([3, 4])) > 100
+    assert trigger_hits([_SENTINEL]) == frozenset({_SENTINEL})

@@ -36,14 +36,14 @@ def find_ibans(st: ScanText) -> list[Candidate]:
         return found
     text = st.text
     taken_until = -1
-    for run in st.runs:
-        for start in (run.start - 2, run.start - 3):
+    for run_start, _, _ in st.runs:
+        for start in (run_start - 2, run_start - 3):
             if start < taken_until or start < 0:
                 continue
             letters = text[start : start + 2]
             if not (letters.isascii() and letters.isalpha()):
                 continue
-            if start == run.start - 3 and text[start + 2] != " ":
+            if start == run_start - 3 and text[start + 2] != " ":
                 continue
             if start > 0 and text[start - 1].isalnum():
                 continue
@@ -114,6 +114,7 @@ _BANK_TRIGGERS = triggers(
     "transit",
 )
 _ACCOUNT_TRIGGERS = triggers("acc", "a/c")
+ACCOUNT_GATE = _ACCOUNT_TRIGGERS
 
 
 def find_bank_accounts(st: ScanText) -> list[Candidate]:

@@ -17,6 +17,7 @@ from trustdesk.guard.checksums import luhn_valid
 from trustdesk.guard.scantext import ScanText, triggers, word_start
 
 _GROUP = re.compile(r"\d+")
+_NOT_DIGITS = str.maketrans("", "", " \t\r\n-._*/\\|,:•·~'")
 
 MIN_PAN, MAX_PAN = 12, 19
 
@@ -202,19 +203,25 @@ def find_cards(st: ScanText, claimed: list[Candidate] | None = None) -> list[Can
         return found
     text = st.text
     taken = claimed or []
-    for run in st.runs:
-        if run.digits < MIN_PAN:
+    for run_start, run_end, run_digits in st.runs:
+        if run_digits < MIN_PAN:
             continue
-        if taken and any(c.start <= run.start and run.end <= c.end for c in taken):
+        if taken and any(c.start <= run_start and run_end <= c.end for c in taken):
             continue
-        glued = _glued_word(text, run.start)
-        glued_ok = glued is None or glued in _GLUE_OK
-        chunk = text[run.start : run.end]
+        glued_ok = (
+            run_start == 0 or not text[run_start - 1].isalpha() or _glued_word(text, run_start) in _GLUE_OK
+        )
+        chunk = text[run_start:run_end]
         if chunk.isdigit():  # one contiguous group: the common case
-            if glued_ok and run.digits <= MAX_PAN and is_card_number(chunk):
-                _accept(st, found, run.start, run.end, chunk)
+            if glued_ok and run_digits <= MAX_PAN and is_card_number(chunk):
+                _accept(st, found, run_start, run_end, chunk)
             continue
-        groups = [(m.start(), m.end()) for m in _GROUP.finditer(text, run.start, run.end)]
+        if glued_ok and run_digits <= MAX_PAN:  # the whole run may be the card: "4111 1111 1111 1111"
+            digits = chunk.translate(_NOT_DIGITS)
+            if is_card_number(digits):
+                _accept(st, found, run_start, run_end, digits)
+                continue
+        groups = [(m.start(), m.end()) for m in _GROUP.finditer(text, run_start, run_end)]
         if not glued_ok:
             groups = groups[1:]  # the first group belongs to a word such as "AB1234"
         if len(groups) == 0:
@@ -352,6 +359,9 @@ _EXPIRY_TRIGGERS = triggers("exp", "valid", "good thru", "good through")
 
 def _word_end(lower: str, pos: int) -> bool:
     return pos >= len(lower) or not lower[pos].isalpha()
+
+
+DETAIL_GATE = _CVV_TRIGGERS | _EXPIRY_TRIGGERS
 
 
 def find_card_details(st: ScanText, cards: list[Candidate]) -> list[Candidate]:

@@ -88,14 +88,14 @@ def _clusters(st: ScanText) -> list[tuple[int, int, int]]:
     """Digit runs joined by the characters phone numbers use, as (start, end, digits)."""
     clusters: list[tuple[int, int, int]] = []
     text = st.text
-    for run in st.runs:
+    for run_start, run_end, run_digits in st.runs:
         if clusters:
             start, end, digits = clusters[-1]
-            gap = text[end : run.start]
+            gap = text[end:run_start]
             if len(gap) <= 4 and all(c in _CLUSTER_GAP for c in gap):
-                clusters[-1] = (start, run.end, digits + run.digits)
+                clusters[-1] = (start, run_end, digits + run_digits)
                 continue
-        clusters.append((run.start, run.end, run.digits))
+        clusters.append((run_start, run_end, run_digits))
     return clusters
 
 

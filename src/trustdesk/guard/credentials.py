@@ -193,6 +193,10 @@ _OTP_TRIGGERS = triggers(
 _SMS_TRIGGERS = triggers("is your", "code is", "otp is", "passcode is", "use ")
 
 
+OTP_GATE = _OTP_TRIGGERS | _SMS_TRIGGERS
+PASSWORD_GATE = _PW_TRIGGERS | _LOGIN_TRIGGERS | _URL_TRIGGER
+
+
 def _code(s: int, e: int) -> Candidate:
     return Candidate("ONE_TIME_CODE", s, e, "one-time code", PRIORITY["ONE_TIME_CODE"])
 

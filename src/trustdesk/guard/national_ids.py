@@ -17,7 +17,7 @@ from trustdesk.guard.checksums import (
     uk_nino_valid,
     us_ssn_valid,
 )
-from trustdesk.guard.scantext import ScanText, triggers
+from trustdesk.guard.scantext import NINO_SHAPE, SSN_CUES, SSN_SHAPE, ScanText, triggers
 
 _SSN = re.compile(r"(?<![\d\-/.])(?P<a>\d{3})(?P<sep>[\- ]?)(?P<g>\d{2})(?P=sep)(?P<s>\d{4})(?![\d\-/]|\.\d)")
 _SSN_CUE = re.compile(r"\bssn\b|social\s+security|soc\.?\s*sec|\bss\s*#|\bss\s+(?:no|number)")
@@ -37,6 +37,7 @@ _SIN_BSN_TRIGGERS = triggers(
     "sin", "social insurance", "nas", "bsn", "burgerservice", "sofi", "citizen service"
 )
 _DNI_TRIGGERS = triggers("dni", "nie", "nif", "documento", "d.n.i")
+NATIONAL_ID_GATE = frozenset({SSN_SHAPE, NINO_SHAPE}) | SSN_CUES | _SIN_BSN_TRIGGERS | _DNI_TRIGGERS
 
 
 def _cue_near(cue: re.Pattern[str], lower: str, start: int, end: int, width: int = 50) -> bool:
@@ -55,11 +56,11 @@ def find_national_ids(st: ScanText, claimed: list[Candidate] | None = None) -> l
     text, lower = st.text, st.lower
     ssn, nino = st.may_hold_ssn, st.may_hold_nino
     taken = claimed or []
-    for run in st.runs if ssn or nino else ():
-        if taken and any(c.start <= run.start and run.end <= c.end for c in taken):
+    for run_start, run_end, run_digits in st.runs if ssn or nino else ():
+        if taken and any(c.start <= run_start and run_end <= c.end for c in taken):
             continue
-        if ssn and run.digits >= 9:
-            for m in _SSN.finditer(text, run.start, run.end):
+        if ssn and run_digits >= 9:
+            for m in _SSN.finditer(text, run_start, run_end):
                 if not us_ssn_valid(m.group("a"), m.group("g"), m.group("s")):
                     continue
                 if not _cue_near(_SSN_CUE, lower, m.start(), m.end()):
@@ -68,8 +69,8 @@ def find_national_ids(st: ScanText, claimed: list[Candidate] | None = None) -> l
                     if _NEGATIVE_CUE.search(lower, max(0, m.start() - 30), m.start()):
                         continue
                 found.append(_id(m.start(), m.end(), "US Social Security number"))
-        if nino and run.digits == 6:
-            for m in _NINO.finditer(text, max(0, run.start - 3), min(len(text), run.end + 3)):
+        if nino and run_digits == 6:
+            for m in _NINO.finditer(text, max(0, run_start - 3), min(len(text), run_end + 3)):
                 raw = m.group("v")
                 if not uk_nino_valid(raw.replace(" ", "").upper()):
                     continue

@@ -21,7 +21,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from dataclasses import dataclass, field
 
 # Characters that make a text need the slow path (everything but printable ASCII, TAB, LF, CR).
 _NEEDS_WORK = re.compile(r"[^\t\n\r\x20-\x7e]")
@@ -48,6 +47,7 @@ _CONFUSABLES = str.maketrans(
 )  # fmt: skip
 
 _CHAR_CACHE: dict[str, str] = {}
+_NO_CHUNKS: list[int] = []
 _CHAR_CACHE_LIMIT = 20_000
 
 
@@ -88,20 +88,28 @@ def _normalize_char_uncached(char: str) -> str:
     return folded
 
 
-@dataclass(frozen=True, slots=True)
 class NormalizedText:
     """A normalised copy of a text plus the bookkeeping to map spans back.
 
-    Only the characters that changed are recorded (as "chunks"), so the common case of
-    plain ASCII costs nothing.
+    Only the characters that changed are recorded (as "chunks": parallel lists, one entry
+    per changed original character, in order), so the common case of plain ASCII costs nothing.
     """
 
-    text: str
-    original: str
-    # Parallel lists, one entry per changed original character, in order.
-    _norm_starts: list[int] = field(default_factory=list)
-    _norm_ends: list[int] = field(default_factory=list)
-    _orig_starts: list[int] = field(default_factory=list)
+    __slots__ = ("text", "original", "_norm_starts", "_norm_ends", "_orig_starts")
+
+    def __init__(
+        self,
+        text: str,
+        original: str,
+        norm_starts: list[int] | None = None,
+        norm_ends: list[int] | None = None,
+        orig_starts: list[int] | None = None,
+    ) -> None:
+        self.text = text
+        self.original = original
+        self._norm_starts = norm_starts or _NO_CHUNKS
+        self._norm_ends = norm_ends or _NO_CHUNKS
+        self._orig_starts = orig_starts or _NO_CHUNKS
 
     @property
     def is_identity(self) -> bool:

@@ -65,17 +65,22 @@ def customer_notice(
     Acme will never ask for your card number or one-time codes. If anyone asks, even someone
     who says they are from Acme, don't share them and report it to us."
     """
-    key = tuple((f.type, f.action) for f in findings if not f.is_ask and f.action in ("redact", "warn"))
+    key = tuple(
+        (f.type, f.action)
+        for f in findings
+        if f.reason is None and (f.action == "redact" or f.action == "warn")
+    )
     if not key:
         return None
-    labels = tuple(sorted((custom_labels or {}).items()))
-    return _cached_notice(key, brand, labels)
+    labels = tuple(sorted(custom_labels.items())) if custom_labels else ()
+    return notice_for(key, brand, labels)
 
 
 @lru_cache(maxsize=1024)
-def _cached_notice(
+def notice_for(
     key: tuple[tuple[str, str], ...], brand: str | None, labels: tuple[tuple[str, str], ...]
 ) -> str | None:
+    """The notice for (type, action) pairs in message order; cached, as few combinations occur."""
     findings = [Finding(t, 0, 0, a, "") for t, a in key]  # type: ignore[arg-type]
     return _build_notice(findings, brand, dict(labels))
 

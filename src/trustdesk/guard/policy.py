@@ -212,6 +212,7 @@ class Policy:
     ask_actions: Mapping[str, str] = field(default_factory=lambda: DEFAULT_ASK_ACTIONS)
     custom_detectors: tuple[CustomDetector, ...] = ()
     phone_region: str = "US"
+    _action_map: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.actions, Mapping) or not isinstance(self.ask_actions, Mapping):
@@ -235,6 +236,7 @@ class Policy:
                 )
             ask_actions[str(type_name)] = action
         object.__setattr__(self, "actions", MappingProxyType(actions))
+        object.__setattr__(self, "_action_map", actions)
         object.__setattr__(self, "ask_actions", MappingProxyType(ask_actions))
         detectors = tuple(self.custom_detectors)
         if len(detectors) > MAX_CUSTOM_DETECTORS:
@@ -247,6 +249,23 @@ class Policy:
         object.__setattr__(self, "custom_detectors", detectors)
         if not isinstance(self.phone_region, str) or self.phone_region not in phonenumbers.SUPPORTED_REGIONS:
             raise PolicyError(f"phone_region {self.phone_region!r} is not a supported ISO 3166 country code")
+
+    @property
+    def action_map(self) -> dict[str, str]:
+        """Built-in type -> inbound action, as a plain dict (the hot path reads it per finding)."""
+        return self._action_map
+
+    @property
+    def custom_labels(self) -> dict[str, str]:
+        """Custom detector name -> label, for the customer notice."""
+        return {d.name: d.label for d in self.custom_detectors} if self.custom_detectors else {}
+
+    @property
+    def custom_label_items(self) -> tuple[tuple[str, str], ...]:
+        """Custom detector (name, label) pairs, sorted: a hashable key for the notice cache."""
+        return (
+            tuple(sorted((d.name, d.label) for d in self.custom_detectors)) if self.custom_detectors else ()
+        )
 
     def action_for(self, finding_type: str) -> str:
         """The inbound action for a built-in type or a custom detector name."""

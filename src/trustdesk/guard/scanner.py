@@ -5,18 +5,18 @@ from __future__ import annotations
 from bisect import bisect_right
 
 from trustdesk.guard.asks import find_asks
-from trustdesk.guard.banking import find_bank_accounts, find_ibans
+from trustdesk.guard.banking import ACCOUNT_GATE, find_bank_accounts, find_ibans
 from trustdesk.guard.candidates import Candidate
-from trustdesk.guard.cards import find_card_details, find_cards
+from trustdesk.guard.cards import DETAIL_GATE, find_card_details, find_cards
 from trustdesk.guard.contacts import find_emails, find_phones
-from trustdesk.guard.credentials import find_one_time_codes, find_passwords
+from trustdesk.guard.credentials import OTP_GATE, PASSWORD_GATE, find_one_time_codes, find_passwords
 from trustdesk.guard.findings import DIRECTIONS, Direction, Finding, GuardInputError, ScanResult, TextTooLarge
-from trustdesk.guard.national_ids import find_national_ids
+from trustdesk.guard.national_ids import NATIONAL_ID_GATE, find_national_ids
 from trustdesk.guard.normalize import NormalizedText, normalize
-from trustdesk.guard.notice import block_reason, customer_notice
+from trustdesk.guard.notice import block_reason, notice_for
 from trustdesk.guard.policy import DEFAULT_POLICY, Policy
-from trustdesk.guard.scantext import ScanText
-from trustdesk.guard.secret_keys import find_secret_keys
+from trustdesk.guard.scantext import AT_SIGN, CARD_SHAPE, DIGIT, IBAN_SHAPE, PHONE_SHAPE, ScanText
+from trustdesk.guard.secret_keys import SECRET_KEY_GATE, find_secret_keys
 
 MAX_TEXT_CHARS = 1_000_000
 """Longest text scanned (about 1 MB). Longer texts raise `TextTooLarge`: nothing is stored unscanned."""
@@ -25,26 +25,37 @@ _EMPTY_RESULT_FIELDS = ((), False, (), None)
 
 
 def detect(normalized: NormalizedText, policy: Policy = DEFAULT_POLICY) -> list[Candidate]:
-    """Every secret and personal-data span in the normalised text, overlaps resolved."""
+    """Every secret and personal-data span in the normalised text, overlaps resolved.
+
+    Each detector runs only when the one RE2 pass over the text saw its cue words or shapes.
+    """
     st = ScanText.of(normalized.text)
+    hits = st.hits
     candidates: list[Candidate] = []
-    if st.has_digit:
-        ibans = find_ibans(st)
-        cards = find_cards(st, ibans)
+    if DIGIT in hits:
+        ibans = find_ibans(st) if IBAN_SHAPE in hits else []
+        cards = find_cards(st, ibans) if CARD_SHAPE in hits else []
         claimed = cards + ibans
         candidates.extend(claimed)
-        candidates.extend(find_card_details(st, cards))
-        candidates.extend(find_bank_accounts(st))
-        candidates.extend(find_national_ids(st, claimed))
-        candidates.extend(find_one_time_codes(st))
-        candidates.extend(find_phones(st, policy.phone_region, claimed))
-    candidates.extend(find_passwords(st))
-    candidates.extend(find_secret_keys(st))
-    if "@" in st.text:
+        if cards or not hits.isdisjoint(DETAIL_GATE):
+            candidates.extend(find_card_details(st, cards))
+        if not hits.isdisjoint(ACCOUNT_GATE):
+            candidates.extend(find_bank_accounts(st))
+        if not hits.isdisjoint(NATIONAL_ID_GATE):
+            candidates.extend(find_national_ids(st, claimed))
+        if not hits.isdisjoint(OTP_GATE):
+            candidates.extend(find_one_time_codes(st))
+        if PHONE_SHAPE in hits:
+            candidates.extend(find_phones(st, policy.phone_region, claimed))
+    if not hits.isdisjoint(PASSWORD_GATE):
+        candidates.extend(find_passwords(st))
+    if not hits.isdisjoint(SECRET_KEY_GATE):
+        candidates.extend(find_secret_keys(st))
+    if AT_SIGN in hits:
         candidates.extend(find_emails(st))
     for detector in policy.custom_detectors:
         candidates.extend(detector.find(st.text))
-    return resolve_overlaps(candidates)
+    return resolve_overlaps(candidates) if len(candidates) > 1 else candidates
 
 
 def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
@@ -112,11 +123,33 @@ def scan(
     if not text:
         return ScanResult((), text, False, (), None, direction)
     normalized = normalize(text)
+    candidates = detect(normalized, policy)
+    if not candidates and direction == "inbound":
+        return ScanResult((), text, False, (), None, direction)
+    actions = policy.action_map
+    identity = normalized.is_identity
     findings: list[Finding] = []
-    for c in detect(normalized, policy):
-        start, end = normalized.to_original(c.start, c.end)
-        findings.append(Finding(c.type, start, end, policy.action_for(c.type), c.display))  # type: ignore[arg-type]
+    pieces: list[str] = []  # the redacted text, built in the same pass (candidates are sorted, disjoint)
+    notice_key: list[tuple[str, str]] = []
+    last = 0
+    for c in candidates:
+        start, end = (c.start, c.end) if identity else normalized.to_original(c.start, c.end)
+        action = actions.get(c.type) or policy.action_for(c.type)
+        findings.append(Finding(c.type, start, end, action, c.display))  # type: ignore[arg-type]
+        if action == "redact":
+            pieces.append(text[last:start])
+            pieces.append(f"[removed: {c.display}]")
+            last = end
+            notice_key.append((c.type, action))
+        elif action == "warn":
+            notice_key.append((c.type, action))
+    if pieces:
+        pieces.append(text[last:])
+        redacted = "".join(pieces)
+    else:
+        redacted = text
     block_reasons: list[str] = []
+    notice = None
     if direction == "outbound":
         for ask in find_asks(normalized.text):
             action = policy.ask_action_for(ask.type)
@@ -128,16 +161,6 @@ def scan(
             if action == "block" and reason not in block_reasons:
                 block_reasons.append(reason)
         findings.sort(key=lambda f: (f.start, f.end))
-    result_findings = tuple(findings)
-    notice = None
-    if direction == "inbound" and findings and any(f.action != "keep" for f in findings):
-        labels = {d.name: d.label for d in policy.custom_detectors}
-        notice = customer_notice(result_findings, brand, labels)
-    return ScanResult(
-        findings=result_findings,
-        redacted=redact(text, result_findings),
-        blocked=bool(block_reasons),
-        block_reasons=tuple(block_reasons),
-        customer_notice=notice,
-        direction=direction,
-    )
+    elif notice_key:
+        notice = notice_for(tuple(notice_key), brand, policy.custom_label_items)
+    return ScanResult(tuple(findings), redacted, bool(block_reasons), tuple(block_reasons), notice, direction)

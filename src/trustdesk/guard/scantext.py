@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import NamedTuple
 
 import re2
 
@@ -43,14 +42,35 @@ def _pattern_trigger(pattern: str) -> int:
     return _TRIGGER_INDEX[pattern]
 
 
-_DIGIT = _pattern_trigger(r"\d")
-_LONG_TOKEN = _pattern_trigger(r"\S{16}")
+AT_SIGN = _pattern_trigger("@")
+# Always matches: if it is missing from a result, RE2 gave up (its DFA ran out of memory on a
+# hostile input) and every detector must run. Failing open to "look everywhere" keeps the guard safe.
+_SENTINEL = _pattern_trigger("")
+DIGIT = _pattern_trigger(r"\d")
 # Shapes that must be present for a detector to have anything to find; checked in the same pass.
-_CARD_SHAPE = _pattern_trigger(r"[0-9](?:[ \t\r\n\-._*/\\|,:•·~']{0,3}[0-9]){11}")
-_PHONE_SHAPE = _pattern_trigger(r"[0-9](?:[ ()+.\-]{0,4}[0-9]){6}")
-_IBAN_SHAPE = _pattern_trigger(r"[a-z]{2} ?[0-9]{2}(?:[ \-]?[a-z0-9]{4}){2}")
-_SSN_SHAPE = _pattern_trigger(r"[0-9]{3}[\- ]?[0-9]{2}[\- ]?[0-9]{4}")
-_NINO_SHAPE = _pattern_trigger(r"[a-z]{2} ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[a-d]")
+CARD_SHAPE = _pattern_trigger(r"[0-9](?:[ \t\r\n\-._*/\\|,:•·~']{0,3}[0-9]){11}")
+# Phone numbers as people write them: "+44 ...", "0044 ...", "(415) ...", "415-555-0132", "020 7946 0958",
+# or ten/eleven bare digits. Longer digit runs (cards, tracking, IMEI) do not wake the phone detector.
+PHONE_SHAPE = _pattern_trigger(
+    r"\+ ?[0-9]|(?:^|[^0-9])00[1-9]|\([0-9]{2,5}\)|[0-9]{3}[ .\-][0-9]{3}[ .\-][0-9]{4}|(?:^|[^0-9])0[1-9][0-9]{1,4}[ .\-][0-9]{3}|"
+    r"(?:^|[^0-9 .\-])[0-9]{10,11}(?:[^0-9]|$)"
+)
+IBAN_SHAPE = _pattern_trigger(r"[a-z]{2} ?[0-9]{2}(?:[ \-]?[a-z0-9]{4}){2}")
+# 123-45-6789, or nine digits near an SSN cue (the cue words are triggers of their own).
+SSN_SHAPE = _pattern_trigger(r"(?:^|[^0-9\-])[0-9]{3}-[0-9]{2}-[0-9]{4}(?:[^0-9\-]|$)")
+SSN_CUES = frozenset(
+    _pattern_trigger(p)
+    for p in (r"ssn", r"social\s+security", r"soc\.?\s*sec", r"ss\s*#", r"ss\s+(?:no|number)")
+)
+NINO_SHAPE = _pattern_trigger(r"[a-z]{2} ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[a-d]")
+
+
+def trigger_hits(matches: list[int] | None) -> frozenset[int]:
+    """The trigger ids RE2 reported, or every id when its answer lacks the always-matching sentinel."""
+    hits = frozenset(matches or ())
+    if _SENTINEL not in hits:
+        return frozenset(range(len(_TRIGGER_PATTERNS)))
+    return hits
 
 
 def _matcher() -> re2.Set:
@@ -67,12 +87,10 @@ def _matcher() -> re2.Set:
     return _trigger_set
 
 
-class DigitRun(NamedTuple):
-    """A run of digit groups: ``text[start:end]`` holds ``digits`` digits."""
+DigitRun = tuple[int, int, int]
+"""A run of digit groups as (start, end, digit count): ``text[start:end]`` holds that many digits.
 
-    start: int
-    end: int
-    digits: int
+A plain tuple on purpose: runs are made for every number in every message."""
 
 
 @dataclass(slots=True)
@@ -92,15 +110,16 @@ class ScanText:
         if len(lower) != len(text):
             # A few characters lower-case to two ("İ"); keep those as they are so offsets stay exact.
             lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-        return cls(text, lower, frozenset(_matcher().Match(text) or ()))
+        matcher = _trigger_set if _compiled_count == len(_TRIGGER_PATTERNS) else _matcher()
+        return cls(text, lower, trigger_hits(matcher.Match(text)))  # type: ignore[union-attr]
 
     @property
     def runs(self) -> list[DigitRun]:
         """Runs of digit groups joined by 1-3 separators ("4242 4242-4242.4242")."""
         if self._runs is None:
-            if _DIGIT in self.hits:
+            if DIGIT in self.hits:
                 self._runs = [
-                    DigitRun(m.start(), m.end(), len(m.group().translate(_NOT_DIGITS)))
+                    (m.start(), m.end(), len(m.group().translate(_NOT_DIGITS)))
                     for m in DIGIT_RUN.finditer(self.text)
                 ]
             else:
@@ -114,37 +133,32 @@ class ScanText:
     @property
     def has_digit(self) -> bool:
         """True when the text holds at least one digit."""
-        return _DIGIT in self.hits
+        return DIGIT in self.hits
 
     @property
     def may_hold_card(self) -> bool:
         """True when 12+ digits occur joined only by separators."""
-        return _CARD_SHAPE in self.hits
+        return CARD_SHAPE in self.hits
 
     @property
     def may_hold_phone(self) -> bool:
         """True when 7+ digits occur joined only by phone punctuation."""
-        return _PHONE_SHAPE in self.hits
+        return PHONE_SHAPE in self.hits
 
     @property
     def may_hold_iban(self) -> bool:
         """True when something IBAN-shaped occurs (two letters, two digits, eight more characters)."""
-        return _IBAN_SHAPE in self.hits
+        return IBAN_SHAPE in self.hits
 
     @property
     def may_hold_ssn(self) -> bool:
-        """True when a 3-2-4 digit shape occurs."""
-        return _SSN_SHAPE in self.hits
+        """True when a dashed 3-2-4 number or an SSN cue occurs."""
+        return SSN_SHAPE in self.hits or not self.hits.isdisjoint(SSN_CUES)
 
     @property
     def may_hold_nino(self) -> bool:
         """True when a UK National Insurance number shape occurs."""
-        return _NINO_SHAPE in self.hits
-
-    @property
-    def has_long_token(self) -> bool:
-        """True when some run of 16+ non-space characters exists (every token format needs one)."""
-        return _LONG_TOKEN in self.hits
+        return NINO_SHAPE in self.hits
 
 
 def word_start(lower: str, pos: int) -> bool:

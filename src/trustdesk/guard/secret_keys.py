@@ -35,7 +35,6 @@ _FORMATS: tuple[tuple[str, str], ...] = (
     ("Square secret", r"(?<![A-Za-z0-9])(?:sq0csp|sq0atp)-[A-Za-z0-9_\-]{22,64}(?![A-Za-z0-9_\-])"),
     ("Shopify access token", r"(?<![A-Za-z0-9])shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}(?![A-Za-z0-9])"),
     ("PayPal/Braintree access token", r"access_token\$production\$[a-z0-9]{16}\$[a-f0-9]{32}"),
-    ("Twilio auth token", r"(?<![A-Za-z0-9])SK[0-9a-f]{32}(?![A-Za-z0-9])"),
     ("npm token", r"(?<![A-Za-z0-9_])npm_[A-Za-z0-9]{36}(?![A-Za-z0-9])"),
 )
 _KNOWN = re.compile("|".join(f"(?P<f{i}>{pattern})" for i, (_, pattern) in enumerate(_FORMATS)))
@@ -51,8 +50,36 @@ _CUE_AFTER = re.compile(
 )
 _CUE_WORDS = triggers("key", "token", "secret", "bearer")
 _PEM = triggers("private key")
+_FORMAT_PREFIXES = triggers(
+    "akia",
+    "asia",
+    "abia",
+    "acca",
+    "sk_",
+    "rk_",
+    "whsec_",
+    "ghp_",
+    "gho_",
+    "ghu_",
+    "ghs_",
+    "ghr_",
+    "github_pat_",
+    "glpat-",
+    "xox",
+    "aiza",
+    "sk-",
+    "sg.",
+    "sq0",
+    "shp",
+    "access_token$",
+    "npm_",
+    "eyj",
+)
 _TOKEN = re.compile(r"\S{16,}")
 _HAS_LETTER = re.compile(r"[A-Za-z]")
+
+
+SECRET_KEY_GATE = _PEM | _FORMAT_PREFIXES | _CUE_WORDS
 
 
 def _entropy(value: str) -> float:
@@ -84,10 +111,8 @@ def find_secret_keys(st: ScanText) -> list[Candidate]:
             end = end_match.end() if end_match else (body.end() if body else m.end())
             found.append(Candidate("SECRET_KEY", m.start(), end, "private key", PRIORITY["SECRET_KEY"]))
             pos = max(end, m.end())
-    # Every other format is one long token: look only where such tokens are.
-    if not st.has_long_token:
-        return found
-    for token in _TOKEN.finditer(text):
+    # Every other format is one long token with a known prefix: look only where such tokens are.
+    for token in _TOKEN.finditer(text) if st.has_any(_FORMAT_PREFIXES) else ():
         if not _HAS_LETTER.search(token.group()):
             continue  # every known format has letters; "112-4567890-1234567." has none
         for m in _KNOWN.finditer(text, token.start(), token.end()):
