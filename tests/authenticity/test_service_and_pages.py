@@ -178,3 +178,20 @@ def test_check_is_rate_limited(app, acme) -> None:  # type: ignore[no-untyped-de
         client.post("/api/v1/messages/check", json={"text": "hello there"}).status_code for _ in range(32)
     ]
     assert codes[0] == 200 and codes[-1] == 429
+
+
+def test_admin_mail_page_creates_and_shows_the_dkim_record(app, sessions, acme) -> None:  # type: ignore[no-untyped-def]
+    from tests.foundation.factory import sign_in_staff
+
+    admin, _ = sign_in_staff(TestClient(app), "acme", "admin1@acme.test")
+    page = admin.client.get("/console/mail")
+    assert page.status_code == 200 and "No signing key yet" in page.text
+    forged = admin.client.post("/console/mail/dkim-keys", data={"csrf_token": "wrong"})
+    assert forged.status_code == 403
+    created = admin.client.post("/console/mail/dkim-keys", data={"csrf_token": admin.csrf})
+    assert created.status_code == 200
+    assert (
+        "._domainkey.acmeoutfitters.com. 3600 IN TXT" in created.text and "v=DKIM1; k=rsa; p=" in created.text
+    )
+    assert admin.client.post("/console/mail/dkim-keys", data={"csrf_token": admin.csrf}).status_code == 409
+    assert TestClient(app).get("/console/mail", follow_redirects=False).status_code == 303

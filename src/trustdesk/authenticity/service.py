@@ -237,6 +237,7 @@ def create_dkim_key(
     domain: str | None = None,
     selector: str | None = None,
     bits: int = 2048,
+    ip: str | None = None,
 ) -> DkimKey:
     """Generate and store a new DKIM key (private half sealed with the SecretBox); audited."""
     domain = (domain or tenant.primary_domain).strip().rstrip(".").lower()
@@ -269,6 +270,7 @@ def create_dkim_key(
         tenant_id=tenant.id,
         target=f"{selector}._domainkey.{domain}",
         details={"bits": bits, "selector": selector, "domain": domain},
+        ip=ip,
     )
     return row
 

@@ -18,7 +18,16 @@ from trustdesk.mail import Resolver
 from trustdesk.ratelimit import Limit
 from trustdesk.store.models import Customer, Tenant
 from trustdesk.tenancy.service import find_tenant
-from trustdesk.web.deps import Auth, app_state, client_ip, current_auth, db, rate_limit, require
+from trustdesk.web.deps import (
+    Auth,
+    app_state,
+    client_ip,
+    current_auth,
+    db,
+    optional_auth,
+    rate_limit,
+    require,
+)
 from trustdesk.web.errors import ApiError, not_found
 
 router = APIRouter(tags=["authenticity"])
@@ -334,3 +343,73 @@ def check_caller_submit(
         "check_caller.html",
         {"tenant": tenant, "outcome": outcome, "order": order_number, "email": email},
     )
+
+
+# ----------------------------------------------------------------------------- admin: DKIM keys and DNS
+
+
+def _mail_page(
+    request: Request, auth: Auth, session: Session, *, error: str | None = None, status: int = 200
+) -> HTMLResponse:
+    from trustdesk.mail import dkim_dns_record
+    from trustdesk.store.models import DkimKey
+    from trustdesk.web.routes.pages import console_context, render
+
+    rows = session.scalars(
+        select(DkimKey)
+        .where(DkimKey.tenant_id == auth.tenant.id, DkimKey.retired_at.is_(None))
+        .order_by(DkimKey.id)
+    ).all()
+    keys = [
+        {
+            "domain": r.domain,
+            "selector": r.selector,
+            "created_at": r.created_at,
+            "record": dkim_dns_record(r.selector, r.domain, r.public_key),
+        }
+        for r in rows
+    ]
+    return render(
+        request,
+        "console_mail.html",
+        {**console_context(request, auth, "mail"), "keys": keys, "error": error},
+        status_code=status,
+    )
+
+
+def _staff(request: Request, auth: Auth | None = Depends(optional_auth)) -> Auth:
+    from trustdesk.web.routes.pages import staff_page
+
+    return staff_page(request, auth)
+
+
+@router.get("/console/mail", response_class=HTMLResponse, include_in_schema=False)
+def console_mail(
+    request: Request, auth: Auth = Depends(_staff), session: Session = Depends(db)
+) -> HTMLResponse:
+    from trustdesk.web.routes.pages import page_permission
+
+    page_permission(auth, Permission.MANAGE_CHANNELS)
+    return _mail_page(request, auth, session)
+
+
+@router.post("/console/mail/dkim-keys", response_class=HTMLResponse, include_in_schema=False)
+def console_create_dkim_key(
+    request: Request,
+    csrf_token: str = Form(default="", max_length=128),
+    auth: Auth = Depends(_staff),
+    session: Session = Depends(db),
+) -> HTMLResponse:
+    from trustdesk.authenticity.service import active_dkim_key, create_dkim_key
+    from trustdesk.web.deps import check_csrf
+    from trustdesk.web.routes.pages import page_permission
+
+    check_csrf(request, auth, csrf_token)
+    page_permission(auth, Permission.MANAGE_CHANNELS)
+    if active_dkim_key(session, auth.tenant) is not None:
+        return _mail_page(
+            request, auth, session, error="A signing key already exists for your primary domain.", status=409
+        )
+    create_dkim_key(session, auth.tenant, app_state(request).box, actor=auth.actor, ip=client_ip(request))
+    session.commit()
+    return _mail_page(request, auth, session)
