@@ -246,6 +246,26 @@ def workload(channels: list[OfficialChannel], count: int, rng: random.Random) ->
     return queries
 
 
+def candidates_per_check(registry: Registry, queries: list[str]) -> float:
+    """Mean number of brand-index candidates a check has to confirm (untimed, separate pass)."""
+    index = registry._brands
+    original = index.candidates
+    counted = [0]
+
+    def counting(text: str, **kwargs: object) -> list:
+        found = original(text, **kwargs)  # type: ignore[arg-type]
+        counted[0] += len(found)
+        return found
+
+    index.candidates = counting  # type: ignore[method-assign]
+    try:
+        for query in queries:
+            registry.check(query)
+    finally:
+        del index.candidates
+    return counted[0] / len(queries)
+
+
 def time_checks(registry: Registry, queries: list[str]) -> dict[str, float]:
     """Checks/s and latency percentiles; contacts are parsed inside the timed call (as in the API)."""
     gc.collect()
@@ -358,11 +378,13 @@ def main() -> None:
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         clear_caches()
         figures = time_checks(size_registry, size_queries)
+        figures["candidates_per_check"] = candidates_per_check(size_registry, size_queries[:2000])
         scaling[len(size_registry)] = figures | {"build_s": built, "max_rss_mb": rss}
         print(
             f"channels={len(size_registry):>7,}  {figures['checks_per_s']:>8,.0f} checks/s  "
             f"({figures['checks_per_cpu_s']:>7,.0f}/CPU-s)  "
-            f"p50={figures['p50_us']:>5.0f}us  p99={figures['p99_us']:>6.0f}us  build={built:.1f}s  maxrss={rss:,.0f}MB"
+            f"p50={figures['p50_us']:>5.0f}us  p99={figures['p99_us']:>6.0f}us  build={built:.1f}s  maxrss={rss:,.0f}MB  "
+            f"candidates/check={figures['candidates_per_check']:.2f}"
         )
         del size_registry
     results["scaling"] = scaling
