@@ -197,3 +197,41 @@ def test_cli_expired_exit_code(tmp_path: Path, ring: KeyRing) -> None:
         app, ["verify-manifest", manifest_file, "--jwks", jwks_file, "--now", str(T0 + 30 * DAY)]
     )
     assert result.exit_code == 3
+
+
+def test_cli_fetches_manifest_and_default_jwks_over_http_on_loopback(tmp_path: Path, ring: KeyRing) -> None:
+    import functools
+    import http.server
+    import threading
+
+    well_known = tmp_path / ".well-known" / "trustdesk"
+    well_known.mkdir(parents=True)
+    (well_known / "channels.json").write_text(json.dumps(_signed(ring)))
+    (well_known / "jwks.json").write_text(json.dumps(ring.jwks(T0)))
+
+    class QuietHandler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:  # keep the CLI's captured output clean
+            pass
+
+    handler = functools.partial(QuietHandler, directory=str(tmp_path))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/.well-known/trustdesk/channels.json"
+        result = CliRunner().invoke(app, ["verify-manifest", url, "--json", "--now", str(T0 + 5)])
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.output)["tenant"]["slug"] == "acme"
+        missing = CliRunner().invoke(app, ["verify-manifest", url.replace("channels", "nothing"), "--json"])
+        assert missing.exit_code == 6
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_cli_refuses_plain_http_to_other_hosts(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["verify-manifest", "http://desk.example/.well-known/trustdesk/channels.json", "--json"]
+    )
+    assert result.exit_code == 6
+    assert "refusing plain http" in json.loads(result.output)["detail"]
