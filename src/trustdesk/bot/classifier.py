@@ -66,7 +66,13 @@ class TrainingConfig:
 
 @dataclass(frozen=True)
 class Prediction:
-    """The classifier's answer for one message."""
+    """The classifier's answer for one message.
+
+    `confidence` is the model's probability of `intent`, except when the out-of-scope rule
+    overrode an in-scope best guess: then it is 1 - that guess's probability and
+    `low_confidence` is True. `similarity` is the cosine similarity to the nearest in-scope
+    training example; `alternatives` are the three most probable intents before the rule.
+    """
 
     intent: Intent
     confidence: float

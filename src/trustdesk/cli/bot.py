@@ -67,7 +67,7 @@ def _open(source: str | None) -> TextIO:
 @app.command("classify")
 def classify_command(
     source: str | None = typer.Argument(
-        None, metavar="[FILE]", help="Text or JSONL file; stdin when omitted or -."
+        None, metavar="FILE", help="Text or JSONL file; stdin when omitted or -."
     ),
     tenant: str | None = typer.Option(None, "--tenant", metavar="SLUG", help=TENANT_HELP),
     examples: Path | None = typer.Option(None, "--examples", metavar="FILE", help=EXAMPLES_HELP),
