@@ -17,47 +17,50 @@ from trustdesk.guard.checksums import luhn_valid
 from trustdesk.guard.scantext import ScanText, triggers, word_start
 
 _GROUP = re.compile(r"\d+")
+_ISSUER_LEADS = frozenset("23456")
 _NOT_DIGITS = str.maketrans("", "", " \t\r\n-._*/\\|,:•·~'")
 
 MIN_PAN, MAX_PAN = 12, 19
 
-_MAESTRO_PREFIXES = frozenset({5018, 5020, 5038, 5893, 6304, 6759, 6761, 6762, 6763})
+_MAESTRO_PREFIXES = frozenset({"5018", "5020", "5038", "5893", "6304", "6759", "6761", "6762", "6763"})
 
 
 def card_brand(digits: str) -> str | None:
-    """The card network for a PAN's prefix and length, or None if no network issues it."""
+    """The card network for a PAN's prefix and length, or None if no network issues it.
+
+    Prefix ranges are compared as equal-length strings, which order like the numbers they spell.
+    """
     n = len(digits)
     if n < MIN_PAN or n > MAX_PAN:
         return None
     lead = digits[0]
     if lead == "4":
         return "Visa" if n in (13, 16, 19) else None
-    if lead in "0179":
-        return None
-    p2, p4 = int(digits[:2]), int(digits[:4])
     if lead == "5":
-        if 51 <= p2 <= 55:
+        if "51" <= digits[:2] <= "55":
             return "Mastercard" if n == 16 else None
-        return "Maestro" if p4 in _MAESTRO_PREFIXES else None
+        return "Maestro" if digits[:4] in _MAESTRO_PREFIXES else None
     if lead == "2":
-        if 2221 <= p4 <= 2720:
+        p4 = digits[:4]
+        if "2221" <= p4 <= "2720":
             return "Mastercard" if n == 16 else None
-        if 2200 <= p4 <= 2204:
+        if "2200" <= p4 <= "2204":
             return "Mir" if n >= 16 else None
         return None
     if lead == "3":
-        if p2 in (34, 37):
+        p2, p4 = digits[:2], digits[:4]
+        if p2 == "34" or p2 == "37":
             return "American Express" if n == 15 else None
-        if 3528 <= p4 <= 3589:
+        if "3528" <= p4 <= "3589":
             return "JCB" if n >= 16 else None
-        if 3000 <= p4 <= 3059 or p4 == 3095 or p2 in (36, 38, 39):
+        if "3000" <= p4 <= "3059" or p4 == "3095" or p2 in ("36", "38", "39"):
             return "Diners Club" if n >= 14 else None
         return None
     if lead == "6":
-        p3, p6 = int(digits[:3]), int(digits[:6])
-        if p4 == 6011 or 644 <= p3 <= 649 or p2 == 65 or 622126 <= p6 <= 622925:
+        p2, p4 = digits[:2], digits[:4]
+        if p4 == "6011" or "644" <= digits[:3] <= "649" or p2 == "65" or "622126" <= digits[:6] <= "622925":
             return "Discover" if n >= 16 else None
-        if p2 == 62:
+        if p2 == "62":
             return "UnionPay" if n >= 16 else None
         return "Maestro" if p4 in _MAESTRO_PREFIXES else None
     return None
@@ -208,6 +211,8 @@ def find_cards(st: ScanText, claimed: list[Candidate] | None = None) -> list[Can
             continue
         if taken and any(c.start <= run_start and run_end <= c.end for c in taken):
             continue
+        if text[max(0, run_start - 3) : run_start].rstrip(" (").endswith("+"):
+            continue  # "+44 7253 298341" is a phone number
         glued_ok = (
             run_start == 0 or not text[run_start - 1].isalpha() or _glued_word(text, run_start) in _GLUE_OK
         )
@@ -265,7 +270,9 @@ def _windows(st: ScanText, groups: list[tuple[int, int]]) -> Iterator[tuple[int,
     while i < n:
         first = sizes[i]
         hit: tuple[int, str] | None = None
-        if first >= MIN_PAN:
+        if values[i][0] not in _ISSUER_LEADS:
+            pass  # no network issues numbers starting with 0, 1, 7, 8 or 9
+        elif first >= MIN_PAN:
             if is_card_number(values[i]):
                 hit = (i, values[i])
         elif first == 4 or i == 0:
@@ -387,6 +394,8 @@ def find_card_details(st: ScanText, cards: list[Candidate]) -> list[Candidate]:
         for hit in _EXPIRY_HIT.finditer(lower):
             if not word_start(lower, hit.start()) or not _word_end(lower, hit.end()):
                 continue
+            if any(0 <= hit.start() - c.end < 48 for c in cards):
+                continue  # right after a card: the tail below reads it
             m = _EXPIRY_VALUE_AFTER.match(lower, hit.end())
             if m is None:
                 continue
