@@ -28,6 +28,12 @@ KEY = FingerprintKey.derive("agent contact tests")
 
 
 @pytest.fixture
+def database_url(tmp_path) -> str:  # type: ignore[no-untyped-def]
+    """SQLite only here: test_store_on_both_databases.py covers PostgreSQL."""
+    return f"sqlite:///{tmp_path / 'trustdesk.db'}"
+
+
+@pytest.fixture
 def sessions(migrated_engine):  # type: ignore[no-untyped-def]
     return make_session_factory(migrated_engine)
 

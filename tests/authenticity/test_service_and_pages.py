@@ -39,6 +39,12 @@ def app(migrated_engine, database_url, settings_factory):  # type: ignore[no-unt
 
 
 @pytest.fixture
+def database_url(tmp_path) -> str:  # type: ignore[no-untyped-def]
+    """SQLite only here: test_store_on_both_databases.py covers PostgreSQL."""
+    return f"sqlite:///{tmp_path / 'trustdesk.db'}"
+
+
+@pytest.fixture
 def sessions(migrated_engine):  # type: ignore[no-untyped-def]
     return make_session_factory(migrated_engine)
 
