@@ -12,7 +12,15 @@ Pure domain logic (no web, no database):
 """
 
 from trustdesk.authenticity.canonical import CriticalKind, CriticalToken, critical_tokens, prepare, tokenize
-from trustdesk.authenticity.check import (
+from trustdesk.authenticity.check import check_message, looks_like_mail
+from trustdesk.authenticity.fingerprint import (
+    CriticalChange,
+    Fingerprint,
+    FingerprintKey,
+    compare_critical,
+    fingerprint_text,
+)
+from trustdesk.authenticity.model import (
     REFERENCE_HEADER,
     DkimPublicKey,
     Envelope,
@@ -21,15 +29,6 @@ from trustdesk.authenticity.check import (
     MessageVerdict,
     StoredMessage,
     TenantIdentity,
-    check_message,
-    looks_like_mail,
-)
-from trustdesk.authenticity.fingerprint import (
-    CriticalChange,
-    Fingerprint,
-    FingerprintKey,
-    compare_critical,
-    fingerprint_text,
 )
 from trustdesk.authenticity.outbound import build_email, check_url, footer_line, text_to_html
 from trustdesk.authenticity.references import (

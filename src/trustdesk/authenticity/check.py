@@ -9,285 +9,39 @@ details that are not ours), ``cannot_tell`` (nothing conclusive either way).
 
 from __future__ import annotations
 
-import ipaddress
-import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
-from enum import StrEnum
-from typing import Any
 
-from trustdesk.authenticity.canonical import (
-    CriticalKind,
-    Token,
-    critical_tokens,
-    normalize_url,
-    prepare,
-    remove_footers,
-    segment_starts,
-    tokenize,
-)
-from trustdesk.authenticity.fingerprint import (
-    CriticalChange,
-    FingerprintKey,
-    compare_critical,
-    content_mac,
-    critical_digests,
-    region_text,
+from trustdesk.authenticity.canonical import CriticalKind, CriticalToken, normalize_url, prepare, tokenize
+from trustdesk.authenticity.fingerprint import FingerprintKey, critical_digests
+from trustdesk.authenticity.mailcheck import authenticate_mail, claims_domain, looks_like_mail, our_dkim
+from trustdesk.authenticity.matching import match_content
+from trustdesk.authenticity.model import (
+    NOT_CHECKED,
+    REFERENCE_HEADER,
+    Envelope,
+    Evidence,
+    Lookup,
+    MessageCheck,
+    MessageVerdict,
+    StoredMessage,
+    TenantIdentity,
 )
 from trustdesk.authenticity.references import find_references, normalize_reference, reference_is_well_formed
-from trustdesk.mail import (
-    DkimResult,
-    DnsAnswer,
-    DnsStatus,
-    MailParseError,
-    ParsedMail,
-    Resolver,
-    authenticate,
-    dkim_dns_record,
-    parse_message,
-    verify_dkim,
-)
+from trustdesk.mail import DkimResult, MailParseError, ParsedMail, Resolver, parse_message
 from trustdesk.verify import ChannelKind, Registry, Verdict, VerificationResult, verify_text
 from trustdesk.verify.explain import possessive, show
 
-MAX_WINDOWS = 20_000
-REFERENCE_HEADER = "X-Trustdesk-Reference"
-NOT_CHECKED = "not_checked"
-
-
-class MessageVerdict(StrEnum):
-    """The answer to "was this really from us?"."""
-
-    GENUINE = "genuine"
-    ALTERED = "altered"
-    NOT_FROM_US = "not_from_us"
-    CANNOT_TELL = "cannot_tell"
-
-
-@dataclass(frozen=True)
-class DkimPublicKey:
-    """One of a tenant's DKIM keys, as published: d=, s= and the base64 public key."""
-
-    domain: str
-    selector: str
-    public_key: str
-
-
-@dataclass(frozen=True)
-class TenantIdentity:
-    """What the checker knows about one retailer: names, own domains, DKIM keys, where to report."""
-
-    slug: str
-    name: str
-    domains: tuple[str, ...] = ()
-    dkim_keys: tuple[DkimPublicKey, ...] = ()
-    check_url: str = ""
-    report_url: str = ""
-
-
-@dataclass(frozen=True)
-class StoredMessage:
-    """A sent-message record as the checker sees it (no text: only keyed digests)."""
-
-    reference: str
-    tenant: TenantIdentity
-    channel: str
-    created_at: datetime
-    fingerprint: str
-    token_count: int
-    critical: tuple[tuple[str, str], ...]
-    key_id: str
-
-
-Lookup = Callable[[str], StoredMessage | None]
-
-
-@dataclass(frozen=True)
-class Envelope:
-    """SMTP facts for SPF; when unknown, they are read from the mail's own trace headers."""
-
-    client_ip: str
-    helo: str
-    mail_from: str
-
-
-@dataclass
-class MessageCheck:
-    """The full answer: verdict, plain-language explanation, next steps and the evidence."""
-
-    verdict: MessageVerdict
-    explanation: str
-    next_steps: list[str]
-    reasons: list[dict[str, str]]
-    auth: dict[str, str]
-    contacts: list[dict[str, Any]]
-    reference: str | None = None
-    input_kind: str = "text"
-    changes: list[str] = field(default_factory=list)
-    tenant: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """The stable JSON shape: verdict, reasons, auth {spf, dkim, dmarc}, contacts, and more."""
-        return {
-            "verdict": self.verdict.value,
-            "reasons": self.reasons,
-            "auth": self.auth,
-            "contacts": self.contacts,
-            "explanation": self.explanation,
-            "next_steps": self.next_steps,
-            "reference": self.reference,
-            "changes": self.changes,
-            "input": self.input_kind,
-            "tenant": self.tenant,
-        }
-
-
-# ---------------------------------------------------------------------------- input shapes
-
-_HEADER_START = re.compile(rb"^[!-9;-~]{1,76}:[ \t]?\S?", re.MULTILINE)
-_MAIL_HEADERS = (
-    b"from:",
-    b"received:",
-    b"return-path:",
-    b"subject:",
-    b"date:",
-    b"message-id:",
-    b"delivered-to:",
-)
-
-
-def looks_like_mail(data: bytes) -> bool:
-    """True when bytes start with an RFC 5322 header section that names mail headers."""
-    head = data.lstrip()[:8192]
-    first = head.split(b"\n", 1)[0]
-    if not _HEADER_START.match(first) and not first.startswith(b"From "):
-        return False
-    header_section = re.split(rb"\r?\n\r?\n", head, maxsplit=1)[0].lower()
-    return sum(1 for name in _MAIL_HEADERS if re.search(rb"(?m)^" + re.escape(name), header_section)) >= 2
-
-
-#: Hops inside the receiving organisation (its own relays), skipped when looking for the sending server.
-_INTERNAL_NETWORKS = tuple(
-    ipaddress.ip_network(n)
-    for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7")
-)
-
-
-def _public_hop(parsed: ParsedMail) -> tuple[str, str, str] | None:
-    for hop in parsed.received:
-        if not hop.from_ip:
-            continue
-        try:
-            address = ipaddress.ip_address(hop.from_ip)
-        except ValueError:
-            continue
-        if (
-            address.is_loopback
-            or address.is_link_local
-            or address.is_unspecified
-            or any(address in network for network in _INTERNAL_NETWORKS if network.version == address.version)
-        ):
-            continue
-        return hop.from_ip, hop.from_host or "", hop.by_host or ""
-    return None
-
-
-class _StoredKeys(Resolver):
-    """Answers DKIM key queries from the tenant's own stored keys: no DNS needed to check our signature."""
-
-    def __init__(self, keys: Sequence[DkimPublicKey]) -> None:
-        super().__init__([], timeout=1.0)
-        self._records = {
-            f"{k.selector}._domainkey.{k.domain}".lower(): dkim_dns_record(
-                k.selector, k.domain, k.public_key
-            ).value
-            for k in keys
-        }
-
-    def query(self, name: str, rdtype: str) -> DnsAnswer:
-        record = self._records.get(name.rstrip(".").lower()) if rdtype.upper() == "TXT" else None
-        if record is None:
-            return DnsAnswer(name, rdtype.upper(), DnsStatus.NXDOMAIN)
-        return DnsAnswer(name, "TXT", DnsStatus.OK, (record,))
-
-
-def _claims(domain: str, own: Sequence[str]) -> bool:
-    domain = domain.lower().rstrip(".")
-    return any(domain == d or domain.endswith("." + d) for d in own)
-
-
-# ---------------------------------------------------------------------------- content matching
-
-
-@dataclass
-class _Match:
-    matched: bool
-    changes: list[CriticalChange]
-    window: tuple[int, int] | None
-    outside: str = ""
-
-
-def _first_token_at(tokens: Sequence[Token], offset: int) -> int:
-    lo, hi = 0, len(tokens)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if tokens[mid].start < offset:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
-
-
-def match_content(key: FingerprintKey, record: StoredMessage, text: str) -> _Match:
-    """Find the stored message inside text (forwarded, quoted, with additions), or say what changed."""
-    prepared, footers = remove_footers(prepare(text))
-    tokens = tokenize(prepared)
-    n = record.token_count
-    slug = record.tenant.slug
-    ends = sorted({_first_token_at(tokens, f) for f in footers}) or [len(tokens)]
-    starts = sorted({0, *(_first_token_at(tokens, s) for s in segment_starts(prepared))})
-    windows: list[tuple[int, int]] = []
-    for end in ends:
-        windows += [(s, end) for s in starts if s < end]
-        if end - n >= 0:
-            windows.append((end - n, end))
-    if not footers and n <= len(tokens):
-        windows += [(i, i + n) for i in range(0, min(len(tokens) - n + 1, MAX_WINDOWS))]
-    seen: set[tuple[int, int]] = set()
-    for window in windows:
-        if window in seen or window[1] - window[0] != n:
-            continue
-        seen.add(window)
-        if content_mac(key, slug, tokens[window[0] : window[1]]) == record.fingerprint:
-            s, e = window
-            outside = prepared[: tokens[s].start] + "\n" + prepared[tokens[e - 1].end :] if tokens else ""
-            return _Match(True, [], window, outside)
-    # Not found: compare the dangerous parts of the most likely regions and keep the closest.
-    best: list[CriticalChange] | None = None
-    candidates = [(max((s for s in starts if s < end), default=0), end) for end in ends]
-    candidates += [(end - n, end) for end in ends if end - n >= 0]
-    candidates += [(0, len(tokens))]
-    for s, e in candidates:
-        found = critical_digests(key, slug, critical_tokens(region_text(prepared, tokens[s:e])))
-        changes = compare_critical(record.critical, found)
-        if best is None or sum(c.added + c.removed for c in changes) < sum(c.added + c.removed for c in best):
-            best = changes
-    return _Match(False, best or [], None)
-
-
-# ---------------------------------------------------------------------------- the check
-
-
-@dataclass
-class _Evidence:
-    reasons: list[dict[str, str]] = field(default_factory=list)
-    negative: list[str] = field(default_factory=list)
-
-    def add(self, code: str, detail: str, *, negative: bool = False) -> None:
-        self.reasons.append({"code": code, "detail": detail})
-        if negative:
-            self.negative.append(detail)
+__all__ = [
+    "REFERENCE_HEADER",
+    "Envelope",
+    "Lookup",
+    "MessageCheck",
+    "MessageVerdict",
+    "StoredMessage",
+    "TenantIdentity",
+    "check_message",
+    "looks_like_mail",
+]
 
 
 def _contact_results(
@@ -340,7 +94,7 @@ def check_message(
     signature is still checked against the stored key); ``lookup`` finds sent-message records;
     ``tenants`` (slug -> identity) names the retailer a message imitates when no tenant was given.
     """
-    evidence = _Evidence()
+    evidence = Evidence()
     raw: bytes | None = None
     text = ""
     if isinstance(data, bytes):
@@ -397,7 +151,7 @@ def check_message(
                 found_refs.append(normal)
         found_refs += find_references(parsed.subject)
         if resolver is not None:
-            auth = _authenticate(parsed, resolver, envelope, evidence)
+            auth = authenticate_mail(parsed, resolver, envelope, evidence)
     elif text.strip():
         renderings.append(("text", text))
     for _, body in renderings:
@@ -430,6 +184,13 @@ def check_message(
         record = candidate
         break
     owner = record.tenant if record else tenant
+
+    def done(verdict: MessageVerdict, changes: list[str] | None = None) -> MessageCheck:
+        reference = record.reference if record else (refs[0] if refs else None)
+        return _finish(
+            verdict, evidence, auth, contacts, reference, input_kind, changes or [], owner, registry, record
+        )
+
     owner_slug = owner.slug if owner else None
 
     # Sender headers are also scanned as text: a malformed From still shows its look-alike domain.
@@ -460,24 +221,13 @@ def check_message(
         owner_slug = owner.slug if owner else None
     claims_us = False
     if parsed is not None and owner is not None and owner.domains:
-        claims_us = _claims(parsed.from_domain, owner.domains)
+        claims_us = claims_domain(parsed.from_domain, owner.domains)
 
     if record is None:
         verdict = _without_record(
             parsed, renderings, contacts, owner, registry, resolver, auth, evidence, refs
         )
-        return _finish(
-            verdict,
-            evidence,
-            auth,
-            contacts,
-            refs[0] if refs else None,
-            input_kind,
-            [],
-            owner,
-            registry,
-            None,
-        )
+        return done(verdict)
 
     evidence.add(
         "reference-found",
@@ -487,32 +237,10 @@ def check_message(
         evidence.add(
             "fingerprint-key-changed", "the desk's checking key has changed since this message was sent"
         )
-        return _finish(
-            MessageVerdict.CANNOT_TELL,
-            evidence,
-            auth,
-            contacts,
-            record.reference,
-            input_kind,
-            [],
-            owner,
-            registry,
-            record,
-        )
+        return done(MessageVerdict.CANNOT_TELL)
     if not renderings:
         evidence.add("content-missing", "only the reference was given, so the content cannot be compared")
-        return _finish(
-            MessageVerdict.CANNOT_TELL,
-            evidence,
-            auth,
-            contacts,
-            record.reference,
-            input_kind,
-            [],
-            owner,
-            registry,
-            record,
-        )
+        return done(MessageVerdict.CANNOT_TELL)
 
     changes: list[str] = []
     altered = False
@@ -537,8 +265,6 @@ def check_message(
             evidence.add("wording-changed", sentence.rstrip(".") + where)
     if hrefs and not altered:
         allowed = {d for k, d in record.critical if k == CriticalKind.LINK.value}
-        from trustdesk.authenticity.canonical import CriticalToken
-
         own_check = f"/t/{record.tenant.slug}/check"
         for href in hrefs:
             if normalize_url(href).split("?")[0].endswith(own_check):
@@ -555,18 +281,7 @@ def check_message(
                 )
                 break
     if altered:
-        return _finish(
-            MessageVerdict.ALTERED,
-            evidence,
-            auth,
-            contacts,
-            record.reference,
-            input_kind,
-            changes,
-            owner,
-            registry,
-            record,
-        )
+        return done(MessageVerdict.ALTERED, changes)
     evidence.add("content-matches", "the content matches the message we sent, word for word")
     added = " ".join(outside_parts).strip()
     if added:
@@ -576,54 +291,21 @@ def check_message(
                 changes.append(sentence)
                 evidence.add("suspicious-text-added", sentence.rstrip("."), negative=True)
         if changes:
-            return _finish(
-                MessageVerdict.ALTERED,
-                evidence,
-                auth,
-                contacts,
-                record.reference,
-                input_kind,
-                changes,
-                owner,
-                registry,
-                record,
-            )
+            return done(MessageVerdict.ALTERED, changes)
         if tokenize(added):
             evidence.add(
                 "forwarded", "our message is quoted or forwarded inside other text, which we did not write"
             )
     if parsed is not None and claims_us:
-        ours = _our_dkim(parsed, record.tenant)
+        ours = our_dkim(parsed, record.tenant)
         if ours is not DkimResult.PASS:
             evidence.add(
                 "our-signature-invalid",
                 f"the e-mail claims to come from {parsed.from_domain} but does not carry our valid DKIM signature ({ours.value})",
             )
-            return _finish(
-                MessageVerdict.CANNOT_TELL,
-                evidence,
-                auth,
-                contacts,
-                record.reference,
-                input_kind,
-                [],
-                owner,
-                registry,
-                record,
-            )
+            return done(MessageVerdict.CANNOT_TELL)
         evidence.add("our-signature-valid", f"signed with {possessive(record.tenant.name)} DKIM key")
-    return _finish(
-        MessageVerdict.GENUINE,
-        evidence,
-        auth,
-        contacts,
-        record.reference,
-        input_kind,
-        [],
-        owner,
-        registry,
-        record,
-    )
+    return done(MessageVerdict.GENUINE)
 
 
 def _implied_tenant(
@@ -648,57 +330,6 @@ def _implied_tenant(
     return identity or TenantIdentity(slug, names.get(slug, slug))
 
 
-def _our_dkim(parsed: ParsedMail, owner: TenantIdentity) -> DkimResult:
-    if not owner.dkim_keys:
-        return DkimResult.NONE
-    results = verify_dkim(parsed.raw, _StoredKeys(owner.dkim_keys))
-    ours = {(k.domain.lower(), k.selector) for k in owner.dkim_keys}
-    mine = [r for r in results if (r.domain, r.selector) in ours]
-    if any(r.result is DkimResult.PASS for r in mine):
-        return DkimResult.PASS
-    return mine[0].result if mine else DkimResult.NONE
-
-
-def _authenticate(
-    parsed: ParsedMail, resolver: Resolver, envelope: Envelope | None, evidence: _Evidence
-) -> dict[str, str]:
-    if envelope is None:
-        hop = _public_hop(parsed)
-        mail_from = parsed.return_path or ""
-        if hop is None:
-            evidence.add(
-                "no-envelope",
-                "no connecting server address was given or found in the Received headers, so SPF was not evaluated",
-            )
-            client_ip, helo = "", ""
-        else:
-            client_ip, helo, by_host = hop
-            evidence.add(
-                "envelope-from-headers",
-                f"SPF was evaluated for {client_ip} (the last Received hop, recorded by {by_host or 'the receiving server'})"
-                f" with the Return-Path <{mail_from}> as envelope sender, because no envelope was given",
-            )
-        envelope = Envelope(client_ip, helo, mail_from)
-    if not envelope.client_ip:
-        # No client address: an address no SPF record authorises, so DMARC rests on DKIM alone.
-        results = authenticate(
-            parsed,
-            "0.0.0.0",  # noqa: S104
-            envelope.helo,
-            envelope.mail_from,
-            resolver,
-        )
-        summary = results.summary()
-        summary["spf"] = NOT_CHECKED
-    else:
-        results = authenticate(parsed, envelope.client_ip, envelope.helo, envelope.mail_from, resolver)
-        summary = results.summary()
-    for line in results.reasons:
-        if envelope.client_ip or not line.startswith("SPF"):
-            evidence.add("auth", line)
-    return summary
-
-
 def _without_record(
     parsed: ParsedMail | None,
     renderings: Sequence[tuple[str, str]],
@@ -707,12 +338,16 @@ def _without_record(
     registry: Registry,
     resolver: Resolver | None,
     auth: dict[str, str],
-    evidence: _Evidence,
+    evidence: Evidence,
     refs: Sequence[str],
 ) -> MessageVerdict:
     if parsed is not None and owner is not None and owner.domains and resolver is not None:
-        if _claims(parsed.from_domain, owner.domains) and auth.get("dmarc") in ("fail", "none", "permerror"):
-            ours = _our_dkim(parsed, owner)
+        if claims_domain(parsed.from_domain, owner.domains) and auth.get("dmarc") in (
+            "fail",
+            "none",
+            "permerror",
+        ):
+            ours = our_dkim(parsed, owner)
             if (
                 ours is not DkimResult.PASS
                 and auth.get("spf") != "temperror"
@@ -728,9 +363,9 @@ def _without_record(
         parsed is not None
         and owner is not None
         and owner.domains
-        and _claims(parsed.from_domain, owner.domains)
+        and claims_domain(parsed.from_domain, owner.domains)
     ):
-        if owner.dkim_keys and _our_dkim(parsed, owner) is not DkimResult.PASS:
+        if owner.dkim_keys and our_dkim(parsed, owner) is not DkimResult.PASS:
             evidence.add(
                 "our-signature-missing",
                 f"it claims to come from {parsed.from_domain} but does not carry {possessive(owner.name)} DKIM signature",
@@ -783,7 +418,7 @@ _EXPLAIN = {
 
 def _finish(
     verdict: MessageVerdict,
-    evidence: _Evidence,
+    evidence: Evidence,
     auth: dict[str, str],
     contacts: Sequence[VerificationResult],
     reference: str | None,

@@ -10,7 +10,7 @@ from email.policy import SMTP
 from email.utils import format_datetime, make_msgid
 
 from trustdesk.authenticity.canonical import _URL, _trim_url
-from trustdesk.authenticity.check import REFERENCE_HEADER
+from trustdesk.authenticity.model import REFERENCE_HEADER
 from trustdesk.mail import sign_message
 
 

@@ -15,16 +15,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from trustdesk.audit.log import record as audit
-from trustdesk.authenticity.check import (
+from trustdesk.authenticity.check import check_message
+from trustdesk.authenticity.fingerprint import FingerprintKey, fingerprint_text
+from trustdesk.authenticity.model import (
     DkimPublicKey,
     Envelope,
     Lookup,
     MessageCheck,
     StoredMessage,
     TenantIdentity,
-    check_message,
 )
-from trustdesk.authenticity.fingerprint import FingerprintKey, fingerprint_text
 from trustdesk.authenticity.outbound import build_email, check_url, footer_line
 from trustdesk.authenticity.references import new_reference
 from trustdesk.config import Settings, get_settings
