@@ -24,6 +24,8 @@ from trustdesk.authenticity.fingerprint import (
 from trustdesk.authenticity.model import StoredMessage
 
 MAX_WINDOWS = 20_000
+#: Bound on tokens hashed while sliding a window over text without our footer (a few MB of HMAC).
+MAX_SLIDING_TOKENS = 2_000_000
 
 
 @dataclass
@@ -61,7 +63,8 @@ def match_content(key: FingerprintKey, record: StoredMessage, text: str) -> Cont
         if end - n >= 0:
             windows.append((end - n, end))
     if not footers and n <= len(tokens):
-        windows += [(i, i + n) for i in range(0, min(len(tokens) - n + 1, MAX_WINDOWS))]
+        limit = min(len(tokens) - n + 1, MAX_WINDOWS, MAX_SLIDING_TOKENS // max(n, 1))
+        windows += [(i, i + n) for i in range(0, limit)]
     seen: set[tuple[int, int]] = set()
     for window in windows:
         if window in seen or window[1] - window[0] != n:
