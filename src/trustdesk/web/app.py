@@ -29,6 +29,7 @@ from trustdesk.web.routes import (
     auth,
     authenticity,
     channels,
+    chat_pages,
     commerce,
     conversations,
     guard,
@@ -55,6 +56,7 @@ ROUTERS = [
     conversations.router,
     conversations.public_router,
     realtime.router,
+    chat_pages.router,
     pages.router,
 ]
 
