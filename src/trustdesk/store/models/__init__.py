@@ -20,10 +20,24 @@ from trustdesk.store.models.conversations import (
     WebhookEndpoint,
 )
 from trustdesk.store.models.guard import GuardPolicyRow
+from trustdesk.store.models.reports import (
+    AlertThreshold,
+    Campaign,
+    Report,
+    ReportAlert,
+    ReportIndicator,
+    ReportSighting,
+)
 from trustdesk.store.models.tenants import Tenant
 
 __all__ = [
+    "AlertThreshold",
     "AuditEvent",
+    "Campaign",
+    "Report",
+    "ReportAlert",
+    "ReportIndicator",
+    "ReportSighting",
     "AgentContact",
     "DkimKey",
     "SentMessage",
