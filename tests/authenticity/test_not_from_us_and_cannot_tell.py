@@ -88,3 +88,12 @@ def test_garbage_never_crashes(desk) -> None:
         result = desk.check(data)
         assert result.verdict in set(MessageVerdict)
         assert set(result.auth) == {"spf", "dkim", "dmarc"}
+
+
+def test_plain_text_answer_for_an_automatic_reply(desk) -> None:
+    result = desk.check(
+        "Acme Outfitters: your account is on hold. Sign in at https://acmeoutfltters.com/login today."
+    )
+    text = result.as_text()
+    assert text.startswith("NOT FROM US: This did not come from Acme Outfitters.")
+    assert "acmeoutfltters.com" in text.split("Contact details in it that are not ours:")[1]

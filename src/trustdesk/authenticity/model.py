@@ -98,6 +98,22 @@ class MessageCheck:
             "tenant": self.tenant,
         }
 
+    def as_text(self) -> str:
+        """Plain text for an automatic reply to a message forwarded to the check address, or a terminal."""
+        label = {
+            MessageVerdict.GENUINE: "GENUINE",
+            MessageVerdict.ALTERED: "CHANGED BY SOMEONE",
+            MessageVerdict.NOT_FROM_US: "NOT FROM US",
+            MessageVerdict.CANNOT_TELL: "CANNOT TELL",
+        }[self.verdict]
+        lines = [f"{label}: {self.explanation}", ""]
+        lines += [f"- {step}" for step in self.next_steps]
+        risky = [c for c in self.contacts if c.get("verdict") in ("lookalike", "reported")]
+        if risky:
+            lines += ["", "Contact details in it that are not ours:"]
+            lines += [f"- {c['contact']}: {c['explanation']}" for c in risky]
+        return "\n".join(lines).rstrip() + "\n"
+
 
 @dataclass
 class Evidence:
