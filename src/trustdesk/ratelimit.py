@@ -31,8 +31,15 @@ def _window(now: float, seconds: int) -> tuple[int, int]:
     return start, start + seconds - int(now)
 
 
+def _sliding_count(previous: int, current: int, now: float, start: int, seconds: int) -> float:
+    # Sliding-window estimate: the previous window's count weighted by how much of it still
+    # overlaps the last `seconds`. A burst straddling a window edge cannot get twice the budget.
+    overlap = 1.0 - (now - start) / seconds
+    return previous * max(overlap, 0.0) + current
+
+
 class MemoryRateLimiter:
-    """Fixed-window counters in a dict; expired windows are swept as they are touched."""
+    """Sliding-window counters (two fixed windows, weighted) in a dict; old windows are swept."""
 
     def __init__(self, clock=time.time) -> None:  # type: ignore[no-untyped-def]
         self._clock = clock
@@ -44,12 +51,12 @@ class MemoryRateLimiter:
         start, remaining = _window(now, limit.seconds)
         with self._lock:
             if len(self._counts) > 100_000:
-                self._counts = {k: v for k, v in self._counts.items() if k[2] + limit.seconds > now}
-            slot = (bucket, key, start)
-            count = self._counts.get(slot, 0) + 1
-            self._counts[slot] = count
-        if count > limit.count:
-            return Decision(False, max(remaining, 1))
+                self._counts = {k: v for k, v in self._counts.items() if k[2] + 2 * limit.seconds > now}
+            previous = self._counts.get((bucket, key, start - limit.seconds), 0)
+            current = self._counts.get((bucket, key, start), 0)
+            if _sliding_count(previous, current + 1, now, start, limit.seconds) > limit.count:
+                return Decision(False, max(remaining, 1))
+            self._counts[(bucket, key, start)] = current + 1
         return Decision(True, 0)
 
     def reset(self) -> None:
@@ -58,7 +65,7 @@ class MemoryRateLimiter:
 
 
 class RedisRateLimiter:
-    """The same fixed windows kept in Redis (INCR + EXPIRE), shared by every instance."""
+    """The same sliding windows kept in Redis (INCR + EXPIRE), shared by every instance."""
 
     def __init__(self, client, clock=time.time) -> None:  # type: ignore[no-untyped-def]
         self._redis = client
@@ -72,11 +79,13 @@ class RedisRateLimiter:
 
         digest = hashlib.sha256(key.encode()).hexdigest()[:32]
         redis_key = f"trustdesk:rl:{bucket}:{digest}:{start}"
+        previous_key = f"trustdesk:rl:{bucket}:{digest}:{start - limit.seconds}"
         pipe = self._redis.pipeline()
         pipe.incr(redis_key)
-        pipe.expire(redis_key, limit.seconds + 1)
-        count, _ = pipe.execute()
-        if int(count) > limit.count:
+        pipe.expire(redis_key, 2 * limit.seconds + 1)
+        pipe.get(previous_key)
+        count, _, previous = pipe.execute()
+        if _sliding_count(int(previous or 0), int(count), now, start, limit.seconds) > limit.count:
             return Decision(False, max(remaining, 1))
         return Decision(True, 0)
 
