@@ -236,6 +236,10 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
         readers = [asyncio.create_task(agent_reader(ws)) for ws in agent_sockets]
         readers += [asyncio.create_task(customer_reader(ws)) for ws in customer_sockets]
         await asyncio.sleep(1.0)  # let subscriptions settle
+        # Idle cost of the servers with every socket open (keep-alives, pub/sub pings, job polling).
+        idle_start = sum(cpu_seconds(p.pid) for p, _ in servers)
+        await asyncio.sleep(args.idle_seconds)
+        idle_cpu_per_s = (sum(cpu_seconds(p.pid) for p, _ in servers) - idle_start) / args.idle_seconds
 
         cpu_before = sum(cpu_seconds(p.pid) for p, _ in servers)
         begin = time.perf_counter()
@@ -298,6 +302,10 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
         "latency_ms_p99": round(pct(0.99), 1),
         "latency_ms_max": round(lat_ms[-1], 1) if lat_ms else None,
         "server_cpu_ms_per_msg": round((cpu_after - cpu_before) * 1000 / max(1, len(latencies)), 2),
+        "server_idle_cpu_ms_per_s": round(idle_cpu_per_s * 1000, 1),
+        "server_cpu_ms_per_msg_net_of_idle": round(
+            max(0.0, cpu_after - cpu_before - idle_cpu_per_s * elapsed) * 1000 / max(1, len(latencies)), 2
+        ),
     }
 
 
@@ -312,6 +320,9 @@ def main() -> None:
     )
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--instances", type=int, default=1, choices=(1, 2))
+    parser.add_argument(
+        "--idle-seconds", type=float, default=5.0, help="idle window measured before the load"
+    )
     parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
     parser.add_argument(
         "--postgres-admin-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

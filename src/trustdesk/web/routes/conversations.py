@@ -780,7 +780,6 @@ def start_chat(
     auth: Auth | None = Depends(optional_auth),
 ) -> Any:
     retailer = _tenant(session, tenant)
-    state = app_state(request)
     chat_limit(request, "chat-start-ip", client_ip(request), runtime(request).limits.start_per_ip)
     ref = CustomerRef(name=body.name, email=body.email, visitor_id=body.visitor_id)
     if auth is not None and auth.user.role == Role.CUSTOMER and auth.tenant.id == retailer.id:
@@ -794,7 +793,6 @@ def start_chat(
         )
     retailer_id = retailer.id
     release(session)
-    del state
     try:
         started = conv_service.start_conversation(
             runtime(request).desk,
