@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from trustdesk.guard.candidates import PRIORITY, Candidate
 from trustdesk.guard.checksums import luhn_valid
-from trustdesk.guard.scantext import ScanText, triggers, word_start
+from trustdesk.guard.scantext import ScanText, pattern_triggers, triggers, word_start
 
 _GROUP = re.compile(r"\d+")
 _ISSUER_LEADS = frozenset("23456")
@@ -361,7 +361,9 @@ _CVV_TRIGGERS = triggers(
     "reverse",
     "signature",
 )
-_EXPIRY_TRIGGERS = triggers("exp", "valid", "good thru", "good through")
+_EXPIRY_TRIGGERS = pattern_triggers(
+    r"exp(?:ir|\.|:|/|-|\s|[0-9]|$)", r"valid\s+(?:thru|through|until|till|to)", r"good\s+thr"
+)
 
 
 def _word_end(lower: str, pos: int) -> bool:

@@ -16,9 +16,14 @@ _EMAIL = re.compile(
     r"\.[A-Za-z]{2,24})(?![A-Za-z0-9\-]|\.[A-Za-z0-9])"
 )
 # Digit groups with the separators phone numbers are written with; 7-15 digits are checked below.
+# Groups each closed by exactly one separator (or a bracketed area code), then a last group; or
+# 7-15 bare digits. Every group boundary is fixed by a separator, so matching never backtracks far.
+# No look-behind in front, so the regex engine can jump straight to "+", "(" or a digit; what
+# precedes a match is checked in Python instead.
 _PHONE = re.compile(
-    r"(?<![\w+\-/.,])(?P<phone>(?:\+|00)?(?:\(\d{1,5}\)|\d{1,5})(?:[ \-.]?(?:\(\d{1,5}\)|\d{1,6})){0,6})(?![\w]|[\-/.]\d)"
+    r"(?P<phone>(?:\+ ?|00)?(?:(?:\(\d{1,5}\) ?|\d{1,5}[ \-.]){1,6}\d{2,8}|\d{7,15}))(?![\w]|[\-/.]\d)"
 )
+_NOT_BEFORE_PHONE = frozenset("+-/.,_")
 
 
 def _mask_email(local: str, domain: str) -> str:
@@ -79,24 +84,8 @@ def _valid_phone(raw: str, digits: str, region: str) -> bool:
     return _valid_national(raw, region)
 
 
-_CLUSTER_GAP = frozenset(" ()+.-")
 _DATE = re.compile(r"\d{1,4}[/.\-]\d{1,2}[/.\-]\d{2,4}")
 _KEEP_DIGITS = str.maketrans("", "", " ()+.-")
-
-
-def _clusters(st: ScanText) -> list[tuple[int, int, int]]:
-    """Digit runs joined by the characters phone numbers use, as (start, end, digits)."""
-    clusters: list[tuple[int, int, int]] = []
-    text = st.text
-    for run_start, run_end, run_digits in st.runs:
-        if clusters:
-            start, end, digits = clusters[-1]
-            gap = text[end:run_start]
-            if len(gap) <= 4 and all(c in _CLUSTER_GAP for c in gap):
-                clusters[-1] = (start, run_end, digits + run_digits)
-                continue
-        clusters.append((run_start, run_end, run_digits))
-    return clusters
 
 
 def find_phones(st: ScanText, region: str = "US", claimed: list[Candidate] | None = None) -> list[Candidate]:
@@ -108,19 +97,19 @@ def find_phones(st: ScanText, region: str = "US", claimed: list[Candidate] | Non
     if not st.may_hold_phone:
         return found
     text = st.text
-    matches: list[re.Match[str]] = []
     taken = claimed or []
-    for start, end, count in _clusters(st):
-        if any(c.start <= start and end <= c.end for c in taken):
+    for m in _PHONE.finditer(text):
+        start, end = m.span()
+        if start and (text[start - 1].isalnum() or text[start - 1] in _NOT_BEFORE_PHONE):
             continue
-        if count >= 7 and not _DATE.fullmatch(text, start, end):
-            matches.extend(_PHONE.finditer(text, max(0, start - 4), end))
-    for m in matches:
+        if taken and any(c.start < end and start < c.end for c in taken):
+            continue
         raw = m.group("phone")
         digits = raw.translate(_KEEP_DIGITS)
-        if len(digits) < 7 or len(digits) > 15 or not _valid_phone(raw, digits, region):
+        if len(digits) < 7 or len(digits) > 15 or _DATE.fullmatch(raw):
             continue
-        found.append(
-            Candidate("PHONE", m.start(), m.end(), f"phone number ending {digits[-4:]}", PRIORITY["PHONE"])
-        )
+        if _valid_phone(raw, digits, region):
+            found.append(
+                Candidate("PHONE", start, end, f"phone number ending {digits[-4:]}", PRIORITY["PHONE"])
+            )
     return found

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from trustdesk.guard.candidates import PRIORITY, Candidate
-from trustdesk.guard.scantext import ScanText, triggers, word_start
+from trustdesk.guard.scantext import ScanText, pattern_triggers, triggers, word_start, word_triggers
 
 # Words that follow "my password is" when people describe a password rather than reveal it.
 _DESCRIPTIVE_WORDS = frozenset(
@@ -58,8 +58,12 @@ _URL_CREDENTIALS = re.compile(
 )
 _URL_TRIGGER = triggers("://")
 _LOGIN_CONTEXT = re.compile(r"user(?:name)?|login|log\s?in|e-?mail|@|account|sign\s?in")
-_PW_TRIGGERS = triggers("pass", "pw", "pin", "contrase", "wachtwoord", "senha")
-_LOGIN_TRIGGERS = triggers("log", "sign", "cred", "user")
+_PW_TRIGGERS = triggers("pass", "pw", "contrase", "wachtwoord", "senha")
+# A PIN is digits: "pin" alone (frequent in banking questions) wakes the detector only next to one.
+_PIN_TRIGGERS = pattern_triggers(r"pin[^0-9]{0,24}[0-9]")
+_LOGIN_TRIGGERS = triggers(
+    "login", "log in", "log-in", "sign in", "sign-in", "signin", "credential", "creds", "user"
+)
 
 
 def _looks_secret(value: str) -> bool:
@@ -108,7 +112,7 @@ def find_passwords(st: ScanText) -> list[Candidate]:
     """Passwords, passcodes and PINs revealed after a cue."""
     found: list[Candidate] = []
     text, lower = st.text, st.lower
-    if st.has_any(_PW_TRIGGERS):
+    if st.has_any(_PW_TRIGGERS) or st.has_any(_PIN_TRIGGERS):
         for hit in _PW_HIT.finditer(lower):
             if not word_start(lower, hit.start()) or (hit.end() < len(lower) and lower[hit.end()].isalpha()):
                 continue
@@ -188,13 +192,13 @@ _SMS_PASTE = re.compile(
     r"(?:verify|sign\s+in|log\s*in|confirm|complete|reset|access)"
 )
 _OTP_TRIGGERS = triggers(
-    "code", "otp", "2fa", "mfa", "verification", "tan", "one-time", "one time", "onetime"
-)
-_SMS_TRIGGERS = triggers("is your", "code is", "otp is", "passcode is", "use ")
+    "code", "otp", "2fa", "mfa", "verification", "one-time", "one time", "onetime"
+) | word_triggers("tan", "mtan")
+_SMS_TRIGGERS = triggers("is your", "code is", "otp is", "passcode is") | pattern_triggers(r"use [0-9]{4}")
 
 
 OTP_GATE = _OTP_TRIGGERS | _SMS_TRIGGERS
-PASSWORD_GATE = _PW_TRIGGERS | _LOGIN_TRIGGERS | _URL_TRIGGER
+PASSWORD_GATE = _PW_TRIGGERS | _PIN_TRIGGERS | _LOGIN_TRIGGERS | _URL_TRIGGER
 
 
 def _code(s: int, e: int) -> Candidate:

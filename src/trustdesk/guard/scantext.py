@@ -13,8 +13,10 @@ from dataclasses import dataclass
 
 import re2
 
+from trustdesk.guard.checksums import IBAN_LENGTHS
+
 # Digit groups joined by 1-3 separator characters. Linear: digits and separators are disjoint.
-DIGIT_RUN = re.compile(r"\d+(?:[ \t\r\n\-._*/\\|,:•·~']{1,3}\d+)*")
+DIGIT_RUN = re.compile(r"[0-9]+(?:[ \t\r\n\-._*/\\|,:•·~']{1,3}[0-9]+)*")
 _NOT_DIGITS = str.maketrans("", "", " \t\r\n-._*/\\|,:•·~'")
 
 _TRIGGER_PATTERNS: list[str] = []
@@ -35,6 +37,16 @@ def triggers(*words: str) -> frozenset[int]:
     return frozenset(ids)
 
 
+def pattern_triggers(*patterns: str) -> frozenset[int]:
+    """Register cue patterns (RE2 syntax, matched case-insensitively) and return their ids."""
+    return frozenset(_pattern_trigger(p) for p in patterns)
+
+
+def word_triggers(*words: str) -> frozenset[int]:
+    """Register whole-word cues ("sin" but not "since") and return their ids."""
+    return pattern_triggers(*(rf"(?:^|[^a-z0-9]){re2.escape(w.lower())}(?:[^a-z0-9]|$)" for w in words))
+
+
 def _pattern_trigger(pattern: str) -> int:
     if pattern not in _TRIGGER_INDEX:
         _TRIGGER_INDEX[pattern] = len(_TRIGGER_PATTERNS)
@@ -48,14 +60,19 @@ AT_SIGN = _pattern_trigger("@")
 _SENTINEL = _pattern_trigger("")
 DIGIT = _pattern_trigger(r"\d")
 # Shapes that must be present for a detector to have anything to find; checked in the same pass.
-CARD_SHAPE = _pattern_trigger(r"[0-9](?:[ \t\r\n\-._*/\\|,:•·~']{0,3}[0-9]){11}")
+# 12+ digits joined by separators, starting (at a group boundary) with a digit card networks use.
+CARD_SHAPE = _pattern_trigger(r"(?:^|[^0-9])[2-6](?:[ \t\r\n\-._*/\\|,:•·~']{0,3}[0-9]){11}")
 # Phone numbers as people write them: "+44 ...", "0044 ...", "(415) ...", "415-555-0132", "020 7946 0958",
 # or ten/eleven bare digits. Longer digit runs (cards, tracking, IMEI) do not wake the phone detector.
 PHONE_SHAPE = _pattern_trigger(
     r"\+ ?[0-9]|(?:^|[^0-9])00[1-9]|\([0-9]{2,5}\)|[0-9]{3}[ .\-][0-9]{3}[ .\-][0-9]{4}|(?:^|[^0-9])0[1-9][0-9]{1,4}[ .\-][0-9]{3}|"
     r"(?:^|[^0-9 .\-])[0-9]{10,11}(?:[^0-9]|$)"
 )
-IBAN_SHAPE = _pattern_trigger(r"[a-z]{2} ?[0-9]{2}(?:[ \-]?[a-z0-9]{4}){2}")
+IBAN_SHAPE = _pattern_trigger(
+    r"(?:^|[^a-z0-9])(?:"
+    + "|".join(sorted(c.lower() for c in IBAN_LENGTHS))
+    + r") ?[0-9]{2}(?:[ \-]?[a-z0-9]{4}){2}"
+)
 # 123-45-6789, or nine digits near an SSN cue (the cue words are triggers of their own).
 SSN_SHAPE = _pattern_trigger(r"(?:^|[^0-9\-])[0-9]{3}-[0-9]{2}-[0-9]{4}(?:[^0-9\-]|$)")
 SSN_CUES = frozenset(
