@@ -97,3 +97,35 @@ def test_chat_message_pasted_with_reference_given_separately(desk) -> None:
     ref, _ = desk.send("Your parcel 1Z999AA10123456784 arrives on Friday.", channel="chat")
     pasted = "Acme Outfitters Support 10:42\nYour parcel 1Z999AA10123456784 arrives on Friday.\nSeen"
     assert desk.check(pasted, reference=ref).verdict is MessageVerdict.GENUINE
+
+
+def test_gmail_html_forward_with_mailto_links_and_a_note(desk) -> None:
+    import html as html_lib
+    from email.message import EmailMessage
+
+    _, sent = desk.send(REFUND)
+    body_html = "<br>".join(html_lib.escape(line) for line in sent.split("\n")).replace(
+        "https://acmeoutfitters.com/orders/A-10442/refund",
+        '<a href="https://acmeoutfitters.com/orders/A-10442/refund">https://acmeoutfitters.com/orders/A-10442/refund</a>',
+    )
+    markup = (
+        '<div dir="ltr">Is this real? I found <a href="https://example.org/scam-tips">https://example.org/scam-tips</a></div>'
+        '<div class="gmail_quote"><div dir="ltr" class="gmail_attr">---------- Forwarded message ---------<br>'
+        'From: <strong>Acme Outfitters</strong> &lt;<a href="mailto:support@acmeoutfitters.com">support@acmeoutfitters.com</a>&gt;<br>'
+        "Date: Mon, 23 Nov 2026 at 09:12<br>Subject: Your refund<br>"
+        'To: &lt;<a href="mailto:pat@example.org">pat@example.org</a>&gt;<br></div><br><br>'
+        + body_html
+        + "</div>"
+    )
+    message = EmailMessage()
+    message["From"] = "Pat Example <pat@example.org>"
+    message["To"] = "check@acmeoutfitters.com"
+    message["Subject"] = "Fwd: Your refund"
+    message.set_content(
+        "Is this real? I found https://example.org/scam-tips\n\n---------- Forwarded message ---------\n"
+        "From: Acme Outfitters <support@acmeoutfitters.com>\nDate: Mon, 23 Nov 2026 at 09:12\n"
+        "Subject: Your refund\nTo: <pat@example.org>\n\n" + sent
+    )
+    message.add_alternative(markup, subtype="html")
+    result = desk.check(message.as_bytes())
+    assert result.verdict is MessageVerdict.GENUINE, result.reasons

@@ -84,3 +84,24 @@ def test_dns_timeout_is_temperror_never_pass(desk, acme_zone, resolver, acme_key
     assert result.auth["dmarc"] != "pass"
     # Our own signature is still verified against the stored key: the content is ours.
     assert result.verdict is MessageVerdict.GENUINE
+
+
+def test_tenant_signing_with_its_own_provider_relies_on_dmarc(desk, dns, resolver) -> None:
+    from dataclasses import replace
+
+    from trustdesk.mail import generate_dkim_keypair
+
+    provider = generate_dkim_keypair(1024)
+    record = provider.dns_record("esp1", "acmeoutfitters.com")
+    dns.update(
+        {
+            "acmeoutfitters.com": {"TXT": ["v=spf1 ip4:192.0.2.25 -all"]},
+            "_dmarc.acmeoutfitters.com": {"TXT": ["v=DMARC1; p=reject"]},
+            record.name: {"TXT": [record.value]},
+        }
+    )
+    ref, raw = desk.send_email(REFUND, sign=False)
+    desk.records[ref] = replace(desk.records[ref], tenant=replace(desk.acme, dkim_keys=()))
+    signed = sign_message(raw, "esp1", "acmeoutfitters.com", provider.private_key_pem)
+    assert desk.check(signed, resolver=resolver, tenant=False).verdict is MessageVerdict.GENUINE
+    assert desk.check(raw, resolver=resolver, tenant=False).verdict is MessageVerdict.CANNOT_TELL
