@@ -1,0 +1,380 @@
+// Customer chat: start a conversation over JSON, then talk over the customer WebSocket.
+// Every message has a sequence number: the page remembers the last one it showed and
+// reconnects with it, so nothing is missed and nothing is shown twice. Sends carry a
+// client_msg_id, so a retry after a lost connection never duplicates a message.
+(function () {
+  "use strict";
+  var root = document.getElementById("chat");
+  if (!root) { return; }
+  var tenant = root.getAttribute("data-tenant");
+  var tenantName = root.getAttribute("data-tenant-name");
+  var api = "/api/v1/public/" + encodeURIComponent(tenant) + "/chat/conversations";
+  var storeKey = "trustdesk.chat." + tenant;
+
+  var startForm = document.getElementById("chat-start");
+  var startError = document.getElementById("chat-start-error");
+  var room = document.getElementById("chat-room");
+  var log = document.getElementById("chat-log");
+  var stateLine = document.getElementById("chat-state");
+  var errorLine = document.getElementById("chat-error");
+  var sendForm = document.getElementById("chat-send");
+  var input = document.getElementById("chat-input");
+  var refLine = document.getElementById("chat-ref");
+  var newButton = document.getElementById("chat-new");
+
+  var conv = null;          // {id, token, reference}
+  var lastSeq = 0;          // highest seq shown
+  var shown = {};           // seq -> true
+  var pending = [];         // [{id, body, el, state}] sends not yet acknowledged
+  var ws = null;
+  var retryDelay = 1000;
+  var reconnectTimer = null;
+  var pingTimer = null;
+  var closedByUs = false;
+
+  function newId() {
+    if (window.crypto && window.crypto.randomUUID) { return window.crypto.randomUUID(); }
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  function save() {
+    try {
+      if (conv) {
+        window.sessionStorage.setItem(storeKey, JSON.stringify({ id: conv.id, token: conv.token, reference: conv.reference }));
+      } else {
+        window.sessionStorage.removeItem(storeKey);
+      }
+    } catch (e) { /* storage can be blocked in a third-party frame: the chat still works until reload */ }
+  }
+
+  function load() {
+    try {
+      var raw = window.sessionStorage.getItem(storeKey);
+      return raw ? JSON.parse(raw) : null;
+    } catch (e) { return null; }
+  }
+
+  function setState(text, kind) {
+    stateLine.textContent = text;
+    stateLine.className = "chat-state" + (kind ? " chat-state-" + kind : "");
+  }
+
+  function showError(el, text) {
+    el.textContent = text || "";
+    el.hidden = !text;
+  }
+
+  function timeOf(iso) {
+    if (!iso) { return ""; }
+    var d = new Date(iso);
+    return isNaN(d) ? "" : d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  }
+
+  function authorLabel(msg) {
+    var wrap = document.createElement("span");
+    wrap.className = "chat-author";
+    if (msg.author_kind === "customer") {
+      wrap.textContent = "You";
+    } else if (msg.author_kind === "bot") {
+      wrap.textContent = tenantName + " assistant ";
+      var tag = document.createElement("span");
+      tag.className = "chat-tag chat-tag-bot";
+      tag.textContent = "Automated";
+      wrap.appendChild(tag);
+    } else if (msg.author_kind === "agent") {
+      wrap.textContent = (msg.author_name || "Agent") + " ";
+      var badge = document.createElement("span");
+      badge.className = "chat-tag chat-tag-agent";
+      badge.textContent = "\u2713 Verified " + tenantName + " agent" + (msg.agent_number ? " \u00b7 " + msg.agent_number : "");
+      wrap.appendChild(badge);
+    } else {
+      wrap.textContent = tenantName + " (system notice)";
+    }
+    return wrap;
+  }
+
+  function bubble(msg, extraClass) {
+    var li = document.createElement("li");
+    li.className = "chat-msg chat-msg-" + msg.author_kind + (extraClass ? " " + extraClass : "");
+    var meta = document.createElement("p");
+    meta.className = "chat-meta";
+    meta.appendChild(authorLabel(msg));
+    var when = document.createElement("time");
+    when.className = "chat-time";
+    if (msg.created_at) { when.dateTime = msg.created_at; }
+    when.textContent = timeOf(msg.created_at);
+    meta.appendChild(document.createTextNode(" "));
+    meta.appendChild(when);
+    var body = document.createElement("p");
+    body.className = "chat-body";
+    body.textContent = msg.body; // text only: never HTML
+    li.appendChild(meta);
+    li.appendChild(body);
+    if (msg.seq) { li.setAttribute("data-seq", String(msg.seq)); }
+    return li;
+  }
+
+  function scrollDown() { log.scrollTop = log.scrollHeight; }
+
+  function show(msg) {
+    if (!msg || typeof msg.seq !== "number" || shown[msg.seq]) { return; }
+    shown[msg.seq] = true;
+    if (msg.seq > lastSeq) { lastSeq = msg.seq; }
+    var li = bubble(msg, msg.author_kind === "system" ? "chat-notice" : "");
+    if (msg.author_kind === "system") { li.setAttribute("role", "note"); }
+    // Our own message replaces its "sending" placeholder.
+    if (msg.client_msg_id) {
+      for (var i = 0; i < pending.length; i++) {
+        if (pending[i].id === msg.client_msg_id) {
+          log.replaceChild(li, pending[i].el);
+          pending.splice(i, 1);
+          scrollDown();
+          return;
+        }
+      }
+    }
+    // Keep seq order even if a placeholder sits at the end.
+    var firstPending = pending.length ? pending[0].el : null;
+    log.insertBefore(li, firstPending && firstPending.parentNode === log ? firstPending : null);
+    scrollDown();
+  }
+
+  function markPending(p, state, text) {
+    p.state = state;
+    var status = p.el.querySelector(".chat-send-state");
+    status.textContent = text;
+    p.el.classList.toggle("chat-failed", state === "failed");
+    var retry = p.el.querySelector("button");
+    if (state === "failed" && !retry) {
+      retry = document.createElement("button");
+      retry.type = "button";
+      retry.className = "linklike small";
+      retry.textContent = "Retry";
+      retry.addEventListener("click", function () { transmit(p); });
+      p.el.appendChild(retry);
+    } else if (state !== "failed" && retry) {
+      retry.remove();
+    }
+  }
+
+  function transmit(p) {
+    if (ws && ws.readyState === WebSocket.OPEN) {
+      markPending(p, "sending", "Sending\u2026");
+      ws.send(JSON.stringify({ type: "send", client_msg_id: p.id, body: p.body }));
+    } else {
+      markPending(p, "queued", "Waiting for connection\u2026");
+    }
+  }
+
+  function queueSend(body) {
+    var li = bubble({ author_kind: "customer", body: body, created_at: null }, "chat-pending");
+    var status = document.createElement("p");
+    status.className = "chat-send-state small";
+    li.appendChild(status);
+    log.appendChild(li);
+    var p = { id: newId(), body: body, el: li, state: "new" };
+    pending.push(p);
+    scrollDown();
+    transmit(p);
+  }
+
+  function findPending(id) {
+    for (var i = 0; i < pending.length; i++) { if (pending[i].id === id) { return pending[i]; } }
+    return null;
+  }
+
+  function onFrame(frame) {
+    switch (frame.type) {
+      case "ready":
+        retryDelay = 1000;
+        setState("Connected", "ok");
+        showError(errorLine, "");
+        pending.forEach(function (p) { if (p.state !== "failed") { transmit(p); } });
+        break;
+      case "message":
+        show(frame.message);
+        break;
+      case "ack":
+        // The message frame normally arrives first; if the ack wins, the message follows.
+        var acked = findPending(frame.client_msg_id);
+        if (acked) { markPending(acked, "sent", "Sent"); }
+        break;
+      case "conversation":
+        if (frame.conversation && frame.conversation.status === "resolved") {
+          setState("This chat was marked resolved. Write again to reopen it.", "info");
+        }
+        break;
+      case "error":
+        var failed = frame.client_msg_id ? findPending(frame.client_msg_id) : null;
+        var text = frame.message || "Something went wrong.";
+        if (frame.code === "rate_limited") {
+          text = "You are sending messages too quickly. Please wait " + (frame.retry_after || "a few") + " seconds and try again.";
+        } else if (frame.code === "message_too_long" || frame.code === "frame_too_large") {
+          text = "That message is too long. Please shorten it (at most 5,000 characters).";
+        }
+        if (failed) { markPending(failed, "failed", "Not sent: " + text); }
+        showError(errorLine, text);
+        if (frame.code === "not_found") { forget(); }
+        break;
+      default:
+        break;
+    }
+  }
+
+  function connect() {
+    if (!conv) { return; }
+    window.clearTimeout(reconnectTimer);
+    closedByUs = false;
+    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+    var url = scheme + window.location.host + api + "/" + encodeURIComponent(conv.id) + "/ws";
+    setState("Connecting\u2026", "info");
+    var socket = new WebSocket(url);
+    ws = socket;
+    socket.addEventListener("open", function () {
+      socket.send(JSON.stringify({ type: "hello", token: conv.token, last_seq: lastSeq }));
+    });
+    socket.addEventListener("message", function (event) {
+      var frame;
+      try { frame = JSON.parse(event.data); } catch (e) { return; }
+      if (ws === socket) { onFrame(frame); }
+    });
+    socket.addEventListener("close", function () {
+      if (ws !== socket) { return; }
+      ws = null;
+      pending.forEach(function (p) { if (p.state === "sending") { markPending(p, "queued", "Waiting for connection\u2026"); } });
+      if (closedByUs || !conv) { return; }
+      setState("Connection lost. Reconnecting\u2026", "warn");
+      reconnectTimer = window.setTimeout(connect, retryDelay);
+      retryDelay = Math.min(retryDelay * 2, 15000);
+    });
+  }
+
+  function reconnectNow() {
+    if (conv && !ws) { retryDelay = 1000; connect(); }
+  }
+  window.addEventListener("online", reconnectNow);
+  window.addEventListener("offline", function () {
+    if (ws) { ws.close(); }
+  });
+  pingTimer = window.setInterval(function () {
+    if (ws && ws.readyState === WebSocket.OPEN) { ws.send(JSON.stringify({ type: "ping" })); }
+  }, 25000);
+
+  function enterRoom() {
+    startForm.hidden = true;
+    room.hidden = false;
+    refLine.textContent = conv.reference ? "Conversation reference " + conv.reference : "";
+    input.focus();
+  }
+
+  function forget() {
+    closedByUs = true;
+    if (ws) { ws.close(); ws = null; }
+    conv = null; lastSeq = 0; shown = {}; pending = [];
+    log.textContent = "";
+    save();
+    room.hidden = true;
+    startForm.hidden = false;
+    setState("Not connected");
+    var first = startForm.querySelector("input, textarea");
+    if (first) { first.focus(); }
+  }
+
+  function headers(extra) {
+    var h = { "Content-Type": "application/json", "Accept": "application/json" };
+    if (window.trustdeskCsrf) { h["X-CSRF-Token"] = window.trustdeskCsrf; }
+    for (var k in extra || {}) { h[k] = extra[k]; }
+    return h;
+  }
+
+  function errorText(status, data) {
+    var err = data && data.error;
+    if (status === 429) { return "Too many chats started from here. Please wait a minute and try again."; }
+    if (status === 413) { return "That message is too long. Please shorten it (at most 5,000 characters)."; }
+    if (err && err.message) { return err.message; }
+    if (data && data.detail && data.detail[0] && data.detail[0].msg) { return data.detail[0].msg; }
+    return "We could not start the chat. Please try again.";
+  }
+
+  startForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var first = document.getElementById("chat-first");
+    var name = document.getElementById("chat-name");
+    var email = document.getElementById("chat-email");
+    var text = first.value.trim();
+    if (!text) { showError(startError, "Please write your question."); first.focus(); return; }
+    var clientId = newId();
+    var payload = { message: text, client_msg_id: clientId };
+    if (name && name.value.trim()) { payload.name = name.value.trim(); }
+    if (email && email.value.trim()) { payload.email = email.value.trim(); }
+    var button = startForm.querySelector("button[type=submit]");
+    button.disabled = true;
+    showError(startError, "");
+    fetch(api, { method: "POST", headers: headers(), credentials: "same-origin", body: JSON.stringify(payload) })
+      .then(function (r) { return r.json().catch(function () { return null; }).then(function (d) { return { status: r.status, data: d }; }); })
+      .then(function (res) {
+        button.disabled = false;
+        if (res.status !== 201) { showError(startError, errorText(res.status, res.data)); first.focus(); return; }
+        conv = { id: res.data.conversation.id, token: res.data.access_token, reference: res.data.conversation.reference };
+        save();
+        first.value = "";
+        enterRoom();
+        res.data.messages.forEach(show);
+        connect();
+      })
+      .catch(function () {
+        button.disabled = false;
+        showError(startError, "We could not reach the chat service. Check your connection and try again.");
+      });
+  });
+
+  sendForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = input.value.trim();
+    if (!text) { return; }
+    if (text.length > 5000) { showError(errorLine, "That message is too long. Please shorten it (at most 5,000 characters)."); return; }
+    showError(errorLine, "");
+    input.value = "";
+    queueSend(text);
+    input.focus();
+  });
+
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      sendForm.requestSubmit();
+    }
+  });
+
+  newButton.addEventListener("click", forget);
+
+  // Resume a conversation from this tab (reload, or the widget reopened).
+  var saved = load();
+  if (saved && saved.id && saved.token) {
+    conv = saved;
+    enterRoom();
+    fetch(api + "/" + encodeURIComponent(conv.id) + "?after_seq=0&limit=1000", {
+      headers: headers({ Authorization: "Bearer " + conv.token }), credentials: "same-origin"
+    })
+      .then(function (r) {
+        if (r.status === 404) { forget(); return null; }
+        return r.ok ? r.json() : null;
+      })
+      .then(function (data) {
+        if (data) { data.messages.forEach(show); }
+        if (conv) { connect(); }
+      })
+      .catch(function () { if (conv) { connect(); } });
+  }
+})();
+
+// Inside the widget's frame, Escape asks the host page to close the panel.
+(function () {
+  "use strict";
+  if (window.parent === window || !document.body.classList.contains("chat-embedded")) { return; }
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") { window.parent.postMessage({ type: "trustdesk-chat-close" }, "*"); }
+  });
+})();

@@ -1,0 +1,443 @@
+// Agent console for conversations: the queue, one open conversation, live over the agent WebSocket.
+// HTTP calls use the session cookie plus the CSRF header; messages go over the socket with a
+// client_msg_id (a retry never duplicates) and arrive in seq order with catch-up after reconnects.
+(function () {
+  "use strict";
+  var root = document.getElementById("cv");
+  if (!root) { return; }
+  var me = parseInt(root.getAttribute("data-user-id"), 10);
+  var $ = function (id) { return document.getElementById(id); };
+
+  var list = $("cv-list"), listEmpty = $("cv-list-empty"), live = $("cv-live");
+  var openPane = $("cv-open"), nonePane = $("cv-none"), log = $("cv-log");
+  var input = $("cv-input"), internal = $("cv-internal"), canned = $("cv-canned");
+  var blockedBox = $("cv-blocked"), sendError = $("cv-send-error"), actionError = $("cv-action-error");
+
+  var view = "new";
+  var current = null;       // conversation dict (staff view)
+  var lastSeq = 0;
+  var shown = {};
+  var pending = {};         // client_msg_id -> {body, internal}
+  var unread = {};          // conversation id -> true
+  var ws = null, retryDelay = 1000, queueTimer = null;
+  var cannedReplies = [];
+
+  function newId() {
+    if (window.crypto && window.crypto.randomUUID) { return window.crypto.randomUUID(); }
+    return String(Date.now()) + Math.random().toString(16).slice(2);
+  }
+
+  function api(method, path, body) {
+    var opts = { method: method, credentials: "same-origin", headers: { Accept: "application/json" } };
+    if (method !== "GET") {
+      opts.headers["Content-Type"] = "application/json";
+      opts.headers["X-CSRF-Token"] = window.trustdeskCsrf || "";
+      opts.body = JSON.stringify(body || {});
+    }
+    return fetch("/api/v1" + path, opts).then(function (r) {
+      return r.json().catch(function () { return null; }).then(function (data) {
+        if (!r.ok) {
+          var err = (data && data.error) || {};
+          var e = new Error(err.message || ("request failed (" + r.status + ")"));
+          e.status = r.status;
+          throw e;
+        }
+        return data;
+      });
+    });
+  }
+
+  function show(el, text) { el.textContent = text || ""; el.hidden = !text; }
+
+  function duration(seconds) {
+    if (seconds === null || seconds === undefined || seconds < 0) { return "\u2013"; }
+    seconds = Math.floor(seconds);
+    var h = Math.floor(seconds / 3600), m = Math.floor((seconds % 3600) / 60), s = seconds % 60;
+    return (h ? h + "h " : "") + (h || m ? m + "m " : "") + s + "s";
+  }
+
+  function since(iso) { return iso ? (Date.now() - new Date(iso).getTime()) / 1000 : null; }
+
+  // --- queue ------------------------------------------------------------------------------
+
+  function renderQueue(rows) {
+    list.textContent = "";
+    listEmpty.hidden = rows.length > 0;
+    rows.forEach(function (c) {
+      var li = document.createElement("li");
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "cv-item" + (unread[c.id] ? " cv-item-unread" : "");
+      b.setAttribute("data-id", c.id);
+      if (current && current.id === c.id) { b.setAttribute("aria-current", "true"); }
+      var top = document.createElement("span");
+      top.className = "cv-item-top";
+      var who = document.createElement("strong");
+      who.textContent = c.customer.name || "Visitor";
+      var status = document.createElement("span");
+      status.className = "pill";
+      status.textContent = c.status;
+      top.appendChild(who); top.appendChild(status);
+      var sub = document.createElement("span");
+      sub.className = "cv-item-sub";
+      sub.textContent = c.reference + " \u00b7 " + (c.subject || c.channel) + (c.assignee ? " \u00b7 " + c.assignee.name : " \u00b7 unassigned");
+      b.appendChild(top); b.appendChild(sub);
+      if (unread[c.id]) {
+        var sr = document.createElement("span");
+        sr.className = "sr-only";
+        sr.textContent = " (new activity)";
+        b.appendChild(sr);
+      }
+      b.addEventListener("click", function () { openConversation(c.id); });
+      li.appendChild(b);
+      list.appendChild(li);
+    });
+  }
+
+  function loadQueue() {
+    return api("GET", "/conversations?view=" + view + "&limit=100").then(renderQueue).catch(function (e) {
+      show(actionError, "Could not load the queue: " + e.message);
+    });
+  }
+
+  function refreshQueueSoon() {
+    window.clearTimeout(queueTimer);
+    queueTimer = window.setTimeout(loadQueue, 250);
+  }
+
+  document.querySelectorAll(".cv-filters button").forEach(function (b) {
+    b.addEventListener("click", function () {
+      view = b.getAttribute("data-view");
+      document.querySelectorAll(".cv-filters button").forEach(function (o) { o.setAttribute("aria-pressed", String(o === b)); });
+      loadQueue();
+    });
+  });
+
+  // --- conversation ---------------------------------------------------------------------------
+
+  function authorLabel(m) {
+    var wrap = document.createElement("span");
+    wrap.className = "chat-author";
+    var tag = document.createElement("span");
+    tag.className = "chat-tag";
+    if (m.author_kind === "customer") {
+      wrap.textContent = (m.author_name || "Customer") + " ";
+      tag.textContent = "Customer";
+    } else if (m.author_kind === "agent") {
+      wrap.textContent = (m.author_name || "Agent") + " ";
+      tag.className += " chat-tag-agent";
+      tag.textContent = "Agent" + (m.agent_number ? " \u00b7 " + m.agent_number : "");
+    } else if (m.author_kind === "bot") {
+      wrap.textContent = "Assistant ";
+      tag.className += " chat-tag-bot";
+      tag.textContent = "Automated";
+    } else {
+      wrap.textContent = "System notice to the customer ";
+    }
+    if (tag.textContent) { wrap.appendChild(tag); }
+    if (m.visibility === "internal") {
+      var note = document.createElement("span");
+      note.className = "chat-tag chat-tag-note";
+      note.textContent = "Internal note";
+      wrap.appendChild(note);
+    }
+    return wrap;
+  }
+
+  function addMessage(m) {
+    if (!current || m.conversation_id !== current.id || shown[m.seq]) { return; }
+    shown[m.seq] = true;
+    if (m.seq > lastSeq) { lastSeq = m.seq; }
+    var li = document.createElement("li");
+    li.className = "chat-msg chat-msg-" + m.author_kind + (m.visibility === "internal" ? " chat-msg-internal" : "");
+    li.setAttribute("data-seq", String(m.seq));
+    var meta = document.createElement("p");
+    meta.className = "chat-meta";
+    meta.appendChild(authorLabel(m));
+    var t = document.createElement("time");
+    t.dateTime = m.created_at || "";
+    t.textContent = " " + (m.created_at ? new Date(m.created_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : "");
+    meta.appendChild(t);
+    var body = document.createElement("p");
+    body.className = "chat-body";
+    body.textContent = m.body;
+    li.appendChild(meta); li.appendChild(body);
+    if (m.guard && m.guard.length) {
+      var g = document.createElement("p");
+      g.className = "chat-meta cv-guard-line";
+      g.textContent = "Guard removed: " + m.guard.map(function (f) { return f.display || f.type; }).join(", ");
+      li.appendChild(g);
+      addNotice("redacted", "Message " + m.seq + " (" + m.author_kind + "): removed " + m.guard.map(function (f) { return f.display || f.type; }).join(", "));
+    }
+    log.appendChild(li);
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function addNotice(kind, text) {
+    var notices = $("cv-notices");
+    var li = document.createElement("li");
+    li.className = "cv-notice-" + kind;
+    li.textContent = (kind === "blocked" ? "Blocked: " : "Redacted: ") + text;
+    notices.appendChild(li);
+  }
+
+  function renderHeader() {
+    if (!current) { return; }
+    $("cv-conv-title").textContent = (current.customer.name || "Visitor") + " \u00b7 " + current.reference;
+    $("cv-status").textContent = current.status;
+    $("cv-status").className = "pill pill-" + current.status;
+    $("cv-assignee").textContent = current.assignee
+      ? "Assigned to " + current.assignee.name + (current.assignee.agent_number ? " (" + current.assignee.agent_number + ")" : "")
+      : "Unassigned";
+    var mine = current.assignee && current.assignee.id === me;
+    $("cv-claim").hidden = !!mine || current.status === "resolved";
+    $("cv-resolve").hidden = current.status === "resolved";
+    $("cv-reopen").hidden = current.status !== "resolved";
+    tickTimers();
+  }
+
+  function tickTimers() {
+    if (!current) { return; }
+    var first = current.first_response_at
+      ? duration((new Date(current.first_response_at) - new Date(current.created_at)) / 1000)
+      : "waiting " + duration(since(current.created_at));
+    var res = current.resolved_at
+      ? duration((new Date(current.resolved_at) - new Date(current.created_at)) / 1000)
+      : "open " + duration(since(current.created_at));
+    $("cv-t-first").textContent = first;
+    $("cv-t-res").textContent = res;
+  }
+  window.setInterval(tickTimers, 1000);
+
+  function renderSide(detail) {
+    var c = detail.conversation.customer;
+    var box = $("cv-customer");
+    box.className = "small";
+    box.textContent = "";
+    var dl = document.createElement("dl");
+    dl.className = "facts";
+    function row(k, v) {
+      var dt = document.createElement("dt"); dt.textContent = k;
+      var dd = document.createElement("dd"); dd.textContent = v;
+      dl.appendChild(dt); dl.appendChild(dd);
+    }
+    row("Name", c.name || "\u2013");
+    row("E-mail", c.email || "\u2013");
+    row("Identity", c.verified ? "Signed in (verified)" : "Anonymous: not verified");
+    if (detail.customer_profile && detail.customer_profile.phone) { row("Phone", detail.customer_profile.phone); }
+    box.appendChild(dl);
+    if (!c.verified && detail.possible_customer_matches) {
+      var warn = document.createElement("p");
+      warn.className = "notice notice-warn small";
+      warn.textContent = detail.possible_customer_matches + " customer record(s) use this e-mail, but the visitor has not proved it. Do not share account details.";
+      box.appendChild(warn);
+    }
+    var orders = $("cv-orders");
+    orders.textContent = "";
+    var profile = detail.customer_profile;
+    if (!profile || !profile.orders.length) {
+      orders.className = "small cv-empty";
+      orders.textContent = profile ? "No orders." : "Only shown for signed-in customers.";
+    } else {
+      orders.className = "small";
+      var ul = document.createElement("ul");
+      ul.className = "link-list";
+      profile.orders.forEach(function (o) {
+        var li = document.createElement("li");
+        var a = document.createElement("a");
+        a.href = "/console/orders/" + encodeURIComponent(o.number);
+        a.textContent = o.number;
+        li.appendChild(a);
+        li.appendChild(document.createTextNode(" \u00b7 " + o.status + " \u00b7 " + (o.total_cents / 100).toFixed(2) + " " + o.currency));
+        ul.appendChild(li);
+      });
+      orders.appendChild(ul);
+    }
+    $("cv-notices").textContent = "";
+    (detail.guard_notices.blocked || []).forEach(function (b) {
+      addNotice("blocked", (b.reasons || []).join(" ") + " (" + b.actor + ")");
+    });
+  }
+
+  function openConversation(id) {
+    if (ws && ws.readyState === WebSocket.OPEN && current && current.id !== id) {
+      ws.send(JSON.stringify({ type: "unsubscribe", conversation_id: current.id }));
+    }
+    show(actionError, ""); show(sendError, ""); blockedBox.hidden = true;
+    return api("GET", "/conversations/" + encodeURIComponent(id)).then(function (detail) {
+      current = detail.conversation;
+      lastSeq = 0; shown = {}; pending = {};
+      delete unread[id];
+      log.textContent = "";
+      nonePane.hidden = true; openPane.hidden = false;
+      renderSide(detail);
+      detail.messages.forEach(addMessage);
+      renderHeader();
+      subscribe();
+      document.querySelectorAll(".cv-item").forEach(function (b) {
+        if (b.getAttribute("data-id") === id) { b.setAttribute("aria-current", "true"); b.classList.remove("cv-item-unread"); }
+        else { b.removeAttribute("aria-current"); }
+      });
+      $("cv-conv-title").focus();
+    }).catch(function (e) { show(actionError, "Could not open the conversation: " + e.message); });
+  }
+
+  function subscribe() {
+    if (current && ws && ws.readyState === WebSocket.OPEN) {
+      ws.send(JSON.stringify({ type: "subscribe", conversation_id: current.id, last_seq: lastSeq }));
+    }
+  }
+
+  function act(path, body) {
+    if (!current) { return; }
+    show(actionError, "");
+    api("POST", "/conversations/" + encodeURIComponent(current.id) + path, body).then(function (conv) {
+      current = conv;
+      renderHeader();
+      refreshQueueSoon();
+    }).catch(function (e) { show(actionError, e.message); });
+  }
+
+  $("cv-claim").addEventListener("click", function () { act("/claim"); });
+  $("cv-resolve").addEventListener("click", function () { act("/resolve"); });
+  $("cv-reopen").addEventListener("click", function () { act("/reopen"); });
+  $("cv-assign").addEventListener("click", function () {
+    var v = $("cv-transfer").value;
+    if (!v) { show(actionError, "Choose who should take the conversation."); $("cv-transfer").focus(); return; }
+    act("/assign", { user_id: v === "none" ? null : parseInt(v, 10) });
+  });
+
+  // --- sending --------------------------------------------------------------------------------
+
+  function trySend(id) {
+    var p = pending[id];
+    if (!p || !current) { return; }
+    if (!ws || ws.readyState !== WebSocket.OPEN) {
+      show(sendError, "Not connected; your message will be sent when the connection is back.");
+      return;
+    }
+    ws.send(JSON.stringify({ type: "send", conversation_id: p.conversation_id, client_msg_id: id, body: p.body, internal: p.internal }));
+  }
+
+  $("cv-compose").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = input.value.trim();
+    if (!text || !current) { return; }
+    var id = newId();
+    pending[id] = { body: text, internal: internal.checked, conversation_id: current.id };
+    blockedBox.hidden = true;
+    show(sendError, "");
+    $("cv-send").disabled = true;
+    trySend(id);
+  });
+
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) { event.preventDefault(); $("cv-compose").requestSubmit(); }
+  });
+
+  function showBlocked(frame) {
+    blockedBox.textContent = "";
+    var h = document.createElement("h3");
+    h.textContent = "Not sent: the guard blocked this message";
+    var p = document.createElement("p");
+    p.textContent = "Customers are told we never ask for these. Rephrase without asking for the secret.";
+    var ul = document.createElement("ul");
+    (frame.reasons && frame.reasons.length ? frame.reasons : [frame.message]).forEach(function (r) {
+      var li = document.createElement("li"); li.textContent = r; ul.appendChild(li);
+    });
+    blockedBox.appendChild(h); blockedBox.appendChild(ul); blockedBox.appendChild(p);
+    blockedBox.hidden = false;
+    addNotice("blocked", (frame.reasons || [frame.message]).join(" ") + " (you, just now)");
+    input.focus();
+  }
+
+  function onFrame(f) {
+    switch (f.type) {
+      case "ready":
+        retryDelay = 1000;
+        live.textContent = "Live \u00b7 signed in as " + f.user.name + (f.user.agent_number ? " (" + f.user.agent_number + ")" : "");
+        subscribe();
+        Object.keys(pending).forEach(trySend);
+        loadQueue();
+        break;
+      case "message":
+        addMessage(f.message);
+        break;
+      case "ack":
+        if (pending[f.client_msg_id]) {
+          delete pending[f.client_msg_id];
+          input.value = "";
+          internal.checked = false;
+          $("cv-send").disabled = false;
+        }
+        break;
+      case "error":
+        if (f.client_msg_id && pending[f.client_msg_id]) {
+          delete pending[f.client_msg_id];
+          $("cv-send").disabled = false;
+          if (f.code === "message_blocked") { showBlocked(f); }
+          else if (f.code === "rate_limited") { show(sendError, "Too many messages; try again in " + f.retry_after + " seconds."); }
+          else { show(sendError, f.message); }
+        } else {
+          show(actionError, f.message);
+        }
+        break;
+      case "conversation":
+        if (current && f.conversation.id === current.id) { current = f.conversation; renderHeader(); }
+        refreshQueueSoon();
+        break;
+      case "activity":
+        unread[f.conversation_id] = true;
+        refreshQueueSoon();
+        break;
+      case "resync":
+        refreshQueueSoon();
+        break;
+      default:
+        break;
+    }
+  }
+
+  function connect() {
+    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+    var socket = new WebSocket(scheme + window.location.host + "/api/v1/agent/ws");
+    ws = socket;
+    socket.addEventListener("message", function (e) {
+      var f; try { f = JSON.parse(e.data); } catch (x) { return; }
+      if (ws === socket) { onFrame(f); }
+    });
+    socket.addEventListener("close", function (e) {
+      if (ws !== socket) { return; }
+      ws = null;
+      if (e.code === 4401) { live.textContent = "Signed out: reload the page to sign in again."; return; }
+      live.textContent = "Connection lost. Reconnecting\u2026";
+      window.setTimeout(connect, retryDelay);
+      retryDelay = Math.min(retryDelay * 2, 15000);
+    });
+  }
+  window.setInterval(function () { if (ws && ws.readyState === WebSocket.OPEN) { ws.send('{"type":"ping"}'); } }, 25000);
+
+  // --- canned replies ---------------------------------------------------------------------------
+
+  api("GET", "/canned-replies").then(function (rows) {
+    cannedReplies = rows;
+    rows.forEach(function (r, i) {
+      var o = document.createElement("option");
+      o.value = String(i);
+      o.textContent = "/" + r.shortcut + (r.title ? " \u2013 " + r.title : "");
+      canned.appendChild(o);
+    });
+  }).catch(function () { /* no canned replies: the select stays empty */ });
+
+  canned.addEventListener("change", function () {
+    var r = cannedReplies[parseInt(canned.value, 10)];
+    if (r) {
+      input.value = input.value ? input.value + "\n" + r.body : r.body;
+      canned.value = "";
+      input.focus();
+    }
+  });
+
+  loadQueue();
+  connect();
+})();

@@ -1,0 +1,164 @@
+"""A customer on the chat page and an agent on the console talk live through a real server and browser.
+
+The guard redacts a card number before the agent sees it (the customer is told), blocks an agent
+message asking for the security code (the agent sees why), and a customer who drops offline or
+reloads gets everything they missed exactly once.
+"""
+
+from __future__ import annotations
+
+import pyotp
+import pytest
+from tests.browser.conftest import ARTIFACTS
+
+pytestmark = pytest.mark.browser
+
+CARD = "4111 1111 1111 1111"
+
+
+def sign_in_agent(page, live_server, email: str) -> None:  # type: ignore[no-untyped-def]
+    password = live_server.credentials()[("acme", email)]
+    page.goto(live_server.url + "/login?tenant=acme")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/login/enrol")
+    secret = page.locator("code.secret").inner_text().strip()
+    page.get_by_label("Code from the app").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Turn on").click()
+    page.get_by_role("link", name="Continue").click()
+    page.wait_for_url("**/console")
+
+
+def bodies(page, selector: str) -> list[str]:  # type: ignore[no-untyped-def]
+    return page.locator(selector + " .chat-body").all_inner_texts()
+
+
+def snap(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"chat-{name}.png"), full_page=True)
+
+
+def test_customer_and_agent_chat_live_with_guard_and_reconnect(live_server, browser, page) -> None:  # type: ignore[no-untyped-def]
+    # The customer starts an anonymous chat on the retailer's page.
+    customer = page
+    customer.goto(live_server.url + "/t/acme/chat")
+    assert "Official" in customer.inner_text(".chat-official")
+    assert customer.locator(".chat-official a[href='/t/acme/verify']").count() == 1
+    customer.get_by_label("Your name").fill("Robin")
+    customer.get_by_label("How can we help?").fill("Hello, where is my parcel?")
+    customer.get_by_role("button", name="Start chat").click()
+    customer.wait_for_selector("#chat-state.chat-state-ok")
+    assert bodies(customer, "#chat-log") == ["Hello, where is my parcel?"]
+
+    # The agent signs in and opens it from the queue of new conversations.
+    agent_context = browser.new_context(viewport={"width": 1400, "height": 950})
+    agent = agent_context.new_page()
+    problems: list[str] = []
+    agent.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+    agent.on("pageerror", lambda exc: problems.append(str(exc)))
+    try:
+        sign_in_agent(agent, live_server, "agent@acmeoutfitters.com")
+        agent.get_by_role("link", name="Conversations").click()
+        agent.wait_for_url("**/console/conversations")
+        agent.wait_for_selector("#cv-live:has-text('Live')")
+        agent.locator(".cv-item", has_text="Robin").first.click()
+        agent.wait_for_selector("#cv-log .chat-body:has-text('where is my parcel')")
+        agent.get_by_role("button", name="Claim").click()
+        agent.wait_for_selector("#cv-assignee:has-text('Casey Agent')")
+
+        # Live both ways.
+        agent.get_by_label("Reply to the customer").fill("Hi Robin, I am looking at it now.")
+        agent.get_by_role("button", name="Send").click()
+        customer.wait_for_selector("#chat-log .chat-body:has-text('looking at it now')")
+        badge = customer.locator(".chat-msg-agent .chat-tag-agent").first.inner_text()
+        assert "Verified" in badge and "agent" in badge
+
+        # A card number typed by the customer arrives redacted; the customer is told why.
+        customer.get_by_label("Your message").fill(f"My card is {CARD}, can you refund it?")
+        customer.get_by_label("Your message").press("Enter")
+        customer.wait_for_selector("#chat-log .chat-notice")
+        agent.wait_for_selector("#cv-log .chat-msg-customer .chat-body:has-text('refund')")
+        seen_by_agent = " ".join(bodies(agent, "#cv-log"))
+        assert "4111 1111 1111 1111" not in seen_by_agent and "4111111111111111" not in seen_by_agent
+        assert "card number" in customer.inner_text("#chat-log .chat-notice")
+        agent.wait_for_selector("#cv-notices .cv-notice-redacted")
+        assert CARD not in customer.inner_text("#chat-log")
+        snap(customer, "customer-redacted")
+
+        # An agent asking for the security code is blocked, with the guard's reason on screen.
+        agent.get_by_label("Reply to the customer").fill("Please send me the CVV on the back of your card.")
+        agent.get_by_role("button", name="Send").click()
+        blocked = agent.locator("#cv-blocked")
+        blocked.wait_for(state="visible")
+        assert "blocked" in blocked.inner_text().lower()
+        assert blocked.locator("li").count() >= 1
+        assert agent.get_by_label("Reply to the customer").input_value().startswith("Please send me the CVV")
+        snap(agent, "agent-blocked")
+        assert "CVV" not in customer.inner_text("#chat-log")
+
+        # The customer drops offline; the agent writes twice; back online, both arrive once.
+        customer.context.set_offline(True)
+        customer.wait_for_selector("#chat-state.chat-state-warn")
+        for text in ("First while you were away.", "Second while you were away."):
+            agent.get_by_label("Reply to the customer").fill(text)
+            agent.get_by_role("button", name="Send").click()
+            agent.wait_for_selector(f"#cv-log .chat-body:has-text('{text}')")
+        customer.context.set_offline(False)
+        customer.wait_for_selector("#chat-log .chat-body:has-text('Second while you were away.')")
+        customer.wait_for_selector("#chat-state.chat-state-ok")
+
+        # A reload restores the whole conversation from the store, again without duplicates.
+        customer.reload()
+        customer.wait_for_selector("#chat-log .chat-body:has-text('Second while you were away.')")
+        customer.wait_for_selector("#chat-state.chat-state-ok")
+        customer.get_by_label("Your message").fill("Thanks, got both.")
+        customer.get_by_label("Your message").press("Enter")
+        agent.wait_for_selector("#cv-log .chat-body:has-text('Thanks, got both.')")
+
+        seqs = customer.locator("#chat-log li").evaluate_all("els => els.map(e => e.dataset.seq)")
+        assert len(seqs) == len(set(seqs)), seqs
+        assert [int(s) for s in seqs] == sorted(int(s) for s in seqs)
+        texts = bodies(customer, "#chat-log")
+        assert texts.count("First while you were away.") == 1
+        assert texts.count("Second while you were away.") == 1
+        agent_seqs = agent.locator("#cv-log li").evaluate_all("els => els.map(e => e.dataset.seq)")
+        assert len(agent_seqs) == len(set(agent_seqs))
+
+        # Resolve from the console; the timers show a first response.
+        agent.get_by_role("button", name="Resolve", exact=True).click()
+        agent.wait_for_selector("#cv-status:has-text('resolved')")
+        assert agent.inner_text("#cv-t-first") not in ("", "\u2013")
+        snap(agent, "agent-console")
+        snap(customer, "customer-chat")
+        assert problems == []
+        assert customer.problems == []  # type: ignore[attr-defined]
+    finally:
+        agent_context.close()
+
+
+def test_widget_script_opens_the_framed_chat(live_server, page) -> None:  # type: ignore[no-untyped-def]
+    response = page.request.get(live_server.url + "/widget.js")
+    assert response.ok and "javascript" in response.headers["content-type"]
+    embed = page.request.get(live_server.url + "/t/acme/chat/embed")
+    assert "frame-ancestors *" in embed.headers["content-security-policy"]
+    assert "x-frame-options" not in embed.headers
+    # A retailer's page (here served by the desk's own help page origin) embeds the widget.
+    page.goto(live_server.url + "/t/acme/help")
+    page.evaluate(
+        """url => { const s = document.createElement('script'); s.src = url; s.async = true;
+        s.setAttribute('data-tenant', 'acme'); document.body.appendChild(s); }""",
+        live_server.url + "/widget.js",
+    )
+    page.get_by_role("button", name="Chat with us").click()
+    launcher = page.locator("#trustdesk-chat-launcher")
+    assert launcher.get_attribute("aria-expanded") == "true"
+    frame = page.frame_locator("#trustdesk-chat-panel iframe")
+    frame.get_by_label("How can we help?").fill("Do you ship to Canada?")
+    frame.get_by_role("button", name="Start chat").click()
+    frame.locator("#chat-state.chat-state-ok").wait_for()
+    assert frame.locator("#chat-log .chat-body").all_inner_texts() == ["Do you ship to Canada?"]
+    page.keyboard.press("Escape")
+    page.locator("#trustdesk-chat-panel").wait_for(state="hidden")
+    assert page.evaluate("document.activeElement.id") == "trustdesk-chat-launcher"
+    assert page.problems == []  # type: ignore[attr-defined]
