@@ -37,6 +37,7 @@ from trustdesk.web.routes import (
     me,
     pages,
     realtime,
+    reports,
     staff,
     verify,
 )
@@ -57,6 +58,7 @@ ROUTERS = [
     conversations.public_router,
     realtime.router,
     chat_pages.router,
+    reports.router,
     pages.router,
 ]
 

@@ -1,0 +1,612 @@
+"""Suspicious-activity reports: public intake page and API, reporter follow-up, triage console and API,
+alert thresholds and exports. The logic lives in trustdesk.reports.service; this module is thin."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field, ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
+
+from trustdesk.accounts.permissions import Permission
+from trustdesk.ratelimit import Limit
+from trustdesk.reports import service
+from trustdesk.reports.service import ReportError, ReportInput
+from trustdesk.store.models import AlertThreshold, Campaign, Report, ReportIndicator, Tenant, User
+from trustdesk.tenancy.service import find_tenant
+from trustdesk.web.deps import Auth, app_state, check_csrf, client_ip, db, rate_limit, require
+from trustdesk.web.errors import ApiError, not_found
+from trustdesk.web.routes.pages import console_context, page_permission, render, staff_page
+
+router = APIRouter(tags=["reports"])
+
+MAX_UPLOAD_BYTES = service.INTAKE_LIMITS.max_bytes
+MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES + 256 * 1024
+INTAKE_MINUTE = Limit(10, 60)
+INTAKE_HOUR = Limit(60, 3600)
+STATUS_LIMIT = Limit(60, 60)
+CHANNEL_LABELS = {
+    "email": "E-mail",
+    "sms": "Text message (SMS)",
+    "call": "Phone call",
+    "social": "Social media",
+    "popup": "Pop-up on a web page",
+    "search_ad": "Web search ad",
+    "other": "Somewhere else",
+}
+
+
+class ReportIn(BaseModel):
+    text: str = Field(default="", max_length=400_000)
+    url: str = Field(default="", max_length=2000)
+    phone: str = Field(default="", max_length=64)
+    handle: str = Field(default="", max_length=200)
+    channel: str = Field(default="other", max_length=20)
+    seen_at: datetime | None = None
+    contact: str = Field(default="", max_length=320)
+
+
+class StatusIn(BaseModel):
+    status: str | None = Field(default=None, max_length=24)
+    assignee_id: int | None = None
+    unassign: bool = False
+    note: str = Field(default="", max_length=4000)
+
+
+class ConfirmIn(BaseModel):
+    note: str = Field(default="", max_length=2000)
+
+
+class ThresholdIn(BaseModel):
+    scope: str = Field(max_length=12)
+    min_reports: int
+    window_hours: int
+    email_to: str = Field(default="", max_length=320)
+    enabled: bool = True
+
+
+def _tenant(session: Session, slug: str) -> Tenant:
+    tenant = find_tenant(session, slug.strip().lower())
+    if tenant is None:
+        raise not_found("retailer")
+    return tenant
+
+
+def _intake_limits(request: Request) -> None:
+    ip = client_ip(request)
+    rate_limit(request, "report-intake", ip, INTAKE_MINUTE)
+    rate_limit(request, "report-intake-hour", ip, INTAKE_HOUR)
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > MAX_REQUEST_BYTES:
+        raise ApiError(413, "too_large", f"the upload is larger than {MAX_UPLOAD_BYTES:,} bytes")
+
+
+def _register_email_handler(request: Request) -> None:
+    runtime = app_state(request).runtime
+    handlers = getattr(runtime, "handlers", None)
+    if isinstance(handlers, dict):
+        handlers.setdefault(service.ALERT_EMAIL_JOB, service.send_alert_email)
+    services = getattr(runtime, "services", None)
+    if isinstance(services, dict):
+        services.setdefault("settings", app_state(request).settings)
+
+
+async def _read_upload(upload: Any) -> bytes | None:
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return None
+    data = await upload.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ApiError(413, "too_large", f"the file is larger than {MAX_UPLOAD_BYTES:,} bytes")
+    return data or None
+
+
+def _parse_seen(value: str) -> datetime | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        raise ApiError(
+            422, "invalid_date", "when you saw it: use a date and time like 2026-11-24T18:30"
+        ) from None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+async def _input_from_form(request: Request) -> ReportInput:
+    form = await request.form(max_files=1, max_fields=20)
+    eml = await _read_upload(form.get("eml"))
+
+    def field(name: str, limit: int) -> str:
+        value = form.get(name)
+        text = value if isinstance(value, str) else ""
+        if len(text) > limit:
+            raise ApiError(422, "too_long", f"{name} is longer than {limit:,} characters")
+        return text
+
+    return ReportInput(
+        text=field("text", 400_000),
+        eml=eml,
+        url=field("url", 2000),
+        phone=field("phone", 64),
+        handle=field("handle", 200),
+        channel=field("channel", 20) or "other",
+        seen_at=_parse_seen(field("seen_at", 40)),
+        reporter_contact=field("contact", 320),
+    )
+
+
+def _submit(request: Request, session: Session, tenant: Tenant, data: ReportInput) -> service.IntakeResult:
+    registry = app_state(request).registry.get(session)
+    try:
+        result = service.submit_report(session, tenant, data, registry=registry, source_ip=client_ip(request))
+    except ReportError as exc:
+        raise ApiError(422, "invalid_report", str(exc)) from None
+    session.commit()
+    if result.alerts:
+        runtime = app_state(request).runtime
+        if runtime is not None and hasattr(runtime, "wake_workers"):
+            runtime.wake_workers()
+    return result
+
+
+def _status_url(tenant: Tenant, report: Report, token: str | None) -> str | None:
+    return f"/t/{tenant.slug}/reports/{report.reference}?token={token}" if token else None
+
+
+def _public_result(tenant: Tenant, result: service.IntakeResult) -> dict[str, Any]:
+    report = result.report
+    return {
+        "reference": report.reference,
+        "created": result.created,
+        "duplicate_count": report.duplicate_count,
+        "status_url": _status_url(tenant, report, result.token),
+        "token": result.token,
+        "removed": result.removed,
+        "notice": result.notice,
+        "verdict": report.verdict,
+        "score": round(report.score, 4),
+        "reasons": [r["text"] for r in report.reasons or []],
+    }
+
+
+# ----------------------------------------------------------------------------- public intake
+
+
+@router.post(
+    "/api/v1/public/{tenant}/reports",
+    status_code=201,
+    summary="Report a suspicious message, call or site (JSON, or multipart with an .eml file)",
+)
+async def public_report_api(tenant: str, request: Request, session: Session = Depends(db)) -> dict[str, Any]:
+    """No sign-in. Rate limited per client address; identical reports collapse into one with a count.
+    The reporter's own secrets are removed before storage and `removed` lists what was taken out."""
+    _intake_limits(request)
+    _register_email_handler(request)
+    row = await run_in_threadpool(_tenant, session, tenant)
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        data = await _input_from_form(request)
+    else:
+        try:
+            body = ReportIn.model_validate_json(await request.body())
+        except ValidationError as exc:
+            raise ApiError(422, "invalid_report", exc.errors(include_url=False)[0]["msg"]) from None
+        data = ReportInput(
+            text=body.text,
+            url=body.url,
+            phone=body.phone,
+            handle=body.handle,
+            channel=body.channel,
+            seen_at=body.seen_at
+            if body.seen_at is None or body.seen_at.tzinfo
+            else body.seen_at.replace(tzinfo=UTC),
+            reporter_contact=body.contact,
+        )
+    result = await run_in_threadpool(_submit, request, session, row, data)
+    return _public_result(row, result)
+
+
+@router.get("/api/v1/public/{tenant}/reports/{reference}", summary="A report's status for its reporter")
+def public_report_status(
+    tenant: str,
+    reference: str,
+    request: Request,
+    token: str = Query(max_length=100),
+    session: Session = Depends(db),
+) -> dict[str, Any]:
+    rate_limit(request, "report-status", client_ip(request), STATUS_LIMIT)
+    row = _tenant(session, tenant)
+    report = service.report_for_reporter(session, row, reference, token)
+    if report is None:
+        raise not_found("report")
+    return {
+        "reference": report.reference,
+        "status": service.REPORTER_STATUS.get(report.status, report.status),
+        "received_at": report.received_at.isoformat(),
+        "verdict": report.verdict,
+    }
+
+
+@router.get("/t/{slug}/report", response_class=HTMLResponse, include_in_schema=False)
+def report_page(slug: str, request: Request, session: Session = Depends(db)) -> HTMLResponse:
+    rate_limit(request, "public-page", client_ip(request), Limit(300, 60))
+    tenant = _tenant(session, slug)
+    return render(
+        request, "report.html", {"tenant": tenant, "channels": CHANNEL_LABELS, "error": None, "form": {}}
+    )
+
+
+@router.post("/t/{slug}/report", response_class=HTMLResponse, include_in_schema=False)
+async def report_submit(slug: str, request: Request, session: Session = Depends(db)) -> HTMLResponse:
+    tenant = await run_in_threadpool(_tenant, session, slug)
+    try:
+        _intake_limits(request)
+        _register_email_handler(request)
+        data = await _input_from_form(request)
+        result = await run_in_threadpool(_submit, request, session, tenant, data)
+    except ApiError as exc:
+        status = exc.status
+        form = {"text": "", "url": "", "phone": "", "handle": ""}
+        return render(
+            request,
+            "report.html",
+            {"tenant": tenant, "channels": CHANNEL_LABELS, "error": exc.message, "form": form},
+            status_code=status,
+        )
+    return render(
+        request,
+        "report_status.html",
+        {
+            "tenant": tenant,
+            "report": result.report,
+            "just_sent": True,
+            "result": result,
+            "status_url": _status_url(tenant, result.report, result.token),
+            "status_text": service.REPORTER_STATUS.get(result.report.status, result.report.status),
+        },
+        status_code=201 if result.created else 200,
+    )
+
+
+@router.get("/t/{slug}/reports/{reference}", response_class=HTMLResponse, include_in_schema=False)
+def report_status_page(
+    slug: str,
+    reference: str,
+    request: Request,
+    token: str = Query(default="", max_length=100),
+    session: Session = Depends(db),
+) -> HTMLResponse:
+    rate_limit(request, "report-status", client_ip(request), STATUS_LIMIT)
+    tenant = _tenant(session, slug)
+    report = service.report_for_reporter(session, tenant, reference, token)
+    if report is None:
+        raise not_found("report")
+    return render(
+        request,
+        "report_status.html",
+        {
+            "tenant": tenant,
+            "report": report,
+            "just_sent": False,
+            "result": None,
+            "status_url": None,
+            "status_text": service.REPORTER_STATUS.get(report.status, report.status),
+        },
+    )
+
+
+# ----------------------------------------------------------------------------- staff API
+
+
+def _indicators(session: Session, report_id: int) -> list[ReportIndicator]:
+    return list(
+        session.scalars(
+            select(ReportIndicator).where(ReportIndicator.report_id == report_id).order_by(ReportIndicator.id)
+        )
+    )
+
+
+@router.get("/api/v1/reports", summary="Reports, newest first")
+def list_reports(
+    campaign_id: int | None = None,
+    limit: int = Query(default=100, ge=1, le=500),
+    auth: Auth = Depends(require(Permission.TRIAGE_REPORTS)),
+    session: Session = Depends(db),
+) -> list[dict[str, Any]]:
+    query = select(Report).where(Report.tenant_id == auth.tenant.id)
+    if campaign_id is not None:
+        query = query.where(Report.campaign_id == campaign_id)
+    rows = session.scalars(query.order_by(Report.last_received_at.desc(), Report.id.desc()).limit(limit))
+    return [service.report_json(r) for r in rows]
+
+
+@router.get("/api/v1/reports/export", summary="Export reports as STIX 2.1 or CSV")
+def export_api(
+    request: Request,
+    format: str = Query(default="stix", pattern="^(stix|csv)$"),
+    auth: Auth = Depends(require(Permission.EXPORT_DATA)),
+) -> Response:
+    with app_state(request).sessions() as session:
+        text = service.export_text(session, auth.tenant, format, actor=auth.actor, ip=client_ip(request))
+        session.commit()
+    if format == "csv":
+        return PlainTextResponse(
+            text,
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{auth.tenant.slug}-reports.csv"'},
+        )
+    return Response(
+        text,
+        media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{auth.tenant.slug}-reports.stix.json"'},
+    )
+
+
+@router.get("/api/v1/reports/thresholds", summary="Alert thresholds")
+def list_thresholds(
+    auth: Auth = Depends(require(Permission.TRIAGE_REPORTS)), session: Session = Depends(db)
+) -> list[dict[str, Any]]:
+    rows = session.scalars(select(AlertThreshold).where(AlertThreshold.tenant_id == auth.tenant.id))
+    return [
+        {
+            "scope": r.scope,
+            "min_reports": r.min_reports,
+            "window_hours": r.window_hours,
+            "email_to": r.email_to,
+            "enabled": r.enabled,
+        }
+        for r in rows
+    ]
+
+
+@router.put("/api/v1/reports/thresholds", summary="Set an alert threshold (N reports in T hours)")
+def put_threshold(
+    body: ThresholdIn,
+    request: Request,
+    auth: Auth = Depends(require(Permission.TRIAGE_REPORTS)),
+    session: Session = Depends(db),
+) -> dict[str, Any]:
+    try:
+        row = service.set_threshold(
+            session,
+            auth.tenant,
+            auth.user,
+            scope=body.scope,
+            min_reports=body.min_reports,
+            window_hours=body.window_hours,
+            email_to=body.email_to,
+            enabled=body.enabled,
+            ip=client_ip(request),
+        )
+    except ReportError as exc:
+        raise ApiError(422, "invalid_threshold", str(exc)) from None
+    session.commit()
+    return {
+        "scope": row.scope,
+        "min_reports": row.min_reports,
+        "window_hours": row.window_hours,
+        "enabled": row.enabled,
+    }
+
+
+@router.get("/api/v1/reports/{report_reference}", summary="One report with its indicators")
+def get_report(
+    report_reference: str,
+    auth: Auth = Depends(require(Permission.TRIAGE_REPORTS)),
+    session: Session = Depends(db),
+) -> dict[str, Any]:
+    try:
+        report = service.get_report(session, auth.tenant.id, report_reference)
+    except ReportError:
+        raise not_found("report") from None
+    return service.report_json(report, _indicators(session, report.id))
+
+
+@router.post(
+    "/api/v1/reports/indicators/{report_indicator_id}/confirm",
+    summary="Confirm a reported indicator as fraud (verification answers `reported` at once)",
+)
+def confirm_api(
+    report_indicator_id: int,
+    body: ConfirmIn,
+    request: Request,
+    auth: Auth = Depends(require(Permission.TRIAGE_REPORTS)),
+    session: Session = Depends(db),
+) -> dict[str, Any]:
+    try:
+        row = service.confirm_report_indicator(
+            session, auth.tenant, auth.user, report_indicator_id, note=body.note, ip=client_ip(request)
+        )
+    except ReportError as exc:
+        if "no such" in str(exc):
+            raise not_found("indicator") from None
+        raise ApiError(422, "not_confirmable", str(exc)) from None
+    session.commit()
+    return {"kind": row.kind, "value": row.value, "confirmed_at": row.confirmed_at.isoformat()}
+
+
+@router.get("/api/v1/campaigns", summary="Campaigns, most recently active first")
+def list_campaigns(
+    status: str | None = None,
+    auth: Auth = Depends(require(Permission.TRIAGE_REPORTS)),
+    session: Session = Depends(db),
+) -> list[dict[str, Any]]:
+    query = select(Campaign).where(Campaign.tenant_id == auth.tenant.id, Campaign.status != "merged")
+    if status:
+        query = query.where(Campaign.status == status)
+    return [
+        service.campaign_json(c)
+        for c in session.scalars(query.order_by(Campaign.last_seen.desc()).limit(500))
+    ]
+
+
+def _campaign_detail(session: Session, auth: Auth, campaign_id: int) -> dict[str, Any]:
+    try:
+        campaign = service.get_campaign(session, auth.tenant.id, campaign_id)
+    except ReportError:
+        raise not_found("campaign") from None
+    out = service.campaign_json(campaign)
+    out["indicators"] = service.campaign_indicators(session, campaign.id)
+    out["timeline"] = [{"day": d, "count": n} for d, n in service.campaign_timeline(session, campaign.id)]
+    out["reports"] = [
+        service.report_json(r)
+        for r in session.scalars(
+            select(Report).where(Report.campaign_id == campaign.id).order_by(Report.id).limit(200)
+        )
+    ]
+    return out
+
+
+@router.get("/api/v1/campaigns/{campaign_id}", summary="A campaign: indicators, counts over time, reports")
+def get_campaign(
+    campaign_id: int, auth: Auth = Depends(require(Permission.TRIAGE_REPORTS)), session: Session = Depends(db)
+) -> dict[str, Any]:
+    return _campaign_detail(session, auth, campaign_id)
+
+
+@router.post("/api/v1/campaigns/{campaign_id}", summary="Change status, assignee or add a note (audited)")
+def update_campaign(
+    campaign_id: int,
+    body: StatusIn,
+    request: Request,
+    auth: Auth = Depends(require(Permission.TRIAGE_REPORTS)),
+    session: Session = Depends(db),
+) -> dict[str, Any]:
+    try:
+        campaign = service.set_campaign_status(
+            session,
+            auth.tenant,
+            campaign_id,
+            auth.user,
+            status=body.status,
+            assignee_id=body.assignee_id,
+            unassign=body.unassign,
+            note=body.note,
+            ip=client_ip(request),
+        )
+    except ReportError as exc:
+        if "no such campaign" in str(exc):
+            raise not_found("campaign") from None
+        raise ApiError(422, "invalid_change", str(exc)) from None
+    session.commit()
+    return service.campaign_json(campaign)
+
+
+# ----------------------------------------------------------------------------- console
+
+
+@router.get("/console/reports", response_class=HTMLResponse, include_in_schema=False)
+def console_reports(
+    request: Request, auth: Auth = Depends(staff_page), session: Session = Depends(db)
+) -> HTMLResponse:
+    page_permission(auth, Permission.TRIAGE_REPORTS)
+    campaigns = session.scalars(
+        select(Campaign)
+        .where(Campaign.tenant_id == auth.tenant.id, Campaign.status != "merged")
+        .order_by(Campaign.last_seen.desc())
+        .limit(200)
+    ).all()
+    reports = session.scalars(
+        select(Report)
+        .where(Report.tenant_id == auth.tenant.id)
+        .order_by(Report.last_received_at.desc())
+        .limit(100)
+    ).all()
+    context = console_context(request, auth, "reports") | {
+        "campaigns": campaigns,
+        "reports": reports,
+        "can_export": auth.can(Permission.EXPORT_DATA),
+    }
+    return render(request, "console_reports.html", context)
+
+
+@router.get("/console/campaigns/{campaign_id}", response_class=HTMLResponse, include_in_schema=False)
+def console_campaign(
+    campaign_id: int,
+    request: Request,
+    auth: Auth = Depends(staff_page),
+    session: Session = Depends(db),
+    error: str | None = None,
+) -> HTMLResponse:
+    page_permission(auth, Permission.TRIAGE_REPORTS)
+    detail = _campaign_detail(session, auth, campaign_id)
+    staff = session.scalars(select(User).where(User.tenant_id == auth.tenant.id).order_by(User.email)).all()
+    peak = max([t["count"] for t in detail["timeline"]] or [1])
+    context = console_context(request, auth, "reports") | {
+        "campaign": detail,
+        "staff": staff,
+        "statuses": service.TRANSITIONS.get(detail["status"], ()),
+        "peak": peak,
+        "error": error,
+    }
+    return render(request, "console_campaign.html", context, status_code=422 if error else 200)
+
+
+@router.post("/console/campaigns/{campaign_id}", include_in_schema=False)
+def console_campaign_update(
+    campaign_id: int,
+    request: Request,
+    csrf_token: str = Form(max_length=200),
+    status: str = Form(default="", max_length=24),
+    assignee_id: str = Form(default="", max_length=12),
+    note: str = Form(default="", max_length=4000),
+    auth: Auth = Depends(staff_page),
+    session: Session = Depends(db),
+) -> Response:
+    page_permission(auth, Permission.TRIAGE_REPORTS)
+    check_csrf(request, auth, csrf_token)
+    try:
+        service.set_campaign_status(
+            session,
+            auth.tenant,
+            campaign_id,
+            auth.user,
+            status=status or None,
+            assignee_id=int(assignee_id) if assignee_id.isdigit() else None,
+            unassign=assignee_id == "none",
+            note=note,
+            ip=client_ip(request),
+        )
+    except ReportError as exc:
+        session.rollback()
+        if "no such campaign" in str(exc):
+            raise not_found("campaign") from None
+        return console_campaign(campaign_id, request, auth, session, error=str(exc))
+    session.commit()
+    return RedirectResponse(f"/console/campaigns/{campaign_id}", status_code=303)
+
+
+@router.post("/console/reports/indicators/{report_indicator_id}/confirm", include_in_schema=False)
+def console_confirm(
+    report_indicator_id: int,
+    request: Request,
+    csrf_token: str = Form(max_length=200),
+    auth: Auth = Depends(staff_page),
+    session: Session = Depends(db),
+) -> Response:
+    page_permission(auth, Permission.TRIAGE_REPORTS)
+    check_csrf(request, auth, csrf_token)
+    row = session.get(ReportIndicator, report_indicator_id)
+    if row is None or row.tenant_id != auth.tenant.id:
+        raise not_found("indicator")
+    report = session.get(Report, row.report_id)
+    target = (
+        f"/console/campaigns/{report.campaign_id}" if report and report.campaign_id else "/console/reports"
+    )
+    try:
+        service.confirm_report_indicator(
+            session, auth.tenant, auth.user, report_indicator_id, ip=client_ip(request)
+        )
+    except ReportError as exc:
+        session.rollback()
+        if report and report.campaign_id:
+            return console_campaign(report.campaign_id, request, auth, session, error=str(exc))
+        raise ApiError(422, "not_confirmable", str(exc)) from None
+    session.commit()
+    return RedirectResponse(target, status_code=303)

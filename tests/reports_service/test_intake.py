@@ -1,0 +1,99 @@
+"""Public intake: redaction of the reporter's secrets, duplicates, follow-up link, bad input, floods."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from sqlalchemy import select
+
+from trustdesk.store.models import AuditEvent, Report, ReportSighting
+
+SCAM = (
+    "URGENT: your Acme Outfitters account will be suspended within 24 hours. "
+    "Verify your password now at hxxps://acme-outfitters-verify[.]com/login "
+    "or call our support line +1 415 555 0199. Pay the unlock fee with gift cards."
+)
+
+
+def post(client, text=SCAM, **extra):  # type: ignore[no-untyped-def]
+    return client.post("/api/v1/public/acme/reports", json={"text": text, "channel": "sms", **extra})
+
+
+def test_intake_redacts_reporter_secrets_and_says_so(public, shop, sessions) -> None:  # type: ignore[no-untyped-def]
+    text = SCAM + "\nI already typed my card 4242 4242 4242 4242 and my password: Tr0ub4dor&3x"
+    r = post(public, text)
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert body["created"] and body["token"] and body["removed"]
+    assert body["verdict"] in ("phishing", "suspicious")
+    assert any("PAYMENT_CARD" in t or "card" in t.lower() for t in body["removed"])
+    with sessions() as s:
+        report = s.scalar(select(Report).where(Report.reference == body["reference"]))
+        assert "4242 4242 4242 4242" not in report.summary
+        assert "Tr0ub4dor&3x" not in report.summary
+        assert "acme-outfitters-verify" in report.summary  # the scam itself is kept as evidence
+        assert report.status_token_hash != body["token"]  # only a hash of the follow-up token is stored
+        details = " ".join(str(e.details) for e in s.scalars(select(AuditEvent)))
+        assert "4242" not in details and "Tr0ub4dor" not in details
+    # the follow-up link works with the token and only with it
+    page = public.get(body["status_url"])
+    assert page.status_code == 200 and body["reference"] in page.text
+    assert public.get(f"/t/acme/reports/{body['reference']}?token=wrong").status_code == 404
+    api = public.get(f"/api/v1/public/acme/reports/{body['reference']}", params={"token": body["token"]})
+    assert api.json()["status"] == "received"
+
+
+def test_duplicates_collapse_into_one_report_with_a_count(public, shop, sessions) -> None:  # type: ignore[no-untyped-def]
+    first = post(public).json()
+    second = post(public, SCAM + "  ").json()
+    assert second["reference"] == first["reference"]
+    assert second["created"] is False and second["token"] is None
+    assert second["duplicate_count"] == 2
+    with sessions() as s:
+        assert len(s.scalars(select(Report)).all()) == 1
+        assert len(s.scalars(select(ReportSighting)).all()) == 2
+
+
+def test_report_page_works_without_sign_in_and_shows_the_notice(public, shop) -> None:  # type: ignore[no-untyped-def]
+    page = public.get("/t/acme/report")
+    assert page.status_code == 200
+    assert 'name="eml"' in page.text and "<script>" not in page.text and "style=" not in page.text
+    r = public.post(
+        "/t/acme/report",
+        data={"text": SCAM + " my code is 123456, one-time code", "channel": "email", "phone": "+1 415 555 0100"},
+    )
+    assert r.status_code == 201, r.text
+    assert "/t/acme/reports/R-" in r.text
+
+
+def test_bad_input_is_refused_clearly(public, shop, sessions) -> None:  # type: ignore[no-untyped-def]
+    huge = b"Subject: hi\r\nFrom: a@b.test\r\n\r\n" + b"x" * (3 * 1024 * 1024)
+    r = public.post("/api/v1/public/acme/reports", files={"eml": ("big.eml", huge, "message/rfc822")})
+    assert r.status_code == 413
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("bomb.txt", b"0" * 1_000_000)
+    r = public.post("/api/v1/public/acme/reports", files={"eml": ("x.eml", buffer.getvalue(), "application/zip")})
+    assert r.status_code == 422, r.text
+    html = (
+        "From: Acme Support <support@acme-help-desk.test>\r\nTo: you@example.test\r\nSubject: Account locked\r\n"
+        "MIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+        "<html><body><script>alert('pwned')</script><p>Your account is locked. "
+        "<a href='https://acme-help-desk.test/unlock'>Unlock now</a></p></body></html>\r\n"
+    ).encode()
+    r = public.post("/api/v1/public/acme/reports", files={"eml": ("m.eml", html, "message/rfc822")})
+    assert r.status_code == 201, r.text
+    page = public.get(r.json()["status_url"])
+    assert "<script>alert" not in page.text
+    with sessions() as s:
+        report = s.scalar(select(Report).where(Report.reference == r.json()["reference"]))
+        assert "<script" not in report.summary
+    assert post(public, "   ").status_code == 422
+    assert public.post("/api/v1/public/nosuch/reports", json={"text": SCAM}).status_code == 404
+
+
+def test_a_flood_from_one_source_is_rate_limited(public, shop) -> None:  # type: ignore[no-untyped-def]
+    codes = [post(public, f"{SCAM} #{i}").status_code for i in range(12)]
+    assert codes[:10] == [201] * 10
+    assert codes[-1] == 429
