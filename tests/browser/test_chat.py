@@ -40,9 +40,11 @@ def snap(page, name: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_customer_and_agent_chat_live_with_guard_and_reconnect(live_server, browser, page) -> None:  # type: ignore[no-untyped-def]
-    # The customer starts an anonymous chat on the retailer's page.
+    # The customer starts an anonymous chat from the retailer's help page.
     customer = page
-    customer.goto(live_server.url + "/t/acme/chat")
+    customer.goto(live_server.url + "/t/acme/help")
+    customer.get_by_role("link", name="Chat with us").click()
+    customer.wait_for_url("**/t/acme/chat")
     assert "Official" in customer.inner_text(".chat-official")
     assert customer.locator(".chat-official a[href='/t/acme/verify']").count() == 1
     customer.get_by_label("Your name").fill("Robin")
@@ -66,6 +68,7 @@ def test_customer_and_agent_chat_live_with_guard_and_reconnect(live_server, brow
         agent.wait_for_selector("#cv-log .chat-body:has-text('where is my parcel')")
         agent.get_by_role("button", name="Claim").click()
         agent.wait_for_selector("#cv-assignee:has-text('Casey Agent')")
+        customer.wait_for_selector("#chat-agent:has-text('Casey Agent')")
 
         # Live both ways.
         agent.get_by_label("Reply to the customer").fill("Hi Robin, I am looking at it now.")
@@ -111,6 +114,7 @@ def test_customer_and_agent_chat_live_with_guard_and_reconnect(live_server, brow
         # A reload restores the whole conversation from the store, again without duplicates.
         customer.reload()
         customer.wait_for_selector("#chat-log .chat-body:has-text('Second while you were away.')")
+        assert customer.locator("#chat-start").is_hidden()
         customer.wait_for_selector("#chat-state.chat-state-ok")
         customer.get_by_label("Your message").fill("Thanks, got both.")
         customer.get_by_label("Your message").press("Enter")
@@ -128,6 +132,8 @@ def test_customer_and_agent_chat_live_with_guard_and_reconnect(live_server, brow
         # Resolve from the console; the timers show a first response.
         agent.get_by_role("button", name="Resolve", exact=True).click()
         agent.wait_for_selector("#cv-status:has-text('resolved')")
+        assert agent.locator("#cv-reopen").is_visible() and not agent.locator("#cv-claim").is_visible()
+        customer.wait_for_selector("#chat-agent:has-text('resolved')")
         assert agent.inner_text("#cv-t-first") not in ("", "\u2013")
         snap(agent, "agent-console")
         snap(customer, "customer-chat")

@@ -21,6 +21,7 @@
   var input = document.getElementById("chat-input");
   var refLine = document.getElementById("chat-ref");
   var newButton = document.getElementById("chat-new");
+  var agentLine = document.getElementById("chat-agent");
 
   var conv = null;          // {id, token, reference}
   var lastSeq = 0;          // highest seq shown
@@ -116,6 +117,22 @@
     return li;
   }
 
+  function showAgent(summary) {
+    // Who is answering: the name and public agent number the desk vouches for.
+    var agent = summary && summary.agent;
+    if (summary && summary.status === "resolved") {
+      agentLine.textContent = "This chat is marked resolved. Write again if you need more help.";
+      agentLine.hidden = false;
+    } else if (agent && agent.name) {
+      agentLine.textContent = "\u2713 " + agent.name + (agent.agent_number ? " (agent number " + agent.agent_number + ")" : "") +
+        " from " + tenantName + " is handling your chat.";
+      agentLine.hidden = false;
+    } else {
+      agentLine.textContent = "";
+      agentLine.hidden = true;
+    }
+  }
+
   function scrollDown() { log.scrollTop = log.scrollHeight; }
 
   function show(msg) {
@@ -202,9 +219,7 @@
         if (acked) { markPending(acked, "sent", "Sent"); }
         break;
       case "conversation":
-        if (frame.conversation && frame.conversation.status === "resolved") {
-          setState("This chat was marked resolved. Write again to reopen it.", "info");
-        }
+        showAgent(frame.conversation);
         break;
       case "error":
         var failed = frame.client_msg_id ? findPending(frame.client_msg_id) : null;
@@ -274,6 +289,7 @@
     if (ws) { ws.close(); ws = null; }
     conv = null; lastSeq = 0; shown = {}; pending = [];
     log.textContent = "";
+    showAgent(null);
     save();
     room.hidden = true;
     startForm.hidden = false;
@@ -322,6 +338,7 @@
         first.value = "";
         enterRoom();
         res.data.messages.forEach(show);
+        showAgent(res.data.conversation);
         connect();
       })
       .catch(function () {
@@ -363,7 +380,7 @@
         return r.ok ? r.json() : null;
       })
       .then(function (data) {
-        if (data) { data.messages.forEach(show); }
+        if (data) { data.messages.forEach(show); showAgent(data.conversation); }
         if (conv) { connect(); }
       })
       .catch(function () { if (conv) { connect(); } });
