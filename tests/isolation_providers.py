@@ -101,6 +101,44 @@ def _job(s: Session, t: Tenant) -> int:
     return job.id
 
 
+def _report(s: Session, t: Tenant) -> tuple[str, int, int]:
+    """The other tenant's report (carrying its domain, so a leak would show), its campaign and indicator."""
+    from trustdesk.store.models import Campaign, Report, ReportIndicator, utcnow
+
+    found = s.scalar(select(Report).where(Report.tenant_id == t.id))
+    if found is None:
+        now = utcnow()
+        campaign = Campaign(tenant_id=t.id, status="new", first_seen=now, last_seen=now, channels=["sms"])
+        s.add(campaign)
+        s.flush()
+        found = Report(
+            tenant_id=t.id,
+            reference=f"R-OTHER{t.id:04d}",
+            status_token_hash="0" * 64,
+            channel="sms",
+            summary=f"scam at fake-{t.primary_domain}",
+            fingerprint=f"other-{t.id}",
+            campaign_id=campaign.id,
+            received_at=now,
+            last_received_at=now,
+        )
+        s.add(found)
+        s.flush()
+        s.add(
+            ReportIndicator(
+                tenant_id=t.id,
+                report_id=found.id,
+                kind="domain",
+                value=f"fake-{t.primary_domain}",
+                key=f"domain:fake-{t.primary_domain}",
+                glue_key=f"domain:fake-{t.primary_domain}",
+            )
+        )
+        s.commit()
+    indicator = s.scalar(select(ReportIndicator.id).where(ReportIndicator.report_id == found.id))
+    return found.reference, found.campaign_id or 0, indicator or 0
+
+
 # name -> function(session, other_tenant) -> a value identifying one of the other tenant's objects
 PROVIDERS: dict[str, Callable[[Session, Tenant], Any]] = {
     "order_number": lambda s, t: s.scalar(select(Order.number).where(Order.tenant_id == t.id)),
@@ -114,6 +152,9 @@ PROVIDERS: dict[str, Callable[[Session, Tenant], Any]] = {
     "canned_reply_id": _canned_reply,
     "webhook_id": _webhook,
     "job_id": _job,
+    "report_reference": lambda s, t: _report(s, t)[0],
+    "campaign_id": lambda s, t: _report(s, t)[1],
+    "report_indicator_id": lambda s, t: _report(s, t)[2],
 }
 
 # Public routes keyed by tenant slug are meant to be readable by anyone (help page, manifest, verify).
