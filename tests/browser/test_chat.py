@@ -129,6 +129,22 @@ def test_customer_and_agent_chat_live_with_guard_and_reconnect(live_server, brow
         agent_seqs = agent.locator("#cv-log li").evaluate_all("els => els.map(e => e.dataset.seq)")
         assert len(agent_seqs) == len(set(agent_seqs))
 
+        # An internal note stays with the agents.
+        agent.get_by_label("Internal note").check()
+        agent.get_by_label("Reply to the customer").fill("Note: refund approved by finance.")
+        agent.get_by_role("button", name="Send").click()
+        agent.wait_for_selector("#cv-log .chat-msg-internal:has-text('refund approved')")
+        customer.get_by_label("Your message").fill("One more thing.")
+        customer.get_by_label("Your message").press("Enter")
+        agent.wait_for_selector("#cv-log .chat-body:has-text('One more thing.')")
+        assert "refund approved" not in customer.inner_text("#chat-log")
+
+        # Transfer to a colleague: the customer is told who has the chat now.
+        agent.get_by_label("Assign or transfer to").select_option(label="Devon Agent (A1004)")
+        agent.get_by_role("button", name="Assign", exact=True).click()
+        agent.wait_for_selector("#cv-assignee:has-text('Devon Agent')")
+        customer.wait_for_selector("#chat-agent:has-text('Devon Agent')")
+
         # Resolve from the console; the timers show a first response.
         agent.get_by_role("button", name="Resolve", exact=True).click()
         agent.wait_for_selector("#cv-status:has-text('resolved')")
@@ -164,6 +180,7 @@ def test_widget_script_opens_the_framed_chat(live_server, page) -> None:  # type
     frame.get_by_role("button", name="Start chat").click()
     frame.locator("#chat-state.chat-state-ok").wait_for()
     assert frame.locator("#chat-log .chat-body").all_inner_texts() == ["Do you ship to Canada?"]
+    snap(page, "widget-open")
     page.keyboard.press("Escape")
     page.locator("#trustdesk-chat-panel").wait_for(state="hidden")
     assert page.evaluate("document.activeElement.id") == "trustdesk-chat-launcher"

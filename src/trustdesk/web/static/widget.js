@@ -37,8 +37,8 @@
     panel.id = "trustdesk-chat-panel";
     panel.setAttribute("role", "dialog");
     panel.setAttribute("aria-label", label);
-    panel.hidden = true;
     css(panel, {
+      display: "none",
       position: "fixed", right: "20px", bottom: "76px", zIndex: "2147483000", width: "min(380px, calc(100vw - 40px))",
       height: "min(600px, calc(100vh - 110px))", borderRadius: "12px", overflow: "hidden",
       boxShadow: "0 10px 30px rgba(0,0,0,.3)", background: "#fff"
@@ -53,24 +53,26 @@
         css(frame, { width: "100%", height: "100%", border: "0", display: "block" });
         panel.appendChild(frame);
       }
-      panel.hidden = false;
+      panel.style.display = "block";
       button.setAttribute("aria-expanded", "true");
       button.textContent = "Close chat";
       frame.focus();
     }
 
     function close() {
-      panel.hidden = true;
+      panel.style.display = "none";
       button.setAttribute("aria-expanded", "false");
       button.textContent = label;
       button.focus();
     }
 
-    button.addEventListener("click", function () { if (panel.hidden) { open(); } else { close(); } });
-    document.addEventListener("keydown", function (event) { if (event.key === "Escape" && !panel.hidden) { close(); } });
+    // Display is set directly: a host page's stylesheet may override the hidden attribute.
+    function isOpen() { return panel.style.display !== "none"; }
+    button.addEventListener("click", function () { if (isOpen()) { close(); } else { open(); } });
+    document.addEventListener("keydown", function (event) { if (event.key === "Escape" && isOpen()) { close(); } });
     window.addEventListener("message", function (event) {
       // Only the desk's own frame may ask to close the panel.
-      if (event.origin === origin && event.data && event.data.type === "trustdesk-chat-close" && !panel.hidden) { close(); }
+      if (event.origin === origin && event.data && event.data.type === "trustdesk-chat-close" && isOpen()) { close(); }
     });
     document.body.appendChild(panel);
     document.body.appendChild(button);
