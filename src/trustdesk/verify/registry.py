@@ -60,8 +60,13 @@ class Registry:
         reported: Iterable[ReportedIndicator] = (),
         *,
         default_region: str = "US",
+        result_cache_size: int = 4096,
     ) -> None:
         self.default_region = default_region
+        # Scam contacts recur (one campaign, many worried customers): remember recent verdicts.
+        # Any change to channels or reports empties the cache, so it can never serve a stale answer.
+        self._results: dict[tuple[ExtractedContact | str, str | None], VerificationResult] = {}
+        self._result_cache_size = result_cache_size
         self._channels: dict[str, OfficialChannel] = {}
         self._by_tenant: dict[str, set[str]] = defaultdict(set)
         self._tenant_names: dict[str, str] = {}
@@ -134,6 +139,7 @@ class Registry:
         if channel.id in self._channels:
             return
         self._advice.clear()
+        self._results.clear()
         if channel.tenant in self._tenant_names and self._tenant_names[channel.tenant] != channel.tenant_name:
             self._brands.remove(flatten(self._tenant_names[channel.tenant].lower()), (channel.tenant, ""))
         self._channels[channel.id] = channel
@@ -156,6 +162,7 @@ class Registry:
         if found is None:
             return
         self._advice.clear()
+        self._results.clear()
         self._by_tenant[found.tenant].discard(channel_id)
         for table, key in self._exact_keys(found):
             table[key].discard(channel_id)
@@ -177,10 +184,12 @@ class Registry:
 
     def add_reported(self, indicator: ReportedIndicator) -> None:
         """Mark a contact as confirmed fraud (value normalised like a channel of its kind)."""
+        self._results.clear()
         self._reported[self._reported_key(indicator.kind, indicator.value)] = indicator
 
     def remove_reported(self, indicator: ReportedIndicator) -> None:
         """Withdraw a reported indicator."""
+        self._results.clear()
         self._reported.pop(self._reported_key(indicator.kind, indicator.value), None)
 
     # ------------------------------------------------------------------ check
@@ -189,8 +198,21 @@ class Registry:
         """Verdict for one contact, against one tenant's channels or (tenant None) all tenants.
 
         A string is parsed with `parse_contact` first. Never raises for bad input: the
-        verdict is then `unknown` with the problem as a reason.
+        verdict is then `unknown` with the problem as a reason. Recent answers are cached
+        until the registry next changes.
         """
+        key = (contact, tenant)
+        cached = self._results.get(key)
+        if cached is not None:
+            return cached
+        result = self._check_uncached(contact, tenant)
+        if self._result_cache_size > 0:
+            if len(self._results) >= self._result_cache_size:
+                self._results.pop(next(iter(self._results)))  # drop the oldest entry
+            self._results[key] = result
+        return result
+
+    def _check_uncached(self, contact: ExtractedContact | str, tenant: str | None) -> VerificationResult:
         if isinstance(contact, str):
             from trustdesk.verify.extract import parse_contact
 
