@@ -7,7 +7,8 @@ Pure domain logic, driven by plain values:
   `check(contact, tenant=None) -> VerificationResult`
 - `verify_text(text, registry, tenant=None)` -> `TextVerification`
 - `extract_contacts(text, default_region="US")` / `scan_contacts(...)`
-- signed manifests: `build_manifest`, `sign_manifest`, `verify_manifest`, `SigningKey`, `jwks_document`
+- signed manifests: `build_manifest`, `build_index`, `sign_manifest`, `verify_manifest`, `KeyRing`,
+  `SigningKey`, `jwks_document`
 """
 
 from trustdesk.verify.channels import make_channel, make_reported_indicator, normalize_channel_value
@@ -32,7 +33,17 @@ from trustdesk.verify.errors import (
 )
 from trustdesk.verify.extract import ContactScan, extract_contacts, parse_contact, scan_contacts
 from trustdesk.verify.handles import SocialHandle, normalize_app_id, parse_handle
+from trustdesk.verify.jws import SigningKey
 from trustdesk.verify.lookalike import LabelMatch, Technique, compare_labels
+from trustdesk.verify.manifest import (
+    KeyRing,
+    VerifiedManifest,
+    build_index,
+    build_manifest,
+    jwks_document,
+    sign_manifest,
+    verify_manifest,
+)
 from trustdesk.verify.model import (
     ChannelKind,
     ExtractedContact,
@@ -60,6 +71,7 @@ __all__ = [
     "InvalidPhoneError",
     "InvalidPunycodeError",
     "InvalidUrlError",
+    "KeyRing",
     "LabelMatch",
     "ManifestError",
     "ManifestExpiredError",
@@ -72,16 +84,21 @@ __all__ = [
     "Registry",
     "ReportedIndicator",
     "SignatureInvalidError",
+    "SigningKey",
     "SocialHandle",
     "Technique",
     "TextVerification",
     "UnknownKeyError",
     "Verdict",
+    "VerifiedManifest",
     "VerificationResult",
+    "build_index",
+    "build_manifest",
     "compare_labels",
     "extract_contacts",
     "fold",
     "format_phone",
+    "jwks_document",
     "make_channel",
     "make_reported_indicator",
     "normalize_app_id",
@@ -95,5 +112,7 @@ __all__ = [
     "parse_url",
     "registrable_domain",
     "scan_contacts",
+    "sign_manifest",
+    "verify_manifest",
     "verify_text",
 ]
