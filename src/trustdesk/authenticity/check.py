@@ -69,9 +69,19 @@ def _official_summary(registry: Registry, tenant: str | None) -> str:
     if tenant is None:
         return ""
     channels = registry.channels(tenant)
-    picks = [c for c in channels if c.kind is ChannelKind.DOMAIN][:1]
-    picks += [c for c in channels if c.kind is ChannelKind.EMAIL][:1]
-    picks += [c for c in channels if c.kind is ChannelKind.PHONE][:1]
+    home = ("", registry.default_region)
+    picks = []
+    for kind, purpose in (
+        (ChannelKind.DOMAIN, "website"),
+        (ChannelKind.EMAIL, "support"),
+        (ChannelKind.PHONE, "support"),
+    ):
+        # The support (or website) channel of the home country first: what most customers need.
+        ranked = sorted(
+            (c for c in channels if c.kind is kind),
+            key=lambda c: (c.purpose != purpose, c.country not in home),
+        )
+        picks += ranked[:1]
     return ", ".join(show(c) for c in picks)
 
 

@@ -75,6 +75,13 @@ def _read(source: str) -> bytes:
     return data
 
 
+def _report_path() -> str | None:
+    """The public report page, when this build has one."""
+    import importlib.util
+
+    return "/t/{slug}/report" if importlib.util.find_spec("trustdesk.web.routes.reports") else None
+
+
 @app.command("check")
 def check(
     source: str = typer.Argument(..., help="An .eml file, a text file, or - for stdin."),
@@ -118,6 +125,7 @@ def check(
             settings=settings(),
             reference=reference,
             envelope=envelope,
+            report_path=_report_path(),
         )
     if json_output:
         print_json(outcome.to_dict())
