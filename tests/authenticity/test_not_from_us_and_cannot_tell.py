@@ -97,3 +97,10 @@ def test_plain_text_answer_for_an_automatic_reply(desk) -> None:
     text = result.as_text()
     assert text.startswith("NOT FROM US: This did not come from Acme Outfitters.")
     assert "acmeoutfltters.com" in text.split("Contact details in it that are not ours:")[1]
+
+
+def test_a_message_without_words_cannot_vouch_for_anything(desk) -> None:
+    ref, sent = desk.send("\U0001f44d")
+    result = desk.check("Call +1 202 555 0100 now!\n\n" + sent.split("\n\n", 1)[1])
+    assert result.reference == ref
+    assert result.verdict is MessageVerdict.CANNOT_TELL

@@ -251,6 +251,10 @@ def check_message(
     if not renderings:
         evidence.add("content-missing", "only the reference was given, so the content cannot be compared")
         return done(MessageVerdict.CANNOT_TELL)
+    if record.token_count == 0:
+        # Nothing but symbols (say, an emoji) was sent: any text would "contain" it.
+        evidence.add("nothing-to-compare", "the message we sent had no words, numbers or links to compare")
+        return done(MessageVerdict.CANNOT_TELL)
 
     changes: list[str] = []
     altered = False
