@@ -408,11 +408,15 @@ def main() -> None:
     }
     print(f"corpus: {len(corpus)} messages, {size_mb:.2f} MB, gold {gold_counts}; {pinned}")
 
-    # Protocol: every message of the same corpus goes once through each tool, one core, CPU time.
-    # The guard is timed before and after Presidio (the machine may be shared) and the faster of
-    # its two passes is reported; Presidio gets one full pass after a short warm-up.
+    # Protocol: every message of the corpus goes once through each tool, one core, CPU time.
+    # The guard first warms up on a separate corpus of the same kind (as a running server would
+    # be), then sees the benchmark corpus exactly once. Because the machine may be shared, it is
+    # timed once more after Presidio on a second, fresh corpus of the same kind, and the better
+    # pass is reported. Presidio warms up on 20 messages and then makes one full pass.
+    timed(scan, [m.text for m in make_corpus(5_000, args.seed + 1000, background)])
     guard_cpu, _ = timed(scan, texts)
     guard_scores = score(corpus, [guard_predict(t) for t in texts])
+    second_texts = [m.text for m in make_corpus(args.messages, args.seed + 2000, background)]
 
     presidio_cpu = None
     presidio_scores = None
@@ -426,7 +430,7 @@ def main() -> None:
             results.append(presidio_predict(analyze(text)))
         presidio_cpu = time.process_time() - start
         presidio_scores = score(corpus, results)
-        guard_cpu = min(guard_cpu, timed(scan, texts)[0])
+        guard_cpu = min(guard_cpu, timed(scan, second_texts)[0] * len(texts) / len(second_texts))
 
     figures["guard"] = {
         "msgs_per_s": round(len(texts) / guard_cpu),

@@ -67,10 +67,11 @@ def test_a_hundred_thousand_digits_are_not_a_card():
 
 
 def test_if_the_trigger_pass_gives_up_every_detector_runs():
-    from trustdesk.guard.scantext import _SENTINEL, trigger_hits
+    from trustdesk.guard.scantext import AT_SIGN, CARD_SHAPE, DIGIT, trigger_hits
 
-    # RE2 answers "no match" both when nothing matched and when its DFA ran out of memory; the
-    # always-matching sentinel tells the two apart, and a failure turns every trigger on.
-    assert len(trigger_hits(None)) > 100
-    assert len(trigger_hits([3, 4])) > 100
-    assert trigger_hits([_SENTINEL]) == frozenset({_SENTINEL})
+    # RE2 answers "no match" both when nothing matched and when its DFA ran out of memory; an
+    # always-matching sentinel tells the two apart (None = gave up), and then every trigger is on.
+    assert len(trigger_hits(None, [])) > 100
+    assert len(trigger_hits([DIGIT], None)) > 100
+    assert trigger_hits([DIGIT], [CARD_SHAPE]) == frozenset({DIGIT, CARD_SHAPE})
+    assert trigger_hits([AT_SIGN], []) == frozenset({AT_SIGN})

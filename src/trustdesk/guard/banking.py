@@ -12,7 +12,7 @@ import re
 
 from trustdesk.guard.candidates import PRIORITY, Candidate, last_digits
 from trustdesk.guard.checksums import IBAN_LENGTHS, aba_routing_valid, iban_valid
-from trustdesk.guard.scantext import ScanText, pattern_triggers, triggers, word_start
+from trustdesk.guard.scantext import ScanText, triggers, word_start
 
 # Compact ("DE89370400440532013000") or in groups of four ("DE89 3704 0044 0532 0130 00").
 _IBAN = re.compile(
@@ -113,7 +113,7 @@ _BANK_TRIGGERS = triggers(
     "bsb",
     "transit",
 )
-_ACCOUNT_TRIGGERS = pattern_triggers(r"acc(?:ount|t|[\s#:.])", r"a/c")
+_ACCOUNT_TRIGGERS = triggers("account", "acct", "acc ", "acc#", "acc:", "acc.", "a/c")
 ACCOUNT_GATE = _ACCOUNT_TRIGGERS
 
 

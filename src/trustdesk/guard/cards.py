@@ -14,9 +14,12 @@ from collections.abc import Iterator
 
 from trustdesk.guard.candidates import PRIORITY, Candidate
 from trustdesk.guard.checksums import luhn_valid
-from trustdesk.guard.scantext import ScanText, pattern_triggers, triggers, word_start
+from trustdesk.guard.scantext import ScanText, triggers, word_start
 
 _GROUP = re.compile(r"\d+")
+# A run of 12 or more digits in groups joined by 1-3 separator characters (linear: the two
+# alternatives start with disjoint characters).
+_LONG_RUN = re.compile(r"[0-9](?:[ \t\r\n\-._*/\\|,:•·~']{1,3}[0-9]|[0-9]){11,}")
 _ISSUER_LEADS = frozenset("23456")
 _NOT_DIGITS = str.maketrans("", "", " \t\r\n-._*/\\|,:•·~'")
 
@@ -206,9 +209,10 @@ def find_cards(st: ScanText, claimed: list[Candidate] | None = None) -> list[Can
         return found
     text = st.text
     taken = claimed or []
-    for run_start, run_end, run_digits in st.runs:
-        if run_digits < MIN_PAN:
-            continue
+    for run in _LONG_RUN.finditer(text):
+        run_start, run_end = run.span()
+        chunk = run.group()
+        run_digits = len(chunk.translate(_NOT_DIGITS))
         if taken and any(c.start <= run_start and run_end <= c.end for c in taken):
             continue
         if text[max(0, run_start - 3) : run_start].rstrip(" (").endswith("+"):
@@ -216,7 +220,6 @@ def find_cards(st: ScanText, claimed: list[Candidate] | None = None) -> list[Can
         glued_ok = (
             run_start == 0 or not text[run_start - 1].isalpha() or _glued_word(text, run_start) in _GLUE_OK
         )
-        chunk = text[run_start:run_end]
         if chunk.isdigit():  # one contiguous group: the common case
             if glued_ok and run_digits <= MAX_PAN and is_card_number(chunk):
                 _accept(st, found, run_start, run_end, chunk)
@@ -361,8 +364,8 @@ _CVV_TRIGGERS = triggers(
     "reverse",
     "signature",
 )
-_EXPIRY_TRIGGERS = pattern_triggers(
-    r"exp(?:ir|\.|:|/|-|\s|[0-9]|$)", r"valid\s+(?:thru|through|until|till|to)", r"good\s+thr"
+_EXPIRY_TRIGGERS = triggers(
+    "exp", "valid thru", "valid through", "valid until", "valid till", "valid to", "good thr"
 )
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from trustdesk.guard.candidates import PRIORITY, Candidate
-from trustdesk.guard.scantext import ScanText, pattern_triggers, triggers, word_start, word_triggers
+from trustdesk.guard.scantext import ScanText, triggers, word_start
 
 # Words that follow "my password is" when people describe a password rather than reveal it.
 _DESCRIPTIVE_WORDS = frozenset(
@@ -60,7 +60,7 @@ _URL_TRIGGER = triggers("://")
 _LOGIN_CONTEXT = re.compile(r"user(?:name)?|login|log\s?in|e-?mail|@|account|sign\s?in")
 _PW_TRIGGERS = triggers("pass", "pw", "contrase", "wachtwoord", "senha")
 # A PIN is digits: "pin" alone (frequent in banking questions) wakes the detector only next to one.
-_PIN_TRIGGERS = pattern_triggers(r"pin[^0-9]{0,24}[0-9]")
+_PIN_TRIGGERS = triggers("pin")
 _LOGIN_TRIGGERS = triggers(
     "login", "log in", "log-in", "sign in", "sign-in", "signin", "credential", "creds", "user"
 )
@@ -112,7 +112,7 @@ def find_passwords(st: ScanText) -> list[Candidate]:
     """Passwords, passcodes and PINs revealed after a cue."""
     found: list[Candidate] = []
     text, lower = st.text, st.lower
-    if st.has_any(_PW_TRIGGERS) or st.has_any(_PIN_TRIGGERS):
+    if st.has_any(_PW_TRIGGERS) or (st.has_any(_PIN_TRIGGERS) and st.has_digit):
         for hit in _PW_HIT.finditer(lower):
             if not word_start(lower, hit.start()) or (hit.end() < len(lower) and lower[hit.end()].isalpha()):
                 continue
@@ -193,12 +193,13 @@ _SMS_PASTE = re.compile(
 )
 _OTP_TRIGGERS = triggers(
     "code", "otp", "2fa", "mfa", "verification", "one-time", "one time", "onetime"
-) | word_triggers("tan", "mtan")
-_SMS_TRIGGERS = triggers("is your", "code is", "otp is", "passcode is") | pattern_triggers(r"use [0-9]{4}")
+) | triggers("tan")
+_SMS_TRIGGERS = triggers("is your", "code is", "otp is", "passcode is", "use ")
 
 
 OTP_GATE = _OTP_TRIGGERS | _SMS_TRIGGERS
-PASSWORD_GATE = _PW_TRIGGERS | _PIN_TRIGGERS | _LOGIN_TRIGGERS | _URL_TRIGGER
+PASSWORD_GATE = _PW_TRIGGERS | _LOGIN_TRIGGERS | _URL_TRIGGER
+PIN_GATE = _PIN_TRIGGERS  # only together with a digit: "PIN" alone is common in banking questions
 
 
 def _code(s: int, e: int) -> Candidate:

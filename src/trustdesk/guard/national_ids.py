@@ -17,7 +17,7 @@ from trustdesk.guard.checksums import (
     uk_nino_valid,
     us_ssn_valid,
 )
-from trustdesk.guard.scantext import NINO_SHAPE, SSN_CUES, SSN_SHAPE, ScanText, triggers, word_triggers
+from trustdesk.guard.scantext import NINO_SHAPE, SSN_CUES, SSN_SHAPE, ScanText, triggers
 
 _SSN = re.compile(r"(?<![\d\-/.])(?P<a>\d{3})(?P<sep>[\- ]?)(?P<g>\d{2})(?P=sep)(?P<s>\d{4})(?![\d\-/]|\.\d)")
 _SSN_CUE = re.compile(r"\bssn\b|social\s+security|soc\.?\s*sec|\bss\s*#|\bss\s+(?:no|number)")
@@ -33,10 +33,10 @@ _DNI = re.compile(r"(?<![A-Za-z0-9])(?P<v>[XYZxyz]?\d{7,8}[ \-]?[A-Za-z])(?![A-Z
 _DNI_CUE = re.compile(r"\bdni\b|\bnie\b|\bnif\b|documento|\bd\.n\.i")
 
 
-_SIN_BSN_TRIGGERS = word_triggers("sin", "nas", "bsn") | triggers(
+_SIN_BSN_TRIGGERS = triggers("sin", "nas", "bsn") | triggers(
     "social insurance", "burgerservice", "sofi", "citizen service"
 )
-_DNI_TRIGGERS = word_triggers("dni", "nie", "nif") | triggers("documento", "d.n.i")
+_DNI_TRIGGERS = triggers("dni", "nie", "nif", "documento", "d.n.i")
 NATIONAL_ID_GATE = frozenset({SSN_SHAPE, NINO_SHAPE}) | SSN_CUES | _SIN_BSN_TRIGGERS | _DNI_TRIGGERS
 
 

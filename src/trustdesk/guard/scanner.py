@@ -9,7 +9,7 @@ from trustdesk.guard.banking import ACCOUNT_GATE, find_bank_accounts, find_ibans
 from trustdesk.guard.candidates import Candidate
 from trustdesk.guard.cards import DETAIL_GATE, find_card_details, find_cards
 from trustdesk.guard.contacts import find_emails, find_phones
-from trustdesk.guard.credentials import OTP_GATE, PASSWORD_GATE, find_one_time_codes, find_passwords
+from trustdesk.guard.credentials import OTP_GATE, PASSWORD_GATE, PIN_GATE, find_one_time_codes, find_passwords
 from trustdesk.guard.findings import DIRECTIONS, Direction, Finding, GuardInputError, ScanResult, TextTooLarge
 from trustdesk.guard.national_ids import NATIONAL_ID_GATE, find_national_ids
 from trustdesk.guard.normalize import NormalizedText, normalize
@@ -47,7 +47,7 @@ def detect(normalized: NormalizedText, policy: Policy = DEFAULT_POLICY) -> list[
             candidates.extend(find_one_time_codes(st))
         if PHONE_SHAPE in hits:
             candidates.extend(find_phones(st, policy.phone_region, claimed))
-    if not hits.isdisjoint(PASSWORD_GATE):
+    if not hits.isdisjoint(PASSWORD_GATE) or (DIGIT in hits and not hits.isdisjoint(PIN_GATE)):
         candidates.extend(find_passwords(st))
     if not hits.isdisjoint(SECRET_KEY_GATE):
         candidates.extend(find_secret_keys(st))

@@ -1,9 +1,13 @@
 """The normalised text plus what every detector needs, computed once per scan.
 
 Detectors are fast because they rarely run: each first checks cheap facts about the text
-(does a digit run of the right length exist, does a cue word occur at all) before any
-regular expression is tried, and cue-driven detectors then match only at the cue positions.
-All cue words are looked up in one pass with an RE2 set (a DFA over the whole text).
+(does a digit run of the right shape exist, does a cue word occur at all) before any regular
+expression is tried, and cue-driven detectors then match only at the cue positions.
+
+Those facts come from two RE2 sets (DFAs over the whole text, linear time): one of literal cue
+words that every message goes through, and one of digit "shapes" (12+ digits in groups, phone
+layouts, IBAN starts, SSN and NINO layouts) that only messages with a digit go through. Keeping
+the counting patterns out of the word set keeps both DFAs small.
 """
 
 from __future__ import annotations
@@ -19,89 +23,97 @@ from trustdesk.guard.checksums import IBAN_LENGTHS
 DIGIT_RUN = re.compile(r"[0-9]+(?:[ \t\r\n\-._*/\\|,:•·~']{1,3}[0-9]+)*")
 _NOT_DIGITS = str.maketrans("", "", " \t\r\n-._*/\\|,:•·~'")
 
+_SET_MEMORY = 32 << 20  # DFA state budget per set; states are built (and memory used) only as needed
+
+
+class _TriggerSet:
+    """Patterns registered by the detectors, compiled lazily into one RE2 set."""
+
+    def __init__(self) -> None:
+        self.global_ids: list[int] = []  # set index -> trigger id
+        self.patterns: list[str] = []
+        self.compiled: re2.Set | None = None
+        self.compiled_count = 0
+
+    def add(self, pattern: str, trigger_id: int) -> None:
+        self.patterns.append(pattern)
+        self.global_ids.append(trigger_id)
+
+    def match(self, text: str) -> list[int] | None:
+        """Trigger ids present in ``text``, or None when RE2 gave up (its sentinel did not match)."""
+        if self.compiled is None or self.compiled_count != len(self.patterns):
+            options = re2.Options()
+            options.case_sensitive = False
+            options.log_errors = False
+            options.max_mem = _SET_MEMORY
+            compiled = re2.Set.SearchSet(options)
+            for pattern in self.patterns:
+                compiled.Add(pattern)
+            compiled.Add("")  # the sentinel: always matches, so its absence means failure
+            compiled.Compile()
+            self.compiled, self.compiled_count = compiled, len(self.patterns)
+        found = self.compiled.Match(text) or []
+        sentinel = len(self.patterns)
+        if sentinel not in found:
+            return None
+        ids = self.global_ids
+        return [ids[i] for i in found if i != sentinel]
+
+
+_WORDS = _TriggerSet()
+_SHAPES = _TriggerSet()
 _TRIGGER_PATTERNS: list[str] = []
-_TRIGGER_INDEX: dict[str, int] = {}
-_trigger_set: re2.Set | None = None
-_compiled_count = 0
+_TRIGGER_INDEX: dict[tuple[str, bool], int] = {}
+
+
+def _register(pattern: str, shape: bool = False) -> int:
+    key = (pattern, shape)
+    if key not in _TRIGGER_INDEX:
+        trigger_id = len(_TRIGGER_PATTERNS)
+        _TRIGGER_INDEX[key] = trigger_id
+        _TRIGGER_PATTERNS.append(pattern)
+        (_SHAPES if shape else _WORDS).add(pattern, trigger_id)
+    return _TRIGGER_INDEX[key]
 
 
 def triggers(*words: str) -> frozenset[int]:
     """Register cue words (case-insensitive substrings) and return their ids for `ScanText.has_any`."""
-    ids = set()
-    for word in words:
-        pattern = re2.escape(word.lower())
-        if pattern not in _TRIGGER_INDEX:
-            _TRIGGER_INDEX[pattern] = len(_TRIGGER_PATTERNS)
-            _TRIGGER_PATTERNS.append(pattern)
-        ids.add(_TRIGGER_INDEX[pattern])
-    return frozenset(ids)
+    return frozenset(_register(re2.escape(word.lower())) for word in words)
 
 
-def pattern_triggers(*patterns: str) -> frozenset[int]:
-    """Register cue patterns (RE2 syntax, matched case-insensitively) and return their ids."""
-    return frozenset(_pattern_trigger(p) for p in patterns)
-
-
-def word_triggers(*words: str) -> frozenset[int]:
-    """Register whole-word cues ("sin" but not "since") and return their ids."""
-    return pattern_triggers(*(rf"(?:^|[^a-z0-9]){re2.escape(w.lower())}(?:[^a-z0-9]|$)" for w in words))
-
-
-def _pattern_trigger(pattern: str) -> int:
-    if pattern not in _TRIGGER_INDEX:
-        _TRIGGER_INDEX[pattern] = len(_TRIGGER_PATTERNS)
-        _TRIGGER_PATTERNS.append(pattern)
-    return _TRIGGER_INDEX[pattern]
-
-
-AT_SIGN = _pattern_trigger("@")
-# Always matches: if it is missing from a result, RE2 gave up (its DFA ran out of memory on a
-# hostile input) and every detector must run. Failing open to "look everywhere" keeps the guard safe.
-_SENTINEL = _pattern_trigger("")
-DIGIT = _pattern_trigger(r"\d")
-# Shapes that must be present for a detector to have anything to find; checked in the same pass.
+AT_SIGN = _register("@")
+DIGIT = _register("[0-9]")
+# Shapes that must be present for a detector to have anything to find.
 # 12+ digits joined by separators, starting (at a group boundary) with a digit card networks use.
-CARD_SHAPE = _pattern_trigger(r"(?:^|[^0-9])[2-6](?:[ \t\r\n\-._*/\\|,:•·~']{0,3}[0-9]){11}")
+CARD_SHAPE = _register(r"(?:^|[^0-9])[2-6](?:[ \t\r\n\-._*/\\|,:•·~']{0,3}[0-9]){11}", shape=True)
 # Phone numbers as people write them: "+44 ...", "0044 ...", "(415) ...", "415-555-0132", "020 7946 0958",
 # or ten/eleven bare digits. Longer digit runs (cards, tracking, IMEI) do not wake the phone detector.
-PHONE_SHAPE = _pattern_trigger(
+PHONE_SHAPE = _register(
     r"\+ ?[0-9]|(?:^|[^0-9])00[1-9]|\([0-9]{2,5}\)|[0-9]{3}[ .\-][0-9]{3}[ .\-][0-9]{4}|(?:^|[^0-9])0[1-9][0-9]{1,4}[ .\-][0-9]{3}|"
-    r"(?:^|[^0-9 .\-])[0-9]{10,11}(?:[^0-9]|$)"
+    r"(?:^|[^0-9 .\-])[0-9]{10,11}(?:[^0-9]|$)",
+    shape=True,
 )
-IBAN_SHAPE = _pattern_trigger(
+IBAN_SHAPE = _register(
     r"(?:^|[^a-z0-9])(?:"
     + "|".join(sorted(c.lower() for c in IBAN_LENGTHS))
-    + r") ?[0-9]{2}(?:[ \-]?[a-z0-9]{4}){2}"
+    + r") ?[0-9]{2}(?:[ \-]?[a-z0-9]{4}){2}",
+    shape=True,
 )
-# 123-45-6789, or nine digits near an SSN cue (the cue words are triggers of their own).
-SSN_SHAPE = _pattern_trigger(r"(?:^|[^0-9\-])[0-9]{3}-[0-9]{2}-[0-9]{4}(?:[^0-9\-]|$)")
-SSN_CUES = frozenset(
-    _pattern_trigger(p)
-    for p in (r"ssn", r"social\s+security", r"soc\.?\s*sec", r"ss\s*#", r"ss\s+(?:no|number)")
-)
-NINO_SHAPE = _pattern_trigger(r"[a-z]{2} ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[a-d]")
+# 123-45-6789 (nine bare digits count only next to an SSN cue word).
+SSN_SHAPE = _register(r"(?:^|[^0-9\-])[0-9]{3}-[0-9]{2}-[0-9]{4}(?:[^0-9\-]|$)", shape=True)
+SSN_CUES = triggers("ssn", "social security", "soc sec", "soc. sec", "ss#", "ss #", "ss no", "ss number")
+NINO_SHAPE = _register(r"[a-z]{2} ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[a-d]", shape=True)
+_EVERYTHING: frozenset[int] | None = None
 
 
-def trigger_hits(matches: list[int] | None) -> frozenset[int]:
-    """The trigger ids RE2 reported, or every id when its answer lacks the always-matching sentinel."""
-    hits = frozenset(matches or ())
-    if _SENTINEL not in hits:
-        return frozenset(range(len(_TRIGGER_PATTERNS)))
-    return hits
-
-
-def _matcher() -> re2.Set:
-    global _trigger_set, _compiled_count
-    if _trigger_set is None or _compiled_count != len(_TRIGGER_PATTERNS):
-        options = re2.Options()
-        options.case_sensitive = False
-        options.log_errors = False
-        compiled = re2.Set.SearchSet(options)
-        for pattern in _TRIGGER_PATTERNS:
-            compiled.Add(pattern)
-        compiled.Compile()
-        _trigger_set, _compiled_count = compiled, len(_TRIGGER_PATTERNS)
-    return _trigger_set
+def trigger_hits(words: list[int] | None, shapes: list[int] | None = ()) -> frozenset[int]:  # type: ignore[assignment]
+    """Union of the ids both sets reported; every id when either set gave up (None)."""
+    global _EVERYTHING
+    if words is None or shapes is None:
+        if _EVERYTHING is None or len(_EVERYTHING) != len(_TRIGGER_PATTERNS):
+            _EVERYTHING = frozenset(range(len(_TRIGGER_PATTERNS)))
+        return _EVERYTHING
+    return frozenset(words + shapes) if shapes else frozenset(words)
 
 
 DigitRun = tuple[int, int, int]
@@ -127,8 +139,9 @@ class ScanText:
         if len(lower) != len(text):
             # A few characters lower-case to two ("İ"); keep those as they are so offsets stay exact.
             lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-        matcher = _trigger_set if _compiled_count == len(_TRIGGER_PATTERNS) else _matcher()
-        return cls(text, lower, trigger_hits(matcher.Match(text)))  # type: ignore[union-attr]
+        words = _WORDS.match(text)
+        shapes = _SHAPES.match(text) if words is None or DIGIT in words else []
+        return cls(text, lower, trigger_hits(words, shapes))
 
     @property
     def runs(self) -> list[DigitRun]:
