@@ -61,7 +61,11 @@ def test_report_page_works_without_sign_in_and_shows_the_notice(public, shop) ->
     assert 'name="eml"' in page.text and "<script>" not in page.text and "style=" not in page.text
     r = public.post(
         "/t/acme/report",
-        data={"text": SCAM + " my code is 123456, one-time code", "channel": "email", "phone": "+1 415 555 0100"},
+        data={
+            "text": SCAM + " my code is 123456, one-time code",
+            "channel": "email",
+            "phone": "+1 415 555 0100",
+        },
     )
     assert r.status_code == 201, r.text
     assert "/t/acme/reports/R-" in r.text
@@ -74,7 +78,9 @@ def test_bad_input_is_refused_clearly(public, shop, sessions) -> None:  # type: 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("bomb.txt", b"0" * 1_000_000)
-    r = public.post("/api/v1/public/acme/reports", files={"eml": ("x.eml", buffer.getvalue(), "application/zip")})
+    r = public.post(
+        "/api/v1/public/acme/reports", files={"eml": ("x.eml", buffer.getvalue(), "application/zip")}
+    )
     assert r.status_code == 422, r.text
     html = (
         "From: Acme Support <support@acme-help-desk.test>\r\nTo: you@example.test\r\nSubject: Account locked\r\n"

@@ -103,3 +103,33 @@ def analyze_command(
         for indicator in result.indicators:
             network = f" ({indicator.network})" if indicator.network else ""
             typer.echo(f"  {indicator.kind.value:<7} {indicator.value}{network}")
+
+
+@app.command("export")
+def export_command(
+    tenant: str = typer.Option(..., "--tenant", help="The retailer (slug) whose reports to export."),
+    fmt: str = typer.Option("stix", "--format", help="stix (STIX 2.1 bundle, JSON) or csv."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
+) -> None:
+    """Export a retailer's stored reports, indicators and campaigns as STIX 2.1 or CSV (audited)."""
+    from trustdesk.cli.common import fail, unit_of_work
+    from trustdesk.reports.service import ReportError, export_text
+    from trustdesk.tenancy.service import find_tenant
+
+    if fmt not in ("stix", "csv"):
+        _fail("--format must be stix or csv")
+    with unit_of_work() as session:
+        row = find_tenant(session, tenant)
+        if row is None:
+            fail(f"no tenant {tenant!r}", 2)
+            return
+        try:
+            text = export_text(session, row, fmt, actor="cli:reports-export")
+        except ReportError as exc:
+            _fail(str(exc))
+            return
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    output.write_text(text, encoding="utf-8")
+    typer.echo(f"wrote {output} ({len(text):,} characters)", err=True)
