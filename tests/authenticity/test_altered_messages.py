@@ -95,3 +95,18 @@ def test_reference_of_another_message_is_altered(desk) -> None:
     body = first.rsplit("Reference", 1)[0]
     result = desk.check(body, reference=ref2)
     assert result.verdict is MessageVerdict.ALTERED
+
+
+def test_genuine_message_wrapped_in_text_with_strangers_number_warns(desk) -> None:
+    _, sent = desk.send(REFUND)
+    wrapped = "Acme Outfitters: your refund failed. Call +1 202 555 0100 to fix it.\n\n" + (
+        "---------- Forwarded message ---------\nFrom: Acme <support@acmeoutfitters.com>\nTo: pat@example.org\n\n"
+        + sent
+    )
+    result = desk.check(wrapped)
+    assert result.verdict is MessageVerdict.GENUINE
+    assert "unofficial-contacts-added" in [r["code"] for r in result.reasons]
+    assert "+12025550100" in result.explanation and "Careful" in result.explanation
+    plain_forward = "---------- Forwarded message ---------\nFrom: Acme <support@acmeoutfitters.com>\nTo: pat@example.org\n\n"
+    quiet = desk.check(plain_forward + sent)
+    assert "Careful" not in quiet.explanation

@@ -257,6 +257,20 @@ def _skip_header_block(lines: list[str], index: int) -> int:
     return index
 
 
+def without_forward_headers(text: str) -> str:
+    """Text with forward markers and header lines (From:, To:, Date: ...) dropped: who forwarded to whom."""
+    kept = [
+        line
+        for line in text.split("\n")
+        if not (
+            _FORWARD_MARKERS.match(line.strip())
+            or _HEADER_LINE.match(line.strip())
+            or _WROTE.match(line.strip())
+        )
+    ]
+    return "\n".join(kept)
+
+
 def collapse(text: str) -> str:
     """Whitespace runs to one space: the form critical tokens are read from."""
     return " ".join(text.split())

@@ -11,7 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from trustdesk.authenticity.canonical import CriticalKind, CriticalToken, normalize_url, prepare, tokenize
+from trustdesk.authenticity.canonical import (
+    CriticalKind,
+    CriticalToken,
+    normalize_url,
+    prepare,
+    tokenize,
+    without_forward_headers,
+)
 from trustdesk.authenticity.fingerprint import FingerprintKey, critical_digests
 from trustdesk.authenticity.mailcheck import authenticate_mail, claims_domain, looks_like_mail, our_dkim
 from trustdesk.authenticity.matching import match_content
@@ -42,6 +49,9 @@ __all__ = [
     "check_message",
     "looks_like_mail",
 ]
+
+
+_REACHABLE = (ChannelKind.URL, ChannelKind.DOMAIN, ChannelKind.EMAIL, ChannelKind.PHONE)
 
 
 def _contact_results(
@@ -304,7 +314,14 @@ def check_message(
     evidence.add("content-matches", "the content matches the message we sent, word for word")
     added = " ".join(outside_parts).strip()
     if added:
-        for result in verify_text(added, registry, record.tenant.slug).results:
+        strangers: list[str] = []
+        for result in verify_text(without_forward_headers(added), registry, record.tenant.slug).results:
+            if (
+                result.verdict is Verdict.UNKNOWN
+                and result.contact.value
+                and result.contact.kind in _REACHABLE
+            ):
+                strangers.append(result.contact.value)
             if result.verdict in (Verdict.LOOKALIKE, Verdict.REPORTED):
                 sentence = f"Text was added around our message with a suspicious contact: {result.contact.value or result.contact.raw}."
                 changes.append(sentence)
@@ -314,6 +331,12 @@ def check_message(
         if tokenize(added):
             evidence.add(
                 "forwarded", "our message is quoted or forwarded inside other text, which we did not write"
+            )
+        if strangers:
+            evidence.add(
+                "unofficial-contacts-added",
+                "the text around our message, which we did not write, has contact details that are not ours: "
+                + ", ".join(dict.fromkeys(strangers[:5])),
             )
     if parsed is not None and claims_us and not record.tenant.dkim_keys:
         # The retailer signs with its mail provider's key, not one the desk holds: rely on DMARC.
@@ -463,6 +486,9 @@ def _finish(
             explanation += (
                 " Only the quoted part is ours; anything around it was added by whoever forwarded it."
             )
+        added_contacts = [r["detail"] for r in evidence.reasons if r["code"] == "unofficial-contacts-added"]
+        if added_contacts:
+            explanation += " Careful: " + added_contacts[0][0].upper() + added_contacts[0][1:] + "."
     elif verdict is MessageVerdict.ALTERED:
         explanation = _EXPLAIN[verdict].format(name=name, changes=" ".join(changes))
     elif verdict is MessageVerdict.NOT_FROM_US:
