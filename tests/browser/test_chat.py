@@ -7,6 +7,8 @@ reloads gets everything they missed exactly once.
 
 from __future__ import annotations
 
+import json
+
 import pyotp
 import pytest
 from tests.browser.conftest import ARTIFACTS
@@ -111,6 +113,19 @@ def test_customer_and_agent_chat_live_with_guard_and_reconnect(live_server, brow
         customer.wait_for_selector("#chat-log .chat-body:has-text('Second while you were away.')")
         customer.wait_for_selector("#chat-state.chat-state-ok")
 
+        # Typed while offline: queued, then sent once when the connection is back.
+        customer.context.set_offline(True)
+        customer.wait_for_selector("#chat-state.chat-state-warn")
+        customer.get_by_label("Your message").fill("Typed while offline.")
+        customer.get_by_label("Your message").press("Enter")
+        customer.wait_for_selector(".chat-pending:has-text('Waiting for connection')")
+        customer.context.set_offline(False)
+        agent.wait_for_selector("#cv-log .chat-body:has-text('Typed while offline.')")
+        customer.wait_for_selector(
+            "#chat-log .chat-msg-customer[data-seq] .chat-body:has-text('Typed while offline.')"
+        )
+        assert customer.locator(".chat-pending").count() == 0
+
         # A reload restores the whole conversation from the store, again without duplicates.
         customer.reload()
         customer.wait_for_selector("#chat-log .chat-body:has-text('Second while you were away.')")
@@ -124,6 +139,8 @@ def test_customer_and_agent_chat_live_with_guard_and_reconnect(live_server, brow
         assert len(seqs) == len(set(seqs)), seqs
         assert [int(s) for s in seqs] == sorted(int(s) for s in seqs)
         texts = bodies(customer, "#chat-log")
+        assert texts.count("Typed while offline.") == 1
+        assert bodies(agent, "#cv-log").count("Typed while offline.") == 1
         assert texts.count("First while you were away.") == 1
         assert texts.count("Second while you were away.") == 1
         agent_seqs = agent.locator("#cv-log li").evaluate_all("els => els.map(e => e.dataset.seq)")
@@ -184,4 +201,43 @@ def test_widget_script_opens_the_framed_chat(live_server, page) -> None:  # type
     page.keyboard.press("Escape")
     page.locator("#trustdesk-chat-panel").wait_for(state="hidden")
     assert page.evaluate("document.activeElement.id") == "trustdesk-chat-launcher"
+    assert page.problems == []  # type: ignore[attr-defined]
+
+
+def test_signed_in_customer_chats_with_their_account(live_server, browser, page) -> None:  # type: ignore[no-untyped-def]
+    rows = [
+        json.loads(line)
+        for line in (live_server.data_dir / "demo-credentials.jsonl").read_text().splitlines()
+        if line.strip()
+    ]
+    shopper = next(r for r in rows if r["tenant"] == "acme" and r["role"] == "customer")
+    page.goto(live_server.url + "/t/acme/chat")
+    page.get_by_role("link", name="Sign in to your account").click()
+    page.get_by_label("E-mail").fill(shopper["email"])
+    page.get_by_label("Password").fill(shopper["password"])
+    page.get_by_role("button", name="Sign in").click()
+    # The sign-in form does not carry ?next= yet (login.html), so the customer lands on their account.
+    page.wait_for_url("**/account")
+    page.goto(live_server.url + "/t/acme/chat")
+    assert "Signed in as" in page.inner_text("#chat-start")
+    page.get_by_label("How can we help?").fill("Where is my latest order?")
+    page.get_by_role("button", name="Start chat").click()
+    page.wait_for_selector("#chat-state.chat-state-ok")
+
+    agent_context = browser.new_context(viewport={"width": 1400, "height": 950})
+    agent = agent_context.new_page()
+    try:
+        sign_in_agent(agent, live_server, "agent2@acmeoutfitters.com")
+        agent.goto(live_server.url + "/console/conversations")
+        agent.wait_for_selector("#cv-live:has-text('Live')")
+        agent.locator(".cv-item").first.click()
+        agent.wait_for_selector("#cv-log .chat-body:has-text('Where is my latest order?')")
+        assert "Signed in (verified)" in agent.inner_text("#cv-customer")
+        assert agent.locator("#cv-orders a").count() >= 1
+        agent.get_by_label("Reply to the customer").fill("I can see your orders; one moment.")
+        agent.get_by_role("button", name="Send").click()
+        page.wait_for_selector("#chat-log .chat-body:has-text('I can see your orders')")
+        snap(agent, "agent-signed-in-customer")
+    finally:
+        agent_context.close()
     assert page.problems == []  # type: ignore[attr-defined]
