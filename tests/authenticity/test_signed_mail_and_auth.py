@@ -105,3 +105,17 @@ def test_tenant_signing_with_its_own_provider_relies_on_dmarc(desk, dns, resolve
     signed = sign_message(raw, "esp1", "acmeoutfitters.com", provider.private_key_pem)
     assert desk.check(signed, resolver=resolver, tenant=False).verdict is MessageVerdict.GENUINE
     assert desk.check(raw, resolver=resolver, tenant=False).verdict is MessageVerdict.CANNOT_TELL
+
+
+def test_retailer_mail_not_sent_by_the_desk_is_cannot_tell(desk, acme_zone, resolver, acme_key) -> None:
+    newsletter = (
+        b"Return-Path: <b@acmeoutfitters.com>\r\nReceived: from mail.acmeoutfitters.com (mail.acmeoutfitters.com"
+        b" [192.0.2.25]) by mx.example.org; Tue, 24 Nov 2026 10:00:00 +0000\r\n"
+        b"From: Acme Outfitters <news@acmeoutfitters.com>\r\nTo: pat@example.org\r\nSubject: Winter sale\r\n"
+        b"Date: Tue, 24 Nov 2026 10:00:00 +0000\r\n\r\nAcme Outfitters winter sale: https://click.mailer.example/abc\r\n"
+    )
+    signed = sign_message(newsletter, "td202611", "acmeoutfitters.com", acme_key.private_key_pem)
+    result = desk.check(signed, resolver=resolver)
+    assert result.verdict is MessageVerdict.CANNOT_TELL
+    assert "sent-from-our-domain" in [r["code"] for r in result.reasons]
+    assert "really was sent from" in result.explanation

@@ -422,7 +422,22 @@ def _without_record(
                 f"it claims to come from {parsed.from_domain} but does not carry {possessive(owner.name)} DKIM signature",
                 negative=True,
             )
-    names = {owner.slug: owner.name} if owner else registry.tenants()
+    authentic_sender = (
+        parsed is not None
+        and owner is not None
+        and claims_domain(parsed.from_domain, owner.domains)
+        and (
+            auth.get("dmarc") == "pass"
+            or (bool(owner.dkim_keys) and our_dkim(parsed, owner) is DkimResult.PASS)
+        )
+    )
+    if authentic_sender and parsed is not None and owner is not None:
+        # Really sent from the retailer's domain (marketing, the shop system), just not by the support desk.
+        evidence.add(
+            "sent-from-our-domain",
+            f"it was really sent from {parsed.from_domain}, {possessive(owner.name)} own domain, but not by its support desk",
+        )
+    names = {} if authentic_sender else ({owner.slug: owner.name} if owner else registry.tenants())
     joined = " ".join(body for _, body in renderings)
     if parsed is not None:
         joined += " " + " ".join(parsed.header_all("From")) + " " + parsed.subject
@@ -507,6 +522,11 @@ def _finish(
             )
         elif "our-signature-invalid" in codes or "sender-not-authenticated" in codes:
             detail = "The words match a message we sent, but the e-mail's signature is not ours, so we cannot confirm who delivered it."
+        elif "sent-from-our-domain" in codes and owner is not None:
+            detail = (
+                f"It really was sent from {possessive(owner.name)} own e-mail domain, but not by its support desk, "
+                "so we cannot vouch for its content."
+            )
         elif "reference-mistyped" in codes:
             detail = "The reference looks mistyped; please copy it again exactly."
         elif "mail-unreadable" in codes:
