@@ -11,6 +11,7 @@ import json
 
 import pyotp
 import pytest
+from playwright.sync_api import expect
 from tests.browser.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
@@ -241,3 +242,23 @@ def test_signed_in_customer_chats_with_their_account(live_server, browser, page)
     finally:
         agent_context.close()
     assert page.problems == []  # type: ignore[attr-defined]
+
+
+def test_flood_is_explained_and_retried_without_duplicates(live_server, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(live_server.url + "/t/acme/chat")
+    page.get_by_label("How can we help?").fill("Quick questions")
+    page.get_by_role("button", name="Start chat").click()
+    page.wait_for_selector("#chat-state.chat-state-ok")
+    box = page.get_by_label("Your message")
+    for i in range(24):  # the default limit is 20 messages per conversation per 10 s
+        box.fill(f"question {i}")
+        box.press("Enter")
+    alert = page.locator("#chat-error")
+    alert.wait_for(state="visible")
+    assert "too quickly" in alert.inner_text()
+    assert page.locator(".chat-failed").count() >= 1
+    snap(page, "customer-rate-limited")
+    # The held-back messages go out by themselves once the window passes: each exactly once.
+    expect(page.locator(".chat-pending")).to_have_count(0, timeout=30_000)
+    texts = bodies(page, "#chat-log")
+    assert all(texts.count(f"question {i}") == 1 for i in range(24)), texts

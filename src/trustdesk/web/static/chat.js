@@ -147,6 +147,7 @@
         if (pending[i].id === msg.client_msg_id) {
           log.replaceChild(li, pending[i].el);
           pending.splice(i, 1);
+          if (!pending.some(function (p) { return p.state === "failed"; })) { showError(errorLine, ""); }
           scrollDown();
           return;
         }
@@ -229,7 +230,14 @@
         } else if (frame.code === "message_too_long" || frame.code === "frame_too_large") {
           text = "That message is too long. Please shorten it (at most 5,000 characters).";
         }
-        if (failed) { markPending(failed, "failed", "Not sent: " + text); }
+        if (failed && frame.code === "rate_limited") {
+          // Not refused, only early: try again by itself once the limit allows (same client_msg_id).
+          var wait = Math.max(1, parseInt(frame.retry_after, 10) || 5);
+          markPending(failed, "failed", "Held back: you are sending quickly. It will be sent automatically in " + wait + " seconds.");
+          window.setTimeout(function () { if (failed.state === "failed" && findPending(failed.id)) { transmit(failed); } }, wait * 1000);
+        } else if (failed) {
+          markPending(failed, "failed", "Not sent: " + text);
+        }
         showError(errorLine, text);
         if (frame.code === "not_found") { forget(); }
         break;
