@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from sqlalchemy import select
 
 from trustdesk.reports.service import ReportInput, group_report, submit_report
 from trustdesk.store.models import Campaign, OfficialChannelRow, Report, ReportIndicator, Tenant, utcnow
 from trustdesk.tenancy.service import find_tenant
+
+# Both databases run the core paths; these UI/limit checks run on SQLite only to keep the suite fast.
+SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
 def _submit(s, text: str, channel: str = "sms"):  # type: ignore[no-untyped-def]
@@ -32,6 +36,7 @@ def test_reports_sharing_an_indicator_form_one_campaign_and_bridges_merge(sessio
         assert [m.merged_into_id for m in merged] == [campaign.id]
 
 
+@SQLITE_ONLY
 def test_the_tenants_official_channels_never_glue_reports(sessions, shop) -> None:  # type: ignore[no-untyped-def]
     with sessions() as s:
         tenant = find_tenant(s, "acme")
@@ -48,6 +53,7 @@ def test_the_tenants_official_channels_never_glue_reports(sessions, shop) -> Non
         assert a.campaign_id != b.campaign_id
 
 
+@SQLITE_ONLY
 def test_grouping_equals_connected_components_whatever_the_order(sessions, shop) -> None:  # type: ignore[no-untyped-def]
     rng = random.Random(8)
     with sessions() as s:

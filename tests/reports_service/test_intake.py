@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 
+import pytest
 from sqlalchemy import select
 
 from trustdesk.store.models import AuditEvent, Report, ReportSighting
@@ -14,6 +15,9 @@ SCAM = (
     "Verify your password now at hxxps://acme-outfitters-verify[.]com/login "
     "or call our support line +1 415 555 0199. Pay the unlock fee with gift cards."
 )
+
+# Both databases run the core paths; these UI/limit checks run on SQLite only to keep the suite fast.
+SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
 def post(client, text=SCAM, **extra):  # type: ignore[no-untyped-def]
@@ -55,6 +59,7 @@ def test_duplicates_collapse_into_one_report_with_a_count(public, shop, sessions
         assert len(s.scalars(select(ReportSighting)).all()) == 2
 
 
+@SQLITE_ONLY
 def test_report_page_works_without_sign_in_and_shows_the_notice(public, shop) -> None:  # type: ignore[no-untyped-def]
     page = public.get("/t/acme/report")
     assert page.status_code == 200
@@ -71,6 +76,7 @@ def test_report_page_works_without_sign_in_and_shows_the_notice(public, shop) ->
     assert "/t/acme/reports/R-" in r.text
 
 
+@SQLITE_ONLY
 def test_bad_input_is_refused_clearly(public, shop, sessions) -> None:  # type: ignore[no-untyped-def]
     huge = b"Subject: hi\r\nFrom: a@b.test\r\n\r\n" + b"x" * (3 * 1024 * 1024)
     r = public.post("/api/v1/public/acme/reports", files={"eml": ("big.eml", huge, "message/rfc822")})
@@ -83,11 +89,11 @@ def test_bad_input_is_refused_clearly(public, shop, sessions) -> None:  # type: 
     )
     assert r.status_code == 422, r.text
     html = (
-        "From: Acme Support <support@acme-help-desk.test>\r\nTo: you@example.test\r\nSubject: Account locked\r\n"
-        "MIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
-        "<html><body><script>alert('pwned')</script><p>Your account is locked. "
-        "<a href='https://acme-help-desk.test/unlock'>Unlock now</a></p></body></html>\r\n"
-    ).encode()
+        b"From: Acme Support <support@acme-help-desk.test>\r\nTo: you@example.test\r\nSubject: Account locked\r\n"
+        b"MIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+        b"<html><body><script>alert('pwned')</script><p>Your account is locked. "
+        b"<a href='https://acme-help-desk.test/unlock'>Unlock now</a></p></body></html>\r\n"
+    )
     r = public.post("/api/v1/public/acme/reports", files={"eml": ("m.eml", html, "message/rfc822")})
     assert r.status_code == 201, r.text
     page = public.get(r.json()["status_url"])
@@ -99,6 +105,7 @@ def test_bad_input_is_refused_clearly(public, shop, sessions) -> None:  # type: 
     assert public.post("/api/v1/public/nosuch/reports", json={"text": SCAM}).status_code == 404
 
 
+@SQLITE_ONLY
 def test_a_flood_from_one_source_is_rate_limited(public, shop) -> None:  # type: ignore[no-untyped-def]
     codes = [post(public, f"{SCAM} #{i}").status_code for i in range(12)]
     assert codes[:10] == [201] * 10

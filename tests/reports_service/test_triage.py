@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import stix2
 from sqlalchemy import select
 from typer.testing import CliRunner
@@ -18,6 +19,9 @@ SCAM = (
     "Acme Outfitters security: your account is locked. Confirm your card details at "
     "https://acme-secure-login.test/verify or call +1 415 555 0199 immediately."
 )
+
+# Both databases run the core paths; these UI/limit checks run on SQLite only to keep the suite fast.
+SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
 def _report(public, text: str = SCAM) -> dict:  # type: ignore[no-untyped-def]
@@ -50,6 +54,7 @@ def test_feedback_loop_report_confirm_then_verify_answers_reported(public, staff
     assert any(i["kind"] == "phone" and i["verification"] == "reported" for i in campaign["indicators"])
 
 
+@SQLITE_ONLY
 def test_campaign_status_assignee_and_notes_are_audited_and_shown_to_reporters(
     public, staff, sessions
 ) -> None:  # type: ignore[no-untyped-def]
@@ -96,6 +101,7 @@ def test_campaign_status_assignee_and_notes_are_audited_and_shown_to_reporters(
     assert sec.client.get(url).json()["status"] == "closed"
 
 
+@SQLITE_ONLY
 def test_agents_cannot_triage_and_other_tenants_see_nothing(public, staff) -> None:  # type: ignore[no-untyped-def]
     sent = _report(public)
     campaign_id = _campaign_of(staff(), sent["reference"])["campaign_id"]
@@ -164,6 +170,7 @@ def test_threshold_raises_one_alert_with_signed_webhook_and_email_job(public, st
         assert len(s.scalars(select(ReportAlert)).all()) == 1
 
 
+@SQLITE_ONLY
 def test_indicator_threshold_counts_duplicates(public, staff, sessions) -> None:  # type: ignore[no-untyped-def]
     sec = staff()
     sec.client.put(
@@ -194,7 +201,6 @@ def test_stix_export_validates_and_is_audited(
     assert staff("agent@acme.test").client.get("/api/v1/reports/export").status_code == 403
     # the CLI exports the same from the database
     from trustdesk.cli.reports import app as cli
-
     from trustdesk.config import get_settings
 
     monkeypatch.setenv("TRUSTDESK_DATABASE_URL", database_url)
