@@ -402,8 +402,9 @@ def group_report(
     keys = set(keys)
     if not keys:
         return None
-    campaign_ids = set(
-        session.scalars(
+    campaign_ids: set[int] = {
+        cid
+        for cid in session.scalars(
             select(Report.campaign_id)
             .join(ReportIndicator, ReportIndicator.report_id == Report.id)
             .where(
@@ -414,7 +415,8 @@ def group_report(
             )
             .distinct()
         ).all()
-    )
+        if cid is not None
+    }
     if not campaign_ids:
         campaign = Campaign(
             tenant_id=tenant_id,
