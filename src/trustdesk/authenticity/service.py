@@ -60,6 +60,7 @@ def record_outbound(
     conversation_id: int | None = None,
     message_id: int | None = None,
     recipient: str | None = None,
+    settings: Settings | None = None,
     key: FingerprintKey | None = None,
     public_base_url: str | None = None,
 ) -> SentRecord:
@@ -71,7 +72,8 @@ def record_outbound(
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}; expected one of {', '.join(CHANNELS)}")
     if key is None or public_base_url is None:
-        settings = get_settings()
+        # Pass the app's settings (app.state.trustdesk.settings): the check page derives its key from them.
+        settings = settings or get_settings()
         key = key or fingerprint_key(settings)
         public_base_url = public_base_url or settings.public_base_url
     fingerprint = fingerprint_text(key, tenant.slug, text)
