@@ -84,7 +84,7 @@ _POSITIVE_CUE = re.compile(
 )
 # A number introduced as something else: "order 4111...", "tracking number: ...", "loyalty no. ...".
 _INTRODUCED_AS_OTHER = re.compile(
-    r"(?<![a-z])(?:order|tracking|track|invoice|ref|reference|shipment|parcel|package|awb|waybill|consignment|confirmation|"
+    r"(?:order|tracking|track|invoice|ref|reference|shipment|parcel|package|awb|waybill|consignment|confirmation|"
     r"booking|ticket|case|claim|rma|receipt|member(?:ship)?|loyalty|rewards?|imei|serial|sku|isbn|"
     r"upc|ean|gtin|barcode|gift\s*card|voucher|policy|item|product|model|part|po)"
     r"(?:\s*(?:number|no\.?|num|nr\.?|#|id|code|ref))?\s*(?:is|was|:|#|=|-)?\s*(?:is\s*)?[:#]?\s*$"
@@ -144,7 +144,14 @@ def _context_allows(st: ScanText, start: int) -> bool:
         return False  # "+44 ..." is a phone number
     if not st.has_any(_OTHER_NUMBER_WORDS):
         return True
-    return _INTRODUCED_AS_OTHER.search(before) is None
+    # The pattern starts with plain words (so the engine can skip between them quickly); the
+    # word boundary in front is checked here.
+    pos = 0
+    while (m := _INTRODUCED_AS_OTHER.search(before, pos)) is not None:
+        if m.start() == 0 or not before[m.start() - 1].isalpha():
+            return False
+        pos = m.start() + 1
+    return True
 
 
 _CARD_WORDS = triggers(
