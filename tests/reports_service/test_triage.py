@@ -99,6 +99,26 @@ def test_campaign_status_assignee_and_notes_are_audited_and_shown_to_reporters(
     )
     assert form.status_code == 303
     assert sec.client.get(url).json()["status"] == "closed"
+    # alert thresholds are set from the console too; a bad value is explained, an ?error= is never echoed
+    saved = sec.client.post(
+        "/console/reports/thresholds",
+        data={
+            "csrf_token": sec.csrf,
+            "scope": "campaign",
+            "min_reports": "7",
+            "window_hours": "12",
+            "enabled": "1",
+        },
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    assert sec.client.get("/api/v1/reports/thresholds").json()[0]["min_reports"] == 7
+    refused = sec.client.post(
+        "/console/reports/thresholds",
+        data={"csrf_token": sec.csrf, "scope": "campaign", "min_reports": "0", "window_hours": "12"},
+    )
+    assert refused.status_code == 422 and "min_reports" in refused.text
+    assert "Call 555" not in sec.client.get("/console/reports?error=Call+555").text
 
 
 @SQLITE_ONLY

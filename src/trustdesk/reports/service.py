@@ -22,6 +22,7 @@ from email.message import EmailMessage
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy import text as sql_text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -70,6 +71,7 @@ REPORTER_STATUS = {
 ALERT_EVENT = "campaign.alert"
 ALERT_EMAIL_JOB = "reports.alert_email"
 MAX_SUMMARY_CHARS = 20_000
+_GROUPING_LOCK = 0x7D5E_0000_0000  # advisory-lock namespace for campaign grouping
 INTAKE_LIMITS = Limits(max_bytes=2 * 1024 * 1024)
 # confirm_indicator (trustdesk.channels.reported) knows these kinds; IBANs and wallets are export-only.
 CONFIRMABLE = {"url": "url", "domain": "domain", "email": "email", "phone": "phone", "handle": "social"}
@@ -402,6 +404,10 @@ def group_report(
     keys = set(keys)
     if not keys:
         return None
+    if session.get_bind().dialect.name == "postgresql":
+        # Serialise grouping per tenant until commit: a report arriving concurrently then sees this
+        # one's indicators (READ COMMITTED) and joins its campaign, so components stay connected.
+        session.execute(sql_text("SELECT pg_advisory_xact_lock(:key)"), {"key": _GROUPING_LOCK + tenant_id})
     campaign_ids: set[int] = {
         cid
         for cid in session.scalars(

@@ -505,6 +505,11 @@ def update_campaign(
 def console_reports(
     request: Request, auth: Auth = Depends(staff_page), session: Session = Depends(db)
 ) -> HTMLResponse:
+    return _reports_page(request, auth, session)
+
+
+def _reports_page(request: Request, auth: Auth, session: Session, error: str | None = None) -> HTMLResponse:
+    # `error` is only ever set by this module (never from the query string: no text injection).
     page_permission(auth, Permission.TRIAGE_REPORTS)
     campaigns = session.scalars(
         select(Campaign)
@@ -518,21 +523,62 @@ def console_reports(
         .order_by(Report.last_received_at.desc())
         .limit(100)
     ).all()
+    thresholds = {
+        t.scope: t
+        for t in session.scalars(select(AlertThreshold).where(AlertThreshold.tenant_id == auth.tenant.id))
+    }
     context = console_context(request, auth, "reports") | {
         "campaigns": campaigns,
         "reports": reports,
+        "thresholds": thresholds,
         "can_export": auth.can(Permission.EXPORT_DATA),
+        "error": error,
     }
-    return render(request, "console_reports.html", context)
+    return render(request, "console_reports.html", context, status_code=422 if error else 200)
+
+
+@router.post("/console/reports/thresholds", include_in_schema=False)
+def console_threshold(
+    request: Request,
+    csrf_token: str = Form(max_length=200),
+    scope: str = Form(max_length=12),
+    min_reports: int = Form(),
+    window_hours: int = Form(),
+    email_to: str = Form(default="", max_length=320),
+    enabled: str = Form(default=""),
+    auth: Auth = Depends(staff_page),
+    session: Session = Depends(db),
+) -> Response:
+    page_permission(auth, Permission.TRIAGE_REPORTS)
+    check_csrf(request, auth, csrf_token)
+    try:
+        service.set_threshold(
+            session,
+            auth.tenant,
+            auth.user,
+            scope=scope,
+            min_reports=min_reports,
+            window_hours=window_hours,
+            email_to=email_to,
+            enabled=bool(enabled),
+            ip=client_ip(request),
+        )
+    except ReportError as exc:
+        session.rollback()
+        return _reports_page(request, auth, session, error=str(exc))
+    session.commit()
+    return RedirectResponse("/console/reports", status_code=303)
 
 
 @router.get("/console/campaigns/{campaign_id}", response_class=HTMLResponse, include_in_schema=False)
 def console_campaign(
-    campaign_id: int,
-    request: Request,
-    auth: Auth = Depends(staff_page),
-    session: Session = Depends(db),
-    error: str | None = None,
+    campaign_id: int, request: Request, auth: Auth = Depends(staff_page), session: Session = Depends(db)
+) -> HTMLResponse:
+    return _campaign_page(campaign_id, request, auth, session)
+
+
+def _campaign_page(
+    campaign_id: int, request: Request, auth: Auth, session: Session, error: str | None = None
 ) -> HTMLResponse:
     page_permission(auth, Permission.TRIAGE_REPORTS)
     detail = _campaign_detail(session, auth, campaign_id)
@@ -577,7 +623,7 @@ def console_campaign_update(
         session.rollback()
         if "no such campaign" in str(exc):
             raise not_found("campaign") from None
-        return console_campaign(campaign_id, request, auth, session, error=str(exc))
+        return _campaign_page(campaign_id, request, auth, session, error=str(exc))
     session.commit()
     return RedirectResponse(f"/console/campaigns/{campaign_id}", status_code=303)
 
@@ -606,7 +652,7 @@ def console_confirm(
     except ReportError as exc:
         session.rollback()
         if report and report.campaign_id:
-            return console_campaign(report.campaign_id, request, auth, session, error=str(exc))
+            return _campaign_page(report.campaign_id, request, auth, session, error=str(exc))
         raise ApiError(422, "not_confirmable", str(exc)) from None
     session.commit()
     return RedirectResponse(target, status_code=303)
