@@ -19,6 +19,7 @@
   var shown = {};
   var pending = {};         // client_msg_id -> {body, internal}
   var unread = {};          // conversation id -> true
+  var known = {};           // conversation ids already seen (to announce only new ones)
   var ws = null, retryDelay = 1000, queueTimer = null;
   var cannedReplies = [];
 
@@ -82,6 +83,14 @@
       sub.className = "cv-item-sub";
       sub.textContent = c.reference + " \u00b7 " + (c.subject || c.channel) + (c.assignee ? " \u00b7 " + c.assignee.name : " \u00b7 unassigned");
       b.appendChild(top); b.appendChild(sub);
+      if (!c.first_response_at && c.status !== "resolved") {
+        var wait = document.createElement("span");
+        wait.className = "cv-item-sub cv-wait";
+        wait.setAttribute("data-since", c.created_at);
+        wait.textContent = "Waiting for a first response " + duration(since(c.created_at));
+        b.appendChild(wait);
+      }
+      known[c.id] = true;
       if (unread[c.id]) {
         var sr = document.createElement("span");
         sr.className = "sr-only";
@@ -197,6 +206,9 @@
   }
 
   function tickTimers() {
+    document.querySelectorAll(".cv-wait").forEach(function (el) {
+      el.textContent = "Waiting for a first response " + duration(since(el.getAttribute("data-since")));
+    });
     if (!current) { return; }
     var first = current.first_response_at
       ? duration((new Date(current.first_response_at) - new Date(current.created_at)) / 1000)
@@ -384,6 +396,10 @@
         break;
       case "conversation":
         if (current && f.conversation.id === current.id) { current = f.conversation; renderHeader(); }
+        if (!known[f.conversation.id]) {
+          known[f.conversation.id] = true;
+          $("cv-announce").textContent = "New conversation from " + (f.conversation.customer.name || "a visitor") + ", " + f.conversation.reference;
+        }
         refreshQueueSoon();
         break;
       case "activity":
@@ -420,13 +436,7 @@
   // --- canned replies ---------------------------------------------------------------------------
 
   api("GET", "/canned-replies").then(function (rows) {
-    cannedReplies = rows;
-    rows.forEach(function (r, i) {
-      var o = document.createElement("option");
-      o.value = String(i);
-      o.textContent = "/" + r.shortcut + (r.title ? " \u2013 " + r.title : "");
-      canned.appendChild(o);
-    });
+    rows.forEach(addCannedOption);
   }).catch(function () { /* no canned replies: the select stays empty */ });
 
   canned.addEventListener("change", function () {
@@ -436,6 +446,33 @@
       canned.value = "";
       input.focus();
     }
+  });
+
+  function addCannedOption(r) {
+    cannedReplies.push(r);
+    var o = document.createElement("option");
+    o.value = String(cannedReplies.length - 1);
+    o.textContent = "/" + r.shortcut + (r.title && r.title !== r.shortcut ? " \u2013 " + r.title : "");
+    canned.appendChild(o);
+  }
+
+  document.querySelector(".cv-canned-new").addEventListener("toggle", function (e) {
+    if (e.target.open && !$("cv-canned-body").value) { $("cv-canned-body").value = input.value; }
+  });
+
+  $("cv-canned-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    show($("cv-canned-error"), ""); show($("cv-canned-ok"), "");
+    var shortcut = $("cv-canned-shortcut").value.trim().replace(/^\//, "");
+    var text = $("cv-canned-body").value.trim();
+    if (!shortcut || !text) { show($("cv-canned-error"), "A shortcut and the text are both needed."); return; }
+    api("POST", "/canned-replies", { shortcut: shortcut, title: $("cv-canned-title").value.trim(), body: text })
+      .then(function (r) {
+        addCannedOption(r);
+        show($("cv-canned-ok"), "Saved as /" + r.shortcut + ".");
+        $("cv-canned-shortcut").value = ""; $("cv-canned-title").value = ""; $("cv-canned-body").value = "";
+      })
+      .catch(function (e) { show($("cv-canned-error"), "Not saved: " + e.message); });
   });
 
   loadQueue();
