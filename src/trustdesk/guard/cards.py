@@ -69,6 +69,18 @@ def card_brand(digits: str) -> str | None:
     return None
 
 
+def _issuer_prefix(head: str) -> bool:
+    """True when ``head`` (the first digits of a candidate, up to 6 are read) can start a card of some network."""
+    return card_brand((head + "0" * MAX_PAN)[:16]) is not None or card_brand((head + "0" * MAX_PAN)[:15]) is not None
+
+
+def _may_start_card(chunk: str) -> bool:
+    """True when some digit group of the run starts with a digit card networks use."""
+    return any(c in _ISSUER_LEADS for c in chunk[:1]) or any(
+        chunk[k + 1] in _ISSUER_LEADS for k in range(len(chunk) - 1) if not chunk[k].isdigit()
+    )
+
+
 def is_card_number(digits: str) -> bool:
     """True when a digit string is Luhn-valid and in an issuer range with a matching length."""
     return card_brand(digits) is not None and luhn_valid(digits)
@@ -231,17 +243,20 @@ def find_cards(st: ScanText, claimed: list[Candidate] | None = None) -> list[Can
             if glued_ok and run_digits <= MAX_PAN and is_card_number(chunk):
                 _accept(st, found, run_start, run_end, chunk)
             continue
-        if glued_ok and run_digits <= MAX_PAN:  # the whole run may be the card: "4111 1111 1111 1111"
+        whole_checked = glued_ok and run_digits <= MAX_PAN
+        if whole_checked:  # the whole run may be the card: "4111 1111 1111 1111"
             digits = chunk.translate(_NOT_DIGITS)
             if is_card_number(digits):
                 _accept(st, found, run_start, run_end, digits)
                 continue
+        if not _may_start_card(chunk):
+            continue  # no group of this run starts with an issuer prefix
         groups = [(m.start(), m.end()) for m in _GROUP.finditer(text, run_start, run_end)]
         if not glued_ok:
             groups = groups[1:]  # the first group belongs to a word such as "AB1234"
         if len(groups) == 0:
             continue
-        for start, end, digits in _windows(st, groups):
+        for start, end, digits in _windows(st, groups, whole_checked and glued_ok):
             _accept(st, found, start, end, digits)
     return found
 
@@ -255,8 +270,11 @@ def _accept(st: ScanText, found: list[Candidate], start: int, end: int, digits: 
     )
 
 
-def _windows(st: ScanText, groups: list[tuple[int, int]]) -> Iterator[tuple[int, int, str]]:
-    """Non-overlapping windows of whole digit groups that form a valid card number."""
+def _windows(st: ScanText, groups: list[tuple[int, int]], whole_checked: bool) -> Iterator[tuple[int, int, str]]:
+    """Non-overlapping windows of whole digit groups that form a valid card number.
+
+    ``whole_checked``: the caller already knows the run as a whole is not a card.
+    """
     text = st.text
     n = len(groups)
     sizes = [e - s for s, e in groups]
@@ -264,7 +282,7 @@ def _windows(st: ScanText, groups: list[tuple[int, int]]) -> Iterator[tuple[int,
     total = sum(sizes)
     if total < MIN_PAN:
         return
-    if total <= MAX_PAN:
+    if total <= MAX_PAN and not whole_checked:
         whole = "".join(values)
         if is_card_number(whole):
             yield groups[0][0], groups[-1][1], whole
@@ -292,8 +310,8 @@ def _windows(st: ScanText, groups: list[tuple[int, int]]) -> Iterator[tuple[int,
             # elsewhere only the layouts cards are printed in, where a grid of groups starts.
             free = i == 0 and first != 4 and bool(context)
             grid_continues = grid_start < i < n - 1 and sizes[i - 1] == 4 and seps[i - 1] == seps[i]
-            if (first == 4 or free) and (free or not grid_continues):
-                hit = _window_from(sizes, values, seps, i, free)
+            if (first == 4 or free) and (free or not grid_continues) and _issuer_prefix("".join(values[i : i + 3])):
+                hit = _window_from(sizes, values, seps, i, free, skip_last=i == 0 and total <= MAX_PAN)
         if hit is None:
             i += 1
             continue
@@ -303,11 +321,17 @@ def _windows(st: ScanText, groups: list[tuple[int, int]]) -> Iterator[tuple[int,
 
 
 def _window_from(
-    sizes: list[int], values: list[str], seps: list[str], i: int, free: bool
+    sizes: list[int], values: list[str], seps: list[str], i: int, free: bool, skip_last: bool = False
 ) -> tuple[int, str] | None:
-    """The last group index and digits of a valid card window starting at group ``i``, if any."""
+    """The last group index and digits of a valid card window starting at group ``i``, if any.
+
+    ``skip_last``: the window spanning every group is the whole run, already checked.
+    """
     length = 0
+    last = len(sizes) - 1 if skip_last else -1
     for j in range(i, min(len(sizes), i + MAX_PAN)):
+        if j == last:
+            break
         length += sizes[j]
         if length > MAX_PAN:
             break

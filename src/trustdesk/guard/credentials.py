@@ -185,11 +185,15 @@ _NOT_A_CODE = re.compile(
     r"order|tracking|track|invoice|\bref|reference|booking|ticket|case|account|phone|number|zip|postal|post|"
     r"discount|promo|coupon|voucher|gift|referral|error|status|product|item|sku|country|area|dial|#"
 )
-_SMS_PASTE = re.compile(
-    r"(?<![\d\-])(?P<value>\d{4,8}|\d{3}[ \-]\d{3}|g-\d{6})(?!\d)\s+is\s+your\s+(?:[\w\-]+\s+){0,4}"
-    r"(?:code|otp|pin|passcode|password)|your\s+(?:[\w\-]+\s+){0,3}(?:code|otp|passcode)\s+is:?\s+"
-    r"(?<![\d\-])(?P<value2>\d{4,8}|\d{3}[ \-]\d{3}|g-\d{6})(?!\d)|\buse\s+(?P<value3>\d{4,8})(?!\d)\s+to\s+"
-    r"(?:verify|sign\s+in|log\s*in|confirm|complete|reset|access)"
+# A pasted SMS: "482913 is your Acme code", "Your Acme code is 482913", "Use 482913 to sign in".
+# Each form is found from its literal words (fast to search for), then read around them.
+_SMS_VALUE_BEFORE = re.compile(r"(?<![\d\-])(?P<value>\d{4,8}|\d{3}[ \-]\d{3}|g-\d{6})\s+$")
+_SMS_IS_YOUR = re.compile(r"is\s+your\s+(?:[\w\-]+\s+){0,4}(?:code|otp|pin|passcode|password)")
+_SMS_YOUR_CODE_IS = re.compile(
+    r"(?:code|otp|passcode)\s+is:?\s+(?<![\d\-])(?P<value>\d{4,8}|\d{3}[ \-]\d{3}|g-\d{6})(?!\d)"
+)
+_SMS_USE = re.compile(
+    r"use\s+(?P<value>\d{4,8})(?!\d)\s+to\s+(?:verify|sign\s+in|log\s*in|confirm|complete|reset|access)"
 )
 _OTP_TRIGGERS = triggers(
     "code", "otp", "2fa", "mfa", "verification", "one-time", "one time", "onetime"
@@ -237,7 +241,19 @@ def find_one_time_codes(st: ScanText) -> list[Candidate]:
                 continue
             found.append(_code(*m.span("value")))
     if st.has_any(_SMS_TRIGGERS):
-        for m in _SMS_PASTE.finditer(lower):
-            group = "value" if m.group("value") else "value2" if m.group("value2") else "value3"
-            found.append(_code(*m.span(group)))
+        found.extend(_pasted_sms_codes(lower))
+    return found
+
+
+def _pasted_sms_codes(lower: str) -> list[Candidate]:
+    found: list[Candidate] = []
+    for m in _SMS_IS_YOUR.finditer(lower):
+        before = _SMS_VALUE_BEFORE.search(lower, max(0, m.start() - 16), m.start())
+        if before:
+            found.append(_code(*before.span("value")))
+    for m in _SMS_YOUR_CODE_IS.finditer(lower):
+        if "your" in lower[max(0, m.start() - 40) : m.start()]:
+            found.append(_code(*m.span("value")))
+    for m in _SMS_USE.finditer(lower):
+        found.append(_code(*m.span("value")))
     return found

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import re2
 
@@ -27,21 +28,25 @@ _SET_MEMORY = 32 << 20  # DFA state budget per set; states are built (and memory
 
 
 class _TriggerSet:
-    """Patterns registered by the detectors, compiled lazily into one RE2 set."""
+    """Patterns registered by the detectors, compiled lazily into one RE2 set.
 
-    def __init__(self) -> None:
-        self.global_ids: list[int] = []  # set index -> trigger id
+    A trigger's id is its index in its set plus the set's ``offset``, so a match result needs no
+    translation; the last pattern added at compile time is the always-matching sentinel.
+    """
+
+    def __init__(self, offset: int) -> None:
+        self.offset = offset
         self.patterns: list[str] = []
-        self.compiled: re2.Set | None = None
+        self.raw: Any = None  # the compiled RE2 set, called directly (the wrapper adds per-call cost)
         self.compiled_count = 0
 
-    def add(self, pattern: str, trigger_id: int) -> None:
+    def add(self, pattern: str) -> int:
         self.patterns.append(pattern)
-        self.global_ids.append(trigger_id)
+        return self.offset + len(self.patterns) - 1
 
     def match(self, text: str) -> list[int] | None:
         """Trigger ids present in ``text``, or None when RE2 gave up (its sentinel did not match)."""
-        if self.compiled is None or self.compiled_count != len(self.patterns):
+        if self.raw is None or self.compiled_count != len(self.patterns):
             options = re2.Options()
             options.case_sensitive = False
             options.log_errors = False
@@ -51,29 +56,32 @@ class _TriggerSet:
                 compiled.Add(pattern)
             compiled.Add("")  # the sentinel: always matches, so its absence means failure
             compiled.Compile()
-            self.compiled, self.compiled_count = compiled, len(self.patterns)
-        found = self.compiled.Match(text) or []
+            self.raw, self.compiled_count = compiled._set, len(self.patterns)
+        found: list[int] = self.raw.Match(text.encode("utf-8", "surrogatepass"))
         sentinel = len(self.patterns)
         if sentinel not in found:
             return None
-        ids = self.global_ids
-        return [ids[i] for i in found if i != sentinel]
+        found.remove(sentinel)
+        if self.offset:
+            return [self.offset + i for i in found]
+        return found
 
 
-_WORDS = _TriggerSet()
-_SHAPES = _TriggerSet()
-_TRIGGER_PATTERNS: list[str] = []
+_WORDS = _TriggerSet(0)
+_SHAPES = _TriggerSet(1_000_000)
 _TRIGGER_INDEX: dict[tuple[str, bool], int] = {}
 
 
 def _register(pattern: str, shape: bool = False) -> int:
     key = (pattern, shape)
     if key not in _TRIGGER_INDEX:
-        trigger_id = len(_TRIGGER_PATTERNS)
-        _TRIGGER_INDEX[key] = trigger_id
-        _TRIGGER_PATTERNS.append(pattern)
-        (_SHAPES if shape else _WORDS).add(pattern, trigger_id)
+        _TRIGGER_INDEX[key] = (_SHAPES if shape else _WORDS).add(pattern)
     return _TRIGGER_INDEX[key]
+
+
+def all_trigger_patterns() -> dict[int, str]:
+    """Every registered trigger id and its RE2 pattern (for diagnostics and tests)."""
+    return {trigger_id: pattern for (pattern, _), trigger_id in _TRIGGER_INDEX.items()}
 
 
 def triggers(*words: str) -> frozenset[int]:
@@ -110,8 +118,8 @@ def trigger_hits(words: list[int] | None, shapes: list[int] | None = ()) -> froz
     """Union of the ids both sets reported; every id when either set gave up (None)."""
     global _EVERYTHING
     if words is None or shapes is None:
-        if _EVERYTHING is None or len(_EVERYTHING) != len(_TRIGGER_PATTERNS):
-            _EVERYTHING = frozenset(range(len(_TRIGGER_PATTERNS)))
+        if _EVERYTHING is None or len(_EVERYTHING) != len(_TRIGGER_INDEX):
+            _EVERYTHING = frozenset(_TRIGGER_INDEX.values())
         return _EVERYTHING
     return frozenset(words + shapes) if shapes else frozenset(words)
 
