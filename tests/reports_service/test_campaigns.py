@@ -99,3 +99,28 @@ def test_grouping_equals_connected_components_whatever_the_order(sessions, shop)
             for j in reports:
                 if reports[i] and reports[j]:
                     assert (got[i] == got[j]) == (find(i) == find(j)), (round_, i, j)
+
+
+def test_concurrent_reports_sharing_a_new_indicator_end_in_one_campaign(sessions, shop) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    first = sessions()
+    try:
+        a = _submit(first, "Unlock your Acme account at https://race-unlock.test/now - step one")
+        done: dict[str, int | None] = {}
+
+        def second() -> None:
+            with sessions() as s:
+                b = _submit(s, "Acme refund: https://race-unlock.test/now - step two")
+                s.commit()
+                done["b"] = b.campaign_id
+
+        thread = threading.Thread(target=second)
+        thread.start()
+        thread.join(0.5)  # the second report waits for the first's grouping to commit
+        first.commit()
+        thread.join(20)
+        assert not thread.is_alive()
+        assert done["b"] == a.campaign_id
+    finally:
+        first.close()
