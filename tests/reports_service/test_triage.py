@@ -235,3 +235,44 @@ def test_stix_export_validates_and_is_audited(
     with sessions() as s:
         exports = s.scalars(select(AuditEvent).where(AuditEvent.action == "data.exported")).all()
         assert len(exports) == 3
+
+
+@SQLITE_ONLY
+def test_alert_email_goes_through_the_configured_relay(public, staff, sessions, app) -> None:  # type: ignore[no-untyped-def]
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    received: list[bytes] = []
+
+    class Inbox:
+        async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]  # noqa: N802
+            received.append(envelope.content)
+            return "250 OK"
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Inbox(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        sec = staff()
+        sec.client.put(
+            "/api/v1/reports/thresholds",
+            json={"scope": "campaign", "min_reports": 1, "window_hours": 1, "email_to": "soc@acme.test"},
+            headers=sec.headers(),
+        )
+        _report(public)
+        relay = app.state.trustdesk.settings.model_copy(
+            update={"smtp_relay_host": "127.0.0.1", "smtp_relay_port": port}
+        )
+        Worker(
+            app.state.trustdesk.sessions, {ALERT_EMAIL_JOB: send_alert_email}, {"settings": relay}
+        ).run_once()
+    finally:
+        controller.stop()
+    assert len(received) == 1
+    assert b"soc@acme.test" in received[0] and b"campaign alert" in received[0]
+    with sessions() as s:
+        job = s.scalars(select(Job).where(Job.kind == ALERT_EMAIL_JOB)).one()
+        assert job.status == "done"

@@ -886,7 +886,10 @@ def send_alert_email(context: JobContext) -> None:
         raise PermanentJobError(reason)
     subject, body = alert_email_text(payload["data"])
     message = EmailMessage()
-    message["From"] = f"trustdesk-alerts@{str(host)}"
+    from urllib.parse import urlsplit
+
+    sender_domain = urlsplit(str(getattr(settings, "public_base_url", ""))).hostname or "localhost"
+    message["From"] = f"trustdesk-alerts@{sender_domain}"
     message["To"] = to
     message["Subject"] = subject
     message.set_content(body)
