@@ -79,7 +79,8 @@ def test_signature_round_trip_and_replay_window() -> None:
 
 
 def test_events_are_signed_delivered_and_retried(desk, admin, receiver) -> None:  # type: ignore[no-untyped-def]
-    desk.app.state.trustdesk.runtime.workers[0].backoff_base = 0.05
+    worker = desk.app.state.trustdesk.runtime.workers[0]
+    worker.backoff_base, worker.poll_seconds = 0.05, 0.05
     created = admin.client.post(
         "/api/v1/webhooks",
         json={
@@ -113,7 +114,7 @@ def test_events_are_signed_delivered_and_retried(desk, admin, receiver) -> None:
 
 def test_a_dead_endpoint_ends_in_the_dead_letters_admins_can_retry(desk, admin, receiver) -> None:  # type: ignore[no-untyped-def]
     worker = desk.app.state.trustdesk.runtime.workers[0]
-    worker.backoff_base = 0.01
+    worker.backoff_base, worker.poll_seconds = 0.001, 0.02
     admin.client.post(
         "/api/v1/webhooks", json={"url": receiver.url, "events": ["message.created"]}, headers=admin.headers()
     )
