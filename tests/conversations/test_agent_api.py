@@ -129,6 +129,9 @@ def test_profile_and_orders_only_for_a_signed_in_customer(desk) -> None:  # type
     # The signed-in customer can read it with the session cookie too (no token needed).
     mine = customer.get(f"/api/v1/public/acme/chat/conversations/{conv_id}")
     assert mine.status_code == 200 and mine.json()["messages"][0]["body"] == "Where is A-1001?"
+    listed = customer.get("/api/v1/public/acme/chat/conversations").json()
+    assert [c["id"] for c in listed] == [conv_id]  # not the anonymous chat that only typed the e-mail
+    assert desk.customer().get("/api/v1/public/acme/chat/conversations").status_code == 401
 
 
 def test_canned_replies_are_guarded(desk) -> None:  # type: ignore[no-untyped-def]

@@ -819,6 +819,32 @@ def start_chat(
 
 
 @public_router.get(
+    "/{tenant}/chat/conversations",
+    response_model=list[CustomerConversationOut],
+    summary="The signed-in customer's own conversations (newest first)",
+)
+def my_conversations(
+    tenant: str,
+    limit: int = Query(default=50, ge=1, le=200),
+    session: Session = Depends(db),
+    auth: Auth | None = Depends(optional_auth),
+) -> list[dict[str, Any]]:
+    retailer = _tenant(session, tenant)
+    if auth is None or auth.user.role != Role.CUSTOMER or auth.tenant.id != retailer.id:
+        raise ApiError(401, "unauthenticated", "sign in to your account to see your conversations")
+    customer = conv_service.find_customer_for_user(session, retailer.id, auth.user)
+    if customer is None:
+        return []
+    rows = session.scalars(
+        select(Conversation)
+        .where(Conversation.tenant_id == retailer.id, Conversation.customer_id == customer.id)
+        .order_by(Conversation.last_message_at.desc())
+        .limit(limit)
+    ).all()
+    return [conv_service.customer_conversation_dict(c) for c in rows]
+
+
+@public_router.get(
     "/{tenant}/chat/conversations/{conversation_id}",
     response_model=CustomerHistory,
     summary="The conversation and its messages after a sequence number (history and catch-up)",
