@@ -276,3 +276,51 @@ def test_alert_email_goes_through_the_configured_relay(public, staff, sessions, 
     with sessions() as s:
         job = s.scalars(select(Job).where(Job.kind == ALERT_EMAIL_JOB)).one()
         assert job.status == "done"
+
+
+@SQLITE_ONLY
+def test_campaign_alert_webhook_is_delivered_signed(public, staff, sessions, app) -> None:  # type: ignore[no-untyped-def]
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from trustdesk.webhooks import JOB_KIND, SIGNATURE_HEADER, create_endpoint, deliver, verify
+
+    got: list[tuple[str, bytes]] = []
+
+    class Hook(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            got.append((self.headers[SIGNATURE_HEADER], body))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        box = app.state.trustdesk.box
+        with sessions() as s:
+            tenant = find_tenant(s, "acme")
+            url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+            _, secret = create_endpoint(
+                s, tenant.id, url=url, events=["message.created"], box=box, actor="test"
+            )
+            s.commit()
+        sec = staff()
+        sec.client.put(
+            "/api/v1/reports/thresholds",
+            json={"scope": "campaign", "min_reports": 1, "window_hours": 1},
+            headers=sec.headers(),
+        )
+        _report(public)
+        Worker(app.state.trustdesk.sessions, {JOB_KIND: deliver}, {"box": box}).run_once()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert len(got) == 1
+    signature, body = got[0]
+    assert verify(secret, signature, body)
+    event = json.loads(body)
+    assert event["type"] == "campaign.alert" and event["data"]["scope"] == "campaign"
