@@ -55,7 +55,8 @@ CONSOLE_NAV = [
     ("home", "/console", "Overview", None),
     ("conversations", "/console/conversations", "Conversations", Permission.HANDLE_CONVERSATIONS),
     ("orders", "/console/orders", "Orders", Permission.VIEW_ORDERS),
-    ("channels", "/console/channels", "Channels", Permission.MANAGE_CHANNELS),
+    ("channels", "/console/channels", "Channels", Permission.VIEW_CHANNELS),
+    ("mail", "/console/mail", "Mail", Permission.MANAGE_CHANNELS),
     ("reports", "/console/reports", "Reports", Permission.TRIAGE_REPORTS),
     ("staff", "/console/staff", "Staff", Permission.MANAGE_STAFF),
     ("audit", "/console/audit", "Audit log", Permission.VIEW_AUDIT),
@@ -446,16 +447,30 @@ def account(
     customer = session.scalar(
         select(Customer).where(Customer.tenant_id == auth.tenant.id, Customer.user_id == auth.user.id)
     )
-    orders = []
+    orders: list[Order] = []
+    contacts: list[dict[str, Any]] = []
     if customer is not None:
-        orders = session.scalars(
-            select(Order)
-            .where(Order.tenant_id == auth.tenant.id, Order.customer_id == customer.id)
-            .order_by(Order.placed_at.desc())
-        ).all()
-    return render(
-        request, "account.html", {"auth": auth, "csrf_token": auth.session_row.csrf_token, "orders": orders}
-    )
+        from trustdesk.authenticity.agent_contacts import contacts_for_customer
+        from trustdesk.authenticity.service import fingerprint_key
+
+        orders = list(
+            session.scalars(
+                select(Order)
+                .where(Order.tenant_id == auth.tenant.id, Order.customer_id == customer.id)
+                .order_by(Order.placed_at.desc())
+            )
+        )
+        # Agents who announced a call or e-mail: the customer matches the code the agent says.
+        contacts = contacts_for_customer(
+            session, auth.tenant, customer, fingerprint_key(app_state(request).settings)
+        )
+    context = {
+        "auth": auth,
+        "csrf_token": auth.session_row.csrf_token,
+        "orders": orders,
+        "contacts": contacts,
+    }
+    return render(request, "account.html", context)
 
 
 CHANNEL_PROVIDERS: list[
