@@ -6,7 +6,6 @@ caller's text, the action and a safe display form such as "Visa ending 4242".
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Literal, NamedTuple, get_args
 
@@ -104,14 +103,14 @@ class Finding(NamedTuple):
         return detail
 
 
-@dataclass(frozen=True, slots=True)
-class ScanResult:
-    """The guard's verdict on one text.
+class ScanResult(NamedTuple):
+    """The guard's verdict on one text (immutable).
 
     ``redacted`` is safe to store: every finding whose action is ``redact`` is replaced by
     "[removed: <display>]". ``blocked`` is True when an outbound message asks for a secret;
     ``block_reasons`` then says why in words an agent understands. ``customer_notice`` is the
     plain-words message for the customer when something they sent was removed (inbound only).
+    A named tuple rather than a dataclass: every message makes one, and tuples are the cheapest.
     """
 
     findings: tuple[Finding, ...]

@@ -21,15 +21,15 @@ from trustdesk.guard.secret_keys import SECRET_KEY_GATE, find_secret_keys
 MAX_TEXT_CHARS = 1_000_000
 """Longest text scanned (about 1 MB). Longer texts raise `TextTooLarge`: nothing is stored unscanned."""
 
-_EMPTY_RESULT_FIELDS = ((), False, (), None)
+_IDENTITY = NormalizedText("", "")  # stands for "the text needed no normalisation"
 
 
-def detect(normalized: NormalizedText, policy: Policy = DEFAULT_POLICY) -> list[Candidate]:
-    """Every secret and personal-data span in the normalised text, overlaps resolved.
+def detect(text: str, policy: Policy = DEFAULT_POLICY) -> list[Candidate]:
+    """Every secret and personal-data span in ``text`` (already normalised), overlaps resolved.
 
-    Each detector runs only when the one RE2 pass over the text saw its cue words or shapes.
+    Each detector runs only when the RE2 passes over the text saw its cue words or shapes.
     """
-    st = ScanText.of(normalized.text)
+    st = ScanText.of(text)
     hits = st.hits
     candidates: list[Candidate] = []
     if DIGIT in hits:
@@ -122,8 +122,12 @@ def scan(
     policy = policy or DEFAULT_POLICY
     if not text:
         return ScanResult((), text, False, (), None, direction)
-    normalized = normalize(text)
-    candidates = detect(normalized, policy)
+    if text.isascii() and text.isprintable():
+        normalized = _IDENTITY  # nothing to normalise: spans map to themselves
+        candidates = detect(text, policy)
+    else:
+        normalized = normalize(text)
+        candidates = detect(normalized.text, policy)
     if not candidates and direction == "inbound":
         return ScanResult((), text, False, (), None, direction)
     actions = policy.action_map
@@ -151,7 +155,7 @@ def scan(
     block_reasons: list[str] = []
     notice = None
     if direction == "outbound":
-        for ask in find_asks(normalized.text):
+        for ask in find_asks(text if normalized is _IDENTITY else normalized.text):
             action = policy.ask_action_for(ask.type)
             if action == "keep":
                 continue
