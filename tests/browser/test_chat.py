@@ -8,6 +8,8 @@ reloads gets everything they missed exactly once.
 from __future__ import annotations
 
 import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pyotp
 import pytest
@@ -163,6 +165,20 @@ def test_customer_and_agent_chat_live_with_guard_and_reconnect(live_server, brow
         agent.wait_for_selector("#cv-assignee:has-text('Devon Agent')")
         customer.wait_for_selector("#chat-agent:has-text('Devon Agent')")
 
+        # The agent drops offline while the customer writes twice; back online, each arrives once.
+        agent_context.set_offline(True)
+        agent.wait_for_selector("#cv-live:has-text('Reconnecting')")
+        for text in ("Are you still there?", "Hello?"):
+            customer.get_by_label("Your message").fill(text)
+            customer.get_by_label("Your message").press("Enter")
+            customer.wait_for_selector(
+                f"#chat-log .chat-msg-customer[data-seq] .chat-body:has-text('{text}')"
+            )
+        agent_context.set_offline(False)
+        agent.wait_for_selector("#cv-log .chat-body:has-text('Hello?')", timeout=30_000)
+        agent_texts = bodies(agent, "#cv-log")
+        assert agent_texts.count("Are you still there?") == 1 and agent_texts.count("Hello?") == 1
+
         # Resolve from the console; the timers show a first response.
         agent.get_by_role("button", name="Resolve", exact=True).click()
         agent.wait_for_selector("#cv-status:has-text('resolved')")
@@ -177,19 +193,34 @@ def test_customer_and_agent_chat_live_with_guard_and_reconnect(live_server, brow
         agent_context.close()
 
 
-def test_widget_script_opens_the_framed_chat(live_server, page) -> None:  # type: ignore[no-untyped-def]
+def test_widget_script_opens_the_framed_chat(live_server, page, request) -> None:  # type: ignore[no-untyped-def]
     response = page.request.get(live_server.url + "/widget.js")
     assert response.ok and "javascript" in response.headers["content-type"]
     embed = page.request.get(live_server.url + "/t/acme/chat/embed")
     assert "frame-ancestors *" in embed.headers["content-security-policy"]
     assert "x-frame-options" not in embed.headers
-    # A retailer's page (here served by the desk's own help page origin) embeds the widget.
-    page.goto(live_server.url + "/t/acme/help")
-    page.evaluate(
-        """url => { const s = document.createElement('script'); s.src = url; s.async = true;
-        s.setAttribute('data-tenant', 'acme'); document.body.appendChild(s); }""",
-        live_server.url + "/widget.js",
-    )
+    # A retailer's own site on another origin (another site too: localhost, not 127.0.0.1) embeds
+    # the widget with one script tag; a real little web server serves that page.
+    html = (
+        "<!doctype html><html lang=en><head><title>Acme shop</title></head><body><h1>Acme shop</h1>"
+        f'<script src="{live_server.url}/widget.js" data-tenant="acme" async></script></body></html>'
+    ).encode()
+
+    class ShopPage(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the handler API's name
+            self.send_response(200)
+            self.send_header("content-type", "text/html; charset=utf-8")
+            self.send_header("content-length", str(len(html)))
+            self.end_headers()
+            self.wfile.write(html)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    shop = ThreadingHTTPServer(("127.0.0.1", 0), ShopPage)
+    threading.Thread(target=shop.serve_forever, daemon=True).start()
+    request.addfinalizer(shop.shutdown)
+    page.goto(f"http://localhost:{shop.server_address[1]}/")
     page.get_by_role("button", name="Chat with us").click()
     launcher = page.locator("#trustdesk-chat-launcher")
     assert launcher.get_attribute("aria-expanded") == "true"

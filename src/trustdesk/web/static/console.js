@@ -20,7 +20,7 @@
   var pending = {};         // client_msg_id -> {body, internal}
   var unread = {};          // conversation id -> true
   var known = {};           // conversation ids already seen (to announce only new ones)
-  var ws = null, retryDelay = 1000, queueTimer = null;
+  var ws = null, retryDelay = 1000, queueTimer = null, reconnectTimer = null;
   var cannedReplies = [];
 
   function newId() {
@@ -427,11 +427,17 @@
       ws = null;
       if (e.code === 4401) { live.textContent = "Signed out: reload the page to sign in again."; return; }
       live.textContent = "Connection lost. Reconnecting\u2026";
-      window.setTimeout(connect, retryDelay);
+      reconnectTimer = window.setTimeout(connect, retryDelay);
       retryDelay = Math.min(retryDelay * 2, 15000);
     });
   }
   window.setInterval(function () { if (ws && ws.readyState === WebSocket.OPEN) { ws.send('{"type":"ping"}'); } }, 25000);
+  // The browser knows about a lost network before the socket does: reconnect promptly.
+  window.addEventListener("offline", function () { if (ws) { ws.close(); } });
+  window.addEventListener("online", function () {
+    retryDelay = 1000;
+    if (!ws) { window.clearTimeout(reconnectTimer); connect(); }
+  });
 
   // --- canned replies ---------------------------------------------------------------------------
 
