@@ -71,7 +71,10 @@ def card_brand(digits: str) -> str | None:
 
 def _issuer_prefix(head: str) -> bool:
     """True when ``head`` (the first digits of a candidate, up to 6 are read) can start a card of some network."""
-    return card_brand((head + "0" * MAX_PAN)[:16]) is not None or card_brand((head + "0" * MAX_PAN)[:15]) is not None
+    return (
+        card_brand((head + "0" * MAX_PAN)[:16]) is not None
+        or card_brand((head + "0" * MAX_PAN)[:15]) is not None
+    )
 
 
 def _may_start_card(chunk: str) -> bool:
@@ -270,7 +273,9 @@ def _accept(st: ScanText, found: list[Candidate], start: int, end: int, digits: 
     )
 
 
-def _windows(st: ScanText, groups: list[tuple[int, int]], whole_checked: bool) -> Iterator[tuple[int, int, str]]:
+def _windows(
+    st: ScanText, groups: list[tuple[int, int]], whole_checked: bool
+) -> Iterator[tuple[int, int, str]]:
     """Non-overlapping windows of whole digit groups that form a valid card number.
 
     ``whole_checked``: the caller already knows the run as a whole is not a card.
@@ -310,7 +315,11 @@ def _windows(st: ScanText, groups: list[tuple[int, int]], whole_checked: bool) -
             # elsewhere only the layouts cards are printed in, where a grid of groups starts.
             free = i == 0 and first != 4 and bool(context)
             grid_continues = grid_start < i < n - 1 and sizes[i - 1] == 4 and seps[i - 1] == seps[i]
-            if (first == 4 or free) and (free or not grid_continues) and _issuer_prefix("".join(values[i : i + 3])):
+            if (
+                (first == 4 or free)
+                and (free or not grid_continues)
+                and _issuer_prefix("".join(values[i : i + 3]))
+            ):
                 hit = _window_from(sizes, values, seps, i, free, skip_last=i == 0 and total <= MAX_PAN)
         if hit is None:
             i += 1

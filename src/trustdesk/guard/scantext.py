@@ -38,27 +38,36 @@ class _TriggerSet:
         self.offset = offset
         self.patterns: list[str] = []
         self.raw: Any = None  # the compiled RE2 set, called directly (the wrapper adds per-call cost)
-        self.compiled_count = 0
+        self.sentinel = 0
 
     def add(self, pattern: str) -> int:
         self.patterns.append(pattern)
+        self.raw = None  # recompile on next use
         return self.offset + len(self.patterns) - 1
+
+    def _compile(self) -> Any:
+        options = re2.Options()
+        options.case_sensitive = False
+        options.log_errors = False
+        options.max_mem = _SET_MEMORY
+        compiled = re2.Set.SearchSet(options)
+        for pattern in self.patterns:
+            compiled.Add(pattern)
+        compiled.Add("")  # the sentinel: always matches, so its absence means failure
+        compiled.Compile()
+        self.sentinel = len(self.patterns)
+        self.raw = compiled._set
+        return self.raw
 
     def match(self, text: str) -> list[int] | None:
         """Trigger ids present in ``text``, or None when RE2 gave up (its sentinel did not match)."""
-        if self.raw is None or self.compiled_count != len(self.patterns):
-            options = re2.Options()
-            options.case_sensitive = False
-            options.log_errors = False
-            options.max_mem = _SET_MEMORY
-            compiled = re2.Set.SearchSet(options)
-            for pattern in self.patterns:
-                compiled.Add(pattern)
-            compiled.Add("")  # the sentinel: always matches, so its absence means failure
-            compiled.Compile()
-            self.raw, self.compiled_count = compiled._set, len(self.patterns)
-        found: list[int] = self.raw.Match(text.encode("utf-8", "surrogatepass"))
-        sentinel = len(self.patterns)
+        raw = self.raw if self.raw is not None else self._compile()
+        try:
+            data = text.encode()
+        except UnicodeEncodeError:  # lone surrogates (from JSON escapes) still get scanned
+            data = text.encode("utf-8", "surrogatepass")
+        found: list[int] = raw.Match(data)
+        sentinel = self.sentinel
         if sentinel not in found:
             return None
         found.remove(sentinel)
