@@ -36,6 +36,19 @@ def shop(sessions):  # type: ignore[no-untyped-def]
     return "acme"
 
 
+def seed_registry(sessions, items) -> None:  # type: ignore[no-untyped-def]
+    """Add official channels to acme through the real four-eyes path (admin1 requests, admin2 approves)."""
+    from trustdesk.channels.changes import seed_channels
+    from trustdesk.store.models import Tenant, User
+
+    with sessions() as s:
+        tenant = s.query(Tenant).filter_by(slug="acme").one()
+        a1 = s.query(User).filter_by(email="admin1@acme.test").one()
+        a2 = s.query(User).filter_by(email="admin2@acme.test").one()
+        seed_channels(s, tenant, a1, a2, items)
+        s.commit()
+
+
 @pytest.fixture
 def signed_in(app, shop):  # type: ignore[no-untyped-def]
     cache = {}

@@ -4,33 +4,23 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.channels.conftest import seed_registry
 
-from trustdesk.channels.changes import ChannelInput, seed_channels
+from trustdesk.channels.changes import ChannelInput
 from trustdesk.channels.signing import rotate
 from trustdesk.secretbox import SecretBox
-from trustdesk.store.models import Tenant, User
 from trustdesk.verify import SignatureInvalidError
 from trustdesk.verify.manifest import verify_manifest
 
 
 def _seed(sessions) -> None:  # type: ignore[no-untyped-def]
-    with sessions() as s:
-        tenant = s.query(Tenant).filter_by(slug="acme").one()
-        a1, a2 = (
-            s.query(User).filter_by(email="admin1@acme.test").one(),
-            s.query(User).filter_by(email="admin2@acme.test").one(),
-        )
-        seed_channels(
-            s,
-            tenant,
-            a1,
-            a2,
-            [
-                ChannelInput("phone", "+1 800 555 0199", purpose="support"),
-                ChannelInput("domain", "acmeoutfitters.com"),
-            ],
-        )
-        s.commit()
+    seed_registry(
+        sessions,
+        [
+            ChannelInput("phone", "+1 800 555 0199", purpose="support"),
+            ChannelInput("domain", "acmeoutfitters.com"),
+        ],
+    )
 
 
 def test_manifest_round_trip_and_tampering(app, sessions, shop) -> None:  # type: ignore[no-untyped-def]

@@ -3,31 +3,21 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
+from tests.channels.conftest import seed_registry
 
-from trustdesk.channels.changes import ChannelInput, seed_channels
-from trustdesk.store.models import Tenant, User
+from trustdesk.channels.changes import ChannelInput
 
 
 def _seed(sessions) -> None:  # type: ignore[no-untyped-def]
-    with sessions() as s:
-        tenant = s.query(Tenant).filter_by(slug="acme").one()
-        a1, a2 = (
-            s.query(User).filter_by(email="admin1@acme.test").one(),
-            s.query(User).filter_by(email="admin2@acme.test").one(),
-        )
-        seed_channels(
-            s,
-            tenant,
-            a1,
-            a2,
-            [
-                ChannelInput("domain", "acmeoutfitters.com", purpose="website"),
-                ChannelInput("email", "support@acmeoutfitters.com", purpose="support"),
-                ChannelInput("phone", "+1 800 555 0199", purpose="support", country="US"),
-                ChannelInput("social", "@acmeoutfitters", platform="instagram"),
-            ],
-        )
-        s.commit()
+    seed_registry(
+        sessions,
+        [
+            ChannelInput("domain", "acmeoutfitters.com", purpose="website"),
+            ChannelInput("email", "support@acmeoutfitters.com", purpose="support"),
+            ChannelInput("phone", "+1 800 555 0199", purpose="support", country="US"),
+            ChannelInput("social", "@acmeoutfitters", platform="instagram"),
+        ],
+    )
 
 
 def test_text_with_several_contacts(app, sessions, shop) -> None:  # type: ignore[no-untyped-def]

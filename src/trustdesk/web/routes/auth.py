@@ -7,12 +7,14 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from trustdesk.accounts import service as accounts
+from trustdesk.audit.log import record
 from trustdesk.ratelimit import Limit
 from trustdesk.tenancy.service import find_tenant
 from trustdesk.web.cookies import clear_session_cookie, set_session_cookie
 from trustdesk.web.deps import (
     Auth,
     app_state,
+    check_csrf,
     client_ip,
     db,
     optional_auth,
@@ -50,6 +52,20 @@ class EnrolmentDone(BaseModel):
     step: str
     csrf_token: str
     recovery_codes: list[str]
+
+
+def end_session(request: Request, session: Session, auth: Auth) -> None:
+    """Revoke the session and audit the sign-out (the caller has checked CSRF)."""
+    accounts.revoke_session(session, auth.token)
+    record(
+        session,
+        "auth.logout",
+        actor=auth.actor,
+        tenant_id=auth.tenant.id,
+        target=f"user:{auth.user.id}",
+        ip=client_ip(request),
+    )
+    session.commit()
 
 
 def perform_login(
@@ -182,20 +198,7 @@ def logout(
 ) -> Response:
     response = Response(status_code=204)
     if auth is not None:
-        from trustdesk.web.deps import check_csrf
-
         check_csrf(request, auth)
-        accounts.revoke_session(session, auth.token)
-        from trustdesk.audit.log import record
-
-        record(
-            session,
-            "auth.logout",
-            actor=auth.actor,
-            tenant_id=auth.tenant.id,
-            target=f"user:{auth.user.id}",
-            ip=client_ip(request),
-        )
-        session.commit()
+        end_session(request, session, auth)
     clear_session_cookie(response, app_state(request))
     return response

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from trustdesk.accounts import service as accounts
 from trustdesk.accounts.permissions import Permission, is_staff
-from trustdesk.audit.log import record, verify_chain
+from trustdesk.audit.log import verify_chain
 from trustdesk.commerce.records import OrderStatus
 from trustdesk.ratelimit import Limit
 from trustdesk.store.models import AuditEvent, Customer, Order, Tenant, User
@@ -31,7 +31,7 @@ from trustdesk.web.deps import (
     rate_limit,
 )
 from trustdesk.web.errors import ApiError, not_found
-from trustdesk.web.routes.auth import perform_login
+from trustdesk.web.routes.auth import end_session, perform_login
 
 router = APIRouter(include_in_schema=False)
 
@@ -177,6 +177,14 @@ def login_submit(
     return redirect
 
 
+def _second_factor_form(request: Request, auth: Auth | None, csrf_token: str) -> Auth:
+    """The checks every second-factor form post starts with: a pending session, its CSRF token, a rate limit."""
+    auth = _pending(auth)
+    check_csrf(request, auth, csrf_token)
+    rate_limit(request, "totp", f"user:{auth.user.id}", Limit(10, 60))
+    return auth
+
+
 def _pending(auth: Auth | None) -> Auth:
     if auth is None:
         raise Redirect("/login")
@@ -199,10 +207,8 @@ def totp_submit(
     auth: Auth | None = Depends(optional_auth),
     session: Session = Depends(db),
 ) -> Response:
-    auth = _pending(auth)
-    check_csrf(request, auth, csrf_token)
+    auth = _second_factor_form(request, auth, csrf_token)
     state = app_state(request)
-    rate_limit(request, "totp", f"user:{auth.user.id}", Limit(10, 60))
     try:
         issued = accounts.verify_second_factor(
             session,
@@ -254,10 +260,8 @@ def enrol_submit(
     auth: Auth | None = Depends(optional_auth),
     session: Session = Depends(db),
 ) -> Response:
-    auth = _pending(auth)
-    check_csrf(request, auth, csrf_token)
+    auth = _second_factor_form(request, auth, csrf_token)
     state = app_state(request)
-    rate_limit(request, "totp", f"user:{auth.user.id}", Limit(10, 60))
     try:
         issued, codes = accounts.confirm_totp_enrolment(
             session,
@@ -303,16 +307,7 @@ def logout_submit(
     response = RedirectResponse("/login", status_code=303)
     if auth is not None:
         check_csrf(request, auth, csrf_token)
-        accounts.revoke_session(session, auth.token)
-        record(
-            session,
-            "auth.logout",
-            actor=auth.actor,
-            tenant_id=auth.tenant.id,
-            target=f"user:{auth.user.id}",
-            ip=client_ip(request),
-        )
-        session.commit()
+        end_session(request, session, auth)
     clear_session_cookie(response, app_state(request))
     return response
 
