@@ -87,6 +87,19 @@ def _intake_limits(request: Request) -> None:
         raise ApiError(413, "too_large", f"the upload is larger than {MAX_UPLOAD_BYTES:,} bytes")
 
 
+async def _read_capped(request: Request) -> None:
+    """Read the whole body with a hard cap (chunked uploads send no Content-Length), then let the
+    form or JSON parser work from memory: nothing larger than the cap is ever buffered or spooled."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_REQUEST_BYTES:
+            raise ApiError(413, "too_large", f"the upload is larger than {MAX_UPLOAD_BYTES:,} bytes")
+        chunks.append(chunk)
+    request._body = b"".join(chunks)  # Starlette's parsers read a cached body first
+
+
 def _register_email_handler(request: Request) -> None:
     runtime = app_state(request).runtime
     handlers = getattr(runtime, "handlers", None)
@@ -120,7 +133,8 @@ def _parse_seen(value: str) -> datetime | None:
 
 
 async def _input_from_form(request: Request) -> ReportInput:
-    form = await request.form(max_files=1, max_fields=20)
+    await _read_capped(request)
+    form = await request.form(max_files=1, max_fields=20, max_part_size=MAX_REQUEST_BYTES)
     eml = await _read_upload(form.get("eml"))
 
     def field(name: str, limit: int) -> str:
@@ -194,6 +208,7 @@ async def public_report_api(tenant: str, request: Request, session: Session = De
         data = await _input_from_form(request)
     else:
         try:
+            await _read_capped(request)
             body = ReportIn.model_validate_json(await request.body())
         except ValidationError as exc:
             raise ApiError(422, "invalid_report", exc.errors(include_url=False)[0]["msg"]) from None
