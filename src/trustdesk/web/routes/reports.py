@@ -197,6 +197,28 @@ def _public_result(tenant: Tenant, result: service.IntakeResult) -> dict[str, An
     "/api/v1/public/{tenant}/reports",
     status_code=201,
     summary="Report a suspicious message, call or site (JSON, or multipart with an .eml file)",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": ReportIn.model_json_schema()},
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            **ReportIn.model_json_schema()["properties"],
+                            "seen_at": {"type": "string", "description": "ISO date and time"},
+                            "eml": {
+                                "type": "string",
+                                "format": "binary",
+                                "description": "the .eml file (2 MB max)",
+                            },
+                        },
+                    }
+                },
+            },
+        }
+    },
 )
 async def public_report_api(tenant: str, request: Request, session: Session = Depends(db)) -> dict[str, Any]:
     """No sign-in. Rate limited per client address; identical reports collapse into one with a count.
