@@ -16,11 +16,13 @@ import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.attributes import set_committed_value
 
 from trustdesk.audit.log import record
 from trustdesk.bus import agent_topic, conversation_topic, queue_topic
@@ -50,6 +52,8 @@ from trustdesk.webhooks import enqueue_event
 log = logging.getLogger("trustdesk.conversations")
 
 BOT_JOB = "bot.turn"
+_MESSAGES = cast(Table, Message.__table__)
+_CONVERSATIONS = cast(Table, Conversation.__table__)
 
 
 PEOPLE_TTL_SECONDS = 30.0
@@ -212,7 +216,9 @@ def post_message(
             raise ConversationNotFound()
         now = utcnow()
         agent = desk.person(session, author.user_id)
-        msg = Message(
+        # Core statements on the hot path (no unit-of-work bookkeeping): one INSERT per message and
+        # one UPDATE of the conversation row that is already locked.
+        msg = SimpleNamespace(
             tenant_id=tenant_id,
             conversation_id=conv.id,
             seq=conv.last_seq + 1,
@@ -225,27 +231,28 @@ def post_message(
             visibility=visibility.value,
             created_at=now,
         )
-        session.add(msg)
-        conv.last_seq = msg.seq
-        notice_msg: Message | None = None
+        rows = [vars(msg)]
+        notice_msg: SimpleNamespace | None = None
         if author.kind == AuthorKind.CUSTOMER and result.customer_notice:
-            notice_msg = Message(
+            notice_msg = SimpleNamespace(
                 tenant_id=tenant_id,
                 conversation_id=conv.id,
-                seq=conv.last_seq + 1,
+                seq=msg.seq + 1,
+                client_msg_id=None,
                 author_kind=AuthorKind.SYSTEM.value,
+                author_user_id=None,
                 author_name=brand,
                 body=result.customer_notice,
                 guard=[],
                 visibility=Visibility.PUBLIC.value,
                 created_at=now,
             )
-            session.add(notice_msg)
-            conv.last_seq = notice_msg.seq
+            rows.append(vars(notice_msg))
         previous_status = conv.status
+        changes: dict[str, Any] = {"last_seq": rows[-1]["seq"], "updated_at": now}
         if author.kind == AuthorKind.CUSTOMER and conv.status == Status.RESOLVED:
-            conv.resolved_at = None
-        conv.status = status_after_message(
+            changes["resolved_at"] = None
+        changes["status"] = status_after_message(
             Status(conv.status), author.kind, visibility, conv.assignee_user_id is not None
         ).value
         if (
@@ -253,21 +260,23 @@ def post_message(
             and visibility == Visibility.PUBLIC
             and conv.first_response_at is None
         ):
-            conv.first_response_at = now
-        conv.updated_at = now
+            changes["first_response_at"] = now
         if visibility == Visibility.PUBLIC:
-            conv.last_message_at = now
+            changes["last_message_at"] = now
         try:
-            session.flush()
+            session.execute(insert(_MESSAGES), rows)
         except IntegrityError:
             # The unique (conversation, client_msg_id) says this send was already stored: a retry.
             session.rollback()
             if client_msg_id is None:
                 raise
             return _already_stored(desk, session, tenant_id, conversation_public_id, client_msg_id)
+        session.execute(update(_CONVERSATIONS).where(_CONVERSATIONS.c.id == conv.id).values(**changes))
+        for key, value in changes.items():
+            set_committed_value(conv, key, value)
         assignee = desk.person(session, conv.assignee_user_id)
-        message = message_dict(msg, conv.public_id, agent.agent_number if agent else None)
-        notice = message_dict(notice_msg, conv.public_id) if notice_msg is not None else None
+        message = message_dict(msg, conv.public_id, agent.agent_number if agent else None)  # type: ignore[arg-type]
+        notice = message_dict(notice_msg, conv.public_id) if notice_msg is not None else None  # type: ignore[arg-type]
         summary = conversation_dict(conv, assignee)
         if visibility == Visibility.PUBLIC and desk.has_webhooks(session, tenant_id):
             jobs += enqueue_event(
@@ -276,9 +285,9 @@ def post_message(
                 "message.created",
                 {"conversation": _webhook_conversation(summary), "message": _webhook_message(message)},
             )
-            if desk.bot_turns and conv.bot_active and author.kind == AuthorKind.CUSTOMER:
-                enqueue(session, BOT_JOB, {"conversation_id": conv.id, "seq": msg.seq}, tenant_id=tenant_id)
-                jobs += 1
+        if desk.bot_turns and conv.bot_active and author.kind == AuthorKind.CUSTOMER:
+            enqueue(session, BOT_JOB, {"conversation_id": conv.id, "seq": msg.seq}, tenant_id=tenant_id)
+            jobs += 1
         session.commit()
         conv_pk = conv.id
         topic = conversation_topic(conv.id)
