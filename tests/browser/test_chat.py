@@ -77,6 +77,7 @@ def test_customer_and_agent_chat_live_with_guard_and_reconnect(live_server, brow
     customer.get_by_role("button", name="Start chat").click()
     customer.wait_for_selector("#chat-state.chat-state-ok")
     assert bodies(customer, "#chat-log") == ["Hello, where is my parcel?"]
+    assert customer.evaluate("document.activeElement.id") == "chat-input"  # focus moves to the composer
 
     # The agent signs in and opens it from the queue of new conversations.
     agent_context = browser.new_context(viewport={"width": 1400, "height": 950})
@@ -91,6 +92,7 @@ def test_customer_and_agent_chat_live_with_guard_and_reconnect(live_server, brow
         agent.wait_for_selector("#cv-live:has-text('Live')")
         agent.locator(".cv-item", has_text="Robin").first.click()
         agent.wait_for_selector("#cv-log .chat-body:has-text('where is my parcel')")
+        assert agent.evaluate("document.activeElement.id") == "cv-conv-title"
         agent.get_by_role("button", name="Claim").click()
         agent.wait_for_selector("#cv-assignee:has-text('Casey Agent')")
         customer.wait_for_selector("#chat-agent:has-text('Casey Agent')")
