@@ -324,3 +324,24 @@ def test_campaign_alert_webhook_is_delivered_signed(public, staff, sessions, app
     assert verify(secret, signature, body)
     event = json.loads(body)
     assert event["type"] == "campaign.alert" and event["data"]["scope"] == "campaign"
+
+
+@SQLITE_ONLY
+def test_handles_are_confirmable_and_bank_accounts_are_refused_clearly(public, staff) -> None:  # type: ignore[no-untyped-def]
+    sent = _report(
+        public,
+        "Acme support here: message us on Telegram https://t.me/acme_refund_team and pay the fee to "
+        "IBAN GB82 WEST 1234 5698 7654 32 today",
+    )
+    sec = staff()
+    indicators = _campaign_of(sec, sent["reference"])["indicators"]
+    handle = next(i for i in indicators if i["kind"] == "handle")
+    iban = next(i for i in indicators if i["kind"] == "iban")
+    ok = sec.client.post(f"/api/v1/reports/indicators/{handle['id']}/confirm", json={}, headers=sec.headers())
+    assert ok.status_code == 200, ok.text
+    verdict = public.post("/api/v1/verify", json={"tenant": "acme", "contact": "@acme_refund_team"}).json()
+    assert verdict["results"][0]["verdict"] == "reported"
+    refused = sec.client.post(
+        f"/api/v1/reports/indicators/{iban['id']}/confirm", json={}, headers=sec.headers()
+    )
+    assert refused.status_code == 422 and "export" in refused.text

@@ -565,7 +565,9 @@ def confirm_report_indicator(
         raise ReportError(f"a {row.kind} cannot be confirmed for verification; export it instead")
     value = row.value
     if row.kind == "handle":
-        value = f"{row.network}:{row.value}" if row.network else "@" + row.value.lstrip("@")
+        # Confirmed without its platform: a scammer's handle then reads `reported` on any platform,
+        # which is what a customer who types "@name" needs (see trustdesk.channels.reported).
+        value = "@" + row.value.lstrip("@")
     report = session.get(Report, row.report_id)
     try:
         confirmed = confirm_indicator(
