@@ -428,6 +428,8 @@ def find_card_details(st: ScanText, cards: list[Candidate]) -> list[Candidate]:
                 continue
             if lower.endswith("social ", 0, hit.start()):
                 continue  # "social security number" is not a card security code
+            if (hit.start() and lower[hit.start() - 1] in "?&") or lower.startswith("=", hit.end()):
+                continue  # "?cid=2051": a link's query parameter, not something a person typed
             m = _CVV_VALUE.match(lower, hit.end())
             if m is None or (m.start("value") > 0 and lower[m.start("value") - 1].isdigit()):
                 continue

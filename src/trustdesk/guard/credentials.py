@@ -36,7 +36,7 @@ _PLACEHOLDERS = frozenset(
     {"n/a", "na", "none", "null", "tbd", "unknown", "hidden", "redacted", "removed", "password", "pass"}
 )
 
-_VALUE = r"(?P<q>[\"'“‘«])?(?P<value>(?(q)[^\"'”’»\n]{1,128}|[^\s\"'“”‘’«»]{1,128}))"
+_VALUE = r"(?P<q>[\"'“‘«])?(?P<value>(?(q)[^\"'”’»\n]{1,128}|[^\s\"'“”‘’«»<]{1,128}))"
 _PW_HIT = re.compile(
     r"password|passwort|passwd|passcode|passphrase|pass|pwd|pw|pin|contrase[nñ]a|mot\s+de\s+passe|wachtwoord|senha"
 )
@@ -47,7 +47,7 @@ _PW_AFTER = re.compile(
     re.IGNORECASE,
 )
 _PW_BARE_AFTER = re.compile(r"\s+(?P<value>[^\s\"']{4,128})")
-_LOGIN_HIT = re.compile(r"login|log-in|log\s+in|sign[- ]?in|credentials|creds|username|user")
+_LOGIN_HIT = re.compile(r"login|log-in|log\s+in|sign[- ]?in|credentials|creds|username|user\s?name|user\s?id")
 _LOGIN_AFTER = re.compile(
     r"(?:\s*/\s*pass(?:word)?|\s+and\s+pass(?:word)?)?(?:\s+details)?\s*(?:is|are|[:=\-])?\s*"
     r"(?P<user>[^\s/|,:]{2,64}?)\s*(?:/|\||:|,|\s+and\s+|\s+(?:pw|pwd|pass|password)\s*[:=]?)\s*" + _VALUE,
@@ -75,9 +75,13 @@ def _looks_secret(value: str) -> bool:
     return (has_digit and has_alpha) or (has_symbol and (has_digit or has_alpha)) or mixed_case
 
 
+# Markup, links and prices are what follows "Login:" or "User" in web pages and e-mails, not passwords.
+_NOT_A_CREDENTIAL = re.compile(r"[<>\"]|^(?://|https?:|www\.)|^[$€£¥]|^\d{1,3}(?:[.,]\d+)+$", re.IGNORECASE)
+
+
 def _plausible_value(value: str, strong_separator: bool, quoted: bool) -> bool:
     """Decide whether the text after a password cue is the password itself."""
-    if len(value) < 3 or _MASKED.match(value):
+    if len(value) < 3 or _MASKED.match(value) or _NOT_A_CREDENTIAL.search(value):
         return False
     lowered = value.lower()
     if lowered in _PLACEHOLDERS:
@@ -146,12 +150,16 @@ def find_passwords(st: ScanText) -> list[Candidate]:
                 found.append(_password(s, e))
     if st.has_any(_LOGIN_TRIGGERS):
         for hit in _LOGIN_HIT.finditer(lower):
-            if not word_start(lower, hit.start()) or (hit.end() < len(lower) and lower[hit.end()].isalpha()):
-                continue
+            if not word_start(lower, hit.start()) or (
+                hit.end() < len(lower) and (lower[hit.end()].isalnum() or lower[hit.end()] == "_")
+            ):
+                continue  # "login_fix", "logins"
             m = _LOGIN_AFTER.match(text, hit.end())
             if m is None:
                 continue
             user = m.group("user")
+            if _NOT_A_CREDENTIAL.search(user) or user.startswith("_"):
+                continue
             value, s, e = _trim(m.group("value"), m.start("value"))
             if ("@" in user or _looks_secret(value) or bool(m.group("q"))) and _plausible_value(
                 value, True, False

@@ -131,6 +131,13 @@ def find_secret_keys(st: ScanText) -> list[Candidate]:
         for hit in _CUE_HIT.finditer(lower):
             if hit.end() < len(lower) and lower[hit.end()].isalpha():
                 continue  # "keyboard", "tokens"
+            before = lower[hit.start() - 1] if hit.start() else " "
+            if (
+                before.isalpha()
+                or before in "+/="
+                or (before.isdigit() and not lower.endswith(("api", "api_", "api-"), 0, hit.start()))
+            ):
+                continue  # "monkey", or the letters "key" inside base64 data
             after = _CUE_AFTER.match(text, hit.end())
             if after is None:
                 continue
