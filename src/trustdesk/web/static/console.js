@@ -396,7 +396,7 @@
         break;
       case "conversation":
         if (current && f.conversation.id === current.id) { current = f.conversation; renderHeader(); }
-        if (!known[f.conversation.id]) {
+        if (!known[f.conversation.id] && f.conversation.status === "new") {
           known[f.conversation.id] = true;
           $("cv-announce").textContent = "New conversation from " + (f.conversation.customer.name || "a visitor") + ", " + f.conversation.reference;
         }
