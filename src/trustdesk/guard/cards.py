@@ -91,7 +91,9 @@ def is_card_number(digits: str) -> bool:
 
 # Layouts in which card numbers are printed and typed (group lengths).
 # (4, 4, 4) is left out on purpose: inside a longer grid it would turn reference numbers into 12-digit "cards".
-_STANDARD_LAYOUTS = frozenset({(4, 4, 4, 4), (4, 4, 4, 4, 3), (4, 6, 5), (4, 6, 4), (4, 4, 4, 1)})
+_STANDARD_LAYOUTS = frozenset(
+    {(4, 4, 4, 4), (4, 4, 4, 4, 3), (4, 6, 5), (4, 6, 4), (4, 4, 4, 1), (4, 4, 4, 2), (4, 4, 4, 3)}
+)
 
 _POSITIVE_CUE = re.compile(
     r"card|visa|master|amex|american express|discover|jcb|diners|unionpay|maestro|credit|debit|"
