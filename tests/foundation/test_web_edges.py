@@ -75,6 +75,26 @@ def test_open_redirect_is_refused(client, sessions) -> None:  # type: ignore[no-
     assert r.status_code == 303 and r.headers["location"] == "/account"
 
 
+def test_sign_in_returns_to_the_page_that_asked(client, sessions) -> None:  # type: ignore[no-untyped-def]
+    from tests.foundation.factory import PASSWORD, make_tenant, make_user
+
+    from trustdesk.accounts.permissions import Role
+
+    with sessions() as s:
+        t = make_tenant(s, "acme")
+        make_user(s, t, "shopper@example.net", Role.CUSTOMER)
+        s.commit()
+    page = client.get("/login", params={"tenant": "acme", "next": "/t/acme/chat"})
+    assert (
+        'action="/login?next=/t/acme/chat"' in page.text
+        or 'action="/login?next=%2Ft%2Facme%2Fchat"' in page.text
+    )
+    pre = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    form = {"tenant": "acme", "email": "shopper@example.net", "password": PASSWORD, "csrf_token": pre}
+    r = client.post("/login?next=/t/acme/chat", data=form, follow_redirects=False)
+    assert r.headers["location"] == "/t/acme/chat"
+
+
 def test_login_form_requires_its_csrf_token(client) -> None:  # type: ignore[no-untyped-def]
     client.get("/login")
     r = client.post(

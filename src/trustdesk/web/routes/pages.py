@@ -154,7 +154,7 @@ def login_submit(
         response = render(
             request,
             "login.html",
-            {"pre_csrf": pre, "tenant": tenant, "email": email, "error": exc.message},
+            {"pre_csrf": pre, "tenant": tenant, "email": email, "error": exc.message, "next": next},
             status_code=exc.status,
         )
         response.set_cookie(
