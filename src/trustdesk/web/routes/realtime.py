@@ -28,6 +28,7 @@ from anyio import to_thread
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from itsdangerous import BadSignature
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from trustdesk import conversations as conv_service
 from trustdesk.accounts import service as accounts
@@ -260,9 +261,21 @@ class Connection:
                 )
             except ConversationError as exc:
                 return "error", exc
+            except SQLAlchemyError as exc:
+                # The database is briefly unreachable: nothing was stored; the client retries
+                # with the same client_msg_id (idempotent), so nothing is lost or doubled.
+                log.warning("send failed: database unavailable", extra={"error": type(exc).__name__})
+                return "unavailable", None
 
         outcome, value = await to_thread.run_sync(work)
-        if outcome == "limited":
+        if outcome == "unavailable":
+            await self.error(
+                "unavailable",
+                "the message was not stored; send it again",
+                client_msg_id=client_msg_id,
+                retry_after=1,
+            )
+        elif outcome == "limited":
             await self.error(
                 "rate_limited",
                 f"too many messages; try again in {value} seconds",
@@ -436,6 +449,9 @@ async def customer_socket(ws: WebSocket, tenant: str, conversation_id: str) -> N
         await _close(ws, exc, conn)
     except WebSocketDisconnect:
         pass
+    except Exception as exc:  # noqa: BLE001 - e.g. the database went away: say so, never crash
+        log.warning("customer socket failed", extra={"error": type(exc).__name__})
+        await _close(ws, Closing(1011, "unavailable", "temporarily unavailable; reconnect shortly"), conn)
     finally:
         if conn is not None:
             conn.sub.close()
@@ -547,6 +563,9 @@ async def agent_socket(ws: WebSocket) -> None:
         await _close(ws, exc, conn)
     except WebSocketDisconnect:
         pass
+    except Exception as exc:  # noqa: BLE001 - e.g. the database went away: say so, never crash
+        log.warning("agent socket failed", extra={"error": type(exc).__name__})
+        await _close(ws, Closing(1011, "unavailable", "temporarily unavailable; reconnect shortly"), conn)
     finally:
         if conn is not None:
             conn.sub.close()
