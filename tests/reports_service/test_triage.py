@@ -155,7 +155,7 @@ def test_threshold_raises_one_alert_with_signed_webhook_and_email_job(public, st
                 tenant_id=tenant.id,
                 url="https://hooks.acme.test/in",
                 secret_encrypted="x",
-                events=["message.created"],
+                events=["message.created", "campaign.alert"],
             )
         )
         s.commit()
@@ -305,7 +305,7 @@ def test_campaign_alert_webhook_is_delivered_signed(public, staff, sessions, app
             tenant = find_tenant(s, "acme")
             url = f"http://127.0.0.1:{server.server_address[1]}/hook"
             _, secret = create_endpoint(
-                s, tenant.id, url=url, events=["message.created"], box=box, actor="test"
+                s, tenant.id, url=url, events=["message.created", "campaign.alert"], box=box, actor="test"
             )
             s.commit()
         sec = staff()

@@ -47,6 +47,7 @@ from trustdesk.conversations.views import conversation_dict, customer_conversati
 from trustdesk.guard import ScanResult, scan
 from trustdesk.jobs import enqueue
 from trustdesk.store.models import Conversation, Customer, Message, Tenant, User, WebhookEndpoint, utcnow
+from trustdesk.tenancy.guard_policy import get_policy
 from trustdesk.webhooks import enqueue_event
 
 log = logging.getLogger("trustdesk.conversations")
@@ -195,10 +196,11 @@ def post_message(
 
     with desk.sessions() as read:
         brand = desk.brand(read, tenant_id)
+        policy = get_policy(read, tenant_id)  # the retailer's own redaction choices and custom detectors
         read.rollback()
     # Notes never reach the customer, so they are only redacted; public retailer text is checked for asks.
     direction = "inbound" if visibility == Visibility.INTERNAL else author.direction
-    result = scan(text, direction, brand=brand)  # type: ignore[arg-type]
+    result = scan(text, direction, policy, brand=brand)  # type: ignore[arg-type]
     if result.blocked:
         _record_block(desk, tenant_id, conversation_public_id, author, result, actor=actor, ip=ip)
         types = sorted({str(f.type) for f in result.findings if f.action == "block"})

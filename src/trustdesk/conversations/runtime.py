@@ -39,8 +39,10 @@ class ChatLimits:
 
 
 def default_handlers() -> dict[str, Handler]:
-    """The job kinds every server runs; other parts (mail, bot) add theirs."""
-    return {WEBHOOK_JOB: deliver}
+    """The job kinds every server (and `trustdesk jobs work`) runs; other parts add theirs."""
+    from trustdesk.reports.service import send_alert_email
+
+    return {WEBHOOK_JOB: deliver, "reports.alert_email": send_alert_email}
 
 
 @dataclass

@@ -39,6 +39,17 @@ def db(request: Request) -> Iterator[Session]:
         session.close()
 
 
+def write_db(request: Request) -> Iterator[Session]:
+    """A write session even for GET, for the few reads that may create something (first-use keys,
+    two-factor secrets): on SQLite a read transaction cannot safely turn into a write."""
+    session = app_state(request).sessions()
+    try:
+        yield session
+    finally:
+        session.rollback()
+        session.close()
+
+
 def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 

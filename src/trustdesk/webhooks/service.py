@@ -19,7 +19,7 @@ from trustdesk.secretbox import SecretBox
 from trustdesk.store.models import WebhookEndpoint, utcnow
 from trustdesk.webhooks.signing import SIGNATURE_HEADER, sign
 
-EVENTS = ("message.created", "conversation.assigned", "conversation.resolved")
+EVENTS = ("message.created", "conversation.assigned", "conversation.resolved", "campaign.alert")
 JOB_KIND = "webhook.deliver"
 DELIVERY_TIMEOUT_SECONDS = 10.0
 MAX_ATTEMPTS = 10

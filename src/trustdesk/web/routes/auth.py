@@ -21,6 +21,7 @@ from trustdesk.web.deps import (
     pending_auth,
     rate_limit,
     session_token,
+    write_db,
 )
 from trustdesk.web.errors import ApiError
 
@@ -148,7 +149,7 @@ def second_factor(
 
 @router.get("/totp/enrolment", response_model=EnrolmentResponse, summary="Start two-factor enrolment")
 def begin_enrolment(
-    request: Request, auth: Auth = Depends(pending_auth), session: Session = Depends(db)
+    request: Request, auth: Auth = Depends(pending_auth), session: Session = Depends(write_db)
 ) -> EnrolmentResponse:
     user = session.merge(auth.user)
     try:

@@ -29,6 +29,7 @@ from trustdesk.web.deps import (
     db,
     optional_auth,
     rate_limit,
+    write_db,
 )
 from trustdesk.web.errors import ApiError, not_found
 from trustdesk.web.routes.auth import end_session, perform_login
@@ -236,14 +237,15 @@ def totp_submit(
 
 @router.get("/login/enrol", response_class=HTMLResponse)
 def enrol_form(
-    request: Request, auth: Auth | None = Depends(optional_auth), session: Session = Depends(db)
+    request: Request, auth: Auth | None = Depends(optional_auth), session: Session = Depends(write_db)
 ) -> Response:
     auth = _pending(auth)
     if auth.user.totp_enabled:
         return RedirectResponse(
             "/login/totp" if not auth.session_row.mfa_passed else _home_for(auth.user), status_code=303
         )
-    enrolment = accounts.begin_totp_enrolment(auth.user, auth.tenant, app_state(request).box)
+    user = session.merge(auth.user)
+    enrolment = accounts.begin_totp_enrolment(user, auth.tenant, app_state(request).box)
     session.commit()
     return render(
         request,

@@ -16,7 +16,7 @@ from trustdesk.store.models import Tenant
 from trustdesk.tenancy.service import find_tenant
 from trustdesk.verify import Registry, format_phone, parse_contact, verify_text
 from trustdesk.verify.manifest import build_index, build_manifest, jwks_document, sign_manifest
-from trustdesk.web.deps import app_state, client_ip, db, rate_limit
+from trustdesk.web.deps import app_state, client_ip, db, rate_limit, write_db
 from trustdesk.web.errors import not_found
 
 router = APIRouter(tags=["verify"])
@@ -192,7 +192,9 @@ def _manifest_for(request: Request, session: Session, tenant: Tenant) -> JSONRes
     summary="Signed official-channel manifest (or the index of retailers)",
 )
 def manifest(
-    request: Request, tenant: str | None = Query(default=None, max_length=63), session: Session = Depends(db)
+    request: Request,
+    tenant: str | None = Query(default=None, max_length=63),
+    session: Session = Depends(write_db),
 ) -> JSONResponse:
     """With ?tenant=slug, or when the request's host is a retailer's domain, that retailer's manifest; else the index."""
     state = app_state(request)
@@ -216,7 +218,7 @@ def manifest(
 @router.get(
     "/.well-known/trustdesk/channels/{slug}.json", summary="One retailer's signed official-channel manifest"
 )
-def tenant_manifest(slug: str, request: Request, session: Session = Depends(db)) -> JSONResponse:
+def tenant_manifest(slug: str, request: Request, session: Session = Depends(write_db)) -> JSONResponse:
     rate_limit(request, "manifest", client_ip(request), Limit(300, 60))
     tenant = _tenant_or_404(session, slug)
     assert tenant is not None
@@ -224,7 +226,7 @@ def tenant_manifest(slug: str, request: Request, session: Session = Depends(db))
 
 
 @router.get("/.well-known/trustdesk/jwks.json", summary="Public keys that verify the manifests")
-def jwks(request: Request, session: Session = Depends(db)) -> JSONResponse:
+def jwks(request: Request, session: Session = Depends(write_db)) -> JSONResponse:
     state = app_state(request)
     keys = published_keys(session, state.box)
     if not keys:
