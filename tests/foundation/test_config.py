@@ -37,6 +37,8 @@ def test_plain_postgres_url_uses_psycopg(tmp_path) -> None:  # type: ignore[no-u
         ({"port": 70000}, "TRUSTDESK_PORT"),
         ({"database_url": "mysql://x"}, "TRUSTDESK_DATABASE_URL"),
         ({"log_level": "LOUD"}, "TRUSTDESK_LOG_LEVEL"),
+        ({"chat_send_per_ip": "lots"}, "TRUSTDESK_CHAT_SEND_PER_IP"),
+        ({"job_workers": -1}, "TRUSTDESK_JOB_WORKERS"),
         ({"encryption_key": "not-a-key"}, "TRUSTDESK_ENCRYPTION_KEY"),
     ],
 )

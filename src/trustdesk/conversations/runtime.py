@@ -18,11 +18,15 @@ from trustdesk.webhooks import JOB_KIND as WEBHOOK_JOB
 from trustdesk.webhooks import deliver
 
 
-def _limit(name: str, default: str) -> Limit:
-    """A limit "count/seconds" from the environment variable `name`, else `default`."""
-    raw = os.environ.get(name, default)
+def parse_limit(raw: str) -> Limit:
+    """A limit written "count/seconds" (validated by Settings)."""
     count, _, seconds = raw.partition("/")
     return Limit(int(count), int(seconds or 60))
+
+
+def _limit(name: str, default: str) -> Limit:
+    """A limit from the environment variable `name`, else `default` (for use without Settings)."""
+    return parse_limit(os.environ.get(name, default))
 
 
 @dataclass
@@ -36,6 +40,15 @@ class ChatLimits:
     )
     max_frame_bytes: int = 64 * 1024
     max_bad_frames: int = 20
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> ChatLimits:
+        """The limits a deployment configured (TRUSTDESK_CHAT_*), validated by Settings."""
+        return cls(
+            start_per_ip=parse_limit(settings.chat_start_per_ip),
+            send_per_ip=parse_limit(settings.chat_send_per_ip),
+            send_per_conversation=parse_limit(settings.chat_send_per_conversation),
+        )
 
 
 def default_handlers() -> dict[str, Handler]:
@@ -89,14 +102,15 @@ def build_runtime(
     redis_url: str | None,
     workers: int | None = None,
     handlers: dict[str, Handler] | None = None,
+    limits: ChatLimits | None = None,
 ) -> Runtime:
-    """Wire bus, desk and workers. TRUSTDESK_JOB_WORKERS sets the in-process worker count (default 1)."""
+    """Wire bus, desk and workers (`workers`: in-process job workers; default TRUSTDESK_JOB_WORKERS or 1)."""
     count = int(os.environ.get("TRUSTDESK_JOB_WORKERS", "1")) if workers is None else workers
     bus = make_bus(redis_url)
     services: dict[str, Any] = {"box": box}
     registry = handlers if handlers is not None else default_handlers()
     # One shared registry: another part registers its job kind with runtime.handlers[kind] = fn.
     pool = [Worker(sessions, registry, services) for _ in range(max(0, count))]
-    runtime = Runtime(Desk(sessions, bus=bus), bus, pool, ChatLimits(), services, registry)
+    runtime = Runtime(Desk(sessions, bus=bus), bus, pool, limits or ChatLimits(), services, registry)
     runtime.desk.wake_workers = runtime.wake_workers
     return runtime

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from trustdesk import __version__
 from trustdesk.accounts.lockout import LockoutPolicy
 from trustdesk.config import Settings, get_settings
-from trustdesk.conversations.runtime import build_runtime
+from trustdesk.conversations.runtime import ChatLimits, build_runtime
 from trustdesk.ratelimit import make_rate_limiter
 from trustdesk.secretbox import SecretBox
 from trustdesk.store.db import make_engine, make_session_factory
@@ -102,7 +102,11 @@ def create_app(
         lockout=LockoutPolicy(settings.login_max_failures, settings.lockout_minutes),
     )
     app.state.trustdesk.runtime = build_runtime(
-        app.state.trustdesk.sessions, app.state.trustdesk.box, redis_url=settings.redis_url
+        app.state.trustdesk.sessions,
+        app.state.trustdesk.box,
+        redis_url=settings.redis_url,
+        workers=settings.job_workers,
+        limits=ChatLimits.from_settings(settings),
     )
     app.state.metrics = Metrics()
     install_error_handlers(app)
