@@ -62,13 +62,13 @@ class Settings(BaseSettings):
     log_json: bool = True
     job_workers: int = Field(default=1, ge=0, le=32, description="Job workers inside each server process.")
     chat_start_per_ip: str = Field(
-        default="20/60", pattern=r"^\d{1,6}/\d{1,6}$", description="New chats per IP: count/seconds."
+        default="20/60", pattern=r"^\d{1,9}/\d{1,6}$", description="New chats per IP: count/seconds."
     )
     chat_send_per_ip: str = Field(
-        default="240/60", pattern=r"^\d{1,6}/\d{1,6}$", description="Chat messages per IP."
+        default="240/60", pattern=r"^\d{1,9}/\d{1,6}$", description="Chat messages per IP."
     )
     chat_send_per_conversation: str = Field(
-        default="20/10", pattern=r"^\d{1,6}/\d{1,6}$", description="Messages per conversation."
+        default="20/10", pattern=r"^\d{1,9}/\d{1,6}$", description="Messages per conversation."
     )
 
     @field_validator("log_level")

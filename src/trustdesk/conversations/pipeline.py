@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.attributes import set_committed_value
 
 from trustdesk.audit.log import record
+from trustdesk.authenticity.service import record_outbound
 from trustdesk.bus import agent_topic, conversation_topic, queue_topic
 from trustdesk.bus.local import LocalBus
 from trustdesk.conversations.domain import (
@@ -78,6 +79,8 @@ class Desk:
     bus: LocalBus | None = None
     wake_workers: Callable[[], None] | None = None
     bot_turns: bool = False  # set once a "bot.turn" job handler is registered
+    # The app's settings: outbound references are fingerprinted with the key the check page uses.
+    settings: Any = None
     _brands: dict[int, str] = field(default_factory=dict)
     _people: dict[int, tuple[float, Person]] = field(default_factory=dict)
     _webhooks: dict[int, tuple[float, bool]] = field(default_factory=dict)
@@ -232,7 +235,20 @@ def post_message(
             guard=guard_summary(result),
             visibility=visibility.value,
             created_at=now,
+            reference=None,
         )
+        if author.kind in (AuthorKind.AGENT, AuthorKind.BOT) and visibility == Visibility.PUBLIC:
+            # Everything the retailer says gets a reference and a stored fingerprint (never the text),
+            # so a customer can later ask "was this really from you?".
+            sent = record_outbound(
+                session,
+                session.get(Tenant, tenant_id),  # type: ignore[arg-type]
+                channel="chat",
+                text=result.redacted,
+                conversation_id=conv.id,
+                settings=desk.settings,
+            )
+            msg.reference = sent.reference
         rows = [vars(msg)]
         notice_msg: SimpleNamespace | None = None
         if author.kind == AuthorKind.CUSTOMER and result.customer_notice:
@@ -248,6 +264,7 @@ def post_message(
                 guard=[],
                 visibility=Visibility.PUBLIC.value,
                 created_at=now,
+                reference=None,
             )
             rows.append(vars(notice_msg))
         previous_status = conv.status

@@ -96,6 +96,7 @@ def message_dict(msg: Message, conv_public_id: str, agent_number: str | None = N
         "guard": list(msg.guard or []),
         "visibility": msg.visibility,
         "created_at": _iso(msg.created_at),
+        "reference": getattr(msg, "reference", None),
     }
 
 
@@ -111,6 +112,7 @@ def customer_message(message: dict[str, Any]) -> dict[str, Any] | None:
         "agent_number": message.get("agent_number"),
         "body": message["body"],
         "created_at": message["created_at"],
+        "reference": message.get("reference"),
     }
     if message["author_kind"] == "customer":
         view["client_msg_id"] = message.get("client_msg_id")

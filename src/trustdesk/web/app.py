@@ -108,6 +108,7 @@ def create_app(
         workers=settings.job_workers,
         limits=ChatLimits.from_settings(settings),
     )
+    app.state.trustdesk.runtime.desk.settings = settings
     app.state.metrics = Metrics()
     install_error_handlers(app)
 

@@ -78,6 +78,8 @@ class Message(TenantOwned, Base):
     guard: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
     visibility: Mapped[str] = mapped_column(String(10), nullable=False, default="public")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    # Public reference of what the retailer sent (agents, bot): customers check it on /t/{slug}/check.
+    reference: Mapped[str | None] = mapped_column(String(16))
 
 
 class Job(Base):

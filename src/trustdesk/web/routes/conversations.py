@@ -65,6 +65,7 @@ class MessageOut(BaseModel):
     guard: list[GuardFinding]
     visibility: str
     created_at: str
+    reference: str | None = Field(default=None, description="Public reference of a retailer message (agent, bot)")
 
 
 class CustomerMessageOut(BaseModel):
@@ -76,6 +77,7 @@ class CustomerMessageOut(BaseModel):
     body: str
     created_at: str
     client_msg_id: str | None = None
+    reference: str | None = Field(default=None, description="Check it on /t/{tenant}/check")
 
 
 class CustomerInfo(BaseModel):

@@ -108,6 +108,14 @@
     when.textContent = timeOf(msg.created_at);
     meta.appendChild(document.createTextNode(" "));
     meta.appendChild(when);
+    if (msg.reference) {
+      // The message's public reference: the customer can check it on the retailer's check page.
+      li.title = "Reference " + msg.reference + " — check it at /t/" + tenant + "/check";
+      var ref = document.createElement("span");
+      ref.className = "chat-ref";
+      ref.textContent = " · Ref " + msg.reference;
+      meta.appendChild(ref);
+    }
     var body = document.createElement("p");
     body.className = "chat-body";
     body.textContent = msg.body; // text only: never HTML
