@@ -65,7 +65,9 @@ class MessageOut(BaseModel):
     guard: list[GuardFinding]
     visibility: str
     created_at: str
-    reference: str | None = Field(default=None, description="Public reference of a retailer message (agent, bot)")
+    reference: str | None = Field(
+        default=None, description="Public reference of a retailer message (agent, bot)"
+    )
 
 
 class CustomerMessageOut(BaseModel):
