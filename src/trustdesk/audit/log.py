@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -13,6 +13,7 @@ from trustdesk.audit.chain import GENESIS_HASH, ChainBreak, entry_hash, find_bre
 from trustdesk.store.models import AuditEvent, utcnow
 
 _APPEND_ATTEMPTS = 20
+_AUDIT_LOCK_KEY = 0x7D_A0D1
 
 
 def record(
@@ -30,6 +31,10 @@ def record(
     Details must never hold secrets: callers pass identifiers and outcomes only.
     """
     details = dict(details or {})
+    if session.get_bind().dialect.name == "postgresql":
+        # One chain means one writer at a time: hold a transaction-scoped lock until commit, so
+        # concurrent appends queue instead of racing for the tail (SQLite's BEGIN IMMEDIATE does the same).
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _AUDIT_LOCK_KEY})
     for _ in range(_APPEND_ATTEMPTS):
         tail = session.execute(select(AuditEvent.entry_hash).order_by(AuditEvent.id.desc()).limit(1)).scalar()
         prev_hash = tail or GENESIS_HASH
