@@ -4,6 +4,7 @@ from trustdesk.store.models.accounts import RecoveryCode, User, UserSession
 from trustdesk.store.models.audit import AuditEvent
 from trustdesk.store.models.authenticity import AgentContact, DkimKey, SentMessage
 from trustdesk.store.models.base import Base, TenantOwned, utcnow
+from trustdesk.store.models.bot import BotExample, KnowledgeArticle, ReturnAuthorisationRow
 from trustdesk.store.models.channels import (
     ChannelChange,
     ManifestSigningKey,
@@ -31,6 +32,9 @@ from trustdesk.store.models.reports import (
 from trustdesk.store.models.tenants import Tenant
 
 __all__ = [
+    "BotExample",
+    "KnowledgeArticle",
+    "ReturnAuthorisationRow",
     "AlertThreshold",
     "AuditEvent",
     "Campaign",

@@ -48,6 +48,9 @@ class Conversation(TenantOwned, Base):
     subject: Mapped[str] = mapped_column(String(300), nullable=False, default="")
     last_seq: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     bot_active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # The bot's slots, pending question and transcript summary (bot.state.ConversationState JSON);
+    # only already-guarded text, never a secret.
+    bot_state: Mapped[dict | None] = mapped_column(JSON)
     # SHA-256 of the bearer token handed to the customer when the chat started.
     access_token_hash: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
