@@ -60,6 +60,10 @@ class Settings(BaseSettings):
     smtp_relay_starttls: bool = False
     log_level: str = "INFO"
     log_json: bool = True
+    webhook_allow_private_networks: bool = Field(
+        default=False,
+        description="Let webhooks reach private, loopback and internal hosts (development and tests only).",
+    )
     job_workers: int = Field(default=1, ge=0, le=32, description="Job workers inside each server process.")
     chat_start_per_ip: str = Field(
         default="20/60", pattern=r"^\d{1,9}/\d{1,6}$", description="New chats per IP: count/seconds."

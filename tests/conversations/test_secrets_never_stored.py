@@ -76,6 +76,7 @@ def test_secrets_are_nowhere(database_url, private_redis, tmp_path) -> None:  # 
             events=["message.created"],
             box=SecretBox(settings.encryption_key or ""),
             actor="test",
+            allow_private=True,
         )
         s.commit()
     engine.dispose()

@@ -48,6 +48,14 @@ class Receiver:
         assert len(self.requests) >= count, f"got {len(self.requests)} deliveries, wanted {count}"
 
 
+@pytest.fixture(autouse=True)
+def _loopback_receivers_allowed(desk) -> None:  # type: ignore[no-untyped-def]
+    """These tests' receiver listens on 127.0.0.1, which production refuses (see test_webhook_destinations)."""
+    state = desk.app.state.trustdesk
+    state.settings = state.settings.model_copy(update={"webhook_allow_private_networks": True})
+    state.runtime.services["webhook_allow_private"] = True
+
+
 @pytest.fixture
 def receiver() -> Iterator[Receiver]:
     r = Receiver()

@@ -305,7 +305,13 @@ def test_campaign_alert_webhook_is_delivered_signed(public, staff, sessions, app
             tenant = find_tenant(s, "acme")
             url = f"http://127.0.0.1:{server.server_address[1]}/hook"
             _, secret = create_endpoint(
-                s, tenant.id, url=url, events=["message.created", "campaign.alert"], box=box, actor="test"
+                s,
+                tenant.id,
+                url=url,
+                events=["message.created", "campaign.alert"],
+                box=box,
+                actor="test",
+                allow_private=True,
             )
             s.commit()
         sec = staff()
@@ -315,7 +321,8 @@ def test_campaign_alert_webhook_is_delivered_signed(public, staff, sessions, app
             headers=sec.headers(),
         )
         _report(public)
-        Worker(app.state.trustdesk.sessions, {JOB_KIND: deliver}, {"box": box}).run_once()
+        services = {"box": box, "webhook_allow_private": True}  # the receiver is on loopback
+        Worker(app.state.trustdesk.sessions, {JOB_KIND: deliver}, services).run_once()
     finally:
         server.shutdown()
         server.server_close()

@@ -113,7 +113,10 @@ def work_command(
     s = settings()
     setup_logging(s.log_level, s.log_json)
     sessions = make_session_factory(engine())
-    services = {"box": SecretBox(s.encryption_key or "")}
+    services = {
+        "box": SecretBox(s.encryption_key or ""),
+        "webhook_allow_private": s.webhook_allow_private_networks,
+    }
     handlers = default_handlers()
     pool = [Worker(sessions, handlers, services) for _ in range(workers)]
     if once:

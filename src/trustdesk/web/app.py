@@ -109,6 +109,7 @@ def create_app(
         limits=ChatLimits.from_settings(settings),
     )
     app.state.trustdesk.runtime.desk.settings = settings
+    app.state.trustdesk.runtime.services["webhook_allow_private"] = settings.webhook_allow_private_networks
     app.state.metrics = Metrics()
     install_error_handlers(app)
 

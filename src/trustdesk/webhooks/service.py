@@ -17,6 +17,7 @@ from trustdesk.audit.log import record
 from trustdesk.jobs import JobContext, PermanentJobError, enqueue
 from trustdesk.secretbox import SecretBox
 from trustdesk.store.models import WebhookEndpoint, utcnow
+from trustdesk.webhooks.destinations import BlockedDestination, check_host, public_only_transport
 from trustdesk.webhooks.signing import SIGNATURE_HEADER, sign
 
 EVENTS = ("message.created", "conversation.assigned", "conversation.resolved", "campaign.alert")
@@ -38,8 +39,9 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def validate_url(url: str) -> str:
-    """HTTPS URLs only (plain HTTP only to the local machine, for development)."""
+def validate_url(url: str, *, allow_private: bool = False) -> str:
+    """HTTPS URLs to public hosts only. With `allow_private` (development and tests, setting
+    TRUSTDESK_WEBHOOK_ALLOW_PRIVATE_NETWORKS) internal hosts and plain HTTP to localhost are allowed."""
     url = url.strip()
     if len(url) > 2000:
         raise WebhookError("the URL is too long")
@@ -49,9 +51,13 @@ def validate_url(url: str) -> str:
         raise WebhookError("the URL needs a host")
     if parts.username or parts.password:
         raise WebhookError("credentials in the URL are not allowed; verify our signature instead")
-    if parts.scheme == "https" or (parts.scheme == "http" and _is_loopback(host)):
-        return url
-    raise WebhookError("webhook URLs must use https:// (http:// only for localhost)")
+    if not (parts.scheme == "https" or (parts.scheme == "http" and allow_private and _is_loopback(host))):
+        raise WebhookError("webhook URLs must use https://")
+    try:
+        check_host(host, allow_private=allow_private)
+    except BlockedDestination as exc:
+        raise WebhookError(str(exc)) from None
+    return url
 
 
 def validate_events(events: list[str]) -> list[str]:
@@ -75,12 +81,13 @@ def create_endpoint(
     actor: str,
     description: str = "",
     ip: str | None = None,
+    allow_private: bool = False,
 ) -> tuple[WebhookEndpoint, str]:
     """Register an endpoint; returns it with its signing secret (shown once, stored sealed). Audited."""
     secret = "whsec_" + secrets.token_urlsafe(32)
     endpoint = WebhookEndpoint(
         tenant_id=tenant_id,
-        url=validate_url(url),
+        url=validate_url(url, allow_private=allow_private),
         events=validate_events(events),
         secret_encrypted=box.seal(secret),
         description=description.strip()[:200],
@@ -174,9 +181,15 @@ def deliver(context: JobContext) -> None:
         "Trustdesk-Delivery": payload["id"],
     }
     transport: httpx.BaseTransport | None = context.services.get("webhook_transport")
-    with httpx.Client(
-        timeout=DELIVERY_TIMEOUT_SECONDS, follow_redirects=False, transport=transport
-    ) as client:
-        response = client.post(url, content=body, headers=headers)
+    if transport is None and not context.services.get("webhook_allow_private", False):
+        transport = public_only_transport()
+    try:
+        with httpx.Client(
+            timeout=DELIVERY_TIMEOUT_SECONDS, follow_redirects=False, transport=transport, trust_env=False
+        ) as client:
+            response = client.post(url, content=body, headers=headers)
+    except BlockedDestination as exc:
+        # Registered while public, now private (or a rebinding attempt): never retried into the network.
+        raise PermanentJobError(f"delivery refused: {exc}") from None
     if not 200 <= response.status_code < 300:
         raise RuntimeError(f"endpoint answered HTTP {response.status_code}")

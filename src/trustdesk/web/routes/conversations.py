@@ -635,6 +635,7 @@ def webhook_create(
             actor=auth.actor,
             description=body.description,
             ip=client_ip(request),
+            allow_private=app_state(request).settings.webhook_allow_private_networks,
         )
     except webhooks.WebhookError as exc:
         raise ApiError(422, "invalid_webhook", str(exc)) from None

@@ -1,0 +1,131 @@
+"""Webhooks reach public internet addresses only: checked when registered and again at connect time."""
+
+from __future__ import annotations
+
+import socket
+import time
+
+import pytest
+from sqlalchemy import select
+from tests.conversations.test_webhooks import Receiver, admin, receiver  # noqa: F401  (fixtures)
+
+from trustdesk.jobs import Worker
+from trustdesk.store.models import Job
+from trustdesk.webhooks import JOB_KIND, create_endpoint, deliver, enqueue_event
+from trustdesk.webhooks.destinations import (
+    BlockedDestination,
+    check_host,
+    is_public_address,
+    public_addresses,
+)
+
+PRIVATE = [
+    "127.0.0.1",
+    "10.1.2.3",
+    "172.16.0.9",
+    "192.168.1.1",
+    "169.254.169.254",  # cloud metadata
+    "100.64.0.1",  # carrier-grade NAT
+    "0.0.0.0",
+    "224.0.0.1",
+    "::1",
+    "fe80::1",
+    "fc00::1",
+    "::ffff:127.0.0.1",  # IPv4-mapped loopback
+    "::ffff:169.254.169.254",
+    "2002:7f00:1::",  # 6to4 wrapping 127.0.0.1
+    "not an address",
+]
+
+
+@pytest.mark.parametrize("address", PRIVATE)
+def test_private_and_special_addresses_are_not_public(address: str) -> None:
+    assert not is_public_address(address)
+
+
+@pytest.mark.parametrize("address", ["8.8.8.8", "93.184.216.34", "2606:4700:4700::1111"])
+def test_global_unicast_addresses_are_public(address: str) -> None:
+    assert is_public_address(address)
+
+
+@pytest.mark.parametrize(
+    "host", ["localhost", "db.internal", "printer.local", "intranet", "[::1]", "10.0.0.5", "169.254.169.254"]
+)
+def test_internal_hosts_are_refused_at_registration(host: str) -> None:
+    with pytest.raises(BlockedDestination):
+        check_host(host, allow_private=False)
+    check_host(host, allow_private=True)  # development and tests may opt in
+
+
+def test_one_private_answer_refuses_the_whole_name() -> None:
+    def info(address: str) -> tuple[object, ...]:
+        return (socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, 443))
+
+    assert public_addresses([info("93.184.216.34")], "hooks.example.com") == ["93.184.216.34"]
+    with pytest.raises(BlockedDestination, match="10.0.0.1"):
+        public_addresses([info("93.184.216.34"), info("10.0.0.1")], "rebind.example.com")
+    with pytest.raises(BlockedDestination, match="did not resolve"):
+        public_addresses([], "nowhere.example.com")
+
+
+def test_the_api_refuses_internal_webhook_urls(desk, admin) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    for url in (
+        "https://169.254.169.254/latest/meta-data/",
+        "https://10.0.0.8/hook",
+        "https://localhost/hook",
+        "http://127.0.0.1:8080/hook",  # plain HTTP to loopback: development only
+        "https://[::ffff:127.0.0.1]/hook",
+    ):
+        answer = admin.client.post(
+            "/api/v1/webhooks", json={"url": url, "events": ["message.created"]}, headers=admin.headers()
+        )
+        assert answer.status_code == 422, (url, answer.text)
+        assert answer.json()["error"]["code"] == "invalid_webhook"
+    accepted = admin.client.post(
+        "/api/v1/webhooks",
+        json={"url": "https://hooks.example.com/trustdesk", "events": ["message.created"]},
+        headers=admin.headers(),
+    )
+    assert accepted.status_code == 201, accepted.text
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
+def test_a_delivery_to_an_address_that_turned_private_is_refused_and_not_retried(
+    desk,  # type: ignore[no-untyped-def]
+    receiver: Receiver,  # noqa: F811
+    host: str,
+) -> None:
+    """An endpoint registered while public whose name now points inside (DNS rebinding, a changed
+    record): the connection is refused after resolution and the job is dead-lettered at once."""
+    box = desk.app.state.trustdesk.box
+    port = receiver.server.server_address[1]
+    with desk.sessions() as s:
+        endpoint, _ = create_endpoint(
+            s,
+            desk.tenant_id,
+            url="https://hooks.example.com/x",
+            events=["message.created"],
+            box=box,
+            actor="t",
+        )
+        endpoint.url = f"http://{host}:{port}/hooks"  # what the name means now
+        s.flush()
+        assert enqueue_event(s, desk.tenant_id, "message.created", {"message": {"body": "hello"}}) == 1
+        s.commit()
+    with desk.sessions() as s:
+        job_id = s.scalar(select(Job.id).where(Job.kind == JOB_KIND).order_by(Job.id.desc()))
+    worker = Worker(desk.sessions, {JOB_KIND: deliver}, {"box": box})
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        worker.run_once()  # the app's own worker may take it first: same services, same outcome
+        with desk.sessions() as s:
+            job = s.get(Job, job_id)
+            assert job is not None
+            if job.status == "dead":
+                break
+        time.sleep(0.05)
+    assert receiver.requests == []  # nothing reached the internal service
+    assert job.status == "dead" and job.attempts == 1, (job.status, job.last_error)
+    assert "delivery refused" in (job.last_error or "") and "not a public internet address" in (
+        job.last_error or ""
+    )
