@@ -21,6 +21,7 @@ from trustdesk.store.models.conversations import (
     WebhookEndpoint,
 )
 from trustdesk.store.models.guard import GuardPolicyRow
+from trustdesk.store.models.mail import MailAttachment, MailRecord
 from trustdesk.store.models.reports import (
     AlertThreshold,
     Campaign,
@@ -58,6 +59,8 @@ __all__ = [
     "WebhookEndpoint",
     "Customer",
     "GuardPolicyRow",
+    "MailAttachment",
+    "MailRecord",
     "Order",
     "OrderItem",
     "RecoveryCode",
