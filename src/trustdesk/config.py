@@ -60,6 +60,12 @@ class Settings(BaseSettings):
     smtp_relay_starttls: bool = False
     log_level: str = "INFO"
     log_json: bool = True
+    customer_token_idle_hours: int = Field(
+        default=168,
+        ge=1,
+        le=24 * 365,
+        description="A customer's chat link stops working after the conversation was quiet this long.",
+    )
     webhook_allow_private_networks: bool = Field(
         default=False,
         description="Let webhooks reach private, loopback and internal hosts (development and tests only).",

@@ -220,3 +220,29 @@ def test_floods_are_rate_limited_per_conversation(desk) -> None:  # type: ignore
         f"/api/v1/public/acme/chat/conversations/{conv_id}", headers=bearer(started)
     ).json()
     assert len(history["messages"]) == 21
+
+
+def test_a_customer_token_expires_after_the_conversation_was_quiet_too_long(desk) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from trustdesk.store.models import Conversation, utcnow
+
+    customer = desk.customer()
+    started = start_chat(customer)
+    conv_id = started["conversation"]["id"]
+    path = f"/api/v1/public/acme/chat/conversations/{conv_id}"
+    assert customer.get(path, headers=bearer(started)).status_code == 200
+    idle_hours = desk.app.state.trustdesk.settings.customer_token_idle_hours
+    with desk.sessions() as s:
+        conv = s.query(Conversation).filter_by(public_id=conv_id).one()
+        conv.last_message_at = utcnow() - timedelta(hours=idle_hours, minutes=1)
+        s.commit()
+    expired = customer.get(path, headers=bearer(started))
+    assert expired.status_code == 404 and "expired" in expired.json()["error"]["message"]
+    sent = customer.post(f"{path}/messages", json={"body": "still there?"}, headers=bearer(started))
+    assert sent.status_code == 404
+    with customer.websocket_connect(f"/api/v1/public/acme/chat/conversations/{conv_id}/ws") as ws:
+        ws.send_json({"type": "hello", "token": started["access_token"], "last_seq": 0})
+        assert ws.receive_json()["code"] == "not_found"
+    with desk.sessions() as s:  # nothing was added by the refused attempts
+        assert s.query(Conversation).filter_by(public_id=conv_id).one().last_seq == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -150,14 +151,29 @@ def set_status(desk: Desk, tenant_id: int, public_id: str, *, resolved: bool, by
     return summary
 
 
-def conversation_for_token(session: Session, tenant_id: int, public_id: str, token: str) -> Conversation:
-    """The conversation a customer's access token opens, or ConversationNotFound (never says which part failed)."""
+def conversation_for_token(
+    session: Session,
+    tenant_id: int,
+    public_id: str,
+    token: str,
+    *,
+    idle_limit: timedelta | None = None,
+    now: datetime | None = None,
+) -> Conversation:
+    """The conversation a customer's access token opens, or ConversationNotFound (never says which part failed).
+
+    With `idle_limit`, a token stops working once the conversation has been quiet that long: a token
+    left in a shared or stolen browser does not open the conversation for ever. Only the token's
+    holder learns that it expired.
+    """
     conv = session.scalar(
         select(Conversation).where(Conversation.tenant_id == tenant_id, Conversation.public_id == public_id)
     )
     expected = conv.access_token_hash if conv is not None and conv.access_token_hash else "0" * 64
     if not hmac.compare_digest(expected, token_hash(token or "")) or conv is None:
         raise ConversationNotFound()
+    if idle_limit is not None and conv.last_message_at + idle_limit < (now or utcnow()):
+        raise ConversationNotFound("this chat has expired after a long pause; please start a new one")
     return conv
 
 

@@ -6,7 +6,7 @@ Every message goes through trustdesk.conversations.post_message (the one pipelin
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -746,6 +746,10 @@ def customer_may_open(session: Session, conv: Conversation, auth: Auth | None) -
     return customer is not None and customer.id == conv.customer_id
 
 
+def customer_token_idle_limit(request: Request) -> timedelta:
+    return timedelta(hours=app_state(request).settings.customer_token_idle_hours)
+
+
 def customer_conversation(
     request: Request, session: Session, tenant: Tenant, conversation_id: str, auth: Auth | None
 ) -> Conversation:
@@ -753,9 +757,11 @@ def customer_conversation(
     token = bearer_token(request)
     if token is not None:
         try:
-            return conv_service.conversation_for_token(session, tenant.id, conversation_id, token)
-        except ConversationError:
-            raise not_found("conversation") from None
+            return conv_service.conversation_for_token(
+                session, tenant.id, conversation_id, token, idle_limit=customer_token_idle_limit(request)
+            )
+        except ConversationError as exc:
+            raise ApiError(404, "not_found", str(exc)) from None
     conv = session.scalar(
         select(Conversation).where(
             Conversation.tenant_id == tenant.id, Conversation.public_id == conversation_id

@@ -21,6 +21,7 @@ import json
 import logging
 import time
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -392,7 +393,11 @@ async def customer_socket(ws: WebSocket, tenant: str, conversation_id: str) -> N
                 try:
                     if isinstance(token, str) and token:
                         conv = conv_service.conversation_for_token(
-                            session, retailer.id, conversation_id, token
+                            session,
+                            retailer.id,
+                            conversation_id,
+                            token,
+                            idle_limit=timedelta(hours=state.settings.customer_token_idle_hours),
                         )
                     else:
                         conv = session.scalar(
