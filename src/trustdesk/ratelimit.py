@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import threading
 import time
 from dataclasses import dataclass
 from typing import Protocol
+
+log = logging.getLogger("trustdesk.ratelimit")
+OUTAGE_LOG_EVERY_SECONDS = 30.0
+RETRY_SHARED_AFTER_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -65,18 +71,41 @@ class MemoryRateLimiter:
 
 
 class RedisRateLimiter:
-    """The same sliding windows kept in Redis (INCR + EXPIRE), shared by every instance."""
+    """The same sliding windows kept in Redis (INCR + EXPIRE), shared by every instance.
+
+    While Redis is unreachable each instance counts on its own (a local limiter), so limits on
+    sign-in, verification and chat keep holding per instance instead of failing open or with 500s.
+    """
 
     def __init__(self, client, clock=time.time) -> None:  # type: ignore[no-untyped-def]
         self._redis = client
         self._clock = clock
+        self._local = MemoryRateLimiter(clock)
+        self._last_outage_log = 0.0
+        self._retry_shared_at = 0.0
 
     def hit(self, bucket: str, key: str, limit: Limit) -> Decision:
+        import redis
+
+        now = time.monotonic()
+        if now < self._retry_shared_at:  # known down: do not pay a connection attempt per request
+            return self._local.hit(bucket, key, limit)
+        try:
+            return self._shared_hit(bucket, key, limit)
+        except (redis.RedisError, OSError) as exc:
+            self._retry_shared_at = now + RETRY_SHARED_AFTER_SECONDS
+            if now - self._last_outage_log > OUTAGE_LOG_EVERY_SECONDS:
+                self._last_outage_log = now
+                log.warning(
+                    "Redis unavailable: rate limits count per instance until it is back",
+                    extra={"error": type(exc).__name__},
+                )
+            return self._local.hit(bucket, key, limit)
+
+    def _shared_hit(self, bucket: str, key: str, limit: Limit) -> Decision:
         now = self._clock()
         start, remaining = _window(now, limit.seconds)
         # Keys carry a hash of the caller key only; raw identifiers (e-mail addresses) stay out of Redis.
-        import hashlib
-
         digest = hashlib.sha256(key.encode()).hexdigest()[:32]
         redis_key = f"trustdesk:rl:{bucket}:{digest}:{start}"
         previous_key = f"trustdesk:rl:{bucket}:{digest}:{start - limit.seconds}"
@@ -95,4 +124,5 @@ def make_rate_limiter(redis_url: str | None) -> RateLimiter:
         return MemoryRateLimiter()
     import redis
 
-    return RedisRateLimiter(redis.Redis.from_url(redis_url))
+    # Short timeouts: a request must not hang on an unreachable Redis before falling back.
+    return RedisRateLimiter(redis.Redis.from_url(redis_url, socket_connect_timeout=0.5, socket_timeout=0.5))

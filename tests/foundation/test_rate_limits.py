@@ -68,3 +68,22 @@ def test_hsts_only_behind_tls(migrated_engine, database_url, settings_factory) -
         "/healthz"
     )
     assert tls.headers["strict-transport-security"].startswith("max-age=31536000")
+
+
+def test_redis_outage_keeps_limits_per_instance_instead_of_failing(caplog: pytest.LogCaptureFixture) -> None:
+    import socket
+
+    import redis
+
+    with socket.socket() as probe:  # a port nobody listens on: Redis is "down"
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    down = RedisRateLimiter(redis.Redis(host="127.0.0.1", port=port, socket_connect_timeout=0.2))
+    limit = Limit(3, 60)
+    with caplog.at_level("WARNING", logger="trustdesk.ratelimit"):
+        results = [down.hit("login", "203.0.113.9", limit).allowed for _ in range(5)]
+    assert results == [True, True, True, False, False]  # still limited, no exception
+    assert down.hit("login", "198.51.100.1", limit).allowed  # other callers keep their own budget
+    warnings = [r for r in caplog.records if "Redis unavailable" in r.getMessage()]
+    assert len(warnings) == 1  # logged once per outage interval, not per request
+    assert "203.0.113.9" not in caplog.text

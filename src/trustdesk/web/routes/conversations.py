@@ -315,22 +315,10 @@ def release(session: Session) -> None:
     session.rollback()
 
 
-def chat_limit(request: Request, bucket: str, key: str, limit: Limit) -> None:
-    """A flood limit that fails open: if the shared limiter (Redis) is down, chat keeps working."""
-    try:
-        rate_limit(request, bucket, key, limit)
-    except ApiError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - availability of the chat beats a missing counter
-        log.warning(
-            "rate limiter unavailable; allowing", extra={"bucket": bucket, "error": type(exc).__name__}
-        )
-
-
 def limit_send(request: Request, conversation_key: str) -> None:
     limits = runtime(request).limits
-    chat_limit(request, "chat-send-ip", client_ip(request), limits.send_per_ip)
-    chat_limit(request, "chat-send-conv", conversation_key, limits.send_per_conversation)
+    rate_limit(request, "chat-send-ip", client_ip(request), limits.send_per_ip)
+    rate_limit(request, "chat-send-conv", conversation_key, limits.send_per_conversation)
 
 
 # --- agents --------------------------------------------------------------------------------------
@@ -791,7 +779,7 @@ def start_chat(
     auth: Auth | None = Depends(optional_auth),
 ) -> Any:
     retailer = _tenant(session, tenant)
-    chat_limit(request, "chat-start-ip", client_ip(request), runtime(request).limits.start_per_ip)
+    rate_limit(request, "chat-start-ip", client_ip(request), runtime(request).limits.start_per_ip)
     ref = CustomerRef(name=body.name, email=body.email, visitor_id=body.visitor_id)
     if auth is not None and auth.user.role == Role.CUSTOMER and auth.tenant.id == retailer.id:
         check_csrf(request, auth)

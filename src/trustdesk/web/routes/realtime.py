@@ -221,14 +221,8 @@ class Connection:
         return None
 
     def hit(self, bucket: str, key: str, limit: Limit) -> int:
-        """Seconds to wait (0 = allowed). Fails open when the shared limiter (Redis) is down."""
-        try:
-            decision = self.state.rate_limiter.hit(bucket, key, limit)
-        except Exception as exc:  # noqa: BLE001 - chat stays available without the counter
-            log.warning(
-                "rate limiter unavailable; allowing", extra={"bucket": bucket, "error": type(exc).__name__}
-            )
-            return 0
+        """Seconds to wait (0 = allowed); the limiter counts per instance while Redis is down."""
+        decision = self.state.rate_limiter.hit(bucket, key, limit)
         return 0 if decision.allowed else decision.retry_after
 
     async def send_message(
