@@ -344,11 +344,15 @@ def console_home(
     return render(request, "console_home.html", console_context(request, auth, "home") | {"stats": stats})
 
 
+ORDERS_PER_PAGE = 50
+
+
 @router.get("/console/orders", response_class=HTMLResponse)
 def console_orders(
     request: Request,
     q: str | None = Query(default=None, max_length=100),
     status: str | None = Query(default=None, max_length=20),
+    page: int = Query(default=1, ge=1, le=1_000_000),
     auth: Auth = Depends(staff_page),
     session: Session = Depends(db),
 ) -> HTMLResponse:
@@ -362,10 +366,18 @@ def console_orders(
             (Order.number == q.strip()) | func.lower(Customer.email).like(f"{needle}%")
         )
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    orders = session.scalars(query.order_by(Order.placed_at.desc()).limit(100)).all()
+    pages = max(1, -(-total // ORDERS_PER_PAGE))
+    page = min(page, pages)
+    orders = session.scalars(
+        query.order_by(Order.placed_at.desc(), Order.id.desc())
+        .limit(ORDERS_PER_PAGE)
+        .offset((page - 1) * ORDERS_PER_PAGE)
+    ).all()
     context = console_context(request, auth, "orders") | {
         "orders": orders,
         "total": total,
+        "page": page,
+        "pages": pages,
         "q": q,
         "status": status,
         "statuses": [s.value for s in OrderStatus],
