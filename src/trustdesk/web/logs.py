@@ -32,6 +32,37 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
+class NoWireContents(logging.Filter):
+    """Drop library debug lines that print what came over the wire (WebSocket frames, SMTP lines):
+    they may hold a customer's secret before the guard has seen it. (Found by test_secrets_never_stored.)"""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno > logging.DEBUG:
+            return True
+        if record.name.startswith(("mail.log", "aiosmtplib")):
+            return False  # the SMTP libraries' debug output is the conversation itself
+        message = str(record.msg)
+        return not message.startswith(("< ", "> ", "%s ", "< %s", "> %s"))
+
+
+_WIRE_LOGGERS = (
+    "uvicorn.error",
+    "websockets",
+    "websockets.server",
+    "websockets.protocol",
+    "mail.log",  # aiosmtpd
+    "aiosmtplib",
+)
+
+
+def hide_wire_contents() -> None:
+    """Install NoWireContents on the loggers of the libraries that speak to customers (idempotent)."""
+    for name in _WIRE_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, NoWireContents) for f in logger.filters):
+            logger.addFilter(NoWireContents())
+
+
 def setup_logging(level: str = "INFO", json_output: bool = True) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
@@ -40,6 +71,7 @@ def setup_logging(level: str = "INFO", json_output: bool = True) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    hide_wire_contents()
     # uvicorn's access log prints raw paths with query strings (which can hold contacts); ours replaces it.
     logging.getLogger("uvicorn.access").disabled = True
     logging.getLogger("alembic").setLevel(logging.WARNING)

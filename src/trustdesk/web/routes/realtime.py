@@ -41,6 +41,7 @@ from trustdesk.ratelimit import Limit
 from trustdesk.store.models import Conversation, Tenant, User
 from trustdesk.tenancy.service import find_tenant
 from trustdesk.web.deps import SESSION_COOKIE
+from trustdesk.web.logs import hide_wire_contents
 from trustdesk.web.state import AppState
 
 log = logging.getLogger("trustdesk.realtime")
@@ -48,20 +49,7 @@ log = logging.getLogger("trustdesk.realtime")
 router = APIRouter(tags=["realtime"])
 
 
-class _NoFrameContents(logging.Filter):
-    """Drop the WebSocket library's debug lines that print frame contents: a frame may hold a
-    customer's secret before the guard has seen it. (Found by test_secrets_never_stored.)"""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.levelno > logging.DEBUG:
-            return True
-        message = str(record.msg)
-        return not message.startswith(("< ", "> ", "%s ", "< %s", "> %s"))
-
-
-for _name in ("uvicorn.error", "websockets", "websockets.server", "websockets.protocol"):
-    if not any(isinstance(f, _NoFrameContents) for f in logging.getLogger(_name).filters):
-        logging.getLogger(_name).addFilter(_NoFrameContents())
+hide_wire_contents()  # also when the app runs without setup_logging (tests, embedding)
 
 HELLO_TIMEOUT_SECONDS = 10.0
 MAX_FOLLOWS = 200
