@@ -52,7 +52,23 @@ class Settings(BaseSettings):
     lockout_minutes: int = Field(default=15, ge=1, le=24 * 60)
     login_rate_per_minute: int = Field(default=20, ge=1, le=10_000)
     smtp_listen_host: str = "127.0.0.1"
-    smtp_listen_port: int = Field(default=2525, ge=1, le=65535)
+    smtp_listen_port: int = Field(
+        default=2525, ge=0, le=65535, description="Inbound SMTP listener of `serve`; 0 disables it."
+    )
+    smtp_max_message_bytes: int = Field(
+        default=10 * 1024 * 1024,
+        ge=1024,
+        le=100 * 1024 * 1024,
+        description="Largest inbound mail (552 above).",
+    )
+    smtp_relay_max_attempts: int = Field(
+        default=8, ge=1, le=50, description="Attempts to send one reply before it is dead-lettered."
+    )
+    dns_nameservers: str | None = Field(
+        default=None,
+        pattern=r"^\s*[0-9A-Fa-f.:\[\]]+(\s*,\s*[0-9A-Fa-f.:\[\]]+)*\s*$",
+        description="IP or IP:PORT list (comma-separated) for SPF/DKIM/DMARC lookups; unset = system resolver.",
+    )
     smtp_relay_host: str | None = None
     smtp_relay_port: int = Field(default=25, ge=1, le=65535)
     smtp_relay_username: str | None = None

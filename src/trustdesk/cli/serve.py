@@ -1,4 +1,4 @@
-"""`trustdesk serve`: the web app (and, as channels arrive, the SMTP listener and workers)."""
+"""`trustdesk serve`: the web app, its job workers and the inbound SMTP listener (e-mail channel)."""
 
 from __future__ import annotations
 
@@ -26,8 +26,39 @@ def command(
         fail(str(exc), 3)
     bind_host = host or s.host
     bind_port = port or s.port
+    runtime = app.state.trustdesk.runtime
+    runtime.services.setdefault("settings", s)  # the mail job reads the relay settings from here
+    listener = _start_mail(runtime.desk, s)
     typer.echo(
         f"Trustdesk on http://{bind_host}:{bind_port}/  (staff sign-in: /login, API docs: /api/v1/docs)",
         err=True,
     )
-    uvicorn.run(app, host=bind_host, port=bind_port, log_config=None, access_log=False, proxy_headers=False)
+    try:
+        uvicorn.run(
+            app, host=bind_host, port=bind_port, log_config=None, access_log=False, proxy_headers=False
+        )
+    finally:
+        if listener is not None:
+            listener.stop()
+
+
+def _start_mail(desk, s):  # type: ignore[no-untyped-def]
+    """The SMTP listener (TRUSTDESK_SMTP_LISTEN_PORT; 0 = off). A port that cannot be bound is reported
+    loudly, and the web app still starts: chat and the console do not depend on mail."""
+    import logging
+
+    from trustdesk.mailchannel.service import start_listener
+
+    try:
+        listener = start_listener(desk, s)
+    except OSError as exc:
+        message = (
+            f"SMTP listener NOT started: cannot listen on {s.smtp_listen_host}:{s.smtp_listen_port} ({exc}); "
+            "set TRUSTDESK_SMTP_LISTEN_PORT to a free port, or 0 to turn the e-mail channel's listener off"
+        )
+        logging.getLogger("trustdesk.mail").error(message)
+        typer.echo(message, err=True)
+        return None
+    if listener is not None:
+        typer.echo(f"Mail for retailers' support addresses: smtp://{listener.host}:{listener.port}", err=True)
+    return listener

@@ -47,6 +47,7 @@ from trustdesk.conversations.domain import (
 from trustdesk.conversations.views import conversation_dict, customer_conversation_dict, message_dict
 from trustdesk.guard import ScanResult, scan
 from trustdesk.jobs import enqueue
+from trustdesk.mailchannel import MAIL_SEND_JOB
 from trustdesk.store.models import Conversation, Customer, Message, Tenant, User, WebhookEndpoint, utcnow
 from trustdesk.tenancy.guard_policy import get_policy
 from trustdesk.webhooks import enqueue_event
@@ -56,6 +57,11 @@ log = logging.getLogger("trustdesk.conversations")
 BOT_JOB = "bot.turn"
 _MESSAGES = cast(Table, Message.__table__)
 _CONVERSATIONS = cast(Table, Conversation.__table__)
+
+
+# A channel adapter's hook, run inside the message's transaction after it is stored:
+# (session, conversation, seq) -> extra fields for the message as published and returned.
+StoreHook = Callable[[Session, Conversation, int], dict[str, Any] | None]
 
 
 PEOPLE_TTL_SECONDS = 30.0
@@ -186,6 +192,7 @@ def post_message(
     internal: bool = False,
     actor: str | None = None,
     ip: str | None = None,
+    on_store: StoreHook | None = None,
 ) -> Posted:
     """Add one message to a conversation through the whole pipeline; the only way messages are written.
 
@@ -237,15 +244,23 @@ def post_message(
             created_at=now,
             reference=None,
         )
+        # A public answer in an e-mail conversation is also sent as mail (a durable job, below).
+        mail_reply = (
+            conv.channel == Channel.EMAIL
+            and author.kind in (AuthorKind.AGENT, AuthorKind.BOT)
+            and visibility == Visibility.PUBLIC
+            and bool(conv.customer_email)
+        )
         if author.kind in (AuthorKind.AGENT, AuthorKind.BOT) and visibility == Visibility.PUBLIC:
             # Everything the retailer says gets a reference and a stored fingerprint (never the text),
             # so a customer can later ask "was this really from you?".
             sent = record_outbound(
                 session,
                 session.get(Tenant, tenant_id),  # type: ignore[arg-type]
-                channel="chat",
+                channel="email" if mail_reply else "chat",
                 text=result.redacted,
                 conversation_id=conv.id,
+                recipient=conv.customer_email if mail_reply else None,
                 settings=desk.settings,
             )
             msg.reference = sent.reference
@@ -293,8 +308,11 @@ def post_message(
         session.execute(update(_CONVERSATIONS).where(_CONVERSATIONS.c.id == conv.id).values(**changes))
         for key, value in changes.items():
             set_committed_value(conv, key, value)
+        extra = on_store(session, conv, msg.seq) if on_store is not None else None
         assignee = desk.person(session, conv.assignee_user_id)
         message = message_dict(msg, conv.public_id, agent.agent_number if agent else None)  # type: ignore[arg-type]
+        if extra:
+            message.update(extra)
         notice = message_dict(notice_msg, conv.public_id) if notice_msg is not None else None  # type: ignore[arg-type]
         summary = conversation_dict(conv, assignee)
         if visibility == Visibility.PUBLIC and desk.has_webhooks(session, tenant_id):
@@ -306,6 +324,15 @@ def post_message(
             )
         if desk.bot_turns and conv.bot_active and author.kind == AuthorKind.CUSTOMER:
             enqueue(session, BOT_JOB, {"conversation_id": conv.id, "seq": msg.seq}, tenant_id=tenant_id)
+            jobs += 1
+        if mail_reply:
+            enqueue(
+                session,
+                MAIL_SEND_JOB,
+                {"conversation_id": conv.id, "seq": msg.seq},
+                tenant_id=tenant_id,
+                max_attempts=int(getattr(desk.settings, "smtp_relay_max_attempts", 8) or 8),
+            )
             jobs += 1
         session.commit()
         conv_pk = conv.id

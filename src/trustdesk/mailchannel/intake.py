@@ -1,0 +1,377 @@
+"""Inbound mail into conversations: parse, authenticate, find the retailer and the thread, keep the
+attachments, then hand the text to the one pipeline (the guard redacts secrets before storage).
+
+Nothing of the raw message is stored: not the .eml, not the body before the guard. The subject,
+the sender's display name and attachment names pass the guard too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from trustdesk.audit.log import record as audit
+from trustdesk.authenticity.service import tenant_identity
+from trustdesk.conversations.domain import Author, AuthorKind, Channel
+from trustdesk.conversations.pipeline import CustomerRef, Desk, post_message, start_conversation
+from trustdesk.guard import scan
+from trustdesk.mail import (
+    AuthResults,
+    MailLimits,
+    MailParseError,
+    MailTooLargeError,
+    ParsedMail,
+    Resolver,
+    authenticate,
+    is_spoofing_own_domain,
+    parse_message,
+)
+from trustdesk.mailchannel.addresses import AddressBook, normalise_address
+from trustdesk.mailchannel.attachments import AttachmentStore
+from trustdesk.mailchannel.content import malformed_reason, message_text
+from trustdesk.mailchannel.threads import (
+    MAX_REFERENCES,
+    KnownMail,
+    ThreadKeys,
+    choose_thread,
+    clean_message_id,
+)
+from trustdesk.mailchannel.views import mail_info
+from trustdesk.store.models import (
+    Conversation,
+    MailAttachment,
+    MailRecord,
+    Message,
+    OfficialChannelRow,
+    Tenant,
+)
+from trustdesk.tenancy.guard_policy import get_policy
+
+log = logging.getLogger("trustdesk.mail")
+
+ADDRESS_BOOK_TTL_SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """What the SMTP session said: who connected, HELO, MAIL FROM and the accepted recipients."""
+
+    client_ip: str
+    helo: str
+    mail_from: str
+    recipients: tuple[str, ...]
+
+
+class MailRefused(Exception):
+    """The mail is not taken; `reply` is the SMTP answer (permanent 5xx: the sender must not retry)."""
+
+    def __init__(self, code: int, enhanced: str, text: str) -> None:
+        super().__init__(text)
+        self.code = code
+        self.enhanced = enhanced
+        self.text = text
+
+    @property
+    def reply(self) -> str:
+        return f"{self.code} {self.enhanced} {self.text}"
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """One retailer's copy of an accepted mail."""
+
+    tenant_id: int
+    conversation_id: str  # public id
+    reference: str
+    seq: int
+    new_conversation: bool
+    duplicate: bool
+    spoofing: bool
+    rule: str
+
+
+def resolver_from_setting(value: str | None, *, timeout: float = 2.0) -> Resolver:
+    """A Resolver for "IP[:PORT], ..." (one port for all; unset: the system's resolver)."""
+    if not value or not value.strip():
+        return Resolver(timeout=timeout, cache=True)
+    hosts: list[str] = []
+    port = 53
+    for item in value.split(","):
+        item = item.strip()
+        if item.startswith("["):  # [IPv6]:PORT
+            host, _, rest = item[1:].partition("]")
+            if rest.startswith(":"):
+                port = int(rest[1:])
+        elif item.count(":") == 1:
+            host, _, port_text = item.partition(":")
+            port = int(port_text)
+        else:
+            host = item
+        hosts.append(host)
+    return Resolver(hosts, port=port, timeout=timeout, cache=True)
+
+
+class MailIntake:
+    """Takes one received mail into the desk (thread-safe; the SMTP listener calls it from worker threads)."""
+
+    def __init__(
+        self,
+        desk: Desk,
+        *,
+        attachments: AttachmentStore,
+        resolver: Resolver | None,
+        limits: MailLimits | None = None,
+    ) -> None:
+        self.desk = desk
+        self.attachments = attachments
+        self.resolver = resolver
+        self.limits = limits or MailLimits()
+        self._book: tuple[float, AddressBook] | None = None
+        self._book_lock = threading.Lock()
+
+    # ---- recipients
+
+    def address_book(self) -> AddressBook:
+        """The official support addresses of every retailer (re-read every few seconds)."""
+        now = time.monotonic()
+        cached = self._book
+        if cached is not None and now - cached[0] < ADDRESS_BOOK_TTL_SECONDS:
+            return cached[1]
+        with self._book_lock, self.desk.sessions() as session:
+            rows = session.execute(
+                select(OfficialChannelRow.tenant_id, OfficialChannelRow.value).where(
+                    OfficialChannelRow.kind == "email"
+                )
+            ).all()
+            session.rollback()
+        book = AddressBook.from_rows((int(t), str(v)) for t, v in rows)
+        self._book = (now, book)
+        return book
+
+    def forget_addresses(self) -> None:
+        self._book = None
+
+    def tenant_for(self, recipient: str) -> int | None:
+        return self.address_book().tenant_for(recipient)
+
+    def check_size(self, size: int) -> None:
+        if size > self.limits.max_message_bytes:
+            raise MailRefused(
+                552,
+                "5.3.4",
+                f"message too big: {size} bytes; the limit is {self.limits.max_message_bytes} bytes",
+            )
+
+    # ---- one mail
+
+    def accept(self, raw: bytes, envelope: Envelope) -> list[Delivered]:
+        """Take the mail in for every retailer among its recipients; MailRefused when it cannot be."""
+        self.check_size(len(raw))
+        try:
+            parsed = parse_message(raw, self.limits)
+        except MailTooLargeError as exc:
+            raise MailRefused(552, "5.3.4", f"message too big: {exc}") from None
+        except MailParseError as exc:
+            raise MailRefused(554, "5.6.0", f"malformed message: {exc}") from None
+        problem = malformed_reason(parsed)
+        if problem is not None:
+            raise MailRefused(554, "5.6.0", f"malformed message: {problem}")
+        book = self.address_book()
+        tenants: dict[int, str] = {}
+        for recipient in envelope.recipients:
+            tenant_id = book.tenant_for(recipient)
+            if tenant_id is not None and tenant_id not in tenants:
+                tenants[tenant_id] = normalise_address(recipient)
+        if not tenants:
+            raise MailRefused(550, "5.1.1", "no recipient is a support address of a retailer on this desk")
+        auth = self._authenticate(parsed, envelope)
+        return [self._deliver(t, rcpt, parsed, auth, envelope) for t, rcpt in tenants.items()]
+
+    def _authenticate(self, parsed: ParsedMail, envelope: Envelope) -> AuthResults | None:
+        if self.resolver is None:
+            return None
+        try:
+            return authenticate(parsed, envelope.client_ip, envelope.helo, envelope.mail_from, self.resolver)
+        except Exception as exc:  # noqa: BLE001 - evidence we cannot evaluate is "unchecked", not a lost mail
+            log.warning("mail authentication failed", extra={"error": type(exc).__name__})
+            return None
+
+    def _deliver(
+        self, tenant_id: int, recipient: str, parsed: ParsedMail, auth: AuthResults | None, envelope: Envelope
+    ) -> Delivered:
+        desk = self.desk
+        sender = normalise_address(parsed.from_.address)  # type: ignore[union-attr]  # checked by malformed_reason
+        keys = ThreadKeys.of(parsed.message_id, parsed.in_reply_to, parsed.references, parsed.subject, sender)
+        with desk.sessions() as session:
+            tenant = session.get(Tenant, tenant_id)
+            if tenant is None:
+                raise MailRefused(550, "5.1.1", f"<{recipient}>: no such retailer")
+            brand = desk.brand(session, tenant_id)
+            policy = get_policy(session, tenant_id)
+            own_domains = tenant_identity(session, tenant).domains
+            choice = choose_thread(
+                keys, self._known(session, tenant_id, keys), self._token(session, tenant_id, keys)
+            )
+            conversation = (
+                session.get(Conversation, choice.conversation_id) if choice.conversation_id else None
+            )
+            conversation_public = conversation.public_id if conversation is not None else None
+            session.rollback()
+
+        def guarded(text: str, limit: int) -> str:
+            return (
+                scan(text[: limit * 4], "inbound", policy, brand=brand).redacted[:limit]
+                if text.strip()
+                else ""
+            )
+
+        spoofing = auth is not None and is_spoofing_own_domain(auth, own_domains)
+        subject = guarded(parsed.subject, 300)
+        name = guarded(parsed.from_.display_name if parsed.from_ else "", 200) or sender
+        files = self._keep_attachments(tenant_id, parsed, guarded)
+        body = message_text(parsed, len(files))
+        identity = keys.message_id or hashlib.sha256(parsed.raw).hexdigest()
+        mail_key = "mail-" + hashlib.sha256(f"{tenant_id}:{sender}:{identity}".encode()).hexdigest()[:40]
+
+        new = conversation_public is None
+        if conversation_public is None:
+            started = start_conversation(
+                desk, tenant_id, CustomerRef(name=name, email=sender), channel=Channel.EMAIL, subject=subject
+            )
+            conversation_public = started.conversation["id"]
+
+        def store(session: Session, conv: Conversation, seq: int) -> dict[str, Any]:
+            message_row = session.scalar(
+                select(Message.id).where(Message.conversation_id == conv.id, Message.seq == seq)
+            )
+            mail = MailRecord(
+                tenant_id=tenant_id,
+                conversation_id=conv.id,
+                message_id=message_row,
+                direction="inbound",
+                status="received",
+                header_message_id=keys.message_id or f"td-none.{secrets.token_hex(12)}@trustdesk.invalid",
+                in_reply_to=clean_message_id(parsed.in_reply_to),
+                references=[r for r in (clean_message_id(x) for x in parsed.references) if r][
+                    -MAX_REFERENCES:
+                ],
+                from_address=sender[:320],
+                to_address=recipient[:320],
+                client_ip=envelope.client_ip[:45] or None,
+                helo=envelope.helo[:255] or None,
+                mail_from=envelope.mail_from[:320] or None,
+                auth=auth.as_dict() if auth is not None else None,
+                spoofing=spoofing,
+            )
+            session.add(mail)
+            session.flush()
+            rows = [
+                MailAttachment(
+                    tenant_id=tenant_id,
+                    public_id=secrets.token_urlsafe(18),
+                    mail_id=mail.id,
+                    conversation_id=conv.id,
+                    **fields,
+                )
+                for fields in files
+            ]
+            session.add_all(rows)
+            if spoofing:
+                audit(
+                    session,
+                    "mail.spoofed_own_domain",
+                    actor=f"mail:{sender}"[:200],
+                    tenant_id=tenant_id,
+                    target=f"conversation:{conv.public_id}",
+                    details={
+                        "from_domain": auth.from_domain if auth else "",
+                        **(auth.summary() if auth else {}),
+                        "client_ip": envelope.client_ip,
+                    },
+                    ip=envelope.client_ip or None,
+                )
+            session.flush()
+            return {"mail": mail_info(mail, rows, conv.public_id)}
+
+        posted = post_message(
+            desk,
+            tenant_id,
+            conversation_public,
+            Author(AuthorKind.CUSTOMER, name=name),
+            body,
+            client_msg_id=mail_key,
+            actor=f"mail:{sender}"[:200],
+            ip=envelope.client_ip or None,
+            on_store=store,
+        )
+        return Delivered(
+            tenant_id=tenant_id,
+            conversation_id=conversation_public,
+            reference=posted.conversation["reference"],
+            seq=int(posted.message["seq"]),
+            new_conversation=new,
+            duplicate=posted.duplicate,
+            spoofing=spoofing,
+            rule=choice.rule,
+        )
+
+    @staticmethod
+    def _known(session: Session, tenant_id: int, keys: ThreadKeys) -> list[KnownMail]:
+        ids = keys.lookup_ids
+        if not ids:
+            return []
+        rows = session.execute(
+            select(
+                MailRecord.conversation_id,
+                MailRecord.header_message_id,
+                MailRecord.direction,
+                MailRecord.from_address,
+            )
+            .where(MailRecord.tenant_id == tenant_id, MailRecord.header_message_id.in_(ids))
+            .order_by(MailRecord.id.desc())
+        ).all()
+        return [KnownMail(int(c), str(h), str(d), normalise_address(str(f))) for c, h, d, f in rows]
+
+    @staticmethod
+    def _token(session: Session, tenant_id: int, keys: ThreadKeys) -> tuple[int, str | None] | None:
+        if keys.reference is None:
+            return None
+        row = session.execute(
+            select(Conversation.id, Conversation.customer_email).where(
+                Conversation.tenant_id == tenant_id,
+                Conversation.reference == keys.reference,
+                Conversation.channel == Channel.EMAIL.value,
+            )
+        ).first()
+        if row is None:
+            return None
+        return int(row[0]), normalise_address(row[1]) if row[1] else None
+
+    def _keep_attachments(self, tenant_id: int, parsed: ParsedMail, guarded: Any) -> list[dict[str, Any]]:
+        """Write accepted attachments to files; refused ones are listed with the reason, without a file."""
+        kept: list[dict[str, Any]] = []
+        for attachment in parsed.attachments:
+            stored = attachment.content is not None and attachment.refused is None
+            digest = attachment.sha256
+            if stored:
+                digest = self.attachments.save(tenant_id, attachment.content)  # type: ignore[arg-type]
+            kept.append(
+                {
+                    "filename": guarded(attachment.filename, 255) or "attachment",
+                    "content_type": attachment.content_type[:127],
+                    "detected_type": (attachment.detected_type or None) and attachment.detected_type[:40],  # type: ignore[index]
+                    "size": attachment.size,
+                    "sha256": digest,
+                    "stored": stored,
+                    "refused": (attachment.refused or None) and attachment.refused[:200],  # type: ignore[index]
+                }
+            )
+        return kept

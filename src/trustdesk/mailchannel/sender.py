@@ -1,0 +1,235 @@
+"""Job handler "mail.send": an agent's public reply in an e-mail conversation, sent through the relay.
+
+The pipeline enqueues the job in the reply's own transaction. The handler reserves the mail's
+Message-ID before the first attempt (a retry resends the very same mail, so the receiver can
+drop a duplicate), builds multipart/alternative text + HTML with In-Reply-To/References, the
+conversation reference in the subject and the message's public reference (header and footer),
+DKIM-signs it with the retailer's key for the From domain when there is one, and hands it to
+the relay with aiosmtplib. Refusals (5xx) dead-letter at once; everything else is retried with
+backoff by the job worker, dead-lettered after the configured attempts. The relay password is
+never logged or stored in a job.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import aiosmtplib
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from trustdesk.audit.log import record as audit
+from trustdesk.authenticity.outbound import footer_line
+from trustdesk.authenticity.service import active_dkim_key, dkim_private_key
+from trustdesk.jobs import JobContext, PermanentJobError
+from trustdesk.mail import organizational_domain
+from trustdesk.mailchannel.addresses import normalise_address
+from trustdesk.mailchannel.compose import Reply, build_reply, new_message_id, sign_reply
+from trustdesk.mailchannel.threads import reply_references, reply_subject
+from trustdesk.secretbox import SecretBox
+from trustdesk.store.models import Conversation, MailRecord, Message, OfficialChannelRow, Tenant, utcnow
+
+log = logging.getLogger("trustdesk.mail")
+
+
+@dataclass(frozen=True)
+class Relay:
+    host: str
+    port: int
+    starttls: bool
+    username: str | None
+    password: str | None = None  # never logged, never in a repr
+    timeout: float = 30.0
+
+    def __repr__(self) -> str:
+        return f"Relay({self.host}:{self.port}, starttls={self.starttls}, auth={'yes' if self.username else 'no'})"
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> Relay | None:
+        host = getattr(settings, "smtp_relay_host", None)
+        if not host:
+            return None
+        return cls(
+            host=str(host),
+            port=int(getattr(settings, "smtp_relay_port", 25)),
+            starttls=bool(getattr(settings, "smtp_relay_starttls", False)),
+            username=getattr(settings, "smtp_relay_username", None) or None,
+            password=getattr(settings, "smtp_relay_password", None) or None,
+        )
+
+
+def support_address(session: Session, tenant: Tenant, conv: Conversation) -> str | None:
+    """Which official address the reply comes from: the one the customer wrote to, else the first support one."""
+    official = [
+        normalise_address(value)
+        for (value,) in session.execute(
+            select(OfficialChannelRow.value)
+            .where(OfficialChannelRow.tenant_id == tenant.id, OfficialChannelRow.kind == "email")
+            .order_by((OfficialChannelRow.purpose == "support").desc(), OfficialChannelRow.id)
+        )
+    ]
+    last_in = session.scalar(
+        select(MailRecord.to_address)
+        .where(MailRecord.conversation_id == conv.id, MailRecord.direction == "inbound")
+        .order_by(MailRecord.id.desc())
+        .limit(1)
+    )
+    if last_in and normalise_address(last_in) in official:
+        return normalise_address(last_in)
+    return official[0] if official else None
+
+
+def _signing_key(session: Session, tenant: Tenant, from_domain: str) -> Any:
+    """The tenant's live DKIM key for the From domain, else for its organisational domain (aligned)."""
+    key = active_dkim_key(session, tenant, from_domain)
+    if key is None and organizational_domain(from_domain) != from_domain:
+        key = active_dkim_key(session, tenant, organizational_domain(from_domain))
+    return key
+
+
+def _refuse(session: Session, tenant_id: int | None, conv: Conversation | None, reason: str) -> None:
+    audit(
+        session,
+        "mail.reply_not_sent",
+        actor="system:mail",
+        tenant_id=tenant_id,
+        target=f"conversation:{conv.public_id}" if conv is not None else "",
+        details={"reason": reason},
+    )
+    session.commit()
+    raise PermanentJobError(reason)
+
+
+def prepare(
+    session: Session, tenant_id: int | None, payload: dict[str, Any], settings: Any, box: SecretBox
+) -> tuple[MailRecord, bytes] | None:
+    """Reserve (or reload) the outbound mail record and build the signed mail; None when already sent."""
+    conv = session.get(Conversation, int(payload["conversation_id"]))
+    if conv is None or conv.tenant_id != tenant_id:
+        raise PermanentJobError("the conversation no longer exists")
+    tenant = session.get(Tenant, conv.tenant_id)
+    message = session.scalar(
+        select(Message).where(Message.conversation_id == conv.id, Message.seq == int(payload["seq"]))
+    )
+    if tenant is None or message is None:
+        raise PermanentJobError("the message no longer exists")
+    if not conv.customer_email:
+        _refuse(session, tenant.id, conv, "the conversation has no customer e-mail address")
+    if not message.reference:
+        _refuse(session, tenant.id, conv, "the message has no public reference")
+    record = session.scalar(select(MailRecord).where(MailRecord.message_id == message.id))
+    if record is not None and record.status == "sent":
+        return None
+    if record is None:
+        sender = support_address(session, tenant, conv)
+        if sender is None:
+            _refuse(
+                session, tenant.id, conv, "the retailer has no official support e-mail address to send from"
+            )
+        parent = session.scalar(
+            select(MailRecord)
+            .where(MailRecord.conversation_id == conv.id, MailRecord.direction == "inbound")
+            .order_by(MailRecord.id.desc())
+            .limit(1)
+        )
+        record = MailRecord(
+            tenant_id=tenant.id,
+            conversation_id=conv.id,
+            message_id=message.id,
+            direction="outbound",
+            status="sending",
+            header_message_id=new_message_id(str(sender).rpartition("@")[2]),
+            in_reply_to=parent.header_message_id if parent is not None else None,
+            references=list(
+                reply_references(parent.header_message_id, parent.references or [])
+                if parent is not None
+                else ()
+            ),
+            from_address=str(sender),
+            to_address=conv.customer_email[:320],  # type: ignore[index]
+        )
+        session.add(record)
+        session.commit()  # the Message-ID is fixed before the first attempt
+    base_url = str(getattr(settings, "public_base_url", "") or "")
+    raw = build_reply(
+        Reply(
+            from_name=tenant.name,
+            from_address=record.from_address,
+            to_name=conv.customer_name,
+            to_address=record.to_address,
+            subject=reply_subject(conv.subject, conv.reference),
+            text=message.body,
+            footer=footer_line(str(message.reference), base_url, tenant.slug),
+            reference=str(message.reference),
+            message_id=record.header_message_id,
+            in_reply_to=record.in_reply_to,
+            references=tuple(record.references or ()),
+            date=message.created_at,
+        )
+    )
+    from_domain = record.from_address.rpartition("@")[2]
+    key = _signing_key(session, tenant, from_domain)
+    if key is not None:
+        raw = sign_reply(
+            raw, domain=key.domain, selector=key.selector, private_key_pem=dkim_private_key(box, key)
+        )
+    return record, raw
+
+
+def deliver(raw: bytes, sender: str, recipient: str, relay: Relay) -> None:
+    """Hand one mail to the relay; PermanentJobError for a refusal (5xx), any other error is retried."""
+    try:
+        asyncio.run(
+            aiosmtplib.send(
+                raw,
+                sender=sender,
+                recipients=[recipient],
+                hostname=relay.host,
+                port=relay.port,
+                start_tls=True if relay.starttls else False,
+                username=relay.username,
+                password=relay.password,
+                timeout=relay.timeout,
+            )
+        )
+    except aiosmtplib.SMTPRecipientsRefused as exc:
+        reasons = "; ".join(f"{r.code} {r.message}"[:200] for r in exc.recipients)
+        raise PermanentJobError(f"the relay refused the recipient: {reasons}") from None
+    except aiosmtplib.SMTPResponseException as exc:
+        if 500 <= exc.code < 600:
+            raise PermanentJobError(f"the relay refused the mail: {exc.code} {exc.message[:200]}") from None
+        raise RuntimeError(f"the relay answered {exc.code} {exc.message[:200]}") from None
+
+
+def send_reply(context: JobContext) -> None:
+    """The "mail.send" job handler."""
+    from trustdesk.config import get_settings
+
+    settings = context.services.get("settings") or get_settings()
+    box = context.services.get("box") or SecretBox(settings.encryption_key or "")
+    relay = context.services.get("mail_relay") or Relay.from_settings(settings)
+    with context.sessions() as session:
+        if relay is None:
+            conv = session.get(Conversation, int(context.payload.get("conversation_id", 0)))
+            _refuse(
+                session,
+                context.job.tenant_id,
+                conv,
+                "no SMTP relay is configured (TRUSTDESK_SMTP_RELAY_HOST); the reply was not e-mailed",
+            )
+        prepared = prepare(session, context.job.tenant_id, context.payload, settings, box)
+        if prepared is None:
+            return
+        record, raw = prepared
+        record_id, sender, recipient = record.id, record.from_address, record.to_address
+        session.rollback()
+    deliver(raw, sender, recipient, relay)  # type: ignore[arg-type]
+    with context.sessions() as session:
+        session.execute(
+            update(MailRecord).where(MailRecord.id == record_id).values(status="sent", sent_at=utcnow())
+        )
+        session.commit()
+    log.info("reply e-mailed", extra={"job_id": context.job.id, "mail_record": record_id})

@@ -1,0 +1,150 @@
+"""The inbound SMTP listener (aiosmtpd) on its own thread and event loop.
+
+Recipients are checked at RCPT (550 for anything that is not a retailer's support address),
+size at DATA (552), and the mail is taken in by MailIntake on a worker thread (the pipeline
+and DNS are blocking). A mail is acknowledged (250) only after it is committed; an unexpected
+error answers 451 so the sending server retries: nothing accepted is lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from typing import Any
+
+from aiosmtpd.smtp import SMTP, Envelope, Session
+
+from trustdesk.mailchannel.intake import Envelope as MailEnvelope
+from trustdesk.mailchannel.intake import MailIntake, MailRefused
+
+log = logging.getLogger("trustdesk.mail")
+
+MAX_RECIPIENTS = 20
+
+# aiosmtpd logs every DATA line at DEBUG: mail bodies (and their secrets) must never reach a log.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
+
+
+class DeskHandler:
+    """aiosmtpd handler hooks: RCPT and DATA."""
+
+    def __init__(self, intake: MailIntake) -> None:
+        self.intake = intake
+
+    async def handle_RCPT(  # noqa: N802 - aiosmtpd's hook name
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, rcpt_options: list[str]
+    ) -> str:
+        if len(envelope.rcpt_tos) >= MAX_RECIPIENTS:
+            return f"452 4.5.3 too many recipients (at most {MAX_RECIPIENTS} per message)"
+        try:
+            tenant_id = await asyncio.to_thread(self.intake.tenant_for, address)
+        except Exception as exc:  # noqa: BLE001 - e.g. the database restarting: the sender retries
+            log.warning("recipient lookup failed", extra={"error": type(exc).__name__})
+            return "451 4.3.0 temporary failure looking up the recipient; please retry"
+        if tenant_id is None:
+            safe = address.replace("\r", "").replace("\n", "")[:200]
+            return f"550 5.1.1 <{safe}>: no such support address here (this desk only takes mail for retailers' official support addresses)"
+        envelope.rcpt_tos.append(address)
+        return "250 2.1.5 OK"
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802
+        raw = envelope.original_content or envelope.content or b""
+        data = raw if isinstance(raw, bytes) else raw.encode("utf-8", errors="surrogateescape")
+        peer = session.peer[0] if isinstance(session.peer, tuple) else str(session.peer or "")
+        mail_envelope = MailEnvelope(
+            client_ip=str(peer),
+            helo=str(session.host_name or ""),
+            mail_from=str(envelope.mail_from or ""),
+            recipients=tuple(envelope.rcpt_tos),
+        )
+        try:
+            delivered = await asyncio.to_thread(self.intake.accept, data, mail_envelope)
+        except MailRefused as exc:
+            log.info("mail refused", extra={"code": exc.code, "reason": exc.text[:200]})
+            return exc.reply
+        except Exception as exc:  # noqa: BLE001 - never crash the session; the sender keeps the mail and retries
+            log.warning("mail intake failed", extra={"error": type(exc).__name__})
+            return "451 4.3.0 temporary failure storing the message; please retry"
+        references = ", ".join(sorted({d.reference for d in delivered}))
+        log.info("mail accepted", extra={"conversations": len(delivered), "reference": references})
+        return f"250 2.0.0 OK: received in {references}"
+
+
+class SmtpListener:
+    """Runs the SMTP server on a background thread. `port=0` picks a free port (see `.port`)."""
+
+    def __init__(
+        self,
+        intake: MailIntake,
+        host: str = "127.0.0.1",
+        port: int = 2525,
+        *,
+        hostname: str = "trustdesk",
+        data_size_limit: int | None = None,
+        timeout: float = 60.0,
+    ) -> None:
+        self.intake = intake
+        self.host = host
+        self.port = port
+        self.hostname = hostname
+        self.data_size_limit = data_size_limit or intake.limits.max_message_bytes
+        self.timeout = timeout
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._server: asyncio.base_events.Server | None = None
+        self._thread: threading.Thread | None = None
+
+    def _factory(self) -> SMTP:
+        return SMTP(
+            DeskHandler(self.intake),
+            data_size_limit=self.data_size_limit,
+            enable_SMTPUTF8=True,
+            decode_data=False,
+            hostname=self.hostname,
+            ident="Trustdesk ESMTP",
+            timeout=self.timeout,
+            loop=self._loop,
+        )
+
+    def start(self) -> None:
+        """Bind and serve; raises OSError when the address cannot be bound."""
+        loop = asyncio.new_event_loop()
+        self._loop = loop
+        try:
+            server = loop.run_until_complete(
+                loop.create_server(self._factory, host=self.host, port=self.port)
+            )
+        except BaseException:
+            loop.close()
+            self._loop = None
+            raise
+        self._server = server
+        self.port = int(server.sockets[0].getsockname()[1])
+        self._thread = threading.Thread(target=loop.run_forever, name="smtp-listener", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        loop, server = self._loop, self._server
+        if loop is None or server is None:
+            return
+
+        async def close() -> None:
+            server.close()
+            await server.wait_closed()
+
+        try:
+            asyncio.run_coroutine_threadsafe(close(), loop).result(timeout=10)
+        except Exception as exc:  # noqa: BLE001 - sessions still open are dropped with the loop
+            log.info("smtp listener closed with sessions open", extra={"error": type(exc).__name__})
+        loop.call_soon_threadsafe(loop.stop)
+        if self._thread is not None:
+            self._thread.join(10)
+        loop.close()
+        self._loop = self._server = self._thread = None
+
+    def __enter__(self) -> SmtpListener:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
