@@ -85,6 +85,9 @@ class Desk:
     bus: LocalBus | None = None
     wake_workers: Callable[[], None] | None = None
     bot_turns: bool = False  # set once a "bot.turn" job handler is registered
+    # With the bot installed: (session, tenant_id) -> (bot's name, disclosure text, initial bot state)
+    # when the retailer's bot answers new chats, else None.
+    bot_opening: Callable[[Session, int], tuple[str, str, dict[str, Any]] | None] | None = None
     # The app's settings: outbound references are fingerprinted with the key the check page uses.
     settings: Any = None
     _brands: dict[int, str] = field(default_factory=dict)
@@ -172,6 +175,12 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def client_key(ip: str | None) -> str | None:
+    """A short hash of the client's address: enough to rate-limit bot order look-ups per client,
+    without putting the address itself in a job payload."""
+    return hashlib.sha256(f"bot-client:{ip}".encode()).hexdigest()[:24] if ip else None
+
+
 def guard_summary(result: ScanResult) -> list[dict[str, Any]]:
     """Types, actions and display forms of what the guard acted on: never raw values."""
     return [
@@ -202,7 +211,9 @@ def post_message(
     """
     text = normalise_body(body)
     client_msg_id = check_client_msg_id(client_msg_id)
-    visibility = Visibility.INTERNAL if internal and author.kind == AuthorKind.AGENT else Visibility.PUBLIC
+    # Agents write notes; the bot writes one when it hands a conversation to them.
+    staff_side = author.kind in (AuthorKind.AGENT, AuthorKind.BOT)
+    visibility = Visibility.INTERNAL if internal and staff_side else Visibility.PUBLIC
 
     with desk.sessions() as read:
         brand = desk.brand(read, tenant_id)
@@ -297,6 +308,8 @@ def post_message(
             changes["first_response_at"] = now
         if visibility == Visibility.PUBLIC:
             changes["last_message_at"] = now
+        if author.kind == AuthorKind.AGENT and visibility == Visibility.PUBLIC and conv.bot_active:
+            changes["bot_active"] = False  # a person answered: the bot steps back
         try:
             session.execute(insert(_MESSAGES), rows)
         except IntegrityError:
@@ -323,7 +336,12 @@ def post_message(
                 {"conversation": _webhook_conversation(summary), "message": _webhook_message(message)},
             )
         if desk.bot_turns and conv.bot_active and author.kind == AuthorKind.CUSTOMER:
-            enqueue(session, BOT_JOB, {"conversation_id": conv.id, "seq": msg.seq}, tenant_id=tenant_id)
+            enqueue(
+                session,
+                BOT_JOB,
+                {"conversation_id": conv.id, "seq": msg.seq, "client": client_key(ip)},
+                tenant_id=tenant_id,
+            )
             jobs += 1
         if mail_reply:
             enqueue(
@@ -346,9 +364,9 @@ def post_message(
         if notice is not None:
             published.append((message_topics, {"type": "message", "message": notice}))
         if conv.assignee_user_id is None:
-            published.append(
-                ([queue_topic(tenant_id), topic], {"type": "conversation", "conversation": summary})
-            )
+            # While the bot has the conversation it is not in the agents' queue.
+            summary_topics = [topic] if conv.bot_active else [queue_topic(tenant_id), topic]
+            published.append((summary_topics, {"type": "conversation", "conversation": summary}))
         elif conv.status != previous_status:
             published.append(
                 (
@@ -482,6 +500,9 @@ def start_conversation(
     token = new_access_token()
     with desk.writing(), desk.sessions() as session:
         desk.brand(session, tenant_id)
+        opening = None
+        if desk.bot_turns and desk.bot_opening is not None and channel == Channel.CHAT:
+            opening = desk.bot_opening(session, tenant_id)
         now = utcnow()
         email = clean_line(customer.email, 320) or None
         conv = Conversation(
@@ -496,7 +517,8 @@ def start_conversation(
             customer_email=email,
             subject=clean_line(subject, 300),
             last_seq=0,
-            bot_active=False,
+            bot_active=opening is not None,
+            bot_state=opening[2] if opening is not None else None,
             access_token_hash=token_hash(token),
             created_at=now,
             updated_at=now,
@@ -507,7 +529,12 @@ def start_conversation(
         summary = conversation_dict(conv)
         session.commit()
         conv_pk = conv.id
-    desk.publish([queue_topic(tenant_id)], {"type": "conversation", "conversation": summary})
+    if opening is None:
+        desk.publish([queue_topic(tenant_id)], {"type": "conversation", "conversation": summary})
+    else:
+        # The bot speaks first and says what it is (the disclosure), before any customer message.
+        bot = Author(AuthorKind.BOT, name=opening[0])
+        post_message(desk, tenant_id, summary["id"], bot, opening[1], client_msg_id="bot-0")
     posted = None
     if first_message is not None:
         posted = post_message(

@@ -171,9 +171,14 @@ def list_queue(
     if view == "mine":
         query = query.where(Conversation.assignee_user_id == user_id, Conversation.status != Status.RESOLVED)
     elif view == "unassigned":
-        query = query.where(Conversation.assignee_user_id.is_(None), Conversation.status != Status.RESOLVED)
+        # Conversations the bot is still handling join the queue when it hands them over.
+        query = query.where(
+            Conversation.assignee_user_id.is_(None),
+            Conversation.status != Status.RESOLVED,
+            Conversation.bot_active.is_(False),
+        )
     elif view != "all":
-        query = query.where(Conversation.status == view)
+        query = query.where(Conversation.status == view, Conversation.bot_active.is_(False))
     if before is not None:
         query = query.where(Conversation.last_message_at < before)
     rows = session.execute(query.order_by(Conversation.last_message_at.desc()).limit(limit)).all()

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from trustdesk.accounts import service as accounts
 from trustdesk.accounts.permissions import Role
+from trustdesk.botdesk.demo import seed_demo_bot
 from trustdesk.channels.demo import seed_demo_channels
 from trustdesk.commerce.importer import import_orders
 from trustdesk.demo.orders import demo_customers, demo_orders
@@ -61,7 +62,7 @@ DEMO_TENANTS = [
 
 # Later areas (channels, bot, reports, ...) register functions here to add their demo data.
 DemoExtension = Callable[[Session, Tenant], None]
-DEMO_EXTENSIONS: list[DemoExtension] = [seed_demo_channels]
+DEMO_EXTENSIONS: list[DemoExtension] = [seed_demo_channels, seed_demo_bot]
 
 
 @dataclass

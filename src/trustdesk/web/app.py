@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 
 from trustdesk import __version__
 from trustdesk.accounts.lockout import LockoutPolicy
+from trustdesk.botdesk import install as install_bot
 from trustdesk.config import Settings, get_settings
 from trustdesk.conversations.runtime import ChatLimits, build_runtime
 from trustdesk.ratelimit import make_rate_limiter
@@ -110,6 +111,7 @@ def create_app(
     )
     app.state.trustdesk.runtime.desk.settings = settings
     app.state.trustdesk.runtime.services["webhook_allow_private"] = settings.webhook_allow_private_networks
+    install_bot(app.state.trustdesk.runtime, rate_limiter=app.state.trustdesk.rate_limiter)
     app.state.metrics = Metrics()
     install_error_handlers(app)
 

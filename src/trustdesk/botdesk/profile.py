@@ -1,0 +1,56 @@
+"""What a retailer has configured for its bot (kept in the tenant's branding settings)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from trustdesk.bot.context import TenantProfile
+from trustdesk.store.models import Tenant
+
+BOT_KEY = "bot"
+
+
+@dataclass(frozen=True)
+class BotSettings:
+    """`branding["bot"]`: {"enabled": bool, "name": str, "languages": [...]}; off unless enabled."""
+
+    enabled: bool
+    name: str
+    languages: tuple[str, ...]
+
+
+def bot_settings(tenant: Tenant) -> BotSettings:
+    """The tenant's bot settings, with defaults for anything missing or malformed."""
+    branding: dict[str, Any] = tenant.branding or {}
+    raw = branding.get(BOT_KEY)
+    config: dict[str, Any] = raw if isinstance(raw, dict) else {}
+    languages = config.get("languages") or branding.get("languages") or ["en"]
+    if not isinstance(languages, list) or not all(isinstance(x, str) for x in languages):
+        languages = ["en"]
+    name = config.get("name")
+    return BotSettings(
+        enabled=config.get("enabled") is True,
+        name=name.strip()[:80] if isinstance(name, str) and name.strip() else f"{tenant.name} assistant",
+        languages=tuple(x.strip().lower()[:8] for x in languages if x.strip()) or ("en",),
+    )
+
+
+def public_url(base: str | None, path: str) -> str:
+    """An absolute link on this deployment (relative when no public base URL is configured)."""
+    return f"{base.rstrip('/')}{path}" if base else path
+
+
+def tenant_profile(tenant: Tenant, base_url: str | None) -> TenantProfile:
+    """What the bot says about the retailer it works for, and the official pages it links to."""
+    settings = bot_settings(tenant)
+    return TenantProfile(
+        slug=tenant.slug,
+        name=tenant.name,
+        bot_name=settings.name,
+        bot_languages=settings.languages,
+        agent_languages=settings.languages,
+        help_center_url=public_url(base_url, f"/t/{tenant.slug}/help"),
+        report_url=public_url(base_url, f"/t/{tenant.slug}/report"),
+        official_channels_url=public_url(base_url, f"/t/{tenant.slug}/help"),
+    )

@@ -1,0 +1,296 @@
+"""The bot at work in a running desk: opening chats, the "bot.turn" job, handoffs to people.
+
+    customer message -> pipeline (guard, store, outbox "bot.turn") -> worker -> BotService.run_turn
+      -> engine.respond(state, stored text, context over the store) -> replies back through the
+      pipeline as the bot (guarded again, referenced) -> state saved on the conversation
+      -> on handoff: an internal note for agents, bot_active off, the conversation into the queue.
+
+A conversation's turns run one at a time (a per-conversation lock in the process, and a
+PostgreSQL advisory lock across processes). Replies carry client message ids derived from the
+customer message they answer, so a retried job never posts a reply twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select, text, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from trustdesk.audit.log import record
+from trustdesk.bot.context import BotContext, Customer
+from trustdesk.bot.replies import say
+from trustdesk.bot.state import ConversationState, Handoff
+from trustdesk.botdesk.handoff import handoff_note
+from trustdesk.botdesk.knowledge import TenantKnowledge
+from trustdesk.botdesk.models import TenantModels
+from trustdesk.botdesk.profile import bot_settings, tenant_profile
+from trustdesk.botdesk.retailer import RESET_JOB, tenant_retailer
+from trustdesk.bus import conversation_topic, queue_topic
+from trustdesk.channels.index import RegistryCache
+from trustdesk.conversations.domain import Author, AuthorKind, ConversationError, MessageBlocked, Status
+from trustdesk.conversations.pipeline import BOT_JOB, Desk, post_message
+from trustdesk.conversations.views import conversation_dict
+from trustdesk.jobs import JobContext
+from trustdesk.ratelimit import MemoryRateLimiter, RateLimiter
+from trustdesk.store.models import Conversation, Message, Tenant, utcnow
+
+if TYPE_CHECKING:
+    from trustdesk.conversations.runtime import Runtime
+
+log = logging.getLogger("trustdesk.bot")
+
+_ADVISORY_CLASS = 0x7B07  # pg_advisory_lock(class, conversation id): one bot turn at a time
+STATE_KEY = "engine"
+SEQ_KEY = "seq"
+# A reply the guard refused is replaced by this (it asks for nothing) and the conversation goes to a person.
+BLOCKED_FALLBACK = "I can't answer that one myself. I'm passing you to a member of the team."
+
+
+class BotService:
+    """Answers customers for every retailer that has its bot enabled."""
+
+    def __init__(self, desk: Desk, *, rate_limiter: RateLimiter | None = None) -> None:
+        self.desk = desk
+        # Reads never take SQLite's write lock (loading a model can take seconds).
+        bind = desk.sessions.kw.get("bind")
+        self.readers = (
+            sessionmaker(bind=bind.execution_options(sqlite_begin="deferred"), expire_on_commit=False)
+            if bind is not None
+            else desk.sessions
+        )
+        self.limiter = rate_limiter or MemoryRateLimiter()
+        self.models = TenantModels()
+        self.knowledge = TenantKnowledge(lambda: self.base_url)
+        self.registry = RegistryCache()
+        self._locks: weakref.WeakValueDictionary[int, threading.Lock] = weakref.WeakValueDictionary()
+        self._locks_guard = threading.Lock()
+
+    @property
+    def base_url(self) -> str | None:
+        return getattr(self.desk.settings, "public_base_url", None)
+
+    # -- opening a chat ------------------------------------------------------------------------
+
+    def opening(self, session: Session, tenant_id: int) -> tuple[str, str, dict[str, Any]] | None:
+        """The bot's name, its disclosure and the initial state, if this retailer's bot is on."""
+        tenant = session.get(Tenant, tenant_id)
+        if tenant is None or not bot_settings(tenant).enabled:
+            return None
+        profile = tenant_profile(tenant, self.base_url)
+        disclosure = say("disclosure", tenant=profile.name, bot_name=profile.bot_name)
+        state = ConversationState(disclosed=True).heard("bot", disclosure, utcnow())
+        return profile.bot_name, disclosure, {STATE_KEY: state.to_json(), SEQ_KEY: 0}
+
+    # -- one job -------------------------------------------------------------------------------
+
+    def handle_job(self, context: JobContext) -> None:
+        """Job handler for "bot.turn": answer the customer's messages up to the job's seq."""
+        payload = context.payload
+        self.run_turn(int(payload["conversation_id"]), int(payload["seq"]), client=payload.get("client"))
+
+    def run_turn(self, conversation_id: int, upto_seq: int, *, client: str | None = None) -> int:
+        """Answer every unanswered customer message up to `upto_seq`; returns how many were answered."""
+        with self._serialised(conversation_id):
+            return self._run(conversation_id, upto_seq, client)
+
+    def _run(self, conversation_id: int, upto_seq: int, client: str | None) -> int:
+        with self.readers() as session:
+            conv = session.get(Conversation, conversation_id)
+            if conv is None or not conv.bot_active or conv.assignee_user_id is not None:
+                return 0
+            tenant = session.get(Tenant, conv.tenant_id)
+            if tenant is None:
+                return 0
+            stored = dict(conv.bot_state or {})
+            done = int(stored.get(SEQ_KEY, 0))
+            pending = session.execute(
+                select(Message.seq, Message.body)
+                .where(
+                    Message.conversation_id == conv.id,
+                    Message.author_kind == AuthorKind.CUSTOMER.value,
+                    Message.visibility == "public",
+                    Message.seq > done,
+                    Message.seq <= upto_seq,
+                )
+                .order_by(Message.seq)
+            ).all()
+            if not pending:
+                return 0
+            from trustdesk.bot.engine import BotEngine  # scikit-learn loads with the first bot turn
+
+            engine = BotEngine(self.models.classifier(session, tenant.id))
+            profile = tenant_profile(tenant, self.base_url)
+            customer = None
+            if conv.customer_id is not None and conv.customer_email:
+                customer = Customer(str(conv.customer_id), conv.customer_email, conv.customer_name or None)
+            retailer = tenant_retailer(
+                tenant,
+                sessions=self.desk.sessions,
+                readers=self.readers,
+                help_url=profile.help_center_url or "",
+                limiter=self.limiter,
+                registry=self.registry.get,
+                knowledge=lambda s, tid=tenant.id: self.knowledge.get(s, tid),
+                conversation_id=conv.id,
+                client=client,
+                wake=self.desk.wake_workers,
+            )
+            state = ConversationState.from_json(stored.get(STATE_KEY) or {"disclosed": False})
+            tenant_id, public_id = tenant.id, conv.public_id
+            session.rollback()
+        bot = Author(AuthorKind.BOT, name=profile.bot_name)
+        answered = 0
+        for seq, body in pending:
+            ctx = BotContext(tenant=profile, retailer=retailer, now=utcnow(), customer=customer)
+            turn = engine.respond(state, body, ctx)
+            handoff = turn.handoff
+            for index, reply in enumerate(turn.replies):
+                if not self._post(tenant_id, public_id, bot, reply, f"bot-{seq}-{index}"):
+                    self._post(tenant_id, public_id, bot, BLOCKED_FALLBACK, f"bot-{seq}-{index}")
+                    if handoff is None:
+                        handoff = _blocked_handoff(turn.state)
+            state = turn.state
+            answered += 1
+            if handoff is not None:
+                self._hand_off(tenant_id, public_id, conversation_id, bot, seq, handoff, state)
+                return answered
+            self._save(conversation_id, state, seq)
+        return answered
+
+    def _post(self, tenant_id: int, public_id: str, bot: Author, body: str, client_msg_id: str) -> bool:
+        try:
+            post_message(self.desk, tenant_id, public_id, bot, body, client_msg_id=client_msg_id, actor="bot")
+        except MessageBlocked:
+            log.warning("a bot reply was blocked by the guard", extra={"tenant_id": tenant_id})
+            return False
+        return True
+
+    def _save(self, conversation_id: int, state: ConversationState, seq: int, **changes: Any) -> None:
+        with self.desk.writing(), self.desk.sessions() as session:
+            session.execute(
+                update(Conversation)
+                .where(Conversation.id == conversation_id)
+                .values(bot_state={STATE_KEY: state.to_json(), SEQ_KEY: seq}, **changes)
+            )
+            session.commit()
+
+    def _hand_off(
+        self,
+        tenant_id: int,
+        public_id: str,
+        conversation_id: int,
+        bot: Author,
+        seq: int,
+        handoff: Handoff,
+        state: ConversationState,
+    ) -> None:
+        """Leave the agents a note with what the bot gathered, then put the conversation in the queue."""
+        try:
+            post_message(
+                self.desk,
+                tenant_id,
+                public_id,
+                bot,
+                handoff_note(handoff),
+                client_msg_id=f"bot-{seq}-note",
+                internal=True,
+                actor="bot",
+            )
+        except ConversationError:
+            log.warning("the handoff note could not be stored", extra={"tenant_id": tenant_id})
+        with self.desk.writing(), self.desk.sessions() as session:
+            conv = session.scalar(
+                select(Conversation).where(Conversation.id == conversation_id).with_for_update()
+            )
+            if conv is None:
+                return
+            conv.bot_active = False
+            conv.bot_state = {STATE_KEY: state.to_json(), SEQ_KEY: seq}
+            conv.updated_at = utcnow()
+            if conv.status == Status.RESOLVED:
+                conv.status = Status.NEW.value
+                conv.resolved_at = None
+            record(
+                session,
+                "bot.handoff",
+                actor="bot",
+                tenant_id=tenant_id,
+                target=f"conversation:{public_id}",
+                details={
+                    "reason": handoff.reason.value,
+                    "priority": handoff.priority,
+                    "intent": handoff.intent.value if handoff.intent else None,
+                },
+            )
+            session.flush()
+            summary = conversation_dict(conv)
+            session.commit()
+        self.desk.publish(
+            [queue_topic(tenant_id), conversation_topic(conversation_id)],
+            {"type": "conversation", "conversation": summary},
+        )
+
+    # -- one turn at a time per conversation ---------------------------------------------------
+
+    @contextmanager
+    def _serialised(self, conversation_id: int) -> Iterator[None]:
+        with self._locks_guard:
+            lock = self._locks.get(conversation_id)
+            if lock is None:
+                lock = threading.Lock()
+                self._locks[conversation_id] = lock
+        with lock:
+            bind = self.desk.sessions.kw.get("bind")
+            if bind is None or bind.dialect.name != "postgresql":
+                yield
+                return
+            with bind.connect() as conn:
+                conn.execute(
+                    text("SELECT pg_advisory_lock(:c, :k)"), {"c": _ADVISORY_CLASS, "k": conversation_id}
+                )
+                conn.commit()
+                try:
+                    yield
+                finally:
+                    conn.execute(
+                        text("SELECT pg_advisory_unlock(:c, :k)"),
+                        {"c": _ADVISORY_CLASS, "k": conversation_id},
+                    )
+                    conn.commit()
+
+    def close(self) -> None:
+        """Stop background training."""
+        self.models.close()
+
+
+def _blocked_handoff(state: ConversationState) -> Handoff:
+    from trustdesk.bot.state import HandoffReason
+
+    return Handoff(
+        reason=HandoffReason.UNANSWERED,
+        priority="normal",
+        intent=state.last_intent,
+        summary="A bot reply was stopped by the guard; the customer needs a person.",
+        slots={k: v for k, v in state.slots.items() if not k.startswith("_")},
+        transcript=state.transcript,
+        wait_estimate=None,
+    )
+
+
+def install(runtime: Runtime, *, rate_limiter: RateLimiter | None = None) -> BotService:
+    """Register the bot's job handlers with the runtime and let new chats start with the bot."""
+    from trustdesk.botdesk.mail import send_reset_mail
+
+    service = BotService(runtime.desk, rate_limiter=rate_limiter)
+    runtime.handlers[BOT_JOB] = service.handle_job
+    runtime.handlers[RESET_JOB] = send_reset_mail
+    runtime.services["bot"] = service
+    runtime.desk.bot_opening = service.opening
+    runtime.desk.bot_turns = True
+    return service
