@@ -140,6 +140,41 @@ def _report(s: Session, t: Tenant) -> tuple[str, int, int]:
 
 
 # name -> function(session, other_tenant) -> a value identifying one of the other tenant's objects
+def _attachment(s: Session, t: Tenant) -> str:
+    """An e-mail attachment in the other tenant's conversation (metadata only; a leak would be a 200)."""
+    from trustdesk.store.models import Conversation, MailAttachment, MailRecord
+
+    found = s.scalar(select(MailAttachment.public_id).where(MailAttachment.tenant_id == t.id))
+    if found:
+        return found
+    public_id = _conversation(s, t)
+    conv_id = s.scalar(select(Conversation.id).where(Conversation.public_id == public_id))
+    mail = MailRecord(
+        tenant_id=t.id,
+        conversation_id=conv_id,
+        direction="inbound",
+        status="received",
+        header_message_id=f"other-{t.id}@example.test",
+        references=[],
+    )
+    s.add(mail)
+    s.flush()
+    s.add(
+        MailAttachment(
+            tenant_id=t.id,
+            public_id=f"other-{t.id}-attachment",
+            mail_id=mail.id,
+            conversation_id=conv_id,
+            filename="other.pdf",
+            content_type="application/pdf",
+            size=1,
+            sha256="0" * 64,
+        )
+    )
+    s.commit()
+    return f"other-{t.id}-attachment"
+
+
 PROVIDERS: dict[str, Callable[[Session, Tenant], Any]] = {
     "order_number": lambda s, t: s.scalar(select(Order.number).where(Order.tenant_id == t.id)),
     "customer_id": lambda s, t: s.scalar(select(Customer.id).where(Customer.tenant_id == t.id)),
@@ -149,6 +184,7 @@ PROVIDERS: dict[str, Callable[[Session, Tenant], Any]] = {
         select(ReportedIndicatorRow.id).where(ReportedIndicatorRow.tenant_id == t.id)
     ),
     "conversation_id": _conversation,
+    "attachment_id": _attachment,
     "canned_reply_id": _canned_reply,
     "webhook_id": _webhook,
     "job_id": _job,

@@ -35,6 +35,7 @@ from trustdesk.web.routes import (
     conversations,
     guard,
     health,
+    mail_attachments,
     me,
     pages,
     realtime,
@@ -57,6 +58,7 @@ ROUTERS = [
     guard.router,
     conversations.router,
     conversations.public_router,
+    mail_attachments.router,
     realtime.router,
     chat_pages.router,
     reports.router,
@@ -111,6 +113,7 @@ def create_app(
     )
     app.state.trustdesk.runtime.desk.settings = settings
     app.state.trustdesk.runtime.services["webhook_allow_private"] = settings.webhook_allow_private_networks
+    app.state.trustdesk.runtime.services["settings"] = settings  # e.g. the mail job's relay settings
     install_bot(app.state.trustdesk.runtime, rate_limiter=app.state.trustdesk.rate_limiter)
     app.state.metrics = Metrics()
     install_error_handlers(app)

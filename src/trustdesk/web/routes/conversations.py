@@ -28,11 +28,13 @@ from trustdesk.conversations import (
     MessageBlocked,
 )
 from trustdesk.conversations.runtime import Runtime
+from trustdesk.mailchannel.views import add_mail_info
 from trustdesk.ratelimit import Limit
 from trustdesk.store.models import CannedReply, Conversation, Job, Tenant, User, WebhookEndpoint
 from trustdesk.tenancy.service import find_tenant
 from trustdesk.web.deps import Auth, app_state, check_csrf, client_ip, db, optional_auth, rate_limit, require
 from trustdesk.web.errors import ApiError, not_found
+from trustdesk.web.routes.mail_attachments import MailOut
 
 log = logging.getLogger("trustdesk.conversations")
 
@@ -68,6 +70,7 @@ class MessageOut(BaseModel):
     reference: str | None = Field(
         default=None, description="Public reference of a retailer message (agent, bot)"
     )
+    mail: MailOut | None = Field(default=None, description="E-mail conversations: how this message travelled")
 
 
 class CustomerMessageOut(BaseModel):
@@ -367,7 +370,7 @@ def conversation_detail(
         "conversation": conv_service.conversation_dict(conv, assignee),
         "customer_profile": conv_service.customer_profile(session, conv),
         "possible_customer_matches": matches,
-        "messages": conv_service.messages_after(session, conv, 0, limit=1000),
+        "messages": add_mail_info(session, conv, conv_service.messages_after(session, conv, 0, limit=1000)),
         "guard_notices": conv_service.guard_notices(session, conv),
     }
 
@@ -389,7 +392,9 @@ def conversation_messages(
     except ConversationError:
         raise not_found("conversation") from None
     return {
-        "messages": conv_service.messages_after(session, conv, after_seq, limit=limit),
+        "messages": add_mail_info(
+            session, conv, conv_service.messages_after(session, conv, after_seq, limit=limit)
+        ),
         "last_seq": conv.last_seq,
     }
 

@@ -171,6 +171,7 @@
     body.className = "chat-body";
     body.textContent = m.body;
     li.appendChild(meta); li.appendChild(body);
+    if (m.mail) { li.appendChild(mailLine(m.mail)); }
     if (m.guard && m.guard.length) {
       var g = document.createElement("p");
       g.className = "chat-meta cv-guard-line";
@@ -180,6 +181,47 @@
     }
     log.appendChild(li);
     log.scrollTop = log.scrollHeight;
+  }
+
+  // E-mail: how the message travelled, its SPF/DKIM/DMARC verdict and attachments (downloads only).
+  var MAIL_PILL = { pass: "genuine", spoofed: "not_from_us", fail: "not_from_us" };
+  var MAIL_TEXT = {
+    pass: "Sender authenticated (DMARC pass)",
+    spoofed: "Warning: claims to come from this retailer's own domain but fails authentication. Treat as forged.",
+    fail: "Sender authentication failed (DMARC fail): the From address may be forged",
+    temperror: "Sender could not be checked (DNS error)",
+    partial: "Sender partly authenticated (no DMARC pass)",
+    none: "Sender not authenticated",
+    unchecked: "Sender authentication not checked"
+  };
+
+  function mailLine(mail) {
+    var p = document.createElement("p");
+    p.className = "chat-meta cv-mail-line";
+    if (mail.direction === "outbound") {
+      p.textContent = "E-mailed to " + mail.to + (mail.status === "sent" ? "" : " (" + mail.status + ")");
+      return p;
+    }
+    var pill = document.createElement("span");
+    pill.className = "pill pill-" + (MAIL_PILL[mail.verdict] || "cannot_tell");
+    pill.textContent = "E-mail: " + mail.verdict;
+    pill.title = ((mail.auth && mail.auth.reasons) || []).join("\n");
+    p.appendChild(pill);
+    var auth = mail.auth ? " \u00b7 SPF " + mail.auth.spf + ", DKIM " + mail.auth.dkim + ", DMARC " + mail.auth.dmarc : "";
+    p.appendChild(document.createTextNode(" " + (MAIL_TEXT[mail.verdict] || "") + " \u00b7 from " + mail.from + auth));
+    (mail.attachments || []).forEach(function (a) {
+      p.appendChild(document.createElement("br"));
+      if (a.url) {
+        var link = document.createElement("a");
+        link.href = a.url;
+        link.setAttribute("download", "");
+        link.textContent = "Download " + a.filename + " (" + Math.max(1, Math.round(a.size / 1024)) + " KB)";
+        p.appendChild(link);
+      } else {
+        p.appendChild(document.createTextNode(a.filename + " was not kept: " + (a.refused || "refused")));
+      }
+    });
+    return p;
   }
 
   function addNotice(kind, text) {
