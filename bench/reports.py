@@ -9,12 +9,15 @@ honest ones. Speed: analyses per second on one core; grouping time for 100,000 s
     .venv/bin/python bench/reports.py --misses        # list tune-half errors (never the held-out ones)
     .venv/bin/python bench/reports.py --fit           # maximum-likelihood noisy-OR weights on the tune half
     .venv/bin/python bench/reports.py --no-auth       # ablation: ignore Authentication-Results headers
+    .venv/bin/python bench/reports.py --train         # retrain wording_model.json on the tune half (5-fold CV)
+    .venv/bin/python bench/reports.py --scorer rules  # ablation: rule signals alone (noisy-OR, old thresholds)
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import math
 import os
 import random
@@ -26,11 +29,19 @@ from pathlib import Path
 
 from trustdesk.mail.parsing import parse_message
 from trustdesk.reports import analysis as analysis_module
-from trustdesk.reports.analysis import analyze_view
+from trustdesk.reports.analysis import analyze_view, rule_analysis, wording_text
 from trustdesk.reports.campaigns import CampaignGrouper
 from trustdesk.reports.mailview import read_report, view_from_parsed_mail
 from trustdesk.reports.model import Indicator, IndicatorKind, Verdict
-from trustdesk.reports.scoring import DEFAULT_THRESHOLDS, risk_score, verdict_for
+from trustdesk.reports.scoring import (
+    DEFAULT_THRESHOLDS,
+    RULES_ONLY_THRESHOLDS,
+    WORDING_CODE,
+    final_score,
+    risk_score,
+    verdict_for,
+)
+from trustdesk.reports.training import train
 from trustdesk.reports.weights import JUDGEMENT_WEIGHTS, WEIGHTS
 
 REPO = Path(__file__).resolve().parents[1]
@@ -65,12 +76,39 @@ ERA_SENSITIVE = (
 )  # fmt: skip
 
 
-def ablated(result, drop: frozenset[str]):  # type: ignore[no-untyped-def]
-    if not drop:
+def ablated(result, drop: frozenset[str], scorer: str = "combined"):  # type: ignore[no-untyped-def]
+    """The result with the `drop` signals ignored, scored by `scorer`: "combined" (as shipped), "rules"
+    (the rule signals' noisy-OR with the thresholds used before the wording model) or "wording" (the
+    wording model alone, phishing-or-suspicious when its probability is at least 0.5)."""
+    if not drop and scorer == "combined":
         return result
     reasons = tuple(r for r in result.reasons if r.code not in drop)
-    score = risk_score(reasons)
+    if scorer == "rules":
+        reasons = tuple(r for r in reasons if r.code != WORDING_CODE)
+        score = risk_score(reasons)
+        return replace(
+            result, reasons=reasons, score=score, verdict=verdict_for(score, RULES_ONLY_THRESHOLDS)
+        )
+    if scorer == "wording":
+        score = 1 / (1 + math.exp(-result.wording))
+        verdict = Verdict.SUSPICIOUS if score >= 0.5 else Verdict.BENIGN
+        return replace(result, score=score, verdict=verdict)
+    score = final_score(reasons, result.wording)
     return replace(result, reasons=reasons, score=score, verdict=verdict_for(score))
+
+
+_ENGLISH = frozenset(
+    "the and to of a in is you your for that this it on with are be we our have will as at from or by not"
+    " if can all an please here us more".split()
+)
+
+
+def is_english(view) -> bool:  # type: ignore[no-untyped-def]
+    """Crude language test: at least 20 % of the words are common English words. Half the phishing corpus
+    is Portuguese, Dutch, German... while the legitimate corpus is English, so recall on English phishing
+    shows how much of the separation could rest on language alone."""
+    words = wording_text(view).lower().split()
+    return bool(words) and sum(w in _ENGLISH for w in words) / len(words) >= 0.2
 
 
 # Official domains of commonly impersonated brands, for the "--registry" scenario: what verification adds
@@ -102,12 +140,16 @@ def quality(
     show_misses: bool,
     drop: frozenset[str] = frozenset(),
     check=None,  # type: ignore[no-untyped-def]
+    scorer: str = "combined",
 ) -> dict[str, dict[str, float]]:
     results: dict[str, dict[str, float]] = {}
     per_half: dict[str, list[tuple[bool, object]]] = {"tune": [], "held-out": []}
+    english: dict[str, list[bool]] = {"tune": [], "held-out": []}
     for name, part, is_phish, view in rows:
-        result = ablated(analyze_view(view, check=check), drop)
+        result = ablated(analyze_view(view, check=check), drop, scorer)
         per_half[part].append((is_phish, result))
+        if is_phish:
+            english[part].append(is_english(view))
         if show_misses and part == "tune":
             flagged = result.verdict is not Verdict.BENIGN
             if flagged != is_phish:
@@ -120,7 +162,10 @@ def quality(
         strict_recall = sum(r.verdict is Verdict.PHISHING for r in phish) / max(1, len(phish))
         fpr = sum(r.verdict is not Verdict.BENIGN for r in ham) / max(1, len(ham))
         ham_as_phishing = sum(r.verdict is Verdict.PHISHING for r in ham) / max(1, len(ham))
+        english_caught = [r.verdict is not Verdict.BENIGN for r, e in zip(phish, english[part]) if e]
         results[part] = {
+            "recall_english": sum(english_caught) / max(1, len(english_caught)),
+            "english_phishing": len(english_caught),
             "phishing": len(phish),
             "ham": len(ham),
             "recall": recall,
@@ -183,6 +228,27 @@ def fit(rows, strength: float = 20.0) -> dict[str, float]:
             f"{phish_counts[code]}/{fired_counts[code]}"
         )
     return weights
+
+
+MODEL_PATH = REPO / "src" / "trustdesk" / "reports" / "wording_model.json"
+
+
+def train_model(rows) -> None:  # type: ignore[no-untyped-def]
+    """Fit the wording model, combiner and thresholds on the tune half only and write wording_model.json."""
+    texts, rule_scores, labels = [], [], []
+    for _, part, is_phish, view in rows:
+        if part != "tune":
+            continue
+        texts.append(wording_text(view))
+        rule_scores.append(risk_score(rule_analysis(view)[1]))
+        labels.append(is_phish)
+    model = train(texts, rule_scores, labels)
+    MODEL_PATH.write_text(json.dumps(model, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+    shown = {k: v for k, v in model.items() if k != "wording"}
+    print(json.dumps(shown, indent=1, sort_keys=True))
+    print(
+        f"vocabulary: {len(model['wording']['vocabulary'])} terms; wrote {MODEL_PATH} ({MODEL_PATH.stat().st_size:,} bytes)"
+    )
 
 
 def threshold_curve(rows) -> None:
@@ -270,6 +336,13 @@ def main() -> int:
         help="comma-separated signal codes to ignore, or 'era' for the era-sensitive ones",
     )
     parser.add_argument("--no-speed", action="store_true")
+    parser.add_argument("--train", action="store_true", help="retrain wording_model.json on the tune half")
+    parser.add_argument(
+        "--scorer",
+        choices=("combined", "rules", "wording"),
+        default="combined",
+        help="combined (as shipped), rules (noisy-OR of the rule signals alone), wording (the model alone)",
+    )
     parser.add_argument(
         "--reader",
         choices=("reports", "mail"),
@@ -285,25 +358,30 @@ def main() -> int:
     if args.fit:
         fit(rows)
         return 0
+    if args.train:
+        train_model(rows)
+        return 0
     if args.curve:
         threshold_curve(rows)
         return 0
     codes = ERA_SENSITIVE if args.ablate == "era" else tuple(c for c in args.ablate.split(",") if c)
     check = brand_registry_check() if args.registry else None
-    results = quality(rows, args.misses, frozenset(codes), check)
+    results = quality(rows, args.misses, frozenset(codes), check, args.scorer)
     if codes:
         print(f"ignoring signals: {', '.join(codes)}")
-    t = DEFAULT_THRESHOLDS
+    t = RULES_ONLY_THRESHOLDS if args.scorer == "rules" else DEFAULT_THRESHOLDS
     print(
-        f"thresholds: suspicious >= {t.suspicious}, phishing >= {t.phishing}; auth headers {'ignored' if args.no_auth else 'used'}"
+        f"scorer: {args.scorer}; thresholds: suspicious >= {t.suspicious}, phishing >= {t.phishing}; "
+        f"auth headers {'ignored' if args.no_auth else 'used'}"
     )
     print(
         f"{'half':9} {'phish':>5} {'ham':>4} {'recall':>7} {'recall(phishing)':>17} {'FPR':>6} {'ham->phishing':>14}"
+        f" {'recall(English phishing)':>25}"
     )
     for part, r in results.items():
         print(
             f"{part:9} {r['phishing']:5d} {r['ham']:4d} {r['recall']:7.3f} {r['recall_phishing_verdict']:17.3f} "
-            f"{r['fpr']:6.3f} {r['ham_as_phishing']:14.3f}"
+            f"{r['fpr']:6.3f} {r['ham_as_phishing']:14.3f} {r['recall_english']:17.3f} of {r['english_phishing']:3d}"
         )
     if not args.no_speed:
         wall, cpu = speed(rows)

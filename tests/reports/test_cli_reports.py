@@ -32,7 +32,10 @@ def test_analyze_file_json(tmp_path: Path) -> None:
 def test_analyze_stdin_text() -> None:
     result = runner.invoke(app, ["analyze", "-", "--json"], input="Lunch at noon?")
     assert result.exit_code == 0
-    assert json.loads(result.stdout) == {"score": 0.0, "verdict": "benign", "reasons": [], "indicators": []}
+    data = json.loads(result.stdout)
+    # No red flag: a small prior, not zero (the score is a calibrated probability).
+    assert data.pop("score") < 0.1
+    assert data == {"verdict": "benign", "reasons": [], "indicators": []}
 
 
 def test_human_output_and_errors(tmp_path: Path) -> None:

@@ -10,10 +10,11 @@ from trustdesk.reports import signals
 from trustdesk.reports.domains import DEFAULT_BRANDS, brand_keywords
 from trustdesk.reports.indicators import extract_indicators
 from trustdesk.reports.mailview import Limits, MailView, read_report
-from trustdesk.reports.model import Analysis, Indicator, IndicatorKind, Reason
-from trustdesk.reports.scoring import DEFAULT_THRESHOLDS, Thresholds, risk_score, verdict_for
+from trustdesk.reports.model import Analysis, Indicator, IndicatorKind, Reason, Verdict
+from trustdesk.reports.scoring import DEFAULT_THRESHOLDS, Thresholds, final_score, verdict_for
 from trustdesk.reports.signals import Check
 from trustdesk.reports.signals._text import prose
+from trustdesk.reports.wording import Wording, shipped_model
 
 
 def collect_signals(
@@ -87,15 +88,19 @@ def collect_signals(
     return sorted(fired, key=lambda r: (-r.weight, r.code))
 
 
-def analyze_view(
+def wording_text(view: MailView) -> str:
+    """What the wording model reads: the subject and the prose of the body (links and addresses removed)."""
+    return f"{view.subject}\n{prose(view.text)}"
+
+
+def rule_analysis(
     view: MailView,
     *,
     check: Check | None = None,
     brand_names: Iterable[str] = tuple(DEFAULT_BRANDS),
     default_region: str | None = "US",
-    thresholds: Thresholds = DEFAULT_THRESHOLDS,
-) -> Analysis:
-    """Analyse an already-read report (for callers that parsed the mail themselves)."""
+) -> tuple[tuple[Indicator, ...], list[Reason]]:
+    """The indicators of a read report and the rule signals that fired (without the wording model)."""
     senders = [a for a in (view.from_address, *view.reply_to) if a]
     senders += [
         link.href[7:].split("?", 1)[0] for link in view.links if link.href.lower().startswith("mailto:")
@@ -106,15 +111,56 @@ def analyze_view(
         extra_urls=[link.href for link in view.links] + list(view.forms),
         extra_emails=senders,
     )
-    reasons = collect_signals(view, indicators, check=check, brand_names=brand_names)
-    score = risk_score(reasons)
+    return indicators, collect_signals(view, indicators, check=check, brand_names=brand_names)
+
+
+def read_wording(view: MailView) -> Wording:
+    """The wording model's reading of a report."""
+    return shipped_model().wording.read(wording_text(view))
+
+
+def wording_reason(wording: Wording) -> Reason | None:
+    """A reason quoting the words that made the message read like phishing, when the wording model alone
+    leans that way."""
+    if wording.probability < shipped_model().reason_probability or not wording.top_terms:
+        return None
+    quoted = ", ".join(f"“{t}”" for t in wording.top_terms)
+    return Reason(
+        "phishing_wording",
+        wording.probability,
+        f"Its wording is typical of phishing and spam mail (for example {quoted}).",
+    )
+
+
+def analyze_view(
+    view: MailView,
+    *,
+    check: Check | None = None,
+    brand_names: Iterable[str] = tuple(DEFAULT_BRANDS),
+    default_region: str | None = "US",
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+) -> Analysis:
+    """Analyse an already-read report (for callers that parsed the mail themselves)."""
+    indicators, reasons = rule_analysis(
+        view, check=check, brand_names=brand_names, default_region=default_region
+    )
+    wording = read_wording(view)
+    score = final_score(reasons, wording.logit)
+    verdict = verdict_for(score, thresholds)
+    # The wording is named only where it helps explain a warning: on its own it is weak evidence (a
+    # shop's ordinary order mail can read like one), and "typical of phishing" under a benign verdict
+    # would only confuse.
+    extra = wording_reason(wording) if verdict is not Verdict.BENIGN else None
+    if extra is not None:
+        reasons = sorted([*reasons, extra], key=lambda r: (-r.weight, r.code))
     return Analysis(
         score=score,
-        verdict=verdict_for(score, thresholds),
+        verdict=verdict,
         reasons=tuple(reasons),
         indicators=indicators,
         notes=view.notes,
         fingerprint=fingerprint(view, indicators),
+        wording=wording.logit,
     )
 
 

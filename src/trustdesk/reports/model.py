@@ -84,6 +84,8 @@ class Analysis:
     # Same suspicious message reported twice (by one flooder or by many customers) -> same fingerprint,
     # so the store can collapse duplicates into one report with a count.
     fingerprint: str = ""
+    # The wording model's log-odds (trustdesk.reports.wording); kept for benchmarks and ablations.
+    wording: float = 0.0
 
     def to_dict(self, *, include_notes: bool = False) -> dict[str, Any]:
         """The JSON shape printed by `trustdesk reports analyze --json` (score, verdict, reasons,
