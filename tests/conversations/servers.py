@@ -80,6 +80,8 @@ def start_server(
         "TRUSTDESK_CHAT_SEND_PER_IP": "1000000/60",
         "TRUSTDESK_CHAT_SEND_PER_CONVERSATION": "1000000/60",
         "TRUSTDESK_CHAT_START_PER_IP": "1000000/60",
+        # Each server its own SMTP listener port (the e-mail channel); tests read it from server.env.
+        "TRUSTDESK_SMTP_LISTEN_PORT": str(free_port()),
         **(extra_env or {}),
     }
     if redis_url:
