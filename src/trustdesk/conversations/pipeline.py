@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.attributes import set_committed_value
@@ -45,7 +45,7 @@ from trustdesk.conversations.domain import (
     status_after_message,
 )
 from trustdesk.conversations.views import conversation_dict, customer_conversation_dict, message_dict
-from trustdesk.guard import ScanResult, scan
+from trustdesk.guard import Policy, ScanResult, scan
 from trustdesk.jobs import enqueue
 from trustdesk.mailchannel import MAIL_SEND_JOB
 from trustdesk.store.models import Conversation, Customer, Message, Tenant, User, WebhookEndpoint, utcnow
@@ -58,6 +58,33 @@ BOT_JOB = "bot.turn"
 _MESSAGES = cast(Table, Message.__table__)
 _CONVERSATIONS = cast(Table, Conversation.__table__)
 
+# The hot path's statements are built once: SQLAlchemy memoises a statement's cache key, so reusing
+# the objects skips clause coercion and key generation on every message.
+_LOCK_CONVERSATION = (
+    select(Conversation)
+    .where(Conversation.tenant_id == bindparam("tenant_id"), Conversation.public_id == bindparam("public_id"))
+    .with_for_update()
+)
+_INSERT_MESSAGES = insert(_MESSAGES)
+_CONVERSATION_AFTER_MESSAGE = (
+    update(_CONVERSATIONS)
+    .where(_CONVERSATIONS.c.id == bindparam("conv_id"))
+    .values(
+        {
+            column: bindparam(f"new_{column}")
+            for column in (
+                "last_seq",
+                "updated_at",
+                "status",
+                "resolved_at",
+                "first_response_at",
+                "last_message_at",
+                "bot_active",
+            )
+        }
+    )
+)
+
 
 # A channel adapter's hook, run inside the message's transaction after it is stored:
 # (session, conversation, seq) -> extra fields for the message as published and returned.
@@ -66,6 +93,8 @@ StoreHook = Callable[[Session, Conversation, int], dict[str, Any] | None]
 
 PEOPLE_TTL_SECONDS = 30.0
 WEBHOOKS_TTL_SECONDS = 2.0
+# A policy change reaches this process at once (the API forgets it) and other instances within this.
+POLICY_TTL_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -93,6 +122,7 @@ class Desk:
     _brands: dict[int, str] = field(default_factory=dict)
     _people: dict[int, tuple[float, Person]] = field(default_factory=dict)
     _webhooks: dict[int, tuple[float, bool]] = field(default_factory=dict)
+    _policies: dict[int, tuple[float, Policy]] = field(default_factory=dict)
     _write_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def writing(self) -> AbstractContextManager[Any]:
@@ -138,6 +168,24 @@ class Desk:
     def forget_webhooks(self, tenant_id: int) -> None:
         """Drop the cached answer after endpoints change in this process (others see it within the TTL)."""
         self._webhooks.pop(tenant_id, None)
+
+    def screening(self, tenant_id: int) -> tuple[str, Policy]:
+        """The retailer's name and guard policy for scanning a message, from a short-lived cache:
+        most messages are scanned without touching the database."""
+        now = time.monotonic()
+        cached = self._policies.get(tenant_id)
+        if cached is not None and now - cached[0] < POLICY_TTL_SECONDS and tenant_id in self._brands:
+            return self._brands[tenant_id], cached[1]
+        with self.sessions() as read:
+            brand = self.brand(read, tenant_id)
+            policy = get_policy(read, tenant_id)  # the retailer's own redaction choices and custom detectors
+            read.rollback()
+        self._policies[tenant_id] = (now, policy)
+        return brand, policy
+
+    def forget_policy(self, tenant_id: int) -> None:
+        """Drop the cached policy after it changed in this process."""
+        self._policies.pop(tenant_id, None)
 
     def brand(self, session: Session, tenant_id: int) -> str:
         if tenant_id not in self._brands:
@@ -215,10 +263,7 @@ def post_message(
     staff_side = author.kind in (AuthorKind.AGENT, AuthorKind.BOT)
     visibility = Visibility.INTERNAL if internal and staff_side else Visibility.PUBLIC
 
-    with desk.sessions() as read:
-        brand = desk.brand(read, tenant_id)
-        policy = get_policy(read, tenant_id)  # the retailer's own redaction choices and custom detectors
-        read.rollback()
+    brand, policy = desk.screening(tenant_id)
     # Notes never reach the customer, so they are only redacted; public retailer text is checked for asks.
     direction = "inbound" if visibility == Visibility.INTERNAL else author.direction
     result = scan(text, direction, policy, brand=brand)  # type: ignore[arg-type]
@@ -231,9 +276,7 @@ def post_message(
     jobs = 0
     with desk.writing(), desk.sessions() as session:
         conv = session.scalar(
-            select(Conversation)
-            .where(Conversation.tenant_id == tenant_id, Conversation.public_id == conversation_public_id)
-            .with_for_update()
+            _LOCK_CONVERSATION, {"tenant_id": tenant_id, "public_id": conversation_public_id}
         )
         if conv is None:
             raise ConversationNotFound()
@@ -311,16 +354,29 @@ def post_message(
         if author.kind == AuthorKind.AGENT and visibility == Visibility.PUBLIC and conv.bot_active:
             changes["bot_active"] = False  # a person answered: the bot steps back
         try:
-            session.execute(insert(_MESSAGES), rows)
+            session.execute(_INSERT_MESSAGES, rows)
         except IntegrityError:
             # The unique (conversation, client_msg_id) says this send was already stored: a retry.
             session.rollback()
             if client_msg_id is None:
                 raise
             return _already_stored(desk, session, tenant_id, conversation_public_id, client_msg_id)
-        session.execute(update(_CONVERSATIONS).where(_CONVERSATIONS.c.id == conv.id).values(**changes))
         for key, value in changes.items():
             set_committed_value(conv, key, value)
+        # One fixed UPDATE of every column a message can change (unchanged ones get their own value).
+        session.execute(
+            _CONVERSATION_AFTER_MESSAGE,
+            {
+                "conv_id": conv.id,
+                "new_last_seq": conv.last_seq,
+                "new_updated_at": conv.updated_at,
+                "new_status": conv.status,
+                "new_resolved_at": conv.resolved_at,
+                "new_first_response_at": conv.first_response_at,
+                "new_last_message_at": conv.last_message_at,
+                "new_bot_active": conv.bot_active,
+            },
+        )
         extra = on_store(session, conv, msg.seq) if on_store is not None else None
         assignee = desk.person(session, conv.assignee_user_id)
         message = message_dict(msg, conv.public_id, agent.agent_number if agent else None)  # type: ignore[arg-type]

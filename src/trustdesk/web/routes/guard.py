@@ -13,7 +13,7 @@ from trustdesk.guard import MAX_TEXT_CHARS, GuardInputError, PolicyError, scan
 from trustdesk.ratelimit import Limit
 from trustdesk.tenancy.guard_policy import get_policy, set_policy
 from trustdesk.tenancy.service import find_tenant
-from trustdesk.web.deps import Auth, client_ip, db, rate_limit, require
+from trustdesk.web.deps import Auth, app_state, client_ip, db, rate_limit, require
 from trustdesk.web.errors import ApiError, not_found
 
 router = APIRouter(prefix="/api/v1/guard", tags=["guard"])
@@ -91,4 +91,7 @@ def write_policy(
     except PolicyError as exc:
         raise ApiError(422, "invalid_policy", str(exc)) from None
     session.commit()
+    runtime = app_state(request).runtime
+    if runtime is not None:  # this instance scans with the new policy at once (others within a second)
+        runtime.desk.forget_policy(auth.tenant.id)
     return policy.to_dict()
