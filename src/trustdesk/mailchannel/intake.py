@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from trustdesk.audit.log import record as audit
 from trustdesk.authenticity.service import tenant_identity
-from trustdesk.conversations.domain import Author, AuthorKind, Channel
+from trustdesk.conversations.domain import Author, AuthorKind, Channel, InvalidMessage, normalise_body
 from trustdesk.conversations.pipeline import CustomerRef, Desk, post_message, start_conversation
 from trustdesk.guard import scan
 from trustdesk.mail import (
@@ -135,6 +135,7 @@ class MailIntake:
         self.resolver = resolver
         self.limits = limits or MailLimits()
         self._book: tuple[float, AddressBook] | None = None
+        self._own_domains: dict[int, tuple[float, tuple[str, ...]]] = {}
         self._book_lock = threading.Lock()
 
     # ---- recipients
@@ -216,7 +217,7 @@ class MailIntake:
                 raise MailRefused(550, "5.1.1", f"<{recipient}>: no such retailer")
             brand = desk.brand(session, tenant_id)
             policy = get_policy(session, tenant_id)
-            own_domains = tenant_identity(session, tenant).domains
+            own_domains = self._domains_of(session, tenant) if auth is not None else ()
             choice = choose_thread(
                 keys, self._known(session, tenant_id, keys), self._token(session, tenant_id, keys)
             )
@@ -238,6 +239,10 @@ class MailIntake:
         name = guarded(parsed.from_.display_name if parsed.from_ else "", 200) or sender
         files = self._keep_attachments(tenant_id, parsed, guarded)
         body = message_text(parsed, len(files))
+        try:
+            normalise_body(body)
+        except InvalidMessage:  # e.g. nothing but control characters: still a mail we took
+            body = "(e-mail without readable text)"
         identity = keys.message_id or hashlib.sha256(parsed.raw).hexdigest()
         mail_key = "mail-" + hashlib.sha256(f"{tenant_id}:{sender}:{identity}".encode()).hexdigest()[:40]
 
@@ -322,6 +327,16 @@ class MailIntake:
             spoofing=spoofing,
             rule=choice.rule,
         )
+
+    def _domains_of(self, session: Session, tenant: Tenant) -> tuple[str, ...]:
+        """The retailer's own domains (primary, websites, support addresses), re-read every few seconds."""
+        now = time.monotonic()
+        cached = self._own_domains.get(tenant.id)
+        if cached is not None and now - cached[0] < ADDRESS_BOOK_TTL_SECONDS:
+            return cached[1]
+        domains = tenant_identity(session, tenant).domains
+        self._own_domains[tenant.id] = (now, domains)
+        return domains
 
     @staticmethod
     def _known(session: Session, tenant_id: int, keys: ThreadKeys) -> list[KnownMail]:
