@@ -61,9 +61,14 @@
 
   // --- queue ------------------------------------------------------------------------------
 
-  function renderQueue(rows) {
-    list.textContent = "";
-    listEmpty.hidden = rows.length > 0;
+  var QUEUE_PAGE = 50, oldestShown = null, more = $("cv-more");
+
+  function renderQueue(rows, append) {
+    if (!append) { list.textContent = ""; }
+    listEmpty.hidden = rows.length > 0 || list.children.length > 0;
+    // A full page means there may be older conversations: offer them (cursor: last activity).
+    more.hidden = rows.length < QUEUE_PAGE;
+    if (rows.length) { oldestShown = rows[rows.length - 1].last_message_at; }
     rows.forEach(function (c) {
       var li = document.createElement("li");
       var b = document.createElement("button");
@@ -104,10 +109,20 @@
   }
 
   function loadQueue() {
-    return api("GET", "/conversations?view=" + view + "&limit=100").then(renderQueue).catch(function (e) {
+    return api("GET", "/conversations?view=" + view + "&limit=" + QUEUE_PAGE).then(function (rows) {
+      renderQueue(rows, false);
+    }).catch(function (e) {
       show(actionError, "Could not load the queue: " + e.message);
     });
   }
+
+  more.addEventListener("click", function () {
+    if (!oldestShown) { return; }
+    var path = "/conversations?view=" + view + "&limit=" + QUEUE_PAGE + "&before=" + encodeURIComponent(oldestShown);
+    api("GET", path).then(function (rows) { renderQueue(rows, true); }).catch(function (e) {
+      show(actionError, "Could not load older conversations: " + e.message);
+    });
+  });
 
   function refreshQueueSoon() {
     window.clearTimeout(queueTimer);
