@@ -30,6 +30,31 @@ def test_events_reach_followers_of_their_topics_only_from_any_thread() -> None:
     assert asyncio.run(scenario()) == [{"n": 1}]
 
 
+def test_an_event_for_many_sockets_reaches_each_once_and_in_order_from_a_worker_thread() -> None:
+    async def scenario() -> None:
+        bus = LocalBus()
+        await bus.start()
+        customer, agent, watcher = bus.subscribe(), bus.subscribe(), bus.subscribe()
+        customer.follow("conv:1")
+        agent.follow("conv:1")
+        agent.follow("agent:7")  # follows both topics of the event: still one copy
+        watcher.follow("queue:1")
+
+        def publish_burst() -> None:
+            for n in range(50):
+                bus.publish(["conv:1", "agent:7", "queue:1"], {"n": n})
+
+        worker = threading.Thread(target=publish_burst)
+        worker.start()
+        worker.join()
+        for sub in (customer, agent, watcher):
+            got = [(await asyncio.wait_for(sub.get(), 1))["n"] for _ in range(50)]
+            assert got == list(range(50))
+            assert sub._queue.empty()  # no duplicates behind them
+
+    asyncio.run(scenario())
+
+
 def test_a_slow_reader_is_told_to_resync_instead_of_growing_without_bound() -> None:
     async def scenario() -> list[object]:
         bus = LocalBus()

@@ -80,6 +80,11 @@ class Subscription:
         return event
 
 
+def _push_all(subs: list[Subscription], event: Event) -> None:
+    for sub in subs:
+        sub._push_now(event)
+
+
 class LocalBus:
     """Fan-out inside one process. `publish` is thread-safe and never blocks or raises."""
 
@@ -129,8 +134,23 @@ class LocalBus:
     def _deliver(self, topics: tuple[str, ...], event: Event) -> None:
         with self._lock:
             targets = {id(sub): sub for topic in topics for sub in self._topics.get(topic, ())}
+        if len(targets) < 2:
+            for sub in targets.values():
+                sub.push(event)
+            return
+        # From a worker thread, one wake-up per event loop instead of one per socket.
+        here = threading.get_ident()
+        by_loop: dict[asyncio.AbstractEventLoop, list[Subscription]] = {}
         for sub in targets.values():
-            sub.push(event)
+            if sub._thread == here:
+                sub._push_now(event)
+            else:
+                by_loop.setdefault(sub._loop, []).append(sub)
+        for loop, subs in by_loop.items():
+            try:
+                loop.call_soon_threadsafe(_push_all, subs, event)
+            except RuntimeError:  # that loop has closed: nobody there to deliver to
+                pass
 
     def resync_all(self) -> None:
         """Tell every local subscriber to catch up from the store (after a fan-out outage)."""
