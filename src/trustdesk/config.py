@@ -61,6 +61,11 @@ class Settings(BaseSettings):
         le=100 * 1024 * 1024,
         description="Largest inbound mail (552 above).",
     )
+    smtp_mails_per_ip: str = Field(
+        default="120/60",
+        pattern=r"^\d{1,9}/\d{1,6}$",
+        description="Inbound mails per client IP: count/seconds (above: 451, the sender retries later).",
+    )
     smtp_relay_max_attempts: int = Field(
         default=8, ge=1, le=50, description="Attempts to send one reply before it is dead-lettered."
     )

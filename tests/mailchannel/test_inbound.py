@@ -209,3 +209,21 @@ def test_html_only_mail_becomes_sanitised_text_and_blocked_attachments_are_not_k
         (attachment,) = s.scalars(select(MailAttachment)).all()
     assert attachment.stored is False and attachment.refused
     assert not (world.settings.attachments_dir / str(world.tenants["acme"])).exists()
+
+
+def test_a_flood_from_one_address_is_deferred_not_lost(world: World) -> None:
+    from trustdesk.mailchannel.smtp import SmtpListener
+    from trustdesk.ratelimit import Limit
+
+    with SmtpListener(world.intake, port=0, per_ip=Limit(2, 60)) as limited:
+        with smtplib.SMTP("127.0.0.1", limited.port, timeout=30) as smtp:
+            for n in range(2):
+                raw = (
+                    f"From: {CUSTOMER}\r\nMessage-ID: <flood-{n}@customer.example>\r\n\r\nHi {n}\r\n".encode()
+                )
+                assert smtp.sendmail(CUSTOMER, [ACME_SUPPORT], raw) == {}
+            with pytest.raises(smtplib.SMTPDataError) as caught:
+                smtp.sendmail(CUSTOMER, [ACME_SUPPORT], f"From: {CUSTOMER}\r\n\r\nHi 3\r\n".encode())
+    assert caught.value.smtp_code == 451  # temporary: the sending server keeps the mail and retries
+    assert b"too many messages" in caught.value.smtp_error
+    assert len(conversations(world)) == 2

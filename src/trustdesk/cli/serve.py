@@ -28,7 +28,7 @@ def command(
     bind_port = port or s.port
     runtime = app.state.trustdesk.runtime
     runtime.services.setdefault("settings", s)  # the mail job reads the relay settings from here
-    listener = _start_mail(runtime.desk, s)
+    listener = _start_mail(runtime.desk, s, app.state.trustdesk.rate_limiter)
     typer.echo(
         f"Trustdesk on http://{bind_host}:{bind_port}/  (staff sign-in: /login, API docs: /api/v1/docs)",
         err=True,
@@ -42,7 +42,7 @@ def command(
             listener.stop()
 
 
-def _start_mail(desk, s):  # type: ignore[no-untyped-def]
+def _start_mail(desk, s, limiter):  # type: ignore[no-untyped-def]
     """The SMTP listener (TRUSTDESK_SMTP_LISTEN_PORT; 0 = off). A port that cannot be bound is reported
     loudly, and the web app still starts: chat and the console do not depend on mail."""
     import logging
@@ -50,7 +50,7 @@ def _start_mail(desk, s):  # type: ignore[no-untyped-def]
     from trustdesk.mailchannel.service import start_listener
 
     try:
-        listener = start_listener(desk, s)
+        listener = start_listener(desk, s, limiter)
     except OSError as exc:
         message = (
             f"SMTP listener NOT started: cannot listen on {s.smtp_listen_host}:{s.smtp_listen_port} ({exc}); "

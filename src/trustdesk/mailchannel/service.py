@@ -6,10 +6,12 @@ import logging
 from typing import Any
 
 from trustdesk.conversations.pipeline import Desk
+from trustdesk.conversations.runtime import parse_limit
 from trustdesk.mail import MailLimits
 from trustdesk.mailchannel.attachments import AttachmentStore
 from trustdesk.mailchannel.intake import MailIntake, resolver_from_setting
 from trustdesk.mailchannel.smtp import SmtpListener
+from trustdesk.ratelimit import RateLimiter
 
 log = logging.getLogger("trustdesk.mail")
 
@@ -28,7 +30,7 @@ def build_intake(desk: Desk, settings: Any) -> MailIntake:
     )
 
 
-def start_listener(desk: Desk, settings: Any) -> SmtpListener | None:
+def start_listener(desk: Desk, settings: Any, limiter: RateLimiter | None = None) -> SmtpListener | None:
     """Start the SMTP listener unless TRUSTDESK_SMTP_LISTEN_PORT is 0; raises OSError if it cannot bind."""
     if not settings.smtp_listen_port:
         return None
@@ -37,6 +39,8 @@ def start_listener(desk: Desk, settings: Any) -> SmtpListener | None:
         host=settings.smtp_listen_host,
         port=settings.smtp_listen_port,
         data_size_limit=int(settings.smtp_max_message_bytes),
+        limiter=limiter,
+        per_ip=parse_limit(settings.smtp_mails_per_ip),
     )
     listener.start()
     log.info("smtp listener started", extra={"host": listener.host, "port": listener.port})

@@ -17,6 +17,7 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from trustdesk.mailchannel.intake import Envelope as MailEnvelope
 from trustdesk.mailchannel.intake import MailIntake, MailRefused
+from trustdesk.ratelimit import Limit, MemoryRateLimiter, RateLimiter
 
 log = logging.getLogger("trustdesk.mail")
 
@@ -29,8 +30,12 @@ logging.getLogger("mail.log").setLevel(logging.WARNING)
 class DeskHandler:
     """aiosmtpd handler hooks: RCPT and DATA."""
 
-    def __init__(self, intake: MailIntake) -> None:
+    def __init__(
+        self, intake: MailIntake, limiter: RateLimiter | None = None, per_ip: Limit | None = None
+    ) -> None:
         self.intake = intake
+        self.limiter = limiter or MemoryRateLimiter()
+        self.per_ip = per_ip
 
     async def handle_RCPT(  # noqa: N802 - aiosmtpd's hook name
         self, server: SMTP, session: Session, envelope: Envelope, address: str, rcpt_options: list[str]
@@ -58,6 +63,15 @@ class DeskHandler:
             mail_from=str(envelope.mail_from or ""),
             recipients=tuple(envelope.rcpt_tos),
         )
+        if self.per_ip is not None:
+            decision = await asyncio.to_thread(
+                self.limiter.hit, "smtp-mail", mail_envelope.client_ip, self.per_ip
+            )
+            if not decision.allowed:
+                log.info(
+                    "mail deferred: too many from one address", extra={"retry_after": decision.retry_after}
+                )
+                return f"451 4.7.1 too many messages from your address; try again in {decision.retry_after} seconds"
         try:
             delivered = await asyncio.to_thread(self.intake.accept, data, mail_envelope)
         except MailRefused as exc:
@@ -83,6 +97,8 @@ class SmtpListener:
         hostname: str = "trustdesk",
         data_size_limit: int | None = None,
         timeout: float = 60.0,
+        limiter: RateLimiter | None = None,
+        per_ip: Limit | None = None,
     ) -> None:
         self.intake = intake
         self.host = host
@@ -90,13 +106,14 @@ class SmtpListener:
         self.hostname = hostname
         self.data_size_limit = data_size_limit or intake.limits.max_message_bytes
         self.timeout = timeout
+        self.handler = DeskHandler(intake, limiter, per_ip)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._server: asyncio.base_events.Server | None = None
         self._thread: threading.Thread | None = None
 
     def _factory(self) -> SMTP:
         return SMTP(
-            DeskHandler(self.intake),
+            self.handler,
             data_size_limit=self.data_size_limit,
             enable_SMTPUTF8=True,
             decode_data=False,
