@@ -175,6 +175,32 @@ def _attachment(s: Session, t: Tenant) -> str:
     return f"other-{t.id}-attachment"
 
 
+def _bot_example(s: Session, t: Tenant) -> int:
+    from trustdesk.store.models import BotExample
+
+    found = s.scalar(select(BotExample.id).where(BotExample.tenant_id == t.id))
+    if found:
+        return found
+    row = BotExample(tenant_id=t.id, intent="order_status", text=f"where is my {t.primary_domain} parcel")
+    s.add(row)
+    s.commit()
+    return row.id
+
+
+def _kb_article(s: Session, t: Tenant) -> int:
+    from trustdesk.store.models import KnowledgeArticle
+
+    found = s.scalar(select(KnowledgeArticle.id).where(KnowledgeArticle.tenant_id == t.id))
+    if found:
+        return found
+    row = KnowledgeArticle(
+        tenant_id=t.id, slug="other", title="Other", body_markdown=f"help of {t.primary_domain}"
+    )
+    s.add(row)
+    s.commit()
+    return row.id
+
+
 PROVIDERS: dict[str, Callable[[Session, Tenant], Any]] = {
     "order_number": lambda s, t: s.scalar(select(Order.number).where(Order.tenant_id == t.id)),
     "customer_id": lambda s, t: s.scalar(select(Customer.id).where(Customer.tenant_id == t.id)),
@@ -191,6 +217,8 @@ PROVIDERS: dict[str, Callable[[Session, Tenant], Any]] = {
     "report_reference": lambda s, t: _report(s, t)[0],
     "campaign_id": lambda s, t: _report(s, t)[1],
     "report_indicator_id": lambda s, t: _report(s, t)[2],
+    "example_id": _bot_example,
+    "article_id": _kb_article,
 }
 
 # Public routes keyed by tenant slug are meant to be readable by anyone (help page, manifest, verify).

@@ -163,13 +163,13 @@ TEMPLATES: dict[str, str] = {
         "with? The link only ever goes to that address, and I will never ask for your password."
     ),
     "account_reset_sent": (
-        "If an account uses that address, a password reset link is on its way to it now, from {tenant}'s "
-        "official address. The link works for a limited time. Nobody from {tenant} will ever ask you for your "
-        "password or the reset code."
+        "If an account uses that address, an e-mail with the official password reset link is on its way to it "
+        "now, from {tenant}'s official address. Nobody from {tenant} will ever ask you for your password or "
+        "a one-time code."
     ),
     "account_reset_sent_signed_in": (
-        "I've sent a password reset link to the e-mail address on your account ({masked_email}). "
-        "Nobody from {tenant} will ever ask you for your password or the reset code."
+        "I've sent an e-mail with the official password reset link to the address on your account "
+        "({masked_email}). Nobody from {tenant} will ever ask you for your password or a one-time code."
     ),
     "account_reset_limit": (
         "I've already sent a reset link in this conversation. Please check your inbox and spam folder; "

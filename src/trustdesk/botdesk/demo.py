@@ -35,8 +35,8 @@ DEMO_ARTICLES = [
     (
         "payment-methods",
         "Payment methods",
-        "## Paying\n\nWe accept Visa, Mastercard, American Express, PayPal and Apple Pay. If a payment is "
-        "declined, check the billing address matches the one your bank has, or try another method.",
+        "## Paying\n\nWe accept these payment methods: Visa, Mastercard, American Express, PayPal and Apple Pay. If a "
+        "payment is declined, check the billing address matches the one your bank has, or try another card.",
     ),
     (
         "scams",

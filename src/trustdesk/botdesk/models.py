@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from trustdesk.bot.examples import Example, merge_examples, shipped_examples
 from trustdesk.bot.intents import Intent
@@ -61,6 +61,7 @@ class TenantModels:
         self._entries: dict[int, _Entry] = {}
         self._lock = threading.Lock()
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bot-train")
+        self._refreshing: dict[int, Future[None]] = {}
 
     def classifier(self, session: Session, tenant_id: int) -> ModelHolder:
         """The tenant's model holder, scheduling a retrain if its examples changed."""
@@ -98,8 +99,20 @@ class TenantModels:
         if model is not holder.current:
             holder.swap(model)  # type: ignore[arg-type]
 
+    def refresh(self, readers: sessionmaker[Session], tenant_id: int) -> None:
+        """After an admin changed examples: notice it in the background (never on the request thread)."""
+
+        def check() -> None:
+            with readers() as session:
+                self.classifier(session, tenant_id)
+
+        self._refreshing[tenant_id] = self._executor.submit(check)
+
     def wait(self, tenant_id: int, timeout: float = 120.0) -> None:
         """Block until the tenant's latest retraining has finished (tests and the CLI)."""
+        refreshing = self._refreshing.get(tenant_id)
+        if refreshing is not None:
+            refreshing.result(timeout)
         entry = self._entries.get(tenant_id)
         if entry is not None and entry.pending is not None:
             entry.pending.result(timeout)

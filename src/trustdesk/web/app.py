@@ -29,6 +29,7 @@ from trustdesk.web.routes import (
     audit,
     auth,
     authenticity,
+    bot_admin,
     channels,
     chat_pages,
     commerce,
@@ -62,6 +63,7 @@ ROUTERS = [
     realtime.router,
     chat_pages.router,
     reports.router,
+    bot_admin.router,
     pages.router,
 ]
 

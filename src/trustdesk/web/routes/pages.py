@@ -59,6 +59,7 @@ CONSOLE_NAV = [
     ("channels", "/console/channels", "Channels", Permission.VIEW_CHANNELS),
     ("mail", "/console/mail", "Mail", Permission.MANAGE_CHANNELS),
     ("reports", "/console/reports", "Reports", Permission.TRIAGE_REPORTS),
+    ("bot", "/console/bot", "Bot", Permission.MANAGE_BOT),
     ("staff", "/console/staff", "Staff", Permission.MANAGE_STAFF),
     ("audit", "/console/audit", "Audit log", Permission.VIEW_AUDIT),
 ]
