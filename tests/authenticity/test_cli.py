@@ -63,7 +63,7 @@ def run(env, *args: str, stdin: bytes | None = None) -> Done:  # type: ignore[no
     return Done(CliRunner().invoke(app, list(args), input=stdin))
 
 
-def test_dkim_key_check_dns_and_message_check(demo_env, zone) -> None:  # type: ignore[no-untyped-def]
+def test_dkim_key_check_dns_and_message_check(demo_env, zone, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     ns = f"127.0.0.1:{zone.port}"
     missing = run(demo_env, "mail", "check-dns", "--tenant", "acme", "--nameserver", ns)
     assert missing.returncode == 4
@@ -119,6 +119,26 @@ def test_dkim_key_check_dns_and_message_check(demo_env, zone) -> None:  # type: 
     assert any(
         c["verdict"] == "official" and c["contact"] == "support@acmeoutfitters.com" for c in out["contacts"]
     )
+
+    # The deployment's DNS setting serves the CLI without --nameserver, and the public check API.
+    import base64
+
+    from fastapi.testclient import TestClient
+
+    from trustdesk.config import get_settings
+    from trustdesk.web.app import create_app
+
+    monkeypatch.setenv("TRUSTDESK_DNS_NAMESERVERS", ns)
+    get_settings.cache_clear()
+    configured = run(demo_env, "message", "check", "-", "--tenant", "acme", "--json", stdin=eml)
+    assert json.loads(configured.stdout)["auth"] == {"spf": "pass", "dkim": "pass", "dmarc": "pass"}
+    with TestClient(create_app(get_settings())) as web:
+        answer = web.post(
+            "/api/v1/messages/check", json={"eml_base64": base64.b64encode(eml).decode(), "tenant": "acme"}
+        )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["verdict"] == "genuine"
+    assert answer.json()["auth"] == {"spf": "pass", "dkim": "pass", "dmarc": "pass"}
 
     tampered = eml.replace(b"0130 00", b"0130 01")
     out = json.loads(run(demo_env, "message", "check", "-", "--json", "--offline", stdin=tampered).stdout)

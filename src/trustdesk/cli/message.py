@@ -47,13 +47,15 @@ def parse_nameserver(value: str) -> tuple[str, int]:
 
 
 def make_resolver(nameserver: str | None, offline: bool):  # type: ignore[no-untyped-def]
-    """A Resolver for the CLI: the given server, the system's, or None (offline)."""
+    """A Resolver for the CLI: the given server, else TRUSTDESK_DNS_NAMESERVERS, else the system's;
+    None when offline."""
     from trustdesk.mail import Resolver
+    from trustdesk.mailchannel.intake import resolver_from_setting
 
     if offline:
         return None
     if nameserver is None:
-        return Resolver(timeout=2.0)
+        return resolver_from_setting(settings().dns_nameservers)
     try:
         host, port = parse_nameserver(nameserver)
     except ValueError as exc:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from trustdesk.accounts.permissions import Permission
 from trustdesk.authenticity.service import run_check
 from trustdesk.mail import Resolver
+from trustdesk.mailchannel.intake import resolver_from_setting
 from trustdesk.ratelimit import Limit
 from trustdesk.store.models import Customer, Tenant
 from trustdesk.tenancy.service import find_tenant
@@ -40,10 +41,12 @@ REPORT_PATH = "/t/{slug}/report"
 
 
 def check_resolver(request: Request) -> Resolver | None:
-    """The DNS resolver for inbound-mail checks: set in app extras (tests, deployments), else the system's."""
-    extras = app_state(request).extras
+    """The DNS resolver for inbound-mail checks: set in app extras (tests), else the servers of
+    TRUSTDESK_DNS_NAMESERVERS, else the system's."""
+    state = app_state(request)
+    extras = state.extras
     if RESOLVER_KEY not in extras:
-        extras[RESOLVER_KEY] = Resolver(timeout=1.5, cache=True)
+        extras[RESOLVER_KEY] = resolver_from_setting(state.settings.dns_nameservers, timeout=1.5)
     resolver = extras[RESOLVER_KEY]
     return resolver if isinstance(resolver, Resolver) else None
 
