@@ -16,7 +16,6 @@ honest ones. Speed: analyses per second on one core; grouping time for 100,000 s
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import math
 import os
@@ -29,7 +28,7 @@ from pathlib import Path
 
 from trustdesk.mail.parsing import parse_message
 from trustdesk.reports import analysis as analysis_module
-from trustdesk.reports.analysis import analyze_view, rule_analysis, wording_text
+from trustdesk.reports.analysis import analyze_view, wording_text
 from trustdesk.reports.campaigns import CampaignGrouper
 from trustdesk.reports.mailview import read_report, view_from_parsed_mail
 from trustdesk.reports.model import Indicator, IndicatorKind, Verdict
@@ -41,17 +40,12 @@ from trustdesk.reports.scoring import (
     risk_score,
     verdict_for,
 )
-from trustdesk.reports.training import train
+from trustdesk.reports.training import CORPUS, half, train, tune_examples
 from trustdesk.reports.weights import JUDGEMENT_WEIGHTS, WEIGHTS
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("TRUSTDESK_SHARED_DATA", REPO.parent / "shared" / "data"))
-SETS = {"phishing_pot": True, "easy_ham": False, "hard_ham": False}
-
-
-def half(name: str) -> str:
-    """'tune' or 'held-out', fixed by the file name."""
-    return "tune" if hashlib.sha256(name.encode()).digest()[0] < 128 else "held-out"
+SETS = CORPUS
 
 
 def load(no_auth: bool, reader: str = "reports") -> list[tuple[str, str, bool, object]]:
@@ -233,22 +227,14 @@ def fit(rows, strength: float = 20.0) -> dict[str, float]:
 MODEL_PATH = REPO / "src" / "trustdesk" / "reports" / "wording_model.json"
 
 
-def train_model(rows) -> None:  # type: ignore[no-untyped-def]
+def train_model() -> None:
     """Fit the wording model, combiner and thresholds on the tune half only and write wording_model.json."""
-    texts, rule_scores, labels = [], [], []
-    for _, part, is_phish, view in rows:
-        if part != "tune":
-            continue
-        texts.append(wording_text(view))
-        rule_scores.append(risk_score(rule_analysis(view)[1]))
-        labels.append(is_phish)
-    model = train(texts, rule_scores, labels)
+    model = train(*tune_examples(DATA))
     MODEL_PATH.write_text(json.dumps(model, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
     shown = {k: v for k, v in model.items() if k != "wording"}
     print(json.dumps(shown, indent=1, sort_keys=True))
-    print(
-        f"vocabulary: {len(model['wording']['vocabulary'])} terms; wrote {MODEL_PATH} ({MODEL_PATH.stat().st_size:,} bytes)"
-    )
+    size = MODEL_PATH.stat().st_size
+    print(f"vocabulary: {len(model['wording']['vocabulary'])} terms; wrote {MODEL_PATH} ({size:,} bytes)")
 
 
 def threshold_curve(rows) -> None:
@@ -354,12 +340,12 @@ def main() -> int:
     if not DATA.is_dir():
         print(f"shared data not found at {DATA}", file=sys.stderr)
         return 2
+    if args.train:
+        train_model()
+        return 0
     rows = load(args.no_auth, args.reader)
     if args.fit:
         fit(rows)
-        return 0
-    if args.train:
-        train_model(rows)
         return 0
     if args.curve:
         threshold_curve(rows)

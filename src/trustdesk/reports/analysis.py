@@ -47,6 +47,7 @@ def collect_signals(
         signals.freemail_brand_claim(view, brands),
         signals.freemail_service_claim(view),
         signals.freemail_invoice(view),
+        signals.contact_elsewhere(view),
         signals.urgency(text),
         signals.account_threat(text),
         signals.secret_request(text),
@@ -80,7 +81,7 @@ def collect_signals(
         signals.punycode_link(urls),
         signals.shortened_link(urls),
         signals.free_hosting_link(urls),
-        signals.html_form(view.forms),
+        signals.html_form(view.forms, view.lookup_forms),
         *signals.risky_attachments(view.attachments),
     ]
     fired = [r for r in candidates if r is not None]

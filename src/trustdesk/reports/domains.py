@@ -71,6 +71,23 @@ DEFAULT_BRANDS: dict[str, tuple[str, ...]] = {
     "Santander": ("santander",), "HSBC": ("hsbc",), "Barclays": ("barclays",), "Lloyds": ("lloyds",),
     "Citibank": ("citi",), "Capital One": ("capitalone",), "Zelle": ("zelle",), "Venmo": ("venmo",),
     "Cash App": ("cash", "square"), "Chase Bank": ("chase",),
+    # Crypto wallets, exchanges and marketplaces (wallet drainers and fake "security updates").
+    "Ledger": ("ledger",), "Trezor": ("trezor",), "Trust Wallet": ("trustwallet",), "OpenSea": ("opensea",),
+    "Kraken": ("kraken",), "Crypto.com": ("crypto",), "Robinhood": ("robinhood",), "Lido": ("lido",),
+    "Uniswap": ("uniswap",), "Blockchain.com": ("blockchain",),
+    # Insurers, streaming, telecoms and retail often named in lures.
+    "Liberty Mutual": ("libertymutual",), "State Farm": ("statefarm",), "GEICO": ("geico",),
+    "Allstate": ("allstate",), "Paramount+": ("paramount",), "Disney+": ("disney",), "Hulu": ("hulu",),
+    "Vodafone": ("vodafone",), "Telekom": ("telekom",), "Home Depot": ("homedepot",), "Lowe's": ("lowes",),
+    "Temu": ("temu",), "Shein": ("shein",), "Etsy": ("etsy",), "Shopify": ("shopify",), "AOL": ("aol",),
+    "Zoom": ("zoom",), "WeTransfer": ("wetransfer",), "Avast": ("avast",), "Kaspersky": ("kaspersky",),
+    # Banks, payments and post in Brazil and Europe, where much of the phishing corpus is aimed.
+    "Mercado Pago": ("mercadopago", "mercadolivre", "mercadolibre"),
+    "Mercado Livre": ("mercadolivre", "mercadopago", "mercadolibre"), "Nubank": ("nubank", "nu"),
+    "Itaú": ("itau",), "Bradesco": ("bradesco",), "Caixa": ("caixa",), "Banco do Brasil": ("bb", "bancodobrasil"),
+    "Correios": ("correios",), "Rabobank": ("rabobank",), "ABN AMRO": ("abnamro",), "PostNL": ("postnl",),
+    "KPN": ("kpn",), "Deutsche Bank": ("db", "deutschebank"), "Sparkasse": ("sparkasse",),
+    "La Poste": ("laposte",), "Correos": ("correos",), "UPS": ("ups",),
 }  # fmt: skip
 
 

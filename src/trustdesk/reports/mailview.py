@@ -96,12 +96,21 @@ class MailView:
     forms: tuple[str, ...] = ()
     attachments: tuple[Attachment, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    # Targets of forms that are only a lookup box (one visible text field, nothing secret: a site search,
+    # a stock quote): newsletters embed them, and they ask for nothing. Also listed in `forms`.
+    lookup_forms: tuple[str, ...] = ()
 
 
 _HEADER_LINE_RE = re.compile(rb"^(?:From .*|[!-9;-~]+:.*)$")
 _PARSE_ERRORS = (email.errors.MessageError, ValueError, TypeError, IndexError, AttributeError, LookupError)
 _BLOCK_TAGS = frozenset({"p", "br", "div", "tr", "li", "table", "h1", "h2", "h3", "h4", "h5", "h6", "td"})
-_KEPT_TAGS = _BLOCK_TAGS | {"a", "form"}
+_KEPT_TAGS = _BLOCK_TAGS | {"a", "form", "input", "textarea", "select"}
+# Input types that are not something the reader types into.
+_NOT_TYPED = frozenset({"hidden", "submit", "button", "image", "reset", "checkbox", "radio"})
+_SECRET_FIELD_RE = re.compile(
+    r"pass|pwd|senha|passwort|card|cvv|cvc|ssn|pin|otp|login|user|e-?mail|phone|tel|account|iban|cpf",
+    re.IGNORECASE,
+)
 _ARCHIVE_SUFFIXES = (".zip", ".rar", ".7z", ".gz", ".tgz", ".tar", ".iso", ".img", ".cab", ".arj", ".lzh")
 
 
@@ -175,6 +184,7 @@ class _Walk:
         self.chars = 0
         self.links: list[Link] = []
         self.forms: list[str] = []
+        self.lookup_forms: list[str] = []
         self.attachments: list[Attachment] = []
         self.notes: list[str] = []
         self.inner: list[Message] = []
@@ -227,9 +237,11 @@ class _Walk:
         if len(html) > self.limits.max_html_chars:
             self.note(f"HTML beyond {self.limits.max_html_chars:,} characters was not read")
             html = html[: self.limits.max_html_chars]
-        text, links, forms = html_to_text(html)
+        parser = _parse_html(html)
+        text, links, forms = _html_result(parser)
         self.links.extend(links)
         self.forms.extend(forms)
+        self.lookup_forms.extend(parser.lookup_forms)
         self.add_text(text)
 
 
@@ -303,8 +315,11 @@ class _TextAndLinks(HTMLParser):
         self.chunks: list[str] = []
         self.links: list[Link] = []
         self.forms: list[str] = []
+        self.lookup_forms: list[str] = []
         self._href: str | None = None
         self._anchor: list[str] = []
+        # Within the current form: visible fields typed into, and whether one asks for a secret.
+        self._form: tuple[str, int, bool] | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _BLOCK_TAGS:
@@ -313,9 +328,34 @@ class _TextAndLinks(HTMLParser):
             self._href = dict(attrs).get("href") or ""
             self._anchor = []
         elif tag == "form":
-            self.forms.append(dict(attrs).get("action") or "")
+            self._close_form()
+            action = dict(attrs).get("action") or ""
+            self.forms.append(action)
+            self._form = (action, 0, False)
+        elif tag in ("input", "textarea", "select") and self._form is not None:
+            fields = dict(attrs)
+            kind = (fields.get("type") or "text").lower() if tag == "input" else tag
+            if kind not in _NOT_TYPED:
+                secret = kind in ("password", "email", "tel") or bool(
+                    _SECRET_FIELD_RE.search(fields.get("name") or "")
+                )
+                action, typed, asks_secret = self._form
+                self._form = (action, typed + (tag != "select"), asks_secret or secret)
+
+    def _close_form(self) -> None:
+        if self._form is not None:
+            action, typed, asks_secret = self._form
+            if typed <= 1 and not asks_secret:
+                self.lookup_forms.append(action)
+            self._form = None
+
+    def close(self) -> None:
+        super().close()
+        self._close_form()
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._close_form()
         if tag == "a" and self._href is not None:
             self.links.append(Link(self._href.strip(), " ".join("".join(self._anchor).split())))
             self._href = None
@@ -331,17 +371,31 @@ class _TextAndLinks(HTMLParser):
 def html_to_text(html: str) -> tuple[str, list[Link], list[str]]:
     """Sanitise `html` with nh3 (scripts, styles and event handlers removed) and return its text, links
     and form targets. Nothing is rendered or executed."""
+    return _html_result(_parse_html(html))
+
+
+def _parse_html(html: str) -> _TextAndLinks:
     cleaned = nh3.clean(
         html,
         tags=set(_KEPT_TAGS),
         clean_content_tags={"script", "style", "head", "title", "noscript", "template"},
-        attributes={"a": {"href"}, "form": {"action"}},
+        attributes={
+            "a": {"href"},
+            "form": {"action"},
+            "input": {"type", "name"},
+            "textarea": {"name"},
+            "select": {"name"},
+        },
         link_rel=None,
         url_schemes={"http", "https", "mailto", "tel"},
     )
     parser = _TextAndLinks()
     parser.feed(cleaned)
     parser.close()
+    return parser
+
+
+def _html_result(parser: _TextAndLinks) -> tuple[str, list[Link], list[str]]:
     text = re.sub(r"[ \t\r\f\v\u00a0]+", " ", "".join(parser.chunks))
     text = re.sub(r"\n\s*\n+", "\n\n", text)
     return text.strip(), parser.links, parser.forms
@@ -567,6 +621,7 @@ def _view_message(message: EmailMessage, limits: Limits) -> MailView:
         forms=tuple(walk.forms),
         attachments=tuple(walk.attachments),
         notes=tuple(walk.notes),
+        lookup_forms=tuple(walk.lookup_forms),
     )
     return _apply_inline_forward(view, body)
 

@@ -19,9 +19,11 @@ same data always gives the same `wording_model.json`.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -33,6 +35,31 @@ from trustdesk.reports.wording import Combiner, WordingModel, terms
 
 SEED = 0
 FOLDS = 5
+# Benchmark folders under ../shared/data and whether they hold phishing.
+CORPUS = {"phishing_pot": True, "easy_ham": False, "hard_ham": False}
+
+
+def half(name: str) -> str:
+    """'tune' or 'held-out', fixed once and for all by a hash of the file name."""
+    return "tune" if hashlib.sha256(name.encode()).digest()[0] < 128 else "held-out"
+
+
+def tune_examples(data: Path) -> tuple[list[str], list[float], list[bool]]:
+    """(wording texts, rule scores, labels) of the tune half of the corpus under `data`, in file order."""
+    from trustdesk.reports.analysis import rule_analysis, wording_text
+    from trustdesk.reports.mailview import read_report
+    from trustdesk.reports.scoring import risk_score
+
+    texts, rule_scores, labels = [], [], []
+    for folder, is_phish in CORPUS.items():
+        for path in sorted((data / folder).glob("*.eml")):
+            if half(path.name) != "tune":
+                continue
+            view = read_report(path.read_bytes())
+            texts.append(wording_text(view))
+            rule_scores.append(risk_score(rule_analysis(view)[1]))
+            labels.append(is_phish)
+    return texts, rule_scores, labels
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from trustdesk.reports.signals.evasion import (
 from trustdesk.reports.signals.headers import (
     abused_tld_sender,
     cloud_tenant_sender,
+    contact_elsewhere,
     display_name_address_spoof,
     display_name_impersonation,
     freemail_brand_claim,
@@ -63,6 +64,7 @@ __all__ = [
     "advance_fee",
     "callback_scam",
     "cloud_tenant_sender",
+    "contact_elsewhere",
     "crypto_giveaway",
     "crypto_payment",
     "delivery_problem",

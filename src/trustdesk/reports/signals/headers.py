@@ -290,3 +290,34 @@ def freemail_invoice(view: MailView) -> Reason | None:
         "freemail_invoice",
         f"A free webmail account sends a billing message (“{match.group(0)}”); real shops bill from their own domain.",
     )
+
+
+_ANSWER_CUE_RE = re.compile(
+    r"\b(?:write|writ|reply|respond|response|answer|contact|e-?mail|mail|message|text|reach|send)"
+    r"|\b(?:escreva|escreve|responda|resposta|contato|contacte|schreib|antwort|schrijf|antwoord|"
+    r"escribe|escr[ií]beme|responde|[ée]cri[sv]|r[ée]pon[ds])",
+    re.IGNORECASE,
+)
+
+
+def contact_elsewhere(view: MailView) -> Reason | None:
+    """The message asks to be answered at a free webmail address that is neither the sender nor its
+    Reply-To ("It's my e-mail for response anna80@gmail.com"): romance and advance-fee scams move the
+    conversation to a throw-away mailbox the spam filter never sees."""
+    if not view.is_mail or view.is_mailing_list:
+        return None
+    own = {a.lower() for a in (view.from_address, *view.reply_to) if a}
+    for match in _EMAIL_IN_TEXT_RE.finditer(view.text[:20_000]):
+        address = match.group(0).lower()
+        if address in own or not is_freemail(address):
+            continue
+        before = view.text[max(0, match.start() - 60) : match.start()]
+        if _ANSWER_CUE_RE.search(before) and not re.search(
+            r"(?:^|\n)\s*(?:from|de|von|van|to|para|an|aan)\s*:", before, re.IGNORECASE
+        ):
+            return reason(
+                "contact_elsewhere",
+                f"The message asks you to answer at another address ({address}), a free webmail account "
+                "that is not the sender's.",
+            )
+    return None

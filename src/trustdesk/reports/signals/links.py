@@ -104,10 +104,18 @@ def free_hosting_link(urls: Iterable[str]) -> Reason | None:
     return None
 
 
-def html_form(forms: Sequence[str]) -> Reason | None:
+def html_form(forms: Sequence[str], lookup_forms: Sequence[str] = ()) -> Reason | None:
     """The mail itself contains a form to fill in (real companies send you to their site instead)."""
-    # Search boxes are the one form legitimate newsletters embed; they ask for nothing.
-    forms = [f for f in forms if "search" not in f.lower()]
+    # Search and lookup boxes (one field, nothing secret) are the one form legitimate newsletters embed;
+    # they ask for nothing. `lookup_forms` lists them when the reader could see the fields.
+    lookups = list(lookup_forms)
+    kept = []
+    for form in forms:
+        if form in lookups:
+            lookups.remove(form)
+        elif "search" not in form.lower():
+            kept.append(form)
+    forms = kept
     if not forms:
         return None
     target = host_of(urlsplit(forms[0]).netloc) if forms[0].startswith(("http://", "https://")) else ""
