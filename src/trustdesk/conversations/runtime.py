@@ -54,10 +54,16 @@ class ChatLimits:
 def default_handlers() -> dict[str, Handler]:
     """The job kinds every server (and `trustdesk jobs work`) runs; other parts add theirs."""
     from trustdesk.mailchannel import MAIL_SEND_JOB
+    from trustdesk.mailchannel.report_inbox import ANSWER_JOB, send_report_answer
     from trustdesk.mailchannel.sender import send_reply
     from trustdesk.reports.service import send_alert_email
 
-    return {WEBHOOK_JOB: deliver, "reports.alert_email": send_alert_email, MAIL_SEND_JOB: send_reply}
+    return {
+        WEBHOOK_JOB: deliver,
+        "reports.alert_email": send_alert_email,
+        MAIL_SEND_JOB: send_reply,
+        ANSWER_JOB: send_report_answer,
+    }
 
 
 @dataclass

@@ -137,6 +137,8 @@ class MailIntake:
         self._book: tuple[float, AddressBook] | None = None
         self._own_domains: dict[int, tuple[float, tuple[str, ...]]] = {}
         self._book_lock = threading.Lock()
+        # The retailers' report addresses (mailchannel.report_inbox.ReportInbox), when wired.
+        self.reports: Any = None
 
     # ---- recipients
 
@@ -194,7 +196,14 @@ class MailIntake:
         if not tenants:
             raise MailRefused(550, "5.1.1", "no recipient is a support address of a retailer on this desk")
         auth = self._authenticate(parsed, envelope)
-        return [self._deliver(t, rcpt, parsed, auth, envelope) for t, rcpt in tenants.items()]
+        delivered: list[Delivered] = []
+        for tenant_id, rcpt in tenants.items():
+            if self.reports is not None and self.reports.is_report_address(tenant_id, rcpt):
+                # Forwarded suspicious mail: checked and reported, not a support conversation.
+                self.reports.accept(tenant_id, rcpt, raw, parsed, auth)
+                continue
+            delivered.append(self._deliver(tenant_id, rcpt, parsed, auth, envelope))
+        return delivered
 
     def _authenticate(self, parsed: ParsedMail, envelope: Envelope) -> AuthResults | None:
         if self.resolver is None:

@@ -10,6 +10,7 @@ from trustdesk.conversations.runtime import parse_limit
 from trustdesk.mail import MailLimits
 from trustdesk.mailchannel.attachments import AttachmentStore
 from trustdesk.mailchannel.intake import MailIntake, resolver_from_setting
+from trustdesk.mailchannel.report_inbox import ReportInbox
 from trustdesk.mailchannel.smtp import SmtpListener
 from trustdesk.ratelimit import RateLimiter
 
@@ -19,15 +20,18 @@ log = logging.getLogger("trustdesk.mail")
 def build_intake(desk: Desk, settings: Any) -> MailIntake:
     """The intake for a deployment: attachments under data_dir, DNS from TRUSTDESK_DNS_NAMESERVERS."""
     size = int(settings.smtp_max_message_bytes)
-    return MailIntake(
+    resolver = resolver_from_setting(settings.dns_nameservers)
+    intake = MailIntake(
         desk,
         attachments=AttachmentStore(settings.attachments_dir),
-        resolver=resolver_from_setting(settings.dns_nameservers),
+        resolver=resolver,
         limits=MailLimits(
             max_message_bytes=size,
             max_total_attachment_bytes=min(size, MailLimits().max_total_attachment_bytes),
         ),
     )
+    intake.reports = ReportInbox(desk.sessions, resolver=resolver, settings=settings)
+    return intake
 
 
 def start_listener(desk: Desk, settings: Any, limiter: RateLimiter | None = None) -> SmtpListener | None:

@@ -1,0 +1,207 @@
+"""A retailer's report address: forwarded suspicious mail is checked and reported, and the forwarder
+gets the verdict by mail.
+
+    forwarded mail -> the original (attached or inline) -> "was this really from us?" check
+    -> not genuine: a suspicious-activity report (guarded, grouped into campaigns like any other)
+    -> an answer to the forwarder (a durable job; only when their domain authenticates the forward)
+
+Nothing of the forwarded mail is stored but what the reports engine keeps (guard-redacted).
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from trustdesk.audit.log import record as audit
+from trustdesk.authenticity.model import MessageVerdict
+from trustdesk.authenticity.service import compose_email, run_check
+from trustdesk.channels.index import RegistryCache
+from trustdesk.config import get_settings
+from trustdesk.guard import scan
+from trustdesk.jobs import JobContext, PermanentJobError, enqueue
+from trustdesk.mail import AuthResults, ParsedMail, Resolver
+from trustdesk.mailchannel.addresses import normalise_address
+from trustdesk.mailchannel.forwarded import defang_text, forwarded_message, is_report_purpose, may_answer
+from trustdesk.mailchannel.sender import Relay, deliver
+from trustdesk.reports.service import ReportError, ReportInput, submit_report
+from trustdesk.secretbox import SecretBox
+from trustdesk.store.models import OfficialChannelRow, Tenant
+
+log = logging.getLogger("trustdesk.mail")
+
+ANSWER_JOB = "mail.report_answer"
+REPORT_PATH = "/t/{slug}/report"
+
+_VERDICT_LINES = {
+    MessageVerdict.GENUINE: "This message really was sent by {name}.",
+    MessageVerdict.ALTERED: "This message started as one of ours, but someone changed it. Do not act on it.",
+    MessageVerdict.NOT_FROM_US: "This message was not sent by {name}. Do not click its links, call its numbers "
+    "or give it any details.",
+    MessageVerdict.CANNOT_TELL: "We cannot confirm that {name} sent this message, so please treat it with care.",
+}
+
+
+@dataclass(frozen=True)
+class ReportReceipt:
+    """What became of one forwarded mail."""
+
+    tenant_id: int
+    verdict: str
+    report_reference: str | None
+    answered: bool
+
+
+def answer_text(
+    tenant_name: str,
+    verdict: MessageVerdict,
+    explanation: str,
+    next_steps: list[str],
+    report_reference: str | None,
+    suspicious_contacts: list[str],
+) -> str:
+    """The plain-language answer mailed to the forwarder; the suspicious contacts it quotes are
+    defanged so that our own mail never carries a clickable link to the criminals."""
+    lines = [
+        "Thank you for forwarding this message to us.",
+        "",
+        _VERDICT_LINES[verdict].format(name=tenant_name),
+        "",
+        explanation.strip(),
+    ]
+    if next_steps:
+        lines += ["", "What to do next:"] + [f"- {step}" for step in next_steps]
+    if report_reference:
+        lines += [
+            "",
+            f"We recorded your report as {report_reference}; our security team reviews every report.",
+        ]
+    lines += ["", f"{tenant_name} will never ask you for a password, a full card number or a one-time code."]
+    return defang_text("\n".join(lines), suspicious_contacts)
+
+
+class ReportInbox:
+    """Knows the report addresses and takes forwarded mail for them (thread-safe)."""
+
+    def __init__(self, sessions: Any, *, resolver: Resolver | None, settings: Any = None) -> None:
+        self.sessions = sessions
+        self.resolver = resolver
+        self.settings = settings or get_settings()
+        self.registry = RegistryCache()
+        self.box = SecretBox(self.settings.encryption_key or "")
+
+    def report_addresses(self, session: Session, tenant_id: int) -> set[str]:
+        rows = session.execute(
+            select(OfficialChannelRow.value, OfficialChannelRow.purpose).where(
+                OfficialChannelRow.tenant_id == tenant_id, OfficialChannelRow.kind == "email"
+            )
+        ).all()
+        return {normalise_address(value) for value, purpose in rows if is_report_purpose(purpose or "")}
+
+    def is_report_address(self, tenant_id: int, recipient: str) -> bool:
+        with self.sessions() as session:
+            found = normalise_address(recipient) in self.report_addresses(session, tenant_id)
+            session.rollback()
+        return found
+
+    def accept(
+        self, tenant_id: int, recipient: str, raw: bytes, parsed: ParsedMail, auth: AuthResults | None
+    ) -> ReportReceipt:
+        """Check the forwarded original, report it unless genuine, and queue the answer."""
+        forwarded = forwarded_message(parsed, raw)
+        forwarder = parsed.from_.address if parsed.from_ is not None else ""
+        answer = may_answer(auth) and bool(forwarder)
+        base = str(self.settings.public_base_url).rstrip("/")
+        with self.sessions() as session:
+            tenant = session.get(Tenant, tenant_id)
+            if tenant is None:
+                raise LookupError("unknown retailer")
+            registry = self.registry.get(session)
+            check = run_check(
+                session,
+                forwarded.original,
+                tenant=tenant,
+                registry=registry,
+                resolver=self.resolver,
+                settings=self.settings,
+                report_path=REPORT_PATH,
+            )
+            report_reference: str | None = None
+            if check.verdict != MessageVerdict.GENUINE:
+                try:
+                    result = submit_report(
+                        session,
+                        tenant,
+                        ReportInput(eml=forwarded.original, channel="email", reporter_contact=forwarder),
+                        registry=registry,
+                    )
+                except ReportError as exc:
+                    log.info("forwarded mail not reportable", extra={"reason": str(exc)[:200]})
+                else:
+                    # The status token is not mailed: it would sit in the job queue until sent.
+                    report_reference = result.report.reference
+            audit(
+                session,
+                "report.received_by_mail",
+                actor="system:mail",
+                tenant_id=tenant.id,
+                target=f"report:{report_reference}" if report_reference else "mail",
+                details={
+                    "verdict": check.verdict.value,
+                    "forward": forwarded.how,
+                    "answered": answer,
+                    "sender_authenticated": may_answer(auth),
+                },
+            )
+            if answer:
+                # The answer may quote contacts from the forward: it passes the guard like anything we send.
+                suspicious = [
+                    str(c.get("contact") or "")
+                    for c in check.contacts
+                    if c.get("verdict") != "official" and c.get("kind") in ("url", "domain", "email")
+                ]
+                text = answer_text(
+                    tenant.name,
+                    check.verdict,
+                    check.explanation,
+                    check.next_steps,
+                    report_reference,
+                    suspicious,
+                )
+                text = scan(text, "inbound", brand=tenant.name).redacted
+                subject = f"What we found: {parsed.subject}"[:200] if parsed.subject else "What we found"
+                _, mail = compose_email(
+                    session,
+                    tenant,
+                    self.box,
+                    text=text,
+                    from_address=recipient,
+                    to_address=forwarder,
+                    subject=scan(subject, "inbound", brand=tenant.name).redacted,
+                    public_base_url=base,
+                )
+                enqueue(
+                    session,
+                    ANSWER_JOB,
+                    {"sender": recipient, "recipient": forwarder, "mail": base64.b64encode(mail).decode()},
+                    tenant_id=tenant.id,
+                )
+            session.commit()
+        return ReportReceipt(tenant_id, check.verdict.value, report_reference, answer)
+
+
+def send_report_answer(context: JobContext) -> None:
+    """The "mail.report_answer" job: hand the already signed answer to the relay."""
+    settings = context.services.get("settings") or get_settings()
+    relay = context.services.get("mail_relay") or Relay.from_settings(settings)
+    if relay is None:
+        raise PermanentJobError(
+            "no SMTP relay is configured (TRUSTDESK_SMTP_RELAY_HOST); the answer was not sent"
+        )
+    payload = context.payload
+    deliver(base64.b64decode(payload["mail"]), str(payload["sender"]), str(payload["recipient"]), relay)

@@ -1,0 +1,135 @@
+"""A retailer's report address: forwarded suspicious mail is checked, reported, and answered by mail.
+
+Real parts: smtplib sends to the real listener, SPF/DMARC of the forwarder come from the local DNS
+server, the answer goes through the job worker to an aiosmtpd sink standing in for the relay.
+"""
+
+from __future__ import annotations
+
+import email
+from email.message import EmailMessage
+from email.policy import default as default_policy
+
+from sqlalchemy import func, select
+from tests.mailchannel.conftest import CUSTOMER, Sink, World
+
+from trustdesk.jobs import Worker
+from trustdesk.mailchannel.report_inbox import ANSWER_JOB, ReportInbox, send_report_answer
+from trustdesk.mailchannel.sender import Relay
+from trustdesk.store.models import AuditEvent, Conversation, Job, OfficialChannelRow, Report
+
+REPORT_ADDRESS = "report@acme-shop.com"
+PHISH_TEXT = (
+    "Dear customer, your Acme Shop account is locked. Verify your card within 24 hours at "
+    "http://acme-shop-secure.com/login or call +1 415 555 0100."
+)
+
+
+def _with_report_address(world: World) -> None:
+    with world.sessions() as s:
+        s.add(
+            OfficialChannelRow(
+                tenant_id=world.tenants["acme"], kind="email", value=REPORT_ADDRESS, purpose="report phishing"
+            )
+        )
+        s.commit()
+    world.intake.forget_addresses()
+    world.intake.reports = ReportInbox(
+        world.sessions, resolver=world.intake.resolver, settings=world.settings
+    )
+
+
+def _phish() -> EmailMessage:
+    original = EmailMessage()
+    original["From"] = "Acme Shop Security <security@acme-shop-secure.com>"
+    original["To"] = CUSTOMER
+    original["Subject"] = "Your account is locked"
+    original.set_content(PHISH_TEXT)
+    return original
+
+
+def _forward(world: World, *, sender: str = CUSTOMER, attach: bool = True) -> dict:
+    forward = EmailMessage()
+    forward["From"] = f"Pat Example <{sender}>"
+    forward["To"] = REPORT_ADDRESS
+    forward["Subject"] = "Fwd: Your account is locked"
+    if attach:
+        forward.set_content("Is this really from you?")
+        forward.add_attachment(_phish())  # message/rfc822
+    else:
+        forward.set_content(
+            "Is this really from you?\n\n---------- Forwarded message ---------\n" + PHISH_TEXT
+        )
+    return world.send_raw(forward.as_bytes(), to=[REPORT_ADDRESS], mail_from=sender)
+
+
+def _answer_worker(world: World, sink: Sink) -> Worker:
+    relay = Relay("127.0.0.1", sink.port, starttls=False, username=None, timeout=5)
+    services = {"settings": world.settings, "box": world.box, "mail_relay": relay}
+    return Worker(world.sessions, {ANSWER_JOB: send_report_answer}, services)
+
+
+def test_a_forwarded_phish_is_reported_and_the_customer_gets_the_verdict(world: World, sink: Sink) -> None:
+    _with_report_address(world)
+    assert _forward(world) == {}  # accepted by the listener
+    with world.sessions() as s:
+        reports = s.scalars(select(Report).where(Report.tenant_id == world.tenants["acme"])).all()
+        assert len(reports) == 1 and reports[0].source == "eml"
+        reference = reports[0].reference
+        assert s.scalar(select(func.count(Conversation.id))) == 0  # not a support conversation
+        event = s.scalar(select(AuditEvent).where(AuditEvent.action == "report.received_by_mail"))
+        assert event is not None and event.details["verdict"] == "not_from_us"
+        assert event.details["forward"] == "attached" and event.details["answered"] is True
+    assert _answer_worker(world, sink).run_once() == 1
+    sink.wait(1)
+    mail_from, rcpts, raw = sink.messages[0]
+    assert (mail_from, rcpts) == (REPORT_ADDRESS, [CUSTOMER])
+    answer = email.message_from_bytes(raw, policy=default_policy)
+    text = answer.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
+    assert "was not sent by" in text and reference in text
+    assert "hxxp://acme-shop-secure[.]com/login" in text  # the look-alike is named, but not clickable
+    assert b"acme-shop-secure.com" not in raw and b"token=" not in raw
+    assert answer["X-Trustdesk-Reference"] or "Reference TD-" in text  # the answer itself is checkable
+
+
+def test_an_inline_forward_is_checked_too(world: World, sink: Sink) -> None:
+    _with_report_address(world)
+    _forward(world, attach=False)
+    with world.sessions() as s:
+        event = s.scalar(select(AuditEvent).where(AuditEvent.action == "report.received_by_mail"))
+        assert event is not None and event.details["forward"] == "inline"
+        assert s.scalar(select(func.count(Report.id)).where(Report.tenant_id == world.tenants["acme"])) == 1
+
+
+def test_a_forged_forwarder_is_recorded_but_never_answered(world: World, sink: Sink) -> None:
+    """Answering a sender whose domain disowns the mail would send mail to someone who never wrote."""
+    world.dns.add("forged.example", "TXT", "v=spf1 ip4:192.0.2.99 -all")
+    world.dns.add("_dmarc.forged.example", "TXT", "v=DMARC1; p=reject")
+    _with_report_address(world)
+    _forward(world, sender="victim@forged.example")
+    with world.sessions() as s:
+        assert s.scalar(select(func.count(Report.id))) == 1
+        assert s.scalar(select(func.count(Job.id)).where(Job.kind == ANSWER_JOB)) == 0
+        event = s.scalar(select(AuditEvent).where(AuditEvent.action == "report.received_by_mail"))
+        assert event is not None and event.details["sender_authenticated"] is False
+
+
+def test_mail_to_the_support_address_still_opens_a_conversation(world: World) -> None:
+    _with_report_address(world)
+    world.send()  # to the support address
+    with world.sessions() as s:
+        assert s.scalar(select(func.count(Conversation.id))) == 1
+        assert s.scalar(select(func.count(Report.id))) == 0
+
+
+def test_defang_makes_contacts_unclickable() -> None:
+    from trustdesk.mailchannel.forwarded import defang, defang_text
+
+    assert defang("http://shop-secure.example/login.php") == "hxxp://shop-secure[.]example/login.php"
+    assert defang("https://a.b.example") == "hxxps://a[.]b[.]example"
+    assert defang("security@shop-secure.example") == "security@shop-secure[.]example"
+    assert defang("shop-secure.example") == "shop-secure[.]example"
+    text = "see http://x.example/a and x.example"
+    assert (
+        defang_text(text, ["x.example", "http://x.example/a"]) == "see hxxp://x[.]example/a and x[.]example"
+    )
