@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from tests.bot.fakes import TENANT_EXTRA_ROWS, TENANT_WORD
 from tests.foundation.factory import sign_in_staff
 
 from trustdesk.store.models import AuditEvent
 
 from .conftest import BotDesk
 
-WORD = "snorkelwump"  # a made-up word only the retailer's own examples can teach
+WORD = TENANT_WORD  # a made-up word only the retailer's own examples can teach
 
 
 def admin(botdesk: BotDesk) -> tuple[TestClient, dict[str, str]]:
@@ -44,13 +45,11 @@ def test_a_taught_phrase_retrains_the_model_in_the_background(botdesk: BotDesk) 
     chat = botdesk.chat()
     before = chat.send(f"{WORD} please")
     assert "cancel" not in before.lower()
-    for phrase in (WORD, f"{WORD} please", f"{WORD} now", f"{WORD} my order", f"i want to {WORD}"):
-        r = client.post(
-            "/api/v1/bot/examples", json={"intent": "cancel_order", "text": phrase}, headers=headers
-        )
+    for row in TENANT_EXTRA_ROWS:  # the rows the engine tests train with: one cached model
+        r = client.post("/api/v1/bot/examples", json=row, headers=headers)
         assert r.status_code == 201, r.text
     listed = client.get("/api/v1/bot/examples").json()
-    assert {e["text"] for e in listed} >= {WORD, f"{WORD} now"}
+    assert {e["text"] for e in listed} == {row["text"] for row in TENANT_EXTRA_ROWS}
     service.models.wait(botdesk.tenant_id)
     after = botdesk.chat().send(f"{WORD} please")
     assert "order number" in after.lower()  # the cancel flow asks which order

@@ -27,8 +27,8 @@ from trustdesk.bot.registry import default_model
 app = typer.Typer(help="The support bot: classify messages, evaluate the classifier.", no_args_is_help=True)
 
 TENANT_HELP = (
-    "Tenant slug. Accepted so scripts can pass it today, but per-tenant example storage is not "
-    "wired yet: the shipped model is used. To try a tenant's examples, pass them with --examples."
+    "Tenant slug: classify with that retailer's model (the shipped examples plus the ones its admins "
+    "added, read from the configured database)."
 )
 EXAMPLES_HELP = 'Extra training examples, JSONL lines of {"text", "intent"}, merged with the shipped ones.'
 
@@ -43,13 +43,39 @@ def _fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
-def _model(examples: Path | None) -> IntentModel:
-    extra: list[Example] = []
+def _tenant_examples(slug: str) -> list[Example]:
+    """The retailer's own examples from the configured database. Without a usable database or with
+    an unknown slug this warns and returns none, so scripts passing --tenant keep working."""
+    from trustdesk.botdesk.models import tenant_examples
+    from trustdesk.config import ConfigurationError, get_settings
+    from trustdesk.store.db import DatabaseNotMigrated, DatabaseUnavailable, make_engine, make_session_factory
+    from trustdesk.store.migrate import ensure_migrated
+    from trustdesk.tenancy.service import find_tenant
+
+    try:
+        url = get_settings().resolved_database_url
+        if url.startswith("sqlite") and not Path(url.split("///", 1)[-1]).is_file():
+            raise DatabaseUnavailable("no database file")  # never create one as a side effect
+        engine = make_engine(url)
+        ensure_migrated(engine)
+        with make_session_factory(engine, write=False)() as session:
+            tenant = find_tenant(session, slug.strip().lower())
+            if tenant is not None:
+                return tenant_examples(session, tenant.id)
+        reason = f"no retailer with the slug {slug!r}"
+    except (ConfigurationError, DatabaseUnavailable, DatabaseNotMigrated) as exc:
+        reason = f"the database is not usable ({type(exc).__name__})"
+    typer.echo(f"warning: {reason}; using the shipped model", err=True)
+    return []
+
+
+def _model(examples: Path | None, tenant: str | None = None) -> IntentModel:
+    extra: list[Example] = _tenant_examples(tenant) if tenant else []
     if examples is not None:
         if not examples.is_file():
             _fail(f"no such file: {examples}")
         try:
-            extra = load_examples(examples)
+            extra += load_examples(examples)
         except ExampleFileError as exc:
             _fail(str(exc))
     return default_model(extra)
@@ -73,8 +99,7 @@ def classify_command(
     examples: Path | None = typer.Option(None, "--examples", metavar="FILE", help=EXAMPLES_HELP),
 ) -> None:
     """Write {"id", "intent", "confidence"} for every input line (id: the given one, else the line number)."""
-    del tenant  # see TENANT_HELP
-    model = _model(examples)
+    model = _model(examples, tenant)
     handle = _open(source)
     try:
         for ident, text in iter_texts(handle):
@@ -104,7 +129,6 @@ def eval_command(
     examples: Path | None = typer.Option(None, "--examples", metavar="FILE", help=EXAMPLES_HELP),
 ) -> None:
     """Accuracy, macro-F1 and the commonest confusions of the classifier on a labelled file."""
-    del tenant  # see TENANT_HELP
     if not source.is_file():
         _fail(f"no such file: {source}")
     try:
@@ -113,7 +137,7 @@ def eval_command(
         _fail(str(exc))
     if not labelled:
         _fail(f"{source} holds no examples")
-    report = evaluate(_model(examples), labelled)
+    report = evaluate(_model(examples, tenant), labelled)
     if json_output:
         typer.echo(json.dumps(report.to_json(max_errors=errors), ensure_ascii=False))
     else:
