@@ -283,14 +283,21 @@ def _blocked_handoff(state: ConversationState) -> Handoff:
     )
 
 
-def install(runtime: Runtime, *, rate_limiter: RateLimiter | None = None) -> BotService:
-    """Register the bot's job handlers with the runtime and let new chats start with the bot."""
+def register(
+    desk: Desk, handlers: dict[str, Any], services: dict[str, Any], *, rate_limiter: RateLimiter | None = None
+) -> BotService:
+    """Add the bot's job handlers to a worker registry and let new chats on `desk` start with the bot."""
     from trustdesk.botdesk.mail import send_reset_mail
 
-    service = BotService(runtime.desk, rate_limiter=rate_limiter)
-    runtime.handlers[BOT_JOB] = service.handle_job
-    runtime.handlers[RESET_JOB] = send_reset_mail
-    runtime.services["bot"] = service
-    runtime.desk.bot_opening = service.opening
-    runtime.desk.bot_turns = True
+    service = BotService(desk, rate_limiter=rate_limiter)
+    handlers[BOT_JOB] = service.handle_job
+    handlers[RESET_JOB] = send_reset_mail
+    services["bot"] = service
+    desk.bot_opening = service.opening
+    desk.bot_turns = True
     return service
+
+
+def install(runtime: Runtime, *, rate_limiter: RateLimiter | None = None) -> BotService:
+    """Register the bot with a server's runtime (its workers answer; its desk opens chats with the bot)."""
+    return register(runtime.desk, runtime.handlers, runtime.services, rate_limiter=rate_limiter)

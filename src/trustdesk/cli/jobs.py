@@ -104,8 +104,10 @@ def work_command(
     once: bool = typer.Option(False, "--once", help="Run what is due now, then exit."),
 ) -> None:
     """Run job workers without the web server (several processes may run this on PostgreSQL)."""
+    from trustdesk.botdesk import register as register_bot
     from trustdesk.conversations.runtime import default_handlers
     from trustdesk.jobs import Worker
+    from trustdesk.ratelimit import make_rate_limiter
     from trustdesk.secretbox import SecretBox
     from trustdesk.store.db import make_session_factory
     from trustdesk.web.logs import setup_logging
@@ -118,7 +120,17 @@ def work_command(
         "webhook_allow_private": s.webhook_allow_private_networks,
     }
     handlers = default_handlers()
+    # Bot turns run here too: replies go through the pipeline, and live to sockets on the web
+    # instances through Redis when it is configured (without Redis, clients catch up from the store).
+    desk = _standalone_desk(sessions, s)
+    register_bot(desk, handlers, services, rate_limiter=make_rate_limiter(s.redis_url))
     pool = [Worker(sessions, handlers, services) for _ in range(workers)]
+
+    def wake() -> None:
+        for worker in pool:
+            worker.wake()
+
+    desk.wake_workers = wake
     if once:
         total = 0
         while (done := pool[0].run_once()) > 0:
@@ -140,3 +152,19 @@ def work_command(
         time.sleep(0.5)
     for worker in pool:
         worker.stop()
+
+
+def _standalone_desk(sessions, settings_):  # type: ignore[no-untyped-def]
+    """A desk for a worker process: the pipeline, with a Redis bus running on its own event loop."""
+    import asyncio
+    import threading
+
+    from trustdesk.bus import make_bus
+    from trustdesk.conversations.pipeline import Desk
+
+    bus = make_bus(settings_.redis_url)
+    if settings_.redis_url:
+        loop = asyncio.new_event_loop()
+        threading.Thread(target=loop.run_forever, name="bus-loop", daemon=True).start()
+        asyncio.run_coroutine_threadsafe(bus.start(), loop).result(timeout=10)
+    return Desk(sessions, bus=bus, settings=settings_)
