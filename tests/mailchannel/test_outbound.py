@@ -152,3 +152,55 @@ def test_without_a_relay_the_reply_is_dead_lettered_and_audited(world: World) ->
     with world.sessions() as s:
         events = s.scalars(select(AuditEvent).where(AuditEvent.action == "mail.reply_not_sent")).all()
     assert len(events) == 1 and events[0].tenant_id == world.tenants["acme"]
+
+
+def test_relay_login_works_and_the_password_stays_out_of_jobs_and_logs(world: World, caplog) -> None:  # type: ignore[no-untyped-def]
+    import logging
+
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    caplog.set_level(logging.DEBUG)
+    password = "Relay-Pa55-Word!"
+    received: list[bytes] = []
+    logins: list[str] = []
+
+    class Relay_:
+        async def handle_DATA(self, server, session, envelope) -> str:  # type: ignore[no-untyped-def]  # noqa: N802
+            received.append(bytes(envelope.original_content))
+            return "250 OK"
+
+    def authenticator(server, session, envelope, mechanism, data) -> AuthResult:  # type: ignore[no-untyped-def]
+        ok = isinstance(data, LoginPassword) and data.login == b"desk" and data.password == password.encode()
+        if ok:
+            logins.append(data.login.decode())
+        return AuthResult(success=ok, handled=ok)  # unhandled failure: aiosmtpd answers 535 itself
+
+    port = free_port()
+    controller = Controller(
+        Relay_(),
+        hostname="127.0.0.1",
+        port=port,
+        authenticator=authenticator,
+        auth_required=True,
+        auth_require_tls=False,  # a test on 127.0.0.1; real relays are reached with STARTTLS
+    )
+    controller.start()
+    try:
+        conv = start_email_conversation(world)
+        agent_reply(world, conv)
+        wrong = Relay("127.0.0.1", port, starttls=False, username="desk", password="nope", timeout=5)
+        assert world.worker(services={"mail_relay": wrong}).run_once() == 1
+        (job,) = mail_jobs(world)
+        # A refused login needs an admin, not retries.
+        assert job.status == "dead" and "535" in (job.last_error or ""), job.last_error
+        with world.sessions() as s:
+            s.get(Job, job.id).status = "pending"  # type: ignore[union-attr]
+            s.commit()
+        right = Relay("127.0.0.1", port, starttls=False, username="desk", password=password, timeout=5)
+        assert world.worker(services={"mail_relay": right}).run_once() == 1
+    finally:
+        controller.stop()
+    assert logins == ["desk"] and len(received) == 1
+    assert mail_jobs(world)[0].status == "done"
+    assert password not in caplog.text and password not in repr(right) and password not in world.all_rows()
