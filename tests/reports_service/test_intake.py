@@ -119,3 +119,30 @@ def test_a_flood_from_one_source_is_rate_limited(public, shop) -> None:  # type:
     codes = [post(public, f"{SCAM} #{i}").status_code for i in range(12)]
     assert codes[:10] == [201] * 10
     assert codes[-1] == 429
+
+
+@SQLITE_ONLY
+def test_report_page_names_the_report_address_to_forward_mail_to(public, shop, sessions) -> None:  # type: ignore[no-untyped-def]
+    from trustdesk.store.models import OfficialChannelRow, Tenant
+
+    assert "Forward it to" not in public.get("/t/acme/report").text  # no report address yet
+    with sessions() as s:
+        acme = s.scalar(select(Tenant).where(Tenant.slug == "acme"))
+        s.add(
+            OfficialChannelRow(
+                tenant_id=acme.id, kind="email", value="support@acmeoutfitters.com", purpose="support"
+            )
+        )
+        s.add(
+            OfficialChannelRow(
+                tenant_id=acme.id,
+                kind="email",
+                value="report-phishing@acmeoutfitters.com",
+                purpose="report phishing",
+            )
+        )
+        s.commit()
+    page = public.get("/t/acme/report").text
+    assert 'href="mailto:report-phishing@acmeoutfitters.com"' in page
+    assert "mailto:support@acmeoutfitters.com" not in page  # support is not a report inbox
+    assert "report-phishing" not in public.get("/t/other/report").text  # another retailer's page

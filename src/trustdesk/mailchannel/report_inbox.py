@@ -85,6 +85,16 @@ def answer_text(
     return defang_text("\n".join(lines), suspicious_contacts)
 
 
+def report_addresses(session: Session, tenant_id: int) -> list[str]:
+    """The retailer's official e-mail addresses that take forwarded suspicious mail."""
+    rows = session.execute(
+        select(OfficialChannelRow.value, OfficialChannelRow.purpose).where(
+            OfficialChannelRow.tenant_id == tenant_id, OfficialChannelRow.kind == "email"
+        )
+    ).all()
+    return sorted({normalise_address(value) for value, purpose in rows if is_report_purpose(purpose or "")})
+
+
 class ReportInbox:
     """Knows the report addresses and takes forwarded mail for them (thread-safe)."""
 
@@ -95,17 +105,9 @@ class ReportInbox:
         self.registry = RegistryCache()
         self.box = SecretBox(self.settings.encryption_key or "")
 
-    def report_addresses(self, session: Session, tenant_id: int) -> set[str]:
-        rows = session.execute(
-            select(OfficialChannelRow.value, OfficialChannelRow.purpose).where(
-                OfficialChannelRow.tenant_id == tenant_id, OfficialChannelRow.kind == "email"
-            )
-        ).all()
-        return {normalise_address(value) for value, purpose in rows if is_report_purpose(purpose or "")}
-
     def is_report_address(self, tenant_id: int, recipient: str) -> bool:
         with self.sessions() as session:
-            found = normalise_address(recipient) in self.report_addresses(session, tenant_id)
+            found = normalise_address(recipient) in report_addresses(session, tenant_id)
             session.rollback()
         return found
 

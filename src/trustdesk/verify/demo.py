@@ -22,6 +22,7 @@ def demo_channels(tenant: str = DEMO_TENANT, name: str = DEMO_TENANT_NAME) -> li
         (ChannelKind.EMAIL, "support@acmeoutfitters.com", {"purpose": "support"}),
         (ChannelKind.EMAIL, "orders@acmeoutfitters.com", {"purpose": "orders"}),
         (ChannelKind.EMAIL, "help@acme-outfitters.co.uk", {"purpose": "support", "country": "GB"}),
+        (ChannelKind.EMAIL, "report-phishing@acmeoutfitters.com", {"purpose": "report suspicious messages"}),
         (ChannelKind.PHONE, "+1 800 555 0199", {"purpose": "support", "country": "US"}),
         (ChannelKind.PHONE, "(212) 555-0143", {"purpose": "orders", "country": "US"}),
         (ChannelKind.PHONE, "020 7946 0321", {"purpose": "support", "country": "GB"}),

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
 from trustdesk.accounts.permissions import Permission
+from trustdesk.mailchannel.report_inbox import report_addresses
 from trustdesk.ratelimit import Limit
 from trustdesk.reports import service
 from trustdesk.reports.service import ReportError, ReportInput
@@ -274,9 +275,14 @@ def public_report_status(
 def report_page(slug: str, request: Request, session: Session = Depends(db)) -> HTMLResponse:
     rate_limit(request, "public-page", client_ip(request), Limit(300, 60))
     tenant = _tenant(session, slug)
-    return render(
-        request, "report.html", {"tenant": tenant, "channels": CHANNEL_LABELS, "error": None, "form": {}}
-    )
+    context = {
+        "tenant": tenant,
+        "channels": CHANNEL_LABELS,
+        "error": None,
+        "form": {},
+        "report_addresses": report_addresses(session, tenant.id),
+    }
+    return render(request, "report.html", context)
 
 
 @router.post("/t/{slug}/report", response_class=HTMLResponse, include_in_schema=False)
