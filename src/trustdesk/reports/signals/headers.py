@@ -123,6 +123,9 @@ def _brand_in(text: str, brands: Mapping[str, tuple[str, ...]]) -> str | None:
         return None
     pattern = compile_brand_pattern(tuple(brands))
     match = pattern.search(text) if pattern else None
+    if match is None and pattern is not None:
+        # Glued names: "LibertyMutualTeam", "PayPalSupport" (but "PayPal" itself stays one word).
+        match = pattern.search(re.sub(r"(?<=[a-z])(?=[A-Z][a-z])", " ", text))
     if match is None:
         return None
     found = re.sub(r"[\s\-]", "", match.group(0)).lower()
