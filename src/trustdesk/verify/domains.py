@@ -25,6 +25,11 @@ MAX_LABEL_LENGTH = 63
 # Letters, digits, hyphen; underscore is allowed in real DNS names (_dmarc, SRV) so we accept it.
 _ASCII_LABEL = re.compile(r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?")
 _IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
+# A whole lower-case ASCII name whose every label passes `_ASCII_LABEL` (no empty label, at most 63
+# characters); names with "--" anywhere (punycode, reserved labels) take the label-by-label path.
+_PLAIN_ASCII_NAME = re.compile(
+    r"(?!.*--)[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +65,8 @@ class HostName:
         return self.name == other or self.name.endswith("." + other)
 
 
-def _decode_label(label: str) -> tuple[str, bool]:
-    """Validate one label and return (unicode form, was it punycode)."""
+def _decode_label(label: str) -> tuple[str, str, bool]:
+    """Validate one label and return (unicode form, A-label form, was it punycode)."""
     if not label:
         raise InvalidDomainError("empty label (two dots in a row)")
     if len(label) > MAX_LABEL_LENGTH:
@@ -72,18 +77,19 @@ def _decode_label(label: str) -> tuple[str, bool]:
                 decoded = idna.decode(label)
             except (idna.IDNAError, UnicodeError, ValueError) as exc:
                 raise InvalidPunycodeError(f"'{label}' is not valid punycode: {exc}") from None
-            return decoded, True
+            ascii_form = decoded if decoded.isascii() else idna.encode(decoded, uts46=False).decode("ascii")
+            return decoded, ascii_form, True
         if label[2:4] == "--":
             # Reserved "??--" labels other than xn-- are not valid host names (RFC 5891 4.2.3.1).
             raise InvalidDomainError(f"'{label}' uses the reserved '--' in positions 3-4")
         if not _ASCII_LABEL.fullmatch(label):
             raise InvalidDomainError(f"'{label}' contains characters not allowed in a host name")
-        return label, False
+        return label, label, False
     try:
-        idna.encode(label, uts46=False)
+        encoded = idna.encode(label, uts46=False).decode("ascii")
     except (idna.IDNAError, UnicodeError, ValueError) as exc:
         raise InvalidDomainError(f"'{label}' is not a valid internationalised label: {exc}") from None
-    return label, False
+    return label, encoded, False
 
 
 @lru_cache(maxsize=65536)
@@ -113,18 +119,20 @@ def parse_host(raw: str) -> HostName:
     if _IPV4.fullmatch(text) or ":" in text:
         raise InvalidDomainError("an IP address is not a domain name")
     labels = text.split(".")
-    decoded: list[str] = []
-    ascii_labels: list[str] = []
     had_punycode = False
-    for label in labels:
-        unicode_label, was_punycode = _decode_label(label)
-        had_punycode = had_punycode or was_punycode
-        decoded.append(unicode_label)
-        if unicode_label.isascii():
-            ascii_labels.append(unicode_label)
-        else:
-            ascii_labels.append(idna.encode(unicode_label, uts46=False).decode("ascii"))
-    ascii_name = ".".join(ascii_labels)
+    if _PLAIN_ASCII_NAME.fullmatch(text):
+        # The common case: plain ASCII labels are their own Unicode and A-label forms.
+        decoded = ascii_labels = labels
+        ascii_name = text
+    else:
+        decoded = []
+        ascii_labels = []
+        for label in labels:
+            unicode_label, ascii_label, was_punycode = _decode_label(label)
+            had_punycode = had_punycode or was_punycode
+            decoded.append(unicode_label)
+            ascii_labels.append(ascii_label)
+        ascii_name = ".".join(ascii_labels)
     if len(ascii_name) > MAX_DOMAIN_LENGTH:
         raise InvalidDomainError(f"domain longer than {MAX_DOMAIN_LENGTH} characters")
     suffix_count, is_private = public_suffix_length(ascii_labels)

@@ -15,18 +15,18 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import phonenumbers
 
 from trustdesk.verify.defang import is_defanged, refang
-from trustdesk.verify.domains import parse_host
-from trustdesk.verify.emails import parse_email
+from trustdesk.verify.domains import HostName, parse_host
+from trustdesk.verify.emails import EmailAddress, parse_email
 from trustdesk.verify.errors import ContactInputError
-from trustdesk.verify.handles import PLATFORM_ALIASES, normalize_app_id, parse_handle
+from trustdesk.verify.handles import PLATFORM_ALIASES, SocialHandle, normalize_app_id, parse_handle
 from trustdesk.verify.model import ChannelKind, ExtractedContact
-from trustdesk.verify.phones import parse_phone
-from trustdesk.verify.urls import mask_url_password, parse_url
+from trustdesk.verify.phones import PhoneNumber, parse_phone
+from trustdesk.verify.urls import ParsedUrl, mask_url_password, parse_url
 
 MAX_TEXT_CHARS = 100_000
 MAX_CONTACTS = 200
@@ -95,14 +95,19 @@ def _problem(
 
 
 def _url_contact(raw: str, start: int) -> ExtractedContact:
+    return _url_parts(raw, start)[0]
+
+
+def _url_parts(raw: str, start: int) -> tuple[ExtractedContact, ParsedUrl | None]:
     safe_raw = mask_url_password(raw)
     try:
         url = parse_url(raw)
     except ContactInputError as exc:
-        return _problem(ChannelKind.URL, safe_raw, start, exc, is_defanged(raw))
-    return ExtractedContact(
+        return _problem(ChannelKind.URL, safe_raw, start, exc, is_defanged(raw)), None
+    contact = ExtractedContact(
         ChannelKind.URL, safe_raw, url.value, start, start + len(raw), defanged=url.defanged
     )
+    return contact, url
 
 
 def _display_name_before(text: str, start: int) -> str | None:
@@ -308,40 +313,72 @@ def parse_contact(
     Never raises: a value that cannot be understood comes back with `value=None` and
     a `problem` code, which `Registry.check` turns into an `unknown` verdict.
     """
+    return parse_contact_parts(raw, kind, default_region=default_region, platform=platform)[0]
+
+
+# What `parse_contact_parts` parsed on the way, so a check need not parse the value again.
+ParsedContact = HostName | ParsedUrl | EmailAddress | PhoneNumber | SocialHandle | None
+
+
+def parse_contact_parts(
+    raw: str,
+    kind: ChannelKind | str | None = None,
+    *,
+    default_region: str = "US",
+    platform: str | None = None,
+) -> tuple[ExtractedContact, ParsedContact]:
+    """`parse_contact`, plus the parsed host/URL/address/number/handle (None for apps and problems).
+
+    The parsed object is what parsing the contact's normalised `value` would give, except
+    that a phone number's `vanity` flag is always False (as when its E.164 form is parsed).
+    """
     text = raw.strip()
     if len(text) > 4096:
         text = text[:4096]
-    kind = ChannelKind(kind) if kind else _guess_kind(text, platform)
+    defanged = is_defanged(text)
+    refanged = refang(text) if defanged else text
+    kind = ChannelKind(kind) if kind else _guess_kind(text, platform, refanged)
     try:
         if kind in (ChannelKind.DOMAIN, ChannelKind.SENDING_DOMAIN):
-            host = parse_host(refang(text))
+            host = parse_host(refanged)
             if not host.registrable:
                 raise ContactInputError(f"'{host.name}' has no public suffix", code="no-public-suffix")
-            return ExtractedContact(kind, text, host.name, 0, len(text), defanged=is_defanged(text))
+            contact = ExtractedContact(kind, text, host.name, 0, len(text), defanged=defanged)
+            return contact, None
         if kind is ChannelKind.URL:
-            return _url_contact(text, 0)
+            return _url_parts(text, 0)
         if kind is ChannelKind.EMAIL:
             address = parse_email(text)
-            return ExtractedContact(
+            contact = ExtractedContact(
                 kind,
                 text,
                 address.normalized,
                 0,
                 len(text),
                 display_name=address.display_name or None,
-                defanged=is_defanged(text),
+                defanged=defanged,
             )
+            return contact, EmailAddress(address.local.lower(), address.host)
         if kind is ChannelKind.PHONE:
-            return ExtractedContact(kind, text, parse_phone(text, default_region).e164, 0, len(text))
+            number = parse_phone(text, default_region)
+            if number.vanity:
+                number = replace(number, vanity=False)
+            return ExtractedContact(kind, text, number.e164, 0, len(text)), number
         if kind is ChannelKind.SOCIAL:
             handle = parse_handle(text, platform)
-            return ExtractedContact(kind, text, handle.value, 0, len(text), platform=handle.platform or None)
-        return ExtractedContact(kind, text, normalize_app_id(text, platform), 0, len(text), platform=platform)
+            contact = ExtractedContact(
+                kind, text, handle.value, 0, len(text), platform=handle.platform or None
+            )
+            return contact, None
+        contact = ExtractedContact(
+            kind, text, normalize_app_id(text, platform), 0, len(text), platform=platform
+        )
+        return contact, None
     except ContactInputError as exc:
-        return _problem(kind, mask_url_password(text), 0, exc, is_defanged(text))
+        return _problem(kind, mask_url_password(text), 0, exc, defanged), None
 
 
-def _guess_kind(text: str, platform: str | None) -> ChannelKind:
+def _guess_kind(text: str, platform: str | None, refanged: str) -> ChannelKind:
     if not text:
         return ChannelKind.DOMAIN
     if platform or text.startswith("@"):
@@ -349,7 +386,6 @@ def _guess_kind(text: str, platform: str | None) -> ChannelKind:
     head = text.split(":", 1)[0].split("/", 1)[0].strip().lower()
     if head in PLATFORM_ALIASES and _HANDLE_INPUT.match(text) and head not in ("x.com", "twitter.com"):
         return ChannelKind.SOCIAL
-    refanged = refang(text)
     if "://" in refanged or refanged.lower().startswith("www."):
         return ChannelKind.URL
     if "@" in refanged:

@@ -3,15 +3,15 @@
 `BrandIndex` maps brand labels ("acmeoutfitters") to the tenants and channels they
 come from, under several keys: the label without hyphens, its look-alike skeleton,
 every one-character deletion of the skeleton (symmetric-delete edit-distance index:
-a query then looks up its own deletions, up to two), and the set of label lengths
-(for "brand embedded in a longer name" scans). `PhoneIndex` does the same for phone
+a query then looks up its own deletions, up to two), and the first seven characters of
+every label (for "brand embedded in a longer name" scans: one probe per query position). `PhoneIndex` does the same for phone
 numbers: two-substitution neighbours through a pigeonhole block index, and
 one-digit insertions/omissions through deletion keys.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import combinations
@@ -55,10 +55,13 @@ class BrandIndex:
 
     def __init__(self) -> None:
         self._postings: dict[str, set[Posting]] = defaultdict(set)
+        # One ready-made Candidate per label and way of finding it: a lookup costs no allocation.
+        self._found: dict[str, dict[str, Candidate]] = {}
         self._flat: dict[str, set[str]] = defaultdict(set)
         self._folded: dict[str, set[str]] = defaultdict(set)
         self._deletes: dict[str, set[str]] = defaultdict(set)
-        self._lengths: Counter[int] = Counter()
+        # Folded labels of CONTAIN_MIN+ characters by their first CONTAIN_MIN characters.
+        self._heads: dict[str, set[str]] = defaultdict(set)
 
     def __len__(self) -> int:
         return len(self._postings)
@@ -89,13 +92,14 @@ class BrandIndex:
         self._postings[label].add(posting)
         if not fresh:
             return
+        self._found[label] = {via: Candidate(label, via) for via in ("exact", "skeleton", "edit", "contains")}
         flat, folded, deletes = self._keys(label)
         self._flat[flat].add(label)
         self._folded[folded].add(label)
         for key in deletes:
             self._deletes[key].add(label)
         if len(folded) >= CONTAIN_MIN:
-            self._lengths[len(folded)] += 1
+            self._heads[folded[:CONTAIN_MIN]].add(folded)
 
     def remove(self, label: str, posting: Posting) -> None:
         """Drop one posting; the label disappears with its last posting."""
@@ -106,6 +110,7 @@ class BrandIndex:
         if owners:
             return
         del self._postings[label]
+        del self._found[label]
         flat, folded, deletes = self._keys(label)
         for table, keys in ((self._flat, [flat]), (self._folded, [folded]), (self._deletes, deletes)):
             for key in keys:
@@ -114,10 +119,11 @@ class BrandIndex:
                     bucket.discard(label)
                     if not bucket:
                         del table[key]
-        if len(folded) >= CONTAIN_MIN:
-            self._lengths[len(folded)] -= 1
-            if self._lengths[len(folded)] <= 0:
-                del self._lengths[len(folded)]
+        if len(folded) >= CONTAIN_MIN and folded not in self._folded:
+            heads = self._heads[folded[:CONTAIN_MIN]]
+            heads.discard(folded)
+            if not heads:
+                del self._heads[folded[:CONTAIN_MIN]]
 
     def candidates(self, text: str, *, edits: int, contains: bool) -> list[Candidate]:
         """Labels that `text` may imitate: equal, same skeleton, within `edits` edits, or embedded.
@@ -125,35 +131,67 @@ class BrandIndex:
         Cost depends on the length of `text`, never on the number of indexed labels.
         """
         found: dict[str, Candidate] = {}
+        ready = self._found
         flat = flatten(text)
         for label in self._flat.get(flat, ()):
-            found[label] = Candidate(label, "exact")
+            found[label] = ready[label]["exact"]
         folded = fold(flat)
         for label in self._folded.get(folded, ()):
-            found.setdefault(label, Candidate(label, "skeleton"))
+            if label not in found:
+                found[label] = ready[label]["skeleton"]
         if edits and len(folded) >= 4:
-            deletes = self._deletes
-            spellings = (folded, flat.lower()) if flat.lower() != folded else (folded,)
+            get = self._deletes.get
+            lowered = flat.lower()
+            spellings = (folded, lowered) if lowered != folded else (folded,)
             for spelling in spellings:
-                for key in (spelling, *deletions(spelling, 1)):
-                    for label in deletes.get(key, ()):
-                        found.setdefault(label, Candidate(label, "edit"))
+                # Symmetric delete: the query's own one-character deletions against the index's.
+                for bucket in map(get, _deletions1(spelling)):
+                    if bucket:
+                        for label in bucket:
+                            if label not in found:
+                                found[label] = ready[label]["edit"]
             if edits >= 2 and not found:
                 # Two edits only when nothing closer exists: most queries stop above.
                 for spelling in spellings:
-                    for key in deletions(spelling, 2):
-                        for label in deletes.get(key, ()):
-                            found.setdefault(label, Candidate(label, "edit"))
+                    for bucket in map(get, _deletions2(spelling)):
+                        if bucket:
+                            for label in bucket:
+                                if label not in found:
+                                    found[label] = ready[label]["edit"]
         size = len(folded)
         if contains and size > CONTAIN_MIN:
-            folded_index = self._folded
-            # Near-equal lengths are the edit-distance lookup's job: only clearly shorter brands.
-            for length in self._lengths:
-                if length <= size - 3:
-                    for start in range(size - length + 1):
-                        for label in folded_index.get(folded[start : start + length], ()):
-                            found.setdefault(label, Candidate(label, "contains"))
+            # Brands embedded in a longer name, found through their first CONTAIN_MIN characters:
+            # one probe per position, however many brands are indexed. Near-equal lengths are the
+            # edit-distance lookup's job, so only brands at least three characters shorter count.
+            heads = self._heads
+            longest = size - 3
+            for start in range(size - CONTAIN_MIN + 1):
+                bucket = heads.get(folded[start : start + CONTAIN_MIN])
+                if bucket:
+                    for skeleton in bucket:
+                        if len(skeleton) <= longest and folded.startswith(skeleton, start):
+                            for label in self._folded.get(skeleton, ()):
+                                if label not in found:
+                                    found[label] = ready[label]["contains"]
         return list(found.values())
+
+
+def _deletions1(text: str) -> list[str]:
+    """`text` itself and every string with one character deleted (duplicates allowed)."""
+    keys = [text[:i] + text[i + 1 :] for i in range(len(text))]
+    keys.append(text)
+    return keys
+
+
+def _deletions2(text: str) -> list[str]:
+    """Every string with exactly two characters deleted (duplicates allowed)."""
+    keys: list[str] = []
+    size = len(text)
+    for i in range(size - 1):
+        head = text[:i]
+        rest = text[i + 1 :]
+        keys += [head + rest[:k] + rest[k + 1 :] for k in range(size - i - 1)]
+    return keys
 
 
 def _blocks(digits: str) -> list[str]:

@@ -19,6 +19,7 @@ from trustdesk.verify import explain
 from trustdesk.verify.domains import HostName, parse_host
 from trustdesk.verify.emails import EmailAddress, parse_email
 from trustdesk.verify.errors import ContactInputError
+from trustdesk.verify.extract import ParsedContact
 from trustdesk.verify.handles import SOCIAL_HOSTS, SocialHandle, normalize_app_id, parse_handle
 from trustdesk.verify.index import BrandIndex, Candidate, PhoneIndex, Posting, flatten
 from trustdesk.verify.lookalike import MIN_LEN_EDIT1, MIN_LEN_EDIT2, LabelMatch, Technique, compare_labels
@@ -68,6 +69,8 @@ class Registry:
         self._results: dict[tuple[ExtractedContact | str, str | None], VerificationResult] = {}
         self._result_cache_size = result_cache_size
         self._channels: dict[str, OfficialChannel] = {}
+        # Parsed host of every domain / sending-domain channel, parsed once when it is added.
+        self._channel_hosts: dict[str, HostName] = {}
         self._by_tenant: dict[str, set[str]] = defaultdict(set)
         self._tenant_names: dict[str, str] = {}
         self._hosts: dict[str, set[str]] = defaultdict(set)
@@ -143,6 +146,8 @@ class Registry:
         if channel.tenant in self._tenant_names and self._tenant_names[channel.tenant] != channel.tenant_name:
             self._brands.remove(flatten(self._tenant_names[channel.tenant].lower()), (channel.tenant, ""))
         self._channels[channel.id] = channel
+        if channel.kind in _HOST_KINDS:
+            self._channel_hosts[channel.id] = parse_host(channel.value)
         self._by_tenant[channel.tenant].add(channel.id)
         self._tenant_names[channel.tenant] = channel.tenant_name
         self._brands.add(flatten(channel.tenant_name.lower()), (channel.tenant, ""))
@@ -161,6 +166,7 @@ class Registry:
         found = self._channels.pop(channel_id, None)
         if found is None:
             return
+        self._channel_hosts.pop(channel_id, None)
         self._advice.clear()
         self._results.clear()
         self._by_tenant[found.tenant].discard(channel_id)
@@ -213,10 +219,11 @@ class Registry:
         return result
 
     def _check_uncached(self, contact: ExtractedContact | str, tenant: str | None) -> VerificationResult:
+        parsed: ParsedContact = None
         if isinstance(contact, str):
-            from trustdesk.verify.extract import parse_contact
+            from trustdesk.verify.extract import parse_contact_parts
 
-            contact = parse_contact(contact, default_region=self.default_region)
+            contact, parsed = parse_contact_parts(contact, default_region=self.default_region)
         tenant = tenant.strip().lower() if tenant else None
         if contact.value is None:
             reason = Reason(
@@ -224,7 +231,7 @@ class Registry:
             )
             return self._unknown(contact, tenant, [reason])
         try:
-            return _Check(self, contact, tenant).run()
+            return _Check(self, contact, tenant).run(parsed)
         except ContactInputError as exc:
             return self._unknown(contact, tenant, [Reason(exc.code, str(exc))])
 
@@ -330,21 +337,22 @@ class _Check:
 
     # -- per kind -----------------------------------------------------------------
 
-    def run(self) -> VerificationResult:
+    def run(self, parsed: ParsedContact = None) -> VerificationResult:
+        """Check the contact; `parsed` is what parsing its value gives, when the caller has it."""
         kind = self.kind
         value = self.contact.value or ""
         if kind in _HOST_KINDS:
             self._check_host(parse_host(value), url=None)
         elif kind is ChannelKind.URL:
-            self._check_url(parse_url(value))
+            self._check_url(parsed if isinstance(parsed, ParsedUrl) else parse_url(value))
         elif kind is ChannelKind.EMAIL:
-            raw = self.contact.value or ""
-            address = parse_email(raw)
+            address = parsed if isinstance(parsed, EmailAddress) else parse_email(value)
             if self.contact.display_name:
                 address = EmailAddress(address.local, address.host, self.contact.display_name)
             self._check_email(address)
         elif kind is ChannelKind.PHONE:
-            self._check_phone(parse_phone(value, self.r.default_region))
+            number = parsed if isinstance(parsed, PhoneNumber) else None
+            self._check_phone(number or parse_phone(value, self.r.default_region))
         elif kind is ChannelKind.SOCIAL:
             self._check_handle(parse_handle(value, self.contact.platform))
         else:
@@ -408,7 +416,8 @@ class _Check:
         return None
 
     def _add_channel_match(self, channel: OfficialChannel, technique: Technique, score: float) -> None:
-        label = parse_host(channel.value).label if channel.kind in _HOST_KINDS else channel.value
+        host = self.r._channel_hosts.get(channel.id)
+        label = host.label if host is not None else channel.value
         self.matches.append(_Match(channel.tenant, label, [technique], score, {(channel.tenant, channel.id)}))
 
     def _probe_core(self, core: Core, host: HostName, platform: list[Technique]) -> None:
@@ -438,9 +447,11 @@ class _Check:
 
     def _tld_swap(self, match: _Match, host: HostName) -> Technique | None:
         suffixes = []
+        hosts = self.r._channel_hosts
         for _tenant, channel_id in match.postings:
-            if channel_id and self._channel(channel_id).kind in _HOST_KINDS:
-                suffixes.append(parse_host(self._channel(channel_id).value).suffix)
+            official = hosts.get(channel_id) if channel_id else None
+            if official is not None:
+                suffixes.append(official.suffix)
         if not suffixes or host.suffix in suffixes or host.is_private_suffix:
             return None
         return Technique("tld-swap", f".{sorted(suffixes)[0]} -> .{host.suffix}")
