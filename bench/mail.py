@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 from email.message import EmailMessage
+from email.policy import SMTP
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -50,7 +51,7 @@ def mail(i: int) -> bytes:
     if i % 10 == 0:
         body += "I paid with 4111 1111 1111 1111, please check.\n"
     message.set_content(body + "Thanks,\nCustomer\n")
-    return message.as_bytes()
+    return message.as_bytes(policy=SMTP)  # CRLF line ends, as on the wire
 
 
 def main() -> None:

@@ -4,6 +4,7 @@ SMTP listener on a free port, and an aiosmtpd sink standing in for the outbound 
 from __future__ import annotations
 
 import asyncio
+import re
 import smtplib
 import threading
 from collections.abc import Iterator
@@ -129,6 +130,7 @@ class World:
     def send_raw(
         self, raw: bytes, *, to: list[str], mail_from: str = CUSTOMER
     ) -> dict[str, tuple[int, bytes]]:
+        raw = re.sub(rb"\r?\n", b"\r\n", raw)  # on the wire lines end in CRLF; smtplib sends bytes as given
         with smtplib.SMTP(
             "127.0.0.1", self.listener.port, local_hostname="mx.customer.example", timeout=30
         ) as smtp:

@@ -227,3 +227,41 @@ def test_a_flood_from_one_address_is_deferred_not_lost(world: World) -> None:
     assert caught.value.smtp_code == 451  # temporary: the sending server keeps the mail and retries
     assert b"too many messages" in caught.value.smtp_error
     assert len(conversations(world)) == 2
+
+
+def test_text_and_forwarded_mail_attachments_are_kept_only_guarded(world: World) -> None:
+    from email.message import EmailMessage
+
+    inner = EmailMessage()
+    inner["From"] = "Scammer <billing@acme-shop-support.example>"
+    inner["Subject"] = "Your refund"
+    inner.set_content(f"Confirm your card {CARD_SPACED} and your password: Hunter2!Secret to get the refund.")
+    outer = EmailMessage()
+    outer["From"] = f"Pat <{CUSTOMER}>"
+    outer["To"] = ACME_SUPPORT
+    outer["Subject"] = "Is this from you?"
+    outer["Message-ID"] = "<fw@customer.example>"
+    outer.set_content("I got the attached mail, and my notes are attached too.")
+    outer.add_attachment(inner)
+    outer.add_attachment(f"card: {CARD}\n".encode(), maintype="text", subtype="plain", filename="notes.txt")
+    outer.add_attachment(PDF, maintype="application", subtype="pdf", filename="receipt.pdf")
+    world.send_raw(outer.as_bytes(), to=[ACME_SUPPORT])
+    with world.sessions() as s:
+        rows = {a.filename: a for a in s.scalars(select(MailAttachment)).all()}
+    assert set(rows) == {"attachment-1.rfc822.txt", "notes.txt", "receipt.pdf"}
+    forwarded, notes = rows["attachment-1.rfc822.txt"], rows["notes.txt"]
+    assert (
+        forwarded.content_type == "text/plain"
+        and forwarded.detected_type == "forwarded mail as text, guarded"
+    )
+    assert notes.detected_type == "text; secrets removed"
+    folder = world.settings.attachments_dir / str(world.tenants["acme"])
+    kept = {p.name: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    assert kept[rows["receipt.pdf"].sha256] == PDF
+    text = kept[forwarded.sha256].decode()
+    assert (
+        "Subject: Your refund" in text and "billing@acme-shop-support.example" in text and "[removed:" in text
+    )
+    for content in kept.values():
+        for secret in (CARD_SPACED, CARD, "Hunter2!Secret"):
+            assert secret.encode() not in content

@@ -12,6 +12,7 @@ import logging
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -246,7 +247,9 @@ class MailIntake:
         spoofing = auth is not None and is_spoofing_own_domain(auth, own_domains)
         subject = guarded(parsed.subject, 300)
         name = guarded(parsed.from_.display_name if parsed.from_ else "", 200) or sender
-        files = self._keep_attachments(tenant_id, parsed, guarded)
+        files = self._keep_attachments(
+            tenant_id, parsed, guarded, lambda text: scan(text, "inbound", policy, brand=brand).redacted
+        )
         body = message_text(parsed, len(files))
         try:
             normalise_body(body)
@@ -379,23 +382,94 @@ class MailIntake:
             return None
         return int(row[0]), normalise_address(row[1]) if row[1] else None
 
-    def _keep_attachments(self, tenant_id: int, parsed: ParsedMail, guarded: Any) -> list[dict[str, Any]]:
-        """Write accepted attachments to files; refused ones are listed with the reason, without a file."""
+    def _keep_attachments(
+        self, tenant_id: int, parsed: ParsedMail, guarded: Any, redact: Callable[[str], str]
+    ) -> list[dict[str, Any]]:
+        """Write accepted attachments to files; refused ones are listed with the reason, without a file.
+
+        Text the guard can read goes through it first: a text attachment is stored with its secrets
+        removed, and a forwarded message (message/rfc822, .eml) is kept only as its guarded text, so no
+        raw mail with secrets lands on disk. Binary files (PDF, images, archives) are kept as sent.
+        """
         kept: list[dict[str, Any]] = []
         for attachment in parsed.attachments:
-            stored = attachment.content is not None and attachment.refused is None
+            content = attachment.content
+            refused = attachment.refused
+            filename = attachment.filename
+            content_type = attachment.content_type.lower()
+            note = attachment.detected_type
+            if content is not None and refused is None:
+                try:
+                    content, filename, content_type, note = guard_attachment(
+                        content, filename, content_type, note, redact, self.limits
+                    )
+                except ValueError as exc:
+                    content, refused = None, str(exc)
+            stored = content is not None and refused is None
             digest = attachment.sha256
             if stored:
-                digest = self.attachments.save(tenant_id, attachment.content)  # type: ignore[arg-type]
+                digest = self.attachments.save(tenant_id, content)  # type: ignore[arg-type]
             kept.append(
                 {
-                    "filename": guarded(attachment.filename, 255) or "attachment",
-                    "content_type": attachment.content_type[:127],
-                    "detected_type": (attachment.detected_type or None) and attachment.detected_type[:40],  # type: ignore[index]
-                    "size": attachment.size,
+                    "filename": guarded(filename, 255) or "attachment",
+                    "content_type": content_type[:127],
+                    "detected_type": (note or None) and note[:40],  # type: ignore[index]
+                    "size": len(content) if stored and content is not None else attachment.size,
                     "sha256": digest,
                     "stored": stored,
-                    "refused": (attachment.refused or None) and attachment.refused[:200],  # type: ignore[index]
+                    "refused": (refused or None) and refused[:200],  # type: ignore[index]
                 }
             )
         return kept
+
+
+TEXT_EXTENSIONS = frozenset(
+    {"txt", "csv", "tsv", "log", "md", "json", "xml", "html", "htm", "ics", "vcf", "rtf"}
+)
+TEXT_TYPES = ("text/", "application/json", "application/xml", "application/csv", "application/rtf")
+MAX_GUARDED_TEXT_CHARS = 1_000_000
+
+
+def _decode_text(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def guard_attachment(
+    content: bytes,
+    filename: str,
+    content_type: str,
+    note: str | None,
+    redact: Callable[[str], str],
+    limits: MailLimits,
+) -> tuple[bytes, str, str, str | None]:
+    """What of one attachment may be stored: (bytes, filename, type, note); ValueError when nothing may be."""
+    extension = filename.rpartition(".")[2].lower() if "." in filename else ""
+    if content_type == "message/rfc822" or extension == "eml":
+        try:
+            inner = parse_message(content, limits)
+        except MailParseError as exc:
+            raise ValueError(f"forwarded message not kept: {exc}") from None
+        header = "\n".join(
+            f"{name}: {value}"
+            for name, value in (
+                ("From", ", ".join(str(a) for a in inner.from_addresses)),
+                ("To", ", ".join(str(a) for a in inner.to)),
+                ("Date", inner.date.isoformat() if inner.date else ""),
+                ("Subject", inner.subject),
+            )
+            if value
+        )
+        text = (header + "\n\n" + inner.text)[:MAX_GUARDED_TEXT_CHARS]
+        name = filename if filename.lower().endswith(".txt") else f"{filename}.txt"
+        return redact(text).encode("utf-8"), name, "text/plain", "forwarded mail as text, guarded"
+    if content_type.startswith(TEXT_TYPES) or extension in TEXT_EXTENSIONS:
+        text = _decode_text(content)
+        if len(text) > MAX_GUARDED_TEXT_CHARS:
+            raise ValueError("text attachment too long to check for secrets; not kept")
+        redacted = redact(text)
+        if redacted != text:
+            return redacted.encode("utf-8"), filename, content_type, "text; secrets removed"
+    return content, filename, content_type, note
