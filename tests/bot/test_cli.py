@@ -33,7 +33,8 @@ def test_classify_json_objects_from_a_file_keeps_ids(tmp_path: Path) -> None:
     )
     result = runner.invoke(app, ["bot", "classify", str(source), "--tenant", "acme"])
     assert result.exit_code == 0, result.output
-    rows = [json.loads(line) for line in result.output.splitlines()]
+    # No database here: a warning on stderr says the shipped model is used; stdout is all JSON.
+    rows = [json.loads(line) for line in result.output.splitlines() if not line.startswith("warning:")]
     assert rows[0] == {"id": "m-1", "intent": "cancel_order", "confidence": rows[0]["confidence"]}
     assert rows[1]["id"] == 42 and rows[1]["intent"] == "out_of_scope"
 

@@ -65,6 +65,7 @@ class BotChat:
     started: dict[str, Any]
     seen: int = 0
     messages: list[dict[str, Any]] = field(default_factory=list)
+    extra_headers: dict[str, str] = field(default_factory=dict)  # e.g. a signed-in customer's CSRF token
 
     @property
     def id(self) -> str:
@@ -72,7 +73,7 @@ class BotChat:
 
     @property
     def headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.started['access_token']}"}
+        return {"Authorization": f"Bearer {self.started['access_token']}", **self.extra_headers}
 
     def history(self) -> list[dict[str, Any]]:
         r = self.client.get(f"/api/v1/public/{TENANT}/chat/conversations/{self.id}", headers=self.headers)

@@ -96,3 +96,9 @@ def test_writing_and_publishing_an_article_through_the_form(botdesk: BotDesk) ->
         data={"csrf_token": csrf, "slug": "Bad Slug!", "title": "x", "body_markdown": ""},
     )
     assert bad.status_code == 422 and "lower-case" in bad.text
+
+
+def test_the_help_page_lists_the_published_articles(botdesk: BotDesk) -> None:
+    page = botdesk.customer().get("/t/acme/help")
+    assert page.status_code == 200
+    assert 'href="/t/acme/help/delivery"' in page.text and "Delivery times and costs" in page.text

@@ -9,6 +9,8 @@ def test_a_new_chat_starts_with_the_bot_saying_it_is_automated(botdesk: BotDesk)
     chat = botdesk.chat()
     conv = chat.conversation()
     assert conv.bot_active is True
+    # The start response already carries it, so a client that continues from the last seq misses nothing.
+    assert "automated assistant" in chat.started["messages"][0]["body"]
     first = chat.history()[0]
     assert first["author_kind"] == "bot"
     assert "automated assistant" in first["body"] and "not a person" in first["body"]

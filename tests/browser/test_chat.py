@@ -30,9 +30,28 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     server = make_server(
         tmp_path_factory.mktemp("chat"), extra_env={"TRUSTDESK_CHAT_SEND_PER_CONVERSATION": SEND_LIMIT}
     )
+    # These chats are between customers and agents: the demo's bot stands aside (tests/browser/test_bot_chat.py
+    # covers chatting with the bot).
+    bot_off(server, "acme")
     server.start()
     yield server
     server.stop()
+
+
+def bot_off(server: LiveServer, slug: str) -> None:
+    from sqlalchemy import select
+
+    from trustdesk.config import load_settings
+    from trustdesk.store.db import make_engine, make_session_factory
+    from trustdesk.store.models import Tenant
+
+    engine = make_engine(load_settings(data_dir=server.data_dir).resolved_database_url)
+    with make_session_factory(engine)() as s:
+        tenant = s.scalar(select(Tenant).where(Tenant.slug == slug))
+        assert tenant is not None
+        tenant.branding = {**tenant.branding, "bot": {"enabled": False}}
+        s.commit()
+    engine.dispose()
 
 
 def real_problems(problems: list[str]) -> list[str]:

@@ -815,6 +815,9 @@ def start_chat(
     with app_state(request).read_sessions() as read:
         conv = read.get(Conversation, started.conversation_pk)
         view = conv_service.customer_conversation_dict(conv) if conv is not None else {}
+        if conv is not None and conv.bot_active:
+            # The bot spoke first (its disclosure): everything so far, in order, not just the first message.
+            messages = conv_service.messages_after(read, conv, 0, limit=20, include_internal=False)
     return {
         "conversation": view,
         "access_token": started.access_token,

@@ -497,4 +497,11 @@ def tenant_help(slug: str, request: Request, session: Session = Depends(db)) -> 
     channels: list[dict[str, str]] = []
     for provider in CHANNEL_PROVIDERS:
         channels.extend(provider(session, tenant))
-    return render(request, "help.html", {"tenant": tenant, "channels": channels})
+    from trustdesk.store.models import KnowledgeArticle
+
+    articles = session.scalars(
+        select(KnowledgeArticle)
+        .where(KnowledgeArticle.tenant_id == tenant.id, KnowledgeArticle.published.is_(True))
+        .order_by(KnowledgeArticle.title)
+    ).all()
+    return render(request, "help.html", {"tenant": tenant, "channels": channels, "articles": articles})
