@@ -69,6 +69,7 @@ def start_server(
         "TRUSTDESK_CHAT_SEND_PER_IP": "100000000/60",
         "TRUSTDESK_CHAT_SEND_PER_CONVERSATION": "100000000/60",
         "TRUSTDESK_CHAT_START_PER_IP": "100000000/60",
+        "TRUSTDESK_SMTP_LISTEN_PORT": "0",  # chat only; two instances would compete for one port
     }
     env.pop("TRUSTDESK_REDIS_URL", None)
     if redis_url:
