@@ -16,7 +16,14 @@ from sklearn.linear_model import LogisticRegression
 from trustdesk.reports import Reason, Verdict, analyze
 from trustdesk.reports.scoring import DEFAULT_THRESHOLDS, final_score
 from trustdesk.reports.training import Settings, fit_wording, thresholds, train, vocabulary
-from trustdesk.reports.wording import MODEL_FILE, Combiner, model_from_json, shipped_model, terms
+from trustdesk.reports.wording import (
+    MODEL_FILE,
+    Combiner,
+    WordingModel,
+    model_from_json,
+    shipped_model,
+    terms,
+)
 
 PHISH = [
     "verify your account now or it will be suspended click here",
@@ -133,3 +140,24 @@ def test_wording_reason_explains_warnings_only() -> None:
     assert math.isclose(scam.score, final_score(scam.reasons, scam.wording))
     calm = analyze("Hi Jane, your order has shipped and should arrive on Thursday. Track it in your account.")
     assert calm.verdict is Verdict.BENIGN and not any(r.code == "phishing_wording" for r in calm.reasons)
+
+
+def test_wording_alone_is_never_a_phishing_verdict() -> None:
+    result = analyze(
+        "This email is for you from our team. Receive your exclusive chance today. Sign up here, it is "
+        "important for you and yourself."
+    )
+    assert [r.code for r in result.reasons] == ["phishing_wording"]
+    assert result.wording > 3  # the model alone is sure...
+    assert result.verdict is Verdict.SUSPICIOUS  # ...but a phishing verdict needs a concrete red flag
+    assert DEFAULT_THRESHOLDS.suspicious <= result.score < DEFAULT_THRESHOLDS.phishing
+
+
+def test_function_words_count_but_are_not_quoted() -> None:
+    model = WordingModel(
+        {"se": (1.0, 3.0), "the": (1.0, 2.5), "click here": (1.0, 2.0), "fee": (1.0, 1.0)}, 0.0
+    )
+    reading = model.read("se the click here fee")
+    assert reading.top_terms == ("click here", "fee")
+    # Four known terms, each tf-idf 1 before the L2 norm (2): the mean push is what counts.
+    assert reading.logit == pytest.approx((3.0 + 2.5 + 2.0 + 1.0) / 2)

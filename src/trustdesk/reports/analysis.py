@@ -123,13 +123,14 @@ def read_wording(view: MailView) -> Wording:
 def wording_reason(wording: Wording) -> Reason | None:
     """A reason quoting the words that made the message read like phishing, when the wording model alone
     leans that way."""
-    if wording.probability < shipped_model().reason_probability or not wording.top_terms:
+    if wording.probability < shipped_model().reason_probability:
         return None
     quoted = ", ".join(f"“{t}”" for t in wording.top_terms)
+    example = f" (for example {quoted})" if quoted else ""
     return Reason(
         "phishing_wording",
         wording.probability,
-        f"Its wording is typical of phishing and spam mail (for example {quoted}).",
+        f"Its wording is typical of phishing and spam mail{example}.",
     )
 
 
@@ -147,6 +148,10 @@ def analyze_view(
     )
     wording = read_wording(view)
     score = final_score(reasons, wording.logit)
+    if not reasons and score >= thresholds.phishing:
+        # A "phishing" verdict needs at least one concrete red flag the user can check; wording alone
+        # makes a message suspicious at most.
+        score = max(thresholds.suspicious, thresholds.phishing - 0.01)
     verdict = verdict_for(score, thresholds)
     # The wording is named only where it helps explain a warning: on its own it is weak evidence (a
     # shop's ordinary order mail can read like one), and "typical of phishing" under a benign verdict

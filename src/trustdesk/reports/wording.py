@@ -33,8 +33,16 @@ _WORD_RE = re.compile(r"[^\W\d_]{2,}")
 _UNQUOTABLE = frozenset(
     "the and to of in is it on at by as or an be are was for this that with from your you our we us my"
     " me he she they them his her its not but so if do all any can has have had will would de la le el"
-    " da do em um uma en het een der die das und ist sie".split()
+    " da do em um uma en het een der die das und ist sie se na no os as com por que para não nao mais"
+    " du des les et est pour dans une van voor op te zu von mit den dem für ein eine".split()
 )
+
+
+def _quotable(term: str) -> bool:
+    words = term.split()
+    if len(words) == 1:
+        return len(term) >= 3 and term not in _UNQUOTABLE
+    return not set(words) <= _UNQUOTABLE
 
 
 def terms(text: str) -> list[str]:
@@ -95,9 +103,7 @@ class WordingModel:
         norm = math.sqrt(sum(w * w for w in weighted.values()))
         pushes = {t: w / norm * self.vocabulary[t][1] for t, w in weighted.items()}
         logit = self.intercept + sum(pushes.values())
-        strongest = sorted(
-            ((p, t) for t, p in pushes.items() if p > 0 and not set(t.split()) <= _UNQUOTABLE), reverse=True
-        )
+        strongest = sorted(((p, t) for t, p in pushes.items() if p > 0 and _quotable(t)), reverse=True)
         return Wording(logit, tuple(t for _, t in strongest[:top]))
 
     def to_json(self) -> dict[str, Any]:
