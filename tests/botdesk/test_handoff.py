@@ -80,3 +80,22 @@ def test_an_agent_answering_takes_over_from_the_bot(botdesk: BotDesk) -> None:
     )
     assert r.status_code in (200, 201), r.text
     assert chat.conversation().bot_active is False
+
+
+def test_an_agent_claiming_the_conversation_stops_the_bot(botdesk: BotDesk) -> None:
+    chat = botdesk.chat()
+    r = botdesk.agent.client.post(f"/api/v1/conversations/{chat.id}/claim", headers=botdesk.agent.headers())
+    assert r.status_code == 200, r.text
+    assert r.json()["bot_active"] is False
+    r = chat.client.post(
+        f"/api/v1/public/acme/chat/conversations/{chat.id}/messages",
+        json={"body": "hello, anyone there?"},
+        headers=chat.headers,
+    )
+    assert r.status_code == 200
+    with botdesk.sessions() as s:
+        from sqlalchemy import select
+
+        from trustdesk.store.models import Job
+
+        assert s.scalar(select(Job.id).where(Job.kind == "bot.turn")) is None

@@ -100,6 +100,10 @@ class BotService:
             return self._run(conversation_id, upto_seq, client)
 
     def _run(self, conversation_id: int, upto_seq: int, client: str | None) -> int:
+        from trustdesk.bot.engine import BotEngine  # scikit-learn loads with the first bot turn
+        from trustdesk.bot.registry import default_model
+
+        default_model()  # loaded once per process, before any transaction is open
         with self.readers() as session:
             conv = session.get(Conversation, conversation_id)
             if conv is None or not conv.bot_active or conv.assignee_user_id is not None:
@@ -122,8 +126,6 @@ class BotService:
             ).all()
             if not pending:
                 return 0
-            from trustdesk.bot.engine import BotEngine  # scikit-learn loads with the first bot turn
-
             engine = BotEngine(self.models.classifier(session, tenant.id))
             profile = tenant_profile(tenant, self.base_url)
             customer = None
@@ -264,6 +266,27 @@ class BotService:
                     )
                     conn.commit()
 
+    def warm_up(self) -> None:
+        """Load the models of the retailers whose bot is on, so their first customer waits for no training.
+        Runs in a background thread; a failure only means the first turn loads the model instead."""
+
+        def load() -> None:
+            try:
+                with self.readers() as session:
+                    enabled = [t.id for t in session.scalars(select(Tenant)) if bot_settings(t).enabled]
+                if not enabled:
+                    return
+                from trustdesk.bot.registry import default_model
+
+                default_model()  # the slow part, outside any transaction
+                for tenant_id in enabled:
+                    with self.readers() as session:
+                        self.models.classifier(session, tenant_id)
+            except Exception:  # noqa: BLE001 - e.g. the database went away (tests, shutdown)
+                log.info("bot warm-up skipped", exc_info=True)
+
+        threading.Thread(target=load, name="bot-warm-up", daemon=True).start()
+
     def close(self) -> None:
         """Stop background training."""
         self.models.close()
@@ -299,5 +322,8 @@ def register(
 
 
 def install(runtime: Runtime, *, rate_limiter: RateLimiter | None = None) -> BotService:
-    """Register the bot with a server's runtime (its workers answer; its desk opens chats with the bot)."""
-    return register(runtime.desk, runtime.handlers, runtime.services, rate_limiter=rate_limiter)
+    """Register the bot with a server's runtime (its workers answer; its desk opens chats with the bot)
+    and start loading the models of the retailers that have it on."""
+    service = register(runtime.desk, runtime.handlers, runtime.services, rate_limiter=rate_limiter)
+    service.warm_up()
+    return service

@@ -83,6 +83,8 @@ def assign(
             session.rollback()
             return summary
         conv.assignee_user_id = assignee_user_id
+        if assignee_user_id is not None:
+            conv.bot_active = False  # a person has it now: the bot stops answering
         if assignee_user_id is None:
             if conv.status != Status.RESOLVED:
                 conv.status = Status.NEW.value if conv.first_response_at is None else Status.OPEN.value
