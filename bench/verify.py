@@ -258,6 +258,7 @@ def candidates_per_check(registry: Registry, queries: list[str]) -> float:
         return found
 
     index.candidates = counting  # type: ignore[method-assign]
+    registry._results.clear()  # remembered verdicts would skip the index altogether
     try:
         for query in queries:
             registry.check(query)

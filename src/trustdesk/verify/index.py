@@ -11,8 +11,8 @@ one-digit insertions/omissions through deletion keys.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections import Counter, defaultdict
+from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
@@ -60,6 +60,9 @@ class BrandIndex:
         self._flat: dict[str, set[str]] = defaultdict(set)
         self._folded: dict[str, set[str]] = defaultdict(set)
         self._deletes: dict[str, set[str]] = defaultdict(set)
+        # (length, first two, last two characters) of every deletion key: lets a two-edit lookup skip,
+        # with one probe, the many keys that keep both ends of the query (see `_deletions2`).
+        self._shapes: Counter[tuple[int, str, str]] = Counter()
         # Folded labels of CONTAIN_MIN+ characters by their first CONTAIN_MIN characters.
         self._heads: dict[str, set[str]] = defaultdict(set)
 
@@ -97,7 +100,10 @@ class BrandIndex:
         self._flat[flat].add(label)
         self._folded[folded].add(label)
         for key in deletes:
-            self._deletes[key].add(label)
+            bucket = self._deletes[key]
+            if not bucket:
+                self._shapes[_shape(key)] += 1
+            bucket.add(label)
         if len(folded) >= CONTAIN_MIN:
             self._heads[folded[:CONTAIN_MIN]].add(folded)
 
@@ -119,6 +125,11 @@ class BrandIndex:
                     bucket.discard(label)
                     if not bucket:
                         del table[key]
+                        if table is self._deletes:
+                            shape = _shape(key)
+                            self._shapes[shape] -= 1
+                            if self._shapes[shape] <= 0:
+                                del self._shapes[shape]
         if len(folded) >= CONTAIN_MIN and folded not in self._folded:
             heads = self._heads[folded[:CONTAIN_MIN]]
             heads.discard(folded)
@@ -153,7 +164,7 @@ class BrandIndex:
             if edits >= 2 and not found:
                 # Two edits only when nothing closer exists: most queries stop above.
                 for spelling in spellings:
-                    for bucket in map(get, _deletions2(spelling)):
+                    for bucket in map(get, _deletions2(spelling, self._shapes)):
                         if bucket:
                             for label in bucket:
                                 if label not in found:
@@ -183,14 +194,26 @@ def _deletions1(text: str) -> list[str]:
     return keys
 
 
-def _deletions2(text: str) -> list[str]:
-    """Every string with exactly two characters deleted (duplicates allowed)."""
+def _shape(key: str) -> tuple[int, str, str]:
+    return len(key), key[:2], key[-2:]
+
+
+def _deletions2(text: str, shapes: Container[tuple[int, str, str]] = ()) -> list[str]:
+    """Every string with exactly two characters deleted (duplicates allowed) that may be indexed.
+
+    Deleting two characters from the middle (neither of the first two, nor of the last two)
+    leaves both ends of `text` in place: all those keys share one `_shape`. When no indexed
+    key has that shape they cannot be indexed, and are not generated.
+    """
     keys: list[str] = []
     size = len(text)
+    middle = not shapes or (size - 2, text[:2], text[-2:]) in shapes
     for i in range(size - 1):
         head = text[:i]
         rest = text[i + 1 :]
-        keys += [head + rest[:k] + rest[k + 1 :] for k in range(size - i - 1)]
+        # The second deletion at position i + 1 + k; without the middle, only the last two positions.
+        first = 0 if middle or i < 2 else max(0, size - 3 - i)
+        keys += [head + rest[:k] + rest[k + 1 :] for k in range(first, size - i - 1)]
     return keys
 
 
