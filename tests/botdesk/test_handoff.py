@@ -99,3 +99,21 @@ def test_an_agent_claiming_the_conversation_stops_the_bot(botdesk: BotDesk) -> N
         from trustdesk.store.models import Job
 
         assert s.scalar(select(Job.id).where(Job.kind == "bot.turn")) is None
+
+
+def test_a_bot_that_keeps_failing_hands_over_instead_of_leaving_the_customer_waiting(
+    botdesk: BotDesk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    service = botdesk.app.state.trustdesk.runtime.services["bot"]
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("model store unavailable")
+
+    monkeypatch.setattr(service.models, "classifier", broken)
+    chat = botdesk.chat()
+    reply = chat.send("where is my parcel?")
+    assert "having trouble answering" in reply
+    assert chat.conversation().bot_active is False
+    assert chat.id in unassigned_queue(botdesk)
+    note = [m for m in agent_view(botdesk, chat)["messages"] if m["visibility"] == "internal"]
+    assert note and "internal error" in note[0]["body"]

@@ -50,6 +50,8 @@ STATE_KEY = "engine"
 SEQ_KEY = "seq"
 # A reply the guard refused is replaced by this (it asks for nothing) and the conversation goes to a person.
 BLOCKED_FALLBACK = "I can't answer that one myself. I'm passing you to a member of the team."
+FAILOVER_ATTEMPTS = 2
+FAILOVER_TEXT = "Sorry, I'm having trouble answering right now. I'm passing you to a member of the team."
 
 
 class BotService:
@@ -90,9 +92,40 @@ class BotService:
     # -- one job -------------------------------------------------------------------------------
 
     def handle_job(self, context: JobContext) -> None:
-        """Job handler for "bot.turn": answer the customer's messages up to the job's seq."""
+        """Job handler for "bot.turn": answer the customer's messages up to the job's seq.
+
+        A turn that keeps failing (FAILOVER_ATTEMPTS tries) hands the conversation to a person rather
+        than leave the customer waiting through the job's backoff.
+        """
         payload = context.payload
-        self.run_turn(int(payload["conversation_id"]), int(payload["seq"]), client=payload.get("client"))
+        conversation_id, seq = int(payload["conversation_id"]), int(payload["seq"])
+        try:
+            self.run_turn(conversation_id, seq, client=payload.get("client"))
+        except Exception:
+            if context.job.attempts < FAILOVER_ATTEMPTS:
+                raise
+            log.exception("bot turn failed again; handing the conversation to a person")
+            self.fail_over(conversation_id, seq)
+
+    def fail_over(self, conversation_id: int, seq: int) -> None:
+        """Tell the customer a person will answer, and put the conversation in the agents' queue."""
+        with self._serialised(conversation_id):
+            with self.readers() as session:
+                conv = session.get(Conversation, conversation_id)
+                if conv is None or not conv.bot_active:
+                    return
+                tenant = session.get(Tenant, conv.tenant_id)
+                if tenant is None:
+                    return
+                stored = dict(conv.bot_state or {})
+                state = ConversationState.from_json(stored.get(STATE_KEY) or {"disclosed": True})
+                bot = Author(AuthorKind.BOT, name=bot_settings(tenant).name)
+                tenant_id, public_id = tenant.id, conv.public_id
+            self._post(tenant_id, public_id, bot, FAILOVER_TEXT, f"bot-{seq}-failover")
+            handoff = _blocked_handoff(
+                state, "The bot could not answer (an internal error); the customer needs a person."
+            )
+            self._hand_off(tenant_id, public_id, conversation_id, bot, seq, handoff, state)
 
     def run_turn(self, conversation_id: int, upto_seq: int, *, client: str | None = None) -> int:
         """Answer every unanswered customer message up to `upto_seq`; returns how many were answered."""
@@ -292,14 +325,17 @@ class BotService:
         self.models.close()
 
 
-def _blocked_handoff(state: ConversationState) -> Handoff:
+def _blocked_handoff(
+    state: ConversationState,
+    summary: str = "A bot reply was stopped by the guard; the customer needs a person.",
+) -> Handoff:
     from trustdesk.bot.state import HandoffReason
 
     return Handoff(
         reason=HandoffReason.UNANSWERED,
         priority="normal",
         intent=state.last_intent,
-        summary="A bot reply was stopped by the guard; the customer needs a person.",
+        summary=summary,
         slots={k: v for k, v in state.slots.items() if not k.startswith("_")},
         transcript=state.transcript,
         wait_estimate=None,
