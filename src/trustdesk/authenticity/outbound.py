@@ -60,6 +60,7 @@ def build_email(
     dkim_private_key_pem: bytes | None = None,
     date: datetime | None = None,
     message_id_domain: str | None = None,
+    extra_headers: tuple[tuple[str, str], ...] = (),
 ) -> bytes:
     """A multipart/alternative e-mail (text + HTML) with the reference header and footer, DKIM-signed when a key is given."""
     body = text.rstrip() + "\n\n" + footer + "\n"
@@ -70,6 +71,8 @@ def build_email(
     message["Date"] = format_datetime(date or datetime.now(UTC))
     message["Message-ID"] = make_msgid(domain=message_id_domain or from_address.rpartition("@")[2].strip(">"))
     message[REFERENCE_HEADER] = reference
+    for name, value in extra_headers:
+        message[name] = value
     message.set_content(body, subtype="plain", charset="utf-8", cte="quoted-printable")
     message.add_alternative(text_to_html(body), subtype="html", charset="utf-8", cte="quoted-printable")
     raw = message.as_bytes()

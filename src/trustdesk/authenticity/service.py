@@ -295,6 +295,7 @@ def compose_email(
     message_id: int | None = None,
     key: FingerprintKey | None = None,
     public_base_url: str | None = None,
+    extra_headers: tuple[tuple[str, str], ...] = (),
 ) -> tuple[SentRecord, bytes]:
     """Record an outbound e-mail and build it: reference header, footer, text + HTML, DKIM-signed with the tenant's key."""
     sent = record_outbound(
@@ -319,5 +320,6 @@ def compose_email(
         dkim_domain=signing.domain if signing else None,
         dkim_selector=signing.selector if signing else None,
         dkim_private_key_pem=dkim_private_key(box, signing) if signing else None,
+        extra_headers=extra_headers,
     )
     return sent, raw

@@ -69,3 +69,21 @@ def may_answer(auth: AuthResults | None) -> bool:
     """Answer the forwarder only when their own domain vouches for the mail (DMARC pass): an answer
     to a forged sender would be backscatter, mail to someone who never wrote to us."""
     return auth is not None and auth.dmarc.result == DmarcResult.PASS
+
+
+_BULK_PRECEDENCE = frozenset({"bulk", "junk", "list"})
+
+
+def automatic_reason(parsed: ParsedMail) -> str | None:
+    """Why a mail must not be answered automatically (RFC 3834 section 2), or None for a person's mail:
+    it says it is automatic (Auto-Submitted other than "no"), bulk (Precedence bulk/junk/list) or
+    comes from a mailing list (List-Id). Answering such mail is how mail loops start."""
+    auto = (parsed.header("Auto-Submitted") or "").split(";", 1)[0].split("(", 1)[0].strip().lower()
+    if auto and auto != "no":
+        return "auto-submitted"
+    precedence = (parsed.header("Precedence") or "").strip().lower()
+    if precedence in _BULK_PRECEDENCE:
+        return "precedence"
+    if parsed.header("List-Id") is not None:
+        return "mailing-list"
+    return None

@@ -15,7 +15,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from trustdesk.audit.log import record as audit
@@ -23,12 +23,20 @@ from trustdesk.authenticity.model import MessageVerdict
 from trustdesk.authenticity.service import compose_email, run_check
 from trustdesk.channels.index import RegistryCache
 from trustdesk.config import get_settings
+from trustdesk.conversations.domain import clean_line
 from trustdesk.guard import scan
 from trustdesk.jobs import JobContext, PermanentJobError, enqueue
 from trustdesk.mail import AuthResults, ParsedMail, Resolver
-from trustdesk.mailchannel.addresses import normalise_address
-from trustdesk.mailchannel.forwarded import defang_text, forwarded_message, is_report_purpose, may_answer
+from trustdesk.mailchannel.addresses import normalise_address, without_tag
+from trustdesk.mailchannel.forwarded import (
+    automatic_reason,
+    defang_text,
+    forwarded_message,
+    is_report_purpose,
+    may_answer,
+)
 from trustdesk.mailchannel.sender import Relay, deliver
+from trustdesk.ratelimit import Limit, MemoryRateLimiter, RateLimiter
 from trustdesk.reports.service import ReportError, ReportInput, submit_report
 from trustdesk.secretbox import SecretBox
 from trustdesk.store.models import OfficialChannelRow, Tenant
@@ -36,6 +44,11 @@ from trustdesk.store.models import OfficialChannelRow, Tenant
 log = logging.getLogger("trustdesk.mail")
 
 ANSWER_JOB = "mail.report_answer"
+# At most this many answers to one forwarder address (per retailer): a DMARC-passing sender can
+# otherwise make the desk send the retailer's signed mail as often as it likes.
+ANSWERS_PER_FORWARDER = Limit(5, 24 * 3600)
+# RFC 3834: what we send is an automatic answer, so other responders must not answer it in turn.
+ANSWER_HEADERS = (("Auto-Submitted", "auto-replied"),)
 REPORT_PATH = "/t/{slug}/report"
 
 _VERDICT_LINES = {
@@ -98,8 +111,16 @@ def report_addresses(session: Session, tenant_id: int) -> list[str]:
 class ReportInbox:
     """Knows the report addresses and takes forwarded mail for them (thread-safe)."""
 
-    def __init__(self, sessions: Any, *, resolver: Resolver | None, settings: Any = None) -> None:
+    def __init__(
+        self,
+        sessions: Any,
+        *,
+        resolver: Resolver | None,
+        settings: Any = None,
+        limiter: RateLimiter | None = None,
+    ) -> None:
         self.sessions = sessions
+        self.limiter = limiter or MemoryRateLimiter()
         self.resolver = resolver
         self.settings = settings or get_settings()
         self.registry = RegistryCache()
@@ -116,13 +137,14 @@ class ReportInbox:
     ) -> ReportReceipt:
         """Check the forwarded original, report it unless genuine, and queue the answer."""
         forwarded = forwarded_message(parsed, raw)
-        forwarder = parsed.from_.address if parsed.from_ is not None else ""
-        answer = may_answer(auth) and bool(forwarder)
+        forwarder = normalise_address(parsed.from_.address) if parsed.from_ is not None else ""
         base = str(self.settings.public_base_url).rstrip("/")
         with self.sessions() as session:
             tenant = session.get(Tenant, tenant_id)
             if tenant is None:
                 raise LookupError("unknown retailer")
+            not_answered = self._why_not_answer(session, tenant_id, parsed, auth, forwarder)
+            answer = not_answered is None
             registry = self.registry.get(session)
             check = run_check(
                 session,
@@ -157,6 +179,7 @@ class ReportInbox:
                     "verdict": check.verdict.value,
                     "forward": forwarded.how,
                     "answered": answer,
+                    "not_answered": not_answered or "",
                     "sender_authenticated": may_answer(auth),
                 },
             )
@@ -176,7 +199,8 @@ class ReportInbox:
                     suspicious,
                 )
                 text = scan(text, "inbound", brand=tenant.name).redacted
-                subject = f"What we found: {parsed.subject}"[:200] if parsed.subject else "What we found"
+                original_subject = clean_line(parsed.subject, 180)
+                subject = f"What we found: {original_subject}" if original_subject else "What we found"
                 _, mail = compose_email(
                     session,
                     tenant,
@@ -186,6 +210,7 @@ class ReportInbox:
                     to_address=forwarder,
                     subject=scan(subject, "inbound", brand=tenant.name).redacted,
                     public_base_url=base,
+                    extra_headers=ANSWER_HEADERS,
                 )
                 enqueue(
                     session,
@@ -195,6 +220,34 @@ class ReportInbox:
                 )
             session.commit()
         return ReportReceipt(tenant_id, check.verdict.value, report_reference, answer)
+
+    def _why_not_answer(
+        self, session: Session, tenant_id: int, parsed: ParsedMail, auth: AuthResults | None, forwarder: str
+    ) -> str | None:
+        """Why the forwarder gets no answer (None: answer): forged or unauthenticated, a bounce,
+        automatic or bulk mail, one of this desk's own addresses (a loop), or too many answers."""
+        if not forwarder or "@" not in forwarder:
+            return "no-sender"
+        if not may_answer(auth):
+            return "not-authenticated"
+        if auth is not None and not auth.mail_from.strip().strip("<>").strip():
+            return "bounce"  # null reverse path: a delivery status notification
+        automatic = automatic_reason(parsed)
+        if automatic is not None:
+            return automatic
+        candidates = {forwarder, without_tag(forwarder)}
+        own = session.scalar(
+            select(func.count(OfficialChannelRow.id)).where(
+                OfficialChannelRow.kind == "email", func.lower(OfficialChannelRow.value).in_(candidates)
+            )
+        )
+        if own:
+            return "own-address"
+        decision = self.limiter.hit("report-answer", f"{tenant_id}:{forwarder}", ANSWERS_PER_FORWARDER)
+        if not decision.allowed:
+            log.info("report answer skipped: too many for one forwarder", extra={"tenant_id": tenant_id})
+            return "rate-limited"
+        return None
 
 
 def send_report_answer(context: JobContext) -> None:

@@ -17,7 +17,7 @@ from trustdesk.ratelimit import RateLimiter
 log = logging.getLogger("trustdesk.mail")
 
 
-def build_intake(desk: Desk, settings: Any) -> MailIntake:
+def build_intake(desk: Desk, settings: Any, limiter: RateLimiter | None = None) -> MailIntake:
     """The intake for a deployment: attachments under data_dir, DNS from TRUSTDESK_DNS_NAMESERVERS."""
     size = int(settings.smtp_max_message_bytes)
     resolver = resolver_from_setting(settings.dns_nameservers)
@@ -30,7 +30,7 @@ def build_intake(desk: Desk, settings: Any) -> MailIntake:
             max_total_attachment_bytes=min(size, MailLimits().max_total_attachment_bytes),
         ),
     )
-    intake.reports = ReportInbox(desk.sessions, resolver=resolver, settings=settings)
+    intake.reports = ReportInbox(desk.sessions, resolver=resolver, settings=settings, limiter=limiter)
     return intake
 
 
@@ -39,7 +39,7 @@ def start_listener(desk: Desk, settings: Any, limiter: RateLimiter | None = None
     if not settings.smtp_listen_port:
         return None
     listener = SmtpListener(
-        build_intake(desk, settings),
+        build_intake(desk, settings, limiter),
         host=settings.smtp_listen_host,
         port=settings.smtp_listen_port,
         data_size_limit=int(settings.smtp_max_message_bytes),
