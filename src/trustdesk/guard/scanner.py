@@ -22,6 +22,8 @@ MAX_TEXT_CHARS = 1_000_000
 """Longest text scanned (about 1 MB). Longer texts raise `TextTooLarge`: nothing is stored unscanned."""
 
 _IDENTITY = NormalizedText("", "")  # stands for "the text needed no normalisation"
+# Named tuples built with tuple.__new__ directly: the generated __new__ adds a Python call per object.
+_tuple_new = tuple.__new__
 
 
 def detect(text: str, policy: Policy = DEFAULT_POLICY) -> list[Candidate]:
@@ -129,7 +131,7 @@ def scan(
         normalized = normalize(text)
         candidates = detect(normalized.text, policy)
     if not candidates and direction == "inbound":
-        return ScanResult((), text, False, (), None, direction)
+        return _tuple_new(ScanResult, ((), text, False, (), None, direction))
     actions = policy.action_map
     identity = normalized.is_identity
     findings: list[Finding] = []
@@ -139,7 +141,7 @@ def scan(
     for c in candidates:
         start, end = (c.start, c.end) if identity else normalized.to_original(c.start, c.end)
         action = actions.get(c.type) or policy.action_for(c.type)
-        findings.append(Finding(c.type, start, end, action, c.display))  # type: ignore[arg-type]
+        findings.append(_tuple_new(Finding, (c.type, start, end, action, c.display, None)))
         if action == "redact":
             pieces.append(text[last:start])
             pieces.append(f"[removed: {c.display}]")
@@ -167,4 +169,6 @@ def scan(
         findings.sort(key=lambda f: (f.start, f.end))
     elif notice_key:
         notice = notice_for(tuple(notice_key), brand, policy.custom_label_items)
-    return ScanResult(tuple(findings), redacted, bool(block_reasons), tuple(block_reasons), notice, direction)
+    return _tuple_new(
+        ScanResult, (tuple(findings), redacted, bool(block_reasons), tuple(block_reasons), notice, direction)
+    )
