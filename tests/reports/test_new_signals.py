@@ -6,7 +6,12 @@ from __future__ import annotations
 from trustdesk.reports import analyze, read_report
 from trustdesk.reports.domains import DEFAULT_BRANDS, brand_keywords
 from trustdesk.reports.mailview import MailView
-from trustdesk.reports.signals import contact_elsewhere, display_name_impersonation, html_form
+from trustdesk.reports.signals import (
+    celebrity_sender,
+    contact_elsewhere,
+    display_name_impersonation,
+    html_form,
+)
 
 from .mailbuild import mail, raw
 
@@ -92,3 +97,13 @@ def test_romance_bait_answered_elsewhere_is_flagged_end_to_end() -> None:
     )
     result = analyze(raw(message))
     assert "contact_elsewhere" in {r.code for r in result.reasons}
+
+
+def test_celebrity_sender() -> None:
+    reason = celebrity_sender(
+        view(from_display="Eco Savings by Elon Musk", from_address="webbsfans@cundaze.example")
+    )
+    assert reason is not None and reason.code == "celebrity_sender" and "Elon Musk" in reason.text
+    assert celebrity_sender(view(from_display="Jeff Bezos", from_address="jeffb@amazon.com")) is None
+    assert celebrity_sender(view(from_display="Elona Muskova", from_address="elona@example.org")) is None
+    assert celebrity_sender(view(from_display="Shop news", from_address="news@shop.example.com")) is None

@@ -48,6 +48,7 @@ def collect_signals(
         signals.freemail_service_claim(view),
         signals.freemail_invoice(view),
         signals.contact_elsewhere(view),
+        signals.celebrity_sender(view),
         signals.urgency(text),
         signals.account_threat(text),
         signals.secret_request(text),

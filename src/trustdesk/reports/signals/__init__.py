@@ -10,6 +10,7 @@ from trustdesk.reports.signals.evasion import (
 )
 from trustdesk.reports.signals.headers import (
     abused_tld_sender,
+    celebrity_sender,
     cloud_tenant_sender,
     contact_elsewhere,
     display_name_address_spoof,
@@ -63,6 +64,7 @@ __all__ = [
     "account_threat",
     "advance_fee",
     "callback_scam",
+    "celebrity_sender",
     "cloud_tenant_sender",
     "contact_elsewhere",
     "crypto_giveaway",

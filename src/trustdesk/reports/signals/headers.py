@@ -324,3 +324,31 @@ def contact_elsewhere(view: MailView) -> Reason | None:
                 "that is not the sender's.",
             )
     return None
+
+
+# Public figures whose names scam adverts and mails borrow most (fake endorsements of crypto, energy
+# savers, health products and investments, per consumer-protection warnings).
+_CELEBRITY_RE = re.compile(
+    r"\b(?:elon musk|jeff bezos|bill gates|warren buffett|mark zuckerberg|richard branson|martin lewis|"
+    r"oprah(?: winfrey)?|dr\.? oz|mehmet oz|michael saylor|cathie wood|keanu reeves|tom hanks|dolly parton|"
+    r"gordon ramsay|donald trump|joe biden)\b",
+    re.IGNORECASE,
+)
+
+
+def celebrity_sender(view: MailView) -> Reason | None:
+    """The sender's name invokes a celebrity ("Eco Savings by Elon Musk"): celebrities do not mail you,
+    and a famous name in the From line is a fake endorsement."""
+    match = _CELEBRITY_RE.search(view.from_display)
+    if match is None:
+        return None
+    # A chief executive writing under their own name from their own mailbox ("Jeff Bezos"
+    # <jeffb@amazon.com>, 2002) is not borrowing it.
+    local = view.from_address.split("@", 1)[0].lower()
+    if any(len(name) >= 3 and name in local for name in re.findall(r"[a-z]+", match.group(0).lower())):
+        return None
+    return reason(
+        "celebrity_sender",
+        f"The sender's name invokes {match.group(0)} (“{view.from_display[:60]}”): famous people do not "
+        "write to you; their names are borrowed to sell scams.",
+    )
