@@ -34,6 +34,14 @@ PRIVATE = [
     "::ffff:127.0.0.1",  # IPv4-mapped loopback
     "::ffff:169.254.169.254",
     "2002:7f00:1::",  # 6to4 wrapping 127.0.0.1
+    "64:ff9b::a00:1",  # NAT64 (RFC 6052) wrapping 10.0.0.1: a NAT64 gateway would reach it
+    "64:ff9b::7f00:1",  # NAT64 wrapping 127.0.0.1
+    "64:ff9b::a9fe:a9fe",  # NAT64 wrapping the metadata service
+    "64:ff9b:1::a00:1",  # local-use NAT64 prefix (RFC 8215)
+    "::7f00:1",  # IPv4-compatible (deprecated) 127.0.0.1
+    "::a00:1",  # IPv4-compatible 10.0.0.1
+    "::ffff:0:a00:1",  # IPv4-translated (RFC 2765) 10.0.0.1
+    "fec0::1",  # site-local (deprecated, still routed inside some networks)
     "not an address",
 ]
 
@@ -43,7 +51,7 @@ def test_private_and_special_addresses_are_not_public(address: str) -> None:
     assert not is_public_address(address)
 
 
-@pytest.mark.parametrize("address", ["8.8.8.8", "93.184.216.34", "2606:4700:4700::1111"])
+@pytest.mark.parametrize("address", ["8.8.8.8", "93.184.216.34", "2606:4700:4700::1111", "64:ff9b::808:808"])
 def test_global_unicast_addresses_are_public(address: str) -> None:
     assert is_public_address(address)
 
@@ -55,6 +63,43 @@ def test_internal_hosts_are_refused_at_registration(host: str) -> None:
     with pytest.raises(BlockedDestination):
         check_host(host, allow_private=False)
     check_host(host, allow_private=True)  # development and tests may opt in
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "2130706433",  # decimal 127.0.0.1
+        "0x7f000001",  # hexadecimal
+        "017700000001",  # octal
+        "0177.0.0.1",  # octal first part
+        "0x7f.0.0.1",
+        "127.1",  # short forms the C resolver accepts
+        "10.1",
+        "169.254.43518",  # 169.254.169.254 in three parts
+        "0xa9.0xfe.0xa9.0xfe",
+        "[::ffff:7f00:1]",
+        "[64:ff9b::a00:1]",
+        "[::127.0.0.1]",
+    ],
+)
+def test_numeric_and_wrapped_forms_of_internal_addresses_are_refused_at_registration(host: str) -> None:
+    with pytest.raises(BlockedDestination):
+        check_host(host, allow_private=False)
+
+
+def test_numeric_forms_of_public_addresses_are_accepted() -> None:
+    check_host("134744072", allow_private=False)  # 8.8.8.8, as the resolver would read it
+    check_host("8.8.8.8", allow_private=False)
+
+
+def test_the_webhook_client_never_follows_redirects() -> None:
+    """A public endpoint answering 307 to http://169.254.169.254/ must not make us fetch that."""
+    import inspect
+
+    from trustdesk.webhooks import service
+
+    source = inspect.getsource(service.deliver)
+    assert "follow_redirects=False" in source
 
 
 def test_one_private_answer_refuses_the_whole_name() -> None:

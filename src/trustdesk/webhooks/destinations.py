@@ -21,6 +21,16 @@ import httpx
 _INTERNAL_SUFFIXES = (".localhost", ".local", ".internal", ".intranet", ".lan", ".home.arpa", ".corp")
 
 
+# IPv6 ranges Python's is_global (3.11) calls global but that lead inside a network: NAT64 prefixes
+# translate to the IPv4 address in their last 32 bits (64:ff9b::a00:1 is 10.0.0.1 behind a NAT64
+# gateway); IPv4-compatible (::a.b.c.d) and IPv4-translated (::ffff:0:a.b.c.d) forms are deprecated
+# wrappings; fec0::/10 is the deprecated site-local range.
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+_NEVER_PUBLIC_V6 = tuple(
+    ipaddress.IPv6Network(net) for net in ("64:ff9b:1::/48", "::/96", "::ffff:0:0:0/96", "fec0::/10")
+)
+
+
 class BlockedDestination(ValueError):
     """The address is not a public internet address; the message says which and why."""
 
@@ -33,10 +43,26 @@ def is_public_address(address: str) -> bool:
     except ValueError:
         return False
     if isinstance(ip, ipaddress.IPv6Address):
+        if ip in _NAT64:
+            return is_public_address(str(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)))
+        if any(ip in net for net in _NEVER_PUBLIC_V6):
+            return False
         embedded = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
         if embedded is not None:
             return is_public_address(str(embedded))
     return ip.is_global and not ip.is_multicast
+
+
+def legacy_ipv4(host: str) -> str | None:
+    """The IPv4 address a numeric host means to the C resolver (inet_aton: "2130706433", "0x7f.1",
+    "0177.0.0.1", "127.1" are all 127.0.0.1), else None. No DNS name ends in a numeric label."""
+    last = host.rpartition(".")[2]
+    if not last or not (last.isdigit() or (last.startswith("0x") and last[2:].isalnum())):
+        return None
+    try:
+        return str(ipaddress.IPv4Address(socket.inet_aton(host)))
+    except (OSError, ValueError):
+        return None
 
 
 def check_host(host: str, *, allow_private: bool) -> None:
@@ -44,6 +70,13 @@ def check_host(host: str, *, allow_private: bool) -> None:
     if allow_private:
         return
     bare = host.strip("[]").lower().rstrip(".")
+    numeric = legacy_ipv4(bare)
+    if numeric is not None:
+        if not is_public_address(numeric):
+            raise BlockedDestination(
+                f"{host} is {numeric}, not a public internet address; webhooks go to public addresses"
+            )
+        return
     try:
         ipaddress.ip_address(bare.split("%", 1)[0])
     except ValueError:
