@@ -28,7 +28,7 @@ from pathlib import Path
 
 from trustdesk.mail.parsing import parse_message
 from trustdesk.reports import analysis as analysis_module
-from trustdesk.reports.analysis import analyze_view, wording_text
+from trustdesk.reports.analysis import analyze_view, rule_analysis, wording_text
 from trustdesk.reports.campaigns import CampaignGrouper
 from trustdesk.reports.mailview import read_report, view_from_parsed_mail
 from trustdesk.reports.model import Indicator, IndicatorKind, Verdict
@@ -183,7 +183,7 @@ def fit(rows, strength: float = 20.0) -> dict[str, float]:
     for _, part, is_phish, view in rows:
         if part != "tune":
             continue
-        codes = tuple(sorted({r.code for r in analyze_view(view).reasons}))
+        codes = tuple(sorted({r.code for r in rule_analysis(view)[1]}))  # the rule signals only
         data.append((is_phish, codes))
         for code in codes:
             fired_counts[code] += 1
