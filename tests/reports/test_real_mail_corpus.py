@@ -61,8 +61,10 @@ def test_spamassassin_test_messages_do_not_crash(shared_data: Path) -> None:
 def test_shipped_model_is_reproduced_by_training_on_the_tune_half(shared_data: Path) -> None:
     shipped = json.loads(resources.files("trustdesk.reports").joinpath(MODEL_FILE).read_text("utf-8"))
     trained = train(*tune_examples(shared_data))
-    assert trained["thresholds"] == shipped["thresholds"]
-    assert trained["cross_validated"] == shipped["cross_validated"]
+    # Exact on this machine; the tolerances only absorb another BLAS rounding a score across a 0.01 step.
+    for part in ("thresholds", "cross_validated"):
+        for key, value in shipped[part].items():
+            assert trained[part][key] == pytest.approx(value, abs=0.011), (part, key)
     assert set(trained["wording"]["vocabulary"]) == set(shipped["wording"]["vocabulary"])
     for term, (idf, coef) in shipped["wording"]["vocabulary"].items():
         assert trained["wording"]["vocabulary"][term] == pytest.approx([idf, coef], abs=1e-3)
