@@ -157,7 +157,8 @@ class ScanText:
         if len(lower) != len(text):
             # A few characters lower-case to two ("İ"); keep those as they are so offsets stay exact.
             lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-        return cls(text, lower, trigger_hits(_TRIGGERS.match(text)))
+        found = _TRIGGERS.match(text)
+        return cls(text, lower, frozenset(found) if found is not None else trigger_hits(None))
 
     @property
     def runs(self) -> list[DigitRun]:
