@@ -156,34 +156,30 @@ class BrandIndex:
             spellings = (folded, lowered) if lowered != folded else (folded,)
             for spelling in spellings:
                 # Symmetric delete: the query's own one-character deletions against the index's.
-                for bucket in map(get, _deletions1(spelling)):
-                    if bucket:
-                        for label in bucket:
-                            if label not in found:
-                                found[label] = ready[label]["edit"]
+                for bucket in filter(None, map(get, _deletions1(spelling))):
+                    for label in bucket:
+                        if label not in found:
+                            found[label] = ready[label]["edit"]
             if edits >= 2 and not found:
                 # Two edits only when nothing closer exists: most queries stop above.
                 for spelling in spellings:
-                    for bucket in map(get, _deletions2(spelling, self._shapes)):
-                        if bucket:
-                            for label in bucket:
-                                if label not in found:
-                                    found[label] = ready[label]["edit"]
+                    for bucket in filter(None, map(get, _deletions2(spelling, self._shapes))):
+                        for label in bucket:
+                            if label not in found:
+                                found[label] = ready[label]["edit"]
         size = len(folded)
         if contains and size > CONTAIN_MIN:
             # Brands embedded in a longer name, found through their first CONTAIN_MIN characters:
             # one probe per position, however many brands are indexed. Near-equal lengths are the
             # edit-distance lookup's job, so only brands at least three characters shorter count.
-            heads = self._heads
             longest = size - 3
-            for start in range(size - CONTAIN_MIN + 1):
-                bucket = heads.get(folded[start : start + CONTAIN_MIN])
-                if bucket:
-                    for skeleton in bucket:
-                        if len(skeleton) <= longest and folded.startswith(skeleton, start):
-                            for label in self._folded.get(skeleton, ()):
-                                if label not in found:
-                                    found[label] = ready[label]["contains"]
+            windows = [folded[start : start + CONTAIN_MIN] for start in range(size - CONTAIN_MIN + 1)]
+            for bucket in filter(None, map(self._heads.get, windows)):
+                for skeleton in bucket:
+                    if len(skeleton) <= longest and skeleton in folded:
+                        for label in self._folded.get(skeleton, ()):
+                            if label not in found:
+                                found[label] = ready[label]["contains"]
         return list(found.values())
 
 

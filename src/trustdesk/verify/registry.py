@@ -19,7 +19,7 @@ from trustdesk.verify import explain
 from trustdesk.verify.domains import HostName, parse_host
 from trustdesk.verify.emails import EmailAddress, parse_email
 from trustdesk.verify.errors import ContactInputError
-from trustdesk.verify.extract import ParsedContact
+from trustdesk.verify.extract import ParsedContact, parse_contact_parts
 from trustdesk.verify.handles import SOCIAL_HOSTS, SocialHandle, normalize_app_id, parse_handle
 from trustdesk.verify.index import BrandIndex, Candidate, PhoneIndex, Posting, flatten
 from trustdesk.verify.lookalike import MIN_LEN_EDIT1, MIN_LEN_EDIT2, LabelMatch, Technique, compare_labels
@@ -221,8 +221,6 @@ class Registry:
     def _check_uncached(self, contact: ExtractedContact | str, tenant: str | None) -> VerificationResult:
         parsed: ParsedContact = None
         if isinstance(contact, str):
-            from trustdesk.verify.extract import parse_contact_parts
-
             contact, parsed = parse_contact_parts(contact, default_region=self.default_region)
         tenant = tenant.strip().lower() if tenant else None
         if contact.value is None:
