@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import secrets
 import threading
 import time
@@ -437,6 +438,55 @@ def _decode_text(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
+_SNIFF_BYTES = 8192
+# A header section at the very start (two or more "Name: value" fields): an RFC 5322 message.
+_MAIL_HEAD = re.compile(r"\A(?:[!-9;-~]{1,76}:[^\n]*\n(?:[ \t][^\n]*\n)*){2,}")
+_MAIL_FIELD = re.compile(
+    r"^(from|received|message-id|mime-version|return-path):", re.IGNORECASE | re.MULTILINE
+)
+
+
+def sniffed_text(data: bytes) -> str | None:
+    """The text of bytes that are text whatever their name or declared type says (UTF-8, UTF-16
+    with a byte-order mark, or single-byte text that is nearly all printable), else None."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            return None
+    if b"\x00" in data[:_SNIFF_BYTES]:
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    text = data.decode("cp1252", errors="replace")
+    head = text[:_SNIFF_BYTES]
+    printable = sum(1 for c in head if c.isprintable() or c in "\r\n\t")
+    return text if head and printable >= 0.95 * len(head) else None
+
+
+def looks_like_mail(text: str) -> bool:
+    """Whether text starts with a mail's header section (an .eml under any name)."""
+    head = _MAIL_HEAD.match(text[:_SNIFF_BYTES].replace("\r\n", "\n"))
+    return head is not None and _MAIL_FIELD.search(head.group(0)) is not None
+
+
+def _mail_as_text(content: bytes, limits: MailLimits) -> str:
+    inner = parse_message(content, limits)
+    header = "\n".join(
+        f"{name}: {value}"
+        for name, value in (
+            ("From", ", ".join(str(a) for a in inner.from_addresses)),
+            ("To", ", ".join(str(a) for a in inner.to)),
+            ("Date", inner.date.isoformat() if inner.date else ""),
+            ("Subject", inner.subject),
+        )
+        if value
+    )
+    return (header + "\n\n" + inner.text)[:MAX_GUARDED_TEXT_CHARS]
+
+
 def guard_attachment(
     content: bytes,
     filename: str,
@@ -445,28 +495,32 @@ def guard_attachment(
     redact: Callable[[str], str],
     limits: MailLimits,
 ) -> tuple[bytes, str, str, str | None]:
-    """What of one attachment may be stored: (bytes, filename, type, note); ValueError when nothing may be."""
+    """What of one attachment may be stored: (bytes, filename, type, note); ValueError when nothing may be.
+
+    Text is recognised by its bytes, not by its name or declared type: a text file called
+    "scan.pdf" or sent as application/octet-stream, and a mail saved under any name, pass the guard
+    like any text attachment. Only files whose first bytes say what they are (PDF, images,
+    archives) are kept as sent.
+    """
     extension = filename.rpartition(".")[2].lower() if "." in filename else ""
-    if content_type == "message/rfc822" or extension == "eml":
+    as_text = sniffed_text(content) if note in (None, "script") else None
+    is_mail = content_type in ("message/rfc822", "message/global") or extension == "eml"
+    if not is_mail and as_text is not None and looks_like_mail(as_text):
         try:
-            inner = parse_message(content, limits)
+            parse_message(content, limits)
+            is_mail = True
+        except MailParseError:
+            is_mail = False
+    if is_mail:
+        try:
+            text = _mail_as_text(content, limits)
         except MailParseError as exc:
             raise ValueError(f"forwarded message not kept: {exc}") from None
-        header = "\n".join(
-            f"{name}: {value}"
-            for name, value in (
-                ("From", ", ".join(str(a) for a in inner.from_addresses)),
-                ("To", ", ".join(str(a) for a in inner.to)),
-                ("Date", inner.date.isoformat() if inner.date else ""),
-                ("Subject", inner.subject),
-            )
-            if value
-        )
-        text = (header + "\n\n" + inner.text)[:MAX_GUARDED_TEXT_CHARS]
         name = filename if filename.lower().endswith(".txt") else f"{filename}.txt"
         return redact(text).encode("utf-8"), name, "text/plain", "forwarded mail as text, guarded"
-    if content_type.startswith(TEXT_TYPES) or extension in TEXT_EXTENSIONS:
-        text = _decode_text(content)
+    declared_text = content_type.startswith(TEXT_TYPES) or extension in TEXT_EXTENSIONS
+    if declared_text or as_text is not None:
+        text = as_text if as_text is not None else _decode_text(content)
         if len(text) > MAX_GUARDED_TEXT_CHARS:
             raise ValueError("text attachment too long to check for secrets; not kept")
         redacted = redact(text)

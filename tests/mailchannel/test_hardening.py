@@ -1,0 +1,200 @@
+"""Adversarial mail: secrets hidden behind a wrong file type, broken bytes, bombs, and threading
+tricks across retailers. Everything goes through smtplib to the real listener."""
+
+from __future__ import annotations
+
+import base64
+import smtplib
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+import pytest
+from sqlalchemy import select
+from tests.mailchannel.conftest import ACME_SUPPORT, CUSTOMER, GLOBEX_SUPPORT, World
+from tests.mailchannel.test_inbound import CARD, CARD_SPACED, PDF, conversations
+
+from trustdesk.store.models import MailAttachment, MailRecord, Message
+
+PASSWORD = "Hunter2!Secret"
+
+
+def _kept_files(world: World, slug: str = "acme") -> dict[str, bytes]:
+    folder = world.settings.attachments_dir / str(world.tenants[slug])
+    return {p.name: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+INNER_BODY = f"Confirm your card {CARD_SPACED} and your password: {PASSWORD} now.\n"
+INNER_BODY_BASE64 = base64.b64encode(INNER_BODY.encode())[:40]
+
+
+def _inner_mail() -> bytes:
+    inner = EmailMessage()
+    inner["From"] = "Scammer <billing@acme-shop-support.example>"
+    inner["To"] = CUSTOMER
+    inner["Subject"] = "Your refund"
+    inner.set_content(INNER_BODY, cte="base64")
+    return inner.as_bytes()
+
+
+@pytest.mark.parametrize(
+    ("filename", "maintype", "subtype", "data"),
+    [
+        ("notes.dat", "application", "octet-stream", f"card: {CARD}\npassword: {PASSWORD}\n".encode()),
+        ("scan.pdf", "application", "pdf", f"my card is {CARD_SPACED}, password: {PASSWORD}\n".encode()),
+        ("notes", "application", "octet-stream", f"card {CARD}\r\npassword: {PASSWORD}\r\n".encode("utf-16")),
+        ("mail.bin", "application", "octet-stream", _inner_mail()),  # an .eml under another name, base64 body
+        ("forward", "message", "global", _inner_mail()),
+    ],
+)
+def test_secrets_in_text_under_a_binary_name_or_type_are_never_stored(
+    world: World, filename: str, maintype: str, subtype: str, data: bytes
+) -> None:
+    outer = EmailMessage()
+    outer["From"] = f"Pat <{CUSTOMER}>"
+    outer["To"] = ACME_SUPPORT
+    outer["Subject"] = "My details"
+    outer["Message-ID"] = make_msgid(domain="customer.example")
+    outer.set_content("See the attachment, and a real PDF.")
+    outer.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+    outer.add_attachment(PDF, maintype="application", subtype="pdf", filename="receipt.pdf")
+    world.send_raw(outer.as_bytes(), to=[ACME_SUPPORT])
+    kept = _kept_files(world)
+    assert PDF in kept.values()  # real binary files are kept as sent
+    assert len(kept) == 2
+    secrets = (CARD, CARD_SPACED, PASSWORD)
+    for content in kept.values():
+        for secret in secrets:
+            assert secret.encode() not in content
+            assert secret.encode("utf-16-le") not in content
+        assert INNER_BODY_BASE64 not in content
+    with world.sessions() as s:
+        rows = s.scalars(select(MailAttachment)).all()
+    assert all(row.stored for row in rows)
+
+
+def test_a_message_id_of_one_retailer_never_threads_into_another(world: World) -> None:
+    """Mail to globex that names acme's conversation (its Message-ID, its subject token) opens a
+    new globex conversation; acme's conversation gets nothing."""
+    first_id = make_msgid(domain="customer.example")
+    world.send(headers={"Message-ID": first_id})
+    acme = conversations(world, "acme")[0]
+    world.send(
+        to=GLOBEX_SUPPORT,
+        subject=f"Re: Where is my order? [#{acme.reference}]",
+        headers={"In-Reply-To": first_id, "References": first_id},
+    )
+    world.send(to=GLOBEX_SUPPORT, headers={"Message-ID": first_id})  # the very same Message-ID again
+    assert len(conversations(world, "acme")) == 1
+    with world.sessions() as s:
+        assert len(s.scalars(select(Message).where(Message.conversation_id == acme.id)).all()) == 1
+        globex_mail = s.scalars(
+            select(MailRecord).where(MailRecord.tenant_id == world.tenants["globex"])
+        ).all()
+    assert len(globex_mail) == 2
+    assert {m.conversation_id for m in globex_mail}.isdisjoint({acme.id})
+
+
+@pytest.mark.parametrize(
+    "recipient",
+    [
+        "HELP@ACME-SHOP.COM",
+        "help+order-7@acme-shop.com",
+        "<help@acme-shop.com>",
+    ],
+)
+def test_spellings_of_a_support_address_reach_that_retailer_only(world: World, recipient: str) -> None:
+    assert world.send_raw(_plain(recipient), to=[recipient]) == {}
+    assert len(conversations(world, "acme")) == 1 and conversations(world, "globex") == []
+
+
+@pytest.mark.parametrize(
+    "recipient",
+    [
+        '"help"@acme-shop.com',
+        "help@acme-shop.com.",
+        "help@acme-shop.com@globex-shop.com",
+        "help%acme-shop.com@globex-shop.com",
+        "@globex-shop.com:help@acme-shop.com",
+        "help@xn--acme-shop-.com",
+        "hеlp@acme-shop.com",  # Cyrillic "е"
+    ],
+)
+def test_tricky_recipients_are_refused_not_routed_elsewhere(world: World, recipient: str) -> None:
+    with smtplib.SMTP("127.0.0.1", world.listener.port, timeout=30) as smtp:
+        smtp.ehlo("mx.customer.example")
+        smtp.mail(CUSTOMER, options=["SMTPUTF8"] if not recipient.isascii() else [])
+        code, _ = smtp.rcpt(recipient)
+    assert 500 <= code < 600 or code == 250
+    if code == 250:  # only if it is acme's address, it must land at acme
+        world.send_raw(_plain(recipient), to=[recipient])
+        assert conversations(world, "globex") == []
+
+
+def _plain(to: str, *, headers: bytes = b"", body: bytes = b"Hello there.\r\n") -> bytes:
+    return (
+        f"From: Pat <{CUSTOMER}>\r\nTo: {to}\r\nSubject: hi\r\n".encode()
+        + headers
+        + f"Message-ID: {make_msgid(domain='customer.example')}\r\n\r\n".encode()
+        + body
+    )
+
+
+def _smtp_data(world: World, raw: bytes, to: str = ACME_SUPPORT) -> tuple[int, bytes]:
+    with smtplib.SMTP("127.0.0.1", world.listener.port, timeout=30) as smtp:
+        smtp.ehlo("mx.customer.example")
+        smtp.mail(CUSTOMER)
+        smtp.rcpt(to)
+        code, text = smtp.data(raw)
+        return code, text
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        _plain(ACME_SUPPORT, body=b"bad utf-8 \xff\xfe\xc3\x28 and a null \x00 byte\r\n"),
+        _plain(ACME_SUPPORT, headers=b"X-Long: " + b"a" * 20000 + b"\r\n"),
+        _plain(
+            ACME_SUPPORT,
+            headers=b"Subject: =?utf-8?b?" + base64.b64encode(b"\xff\x00\r\nBcc: x@y") + b"?=\r\n",
+        ),
+        _plain(ACME_SUPPORT, headers=b"Content-Type: text/plain; charset=x-no-such-charset\r\n"),
+        _plain(
+            ACME_SUPPORT, headers=b"Content-Type: text/plain; charset=utf-7\r\n", body=b"+ADw-script+AD4-\r\n"
+        ),
+        _plain(ACME_SUPPORT, headers=b"".join(b"X-H%d: v\r\n" % i for i in range(3000))),
+    ],
+)
+def test_broken_bytes_get_an_smtp_answer_and_never_crash(world: World, raw: bytes) -> None:
+    code, _ = _smtp_data(world, raw)
+    assert code == 250 or 500 <= code < 600
+    assert world.send() == {}  # the listener still works
+
+
+def test_nested_forwarded_mail_bomb_is_bounded(world: World) -> None:
+    """Sixty mails, each attached to the next: answered at once, and the innermost secrets stay out."""
+    inner = EmailMessage()
+    inner["From"] = "Scammer <billing@acme-shop-support.example>"
+    inner["Subject"] = "Your refund"
+    inner.set_content(f"Confirm your card {CARD_SPACED} and your password: {PASSWORD} now.")
+    for depth in range(60):
+        wrapper = EmailMessage()
+        wrapper["From"] = f"Level {depth} <l{depth}@customer.example>"
+        wrapper["To"] = ACME_SUPPORT
+        wrapper["Subject"] = f"level {depth}"
+        wrapper["Message-ID"] = make_msgid(domain="customer.example")
+        wrapper.set_content("see attached")
+        wrapper.add_attachment(inner)  # message/rfc822, nested as is
+        inner = wrapper
+    inner.replace_header("From", f"Pat <{CUSTOMER}>")
+    code, _ = _smtp_data(world, inner.as_bytes())
+    assert code == 250 or 500 <= code < 600
+    for content in _kept_files(world).values():
+        assert PASSWORD.encode() not in content and CARD_SPACED.encode() not in content
+
+
+def test_many_recipients_are_capped_with_452(world: World) -> None:
+    with smtplib.SMTP("127.0.0.1", world.listener.port, timeout=30) as smtp:
+        smtp.ehlo("mx.customer.example")
+        smtp.mail(CUSTOMER)
+        codes = [smtp.rcpt(f"help+{i}@acme-shop.com")[0] for i in range(25)]
+    assert codes[:20] == [250] * 20 and set(codes[20:]) == {452}
