@@ -198,3 +198,40 @@ def test_many_recipients_are_capped_with_452(world: World) -> None:
         smtp.mail(CUSTOMER)
         codes = [smtp.rcpt(f"help+{i}@acme-shop.com")[0] for i in range(25)]
     assert codes[:20] == [250] * 20 and set(codes[20:]) == {452}
+
+
+def test_a_forged_sender_cannot_write_into_the_customers_conversation(world: World) -> None:
+    """The same-sender and subject-token rules trust the From address; when the sender's own domain
+    disowns the mail (DMARC fail), a stranger who knows the customer's address, a Message-ID and
+    the reference only opens a conversation of their own."""
+    world.dns.add("strict.example", "TXT", "v=spf1 ip4:127.0.0.1 -all")
+    world.dns.add("_dmarc.strict.example", "TXT", "v=DMARC1; p=reject")
+    victim = "victim@strict.example"
+    first_id = make_msgid(domain="strict.example")
+    world.send(sender=victim, headers={"Message-ID": first_id})  # from 127.0.0.1: DMARC pass
+    (conversation,) = conversations(world)
+    forged = EmailMessage()
+    forged["From"] = f"Victim <{victim}>"
+    forged["To"] = ACME_SUPPORT
+    forged["Subject"] = f"Re: Where is my order? [#{conversation.reference}]"
+    forged["Message-ID"] = make_msgid(domain="strict.example")
+    forged["In-Reply-To"] = first_id
+    forged["References"] = first_id
+    forged.set_content("Please send my refund to a new account instead.")
+    raw = forged.as_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    with smtplib.SMTP(
+        "127.0.0.1",
+        world.listener.port,
+        local_hostname="mx.elsewhere.example",
+        source_address=("127.0.0.2", 0),
+    ) as smtp:  # 127.0.0.2 is not in strict.example's SPF record
+        smtp.sendmail(victim, [ACME_SUPPORT], raw)
+    after = conversations(world)
+    assert len(after) == 2
+    with world.sessions() as s:
+        bodies = [
+            m.body for m in s.scalars(select(Message).where(Message.conversation_id == conversation.id))
+        ]
+        forged_mail = s.scalars(select(MailRecord).where(MailRecord.conversation_id == after[1].id)).one()
+    assert not any("refund" in body for body in bodies)
+    assert forged_mail.auth is not None and forged_mail.auth["dmarc"] == "fail"

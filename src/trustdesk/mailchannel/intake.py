@@ -27,6 +27,7 @@ from trustdesk.conversations.pipeline import CustomerRef, Desk, post_message, st
 from trustdesk.guard import scan
 from trustdesk.mail import (
     AuthResults,
+    DmarcResult,
     MailLimits,
     MailParseError,
     MailTooLargeError,
@@ -221,7 +222,14 @@ class MailIntake:
     ) -> Delivered:
         desk = self.desk
         sender = normalise_address(parsed.from_.address)  # type: ignore[union-attr]  # checked by malformed_reason
-        keys = ThreadKeys.of(parsed.message_id, parsed.in_reply_to, parsed.references, parsed.subject, sender)
+        keys = ThreadKeys.of(
+            parsed.message_id,
+            parsed.in_reply_to,
+            parsed.references,
+            parsed.subject,
+            sender,
+            sender_trusted=auth is None or auth.dmarc.result != DmarcResult.FAIL,
+        )
         with desk.sessions() as session:
             tenant = session.get(Tenant, tenant_id)
             if tenant is None:

@@ -76,6 +76,7 @@ class ThreadKeys:
     parents: tuple[str, ...]  # In-Reply-To first, then References newest first
     reference: str | None  # our token from the subject
     sender: str  # normalised From address
+    sender_trusted: bool = True  # False when the From domain disowns the mail (DMARC fail)
 
     @classmethod
     def of(
@@ -85,6 +86,8 @@ class ThreadKeys:
         references: Iterable[str],
         subject: str,
         sender: str,
+        *,
+        sender_trusted: bool = True,
     ) -> ThreadKeys:
         parents: list[str] = []
         for raw in [in_reply_to, *reversed(list(references))]:
@@ -92,7 +95,11 @@ class ThreadKeys:
             if cleaned and cleaned not in parents and cleaned != clean_message_id(message_id):
                 parents.append(cleaned)
         return cls(
-            clean_message_id(message_id), tuple(parents[:MAX_REFERENCES]), subject_reference(subject), sender
+            clean_message_id(message_id),
+            tuple(parents[:MAX_REFERENCES]),
+            subject_reference(subject),
+            sender,
+            sender_trusted,
         )
 
     @property
@@ -134,9 +141,9 @@ def choose_thread(
             continue
         if hit.direction == "outbound":
             return ThreadChoice(hit.conversation_id, "our-message")
-        if hit.from_address == keys.sender:
+        if hit.from_address == keys.sender and keys.sender_trusted:
             return ThreadChoice(hit.conversation_id, "same-sender")
-    if token_conversation is not None:
+    if token_conversation is not None and keys.sender_trusted:
         conversation_id, customer = token_conversation
         if customer and customer.lower() == keys.sender:
             return ThreadChoice(conversation_id, "subject-token")
