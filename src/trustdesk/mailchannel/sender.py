@@ -61,9 +61,9 @@ class Relay:
         )
 
 
-def support_address(session: Session, tenant: Tenant, conv: Conversation) -> str | None:
-    """Which official address the reply comes from: the one the customer wrote to, else the first support one."""
-    official = [
+def official_addresses(session: Session, tenant: Tenant) -> list[str]:
+    """The retailer's official e-mail addresses, support ones first: what the desk may send from."""
+    return [
         normalise_address(value)
         for (value,) in session.execute(
             select(OfficialChannelRow.value)
@@ -71,6 +71,11 @@ def support_address(session: Session, tenant: Tenant, conv: Conversation) -> str
             .order_by((OfficialChannelRow.purpose == "support").desc(), OfficialChannelRow.id)
         )
     ]
+
+
+def support_address(session: Session, tenant: Tenant, conv: Conversation) -> str | None:
+    """Which official address the reply comes from: the one the customer wrote to, else the first support one."""
+    official = official_addresses(session, tenant)
     last_in = session.scalar(
         select(MailRecord.to_address)
         .where(MailRecord.conversation_id == conv.id, MailRecord.direction == "inbound")

@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-import smtplib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -895,13 +894,10 @@ def send_alert_email(context: JobContext) -> None:
     message["To"] = to
     message["Subject"] = subject
     message.set_content(body)
-    with smtplib.SMTP(str(host), int(getattr(settings, "smtp_relay_port", 25)), timeout=20) as client:
-        if getattr(settings, "smtp_relay_starttls", False):
-            client.starttls()
-        user = getattr(settings, "smtp_relay_username", None)
-        if user:
-            client.login(user, getattr(settings, "smtp_relay_password", "") or "")
-        client.send_message(message)
+    from trustdesk.mailchannel.sender import Relay, deliver
+
+    relay = context.services.get("mail_relay") or Relay.from_settings(settings)
+    deliver(message.as_bytes(), str(message["From"]), to, relay)  # type: ignore[arg-type]
 
 
 # ----------------------------------------------------------------------------- export
