@@ -235,3 +235,65 @@ def test_a_forged_sender_cannot_write_into_the_customers_conversation(world: Wor
         forged_mail = s.scalars(select(MailRecord).where(MailRecord.conversation_id == after[1].id)).one()
     assert not any("refund" in body for body in bodies)
     assert forged_mail.auth is not None and forged_mail.auth["dmarc"] == "fail"
+
+
+def test_an_address_on_another_retailers_domain_is_that_retailers_only(world: World) -> None:
+    """Official channels are entered by each retailer's admins: globex listing acme's support address
+    (or another address on acme's domain) must neither bounce acme's mail nor capture it."""
+    from trustdesk.store.models import OfficialChannelRow
+
+    with world.sessions() as s:
+        for value in ("help@acme-shop.com", "sales@acme-shop.com", "help@eu.acme-shop.com"):
+            s.add(OfficialChannelRow(tenant_id=world.tenants["globex"], kind="email", value=value))
+        s.commit()
+    world.intake.forget_addresses()
+    assert world.send(to=ACME_SUPPORT) == {}  # still acme's, not ambiguous
+    assert len(conversations(world, "acme")) == 1
+    for recipient in ("sales@acme-shop.com", "help@eu.acme-shop.com"):
+        with pytest.raises(smtplib.SMTPRecipientsRefused):
+            world.send(to=recipient)
+    assert conversations(world, "globex") == []
+
+
+def test_address_book_gives_a_domain_to_its_retailer() -> None:
+    from trustdesk.mailchannel.addresses import AddressBook
+
+    book = AddressBook.from_rows(
+        [
+            (1, "help@acme-shop.com"),
+            (2, "help@acme-shop.com"),
+            (2, "sales@acme-shop.com"),
+            (2, "care@globex.example"),
+        ],
+        primary_domains={1: "acme-shop.com", 2: "globex.example"},
+    )
+    assert book.tenant_for("help@acme-shop.com") == 1
+    assert book.tenant_for("sales@acme-shop.com") is None
+    assert book.tenant_for("care@globex.example") == 2
+
+
+def test_a_retailer_never_sends_from_another_retailers_domain(world: World, sink: object) -> None:
+    """If globex's official list names an address on acme's domain, globex's replies must not go
+    out From acme (the desk's relay may well be in acme's SPF record: that would pass DMARC)."""
+    from sqlalchemy import delete
+
+    from trustdesk.conversations.domain import Author, AuthorKind
+    from trustdesk.conversations.pipeline import post_message
+    from trustdesk.store.models import Conversation, OfficialChannelRow
+
+    world.send(to=GLOBEX_SUPPORT)
+    with world.sessions() as s:
+        conv = s.scalars(select(Conversation).where(Conversation.tenant_id == world.tenants["globex"])).one()
+        public_id = conv.public_id
+        s.execute(delete(OfficialChannelRow).where(OfficialChannelRow.tenant_id == world.tenants["globex"]))
+        s.execute(delete(MailRecord).where(MailRecord.tenant_id == world.tenants["globex"]))
+        s.add(
+            OfficialChannelRow(
+                tenant_id=world.tenants["globex"], kind="email", value="help@acme-shop.com", purpose="support"
+            )
+        )
+        s.commit()
+    author = Author(AuthorKind.AGENT, user_id=world.agents["globex"], name="Sam")
+    post_message(world.desk, world.tenants["globex"], public_id, author, "Here is your answer.")
+    assert world.worker().run_once() == 1
+    assert world.sink is not None and world.sink.messages == []  # not sent at all, rather than as acme

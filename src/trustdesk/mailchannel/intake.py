@@ -157,8 +157,11 @@ class MailIntake:
                     OfficialChannelRow.kind == "email"
                 )
             ).all()
+            domains = session.execute(select(Tenant.id, Tenant.primary_domain)).all()
             session.rollback()
-        book = AddressBook.from_rows((int(t), str(v)) for t, v in rows)
+        book = AddressBook.from_rows(
+            ((int(t), str(v)) for t, v in rows), primary_domains={int(t): str(d) for t, d in domains}
+        )
         self._book = (now, book)
         return book
 

@@ -26,7 +26,7 @@ from trustdesk.authenticity.outbound import footer_line
 from trustdesk.authenticity.service import active_dkim_key, dkim_private_key
 from trustdesk.jobs import JobContext, PermanentJobError
 from trustdesk.mail import organizational_domain
-from trustdesk.mailchannel.addresses import normalise_address
+from trustdesk.mailchannel.addresses import domain_owners, normalise_address, on_foreign_domain
 from trustdesk.mailchannel.compose import Reply, build_reply, new_message_id, sign_reply
 from trustdesk.mailchannel.threads import reply_references, reply_subject
 from trustdesk.secretbox import SecretBox
@@ -62,7 +62,12 @@ class Relay:
 
 
 def official_addresses(session: Session, tenant: Tenant) -> list[str]:
-    """The retailer's official e-mail addresses, support ones first: what the desk may send from."""
+    """The retailer's official e-mail addresses, support ones first: what the desk may send from.
+    Never one on another retailer's primary domain: each retailer's admins type in their own list,
+    and the desk's relay may be in that other domain's SPF record (the mail would pass DMARC)."""
+    owners = domain_owners(
+        {int(t): str(d) for t, d in session.execute(select(Tenant.id, Tenant.primary_domain))}
+    )
     return [
         normalise_address(value)
         for (value,) in session.execute(
@@ -70,6 +75,7 @@ def official_addresses(session: Session, tenant: Tenant) -> list[str]:
             .where(OfficialChannelRow.tenant_id == tenant.id, OfficialChannelRow.kind == "email")
             .order_by((OfficialChannelRow.purpose == "support").desc(), OfficialChannelRow.id)
         )
+        if not on_foreign_domain(value, tenant.id, owners)
     ]
 
 
