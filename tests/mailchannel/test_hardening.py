@@ -297,3 +297,85 @@ def test_a_retailer_never_sends_from_another_retailers_domain(world: World, sink
     post_message(world.desk, world.tenants["globex"], public_id, author, "Here is your answer.")
     assert world.worker().run_once() == 1
     assert world.sink is not None and world.sink.messages == []  # not sent at all, rather than as acme
+
+
+def _double_encoded(text: str) -> str:
+    """An encoded word whose decoded text is itself an encoded word (survives one decoding)."""
+    return "=?utf-8?b?" + base64.b64encode(text.encode()).decode() + "?="
+
+
+def test_encoded_words_in_a_customers_subject_or_name_cannot_add_headers_to_our_reply(
+    world: World, sink: object
+) -> None:
+    """Python's email package decodes encoded words again when it writes a header: a subject or name
+    that, once decoded, still reads "=?utf-8?q?x=0D=0AReply-To:_...?=" would become a line break and a
+    header of the attacker's choosing in the retailer's DKIM-signed reply."""
+    import email as email_lib
+    from email.policy import default as default_policy
+
+    from trustdesk.conversations.domain import Author, AuthorKind
+    from trustdesk.conversations.pipeline import post_message
+    from trustdesk.store.models import Conversation
+
+    injected = "=?utf-8?q?x=0D=0AReply-To:_crook@evil.example=0D=0ABcc:_victim@else.example=0D=0A?="
+    raw = (
+        f"From: {_double_encoded(injected)} <{CUSTOMER}>\r\nTo: {ACME_SUPPORT}\r\n"
+        f"Subject: {_double_encoded(injected)}\r\nMessage-ID: {make_msgid(domain='customer.example')}\r\n"
+        "\r\nHello.\r\n"
+    ).encode()
+    assert world.send_raw(raw, to=[ACME_SUPPORT]) == {}
+    with world.sessions() as s:
+        conv = s.scalars(select(Conversation)).one()
+        public_id = conv.public_id
+    author = Author(AuthorKind.AGENT, user_id=world.agents["acme"], name="Sam")
+    post_message(world.desk, world.tenants["acme"], public_id, author, "Here is your answer.")
+    assert world.worker().run_once() == 1
+    assert world.sink is not None
+    world.sink.wait(1)
+    reply = email_lib.message_from_bytes(world.sink.messages[0][2], policy=default_policy)
+    assert reply["Reply-To"] is None and reply["Bcc"] is None
+    assert "\n" not in str(reply["Subject"]) and "\n" not in str(reply["To"])
+    head = world.sink.messages[0][2].split(b"\r\n\r\n", 1)[0]
+    assert b"\r\nReply-To:" not in head and b"\r\nBcc:" not in head
+
+
+def test_encoded_words_cannot_add_headers_to_a_report_answer() -> None:
+    from trustdesk.mailchannel.compose import header_text
+
+    cleaned = header_text("What we found: =?utf-8?q?x=0D=0ABcc:_v@else.example?=", 200)
+    from trustdesk.authenticity.outbound import build_email
+
+    raw = build_email(
+        text="t",
+        footer="f",
+        reference="R",
+        from_address="r@acme-shop.com",
+        to_address=CUSTOMER,
+        subject=cleaned,
+    )
+    assert b"\r\nBcc:" not in raw.split(b"\r\n\r\n", 1)[0]
+
+
+def test_an_encoded_word_address_gets_no_reply_rather_than_an_injected_header(
+    world: World, sink: object
+) -> None:
+    """The local part "=?utf-8?q?x=0D=0AReply-To=3A...?=" is plain atext; written into our To header it
+    would be decoded into a line break. A conversation with such an address gets no mail: refused, audited."""
+    from trustdesk.conversations.domain import Author, AuthorKind
+    from trustdesk.conversations.pipeline import post_message
+    from trustdesk.store.models import AuditEvent, Conversation
+
+    local = "=?utf-8?q?x=0D=0AReply-To=3A_crook=40evil.example=0D=0A?="
+    world.send()
+    with world.sessions() as s:  # the inbound parser refuses such a From; any other way in is covered too
+        conv = s.scalars(select(Conversation)).one()
+        conv.customer_email = f"{local}@customer.example"
+        public_id = conv.public_id
+        s.commit()
+    author = Author(AuthorKind.AGENT, user_id=world.agents["acme"], name="Sam")
+    post_message(world.desk, world.tenants["acme"], public_id, author, "Here is your answer.")
+    assert world.worker().run_once() == 1
+    assert world.sink is not None and world.sink.messages == []
+    with world.sessions() as s:
+        event = s.scalar(select(AuditEvent).where(AuditEvent.action == "mail.reply_not_sent"))
+        assert event is not None and "safely" in event.details["reason"]

@@ -3,6 +3,7 @@ reference (header and footer line), DKIM-signed with the retailer's key when it 
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,9 +24,38 @@ def new_message_id(domain: str) -> str:
     return f"td.{secrets.token_urlsafe(18)}@{domain.strip().strip('.').lower() or 'localhost'}"
 
 
+def header_text(value: str, limit: int) -> str:
+    """Text for a header we write (subject, display name): one line, and no RFC 2047 encoded word.
+
+    Python's email package decodes encoded words in a header value once more when it writes the
+    header, so customer text that still reads "=?utf-8?q?x=0D=0ABcc:_...?=" after the inbound
+    decoding would turn into a line break and a header of the customer's choosing. "=?" becomes
+    "= ?", which no decoder takes for the start of an encoded word.
+    """
+    text = clean_line(value, limit)
+    while "=?" in text:
+        text = text.replace("=?", "= ?")
+    return text[:limit]
+
+
+_SAFE_ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/^_`{|}~-]+@[A-Za-z0-9.-]+")
+
+
+def safe_header_address(address: str) -> bool:
+    """Whether an address can be written into a header as it is: plain ASCII dot-atom characters
+    and no "=?" (the email package would decode an encoded word in the local part into a line break)."""
+    return bool(_SAFE_ADDRESS.fullmatch(address)) and "=?" not in address
+
+
+class UnsafeAddress(ValueError):
+    """An address we will not write into a header (see safe_header_address)."""
+
+
 def _mailbox(name: str, address: str) -> Address:
+    if not safe_header_address(address):
+        raise UnsafeAddress(f"the address {address[:80]!r} cannot be written safely into a mail header")
     local, _, domain = address.rpartition("@")
-    return Address(display_name=clean_line(name, 120), username=local, domain=domain)
+    return Address(display_name=header_text(name, 120), username=local, domain=domain)
 
 
 @dataclass(frozen=True)
@@ -52,7 +82,7 @@ def build_reply(reply: Reply) -> bytes:
     message = EmailMessage(policy=SMTP)
     message["From"] = _mailbox(reply.from_name, reply.from_address)
     message["To"] = _mailbox(reply.to_name, reply.to_address)
-    message["Subject"] = clean_line(reply.subject, 300)
+    message["Subject"] = header_text(reply.subject, 300)
     message["Date"] = format_datetime(reply.date or datetime.now(UTC))
     message["Message-ID"] = f"<{reply.message_id}>"
     if reply.in_reply_to:

@@ -23,11 +23,11 @@ from trustdesk.authenticity.model import MessageVerdict
 from trustdesk.authenticity.service import compose_email, run_check
 from trustdesk.channels.index import RegistryCache
 from trustdesk.config import get_settings
-from trustdesk.conversations.domain import clean_line
 from trustdesk.guard import scan
 from trustdesk.jobs import JobContext, PermanentJobError, enqueue
 from trustdesk.mail import AuthResults, ParsedMail, Resolver
 from trustdesk.mailchannel.addresses import normalise_address, without_tag
+from trustdesk.mailchannel.compose import header_text, safe_header_address
 from trustdesk.mailchannel.forwarded import (
     automatic_reason,
     defang_text,
@@ -199,7 +199,7 @@ class ReportInbox:
                     suspicious,
                 )
                 text = scan(text, "inbound", brand=tenant.name).redacted
-                original_subject = clean_line(parsed.subject, 180)
+                original_subject = header_text(parsed.subject, 180)
                 subject = f"What we found: {original_subject}" if original_subject else "What we found"
                 _, mail = compose_email(
                     session,
@@ -230,6 +230,8 @@ class ReportInbox:
             return "no-sender"
         if not may_answer(auth):
             return "not-authenticated"
+        if not safe_header_address(forwarder):
+            return "unusual-address"  # could not be written into the answer's To header safely
         if auth is not None and not auth.mail_from.strip().strip("<>").strip():
             return "bounce"  # null reverse path: a delivery status notification
         automatic = automatic_reason(parsed)

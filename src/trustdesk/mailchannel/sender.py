@@ -27,7 +27,7 @@ from trustdesk.authenticity.service import active_dkim_key, dkim_private_key
 from trustdesk.jobs import JobContext, PermanentJobError
 from trustdesk.mail import organizational_domain
 from trustdesk.mailchannel.addresses import domain_owners, normalise_address, on_foreign_domain
-from trustdesk.mailchannel.compose import Reply, build_reply, new_message_id, sign_reply
+from trustdesk.mailchannel.compose import Reply, build_reply, new_message_id, safe_header_address, sign_reply
 from trustdesk.mailchannel.threads import reply_references, reply_subject
 from trustdesk.secretbox import SecretBox
 from trustdesk.store.models import Conversation, MailRecord, Message, OfficialChannelRow, Tenant, utcnow
@@ -165,6 +165,10 @@ def prepare(
         session.add(record)
         session.commit()  # the Message-ID is fixed before the first attempt
     base_url = str(getattr(settings, "public_base_url", "") or "")
+    if not safe_header_address(record.to_address):
+        _refuse(
+            session, tenant.id, conv, "the customer's address cannot be written safely into a mail header"
+        )
     raw = build_reply(
         Reply(
             from_name=tenant.name,
