@@ -92,14 +92,54 @@ def test_numeric_forms_of_public_addresses_are_accepted() -> None:
     check_host("8.8.8.8", allow_private=False)
 
 
-def test_the_webhook_client_never_follows_redirects() -> None:
-    """A public endpoint answering 307 to http://169.254.169.254/ must not make us fetch that."""
-    import inspect
+def test_a_redirect_is_never_followed(desk, receiver: Receiver) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """A public endpoint answering 307 to an internal address must not make the desk post there."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from threading import Thread
 
-    from trustdesk.webhooks import service
+    hits: list[str] = []
 
-    source = inspect.getsource(service.deliver)
-    assert "follow_redirects=False" in source
+    class Redirect(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802
+            self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            hits.append(self.path)
+            self.send_response(307)
+            self.send_header("Location", receiver.url)  # the "internal" place
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+    Thread(target=server.serve_forever, daemon=True).start()
+    state = desk.app.state.trustdesk
+    state.runtime.services["webhook_allow_private"] = True  # loopback stands in for a public endpoint
+    try:
+        box = state.box
+        with desk.sessions() as s:
+            endpoint, _ = create_endpoint(
+                s,
+                desk.tenant_id,
+                url="https://hooks.example.com/x",
+                events=["message.created"],
+                box=box,
+                actor="t",
+            )
+            endpoint.url = f"http://127.0.0.1:{server.server_address[1]}/hooks"
+            s.flush()
+            assert enqueue_event(s, desk.tenant_id, "message.created", {"message": {"body": "hi"}}) == 1
+            s.commit()
+        worker = Worker(desk.sessions, {JOB_KIND: deliver}, {"box": box, "webhook_allow_private": True})
+        deadline = time.monotonic() + 15
+        while not hits and time.monotonic() < deadline:
+            worker.run_once()
+            time.sleep(0.05)
+        time.sleep(0.3)
+        assert hits and receiver.requests == []
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def test_one_private_answer_refuses_the_whole_name() -> None:
