@@ -136,3 +136,23 @@ def test_automatic_reason_reads_the_headers() -> None:
     assert automatic_reason(parsed("auto-submitted: auto-notified\r\n"))  # type: ignore[arg-type]
     assert automatic_reason(parsed("Precedence: Bulk\r\n"))  # type: ignore[arg-type]
     assert automatic_reason(parsed("Precedence: first-class\r\n")) is None  # type: ignore[arg-type]
+
+
+def test_a_tagged_report_address_is_still_the_report_address(world: World, sink: Sink) -> None:
+    _with_report_address(world)
+    tagged = REPORT_ADDRESS.replace("@", "+phish@")
+    forward = EmailMessage()
+    forward["From"] = f"Pat Example <{CUSTOMER}>"
+    forward["To"] = tagged
+    forward["Subject"] = "Fwd: Your account is locked"
+    forward.set_content("Is this really from you?")
+    forward.add_attachment(_phish())
+    world.send_raw(forward.as_bytes(), to=[tagged], mail_from=CUSTOMER)
+    assert _reports(world) == 1
+    with world.sessions() as s:
+        from trustdesk.store.models import Conversation
+
+        assert s.scalar(select(func.count(Conversation.id))) == 0
+    assert _answer_worker(world, sink).run_once() == 1
+    sink.wait(1)
+    assert sink.messages[0][0] == REPORT_ADDRESS

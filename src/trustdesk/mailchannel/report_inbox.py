@@ -128,7 +128,8 @@ class ReportInbox:
 
     def is_report_address(self, tenant_id: int, recipient: str) -> bool:
         with self.sessions() as session:
-            found = normalise_address(recipient) in report_addresses(session, tenant_id)
+            address = normalise_address(recipient)
+            found = bool({address, without_tag(address)} & set(report_addresses(session, tenant_id)))
             session.rollback()
         return found
 
@@ -137,6 +138,7 @@ class ReportInbox:
     ) -> ReportReceipt:
         """Check the forwarded original, report it unless genuine, and queue the answer."""
         forwarded = forwarded_message(parsed, raw)
+        own_address = without_tag(normalise_address(recipient))  # answers come from the address itself
         forwarder = normalise_address(parsed.from_.address) if parsed.from_ is not None else ""
         base = str(self.settings.public_base_url).rstrip("/")
         with self.sessions() as session:
@@ -206,7 +208,7 @@ class ReportInbox:
                     tenant,
                     self.box,
                     text=text,
-                    from_address=recipient,
+                    from_address=own_address,
                     to_address=forwarder,
                     subject=scan(subject, "inbound", brand=tenant.name).redacted,
                     public_base_url=base,
@@ -215,7 +217,7 @@ class ReportInbox:
                 enqueue(
                     session,
                     ANSWER_JOB,
-                    {"sender": recipient, "recipient": forwarder, "mail": base64.b64encode(mail).decode()},
+                    {"sender": own_address, "recipient": forwarder, "mail": base64.b64encode(mail).decode()},
                     tenant_id=tenant.id,
                 )
             session.commit()
