@@ -379,3 +379,25 @@ def test_an_encoded_word_address_gets_no_reply_rather_than_an_injected_header(
     with world.sessions() as s:
         event = s.scalar(select(AuditEvent).where(AuditEvent.action == "mail.reply_not_sent"))
         assert event is not None and "safely" in event.details["reason"]
+
+
+def test_mail_written_by_the_bot_says_it_is_automatic() -> None:
+    from trustdesk.mailchannel.compose import Reply, build_reply
+
+    def header(automatic: bool) -> bytes:
+        reply = Reply(
+            "Acme",
+            ACME_SUPPORT,
+            "Pat",
+            CUSTOMER,
+            "Re: hi",
+            "text",
+            "footer",
+            "TD-AAAA-BBBB",
+            "td.x@acme-shop.com",
+            automatic=automatic,
+        )
+        return build_reply(reply).split(b"\r\n\r\n", 1)[0]
+
+    assert b"\r\nAuto-Submitted: auto-replied\r\n" in header(True)
+    assert b"\r\nAuto-Submitted: no\r\n" in header(False)

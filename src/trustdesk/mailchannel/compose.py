@@ -74,6 +74,7 @@ class Reply:
     in_reply_to: str | None = None
     references: Sequence[str] = ()
     date: datetime | None = None
+    automatic: bool = False  # written by the bot, not a person (RFC 3834: Auto-Submitted: auto-replied)
 
 
 def build_reply(reply: Reply) -> bytes:
@@ -90,7 +91,7 @@ def build_reply(reply: Reply) -> bytes:
     if reply.references:
         message["References"] = " ".join(f"<{r}>" for r in reply.references)
     message[REFERENCE_HEADER] = reply.reference
-    message["Auto-Submitted"] = "no"
+    message["Auto-Submitted"] = "auto-replied" if reply.automatic else "no"
     message.set_content(body, subtype="plain", charset="utf-8", cte="quoted-printable")
     message.add_alternative(text_to_html(body), subtype="html", charset="utf-8", cte="quoted-printable")
     return message.as_bytes()

@@ -183,6 +183,7 @@ def prepare(
             in_reply_to=record.in_reply_to,
             references=tuple(record.references or ()),
             date=message.created_at,
+            automatic=message.author_kind == "bot",
         )
     )
     from_domain = record.from_address.rpartition("@")[2]
