@@ -124,6 +124,7 @@ def test_a_subject_with_line_breaks_cannot_add_headers_to_the_answer(world: Worl
     assert rcpts == [CUSTOMER]
     answer = email.message_from_bytes(raw, policy=default_policy)
     assert answer["Bcc"] is None and "\n" not in str(answer["Subject"])
+    assert "Locked" not in str(answer["Subject"])  # nothing of the forward in a header we sign
 
 
 def test_automatic_reason_reads_the_headers() -> None:

@@ -49,6 +49,7 @@ ANSWER_JOB = "mail.report_answer"
 ANSWERS_PER_FORWARDER = Limit(5, 24 * 3600)
 # RFC 3834: what we send is an automatic answer, so other responders must not answer it in turn.
 ANSWER_HEADERS = (("Auto-Submitted", "auto-replied"),)
+ANSWER_SUBJECT = "{name}: what we found in the message you forwarded"
 REPORT_PATH = "/t/{slug}/report"
 
 _VERDICT_LINES = {
@@ -201,8 +202,9 @@ class ReportInbox:
                     suspicious,
                 )
                 text = scan(text, "inbound", brand=tenant.name).redacted
-                original_subject = header_text(parsed.subject, 180)
-                subject = f"What we found: {original_subject}" if original_subject else "What we found"
+                # A fixed subject: echoing the forward's would put text of the sender's choosing into a
+                # header the retailer signs, ready to be replayed to others (DKIM replay).
+                subject = ANSWER_SUBJECT.format(name=header_text(tenant.name, 80))
                 _, mail = compose_email(
                     session,
                     tenant,
@@ -210,7 +212,7 @@ class ReportInbox:
                     text=text,
                     from_address=own_address,
                     to_address=forwarder,
-                    subject=scan(subject, "inbound", brand=tenant.name).redacted,
+                    subject=subject,
                     public_base_url=base,
                     extra_headers=ANSWER_HEADERS,
                 )
