@@ -662,7 +662,7 @@ class _Check:
         if not scoped:
             return None
         exact_kind = [c for c in scoped if c.kind is self.kind]
-        return sorted(exact_kind or scoped, key=lambda c: (c.kind is not ChannelKind.DOMAIN, c.value))[0]
+        return min(exact_kind or scoped, key=lambda c: (c.kind is not ChannelKind.DOMAIN, c.value))
 
     def _best_channel(
         self, tenant: str, kind: ChannelKind, hint: OfficialChannel | None
@@ -702,12 +702,12 @@ class _Check:
     def _imitated_channel(self, match: _Match) -> OfficialChannel | None:
         ids = [channel_id for _tenant, channel_id in match.postings if channel_id]
         preferred = ChannelKind.SOCIAL if self.kind is ChannelKind.SOCIAL else ChannelKind.DOMAIN
-        channels = sorted(
-            (self._channel(i) for i in ids),
-            key=lambda c: (c.kind is not self.kind, c.kind is not preferred, c.value),
-        )
-        if channels:
-            return channels[0]
+        if ids:
+            kind = self.kind
+            return min(
+                (self._channel(i) for i in ids),
+                key=lambda c: (c.kind is not kind, c.kind is not preferred, c.value),
+            )
         return self._best_channel(match.tenant, ChannelKind.DOMAIN, None)
 
     def _verdict(self) -> VerificationResult:
