@@ -401,3 +401,13 @@ def test_mail_written_by_the_bot_says_it_is_automatic() -> None:
 
     assert b"\r\nAuto-Submitted: auto-replied\r\n" in header(True)
     assert b"\r\nAuto-Submitted: no\r\n" in header(False)
+
+
+def test_an_executable_under_a_harmless_name_is_refused_by_its_bytes(world: World) -> None:
+    exe = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 120 + b"This program cannot be run in DOS mode"
+    world.send(attachments=[("invoice.pdf", "application/pdf", exe), ("photo.jpg", "image/jpeg", exe)])
+    with world.sessions() as s:
+        rows = s.scalars(select(MailAttachment)).all()
+    assert len(rows) == 2 and not any(row.stored for row in rows)
+    assert all("executable" in (row.refused or "") for row in rows)
+    assert _kept_files(world) == {}
