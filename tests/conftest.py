@@ -132,3 +132,16 @@ def redis_url() -> str:
     except Exception as exc:  # noqa: BLE001
         skip_or_fail(f"Redis not reachable at {REDIS_TEST_URL}: {type(exc).__name__}")
     return REDIS_TEST_URL
+
+
+@pytest.fixture(autouse=True)
+def _root_logging_restored() -> Iterator[None]:
+    """Code under test may call setup_logging (CLI commands, servers in-process), which points the root
+    logger at the stderr of that moment; a later test's log line would then hit a closed stream."""
+    import logging
+
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)

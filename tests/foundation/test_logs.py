@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterator
 
 import pytest
 
@@ -19,17 +20,26 @@ class _Collect(logging.Handler):
         self.lines.append(JsonFormatter().format(record))
 
 
+WATCHED = ("websockets.server", "mail.log", "aiosmtplib", "trustdesk.test")
+
+
 @pytest.fixture
-def collected() -> _Collect:
+def collected() -> Iterator[_Collect]:
+    """Our handler straight on the loggers involved, at DEBUG (other code may have raised their levels)."""
     handler = _Collect()
-    root = logging.getLogger()
-    previous = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG)
     hide_wire_contents()
+    saved = []
+    for name in WATCHED:
+        logger = logging.getLogger(name)
+        saved.append((logger, logger.level, logger.propagate))
+        logger.setLevel(logging.DEBUG)
+        logger.propagate = False
+        logger.addHandler(handler)
     yield handler
-    root.removeHandler(handler)
-    root.setLevel(previous)
+    for logger, level, propagate in saved:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = propagate
 
 
 def test_wire_contents_from_socket_and_smtp_libraries_are_dropped(collected: _Collect) -> None:
