@@ -17,12 +17,12 @@ from tests.conversations.servers import sign_in_agent, start_server
 from tests.foundation.factory import make_tenant, make_user
 from websockets.sync.client import connect
 
+from support.store_dump import all_rows
 from trustdesk.accounts.permissions import Role
 from trustdesk.config import load_settings
 from trustdesk.secretbox import SecretBox
 from trustdesk.store.db import make_engine, make_session_factory
 from trustdesk.store.migrate import upgrade
-from trustdesk.store.models import Base
 from trustdesk.webhooks import create_endpoint
 
 SECRETS = [
@@ -48,17 +48,6 @@ def _monitor(port: int, lines: list[str], stop: threading.Event) -> None:
                         return
         except redis.RedisError:
             time.sleep(0.05)  # a read timeout: keep watching
-
-
-def _all_rows(url: str) -> str:
-    engine = make_engine(url)
-    chunks = []
-    with engine.connect() as conn:
-        for table in Base.metadata.sorted_tables:
-            for row in conn.execute(text(f'SELECT * FROM "{table.name}"')):
-                chunks.append(repr(tuple(row)))
-    engine.dispose()
-    return "\n".join(chunks)
 
 
 def _postgres_places(url: str) -> dict[str, str]:
@@ -152,7 +141,7 @@ def test_secrets_are_nowhere(database_url, private_redis, tmp_path) -> None:  # 
         stop.set()
         redis.Redis(port=private_redis.port).ping()  # wakes the monitor so it can stop
 
-    rows = _all_rows(database_url)
+    rows = all_rows(database_url)
     assert "[removed:" in rows, "the test must have stored redacted messages"
     places = {"database rows": rows, "server log": server.log(), "redis commands": "\n".join(commands)}
     client = redis.Redis(port=private_redis.port)

@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 from tests.foundation.factory import make_tenant, make_user
 
 from support.dns_server import DnsTestServer
+from support.store_dump import all_rows
 from trustdesk.accounts.permissions import Role
 from trustdesk.channels.changes import ChannelInput, seed_channels
 from trustdesk.config import Settings
@@ -33,7 +33,6 @@ from trustdesk.mailchannel.smtp import SmtpListener
 from trustdesk.secretbox import SecretBox
 from trustdesk.store.db import make_engine, make_session_factory
 from trustdesk.store.migrate import upgrade
-from trustdesk.store.models import Base
 
 ACME_SUPPORT = "help@acme-shop.com"
 GLOBEX_SUPPORT = "care@globex-shop.com"
@@ -146,12 +145,7 @@ class World:
         return Worker(self.sessions, {"mail.send": send_reply}, services, **kwargs)
 
     def all_rows(self) -> str:
-        chunks = []
-        with self.sessions() as session:
-            for table in Base.metadata.sorted_tables:
-                for row in session.execute(text(f'SELECT * FROM "{table.name}"')):
-                    chunks.append(repr(tuple(row)))
-        return "\n".join(chunks)
+        return all_rows(self.database_url)
 
     def database_files(self) -> dict[str, bytes]:
         if not self.database_url.startswith("sqlite"):

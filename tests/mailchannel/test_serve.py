@@ -12,31 +12,19 @@ from email import policy
 from email.message import EmailMessage
 from pathlib import Path
 
-from sqlalchemy import text
 from tests.conversations.servers import sign_in_agent, start_server
 from tests.foundation.factory import make_tenant, make_user
 from tests.mailchannel.conftest import Sink, customer_zone
 
 from support.dns_server import DnsTestServer
+from support.store_dump import all_rows
 from trustdesk.accounts.permissions import Role
 from trustdesk.channels.changes import ChannelInput, seed_channels
 from trustdesk.config import load_settings
 from trustdesk.store.db import make_engine, make_session_factory
 from trustdesk.store.migrate import upgrade
-from trustdesk.store.models import Base
 
 SECRETS = ["4111 1111 1111 1111", "4111111111111111", "DE89 3704 0044 0532 0130 00", "Hunter2!Secret"]
-
-
-def _all_rows(url: str) -> str:
-    engine = make_engine(url)
-    chunks = []
-    with engine.connect() as conn:
-        for table in Base.metadata.sorted_tables:
-            for row in conn.execute(text(f'SELECT * FROM "{table.name}"')):
-                chunks.append(repr(tuple(row)))
-    engine.dispose()
-    return "\n".join(chunks)
 
 
 def test_mail_in_reply_out_and_no_secret_anywhere(database_url: str, tmp_path: Path) -> None:
@@ -112,7 +100,7 @@ def test_mail_in_reply_out_and_no_secret_anywhere(database_url: str, tmp_path: P
         sink.stop()
         dns.stop()
     assert code == 550 and b"no such support address" in reason
-    places = {"database rows": _all_rows(database_url), "server log": server.log()}
+    places = {"database rows": all_rows(database_url), "server log": server.log()}
     for path in data_dir.rglob("*"):
         if path.is_file():
             places[str(path)] = path.read_bytes().decode("latin-1")
