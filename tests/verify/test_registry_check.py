@@ -39,6 +39,35 @@ def test_phone_one_or_two_digits_off(demo_registry: Registry) -> None:
     assert demo_registry.check("+44 800 555 0199").codes == ["phone-country-code"]
 
 
+def test_vanity_numbers_carry_the_letters_caution() -> None:
+    # 1-800-FLOWERS is 1-800-356-9377. The caution used to be lost: the parsed number's flag was
+    # reset, the API path re-parsed the E.164 value (no letters left), and "1-800-FLOWERS" (four
+    # digits) was taken for a domain name.
+    registry = Registry(
+        [*demo_channels(), make_channel("flowers", "Flowers", "phone", "+1 800 356 9377", purpose="orders")]
+    )
+    for written in ("1-800-FLOWERS", "800-FLOWERS", "+1 800 FLOWERS", "tel:1-800-FLOWERS"):
+        for result in (registry.check(written), registry.check(parse_contact(written))):
+            assert result.verdict is Verdict.OFFICIAL, written
+            assert result.codes == ["official", "vanity-number"], written
+            assert result.official is not None and result.official.value == "+18003569377"
+    near = registry.check(parse_contact("1-800-FLOWERT"))
+    assert near.verdict is Verdict.LOOKALIKE and near.codes == ["phone-one-digit", "vanity-number"]
+    single_token = verify_text("1-800-FLOWERS", registry).results
+    assert [r.codes for r in single_token] == [["official", "vanity-number"]]
+    # Digits only, a tel: prefix or an extension are no vanity numbers.
+    for written in (
+        "+1 800 356 9377",
+        "tel:+1-800-356-9377",
+        "+1 800 356 9377 ext. 12",
+        "+1 800 356 9377 ext 12",
+    ):
+        assert registry.check(written).codes == ["official"], written
+    # Letters that dress a fake number up as a real one are still refused; a word is still a domain.
+    assert registry.check("+1 800 356 93l7").codes == ["phone-with-letters"]
+    assert registry.check("1800flowers.com").contact.kind is ChannelKind.DOMAIN
+
+
 def test_email_checks(demo_registry: Registry) -> None:
     assert demo_registry.check("Support@AcmeOutfitters.com").verdict is Verdict.OFFICIAL
     on_domain = demo_registry.check("jane@acmeoutfitters.com")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import phonenumbers
 
@@ -25,7 +25,7 @@ from trustdesk.verify.emails import EmailAddress, parse_email
 from trustdesk.verify.errors import ContactInputError
 from trustdesk.verify.handles import PLATFORM_ALIASES, SocialHandle, normalize_app_id, parse_handle
 from trustdesk.verify.model import ChannelKind, ExtractedContact
-from trustdesk.verify.phones import PhoneNumber, parse_phone
+from trustdesk.verify.phones import PhoneNumber, is_vanity, parse_phone
 from trustdesk.verify.urls import ParsedUrl, mask_url_password, parse_url
 
 MAX_TEXT_CHARS = 100_000
@@ -299,6 +299,9 @@ def extract_contacts(text: str, default_region: str = "US") -> list[ExtractedCon
 _DIGITS = re.compile(r"\d")
 _HANDLE_INPUT = re.compile(r"^(?:([A-Za-z.]{1,20})\s*[:/]\s*)?@?[\w.\-]{1,64}$")
 _PHONE_INPUT = re.compile(r"^(?:tel:)?[+(]?[\d\s().\-/A-Za-z\u00a0]{4,40}$")
+# A vanity number written digits first, then keypad letters ("1-800-FLOWERS", "800 GOT JUNK"):
+# only three or four digits, and no dot, so it cannot be a domain name.
+_VANITY_INPUT = re.compile(r"^(?:tel:)?\+?\(?\d[\d\s()\-/\u00a0]*[A-Za-z][A-Za-z\d\s\-]*$")
 
 
 def parse_contact(
@@ -330,7 +333,7 @@ def parse_contact_parts(
     """`parse_contact`, plus the parsed host/URL/address/number/handle (None for apps and problems).
 
     The parsed object is what parsing the contact's normalised `value` would give, except
-    that a phone number's `vanity` flag is always False (as when its E.164 form is parsed).
+    that a phone number keeps its `vanity` flag (its E.164 form has no letters left).
     """
     text = raw.strip()
     if len(text) > 4096:
@@ -361,8 +364,6 @@ def parse_contact_parts(
             return contact, EmailAddress(address.local.lower(), address.host)
         if kind is ChannelKind.PHONE:
             number = parse_phone(text, default_region)
-            if number.vanity:
-                number = replace(number, vanity=False)
             return ExtractedContact(kind, text, number.e164, 0, len(text)), number
         if kind is ChannelKind.SOCIAL:
             handle = parse_handle(text, platform)
@@ -390,8 +391,10 @@ def _guess_kind(text: str, platform: str | None, refanged: str) -> ChannelKind:
         return ChannelKind.URL
     if "@" in refanged:
         return ChannelKind.EMAIL
-    if _PHONE_INPUT.match(text) and len(_DIGITS.findall(text)) >= 5:
-        return ChannelKind.PHONE
+    if _PHONE_INPUT.match(text):
+        digits = len(_DIGITS.findall(text))
+        if digits >= 5 or (digits >= 3 and _VANITY_INPUT.match(text) and is_vanity(text)):
+            return ChannelKind.PHONE
     if "/" in refanged:
         return ChannelKind.URL
     return ChannelKind.DOMAIN

@@ -14,6 +14,9 @@ MAX_PHONE_INPUT = 64
 _ALLOWED = re.compile(r"[0-9A-Za-z+()\-.\s/\u00a0\u2010-\u2015]+")
 # Letters a fraudster slips into a number so it reads like one: O for 0, l/I for 1.
 _LOOKALIKE_LETTERS = re.compile(r"(?<=\d)[OoIl](?=\d)|(?<=\d)[OoIl]$|^[OoIl](?=\d)")
+# An extension written after the number ("ext. 12", "x12"): its letters are not keypad letters.
+_EXTENSION = re.compile(r"(?:ext(?:ension|n)?\.?|x)\s*\d{1,7}\s*$", re.IGNORECASE)
+VANITY_MIN_LETTERS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +26,7 @@ class PhoneNumber:
     e164: str
     country_code: int
     national_number: str
-    vanity: bool = False
+    vanity: bool = False  # written with keypad letters (1-800-FLOWERS)
 
     @property
     def region(self) -> str:
@@ -72,8 +75,18 @@ def parse_phone(raw: str, default_region: str = "US") -> PhoneNumber:
         e164=phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164),
         country_code=parsed.country_code or 0,
         national_number=str(parsed.national_number),
-        vanity=letters >= 3,
+        vanity=is_vanity(text),
     )
+
+
+def is_vanity(raw: str) -> bool:
+    """True when a number is written with keypad letters ("1-800-FLOWERS"): three or more
+    letters outside a ``tel:`` prefix and an extension ("ext. 12")."""
+    text = raw.strip()
+    if text[:4].lower() == "tel:":
+        text = text[4:]
+    text = _EXTENSION.sub("", text)
+    return sum(char.isalpha() for char in text) >= VANITY_MIN_LETTERS
 
 
 @lru_cache(maxsize=4096)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from trustdesk.verify import explain
 from trustdesk.verify.domains import HostName, parse_host
@@ -32,7 +32,7 @@ from trustdesk.verify.model import (
     Verdict,
     VerificationResult,
 )
-from trustdesk.verify.phones import PhoneNumber, format_phone, parse_phone
+from trustdesk.verify.phones import PhoneNumber, format_phone, is_vanity, parse_phone
 from trustdesk.verify.urls import ParsedUrl, parse_url
 from trustdesk.verify.words import FREEMAIL_DOMAINS, Core, is_affix_word, label_cores
 
@@ -350,7 +350,13 @@ class _Check:
             self._check_email(address)
         elif kind is ChannelKind.PHONE:
             number = parsed if isinstance(parsed, PhoneNumber) else None
-            self._check_phone(number or parse_phone(value, self.r.default_region))
+            if number is None:
+                # A contact parsed elsewhere (the API, a scanned text): its E.164 value has no letters
+                # left, so whether it was written as a vanity number is read from the raw text.
+                number = parse_phone(value, self.r.default_region)
+                if not number.vanity and is_vanity(self.contact.raw):
+                    number = replace(number, vanity=True)
+            self._check_phone(number)
         elif kind is ChannelKind.SOCIAL:
             self._check_handle(parse_handle(value, self.contact.platform))
         else:
