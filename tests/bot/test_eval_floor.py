@@ -2,8 +2,9 @@
 
 The held-out set (tests/bot/data/heldout.jsonl) was written apart from the training examples,
 in other voices and vocabulary, and committed before any model was evaluated on it.
-Measured: see docs/performance.md, "## Bot". The floor sits a little below the measurement so a
-harmless retraining wobble does not fail the suite, while a real regression does.
+Measured: see docs/performance.md, "## Bot" (0.9392 with the NumPy trainer). The accuracy floor is
+the issue's target (0.93), a little below the measurement; training is deterministic, so only a change
+to the code or the training examples can move the score.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from typer.testing import CliRunner
 from trustdesk.cli.main import app
 
 HELDOUT = Path(__file__).parent / "data" / "heldout.jsonl"
-ACCURACY_FLOOR = 0.92
-MACRO_F1_FLOOR = 0.92
+ACCURACY_FLOOR = 0.93
+MACRO_F1_FLOOR = 0.93
 OUT_OF_SCOPE_RECALL_FLOOR = 0.85
 pytestmark = pytest.mark.usefixtures("cli_model_cache")
 

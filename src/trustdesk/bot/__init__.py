@@ -1,7 +1,7 @@
 """The support bot: intents, classifier, conversation flows, knowledge base and escalation.
 
 Public names are re-exported here lazily, so `from trustdesk.bot import Intent` does not pay
-for importing scikit-learn; the classifier loads on first use of a name that needs it.
+for importing NumPy; the classifier loads on first use of a name that needs it.
 """
 
 from __future__ import annotations

@@ -1,13 +1,16 @@
 """Intent classifier: a linear model over word and character n-grams, with an out-of-scope rule.
 
-Training takes a few seconds on one core and classification well under a millisecond per
-message. A model is saved as JSON (vocabularies, settings) plus a NumPy .npz of plain arrays
-loaded with allow_pickle=False, so a model file can never execute code.
+NumPy only: the n-gram analysers and TF-IDF weights are in features.py, the L-BFGS training of the
+multinomial logistic regression in logistic.py. Training takes a few seconds on one core and
+classification about a millisecond per message. A model is saved as JSON (vocabularies, settings)
+plus a NumPy .npz of plain arrays loaded with allow_pickle=False, so a model file can never execute
+code.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -15,14 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.preprocessing import normalize
-from threadpoolctl import threadpool_limits
 
 from trustdesk.bot.examples import Example, examples_digest
+from trustdesk.bot.features import Analyser, SparseRows, TfidfBlock, hstack, segment_positions
 from trustdesk.bot.intents import Intent
+from trustdesk.bot.logistic import fit_multinomial
 from trustdesk.bot.normalise import Normaliser, default_normaliser
 
 SCHEMA_VERSION = 1
@@ -83,16 +83,6 @@ class Prediction:
     alternatives: tuple[tuple[Intent, float], ...] = field(default=())
 
 
-def _vectoriser(normaliser: Normaliser, analyzer: str, ngrams: tuple[int, int]) -> TfidfVectorizer:
-    return TfidfVectorizer(
-        analyzer=analyzer,
-        ngram_range=ngrams,
-        sublinear_tf=True,
-        preprocessor=normaliser,
-        dtype=np.float64,
-    )
-
-
 class IntentModel:
     """A trained, immutable intent classifier. Safe to share between threads."""
 
@@ -100,12 +90,12 @@ class IntentModel:
         self,
         *,
         normaliser: Normaliser,
-        word: TfidfVectorizer,
-        char: TfidfVectorizer,
+        word: TfidfBlock,
+        char: TfidfBlock,
         classes: Sequence[Intent],
         coef: np.ndarray,
         intercept: np.ndarray,
-        reference: sp.csr_matrix,
+        reference: SparseRows,
         operating_point: OperatingPoint,
         config: TrainingConfig,
         digest: str,
@@ -116,17 +106,14 @@ class IntentModel:
         self._word = word
         self._char = char
         self._classes = tuple(classes)
-        self._coef_t = np.ascontiguousarray(coef.T, dtype=np.float64)
-        self._intercept = np.asarray(intercept, dtype=np.float64)
+        self._coef = np.ascontiguousarray(coef, dtype=np.float64)
         # One row per feature, so the rows a message touches can be gathered cheaply.
-        self._reference_t = sp.csr_matrix(reference.T)
-        self._word_analyse = word.build_analyzer()
-        self._char_analyse = char.build_analyzer()
-        self._word_vocab: dict[str, int] = word.vocabulary_
-        self._char_vocab: dict[str, int] = char.vocabulary_
-        self._word_idf = np.asarray(word.idf_, dtype=np.float64)
-        self._char_idf = np.asarray(char.idf_, dtype=np.float64)
-        self._char_offset = len(self._word_vocab)
+        self._coef_t = np.ascontiguousarray(self._coef.T)
+        self._intercept = np.asarray(intercept, dtype=np.float64)
+        # The in-scope training examples (unit rows), stored by feature: for each feature, the
+        # examples that have it and their weights.
+        self._reference_t = reference.transpose()
+        self._char_offset = len(word.vocabulary)
         self._operating_point = operating_point
         self._config = config
         self._digest = digest
@@ -166,52 +153,50 @@ class IntentModel:
         clone._operating_point = operating_point
         return clone
 
-    def _block(
-        self, tokens: list[str], vocabulary: dict[str, int], idf: np.ndarray, offset: int
-    ) -> tuple[list[int], np.ndarray]:
-        # Same weighting as TfidfVectorizer(sublinear_tf=True, norm="l2"), without its per-call
-        # validation overhead, which dominates the cost for a single short message.
-        counts: dict[int, int] = {}
-        for token in tokens:
-            index = vocabulary.get(token)
-            if index is not None:
-                counts[index] = counts.get(index, 0) + 1
-        if not counts:
-            return [], np.zeros(0)
-        indices = list(counts)
-        values = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))) * idf[
-            indices
-        ]
-        values /= np.linalg.norm(values)
-        return [i + offset for i in indices], values
-
     def _featurise(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Column indices and weights of one message's feature vector."""
-        w_idx, w_val = self._block(self._word_analyse(text), self._word_vocab, self._word_idf, 0)
-        c_idx, c_val = self._block(
-            self._char_analyse(text), self._char_vocab, self._char_idf, self._char_offset
+        normalised = self._normaliser(text)
+        w_idx, w_val = self._word.row(normalised)
+        c_idx, c_val = self._char.row(normalised)
+        indices = np.asarray(w_idx + [i + self._char_offset for i in c_idx], dtype=np.int64)
+        return indices, np.concatenate([w_val, c_val])
+
+    def _similarity(self, indices: np.ndarray, values: np.ndarray) -> float:
+        """Cosine similarity of a feature vector to its nearest in-scope training example."""
+        if not len(indices):
+            return 0.0
+        reference = self._reference_t
+        starts = reference.indptr[indices]
+        lengths = reference.indptr[indices + 1] - starts
+        positions = segment_positions(starts, lengths)
+        if not len(positions):
+            return 0.0
+        unit = values / math.sqrt(float(values @ values))
+        sums = np.bincount(
+            reference.indices[positions],
+            weights=reference.data[positions] * np.repeat(unit, lengths),
+            minlength=reference.n_cols,
         )
-        return np.asarray(w_idx + c_idx, dtype=np.int64), np.concatenate([w_val, c_val])
+        return max(float(sums.max()), 0.0)
 
     def probabilities(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """Class probabilities (rows follow `texts`, columns follow `intents`) and the cosine
         similarity of each text to its nearest in-scope training example."""
-        n_features = self._coef_t.shape[0]
         rows = [self._featurise(t) for t in texts]
-        indptr = np.cumsum([0] + [len(idx) for idx, _ in rows])
+        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum([len(idx) for idx, _ in rows], out=indptr[1:])
         indices = np.concatenate([idx for idx, _ in rows]) if rows else np.zeros(0, dtype=np.int64)
         data = np.concatenate([val for _, val in rows]) if rows else np.zeros(0)
-        features = sp.csr_matrix((data, indices, indptr), shape=(len(texts), n_features))
-        scores = np.asarray(features @ self._coef_t) + self._intercept
+        features = SparseRows(data, indices, indptr, self._coef.shape[1])
+        scores = features.apply(self._coef).T + self._intercept
         scores -= scores.max(axis=1, keepdims=True)
         np.exp(scores, out=scores)
         scores /= scores.sum(axis=1, keepdims=True)
-        unit = normalize(features, copy=False)
-        similarity = np.asarray((unit @ self._reference_t).max(axis=1).todense()).ravel()
+        similarity = np.array([self._similarity(idx, val) for idx, val in rows], dtype=np.float64)
         return scores, similarity
 
     def classify_many(self, texts: Sequence[str]) -> list[Prediction]:
-        """Classify several messages at once (faster per message than one by one)."""
+        """Classify several messages at once."""
         if not texts:
             return []
         probabilities, similarity = self.probabilities(list(texts))
@@ -224,11 +209,7 @@ class IntentModel:
         scores -= scores.max()
         probabilities = np.exp(scores)
         probabilities /= probabilities.sum()
-        similarity = 0.0
-        if len(indices):
-            unit = values / np.linalg.norm(values)
-            similarity = float((unit @ self._reference_t[indices]).max(initial=0.0))
-        return self._decide(probabilities, similarity)
+        return self._decide(probabilities, self._similarity(indices, values))
 
     def _decide(self, row: np.ndarray, similarity: float) -> Prediction:
         order = np.argsort(-row)
@@ -255,8 +236,6 @@ class IntentModel:
     def save(self, directory: Path) -> None:
         """Write model.json and weights.npz into `directory` (created if needed)."""
         directory.mkdir(parents=True, exist_ok=True)
-        word_vocab = _ordered_vocabulary(self._word)
-        char_vocab = _ordered_vocabulary(self._char)
         meta: dict[str, Any] = {
             "schema_version": SCHEMA_VERSION,
             "classes": [c.value for c in self._classes],
@@ -266,23 +245,23 @@ class IntentModel:
             "example_count": self._example_count,
             "training_seconds": self._training_seconds,
             "normaliser": self._normaliser.to_json(),
-            "word": {"vocabulary": word_vocab},
-            "char": {"vocabulary": char_vocab},
+            "word": {"vocabulary": self._word.terms()},
+            "char": {"vocabulary": self._char.terms()},
         }
-        reference = sp.csr_matrix(self._reference_t.T)
+        reference = self._reference_t.transpose()
         tmp_json = directory / (MODEL_JSON + ".tmp")
         tmp_npz = directory / (WEIGHTS_NPZ + ".tmp.npz")
         tmp_json.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         np.savez_compressed(
             tmp_npz,
-            coef=self._coef_t.T.astype(np.float32),
+            coef=self._coef.astype(np.float32),
             intercept=self._intercept,
-            word_idf=self._word.idf_,
-            char_idf=self._char.idf_,
+            word_idf=self._word.idf,
+            char_idf=self._char.idf,
             ref_data=reference.data.astype(np.float32),
-            ref_indices=reference.indices,
-            ref_indptr=reference.indptr,
-            ref_shape=np.asarray(reference.shape, dtype=np.int64),
+            ref_indices=reference.indices.astype(np.int32),
+            ref_indptr=reference.indptr.astype(np.int32),
+            ref_shape=np.asarray([reference.n_rows, reference.n_cols], dtype=np.int64),
         )
         # Replace both files only when both are complete, so a reader never sees half a model.
         tmp_npz.replace(directory / WEIGHTS_NPZ)
@@ -308,25 +287,20 @@ class IntentModel:
                 max_iter=int(meta["config"]["max_iter"]),
             )
             op = OperatingPoint(**{k: float(v) for k, v in meta["operating_point"].items()})
-            word = _restore(
-                normaliser, "word", config.word_ngrams, meta["word"]["vocabulary"], arrays["word_idf"]
-            )
-            char = _restore(
-                normaliser, "char_wb", config.char_ngrams, meta["char"]["vocabulary"], arrays["char_idf"]
-            )
+            word = _restore("word", config.word_ngrams, meta["word"]["vocabulary"], arrays["word_idf"])
+            char = _restore("char_wb", config.char_ngrams, meta["char"]["vocabulary"], arrays["char_idf"])
             coef = arrays["coef"].astype(np.float64)
             intercept = arrays["intercept"].astype(np.float64)
-            shape = tuple(int(x) for x in arrays["ref_shape"])
-            reference = sp.csr_matrix(
-                (arrays["ref_data"].astype(np.float64), arrays["ref_indices"], arrays["ref_indptr"]),
-                shape=shape,
+            n_rows, n_cols = (int(x) for x in arrays["ref_shape"])
+            reference = SparseRows.checked(
+                arrays["ref_data"], arrays["ref_indices"], arrays["ref_indptr"], (n_rows, n_cols)
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelFileError(f"model in {directory} is inconsistent: {exc}") from None
-        n_features = len(word.vocabulary_) + len(char.vocabulary_)
+        n_features = len(word.vocabulary) + len(char.vocabulary)
         if coef.shape != (len(classes), n_features) or intercept.shape != (len(classes),):
             raise ModelFileError(f"model in {directory} has weights that do not match its vocabulary")
-        if shape[1] != n_features or Intent.OUT_OF_SCOPE not in classes:
+        if n_cols != n_features or Intent.OUT_OF_SCOPE not in classes:
             raise ModelFileError(f"model in {directory} has an inconsistent reference matrix")
         return cls(
             normaliser=normaliser,
@@ -349,23 +323,13 @@ def _pair(value: Any) -> tuple[int, int]:
     return (int(low), int(high))
 
 
-def _ordered_vocabulary(vectoriser: TfidfVectorizer) -> list[str]:
-    vocabulary: dict[str, int] = vectoriser.vocabulary_
-    ordered = [""] * len(vocabulary)
-    for term, index in vocabulary.items():
-        ordered[index] = term
-    return ordered
-
-
-def _restore(
-    normaliser: Normaliser, analyzer: str, ngrams: tuple[int, int], terms: list[str], idf: np.ndarray
-) -> TfidfVectorizer:
-    if len(terms) != len(idf):
-        raise ValueError(f"{analyzer} vocabulary and idf lengths differ")
-    vectoriser = _vectoriser(normaliser, analyzer, ngrams)
-    vectoriser.vocabulary_ = {term: index for index, term in enumerate(terms)}
-    vectoriser.idf_ = np.asarray(idf, dtype=np.float64)
-    return vectoriser
+def _restore(kind: Analyser, ngrams: tuple[int, int], terms: list[str], idf: np.ndarray) -> TfidfBlock:
+    if len(terms) != len(idf) or np.asarray(idf).ndim != 1:
+        raise ValueError(f"{kind} vocabulary and idf lengths differ")
+    vocabulary = {str(term): index for index, term in enumerate(terms)}
+    if len(vocabulary) != len(terms):
+        raise ValueError(f"{kind} vocabulary repeats a term")
+    return TfidfBlock(kind, ngrams, vocabulary, np.asarray(idf, dtype=np.float64))
 
 
 def train(
@@ -387,28 +351,28 @@ def train(
     if missing:
         raise TrainingError(f"no training examples for: {', '.join(missing)}")
     started = time.perf_counter()
-    texts = [e.text for e in data]
-    labels = np.array([e.intent.value for e in data])
-    word = _vectoriser(normaliser, "word", config.word_ngrams)
-    char = _vectoriser(normaliser, "char_wb", config.char_ngrams)
-    features = sp.hstack([word.fit_transform(texts), char.fit_transform(texts)], format="csr")
-    model = LogisticRegression(C=config.c, max_iter=config.max_iter)
-    # BLAS threads fight each other (and the request-serving threads) on a small machine;
-    # one thread is several times faster here and leaves the other cores free.
-    with threadpool_limits(limits=1):
-        model.fit(features, labels)
-    classes = [Intent(str(c)) for c in model.classes_]
-    in_scope = labels != Intent.OUT_OF_SCOPE.value
-    reference = normalize(features[np.flatnonzero(in_scope)])
+    texts = [normaliser(e.text) for e in data]
+    labels = [e.intent.value for e in data]
+    classes = sorted(set(labels))
+    targets = np.searchsorted(np.array(classes), np.array(labels))
+    try:
+        word, word_rows = TfidfBlock.fit("word", config.word_ngrams, texts)
+        char, char_rows = TfidfBlock.fit("char_wb", config.char_ngrams, texts)
+    except ValueError as exc:
+        raise TrainingError(str(exc)) from None
+    features = hstack([word_rows, char_rows])
+    fitted = fit_multinomial(features, targets, len(classes), c=config.c, max_iter=config.max_iter)
+    in_scope = np.flatnonzero(np.array(labels) != Intent.OUT_OF_SCOPE.value)
+    reference = features.take_rows(in_scope).normalise_rows()
     elapsed = time.perf_counter() - started
     return IntentModel(
         normaliser=normaliser,
         word=word,
         char=char,
-        classes=classes,
-        coef=np.asarray(model.coef_),
-        intercept=np.asarray(model.intercept_),
-        reference=sp.csr_matrix(reference),
+        classes=[Intent(c) for c in classes],
+        coef=fitted.coef,
+        intercept=fitted.intercept,
+        reference=reference,
         operating_point=operating_point or OperatingPoint(),
         config=config,
         digest=examples_digest(data),

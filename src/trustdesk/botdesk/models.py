@@ -20,7 +20,7 @@ from trustdesk.bot.examples import Example, merge_examples, shipped_examples
 from trustdesk.bot.intents import Intent
 from trustdesk.store.models import BotExample
 
-if TYPE_CHECKING:  # the registry imports scikit-learn: loaded with the first bot turn, not at start
+if TYPE_CHECKING:  # the registry loads or trains models: imported with the first bot turn, not at start
     from trustdesk.bot.registry import ModelHolder
 
 log = logging.getLogger("trustdesk.bot")

@@ -133,7 +133,7 @@ class BotService:
             return self._run(conversation_id, upto_seq, client)
 
     def _run(self, conversation_id: int, upto_seq: int, client: str | None) -> int:
-        from trustdesk.bot.engine import BotEngine  # scikit-learn loads with the first bot turn
+        from trustdesk.bot.engine import BotEngine  # NumPy and the model load with the first bot turn
         from trustdesk.bot.registry import default_model
 
         default_model()  # loaded once per process, before any transaction is open
