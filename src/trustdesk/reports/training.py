@@ -1,4 +1,5 @@
-"""Training of the shipped wording model, combiner and thresholds (scikit-learn; never used at run time).
+"""Training of the shipped wording model, combiner and thresholds (scikit-learn, from the `train`
+extra: `pip install -e '.[train]'`; never used at run time).
 
 Called by `.venv/bin/python bench/reports.py --train` with the *tune* half of the benchmark corpus only;
 the held-out half is never passed here. Everything is deterministic (fixed seed, fixed folds), so the
