@@ -55,7 +55,8 @@ def test_vanity_numbers_carry_the_letters_caution() -> None:
     assert near.verdict is Verdict.LOOKALIKE and near.codes == ["phone-one-digit", "vanity-number"]
     single_token = verify_text("1-800-FLOWERS", registry).results
     assert [r.codes for r in single_token] == [["official", "vanity-number"]]
-    # Digits only, a tel: prefix or an extension are no vanity numbers.
+    # Digits only, a tel: prefix, words before the number or an extension are no vanity numbers.
+    assert registry.check("call (800) 356-9377").codes == ["official"]
     for written in (
         "+1 800 356 9377",
         "tel:+1-800-356-9377",

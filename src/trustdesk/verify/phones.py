@@ -16,6 +16,7 @@ _ALLOWED = re.compile(r"[0-9A-Za-z+()\-.\s/\u00a0\u2010-\u2015]+")
 _LOOKALIKE_LETTERS = re.compile(r"(?<=\d)[OoIl](?=\d)|(?<=\d)[OoIl]$|^[OoIl](?=\d)")
 # An extension written after the number ("ext. 12", "x12"): its letters are not keypad letters.
 _EXTENSION = re.compile(r"(?:ext(?:ension|n)?\.?|x)\s*\d{1,7}\s*$", re.IGNORECASE)
+_BEFORE_NUMBER = re.compile(r"^[^\d+]+")
 VANITY_MIN_LETTERS = 3
 
 
@@ -81,10 +82,9 @@ def parse_phone(raw: str, default_region: str = "US") -> PhoneNumber:
 
 def is_vanity(raw: str) -> bool:
     """True when a number is written with keypad letters ("1-800-FLOWERS"): three or more
-    letters outside a ``tel:`` prefix and an extension ("ext. 12")."""
-    text = raw.strip()
-    if text[:4].lower() == "tel:":
-        text = text[4:]
+    letters in the number itself, i.e. not before its first digit or "+" ("tel:", "call")
+    and not in an extension ("ext. 12"), which phonenumbers does not convert either."""
+    text = _BEFORE_NUMBER.sub("", raw.strip())
     text = _EXTENSION.sub("", text)
     return sum(char.isalpha() for char in text) >= VANITY_MIN_LETTERS
 
