@@ -3,10 +3,14 @@
 Accuracy and macro-F1 on the hand-written held-out set (and on the dev set used while building
 the training data), out_of_scope recall on CLINC150's out-of-scope queries, accuracy on the
 public intents that map onto ours (CLINC150, banking77), latency per classification on one
-core, training/loading time, and the installed size of the classifier's dependencies.
+core, training/loading time, and the installed size of the classifier's dependencies (NumPy only).
 
     .venv/bin/python bench/bot.py                      # everything, text summary
     .venv/bin/python bench/bot.py --json               # machine-readable
+    .venv/bin/python bench/bot.py --install-size       # also: pip install the bot's dependencies into a
+        fresh venv in /tmp and measure what they add to site-packages (du -sk, minus the empty venv)
+    .venv/bin/python bench/bot.py --compare-sklearn    # also: CPU time of scikit-learn's LogisticRegression
+        on the same features in the same process (needs the `test` or `train` extra)
     .venv/bin/python bench/bot.py --choose-operating-point
         sweep the out-of-scope rule on development data only (tests/bot/data/dev.jsonl and the
         CLINC150 *validation* split) and print the best point; the held-out set and CLINC's
@@ -22,14 +26,16 @@ import csv
 import itertools
 import json
 import os
+import re
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from importlib import metadata
 from pathlib import Path
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -83,7 +89,7 @@ BANKING77_MAP = {
     "card_payment_fee_charged": Intent.PAYMENT_ISSUE,
     "passcode_forgotten": Intent.ACCOUNT_ACCESS,
 }
-CLASSIFIER_DISTRIBUTIONS = ["scikit-learn", "scipy", "numpy", "joblib", "threadpoolctl"]
+CLASSIFIER_DISTRIBUTIONS = ["numpy"]
 
 
 def clinc(split: str) -> list[Example]:
@@ -114,18 +120,17 @@ def oos_recall(model: IntentModel, texts: list[str]) -> float:
 
 
 def latency(model: IntentModel, texts: list[str], rounds: int = 3) -> dict[str, float]:
-    """Per-message classify() latency, pinned to one core with one BLAS thread."""
+    """Per-message classify() latency, pinned to one core."""
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
     timings = []
-    with threadpool_limits(limits=1):
-        for text in texts[:50]:
-            model.classify(text)  # warm-up
-        for _ in range(rounds):
-            for text in texts:
-                started = time.perf_counter_ns()
-                model.classify(text)
-                timings.append((time.perf_counter_ns() - started) / 1e6)
+    for text in texts[:50]:
+        model.classify(text)  # warm-up
+    for _ in range(rounds):
+        for text in texts:
+            started = time.perf_counter_ns()
+            model.classify(text)
+            timings.append((time.perf_counter_ns() - started) / 1e6)
     timings.sort()
     return {
         "messages": len(timings),
@@ -152,6 +157,94 @@ def installed_size() -> dict[str, float]:
         sizes[name] = round(total / 1e6, 1)
     sizes["total"] = round(sum(sizes.values()), 1)
     return sizes
+
+
+def pinned(name: str) -> str:
+    """The version pyproject.toml pins `name` to."""
+    text = (ROOT / "pyproject.toml").read_text()
+    match = re.search(rf'"{re.escape(name)}==([^"]+)"', text)
+    if match is None:
+        raise SystemExit(f"{name} is not pinned in pyproject.toml")
+    return match.group(1)
+
+
+def fresh_install_size() -> dict[str, object]:
+    """KiB that `pip install numpy==<pin>` adds to a fresh venv's site-packages (as a user installs it)."""
+
+    def kib(path: Path) -> int:
+        return int(
+            subprocess.run(
+                ["du", "-sk", str(path)], capture_output=True, text=True, check=True
+            ).stdout.split()[0]
+        )
+
+    with tempfile.TemporaryDirectory(prefix="bot-size-") as tmp:
+        venv = Path(tmp) / "venv"
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        site = next((venv / "lib").glob("python3*/site-packages"))
+        empty = kib(site)
+        requirement = f"numpy=={pinned('numpy')}"
+        subprocess.run(
+            [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", requirement], check=True
+        )
+        full = kib(site)
+        per_dir = {
+            p.name: kib(p)
+            for p in site.iterdir()
+            if p.is_dir()
+            and not p.name.startswith(("pip", "setuptools", "pkg_resources", "_distutils", "__pycache__"))
+        }
+    return {
+        "requirement": requirement,
+        "added_kib": full - empty,
+        "added_mib": round((full - empty) / 1024, 1),
+        "empty_site_packages_kib": empty,
+        "largest_kib": dict(sorted(per_dir.items(), key=lambda kv: -kv[1])[:4]),
+    }
+
+
+def sklearn_training_cpu(examples: list[Example]) -> dict[str, float]:
+    """CPU seconds of scikit-learn's LogisticRegression on the very same features, same process."""
+    import scipy.sparse as sp
+    from sklearn.linear_model import LogisticRegression
+    from threadpoolctl import threadpool_limits
+
+    from trustdesk.bot.classifier import TrainingConfig
+    from trustdesk.bot.features import TfidfBlock, hstack
+    from trustdesk.bot.logistic import fit_multinomial
+    from trustdesk.bot.normalise import default_normaliser
+
+    config = TrainingConfig()
+    normaliser = default_normaliser()
+    texts = [normaliser(e.text) for e in examples]
+    features = hstack(
+        [
+            TfidfBlock.fit("word", config.word_ngrams, texts)[1],
+            TfidfBlock.fit("char_wb", config.char_ngrams, texts)[1],
+        ]
+    )
+    labels = np.array([e.intent.value for e in examples])
+    targets = np.searchsorted(sorted(set(labels)), labels)
+    matrix = sp.csr_matrix(
+        (features.data, features.indices, features.indptr), shape=(features.n_rows, features.n_cols)
+    )
+    started = time.process_time()
+    fitted = fit_multinomial(features, targets, int(targets.max()) + 1, c=config.c, max_iter=config.max_iter)
+    numpy_cpu = time.process_time() - started
+    started = time.process_time()
+    with threadpool_limits(limits=1):
+        reference = LogisticRegression(C=config.c, max_iter=config.max_iter).fit(matrix, targets)
+    sklearn_cpu = time.process_time() - started
+    scores = features.apply(fitted.coef).T + fitted.intercept
+    return {
+        "numpy_lbfgs_cpu_s": round(numpy_cpu, 2),
+        "numpy_lbfgs_iterations": fitted.iterations,
+        "sklearn_lbfgs_cpu_s": round(sklearn_cpu, 2),
+        "sklearn_iterations": int(reference.n_iter_[0]),
+        "training_set_argmax_agreement": round(
+            float((scores.argmax(axis=1) == reference.predict(matrix)).mean()), 4
+        ),
+    }
 
 
 def choose_operating_point(model: IntentModel) -> None:
@@ -200,12 +293,16 @@ def main() -> None:
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--choose-operating-point", action="store_true")
+    parser.add_argument("--install-size", action="store_true")
+    parser.add_argument("--compare-sklearn", action="store_true")
     args = parser.parse_args()
 
     examples = shipped_examples()
     started = time.perf_counter()
+    started_cpu = time.process_time()
     model = train(examples)
     train_seconds = time.perf_counter() - started
+    train_cpu = time.process_time() - started_cpu
     if args.choose_operating_point:
         choose_operating_point(model)
         return
@@ -213,12 +310,11 @@ def main() -> None:
     results: dict[str, object] = {
         "training_examples": len(examples),
         "train_seconds": round(train_seconds, 2),
+        "train_cpu_seconds": round(train_cpu, 2),
         "operating_point": vars(model.operating_point)
         if hasattr(model.operating_point, "__dict__")
         else str(model.operating_point),
     }
-    import tempfile
-
     with tempfile.TemporaryDirectory() as tmp:
         model.save(Path(tmp))
         size = sum(p.stat().st_size for p in Path(tmp).iterdir())
@@ -279,6 +375,10 @@ def main() -> None:
     heldout_texts = [e.text for e in load_examples(DATA / "heldout.jsonl")]
     results["latency_one_core"] = latency(model, heldout_texts)
     results["installed_mb"] = installed_size()
+    if args.install_size:
+        results["fresh_venv_install"] = fresh_install_size()
+    if args.compare_sklearn:
+        results["training_same_features"] = sklearn_training_cpu(examples)
 
     if args.json:
         print(json.dumps(results, indent=2))
