@@ -32,6 +32,7 @@ from trustdesk.conversations.domain import (
     Author,
     AuthorKind,
     Channel,
+    ConversationError,
     ConversationNotFound,
     MessageBlocked,
     Status,
@@ -238,6 +239,38 @@ def guard_summary(result: ScanResult) -> list[dict[str, Any]]:
     ]
 
 
+@dataclass(frozen=True)
+class SendRequest:
+    """One message to post; `post_messages` stores several of them in one transaction."""
+
+    tenant_id: int
+    conversation_public_id: str
+    author: Author
+    body: object
+    client_msg_id: str | None = None
+    internal: bool = False
+    actor: str | None = None
+    ip: str | None = None
+
+
+@dataclass
+class _Screened:
+    """A send that passed the guard: what will be stored (redacted), not what was typed."""
+
+    request: SendRequest
+    client_msg_id: str | None
+    visibility: Visibility
+    brand: str
+    result: ScanResult
+
+
+@dataclass
+class _Stored:
+    posted: Posted
+    published: list[tuple[list[str], dict[str, Any]]] = field(default_factory=list)
+    jobs: int = 0
+
+
 def post_message(
     desk: Desk,
     tenant_id: int,
@@ -257,189 +290,258 @@ def post_message(
     asks for a secret (nothing stored; an audit entry records why), ConversationNotFound.
     Retrying with the same `client_msg_id` returns the stored message with duplicate=True.
     """
-    text = normalise_body(body)
-    client_msg_id = check_client_msg_id(client_msg_id)
+    request = SendRequest(tenant_id, conversation_public_id, author, body, client_msg_id, internal, actor, ip)
+    screened = _screen(desk, request)
+    with desk.writing(), desk.sessions() as session:
+        try:
+            stored = _store(desk, session, screened, on_store)
+        except IntegrityError:
+            # The unique (conversation, client_msg_id) says this send was already stored: a retry.
+            session.rollback()
+            if screened.client_msg_id is None:
+                raise
+            return _already_stored(desk, session, screened)
+        session.commit()
+    _announce(desk, [stored])
+    return stored.posted
+
+
+def post_messages(desk: Desk, requests: list[SendRequest]) -> list[Posted | Exception]:
+    """Post several messages with ONE commit (group commit): the outcome of each, in order.
+
+    Each message is screened and stored exactly as `post_message` would; one that fails (blocked,
+    bad input, a retry already stored, an unknown conversation) does not affect the others, each
+    stored one in its own savepoint. A database failure fails them all: nothing of the batch is kept,
+    and clients retry with their client_msg_id (idempotent).
+    """
+    outcomes: list[Posted | Exception | None] = [None] * len(requests)
+    screened: list[tuple[int, _Screened]] = []
+    for index, request in enumerate(requests):
+        try:
+            screened.append((index, _screen(desk, request)))
+        except ConversationError as exc:
+            outcomes[index] = exc
+    stored: list[_Stored] = []
+    if screened:
+        with desk.writing(), desk.sessions() as session:
+            for index, item in screened:
+                savepoint = session.begin_nested()
+                try:
+                    done = _store(desk, session, item, None)
+                except IntegrityError:
+                    savepoint.rollback()
+                    if item.client_msg_id is None:
+                        raise
+                    try:
+                        outcomes[index] = _already_stored(desk, session, item, end_transaction=False)
+                    except ConversationError as exc:
+                        outcomes[index] = exc
+                    continue
+                except ConversationError as exc:
+                    savepoint.rollback()
+                    outcomes[index] = exc
+                    continue
+                savepoint.commit()
+                outcomes[index] = done.posted
+                stored.append(done)
+            session.commit()
+    _announce(desk, stored)
+    return [outcome if outcome is not None else ConversationNotFound() for outcome in outcomes]
+
+
+def _screen(desk: Desk, request: SendRequest) -> _Screened:
+    """Normalise and guard a send (before any transaction): raises for bad input and blocked asks."""
+    text = normalise_body(request.body)
+    client_msg_id = check_client_msg_id(request.client_msg_id)
+    author = request.author
     # Agents write notes; the bot writes one when it hands a conversation to them.
     staff_side = author.kind in (AuthorKind.AGENT, AuthorKind.BOT)
-    visibility = Visibility.INTERNAL if internal and staff_side else Visibility.PUBLIC
+    visibility = Visibility.INTERNAL if request.internal and staff_side else Visibility.PUBLIC
 
-    brand, policy = desk.screening(tenant_id)
+    brand, policy = desk.screening(request.tenant_id)
     # Notes never reach the customer, so they are only redacted; public retailer text is checked for asks.
     direction = "inbound" if visibility == Visibility.INTERNAL else author.direction
     result = scan(text, direction, policy, brand=brand)  # type: ignore[arg-type]
     if result.blocked:
-        _record_block(desk, tenant_id, conversation_public_id, author, result, actor=actor, ip=ip)
+        _record_block(
+            desk,
+            request.tenant_id,
+            request.conversation_public_id,
+            author,
+            result,
+            actor=request.actor,
+            ip=request.ip,
+        )
         types = sorted({str(f.type) for f in result.findings if f.action == "block"})
         raise MessageBlocked(list(result.block_reasons), types)
+    return _Screened(request, client_msg_id, visibility, brand, result)
 
-    published: list[tuple[list[str], dict[str, Any]]] = []
-    jobs = 0
-    with desk.writing(), desk.sessions() as session:
-        conv = session.scalar(
-            _LOCK_CONVERSATION, {"tenant_id": tenant_id, "public_id": conversation_public_id}
+
+def _store(desk: Desk, session: Session, screened: _Screened, on_store: StoreHook | None) -> _Stored:
+    """Write one screened message and its jobs in the caller's transaction (not committed here)."""
+    request, result, visibility, brand = (
+        screened.request,
+        screened.result,
+        screened.visibility,
+        screened.brand,
+    )
+    tenant_id, author, client_msg_id = request.tenant_id, request.author, screened.client_msg_id
+    conv = session.scalar(
+        _LOCK_CONVERSATION, {"tenant_id": tenant_id, "public_id": request.conversation_public_id}
+    )
+    if conv is None:
+        raise ConversationNotFound()
+    now = utcnow()
+    agent = desk.person(session, author.user_id)
+    # Core statements on the hot path (no unit-of-work bookkeeping): one INSERT per message and
+    # one UPDATE of the conversation row that is already locked.
+    msg = SimpleNamespace(
+        tenant_id=tenant_id,
+        conversation_id=conv.id,
+        seq=conv.last_seq + 1,
+        client_msg_id=client_msg_id,
+        author_kind=author.kind.value,
+        author_user_id=author.user_id,
+        author_name=(agent.display_name if agent else clean_line(author.name, 200)) or author.kind.value,
+        body=result.redacted,
+        guard=guard_summary(result),
+        visibility=visibility.value,
+        created_at=now,
+        reference=None,
+    )
+    # A public answer in an e-mail conversation is also sent as mail (a durable job, below).
+    mail_reply = (
+        conv.channel == Channel.EMAIL
+        and author.kind in (AuthorKind.AGENT, AuthorKind.BOT)
+        and visibility == Visibility.PUBLIC
+        and bool(conv.customer_email)
+    )
+    if author.kind in (AuthorKind.AGENT, AuthorKind.BOT) and visibility == Visibility.PUBLIC:
+        # Everything the retailer says gets a reference and a stored fingerprint (never the text),
+        # so a customer can later ask "was this really from you?".
+        sent = record_outbound(
+            session,
+            session.get(Tenant, tenant_id),  # type: ignore[arg-type]
+            channel="email" if mail_reply else "chat",
+            text=result.redacted,
+            conversation_id=conv.id,
+            recipient=conv.customer_email if mail_reply else None,
+            settings=desk.settings,
         )
-        if conv is None:
-            raise ConversationNotFound()
-        now = utcnow()
-        agent = desk.person(session, author.user_id)
-        # Core statements on the hot path (no unit-of-work bookkeeping): one INSERT per message and
-        # one UPDATE of the conversation row that is already locked.
-        msg = SimpleNamespace(
+        msg.reference = sent.reference
+    rows = [vars(msg)]
+    notice_msg: SimpleNamespace | None = None
+    if author.kind == AuthorKind.CUSTOMER and result.customer_notice:
+        notice_msg = SimpleNamespace(
             tenant_id=tenant_id,
             conversation_id=conv.id,
-            seq=conv.last_seq + 1,
-            client_msg_id=client_msg_id,
-            author_kind=author.kind.value,
-            author_user_id=author.user_id,
-            author_name=(agent.display_name if agent else clean_line(author.name, 200)) or author.kind.value,
-            body=result.redacted,
-            guard=guard_summary(result),
-            visibility=visibility.value,
+            seq=msg.seq + 1,
+            client_msg_id=None,
+            author_kind=AuthorKind.SYSTEM.value,
+            author_user_id=None,
+            author_name=brand,
+            body=result.customer_notice,
+            guard=[],
+            visibility=Visibility.PUBLIC.value,
             created_at=now,
             reference=None,
         )
-        # A public answer in an e-mail conversation is also sent as mail (a durable job, below).
-        mail_reply = (
-            conv.channel == Channel.EMAIL
-            and author.kind in (AuthorKind.AGENT, AuthorKind.BOT)
-            and visibility == Visibility.PUBLIC
-            and bool(conv.customer_email)
+        rows.append(vars(notice_msg))
+    previous_status = conv.status
+    changes: dict[str, Any] = {"last_seq": rows[-1]["seq"], "updated_at": now}
+    if author.kind == AuthorKind.CUSTOMER and conv.status == Status.RESOLVED:
+        changes["resolved_at"] = None
+    changes["status"] = status_after_message(
+        Status(conv.status), author.kind, visibility, conv.assignee_user_id is not None
+    ).value
+    if author.kind == AuthorKind.AGENT and visibility == Visibility.PUBLIC and conv.first_response_at is None:
+        changes["first_response_at"] = now
+    if visibility == Visibility.PUBLIC:
+        changes["last_message_at"] = now
+    if author.kind == AuthorKind.AGENT and visibility == Visibility.PUBLIC and conv.bot_active:
+        changes["bot_active"] = False  # a person answered: the bot steps back
+    session.execute(_INSERT_MESSAGES, rows)  # IntegrityError: a retry of a stored send
+    for key, value in changes.items():
+        set_committed_value(conv, key, value)
+    # One fixed UPDATE of every column a message can change (unchanged ones get their own value).
+    session.execute(
+        _CONVERSATION_AFTER_MESSAGE,
+        {
+            "conv_id": conv.id,
+            "new_last_seq": conv.last_seq,
+            "new_updated_at": conv.updated_at,
+            "new_status": conv.status,
+            "new_resolved_at": conv.resolved_at,
+            "new_first_response_at": conv.first_response_at,
+            "new_last_message_at": conv.last_message_at,
+            "new_bot_active": conv.bot_active,
+        },
+    )
+    extra = on_store(session, conv, msg.seq) if on_store is not None else None
+    assignee = desk.person(session, conv.assignee_user_id)
+    message = message_dict(msg, conv.public_id, agent.agent_number if agent else None)  # type: ignore[arg-type]
+    if extra:
+        message.update(extra)
+    notice = message_dict(notice_msg, conv.public_id) if notice_msg is not None else None  # type: ignore[arg-type]
+    summary = conversation_dict(conv, assignee)
+    stored = _Stored(Posted(message, summary, duplicate=False, notice=notice, conversation_pk=conv.id))
+    if visibility == Visibility.PUBLIC and desk.has_webhooks(session, tenant_id):
+        stored.jobs += enqueue_event(
+            session,
+            tenant_id,
+            "message.created",
+            {"conversation": _webhook_conversation(summary), "message": _webhook_message(message)},
         )
-        if author.kind in (AuthorKind.AGENT, AuthorKind.BOT) and visibility == Visibility.PUBLIC:
-            # Everything the retailer says gets a reference and a stored fingerprint (never the text),
-            # so a customer can later ask "was this really from you?".
-            sent = record_outbound(
-                session,
-                session.get(Tenant, tenant_id),  # type: ignore[arg-type]
-                channel="email" if mail_reply else "chat",
-                text=result.redacted,
-                conversation_id=conv.id,
-                recipient=conv.customer_email if mail_reply else None,
-                settings=desk.settings,
-            )
-            msg.reference = sent.reference
-        rows = [vars(msg)]
-        notice_msg: SimpleNamespace | None = None
-        if author.kind == AuthorKind.CUSTOMER and result.customer_notice:
-            notice_msg = SimpleNamespace(
-                tenant_id=tenant_id,
-                conversation_id=conv.id,
-                seq=msg.seq + 1,
-                client_msg_id=None,
-                author_kind=AuthorKind.SYSTEM.value,
-                author_user_id=None,
-                author_name=brand,
-                body=result.customer_notice,
-                guard=[],
-                visibility=Visibility.PUBLIC.value,
-                created_at=now,
-                reference=None,
-            )
-            rows.append(vars(notice_msg))
-        previous_status = conv.status
-        changes: dict[str, Any] = {"last_seq": rows[-1]["seq"], "updated_at": now}
-        if author.kind == AuthorKind.CUSTOMER and conv.status == Status.RESOLVED:
-            changes["resolved_at"] = None
-        changes["status"] = status_after_message(
-            Status(conv.status), author.kind, visibility, conv.assignee_user_id is not None
-        ).value
-        if (
-            author.kind == AuthorKind.AGENT
-            and visibility == Visibility.PUBLIC
-            and conv.first_response_at is None
-        ):
-            changes["first_response_at"] = now
-        if visibility == Visibility.PUBLIC:
-            changes["last_message_at"] = now
-        if author.kind == AuthorKind.AGENT and visibility == Visibility.PUBLIC and conv.bot_active:
-            changes["bot_active"] = False  # a person answered: the bot steps back
-        try:
-            session.execute(_INSERT_MESSAGES, rows)
-        except IntegrityError:
-            # The unique (conversation, client_msg_id) says this send was already stored: a retry.
-            session.rollback()
-            if client_msg_id is None:
-                raise
-            return _already_stored(desk, session, tenant_id, conversation_public_id, client_msg_id)
-        for key, value in changes.items():
-            set_committed_value(conv, key, value)
-        # One fixed UPDATE of every column a message can change (unchanged ones get their own value).
-        session.execute(
-            _CONVERSATION_AFTER_MESSAGE,
-            {
-                "conv_id": conv.id,
-                "new_last_seq": conv.last_seq,
-                "new_updated_at": conv.updated_at,
-                "new_status": conv.status,
-                "new_resolved_at": conv.resolved_at,
-                "new_first_response_at": conv.first_response_at,
-                "new_last_message_at": conv.last_message_at,
-                "new_bot_active": conv.bot_active,
-            },
+    if desk.bot_turns and conv.bot_active and author.kind == AuthorKind.CUSTOMER:
+        enqueue(
+            session,
+            BOT_JOB,
+            {"conversation_id": conv.id, "seq": msg.seq, "client": client_key(request.ip)},
+            tenant_id=tenant_id,
         )
-        extra = on_store(session, conv, msg.seq) if on_store is not None else None
-        assignee = desk.person(session, conv.assignee_user_id)
-        message = message_dict(msg, conv.public_id, agent.agent_number if agent else None)  # type: ignore[arg-type]
-        if extra:
-            message.update(extra)
-        notice = message_dict(notice_msg, conv.public_id) if notice_msg is not None else None  # type: ignore[arg-type]
-        summary = conversation_dict(conv, assignee)
-        if visibility == Visibility.PUBLIC and desk.has_webhooks(session, tenant_id):
-            jobs += enqueue_event(
-                session,
-                tenant_id,
-                "message.created",
-                {"conversation": _webhook_conversation(summary), "message": _webhook_message(message)},
-            )
-        if desk.bot_turns and conv.bot_active and author.kind == AuthorKind.CUSTOMER:
-            enqueue(
-                session,
-                BOT_JOB,
-                {"conversation_id": conv.id, "seq": msg.seq, "client": client_key(ip)},
-                tenant_id=tenant_id,
-            )
-            jobs += 1
-        if mail_reply:
-            enqueue(
-                session,
-                MAIL_SEND_JOB,
-                {"conversation_id": conv.id, "seq": msg.seq},
-                tenant_id=tenant_id,
-                max_attempts=int(getattr(desk.settings, "smtp_relay_max_attempts", 8) or 8),
-            )
-            jobs += 1
-        session.commit()
-        conv_pk = conv.id
-        topic = conversation_topic(conv.id)
-        # Route: an assigned conversation's messages go to its agent wherever they are connected;
-        # an unassigned one shows up in everyone's queue (as a summary, not the whole message).
-        message_topics = (
-            [topic] if conv.assignee_user_id is None else [topic, agent_topic(conv.assignee_user_id)]
+        stored.jobs += 1
+    if mail_reply:
+        enqueue(
+            session,
+            MAIL_SEND_JOB,
+            {"conversation_id": conv.id, "seq": msg.seq},
+            tenant_id=tenant_id,
+            max_attempts=int(getattr(desk.settings, "smtp_relay_max_attempts", 8) or 8),
         )
-        published.append((message_topics, {"type": "message", "message": message}))
-        if notice is not None:
-            published.append((message_topics, {"type": "message", "message": notice}))
-        if conv.assignee_user_id is None:
-            # While the bot has the conversation it is not in the agents' queue.
-            summary_topics = [topic] if conv.bot_active else [queue_topic(tenant_id), topic]
-            published.append((summary_topics, {"type": "conversation", "conversation": summary}))
-        elif conv.status != previous_status:
-            published.append(
-                (
-                    [topic, agent_topic(conv.assignee_user_id)],
-                    {"type": "conversation", "conversation": summary},
-                )
-            )
-    for topics, event in published:
-        desk.publish(topics, event)
-    if jobs and desk.wake_workers is not None:
+        stored.jobs += 1
+    topic = conversation_topic(conv.id)
+    # Route: an assigned conversation's messages go to its agent wherever they are connected;
+    # an unassigned one shows up in everyone's queue (as a summary, not the whole message).
+    message_topics = [topic] if conv.assignee_user_id is None else [topic, agent_topic(conv.assignee_user_id)]
+    stored.published.append((message_topics, {"type": "message", "message": message}))
+    if notice is not None:
+        stored.published.append((message_topics, {"type": "message", "message": notice}))
+    if conv.assignee_user_id is None:
+        # While the bot has the conversation it is not in the agents' queue.
+        summary_topics = [topic] if conv.bot_active else [queue_topic(tenant_id), topic]
+        stored.published.append((summary_topics, {"type": "conversation", "conversation": summary}))
+    elif conv.status != previous_status:
+        stored.published.append(
+            ([topic, agent_topic(conv.assignee_user_id)], {"type": "conversation", "conversation": summary})
+        )
+    return stored
+
+
+def _announce(desk: Desk, stored: list[_Stored]) -> None:
+    """After commit: publish what was stored (the bus is a courtesy; the store is the truth)."""
+    for item in stored:
+        for topics, event in item.published:
+            desk.publish(topics, event)
+    if desk.wake_workers is not None and any(item.jobs for item in stored):
         desk.wake_workers()
-    return Posted(message, summary, duplicate=False, notice=notice, conversation_pk=conv_pk)
 
 
 def _already_stored(
-    desk: Desk, session: Session, tenant_id: int, conversation_public_id: str, client_msg_id: str
+    desk: Desk, session: Session, screened: _Screened, *, end_transaction: bool = True
 ) -> Posted:
+    tenant_id = screened.request.tenant_id
+    conversation_public_id = screened.request.conversation_public_id
+    client_msg_id = screened.client_msg_id
     conv = session.scalar(
         select(Conversation).where(
             Conversation.tenant_id == tenant_id, Conversation.public_id == conversation_public_id
@@ -461,7 +563,8 @@ def _already_stored(
         duplicate=True,
         conversation_pk=conv.id,
     )
-    session.rollback()
+    if end_transaction:
+        session.rollback()
     return posted
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from trustdesk.bus import LocalBus, make_bus
 from trustdesk.conversations.pipeline import Desk
+from trustdesk.conversations.writer import ChatWriter
 from trustdesk.jobs import Handler, Worker
 from trustdesk.ratelimit import Limit
 from trustdesk.secretbox import SecretBox
@@ -74,6 +75,7 @@ class Runtime:
     limits: ChatLimits
     services: dict[str, Any]
     handlers: dict[str, Handler]
+    chat_writer: ChatWriter
     starts: int = 0
 
     @property
@@ -96,6 +98,7 @@ class Runtime:
             return
         for worker in self.workers:
             await asyncio.to_thread(worker.stop)
+        await asyncio.to_thread(self.chat_writer.stop)  # sends already queued are stored first
         await self.bus.stop()
 
     def wake_workers(self) -> None:
@@ -119,6 +122,7 @@ def build_runtime(
     registry = handlers if handlers is not None else default_handlers()
     # One shared registry: another part registers its job kind with runtime.handlers[kind] = fn.
     pool = [Worker(sessions, registry, services) for _ in range(max(0, count))]
-    runtime = Runtime(Desk(sessions, bus=bus), bus, pool, limits or ChatLimits(), services, registry)
+    desk = Desk(sessions, bus=bus)
+    runtime = Runtime(desk, bus, pool, limits or ChatLimits(), services, registry, ChatWriter(desk))
     runtime.desk.wake_workers = runtime.wake_workers
     return runtime

@@ -36,6 +36,7 @@ from trustdesk.accounts import service as accounts
 from trustdesk.accounts.permissions import Permission, Role, has_permission
 from trustdesk.bus import RESYNC, Subscription, agent_topic, conversation_topic, queue_topic
 from trustdesk.conversations import Author, AuthorKind, ConversationError, MessageBlocked
+from trustdesk.conversations.pipeline import SendRequest
 from trustdesk.conversations.runtime import Runtime
 from trustdesk.ratelimit import Limit
 from trustdesk.store.models import Conversation, Tenant, User
@@ -224,52 +225,47 @@ class Connection:
         limits = self.runtime.limits
         internal = bool(frame.get("internal")) and self.staff
 
-        def work() -> tuple[str, Any]:
-            wait = self.hit("chat-send-ip", self.ip, limits.send_per_ip) or self.hit(
+        def admit() -> int:
+            return self.hit("chat-send-ip", self.ip, limits.send_per_ip) or self.hit(
                 "chat-send-conv", f"{tenant_id}:{follow.public_id}", limits.send_per_conversation
             )
-            if wait:
-                return "limited", wait
-            try:
-                return "ok", conv_service.post_message(
-                    self.runtime.desk,
-                    tenant_id,
-                    follow.public_id,
-                    author,
-                    body,
-                    client_msg_id=client_msg_id,
-                    internal=internal,
-                    actor=actor,
-                    ip=self.ip,
-                )
-            except ConversationError as exc:
-                return "error", exc
-            except SQLAlchemyError as exc:
-                # The database is briefly unreachable: nothing was stored; the client retries
-                # with the same client_msg_id (idempotent), so nothing is lost or doubled.
-                log.warning("send failed: database unavailable", extra={"error": type(exc).__name__})
-                return "unavailable", None
 
-        outcome, value = await to_thread.run_sync(work)
-        if outcome == "unavailable":
+        request = SendRequest(
+            tenant_id,
+            follow.public_id,
+            author,
+            body,
+            client_msg_id=client_msg_id,
+            internal=internal,
+            actor=actor,
+            ip=self.ip,
+        )
+        # One writer thread stores the sends of every socket, a batch per transaction (group commit).
+        value = await self.runtime.chat_writer.post(request, admit)
+        if isinstance(value, SQLAlchemyError):
+            # The database is briefly unreachable: nothing was stored; the client retries
+            # with the same client_msg_id (idempotent), so nothing is lost or doubled.
+            log.warning("send failed: database unavailable", extra={"error": type(value).__name__})
             await self.error(
                 "unavailable",
                 "the message was not stored; send it again",
                 client_msg_id=client_msg_id,
                 retry_after=1,
             )
-        elif outcome == "limited":
+        elif isinstance(value, int):
             await self.error(
                 "rate_limited",
                 f"too many messages; try again in {value} seconds",
                 client_msg_id=client_msg_id,
                 retry_after=value,
             )
-        elif outcome == "error":
+        elif isinstance(value, ConversationError):
             extra: dict[str, Any] = {"client_msg_id": client_msg_id}
             if isinstance(value, MessageBlocked):
                 extra.update(reasons=value.reasons, types=value.types)
             await self.error(value.code, value.message, **extra)
+        elif isinstance(value, Exception):
+            raise value
         else:
             await self.send(
                 {
