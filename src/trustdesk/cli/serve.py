@@ -35,7 +35,16 @@ def command(
     )
     try:
         uvicorn.run(
-            app, host=bind_host, port=bind_port, log_config=None, access_log=False, proxy_headers=False
+            app,
+            host=bind_host,
+            port=bind_port,
+            log_config=None,
+            access_log=False,
+            proxy_headers=False,
+            # No WebSocket compression: chat frames are small, so it saves little bandwidth and costs CPU
+            # on every frame; and compressing attacker-typed text next to the desk's own data in one
+            # stream is the CRIME/BREACH pattern.
+            ws_per_message_deflate=False,
         )
     finally:
         if listener is not None:
