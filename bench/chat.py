@@ -151,9 +151,17 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
 
             async def start(n: int) -> dict:
                 async with sem:
-                    r = await client.post(
-                        "/api/v1/public/acme/chat/conversations", json={"name": f"Customer {n}"}
-                    )
+                    for attempt in range(5):
+                        try:
+                            r = await client.post(
+                                "/api/v1/public/acme/chat/conversations", json={"name": f"Customer {n}"}
+                            )
+                            break
+                        except httpx.TransportError:
+                            # A pooled connection the server closed as idle, as browsers also meet it.
+                            if attempt == 4:
+                                raise
+                            await asyncio.sleep(0.2)
                     r.raise_for_status()
                     return r.json()
 
@@ -243,6 +251,7 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
         idle_cpu_per_s = (sum(cpu_seconds(p.pid) for p, _ in servers) - idle_start) / args.idle_seconds
 
         cpu_before = sum(cpu_seconds(p.pid) for p, _ in servers)
+        print(f"load phase: {args.seconds:.0f} s at {args.rate:.0f} msg/s", file=sys.stderr, flush=True)
         begin = time.perf_counter()
         interval = 1.0 / args.rate
         sent = 0
