@@ -15,7 +15,16 @@ from trustdesk.guard.national_ids import NATIONAL_ID_GATE, find_national_ids
 from trustdesk.guard.normalize import NormalizedText, normalize
 from trustdesk.guard.notice import block_reason, notice_for
 from trustdesk.guard.policy import DEFAULT_POLICY, Policy
-from trustdesk.guard.scantext import AT_SIGN, CARD_SHAPE, DIGIT, IBAN_SHAPE, PHONE_SHAPE, ScanText
+from trustdesk.guard.scantext import (
+    ASCII_CONTROL,
+    AT_SIGN,
+    CARD_SHAPE,
+    DIGIT,
+    IBAN_SHAPE,
+    PHONE_SHAPE,
+    ScanText,
+    hits_of,
+)
 from trustdesk.guard.secret_keys import SECRET_KEY_GATE, find_secret_keys
 
 MAX_TEXT_CHARS = 1_000_000
@@ -29,10 +38,20 @@ _tuple_new = tuple.__new__
 def detect(text: str, policy: Policy = DEFAULT_POLICY) -> list[Candidate]:
     """Every secret and personal-data span in ``text`` (already normalised), overlaps resolved.
 
-    Each detector runs only when the RE2 passes over the text saw its cue words or shapes.
+    Each detector runs only when the RE2 pass over the text saw its cue words or shapes.
     """
-    st = ScanText.of(text)
-    hits = st.hits
+    return _detect(text, hits_of(text), policy)
+
+
+# Cue words and shapes that wake a detector in a text without digits.
+_NO_DIGIT_GATE = PASSWORD_GATE | SECRET_KEY_GATE | {AT_SIGN}
+
+
+def _detect(text: str, hits: frozenset[int], policy: Policy) -> list[Candidate]:
+    """`detect` for a text whose trigger ids ``hits`` are known."""
+    if DIGIT not in hits and hits.isdisjoint(_NO_DIGIT_GATE) and not policy.custom_detectors:
+        return []  # most messages: no digit, no cue word (nothing to prepare, no detector to run)
+    st = ScanText(text, hits)
     candidates: list[Candidate] = []
     if DIGIT in hits:
         ibans = find_ibans(st) if IBAN_SHAPE in hits else []
@@ -124,9 +143,12 @@ def scan(
     policy = policy or DEFAULT_POLICY
     if not text:
         return ScanResult((), text, False, (), None, direction)
-    if text.isascii() and text.isprintable():
+    # An ASCII text without control characters is its own normal form: the trigger pass over it
+    # says so, and its result then serves the detectors (one pass, no character-by-character check).
+    found = hits_of(text) if text.isascii() else None
+    if found is not None and ASCII_CONTROL not in found:
         normalized = _IDENTITY  # nothing to normalise: spans map to themselves
-        candidates = detect(text, policy)
+        candidates = _detect(text, found, policy)
     else:
         normalized = normalize(text)
         candidates = detect(normalized.text, policy)
