@@ -154,3 +154,37 @@ def test_channels_have_stable_ids_and_normalised_values() -> None:
 def test_official_url_cannot_carry_credentials() -> None:
     with pytest.raises(ValueError):
         make_channel("acme", "Acme", "url", "https://user:pw@acmeoutfitters.com/")
+
+
+def test_phone_validity_fast_path_agrees_with_phonenumbers() -> None:
+    # The shortcut for shared calling codes (+1, +44, +7, +61 ...) must answer exactly as
+    # phonenumbers.is_valid_number: random digit strings under every calling code, valid or not.
+    import random
+
+    import phonenumbers
+
+    from trustdesk.verify.phones import is_valid_number
+
+    rng = random.Random(4)
+    checked = valid = 0
+    for code, regions in sorted(phonenumbers.COUNTRY_CODE_TO_REGION_CODE.items()):
+        examples = [phonenumbers.example_number(region) for region in regions]
+        seeds = [str(example.national_number) for example in examples if example is not None]
+        for _ in range(60 if len(regions) > 1 else 3):
+            if seeds and rng.random() < 0.7:
+                # Another region's example number, with up to two digits changed.
+                chosen = list(rng.choice(seeds))
+                for _change in range(rng.randint(0, 2)):
+                    chosen[rng.randrange(len(chosen))] = rng.choice("0123456789")
+                digits = "".join(chosen)
+            else:
+                digits = "".join(rng.choice("0123456789") for _ in range(rng.randint(4, 12)))
+            try:
+                number = phonenumbers.parse(f"+{code}{digits}")
+            except phonenumbers.NumberParseException:
+                continue
+            expected = phonenumbers.is_valid_number(number)
+            assert is_valid_number(number) is expected, (code, digits)
+            checked += 1
+            valid += expected
+    assert checked > 1_000 and valid > 300, (checked, valid)

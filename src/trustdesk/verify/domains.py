@@ -16,6 +16,7 @@ from functools import lru_cache
 import idna
 
 from trustdesk.verify.errors import InvalidDomainError, InvalidPunycodeError
+from trustdesk.verify.frozen import fast_init
 from trustdesk.verify.psl import public_suffix_length
 
 MAX_DOMAIN_LENGTH = 253
@@ -32,6 +33,7 @@ _PLAIN_ASCII_NAME = re.compile(
 )
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class HostName:
     """A normalised host name split along the Public Suffix List.

@@ -11,6 +11,7 @@ from functools import lru_cache
 from trustdesk.verify.defang import refang
 from trustdesk.verify.domains import HostName, parse_host
 from trustdesk.verify.errors import InvalidDomainError, InvalidEmailError
+from trustdesk.verify.frozen import fast_init
 
 MAX_EMAIL_LENGTH = 320
 # Dot-atom local part (RFC 5322) plus the quoted form's most common cousin: nothing exotic.
@@ -18,6 +19,7 @@ _LOCAL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^
 _LOCAL_UNICODE = re.compile(r"[^\s@<>()\[\],;:\\\"]+")
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class EmailAddress:
     """A normalised e-mail address: local part kept as written, domain normalised."""

@@ -35,17 +35,20 @@ def show(channel: OfficialChannel) -> str:
     return channel.value
 
 
+_OFFICIAL_NOUN = {
+    ChannelKind.DOMAIN: "website",
+    ChannelKind.SENDING_DOMAIN: "e-mail domain",
+    ChannelKind.URL: "web page",
+    ChannelKind.EMAIL: "e-mail address",
+    ChannelKind.PHONE: "number",
+    ChannelKind.SOCIAL: "account",
+    ChannelKind.APP: "app",
+}
+
+
 def describe_official(channel: OfficialChannel) -> str:
     """ "support number", "website", "support e-mail address" ..."""
-    base = {
-        ChannelKind.DOMAIN: "website",
-        ChannelKind.SENDING_DOMAIN: "e-mail domain",
-        ChannelKind.URL: "web page",
-        ChannelKind.EMAIL: "e-mail address",
-        ChannelKind.PHONE: "number",
-        ChannelKind.SOCIAL: "account",
-        ChannelKind.APP: "app",
-    }[channel.kind]
+    base = _OFFICIAL_NOUN[channel.kind]
     if channel.purpose and channel.kind in (ChannelKind.PHONE, ChannelKind.EMAIL, ChannelKind.URL):
         return f"{channel.purpose} {base}"
     return f"official {base}"

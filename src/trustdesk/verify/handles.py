@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from trustdesk.verify.errors import InvalidAppIdError, InvalidHandleError
+from trustdesk.verify.frozen import fast_init
 
 # Canonical platform names and the aliases people use for them.
 PLATFORM_ALIASES: dict[str, str] = {
@@ -57,6 +58,7 @@ _ANDROID_ID = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+")
 _IOS_ID = re.compile(r"(?:id)?(\d{6,12})")
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class SocialHandle:
     """A handle on a platform ("" when the platform is not known)."""

@@ -18,6 +18,7 @@ from itertools import combinations
 from typing import Any
 
 from trustdesk.verify.confusables import fold
+from trustdesk.verify.frozen import fast_init
 
 # (tenant slug, channel id or "" for the tenant's display name)
 Posting = tuple[str, str]
@@ -42,6 +43,7 @@ def deletions(text: str, depth: int) -> set[str]:
     return ones | twos
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Candidate:
     """An indexed label proposed for a query, and how it was found."""

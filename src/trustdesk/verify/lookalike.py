@@ -18,6 +18,7 @@ from trustdesk.verify.confusables import (
     fold,
     is_mixed_script,
 )
+from trustdesk.verify.frozen import fast_init
 
 VOWELS = frozenset("aeiouy")
 # Below these official-label lengths an edit is too likely to be an unrelated word.
@@ -49,6 +50,7 @@ def _keyboard_neighbours() -> dict[str, set[str]]:
 KEYBOARD_NEIGHBOURS = _keyboard_neighbours()
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Technique:
     """One named technique with a human detail, e.g. ("homoglyph", "'rn' looks like 'm'")."""
@@ -57,6 +59,7 @@ class Technique:
     detail: str
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class LabelMatch:
     """The outcome of comparing a candidate with an official label.

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from trustdesk.verify.frozen import fast_init
+
 
 class ChannelKind(StrEnum):
     """What kind of contact an official channel (or a checked contact) is."""
@@ -72,6 +74,7 @@ class OfficialChannel:
         return data
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ExtractedContact:
     """A contact found in text (or given on its own), normalised where possible.
@@ -115,6 +118,7 @@ class ExtractedContact:
         return data
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ReportedIndicator:
     """A contact that a confirmed fraud report has tied to criminals.
@@ -130,6 +134,7 @@ class ReportedIndicator:
     note: str = ""
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Reason:
     """One machine-readable reason behind a verdict: a stable `code` plus human `detail`."""
@@ -142,6 +147,7 @@ class Reason:
         return {"code": self.code, "detail": self.detail}
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class VerificationResult:
     """The verdict for one contact.

@@ -9,6 +9,7 @@ from functools import lru_cache
 import phonenumbers
 
 from trustdesk.verify.errors import InvalidPhoneError
+from trustdesk.verify.frozen import fast_init
 
 MAX_PHONE_INPUT = 64
 _ALLOWED = re.compile(r"[0-9A-Za-z+()\-.\s/\u00a0\u2010-\u2015]+")
@@ -20,6 +21,7 @@ _BEFORE_NUMBER = re.compile(r"^[^\d+]+")
 VANITY_MIN_LETTERS = 3
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class PhoneNumber:
     """A valid number: E.164 text, country calling code, region and national digits."""
@@ -70,7 +72,7 @@ def parse_phone(raw: str, default_region: str = "US") -> PhoneNumber:
         parsed = phonenumbers.parse(text, default_region.upper())
     except phonenumbers.NumberParseException as exc:
         raise InvalidPhoneError(f"not a phone number: {exc}") from None
-    if not phonenumbers.is_valid_number(parsed):
+    if not is_valid_number(parsed):
         raise InvalidPhoneError("not a valid, dialable phone number", code="phone-not-valid")
     return PhoneNumber(
         e164=phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164),
@@ -87,6 +89,29 @@ def is_vanity(raw: str) -> bool:
     text = _BEFORE_NUMBER.sub("", raw.strip())
     text = _EXTENSION.sub("", text)
     return sum(char.isalpha() for char in text) >= VANITY_MIN_LETTERS
+
+
+def is_valid_number(number: phonenumbers.PhoneNumber) -> bool:
+    """`phonenumbers.is_valid_number`, without its double work for shared calling codes.
+
+    For a calling code shared by several regions (+1: US, CA, ..., +44: GB, GG, IM, JE),
+    phonenumbers first finds the number's region by trying each region's patterns in
+    order, then validates the number against that region's patterns again. When the
+    code's first region has no leading-digit rule and the number is valid there, that
+    search stops at the first region and its answer is True: one pattern check instead of
+    two. Every other number takes phonenumbers' own path.
+    """
+    regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(number.country_code or 0, ())
+    if len(regions) > 1 and _main_region_without_leading_digits(regions[0]):
+        if phonenumbers.is_valid_number_for_region(number, regions[0]):
+            return True
+    return phonenumbers.is_valid_number(number)
+
+
+@lru_cache(maxsize=512)
+def _main_region_without_leading_digits(region: str) -> bool:
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region, None)
+    return metadata is not None and metadata.leading_digits is None
 
 
 @lru_cache(maxsize=4096)

@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 from trustdesk.verify.defang import is_defanged, refang
 from trustdesk.verify.domains import HostName, parse_host
 from trustdesk.verify.errors import InvalidDomainError, InvalidUrlError
+from trustdesk.verify.frozen import fast_init
 
 MAX_URL_LENGTH = 4096
 ALLOWED_SCHEMES = frozenset({"http", "https"})
@@ -24,6 +25,7 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 _PASSWORD_IN_URL = re.compile(r"(?<=://)([^/@\s:]*):([^/@\s]*)@")
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ParsedUrl:
     """A parsed, refanged web address. Exactly one of `host` and `ip` is set."""

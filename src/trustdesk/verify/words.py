@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from trustdesk.verify.frozen import fast_init
+
 
 def _load(name: str) -> frozenset[str]:
     text = resources.files("trustdesk.verify").joinpath("data").joinpath(name).read_text("utf-8")
@@ -33,6 +35,7 @@ _TAILS: frozenset[str] = frozenset(word[-2:] for word in STRIPPABLE)
 MAX_CORES = 32
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Core:
     """What is left of a label once affix words are removed, and which words were removed."""
