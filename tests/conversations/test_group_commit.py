@@ -23,7 +23,7 @@ from trustdesk.conversations import (
 )
 from trustdesk.conversations.pipeline import Posted, SendRequest, post_messages
 from trustdesk.conversations.writer import ChatWriter
-from trustdesk.store.models import AuditEvent, Conversation, Message, User
+from trustdesk.store.models import AuditEvent, Conversation, Message, SentMessage, User
 
 CARD = "4111 1111 1111 1111"
 PAT = Author(AuthorKind.CUSTOMER, name="Pat")
@@ -185,3 +185,23 @@ def test_the_writer_groups_sends_that_queue_while_it_works(desk, pipeline) -> No
         assert sorted(seqs) == list(range(2, 2 + len(seqs)))  # gap-free, no seq taken twice
     with desk.sessions() as s:
         assert s.scalar(select(func.count()).where(Message.client_msg_id.like("k%"))) == 39
+
+
+def test_a_retried_agent_answer_keeps_one_message_and_one_reference(desk, pipeline) -> None:  # type: ignore[no-untyped-def]
+    chat = _chat(pipeline, desk)
+    agent = _agent(desk)
+    answer = SendRequest(desk.tenant_id, chat, agent, "Your parcel left our depot today.", client_msg_id="a1")
+    first = post_message(pipeline, desk.tenant_id, chat, agent, answer.body, client_msg_id="a1")
+    outcomes = post_messages(
+        pipeline, [answer, SendRequest(desk.tenant_id, chat, PAT, "thanks", client_msg_id="t")]
+    )
+    retry, thanks = outcomes
+    assert (
+        isinstance(retry, Posted)
+        and retry.duplicate
+        and retry.message["reference"] == first.message["reference"]
+    )
+    assert isinstance(thanks, Posted) and thanks.message["seq"] == first.message["seq"] + 1
+    with desk.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(SentMessage)) == 1
+        assert s.scalar(select(func.count()).where(Message.client_msg_id == "a1")) == 1

@@ -20,7 +20,8 @@ from types import SimpleNamespace
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -67,6 +68,18 @@ _LOCK_CONVERSATION = (
     .with_for_update()
 )
 _INSERT_MESSAGES = insert(_MESSAGES)
+# A retried send (same conversation and client_msg_id) inserts nothing instead of failing, so a batch
+# needs no savepoint per message; both dialects support the clause on the unique constraint.
+_INSERT_MESSAGE_ONCE = {
+    name: insert_for(_MESSAGES)
+    .on_conflict_do_nothing(index_elements=["conversation_id", "client_msg_id"])
+    .returning(_MESSAGES.c.id)  # no row back = nothing inserted (rowcount is not reliable with psycopg)
+    for name, insert_for in (("sqlite", sqlite_insert), ("postgresql", postgresql_insert))
+}
+_CLIENT_MSG_ID_TAKEN = select(_MESSAGES.c.id).where(
+    _MESSAGES.c.conversation_id == bindparam("conv_id"),
+    _MESSAGES.c.client_msg_id == bindparam("client_msg_id"),
+)
 _CONVERSATION_AFTER_MESSAGE = (
     update(_CONVERSATIONS)
     .where(_CONVERSATIONS.c.id == bindparam("conv_id"))
@@ -295,12 +308,8 @@ def post_message(
     with desk.writing(), desk.sessions() as session:
         try:
             stored = _store(desk, session, screened, on_store)
-        except IntegrityError:
-            # The unique (conversation, client_msg_id) says this send was already stored: a retry.
-            session.rollback()
-            if screened.client_msg_id is None:
-                raise
-            return _already_stored(desk, session, screened)
+        except _AlreadyStored:
+            return _already_stored(desk, session, screened)  # a retry: nothing was written
         session.commit()
     _announce(desk, [stored])
     return stored.posted
@@ -310,9 +319,9 @@ def post_messages(desk: Desk, requests: list[SendRequest]) -> list[Posted | Exce
     """Post several messages with ONE commit (group commit): the outcome of each, in order.
 
     Each message is screened and stored exactly as `post_message` would; one that fails (blocked,
-    bad input, a retry already stored, an unknown conversation) does not affect the others, each
-    stored one in its own savepoint. A database failure fails them all: nothing of the batch is kept,
-    and clients retry with their client_msg_id (idempotent).
+    bad input, a retry already stored, an unknown conversation) does so before writing anything, so
+    the others are unaffected. A database failure fails them all: nothing of the batch is kept, and
+    clients retry with their client_msg_id (idempotent).
     """
     outcomes: list[Posted | Exception | None] = [None] * len(requests)
     screened: list[tuple[int, _Screened]] = []
@@ -325,28 +334,26 @@ def post_messages(desk: Desk, requests: list[SendRequest]) -> list[Posted | Exce
     if screened:
         with desk.writing(), desk.sessions() as session:
             for index, item in screened:
-                savepoint = session.begin_nested()
                 try:
                     done = _store(desk, session, item, None)
-                except IntegrityError:
-                    savepoint.rollback()
-                    if item.client_msg_id is None:
-                        raise
+                except _AlreadyStored:
                     try:
                         outcomes[index] = _already_stored(desk, session, item, end_transaction=False)
                     except ConversationError as exc:
                         outcomes[index] = exc
                     continue
                 except ConversationError as exc:
-                    savepoint.rollback()
                     outcomes[index] = exc
                     continue
-                savepoint.commit()
                 outcomes[index] = done.posted
                 stored.append(done)
             session.commit()
     _announce(desk, stored)
     return [outcome if outcome is not None else ConversationNotFound() for outcome in outcomes]
+
+
+class _AlreadyStored(Exception):
+    """The send is a retry of a stored one (same conversation and client_msg_id); nothing was written."""
 
 
 def _screen(desk: Desk, request: SendRequest) -> _Screened:
@@ -416,7 +423,14 @@ def _store(desk: Desk, session: Session, screened: _Screened, on_store: StoreHoo
         and visibility == Visibility.PUBLIC
         and bool(conv.customer_email)
     )
-    if author.kind in (AuthorKind.AGENT, AuthorKind.BOT) and visibility == Visibility.PUBLIC:
+    connection = session.connection()
+    staff_public = author.kind in (AuthorKind.AGENT, AuthorKind.BOT) and visibility == Visibility.PUBLIC
+    if staff_public and client_msg_id is not None:
+        # Checked before the reference is recorded (exact: the conversation row is locked).
+        taken = {"conv_id": conv.id, "client_msg_id": client_msg_id}
+        if connection.execute(_CLIENT_MSG_ID_TAKEN, taken).first() is not None:
+            raise _AlreadyStored()
+    if staff_public:
         # Everything the retailer says gets a reference and a stored fingerprint (never the text),
         # so a customer can later ask "was this really from you?".
         sent = record_outbound(
@@ -460,11 +474,14 @@ def _store(desk: Desk, session: Session, screened: _Screened, on_store: StoreHoo
         changes["last_message_at"] = now
     if author.kind == AuthorKind.AGENT and visibility == Visibility.PUBLIC and conv.bot_active:
         changes["bot_active"] = False  # a person answered: the bot steps back
-    session.execute(_INSERT_MESSAGES, rows)  # IntegrityError: a retry of a stored send
+    if connection.execute(_INSERT_MESSAGE_ONCE[connection.dialect.name], rows[0]).first() is None:
+        raise _AlreadyStored()  # the unique (conversation, client_msg_id): a retry of a stored send
+    if len(rows) > 1:
+        connection.execute(_INSERT_MESSAGES, rows[1:])
     for key, value in changes.items():
         set_committed_value(conv, key, value)
     # One fixed UPDATE of every column a message can change (unchanged ones get their own value).
-    session.execute(
+    connection.execute(
         _CONVERSATION_AFTER_MESSAGE,
         {
             "conv_id": conv.id,
