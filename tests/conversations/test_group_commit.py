@@ -205,3 +205,14 @@ def test_a_retried_agent_answer_keeps_one_message_and_one_reference(desk, pipeli
     with desk.sessions() as s:
         assert s.scalar(select(func.count()).select_from(SentMessage)) == 1
         assert s.scalar(select(func.count()).where(Message.client_msg_id == "a1")) == 1
+
+
+def test_the_same_send_twice_in_one_batch_is_stored_once(desk, pipeline) -> None:  # type: ignore[no-untyped-def]
+    chat = _chat(pipeline, desk)
+    send = SendRequest(desk.tenant_id, chat, PAT, "are you there?", client_msg_id="twice")
+    first, second = post_messages(pipeline, [send, send])
+    assert isinstance(first, Posted) and not first.duplicate
+    assert isinstance(second, Posted) and second.duplicate and second.message["seq"] == first.message["seq"]
+    with desk.sessions() as s:
+        assert s.scalar(select(func.count()).where(Message.client_msg_id == "twice")) == 1
+        assert s.scalar(select(Conversation.last_seq).where(Conversation.public_id == chat)) == 2

@@ -19,11 +19,8 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Connection, Table, bindparam, insert, select, tuple_, update
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.orm.attributes import set_committed_value
 
 from trustdesk.audit.log import record
 from trustdesk.authenticity.service import record_outbound
@@ -61,48 +58,39 @@ _MESSAGES = cast(Table, Message.__table__)
 _CONVERSATIONS = cast(Table, Conversation.__table__)
 
 # The hot path's statements are built once: SQLAlchemy memoises a statement's cache key, so reusing
-# the objects skips clause coercion and key generation on every message.
-_LOCK_CONVERSATION = (
-    select(Conversation)
-    .where(Conversation.tenant_id == bindparam("tenant_id"), Conversation.public_id == bindparam("public_id"))
+# the objects skips clause coercion and key generation on every message. They are Core statements
+# (no unit-of-work bookkeeping); a batch of sends costs four statements, not three per send.
+_CONVERSATION_KEY = tuple_(_CONVERSATIONS.c.tenant_id, _CONVERSATIONS.c.public_id)
+_LOCK_CONVERSATIONS = (
+    select(_CONVERSATIONS)
+    .where(_CONVERSATION_KEY.in_(bindparam("keys", expanding=True)))
+    .order_by(_CONVERSATIONS.c.id)  # one lock order for every writer: no deadlocks on PostgreSQL
     .with_for_update()
 )
+_CLIENT_MSG_IDS_TAKEN = select(_MESSAGES.c.conversation_id, _MESSAGES.c.client_msg_id).where(
+    tuple_(_MESSAGES.c.conversation_id, _MESSAGES.c.client_msg_id).in_(bindparam("keys", expanding=True))
+)
 _INSERT_MESSAGES = insert(_MESSAGES)
-# A retried send (same conversation and client_msg_id) inserts nothing instead of failing, so a batch
-# needs no savepoint per message; both dialects support the clause on the unique constraint.
-_INSERT_MESSAGE_ONCE = {
-    name: insert_for(_MESSAGES)
-    .on_conflict_do_nothing(index_elements=["conversation_id", "client_msg_id"])
-    .returning(_MESSAGES.c.id)  # no row back = nothing inserted (rowcount is not reliable with psycopg)
-    for name, insert_for in (("sqlite", sqlite_insert), ("postgresql", postgresql_insert))
-}
-_CLIENT_MSG_ID_TAKEN = select(_MESSAGES.c.id).where(
-    _MESSAGES.c.conversation_id == bindparam("conv_id"),
-    _MESSAGES.c.client_msg_id == bindparam("client_msg_id"),
+_CONVERSATION_COLUMNS_A_MESSAGE_CHANGES = (
+    "last_seq",
+    "updated_at",
+    "status",
+    "resolved_at",
+    "first_response_at",
+    "last_message_at",
+    "bot_active",
 )
 _CONVERSATION_AFTER_MESSAGE = (
     update(_CONVERSATIONS)
     .where(_CONVERSATIONS.c.id == bindparam("conv_id"))
-    .values(
-        {
-            column: bindparam(f"new_{column}")
-            for column in (
-                "last_seq",
-                "updated_at",
-                "status",
-                "resolved_at",
-                "first_response_at",
-                "last_message_at",
-                "bot_active",
-            )
-        }
-    )
+    .values({column: bindparam(f"new_{column}") for column in _CONVERSATION_COLUMNS_A_MESSAGE_CHANGES})
 )
 
 
 # A channel adapter's hook, run inside the message's transaction after it is stored:
-# (session, conversation, seq) -> extra fields for the message as published and returned.
-StoreHook = Callable[[Session, Conversation, int], dict[str, Any] | None]
+# (session, conversation (its columns as attributes), seq) -> extra fields for the message as published
+# and returned.
+StoreHook = Callable[[Session, Any, int], dict[str, Any] | None]
 
 
 PEOPLE_TTL_SECONDS = 30.0
@@ -280,6 +268,7 @@ class _Screened:
 @dataclass
 class _Stored:
     posted: Posted
+    rows: list[dict[str, Any]]
     published: list[tuple[list[str], dict[str, Any]]] = field(default_factory=list)
     jobs: int = 0
 
@@ -306,10 +295,18 @@ def post_message(
     request = SendRequest(tenant_id, conversation_public_id, author, body, client_msg_id, internal, actor, ip)
     screened = _screen(desk, request)
     with desk.writing(), desk.sessions() as session:
-        try:
-            stored = _store(desk, session, screened, on_store)
-        except _AlreadyStored:
+        connection = session.connection()
+        conv = _lock(connection, [screened]).get((tenant_id, conversation_public_id))
+        if conv is None:
+            raise ConversationNotFound()
+        if screened.client_msg_id is not None and _taken(connection, [(conv.id, screened.client_msg_id)]):
             return _already_stored(desk, session, screened)  # a retry: nothing was written
+        stored = _compose(desk, session, screened, conv)
+        _write(connection, stored.rows, [conv])
+        if on_store is not None:
+            extra = on_store(session, conv, stored.posted.message["seq"])
+            if extra:
+                stored.posted.message.update(extra)
         session.commit()
     _announce(desk, [stored])
     return stored.posted
@@ -318,10 +315,11 @@ def post_message(
 def post_messages(desk: Desk, requests: list[SendRequest]) -> list[Posted | Exception]:
     """Post several messages with ONE commit (group commit): the outcome of each, in order.
 
-    Each message is screened and stored exactly as `post_message` would; one that fails (blocked,
-    bad input, a retry already stored, an unknown conversation) does so before writing anything, so
-    the others are unaffected. A database failure fails them all: nothing of the batch is kept, and
-    clients retry with their client_msg_id (idempotent).
+    Each message is screened and stored exactly as `post_message` would, and all of them with four
+    statements (lock the conversations, look for retries, insert the messages, update the conversations).
+    One that fails (blocked, bad input, a retry already stored, an unknown conversation) fails before
+    anything of it is written, so the others are unaffected. A database failure fails them all: nothing of
+    the batch is kept, and clients retry with their client_msg_id (idempotent).
     """
     outcomes: list[Posted | Exception | None] = [None] * len(requests)
     screened: list[tuple[int, _Screened]] = []
@@ -333,27 +331,86 @@ def post_messages(desk: Desk, requests: list[SendRequest]) -> list[Posted | Exce
     stored: list[_Stored] = []
     if screened:
         with desk.writing(), desk.sessions() as session:
+            connection = session.connection()
+            convs = _lock(connection, [item for _, item in screened])
+            keys = {
+                (conv.id, item.client_msg_id)
+                for _, item in screened
+                if item.client_msg_id is not None
+                and (conv := convs.get((item.request.tenant_id, item.request.conversation_public_id)))
+            }
+            taken = _taken(connection, list(keys)) if keys else set()
+            in_batch: dict[tuple[int, str], Posted] = {}
+            retries: list[tuple[int, _Screened]] = []
+            touched: dict[int, SimpleNamespace] = {}
+            rows: list[dict[str, Any]] = []
             for index, item in screened:
-                try:
-                    done = _store(desk, session, item, None)
-                except _AlreadyStored:
-                    try:
-                        outcomes[index] = _already_stored(desk, session, item, end_transaction=False)
-                    except ConversationError as exc:
-                        outcomes[index] = exc
+                conv = convs.get((item.request.tenant_id, item.request.conversation_public_id))
+                if conv is None:
+                    outcomes[index] = ConversationNotFound()
                     continue
-                except ConversationError as exc:
-                    outcomes[index] = exc
+                key = (conv.id, item.client_msg_id) if item.client_msg_id is not None else None
+                if key is not None and key in taken:
+                    retries.append((index, item))  # answered after the writes, with current summaries
                     continue
+                if key is not None and key in in_batch:
+                    first = in_batch[key]  # sent twice in one batch: the second is a retry of the first
+                    outcomes[index] = Posted(
+                        first.message, first.conversation, True, None, first.conversation_pk
+                    )
+                    continue
+                done = _compose(desk, session, item, conv)
+                rows.extend(done.rows)
+                touched[conv.id] = conv
                 outcomes[index] = done.posted
                 stored.append(done)
+                if key is not None:
+                    in_batch[key] = done.posted
+            _write(connection, rows, list(touched.values()))
+            for index, item in retries:
+                try:
+                    outcomes[index] = _already_stored(desk, session, item, end_transaction=False)
+                except ConversationError as exc:
+                    outcomes[index] = exc
             session.commit()
     _announce(desk, stored)
     return [outcome if outcome is not None else ConversationNotFound() for outcome in outcomes]
 
 
-class _AlreadyStored(Exception):
-    """The send is a retry of a stored one (same conversation and client_msg_id); nothing was written."""
+def _lock(connection: Connection, sends: list[_Screened]) -> dict[tuple[int, str], SimpleNamespace]:
+    """Lock the conversations the sends go to (row locks on PostgreSQL; SQLite has one writer) and read
+    them: (tenant id, public id) -> the conversation's columns, updated in memory as messages are added."""
+    keys = list({(send.request.tenant_id, send.request.conversation_public_id) for send in sends})
+    found = connection.execute(_LOCK_CONVERSATIONS, {"keys": keys})
+    return {(row.tenant_id, row.public_id): SimpleNamespace(**row._mapping) for row in found}
+
+
+def _taken(connection: Connection, keys: list[tuple[int, str]]) -> set[tuple[int, str]]:
+    """Which (conversation id, client_msg_id) pairs are stored already (exact: the rows are locked)."""
+    return {
+        (row.conversation_id, row.client_msg_id)
+        for row in connection.execute(_CLIENT_MSG_IDS_TAKEN, {"keys": keys})
+    }
+
+
+def _write(connection: Connection, rows: list[dict[str, Any]], convs: list[SimpleNamespace]) -> None:
+    """Insert the composed messages and bring their conversations up to date (one statement each)."""
+    if not rows:
+        return
+    connection.execute(_INSERT_MESSAGES, rows)
+    connection.execute(
+        _CONVERSATION_AFTER_MESSAGE,
+        [
+            {
+                "conv_id": conv.id,
+                **{
+                    f"new_{column}": getattr(conv, column)
+                    for column in _CONVERSATION_COLUMNS_A_MESSAGE_CHANGES
+                },
+            }
+            for conv in convs
+        ],
+    )
 
 
 def _screen(desk: Desk, request: SendRequest) -> _Screened:
@@ -384,8 +441,10 @@ def _screen(desk: Desk, request: SendRequest) -> _Screened:
     return _Screened(request, client_msg_id, visibility, brand, result)
 
 
-def _store(desk: Desk, session: Session, screened: _Screened, on_store: StoreHook | None) -> _Stored:
-    """Write one screened message and its jobs in the caller's transaction (not committed here)."""
+def _compose(desk: Desk, session: Session, screened: _Screened, conv: SimpleNamespace) -> _Stored:
+    """One screened message for the locked conversation `conv`: its rows (written by the caller), the
+    conversation's new state (applied to `conv`), its reference and jobs (in the caller's transaction),
+    and the events to publish after commit."""
     request, result, visibility, brand = (
         screened.request,
         screened.result,
@@ -393,15 +452,8 @@ def _store(desk: Desk, session: Session, screened: _Screened, on_store: StoreHoo
         screened.brand,
     )
     tenant_id, author, client_msg_id = request.tenant_id, request.author, screened.client_msg_id
-    conv = session.scalar(
-        _LOCK_CONVERSATION, {"tenant_id": tenant_id, "public_id": request.conversation_public_id}
-    )
-    if conv is None:
-        raise ConversationNotFound()
     now = utcnow()
     agent = desk.person(session, author.user_id)
-    # Core statements on the hot path (no unit-of-work bookkeeping): one INSERT per message and
-    # one UPDATE of the conversation row that is already locked.
     msg = SimpleNamespace(
         tenant_id=tenant_id,
         conversation_id=conv.id,
@@ -423,14 +475,7 @@ def _store(desk: Desk, session: Session, screened: _Screened, on_store: StoreHoo
         and visibility == Visibility.PUBLIC
         and bool(conv.customer_email)
     )
-    connection = session.connection()
-    staff_public = author.kind in (AuthorKind.AGENT, AuthorKind.BOT) and visibility == Visibility.PUBLIC
-    if staff_public and client_msg_id is not None:
-        # Checked before the reference is recorded (exact: the conversation row is locked).
-        taken = {"conv_id": conv.id, "client_msg_id": client_msg_id}
-        if connection.execute(_CLIENT_MSG_ID_TAKEN, taken).first() is not None:
-            raise _AlreadyStored()
-    if staff_public:
+    if author.kind in (AuthorKind.AGENT, AuthorKind.BOT) and visibility == Visibility.PUBLIC:
         # Everything the retailer says gets a reference and a stored fingerprint (never the text),
         # so a customer can later ask "was this really from you?".
         sent = record_outbound(
@@ -474,34 +519,13 @@ def _store(desk: Desk, session: Session, screened: _Screened, on_store: StoreHoo
         changes["last_message_at"] = now
     if author.kind == AuthorKind.AGENT and visibility == Visibility.PUBLIC and conv.bot_active:
         changes["bot_active"] = False  # a person answered: the bot steps back
-    if connection.execute(_INSERT_MESSAGE_ONCE[connection.dialect.name], rows[0]).first() is None:
-        raise _AlreadyStored()  # the unique (conversation, client_msg_id): a retry of a stored send
-    if len(rows) > 1:
-        connection.execute(_INSERT_MESSAGES, rows[1:])
     for key, value in changes.items():
-        set_committed_value(conv, key, value)
-    # One fixed UPDATE of every column a message can change (unchanged ones get their own value).
-    connection.execute(
-        _CONVERSATION_AFTER_MESSAGE,
-        {
-            "conv_id": conv.id,
-            "new_last_seq": conv.last_seq,
-            "new_updated_at": conv.updated_at,
-            "new_status": conv.status,
-            "new_resolved_at": conv.resolved_at,
-            "new_first_response_at": conv.first_response_at,
-            "new_last_message_at": conv.last_message_at,
-            "new_bot_active": conv.bot_active,
-        },
-    )
-    extra = on_store(session, conv, msg.seq) if on_store is not None else None
+        setattr(conv, key, value)
     assignee = desk.person(session, conv.assignee_user_id)
     message = message_dict(msg, conv.public_id, agent.agent_number if agent else None)  # type: ignore[arg-type]
-    if extra:
-        message.update(extra)
     notice = message_dict(notice_msg, conv.public_id) if notice_msg is not None else None  # type: ignore[arg-type]
     summary = conversation_dict(conv, assignee)
-    stored = _Stored(Posted(message, summary, duplicate=False, notice=notice, conversation_pk=conv.id))
+    stored = _Stored(Posted(message, summary, duplicate=False, notice=notice, conversation_pk=conv.id), rows)
     if visibility == Visibility.PUBLIC and desk.has_webhooks(session, tenant_id):
         stored.jobs += enqueue_event(
             session,

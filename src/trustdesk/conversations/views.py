@@ -31,8 +31,8 @@ def assignee_dict(user: Any) -> dict[str, Any] | None:
     return {"id": user.id, "name": user.display_name, "agent_number": user.agent_number}
 
 
-def conversation_dict(conv: Conversation, assignee: Any = None) -> dict[str, Any]:
-    """The staff view of a conversation, with its timers."""
+def conversation_dict(conv: Conversation | Any, assignee: Any = None) -> dict[str, Any]:
+    """The staff view of a conversation (an ORM row or its columns as attributes), with its timers."""
     now = utcnow()
     return {
         "id": conv.public_id,

@@ -17,8 +17,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from trustdesk.conversations.domain import ConversationError
-from trustdesk.conversations.pipeline import Desk, Posted, SendRequest, post_message, post_messages
+from trustdesk.conversations.pipeline import Desk, Posted, SendRequest, post_messages
 
 log = logging.getLogger("trustdesk.conversations")
 
@@ -115,7 +114,8 @@ class ChatWriter:
             if not wait:
                 admitted.append(index)
         try:
-            results = self._store([batch[index].request for index in admitted])
+            requests = [batch[index].request for index in admitted]
+            results = post_messages(self.desk, requests) if requests else []
         except Exception as exc:  # noqa: BLE001 - e.g. the database is unreachable: every send is told
             results = [exc] * len(admitted)
         for index, result in zip(admitted, results, strict=True):
@@ -130,30 +130,6 @@ class ChatWriter:
                 loop.call_soon_threadsafe(_resolve, done)
             except RuntimeError:  # that loop has closed: nobody is waiting there any more
                 pass
-
-    def _store(self, requests: list[SendRequest]) -> list[Posted | Exception]:
-        if not requests:
-            return []
-        if len(requests) == 1:
-            # Alone: the plain path (no savepoint needed to keep one failure from the others).
-            request = requests[0]
-            try:
-                return [
-                    post_message(
-                        self.desk,
-                        request.tenant_id,
-                        request.conversation_public_id,
-                        request.author,
-                        request.body,
-                        client_msg_id=request.client_msg_id,
-                        internal=request.internal,
-                        actor=request.actor,
-                        ip=request.ip,
-                    )
-                ]
-            except ConversationError as exc:
-                return [exc]
-        return post_messages(self.desk, requests)
 
 
 def _resolve(done: list[tuple[asyncio.Future[Outcome], Outcome]]) -> None:
