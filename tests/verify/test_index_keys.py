@@ -44,3 +44,39 @@ def test_two_insertions_are_found_through_the_index() -> None:
     assert "amberheronoutfitters" in found
     index.remove("amberheronoutfitters", ("t1", "c1"))
     assert not index.candidates("amberheronoutfitterses", edits=2, contains=False)
+
+
+def _embedded_by_walking(index: BrandIndex, folded: str, longest: int) -> list[str]:
+    """The embedded-brand scan as it was: walk every head bucket a window of `folded` hits."""
+    from trustdesk.verify.index import CONTAIN_MIN
+
+    out: list[str] = []
+    windows = [folded[start : start + CONTAIN_MIN] for start in range(len(folded) - CONTAIN_MIN + 1)]
+    for bucket in filter(None, map(index._heads.get, windows)):
+        for skeleton in bucket:
+            if len(skeleton) <= longest and skeleton in folded and skeleton not in out:
+                out.append(skeleton)
+    return out
+
+
+def test_embedded_scan_finds_what_walking_the_buckets_finds_in_the_same_order() -> None:
+    # Brands sharing heads ("amberhe..."), queries that embed one or several of them, at any place,
+    # while labels come and go (each bucket's order is forgotten when it changes).
+    rng = random.Random(9)
+    parts = ["amber", "heron", "amberhe", "outfit", "ters", "goods", "ronout", "a", "he"]
+    index = BrandIndex()
+    labels: list[str] = []
+    found_several = 0
+    for step in range(400):
+        label = "".join(rng.choice(parts) for _ in range(rng.randint(2, 4)))
+        if labels and rng.random() < 0.3:
+            index.remove(labels.pop(rng.randrange(len(labels))), ("t", "c"))
+        else:
+            index.add(label, ("t", "c"))
+            labels.append(label)
+        query = "".join(rng.choice(parts) for _ in range(rng.randint(2, 7)))
+        longest = len(query) - rng.choice((0, 3))
+        expected = _embedded_by_walking(index, query, longest)
+        assert index._embedded(query, longest) == expected, step
+        found_several += len(expected) > 1
+    assert found_several > 50

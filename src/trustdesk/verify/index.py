@@ -67,6 +67,9 @@ class BrandIndex:
         self._shapes: Counter[tuple[int, str, str]] = Counter()
         # Folded labels of CONTAIN_MIN+ characters by their first CONTAIN_MIN characters.
         self._heads: dict[str, set[str]] = defaultdict(set)
+        # Each head bucket's current iteration order (skeleton -> rank), made when first needed and
+        # dropped whenever the bucket changes: the embedded-brand scan reports brands in this order.
+        self._head_order: dict[str, dict[str, int]] = {}
 
     def __len__(self) -> int:
         return len(self._postings)
@@ -108,6 +111,7 @@ class BrandIndex:
             bucket.add(label)
         if len(folded) >= CONTAIN_MIN:
             self._heads[folded[:CONTAIN_MIN]].add(folded)
+            self._head_order.pop(folded[:CONTAIN_MIN], None)
 
     def remove(self, label: str, posting: Posting) -> None:
         """Drop one posting; the label disappears with its last posting."""
@@ -135,6 +139,7 @@ class BrandIndex:
         if len(folded) >= CONTAIN_MIN and folded not in self._folded:
             heads = self._heads[folded[:CONTAIN_MIN]]
             heads.discard(folded)
+            self._head_order.pop(folded[:CONTAIN_MIN], None)
             if not heads:
                 del self._heads[folded[:CONTAIN_MIN]]
 
@@ -174,15 +179,43 @@ class BrandIndex:
             # Brands embedded in a longer name, found through their first CONTAIN_MIN characters:
             # one probe per position, however many brands are indexed. Near-equal lengths are the
             # edit-distance lookup's job, so only brands at least three characters shorter count.
-            longest = size - 3
-            windows = [folded[start : start + CONTAIN_MIN] for start in range(size - CONTAIN_MIN + 1)]
-            for bucket in filter(None, map(self._heads.get, windows)):
-                for skeleton in bucket:
-                    if len(skeleton) <= longest and skeleton in folded:
-                        for label in self._folded.get(skeleton, ()):
-                            if label not in found:
-                                found[label] = ready[label]["contains"]
+            for skeleton in self._embedded(folded, size - 3):
+                for label in self._folded.get(skeleton, ()):
+                    if label not in found:
+                        found[label] = ready[label]["contains"]
         return list(found.values())
+
+    def _embedded(self, folded: str, longest: int) -> list[str]:
+        """Indexed skeletons of CONTAIN_MIN to `longest` characters that occur in `folded`.
+
+        In order of the first position whose CONTAIN_MIN characters are their head, then in
+        their head bucket's iteration order. A skeleton occurring in `folded` starts at a
+        position whose window is its head, so the substrings of `folded` starting there are
+        looked up in the bucket (a set intersection) instead of walking the whole bucket,
+        which grows with the registry when many brands share a head.
+        """
+        size = len(folded)
+        windows = [folded[start : start + CONTAIN_MIN] for start in range(size - CONTAIN_MIN + 1)]
+        out: list[str] = []
+        done: set[str] = set()
+        heads = self._heads
+        for head in filter(heads.__contains__, windows):
+            if head in done:
+                continue
+            done.add(head)
+            pieces = {
+                folded[start : start + length]
+                for start, window in enumerate(windows)
+                if window == head
+                for length in range(CONTAIN_MIN, min(longest, size - start) + 1)
+            }
+            inside = heads[head] & pieces
+            if inside:
+                order = self._head_order.get(head)
+                if order is None:
+                    order = self._head_order[head] = {key: rank for rank, key in enumerate(heads[head])}
+                out += sorted(inside, key=order.__getitem__)
+        return out
 
 
 def _deletions1(text: str) -> list[str]:
