@@ -17,9 +17,6 @@ from trustdesk.guard.checksums import luhn_valid
 from trustdesk.guard.scantext import ScanText, triggers, word_start
 
 _GROUP = re.compile(r"\d+")
-# A run of 12 or more digits in groups joined by 1-3 separator characters (linear: the two
-# alternatives start with disjoint characters).
-_LONG_RUN = re.compile(r"[0-9](?:[ \t\r\n\-._*/\\|,:•·~']{1,3}[0-9]|[0-9]){11,}")
 _ISSUER_LEADS = frozenset("23456")
 _NOT_DIGITS = str.maketrans("", "", " \t\r\n-._*/\\|,:•·~'")
 
@@ -233,10 +230,10 @@ def find_cards(st: ScanText, claimed: list[Candidate] | None = None) -> list[Can
         return found
     text = st.text
     taken = claimed or []
-    for run in _LONG_RUN.finditer(text):
-        run_start, run_end = run.span()
-        chunk = run.group()
-        run_digits = len(chunk.translate(_NOT_DIGITS))
+    for run_start, run_end, run_digits in st.runs:
+        if run_digits < MIN_PAN:
+            continue
+        chunk = text[run_start:run_end]
         if taken and any(c.start <= run_start and run_end <= c.end for c in taken):
             continue
         if text[max(0, run_start - 3) : run_start].rstrip(" (").endswith("+"):
@@ -244,7 +241,7 @@ def find_cards(st: ScanText, claimed: list[Candidate] | None = None) -> list[Can
         glued_ok = (
             run_start == 0 or not text[run_start - 1].isalpha() or _glued_word(text, run_start) in _GLUE_OK
         )
-        if chunk.isdigit():  # one contiguous group: the common case
+        if run_digits == run_end - run_start:  # one contiguous group: the common case
             if glued_ok and run_digits <= MAX_PAN and is_card_number(chunk):
                 _accept(st, found, run_start, run_end, chunk)
             continue

@@ -20,9 +20,20 @@ import re2
 
 from trustdesk.guard.checksums import IBAN_LENGTHS
 
+_SEPARATORS = " \t\r\n-._*/\\|,:•·~'"
+"""What may stand between the digit groups of one number ("4242 4242-4242.4242", "4242 • 4242")."""
 # Digit groups joined by 1-3 separator characters. Linear: digits and separators are disjoint.
-DIGIT_RUN = re.compile(r"[0-9]+(?:[ \t\r\n\-._*/\\|,:•·~']{1,3}[0-9]+)*")
-_NOT_DIGITS = str.maketrans("", "", " \t\r\n-._*/\\|,:•·~'")
+# (It starts with a plain character class so that the search skips to the next digit in C.)
+DIGIT_RUN = re.compile(r"[0-9][0-9]*(?:[ \t\r\n\-._*/\\|,:•·~']{1,3}[0-9]+)*")
+_NOT_DIGITS = str.maketrans("", "", _SEPARATORS)
+# For ASCII text, runs are found in a copy of its bytes where every digit is "0", every separator
+# "-" and anything else "x": the search then skips to the next "0" instead of testing a character
+# class at every position, and a run's digits are counted by bytes.count.
+_DIGIT_CLASSES = (
+    bytes(48 if 48 <= b <= 57 else 45 if chr(b) in _SEPARATORS else 120 for b in range(128)) + b"x" * 128
+)
+_CLASS_STRETCH = re.compile(rb"0[0\-]*")
+_CLASS_RUN = re.compile(rb"0+(?:-{1,3}0+)*")
 
 _SET_MEMORY = 32 << 20  # DFA state budget per set; states are built (and memory used) only as needed
 
@@ -176,13 +187,16 @@ class ScanText:
     def runs(self) -> list[DigitRun]:
         """Runs of digit groups joined by 1-3 separators ("4242 4242-4242.4242")."""
         if self._runs is None:
-            if DIGIT in self.hits:
+            text = self.text
+            if DIGIT not in self.hits:
+                self._runs = []
+            elif text.isascii():
+                self._runs = _ascii_runs(text.encode().translate(_DIGIT_CLASSES))
+            else:
                 self._runs = [
                     (m.start(), m.end(), len(m.group().translate(_NOT_DIGITS)))
-                    for m in DIGIT_RUN.finditer(self.text)
+                    for m in DIGIT_RUN.finditer(text)
                 ]
-            else:
-                self._runs = []
         return self._runs
 
     def has_any(self, ids: frozenset[int]) -> bool:
@@ -218,6 +232,20 @@ class ScanText:
     def may_hold_nino(self) -> bool:
         """True when a UK National Insurance number shape occurs."""
         return NINO_SHAPE in self.hits
+
+
+def _ascii_runs(classes: bytes) -> list[DigitRun]:
+    """`ScanText.runs` of an ASCII text from its digit classes (see `_DIGIT_CLASSES`)."""
+    runs: list[DigitRun] = []
+    for m in _CLASS_STRETCH.finditer(classes):
+        start = m.start()
+        stretch = m.group().rstrip(b"-")
+        if b"----" in stretch:  # four separators in a row end a run
+            for r in _CLASS_RUN.finditer(stretch):
+                runs.append((start + r.start(), start + r.end(), r.group().count(48)))
+        else:
+            runs.append((start, start + len(stretch), stretch.count(48)))
+    return runs
 
 
 def word_start(lower: str, pos: int) -> bool:
