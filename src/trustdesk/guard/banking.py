@@ -14,6 +14,10 @@ from trustdesk.guard.candidates import PRIORITY, Candidate, last_digits
 from trustdesk.guard.checksums import IBAN_LENGTHS, aba_routing_valid, iban_valid
 from trustdesk.guard.scantext import ScanText, triggers, word_start
 
+# Candidates are named tuples built with tuple.__new__ (the generated __new__ is an extra Python call).
+_new = tuple.__new__
+_IBAN_PRIORITY = PRIORITY["IBAN"]
+
 # Compact ("DE89370400440532013000") or in groups of four ("DE89 3704 0044 0532 0130 00").
 _IBAN = re.compile(
     r"(?P<cc>[A-Za-z]{2}) ?(?P<check>\d{2})(?P<rest>[A-Za-z0-9]{10,30}(?![A-Za-z0-9])|"
@@ -83,7 +87,7 @@ def _iban_at(text: str, m: re.Match[str]) -> Candidate | None:
         return None
     if not iban_valid(iban):
         return None
-    return Candidate("IBAN", m.start(), end, f"IBAN ({country}) ending {iban[-4:]}", PRIORITY["IBAN"])
+    return _new(Candidate, ("IBAN", m.start(), end, f"IBAN ({country}) ending {iban[-4:]}", _IBAN_PRIORITY))
 
 
 _FILLER = r"(?:[\s:=#\-.,(]{1,3}|\s+(?:is|was|of|number|no\.?|num|it's|its|it\s+is)\s*[:=#\-]?\s*){0,4}"

@@ -16,6 +16,10 @@ from trustdesk.guard.candidates import PRIORITY, Candidate
 from trustdesk.guard.checksums import luhn_valid
 from trustdesk.guard.scantext import ScanText, triggers, word_start
 
+# Candidates are named tuples built with tuple.__new__ (the generated __new__ is an extra Python call).
+_new = tuple.__new__
+_CARD_PRIORITY = PRIORITY["PAYMENT_CARD"]
+
 _GROUP = re.compile(r"\d+")
 _ISSUER_LEADS = frozenset("23456")
 _NOT_DIGITS = str.maketrans("", "", " \t\r\n-._*/\\|,:•·~'")
@@ -268,7 +272,7 @@ def _accept(st: ScanText, found: list[Candidate], start: int, end: int, digits: 
         return
     brand = card_brand(digits)
     found.append(
-        Candidate("PAYMENT_CARD", start, end, f"{brand} ending {digits[-4:]}", PRIORITY["PAYMENT_CARD"])
+        _new(Candidate, ("PAYMENT_CARD", start, end, f"{brand} ending {digits[-4:]}", _CARD_PRIORITY))
     )
 
 

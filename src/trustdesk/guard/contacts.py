@@ -10,6 +10,10 @@ import phonenumbers
 from trustdesk.guard.candidates import PRIORITY, Candidate
 from trustdesk.guard.scantext import ScanText
 
+# Candidates are named tuples built with tuple.__new__ (the generated __new__ is an extra Python call).
+_new = tuple.__new__
+_PHONE_PRIORITY = PRIORITY["PHONE"]
+
 _EMAIL = re.compile(
     r"(?<![A-Za-z0-9._%+\-])(?P<local>[A-Za-z0-9._%+\-]{1,64})@"
     r"(?P<domain>[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?){0,8}"
@@ -27,6 +31,14 @@ _NOT_BEFORE_PHONE = frozenset("+-/.,_")
 # Stretches of phone characters. Starting with a character class lets the regex engine jump
 # between candidates at C speed; the detailed pattern then runs only inside each stretch.
 _PHONE_REGION = re.compile(r"[+(0-9][0-9 ()+.\-]{6,}")
+# The same stretches in an ASCII text, found in a copy of its bytes where every character that may
+# start one is "s", every other phone character "c" and anything else "x" (the search then jumps
+# to the next "s" instead of testing a character class at every position).
+_PHONE_CLASSES = (
+    bytes(115 if chr(b) in "+(0123456789" else 99 if chr(b) in " ).-" else 120 for b in range(128))
+    + b"x" * 128
+)
+_PHONE_CLASS_REGION = re.compile(rb"s[sc]{6,}")
 
 
 def _mask_email(local: str, domain: str) -> str:
@@ -101,7 +113,11 @@ def find_phones(st: ScanText, region: str = "US", claimed: list[Candidate] | Non
         return found
     text = st.text
     taken = claimed or []
-    matches = [m for region in _PHONE_REGION.finditer(text) for m in _PHONE.finditer(text, *region.span())]
+    if text.isascii():
+        spans = [r.span() for r in _PHONE_CLASS_REGION.finditer(text.encode().translate(_PHONE_CLASSES))]
+    else:
+        spans = [r.span() for r in _PHONE_REGION.finditer(text)]
+    matches = [m for span in spans for m in _PHONE.finditer(text, *span)]
     for m in matches:
         start, end = m.span()
         if start and (text[start - 1].isalnum() or text[start - 1] in _NOT_BEFORE_PHONE):
@@ -114,6 +130,6 @@ def find_phones(st: ScanText, region: str = "US", claimed: list[Candidate] | Non
             continue
         if _valid_phone(raw, digits, region):
             found.append(
-                Candidate("PHONE", start, end, f"phone number ending {digits[-4:]}", PRIORITY["PHONE"])
+                _new(Candidate, ("PHONE", start, end, f"phone number ending {digits[-4:]}", _PHONE_PRIORITY))
             )
     return found
