@@ -98,6 +98,11 @@ class Settings(BaseSettings):
     chat_send_per_ip: str = Field(
         default="240/60", pattern=r"^\d{1,9}/\d{1,6}$", description="Chat messages per IP."
     )
+    bot_embeddings: bool = Field(
+        default=False,
+        description="Blend the bot's intent model with sentence embeddings (needs the `embeddings` "
+        "extra; without it a warning is logged and the plain model is used).",
+    )
     chat_send_per_conversation: str = Field(
         default="20/10", pattern=r"^\d{1,9}/\d{1,6}$", description="Messages per conversation."
     )

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from trustdesk.bot.classifier import IntentModel, Prediction, train
+from trustdesk.bot.classifier import IntentModel, ModelFileError, OperatingPoint, Prediction, train
 from trustdesk.bot.examples import Example
 from trustdesk.bot.features import SparseRows
 from trustdesk.bot.logistic import fit_multinomial
@@ -41,6 +41,8 @@ HIDDEN = 384
 BLEND_ALPHA = 0.2
 EMBEDDING_C = 10.0
 _BATCH = 32
+HEAD_JSON = "embedding.json"
+HEAD_NPZ = "embedding.npz"
 
 
 class EmbeddingsUnavailable(RuntimeError):
@@ -189,7 +191,8 @@ def _dense_rows(matrix: np.ndarray) -> SparseRows:
 class BlendedModel(IntentModel):
     """The TF-IDF model's probabilities blended with a logistic regression on sentence embeddings.
 
-    Not persisted: `save` refuses, since the embedding head is retrained with the model.
+    `save` writes the TF-IDF model's files plus the embedding head (embedding.json, embedding.npz);
+    the encoder's weights are not copied, they come from the installed extra.
     """
 
     _encoder: SentenceEncoder
@@ -229,8 +232,47 @@ class BlendedModel(IntentModel):
         probabilities, similarity = self.probabilities([text])
         return self._decide(probabilities[0], float(similarity[0]))
 
+    def with_operating_point(self, operating_point: OperatingPoint) -> BlendedModel:
+        """A copy of this blended model with another out-of-scope rule (no retraining)."""
+        return BlendedModel.wrap(
+            super().with_operating_point(operating_point),
+            self._encoder,
+            self._emb_coef,
+            self._emb_intercept,
+            self._alpha,
+        )
+
     def save(self, directory: Path) -> None:
-        raise NotImplementedError("a blended model is retrained, not saved")
+        """The TF-IDF model's model.json and weights.npz, plus embedding.json and embedding.npz."""
+        directory.mkdir(parents=True, exist_ok=True)
+        tmp_json = directory / (HEAD_JSON + ".tmp")
+        tmp_npz = directory / (HEAD_NPZ + ".tmp.npz")
+        meta = {"alpha": self._alpha, "weights_sha256": WEIGHTS_SHA256}
+        tmp_json.write_text(json.dumps(meta), encoding="utf-8")
+        np.savez_compressed(tmp_npz, coef=self._emb_coef, intercept=self._emb_intercept)
+        tmp_npz.replace(directory / HEAD_NPZ)
+        tmp_json.replace(directory / HEAD_JSON)
+        super().save(directory)  # model.json last: a directory without it is never loaded
+
+    @classmethod
+    def load(cls, directory: Path, encoder: SentenceEncoder | None = None) -> BlendedModel:
+        """Read a model written by `save`; raises ModelFileError when it is unusable."""
+        base = IntentModel.load(directory)
+        try:
+            meta = json.loads((directory / HEAD_JSON).read_text(encoding="utf-8"))
+            arrays = np.load(directory / HEAD_NPZ, allow_pickle=False)
+            coef = arrays["coef"].astype(np.float64)
+            intercept = arrays["intercept"].astype(np.float64)
+            alpha = float(meta["alpha"])
+            weights = str(meta["weights_sha256"])
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ModelFileError(f"cannot read the embedding head in {directory}: {exc}") from None
+        n_classes = len(base.intents)
+        if weights != WEIGHTS_SHA256 or not 0.0 <= alpha <= 1.0:
+            raise ModelFileError(f"embedding head in {directory} belongs to other weights; retrain it")
+        if coef.shape != (n_classes, HIDDEN) or intercept.shape != (n_classes,):
+            raise ModelFileError(f"embedding head in {directory} does not match its model")
+        return cls.wrap(base, encoder or SentenceEncoder(), coef, intercept, alpha)
 
 
 def train_blended(
@@ -239,10 +281,11 @@ def train_blended(
     encoder: SentenceEncoder | None = None,
     alpha: float = BLEND_ALPHA,
     c: float = EMBEDDING_C,
+    operating_point: OperatingPoint | None = None,
 ) -> BlendedModel:
     """Train the TF-IDF model and an embedding head on the same examples, and blend them."""
     data = list(examples)
-    base = train(data)
+    base = train(data, operating_point=operating_point)
     encoder = encoder or SentenceEncoder()
     classes = [intent.value for intent in base.intents]
     targets = np.array([classes.index(e.intent.value) for e in data])

@@ -1,17 +1,80 @@
-"""Keeping a model in service: atomic swaps, background retraining, and a trained-model cache."""
+"""Keeping a model in service: atomic swaps, background retraining, and a trained-model cache.
+
+With TRUSTDESK_BOT_EMBEDDINGS=true and the `embeddings` extra installed, the models trained,
+cached and served here are blended with sentence embeddings (trustdesk.bot.embeddings); when the
+extra is missing, one warning is logged and the plain TF-IDF model is used.
+"""
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
+from trustdesk.bot import embeddings as emb
 from trustdesk.bot.classifier import IntentModel, ModelFileError, OperatingPoint, Prediction, train
 from trustdesk.bot.examples import Example, examples_digest, merge_examples, shipped_examples
 
 CACHE_ENV = "TRUSTDESK_BOT_CACHE"
+log = logging.getLogger("trustdesk.bot")
+
+_embeddings_lock = threading.Lock()
+_warned_unavailable = False
+_encoder: emb.SentenceEncoder | None = None
+
+
+def embeddings_setting() -> bool:
+    """TRUSTDESK_BOT_EMBEDDINGS (settings file included); an unreadable configuration counts as off."""
+    from pydantic import ValidationError
+
+    from trustdesk.config import Settings
+
+    try:
+        return Settings().bot_embeddings
+    except ValidationError:
+        log.warning("the configuration is invalid; the bot uses the plain model (no embeddings)")
+        return False
+
+
+def use_embeddings(requested: bool) -> bool:
+    """Whether a blended model can be used when `requested`; warns once per process when the
+    extra is missing (the plain model is used then)."""
+    global _warned_unavailable
+    if not requested:
+        return False
+    reason = emb.available()
+    if reason is None:
+        return True
+    with _embeddings_lock:
+        if not _warned_unavailable:
+            _warned_unavailable = True
+            log.warning(
+                "TRUSTDESK_BOT_EMBEDDINGS is on but the embeddings extra cannot be used (%s); "
+                "the bot uses the plain TF-IDF model",
+                reason,
+            )
+    return False
+
+
+def shared_encoder() -> emb.SentenceEncoder:
+    """One sentence encoder per process (its weights are read and checked once)."""
+    global _encoder
+    with _embeddings_lock:
+        if _encoder is None:
+            _encoder = emb.SentenceEncoder()
+        return _encoder
+
+
+def train_model(
+    examples: Iterable[Example], *, embeddings: bool = False, operating_point: OperatingPoint | None = None
+) -> IntentModel:
+    """Train a plain model, or a blended one when `embeddings` (already checked by use_embeddings)."""
+    if embeddings:
+        return emb.train_blended(examples, encoder=shared_encoder(), operating_point=operating_point)
+    return train(examples, operating_point=operating_point)
 
 
 class ModelHolder:
@@ -61,6 +124,7 @@ class ModelHolder:
         """
         data = list(examples)
         op = operating_point or self._model.operating_point
+        blended = isinstance(self._model, emb.BlendedModel)  # retrain the kind in service
         with self._lock:
             if self._executor is None:
                 self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bot-retrain")
@@ -68,7 +132,7 @@ class ModelHolder:
 
         def job() -> IntentModel:
             try:
-                model = train(data, operating_point=op)
+                model = train_model(data, embeddings=blended, operating_point=op)
             except BaseException as exc:
                 if on_done is not None:
                     on_done(None, exc)
@@ -97,23 +161,29 @@ def default_cache_dir() -> Path | None:
     return Path(base) / "trustdesk" / "bot"
 
 
-def load_or_train(examples: Iterable[Example], *, cache_dir: Path | None = None) -> IntentModel:
+def load_or_train(
+    examples: Iterable[Example], *, cache_dir: Path | None = None, embeddings: bool = False
+) -> IntentModel:
     """Load the cached model trained on exactly these examples, or train (and cache) one.
 
-    The cache is keyed by the examples' digest; a model from another code version or with a
-    digest mismatch is retrained. Cache files hold JSON and plain arrays only.
+    The cache is keyed by the examples' digest (and by kind: blended models live in their own
+    directories); a model from another code version or with a digest mismatch is retrained.
+    Cache files hold JSON and plain arrays only. `embeddings` must come from use_embeddings.
     """
     data = list(examples)
     digest = examples_digest(data)
-    target = cache_dir / digest[:24] if cache_dir is not None else None
+    name = digest[:24] + ("-embeddings" if embeddings else "")
+    target = cache_dir / name if cache_dir is not None else None
     if target is not None and target.is_dir():
         try:
-            cached = IntentModel.load(target)
+            cached = (
+                emb.BlendedModel.load(target, shared_encoder()) if embeddings else IntentModel.load(target)
+            )
             if cached.digest == digest:
                 return cached
         except ModelFileError:
             pass
-    model = train(data)
+    model = train_model(data, embeddings=embeddings)
     if target is not None:
         try:
             model.save(target)
@@ -123,17 +193,25 @@ def load_or_train(examples: Iterable[Example], *, cache_dir: Path | None = None)
 
 
 _default_lock = threading.Lock()
-_default_model: IntentModel | None = None
+_default_models: dict[bool, IntentModel] = {}
 
 
-def default_model(extra_examples: Iterable[Example] = ()) -> IntentModel:
+def default_model(extra_examples: Iterable[Example] = (), *, embeddings: bool | None = None) -> IntentModel:
     """The model trained on the shipped examples (plus `extra_examples`), cached on disk and,
-    without extras, in memory for the life of the process."""
-    global _default_model
+    without extras, in memory for the life of the process.
+
+    `embeddings`: serve the blended model (None: the TRUSTDESK_BOT_EMBEDDINGS setting); without
+    the extra this warns once and serves the plain model.
+    """
+    blended = use_embeddings(embeddings_setting() if embeddings is None else embeddings)
     extra = list(extra_examples)
     if extra:
-        return load_or_train(merge_examples(shipped_examples(), extra), cache_dir=default_cache_dir())
+        return load_or_train(
+            merge_examples(shipped_examples(), extra), cache_dir=default_cache_dir(), embeddings=blended
+        )
     with _default_lock:
-        if _default_model is None:
-            _default_model = load_or_train(shipped_examples(), cache_dir=default_cache_dir())
-        return _default_model
+        if blended not in _default_models:
+            _default_models[blended] = load_or_train(
+                shipped_examples(), cache_dir=default_cache_dir(), embeddings=blended
+            )
+        return _default_models[blended]

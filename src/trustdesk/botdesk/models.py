@@ -21,6 +21,7 @@ from trustdesk.bot.intents import Intent
 from trustdesk.store.models import BotExample
 
 if TYPE_CHECKING:  # the registry loads or trains models: imported with the first bot turn, not at start
+    from trustdesk.bot.classifier import IntentModel
     from trustdesk.bot.registry import ModelHolder
 
 log = logging.getLogger("trustdesk.bot")
@@ -55,9 +56,14 @@ class _Entry:
 
 
 class TenantModels:
-    """The model each retailer's bot classifies with, retrained in the background on change."""
+    """The model each retailer's bot classifies with, retrained in the background on change.
 
-    def __init__(self) -> None:
+    `embeddings` (the TRUSTDESK_BOT_EMBEDDINGS setting): serve models blended with sentence
+    embeddings when the extra is installed; without it the registry warns once and serves plain ones.
+    """
+
+    def __init__(self, *, embeddings: bool = False) -> None:
+        self.embeddings = embeddings
         self._entries: dict[int, _Entry] = {}
         self._lock = threading.Lock()
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bot-train")
@@ -70,10 +76,10 @@ class TenantModels:
             entry = self._entries.get(tenant_id)
             if entry is not None and entry.signature == signature:
                 return entry.holder
-        from trustdesk.bot.registry import ModelHolder, default_model
+        from trustdesk.bot.registry import ModelHolder
 
         examples = tenant_examples(session, tenant_id) if signature[0] else []
-        base = default_model()  # loads from the disk cache, or trains once per process
+        base = self.base()  # loads from the disk cache, or trains once per process
         with self._lock:
             entry = self._entries.get(tenant_id)
             if entry is None:
@@ -84,14 +90,24 @@ class TenantModels:
                 entry.pending = self._executor.submit(self._retrain, entry.holder, examples, base)
             return entry.holder
 
+    def base(self) -> IntentModel:
+        """The model of the shipped examples (plain or blended), loaded once per process."""
+        from trustdesk.bot.registry import default_model
+
+        return default_model(embeddings=self.embeddings)
+
     def _retrain(self, holder: ModelHolder, extra: list[Example], base: object) -> None:
-        from trustdesk.bot.registry import default_cache_dir, load_or_train
+        from trustdesk.bot.registry import default_cache_dir, load_or_train, use_embeddings
 
         try:
             model = (
                 base
                 if not extra
-                else load_or_train(merge_examples(shipped_examples(), extra), cache_dir=default_cache_dir())
+                else load_or_train(
+                    merge_examples(shipped_examples(), extra),
+                    cache_dir=default_cache_dir(),
+                    embeddings=use_embeddings(self.embeddings),
+                )
             )
         except Exception:  # noqa: BLE001 - a bad example set keeps the current model in service
             log.exception("bot model retraining failed; the current model stays in service")

@@ -67,7 +67,7 @@ class BotService:
             else desk.sessions
         )
         self.limiter = rate_limiter or MemoryRateLimiter()
-        self.models = TenantModels()
+        self.models = TenantModels(embeddings=bool(getattr(desk.settings, "bot_embeddings", False)))
         self.knowledge = TenantKnowledge(lambda: self.base_url)
         self.registry = RegistryCache()
         self._locks: weakref.WeakValueDictionary[int, threading.Lock] = weakref.WeakValueDictionary()
@@ -134,9 +134,8 @@ class BotService:
 
     def _run(self, conversation_id: int, upto_seq: int, client: str | None) -> int:
         from trustdesk.bot.engine import BotEngine  # NumPy and the model load with the first bot turn
-        from trustdesk.bot.registry import default_model
 
-        default_model()  # loaded once per process, before any transaction is open
+        self.models.base()  # loaded once per process, before any transaction is open
         with self.readers() as session:
             conv = session.get(Conversation, conversation_id)
             if conv is None or not conv.bot_active or conv.assignee_user_id is not None:
@@ -309,9 +308,7 @@ class BotService:
                     enabled = [t.id for t in session.scalars(select(Tenant)) if bot_settings(t).enabled]
                 if not enabled:
                     return
-                from trustdesk.bot.registry import default_model
-
-                default_model()  # the slow part, outside any transaction
+                self.models.base()  # the slow part, outside any transaction
                 for tenant_id in enabled:
                     with self.readers() as session:
                         self.models.classifier(session, tenant_id)

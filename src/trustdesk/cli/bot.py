@@ -30,6 +30,10 @@ TENANT_HELP = (
     "Tenant slug: classify with that retailer's model (the shipped examples plus the ones its admins "
     "added, read from the configured database)."
 )
+EMBEDDINGS_HELP = (
+    "Blend the model with sentence embeddings (needs the embeddings extra; default: the "
+    "TRUSTDESK_BOT_EMBEDDINGS setting). Without the extra: a warning, then the plain model."
+)
 EXAMPLES_HELP = 'Extra training examples, JSONL lines of {"text", "intent"}, merged with the shipped ones.'
 
 
@@ -69,7 +73,7 @@ def _tenant_examples(slug: str) -> list[Example]:
     return []
 
 
-def _model(examples: Path | None, tenant: str | None = None) -> IntentModel:
+def _model(examples: Path | None, tenant: str | None = None, embeddings: bool = False) -> IntentModel:
     extra: list[Example] = _tenant_examples(tenant) if tenant else []
     if examples is not None:
         if not examples.is_file():
@@ -78,7 +82,7 @@ def _model(examples: Path | None, tenant: str | None = None) -> IntentModel:
             extra += load_examples(examples)
         except ExampleFileError as exc:
             _fail(str(exc))
-    return default_model(extra)
+    return default_model(extra, embeddings=True if embeddings else None)
 
 
 def _open(source: str | None) -> TextIO:
@@ -97,9 +101,10 @@ def classify_command(
     ),
     tenant: str | None = typer.Option(None, "--tenant", metavar="SLUG", help=TENANT_HELP),
     examples: Path | None = typer.Option(None, "--examples", metavar="FILE", help=EXAMPLES_HELP),
+    embeddings: bool = typer.Option(False, "--embeddings", help=EMBEDDINGS_HELP),
 ) -> None:
     """Write {"id", "intent", "confidence"} for every input line (id: the given one, else the line number)."""
-    model = _model(examples, tenant)
+    model = _model(examples, tenant, embeddings)
     handle = _open(source)
     try:
         for ident, text in iter_texts(handle):
@@ -127,6 +132,7 @@ def eval_command(
     errors: int = typer.Option(0, "--errors", help="Also list up to this many misclassified messages."),
     tenant: str | None = typer.Option(None, "--tenant", metavar="SLUG", help=TENANT_HELP),
     examples: Path | None = typer.Option(None, "--examples", metavar="FILE", help=EXAMPLES_HELP),
+    embeddings: bool = typer.Option(False, "--embeddings", help=EMBEDDINGS_HELP),
 ) -> None:
     """Accuracy, macro-F1 and the commonest confusions of the classifier on a labelled file."""
     if not source.is_file():
@@ -137,7 +143,7 @@ def eval_command(
         _fail(str(exc))
     if not labelled:
         _fail(f"{source} holds no examples")
-    report = evaluate(_model(examples, tenant), labelled)
+    report = evaluate(_model(examples, tenant, embeddings), labelled)
     if json_output:
         typer.echo(json.dumps(report.to_json(max_errors=errors), ensure_ascii=False))
     else:
