@@ -7,11 +7,12 @@ server, the answer goes through the job worker to an aiosmtpd sink standing in f
 from __future__ import annotations
 
 import email
+import smtplib
 from email.message import EmailMessage
 from email.policy import default as default_policy
 
 from sqlalchemy import func, select
-from tests.mailchannel.conftest import CUSTOMER, Sink, World
+from tests.mailchannel.conftest import CUSTOMER, GLOBEX_SUPPORT, Sink, World
 
 from trustdesk.jobs import Worker
 from trustdesk.mailchannel.report_inbox import ANSWER_JOB, ReportInbox, send_report_answer
@@ -133,3 +134,37 @@ def test_defang_makes_contacts_unclickable() -> None:
     assert (
         defang_text(text, ["x.example", "http://x.example/a"]) == "see hxxp://x[.]example/a and x[.]example"
     )
+
+
+def test_a_retry_after_a_failed_support_delivery_files_the_report_once(world: World, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # One mail to acme's report address and globex's support address; globex's delivery fails once (451),
+    # the sending server retries the whole mail, and acme must not get the report twice.
+    _with_report_address(world)
+    real_deliver = world.intake._deliver
+    failures = iter([True])
+
+    def flaky(*args, **kwargs):  # type: ignore[no-untyped-def]
+        if next(failures, False):
+            raise OSError("database restarting")
+        return real_deliver(*args, **kwargs)
+
+    monkeypatch.setattr(world.intake, "_deliver", flaky)
+    forward = EmailMessage()
+    forward["From"] = f"Pat Example <{CUSTOMER}>"
+    forward["To"] = f"{REPORT_ADDRESS}, {GLOBEX_SUPPORT}"
+    forward["Subject"] = "Fwd: Your account is locked"
+    forward["Message-ID"] = "<fwd-1@customer.example>"
+    forward.set_content("Is this really from you?")
+    forward.add_attachment(_phish())
+    try:
+        world.send_raw(forward.as_bytes(), to=[REPORT_ADDRESS, GLOBEX_SUPPORT])
+    except smtplib.SMTPDataError as exc:
+        assert exc.smtp_code == 451
+    else:
+        raise AssertionError("the failed delivery must be answered 451")
+    with world.sessions() as s:
+        assert s.scalar(select(func.count(Report.id))) == 0  # nothing filed before the failure was known
+    world.send_raw(forward.as_bytes(), to=[REPORT_ADDRESS, GLOBEX_SUPPORT])  # the sender's retry
+    with world.sessions() as s:
+        assert s.scalar(select(func.count(Report.id))) == 1
+        assert s.scalar(select(func.count(Conversation.id))) == 1

@@ -202,13 +202,22 @@ class MailIntake:
         if not tenants:
             raise MailRefused(550, "5.1.1", "no recipient is a support address of a retailer on this desk")
         auth = self._authenticate(parsed, envelope)
-        delivered: list[Delivered] = []
-        for tenant_id, rcpt in tenants.items():
-            if self.reports is not None and self.reports.is_report_address(tenant_id, rcpt):
-                # Forwarded suspicious mail: checked and reported, not a support conversation.
-                self.reports.accept(tenant_id, rcpt, raw, parsed, auth)
-                continue
-            delivered.append(self._deliver(tenant_id, rcpt, parsed, auth, envelope))
+        reports = self.reports
+        to_report = [
+            (tenant_id, rcpt)
+            for tenant_id, rcpt in tenants.items()
+            if reports is not None and reports.is_report_address(tenant_id, rcpt)
+        ]
+        # Support mail first: a failure there answers 451 and the sender retries the whole mail, and a
+        # resend is recognised by its Message-ID; filing reports last keeps that retry from reporting twice.
+        delivered = [
+            self._deliver(tenant_id, rcpt, parsed, auth, envelope)
+            for tenant_id, rcpt in tenants.items()
+            if (tenant_id, rcpt) not in to_report
+        ]
+        for tenant_id, rcpt in to_report:
+            # Forwarded suspicious mail: checked and reported, not a support conversation.
+            reports.accept(tenant_id, rcpt, raw, parsed, auth)  # type: ignore[union-attr]
         return delivered
 
     def _authenticate(self, parsed: ParsedMail, envelope: Envelope) -> AuthResults | None:
