@@ -216,3 +216,28 @@ def test_the_same_send_twice_in_one_batch_is_stored_once(desk, pipeline) -> None
     with desk.sessions() as s:
         assert s.scalar(select(func.count()).where(Message.client_msg_id == "twice")) == 1
         assert s.scalar(select(Conversation.last_seq).where(Conversation.public_id == chat)) == 2
+
+
+def test_a_send_that_breaks_the_screening_fails_alone(desk, pipeline, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import trustdesk.conversations.pipeline as pipeline_module
+
+    chat = _chat(pipeline, desk)
+    real_scan = pipeline_module.scan
+
+    def scan(text, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if "boom" in text:
+            raise RuntimeError("a detector failed")
+        return real_scan(text, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline_module, "scan", scan)
+    ok, broken = post_messages(
+        pipeline,
+        [
+            SendRequest(desk.tenant_id, chat, PAT, "fine", client_msg_id="ok"),
+            SendRequest(desk.tenant_id, chat, PAT, "boom", client_msg_id="bad"),
+        ],
+    )
+    assert isinstance(ok, Posted) and ok.message["body"] == "fine"
+    assert isinstance(broken, RuntimeError)
+    with desk.sessions() as s:
+        assert s.scalar(select(func.count()).where(Message.client_msg_id == "bad")) == 0

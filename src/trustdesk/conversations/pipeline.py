@@ -326,7 +326,7 @@ def post_messages(desk: Desk, requests: list[SendRequest]) -> list[Posted | Exce
     for index, request in enumerate(requests):
         try:
             screened.append((index, _screen(desk, request)))
-        except ConversationError as exc:
+        except Exception as exc:  # noqa: BLE001 - one send's failure (even a bug) is that send's outcome alone
             outcomes[index] = exc
     stored: list[_Stored] = []
     if screened:
