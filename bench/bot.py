@@ -219,22 +219,12 @@ def sklearn_training_cpu(examples: list[Example]) -> dict[str, float]:
     from sklearn.linear_model import LogisticRegression
     from threadpoolctl import threadpool_limits
 
-    from trustdesk.bot.classifier import TrainingConfig
-    from trustdesk.bot.features import TfidfBlock, hstack
+    from trustdesk.bot.classifier import TrainingConfig, training_matrix
     from trustdesk.bot.logistic import fit_multinomial
     from trustdesk.bot.normalise import default_normaliser
 
     config = TrainingConfig()
-    normaliser = default_normaliser()
-    texts = [normaliser(e.text) for e in examples]
-    features = hstack(
-        [
-            TfidfBlock.fit("word", config.word_ngrams, texts)[1],
-            TfidfBlock.fit("char_wb", config.char_ngrams, texts)[1],
-        ]
-    )
-    labels = np.array([e.intent.value for e in examples])
-    targets = np.searchsorted(sorted(set(labels)), labels)
+    *_, features, _, targets = training_matrix(examples, default_normaliser(), config)
     matrix = sp.csr_matrix(
         (features.data, features.indices, features.indptr), shape=(features.n_rows, features.n_cols)
     )

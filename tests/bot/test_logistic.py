@@ -8,9 +8,8 @@ import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
-from trustdesk.bot.classifier import TrainingConfig
+from trustdesk.bot.classifier import TrainingConfig, training_matrix
 from trustdesk.bot.examples import shipped_examples
-from trustdesk.bot.features import TfidfBlock, hstack
 from trustdesk.bot.logistic import fit_multinomial, minimise
 from trustdesk.bot.normalise import default_normaliser
 
@@ -33,18 +32,8 @@ def test_lbfgs_finds_the_minimum_of_a_quadratic() -> None:
 def test_same_model_as_scikit_learn_on_the_same_features() -> None:
     # Every fifth shipped example: quick to fit twice, still every intent and all feature kinds.
     examples = shipped_examples()[::5]
-    normaliser = default_normaliser()
     config = TrainingConfig()
-    texts = [normaliser(e.text) for e in examples]
-    features = hstack(
-        [
-            TfidfBlock.fit("word", config.word_ngrams, texts)[1],
-            TfidfBlock.fit("char_wb", config.char_ngrams, texts)[1],
-        ]
-    )
-    labels = np.array([e.intent.value for e in examples])
-    classes = sorted(set(labels))
-    targets = np.searchsorted(classes, labels)
+    *_, features, classes, targets = training_matrix(examples, default_normaliser(), config)
     # A tight tolerance on both sides, so the two optimisers must agree on the optimum itself.
     fitted = fit_multinomial(features, targets, len(classes), c=config.c, max_iter=5000, tol=1e-8)
     assert fitted.converged

@@ -332,6 +332,19 @@ def _restore(kind: Analyser, ngrams: tuple[int, int], terms: list[str], idf: np.
     return TfidfBlock(kind, ngrams, vocabulary, np.asarray(idf, dtype=np.float64))
 
 
+def training_matrix(
+    examples: Sequence[Example], normaliser: Normaliser, config: TrainingConfig
+) -> tuple[TfidfBlock, TfidfBlock, SparseRows, list[str], np.ndarray]:
+    """The fitted word and char blocks, the examples' feature rows, the sorted class names and each
+    example's class index: what the optimiser is trained on (ValueError for an empty vocabulary)."""
+    texts = [normaliser(e.text) for e in examples]
+    labels = np.array([e.intent.value for e in examples])
+    classes = sorted(set(labels.tolist()))
+    word, word_rows = TfidfBlock.fit("word", config.word_ngrams, texts)
+    char, char_rows = TfidfBlock.fit("char_wb", config.char_ngrams, texts)
+    return word, char, hstack([word_rows, char_rows]), classes, np.searchsorted(np.array(classes), labels)
+
+
 def train(
     examples: Iterable[Example],
     *,
@@ -351,18 +364,13 @@ def train(
     if missing:
         raise TrainingError(f"no training examples for: {', '.join(missing)}")
     started = time.perf_counter()
-    texts = [normaliser(e.text) for e in data]
-    labels = [e.intent.value for e in data]
-    classes = sorted(set(labels))
-    targets = np.searchsorted(np.array(classes), np.array(labels))
     try:
-        word, word_rows = TfidfBlock.fit("word", config.word_ngrams, texts)
-        char, char_rows = TfidfBlock.fit("char_wb", config.char_ngrams, texts)
+        matrix = training_matrix(data, normaliser, config)
     except ValueError as exc:
         raise TrainingError(str(exc)) from None
-    features = hstack([word_rows, char_rows])
+    word, char, features, classes, targets = matrix
     fitted = fit_multinomial(features, targets, len(classes), c=config.c, max_iter=config.max_iter)
-    in_scope = np.flatnonzero(np.array(labels) != Intent.OUT_OF_SCOPE.value)
+    in_scope = np.flatnonzero(np.array([e.intent.value for e in data]) != Intent.OUT_OF_SCOPE.value)
     reference = features.take_rows(in_scope).normalise_rows()
     elapsed = time.perf_counter() - started
     return IntentModel(
