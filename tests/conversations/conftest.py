@@ -5,12 +5,16 @@ from dataclasses import dataclass
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from tests.conversations.servers import private_redis  # noqa: F401  (fixture)
 from tests.foundation.factory import SignedIn, add_orders, make_tenant, make_user, order_row, sign_in_staff
 
 from trustdesk.accounts.permissions import Role
+from trustdesk.conversations import Author, AuthorKind
+from trustdesk.conversations import Desk as PipelineDesk
 from trustdesk.store.db import make_session_factory
+from trustdesk.store.models import User
 from trustdesk.web.app import create_app
 
 
@@ -66,3 +70,17 @@ def start_chat(
 
 def bearer(started: dict) -> dict[str, str]:
     return {"Authorization": f"Bearer {started['access_token']}"}
+
+
+@pytest.fixture
+def pipeline(desk: Desk) -> PipelineDesk:
+    """The pipeline's desk over the test app's database, without a bus (nothing live)."""
+    return PipelineDesk(desk.sessions)
+
+
+def agent_author(desk: Desk) -> Author:
+    """The agent sam@acme.test as a message author."""
+    with desk.sessions() as s:
+        user = s.scalar(select(User).where(User.email == "sam@acme.test"))
+        assert user is not None
+        return Author(AuthorKind.AGENT, user_id=user.id, name=user.display_name)

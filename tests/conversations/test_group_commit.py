@@ -8,6 +8,7 @@ import threading
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
+from tests.conversations.conftest import agent_author
 
 from trustdesk.bus import LocalBus, conversation_topic
 from trustdesk.conversations import (
@@ -23,21 +24,10 @@ from trustdesk.conversations import (
 )
 from trustdesk.conversations.pipeline import Posted, SendRequest, post_messages
 from trustdesk.conversations.writer import ChatWriter
-from trustdesk.store.models import AuditEvent, Conversation, Message, SentMessage, User
+from trustdesk.store.models import AuditEvent, Conversation, Message, SentMessage
 
 CARD = "4111 1111 1111 1111"
 PAT = Author(AuthorKind.CUSTOMER, name="Pat")
-
-
-@pytest.fixture
-def pipeline(desk):  # type: ignore[no-untyped-def]
-    return Desk(desk.sessions)
-
-
-def _agent(desk) -> Author:  # type: ignore[no-untyped-def]
-    with desk.sessions() as s:
-        user = s.scalar(select(User).where(User.email == "sam@acme.test"))
-        return Author(AuthorKind.AGENT, user_id=user.id, name=user.display_name)
 
 
 def _chat(pipeline, desk) -> str:  # type: ignore[no-untyped-def]
@@ -55,7 +45,11 @@ def test_a_batch_gives_each_send_its_own_outcome_and_keeps_the_good_ones(desk, p
         SendRequest(desk.tenant_id, first, PAT, "sent before, retried", client_msg_id="c-old"),
         SendRequest(desk.tenant_id, "no-such-chat", PAT, "lost?", client_msg_id="c3"),
         SendRequest(
-            desk.tenant_id, first, _agent(desk), "Please read me the code we texted you", actor="agent:sam"
+            desk.tenant_id,
+            first,
+            agent_author(desk),
+            "Please read me the code we texted you",
+            actor="agent:sam",
         ),
         SendRequest(desk.tenant_id, first, PAT, "   ", client_msg_id="c4"),
         SendRequest(desk.tenant_id, first, PAT, "two", client_msg_id="c5"),
@@ -189,7 +183,7 @@ def test_the_writer_groups_sends_that_queue_while_it_works(desk, pipeline) -> No
 
 def test_a_retried_agent_answer_keeps_one_message_and_one_reference(desk, pipeline) -> None:  # type: ignore[no-untyped-def]
     chat = _chat(pipeline, desk)
-    agent = _agent(desk)
+    agent = agent_author(desk)
     answer = SendRequest(desk.tenant_id, chat, agent, "Your parcel left our depot today.", client_msg_id="a1")
     first = post_message(pipeline, desk.tenant_id, chat, agent, answer.body, client_msg_id="a1")
     outcomes = post_messages(

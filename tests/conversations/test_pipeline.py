@@ -6,6 +6,7 @@ import threading
 
 import pytest
 from sqlalchemy import func, select
+from tests.conversations.conftest import agent_author
 
 from trustdesk.audit.log import verify_chain
 from trustdesk.conversations import (
@@ -13,27 +14,15 @@ from trustdesk.conversations import (
     AuthorKind,
     ConversationNotFound,
     CustomerRef,
-    Desk,
     InvalidMessage,
     MessageBlocked,
     MessageTooLong,
     post_message,
     start_conversation,
 )
-from trustdesk.store.models import AuditEvent, Message, User
+from trustdesk.store.models import AuditEvent, Message
 
 CARD = "4111 1111 1111 1111"
-
-
-@pytest.fixture
-def pipeline(desk):  # type: ignore[no-untyped-def]
-    return Desk(desk.sessions)
-
-
-def _agent(desk) -> Author:  # type: ignore[no-untyped-def]
-    with desk.sessions() as s:
-        user = s.scalar(select(User).where(User.email == "sam@acme.test"))
-        return Author(AuthorKind.AGENT, user_id=user.id, name=user.display_name)
 
 
 def test_customer_secret_is_redacted_before_storage_and_customer_is_told(desk, pipeline) -> None:  # type: ignore[no-untyped-def]
@@ -63,7 +52,7 @@ def test_agent_asking_for_a_secret_is_blocked_nothing_stored_and_audited(desk, p
             pipeline,
             desk.tenant_id,
             started.conversation["id"],
-            _agent(desk),
+            agent_author(desk),
             "To verify you, please send me the code we just texted you",
             actor="agent:sam@acme.test",
         )
@@ -126,10 +115,10 @@ def test_status_follows_the_conversation_and_timers_are_set(desk, pipeline) -> N
     started = start_conversation(pipeline, desk.tenant_id, CustomerRef(name="Pat"), first_message="hello")
     conv_id = started.conversation["id"]
     assert started.conversation["status"] == "new"
-    note = post_message(pipeline, desk.tenant_id, conv_id, _agent(desk), "VIP customer", internal=True)
+    note = post_message(pipeline, desk.tenant_id, conv_id, agent_author(desk), "VIP customer", internal=True)
     assert note.message["visibility"] == "internal" and note.conversation["status"] == "new"
     assert note.conversation["first_response_at"] is None
-    reply = post_message(pipeline, desk.tenant_id, conv_id, _agent(desk), "Your parcel is on its way.")
+    reply = post_message(pipeline, desk.tenant_id, conv_id, agent_author(desk), "Your parcel is on its way.")
     assert reply.conversation["status"] == "waiting"
     assert reply.conversation["timers"]["first_response_seconds"] is not None
 
