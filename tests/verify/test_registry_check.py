@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from trustdesk.verify import (
     ChannelKind,
     Registry,
@@ -197,3 +199,14 @@ def test_single_bad_token_still_gets_an_answer(demo_registry: Registry) -> None:
     assert [r.verdict for r in outcome] == [Verdict.UNKNOWN]
     assert outcome.results[0].codes == ["invalid-punycode"]
     assert verify_text("+1 800 555 O199", demo_registry).results[0].codes == ["phone-with-letters"]
+
+
+@pytest.mark.parametrize("domain", ["acme0outfitters.com", "acmeioutfitters.com", "ac-eoutfitters.com"])
+def test_equally_close_lookalikes_name_the_channel_of_the_same_kind(
+    demo_registry: Registry, domain: str
+) -> None:
+    """'acme0outfitters' is one edit from the domain label and from the Instagram handle
+    'acme.outfitters'; a web address is said to imitate the web domain, whatever the set order."""
+    result = demo_registry.check(domain)
+    assert result.verdict is Verdict.LOOKALIKE
+    assert result.imitates is not None and result.imitates.kind is ChannelKind.DOMAIN

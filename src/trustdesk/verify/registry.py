@@ -705,6 +705,21 @@ class _Check:
                 return sorted(pool, key=lambda c: (c.purpose != "support", c.value))[0]
         return hint
 
+    def _rank(self, match: _Match) -> tuple[float, int, bool, bool, str, str]:
+        """Smallest is best: strongest match, fewest techniques, then a channel of the contact's own
+        kind (a web address imitates a domain before an Instagram handle). The tenant and label
+        break the remaining ties, so the answer never depends on set order (hash seed)."""
+        kinds = {self._channel(channel_id).kind for _tenant, channel_id in match.postings if channel_id}
+        preferred = ChannelKind.SOCIAL if self.kind is ChannelKind.SOCIAL else ChannelKind.DOMAIN
+        return (
+            -match.score,
+            len(match.techniques),
+            self.kind not in kinds,
+            preferred not in kinds,
+            match.tenant,
+            match.label,
+        )
+
     def _imitated_channel(self, match: _Match) -> OfficialChannel | None:
         ids = [channel_id for _tenant, channel_id in match.postings if channel_id]
         preferred = ChannelKind.SOCIAL if self.kind is ChannelKind.SOCIAL else ChannelKind.DOMAIN
@@ -739,7 +754,7 @@ class _Check:
             owner = self._channel(sorted(self.official_ids)[0])
             reason = Reason("official-other-tenant", f"it is an official channel of {owner.tenant_name}")
             return self.r._unknown(contact, self.tenant, [reason])
-        best = max((m for m in self.matches if m.score > 0), key=_rank, default=None)
+        best = min((m for m in self.matches if m.score > 0), key=self._rank, default=None)
         imitates = self._imitated_channel(best) if best is not None else None
         if self.reported is not None:
             reasons = [Reason("reported", self.reported.note or "confirmed as fraudulent by a report")]
@@ -775,11 +790,6 @@ class _Check:
                 extra={"score": round(best.score, 3)},
             )
         return self.r._unknown(contact, self.tenant, self.reasons + self.cautions)
-
-
-def _rank(match: _Match) -> tuple[float, int]:
-    """Strongest match first; among equals, the one needing the fewest techniques."""
-    return match.score, -len(match.techniques)
 
 
 def _instead_kind(kind: ChannelKind) -> ChannelKind:
