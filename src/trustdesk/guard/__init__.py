@@ -7,6 +7,11 @@ and agent or bot messages that ask for secrets are blocked.
     result.customer_notice  # "We removed a card number from your message ..."
 """
 
+from trustdesk import native
+
+native.activate(__name__, __path__)  # compiled modules when a current build exists
+
+
 from trustdesk.guard.findings import (
     ACTIONS,
     DIRECTIONS,

@@ -122,7 +122,7 @@ def redact(text: str, findings: tuple[Finding, ...] | list[Finding]) -> str:
 
 
 def scan(
-    text: str,
+    text: object,  # checked below: a non-str gets GuardInputError, not a TypeError
     direction: Direction = "inbound",
     policy: Policy | None = None,
     brand: str | None = None,

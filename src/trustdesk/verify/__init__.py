@@ -11,6 +11,11 @@ Pure domain logic, driven by plain values:
   `SigningKey`, `jwks_document`
 """
 
+from trustdesk import native
+
+native.activate(__name__, __path__)  # compiled modules when a current build exists
+
+
 from trustdesk.verify.channels import make_channel, make_reported_indicator, normalize_channel_value
 from trustdesk.verify.confusables import fold
 from trustdesk.verify.domains import HostName, normalize_domain, parse_host, registrable_domain

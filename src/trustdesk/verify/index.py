@@ -70,6 +70,8 @@ class BrandIndex:
         # Each head bucket's current iteration order (skeleton -> rank), made when first needed and
         # dropped whenever the bucket changes: the embedded-brand scan reports brands in this order.
         self._head_order: dict[str, dict[str, int]] = {}
+        # Candidates handed out so far: how much confirming work the index leaves (bench/verify.py).
+        self.candidates_returned = 0
 
     def __len__(self) -> int:
         return len(self._postings)
@@ -183,6 +185,7 @@ class BrandIndex:
                 for label in self._folded.get(skeleton, ()):
                     if label not in found:
                         found[label] = ready[label]["contains"]
+        self.candidates_returned += len(found)
         return list(found.values())
 
     def _embedded(self, folded: str, longest: int) -> list[str]:

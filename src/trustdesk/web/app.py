@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -13,7 +14,7 @@ from fastapi.templating import Jinja2Templates
 from itsdangerous import Signer
 from sqlalchemy.engine import Engine
 
-from trustdesk import __version__
+from trustdesk import __version__, native
 from trustdesk.accounts.lockout import LockoutPolicy
 from trustdesk.botdesk import install as install_bot
 from trustdesk.config import Settings, get_settings
@@ -79,6 +80,10 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        running = sorted(native.active())
+        logging.getLogger("trustdesk.web").info(
+            "native (mypyc) packages: %s", ", ".join(running) or "none, pure Python (make native)"
+        )
         await app.state.trustdesk.runtime.start()
         yield
         await app.state.trustdesk.runtime.stop()
