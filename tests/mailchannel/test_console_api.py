@@ -6,12 +6,13 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from tests.foundation.factory import sign_in_staff
 from tests.mailchannel.conftest import GLOBEX_SUPPORT, World
+from tests.mailchannel.files import make_pdf
 
 from trustdesk.store.db import make_engine
 from trustdesk.web.app import create_app
 
 HTML_ATTACHMENT = b"<html><script>alert('x')</script>Invoice</html>"
-PDF = b"%PDF-1.4\n% tiny\n%%EOF\n"
+PDF = make_pdf([["Facture 7"]])
 
 
 def test_agents_see_auth_and_download_attachments_only_in_their_tenant(world: World) -> None:

@@ -8,10 +8,11 @@ import smtplib
 import pytest
 from sqlalchemy import select
 from tests.mailchannel.conftest import ACME_SUPPORT, CUSTOMER, GLOBEX_SUPPORT, MAX_BYTES, World
+from tests.mailchannel.files import make_pdf
 
 from trustdesk.store.models import AuditEvent, Conversation, MailAttachment, MailRecord, Message
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = make_pdf([["Receipt 2024-117", "Total 49.90 EUR"]])  # a real PDF without secrets: kept as sent
 CARD_SPACED = "4111 1111 1111 1111"
 CARD = "4111111111111111"
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from tests.conversations.servers import sign_in_agent, start_server
 from tests.foundation.factory import make_tenant, make_user
 from tests.mailchannel.conftest import Sink, customer_zone
+from tests.mailchannel.files import make_pdf
 
 from support.dns_server import DnsTestServer
 from support.store_dump import all_rows
@@ -65,12 +66,14 @@ def test_mail_in_reply_out_and_no_secret_anywhere(database_url: str, tmp_path: P
             "Hello,\nmy card 4111 1111 1111 1111 was charged twice. Refund to IBAN DE89 3704 0044 0532 0130 00.\n"
             "My account password is Hunter2!Secret if you need it.\nPat"
         )
-        mail.add_attachment(
-            b"%PDF-1.4\n%%EOF\n", maintype="application", subtype="pdf", filename="receipt.pdf"
-        )
+        # A real PDF holding the card and the password in its (uncompressed) text: withheld, no file.
+        receipt = make_pdf([["Receipt", "Card 4111 1111 1111 1111", "Password: Hunter2!Secret"]])
+        assert b"4111 1111 1111 1111" in receipt and b"Hunter2!Secret" in receipt
+        mail.add_attachment(receipt, maintype="application", subtype="pdf", filename="receipt.pdf")
         port = int(server.env["TRUSTDESK_SMTP_LISTEN_PORT"])
         with smtplib.SMTP("127.0.0.1", port, local_hostname="mx.customer.example", timeout=30) as smtp:
-            assert smtp.sendmail("pat@customer.example", ["help@acme-shop.com"], mail.as_bytes()) == {}
+            raw = mail.as_bytes(policy=policy.SMTP)  # CRLF line ends, as on the wire
+            assert smtp.sendmail("pat@customer.example", ["help@acme-shop.com"], raw) == {}
             smtp.mail("pat@customer.example")
             code, reason = smtp.rcpt("nobody@acme-shop.com")
         agent, _ = sign_in_agent(server.http, "sam@acme-shop.com")
@@ -80,7 +83,12 @@ def test_mail_in_reply_out_and_no_secret_anywhere(database_url: str, tmp_path: P
         first_message = detail["messages"][0]
         assert "[removed:" in first_message["body"]
         assert first_message["mail"]["verdict"] == "pass"
-        assert first_message["mail"]["attachments"][0]["filename"] == "receipt.pdf"
+        (pdf,) = first_message["mail"]["attachments"]
+        assert pdf["filename"] == "receipt.pdf" and not pdf["stored"] and pdf["url"] is None
+        assert pdf["refused"] == (
+            "withheld: the PDF contained a payment card number and a password; "
+            "ask the customer to send it without the secrets"
+        )
         csrf = agent.get("/api/v1/me").json()["csrf_token"]
         r = agent.post(
             f"/api/v1/conversations/{conv['id']}/messages",

@@ -24,7 +24,7 @@ from trustdesk.audit.log import record as audit
 from trustdesk.authenticity.service import tenant_identity
 from trustdesk.conversations.domain import Author, AuthorKind, Channel, InvalidMessage, normalise_body
 from trustdesk.conversations.pipeline import CustomerRef, Desk, post_message, start_conversation
-from trustdesk.guard import scan
+from trustdesk.guard import ScanResult, scan
 from trustdesk.mail import (
     AuthResults,
     DmarcResult,
@@ -40,6 +40,7 @@ from trustdesk.mail import (
 from trustdesk.mailchannel.addresses import AddressBook, normalise_address
 from trustdesk.mailchannel.attachments import AttachmentStore
 from trustdesk.mailchannel.content import malformed_reason, message_text
+from trustdesk.mailchannel.documents import check_document, document_format, sniffed_text
 from trustdesk.mailchannel.threads import (
     MAX_REFERENCES,
     KnownMail,
@@ -269,7 +270,7 @@ class MailIntake:
         subject = guarded(parsed.subject, 300)
         name = guarded(parsed.from_.display_name if parsed.from_ else "", 200) or sender
         files = self._keep_attachments(
-            tenant_id, parsed, guarded, lambda text: scan(text, "inbound", policy, brand=brand).redacted
+            tenant_id, parsed, guarded, lambda text: scan(text, "inbound", policy, brand=brand)
         )
         body = message_text(parsed, len(files))
         try:
@@ -404,13 +405,17 @@ class MailIntake:
         return int(row[0]), normalise_address(row[1]) if row[1] else None
 
     def _keep_attachments(
-        self, tenant_id: int, parsed: ParsedMail, guarded: Any, redact: Callable[[str], str]
+        self, tenant_id: int, parsed: ParsedMail, guarded: Any, check: Callable[[str], ScanResult]
     ) -> list[dict[str, Any]]:
         """Write accepted attachments to files; refused ones are listed with the reason, without a file.
 
-        Text the guard can read goes through it first: a text attachment is stored with its secrets
-        removed, and a forwarded message (message/rfc822, .eml) is kept only as its guarded text, so no
-        raw mail with secrets lands on disk. Binary files (PDF, images, archives) are kept as sent.
+        `check` is the guard with this retailer's policy; every attachment passes `guard_attachment`:
+        a text attachment is stored with its secrets removed, a forwarded message (message/rfc822,
+        .eml) only as its guarded text, so no raw mail with secrets lands on disk. PDFs, office
+        documents (Office Open XML, OpenDocument) and ZIP archives are read (mailchannel.documents)
+        and kept as sent only when the guard finds nothing to redact in them; one holding a secret,
+        or one that cannot be checked (encrypted, unreadable, over the limits), is withheld and
+        listed with the reason. Images are kept as sent: nothing reads the text in a picture.
         """
         kept: list[dict[str, Any]] = []
         for attachment in parsed.attachments:
@@ -422,7 +427,7 @@ class MailIntake:
             if content is not None and refused is None:
                 try:
                     content, filename, content_type, note = guard_attachment(
-                        content, filename, content_type, note, redact, self.limits
+                        content, filename, content_type, note, check, self.limits
                     )
                 except ValueError as exc:
                     content, refused = None, str(exc)
@@ -466,26 +471,6 @@ _MAIL_FIELD = re.compile(
 )
 
 
-def sniffed_text(data: bytes) -> str | None:
-    """The text of bytes that are text whatever their name or declared type says (UTF-8, UTF-16
-    with a byte-order mark, or single-byte text that is nearly all printable), else None."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            return None
-    if b"\x00" in data[:_SNIFF_BYTES]:
-        return None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    text = data.decode("cp1252", errors="replace")
-    head = text[:_SNIFF_BYTES]
-    printable = sum(1 for c in head if c.isprintable() or c in "\r\n\t")
-    return text if head and printable >= 0.95 * len(head) else None
-
-
 def looks_like_mail(text: str) -> bool:
     """Whether text starts with a mail's header section (an .eml under any name)."""
     head = _MAIL_HEAD.match(text[:_SNIFF_BYTES].replace("\r\n", "\n"))
@@ -512,15 +497,24 @@ def guard_attachment(
     filename: str,
     content_type: str,
     note: str | None,
-    redact: Callable[[str], str],
+    check: Callable[[str], ScanResult],
     limits: MailLimits,
 ) -> tuple[bytes, str, str, str | None]:
     """What of one attachment may be stored: (bytes, filename, type, note); ValueError when nothing may be.
 
-    Text is recognised by its bytes, not by its name or declared type: a text file called
-    "scan.pdf" or sent as application/octet-stream, and a mail saved under any name, pass the guard
-    like any text attachment. Only files whose first bytes say what they are (PDF, images,
-    archives) are kept as sent.
+    `check` scans a text with the retailer's guard policy (inbound). By kind, recognised by the
+    bytes, not by the name or declared type:
+
+    - a mail (message/rfc822 or global, .eml, or text starting with a mail's header section): only
+      its guarded text is stored, as .txt;
+    - a PDF, an office document (docx/xlsx/pptx, odt/ods/odp) or a ZIP archive: its text is read
+      (`mailchannel.documents`: pages, form fields, comments, nested documents and archives) and the
+      file is kept as sent only when the guard would redact nothing in it. With a secret it is
+      withheld ("withheld: the PDF contained a payment card number; ask the customer to send it
+      without the secret": the kind of secret, never the value); one that cannot be checked
+      (encrypted, unreadable, over the limits, a zip bomb) is withheld with the reason as well;
+    - text (whatever its name, e.g. a text file called "scan.pdf"): stored with secrets removed;
+    - anything else (images: no OCR; legacy .doc/.xls, RAR, 7z) is kept as sent.
     """
     extension = filename.rpartition(".")[2].lower() if "." in filename else ""
     as_text = sniffed_text(content) if note in (None, "script") else None
@@ -537,13 +531,17 @@ def guard_attachment(
         except MailParseError as exc:
             raise ValueError(f"forwarded message not kept: {exc}") from None
         name = filename if filename.lower().endswith(".txt") else f"{filename}.txt"
-        return redact(text).encode("utf-8"), name, "text/plain", "forwarded mail as text, guarded"
+        return check(text).redacted.encode("utf-8"), name, "text/plain", "forwarded mail as text, guarded"
+    document = document_format(content, filename, content_type, note)
+    if document is not None:
+        check_document(content, document, check)  # ValueError: withheld, with the reason
+        return content, filename, content_type, note
     declared_text = content_type.startswith(TEXT_TYPES) or extension in TEXT_EXTENSIONS
     if declared_text or as_text is not None:
         text = as_text if as_text is not None else _decode_text(content)
         if len(text) > MAX_GUARDED_TEXT_CHARS:
             raise ValueError("text attachment too long to check for secrets; not kept")
-        redacted = redact(text)
+        redacted = check(text).redacted
         if redacted != text:
             return redacted.encode("utf-8"), filename, content_type, "text; secrets removed"
     return content, filename, content_type, note
