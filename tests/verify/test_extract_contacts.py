@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import time
 
-from trustdesk.verify import ChannelKind, extract_contacts, scan_contacts
+import pytest
+
+from trustdesk.verify import ChannelKind, Registry, extract_contacts, scan_contacts, verify_text
+from trustdesk.verify.demo import demo_channels
 
 MESSAGE = """From: "Acme Outfitters Support" <support@acme-outfiters.co.uk>
 Your parcel is on hold! Pay the fee at hxxps://acmeoutfitters-delivery[.]com/pay?ref=77 today,
@@ -103,3 +106,34 @@ def test_pathological_inputs_do_not_hang() -> None:
         started = time.perf_counter()
         scan_contacts(text)
         assert time.perf_counter() - started < 10, text[:20]
+
+
+def test_vanity_numbers_in_running_text_are_found() -> None:
+    text = "Urgent: call 1-800-FLOWERS, or +1 888 GOT JUNK, or (855) FLOWERS. Ref 1-212-MUSEUMS."
+    phones = [(c.raw, c.value) for c in extract_contacts(text) if c.kind is ChannelKind.PHONE]
+    assert phones == [
+        ("1-800-FLOWERS", "+18003569377"),
+        ("+1 888 GOT JUNK", "+18884685865"),
+        ("(855) FLOWERS", "+18553569377"),
+        ("1-212-MUSEUMS", "+12126873867"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "see 1-800-flowers for details",  # not printed as a vanity number
+        "visit 1-800-FLOWERS.com today",  # a domain
+        "SKU 800-X1234Y in stock",  # too few letters
+        "ISO 9001 ABCDEF certified",  # not a toll-free code, no leading 1
+        "call 212-MUSEUMS",  # a local area code needs the 1 in front
+    ],
+)
+def test_codes_that_only_resemble_vanity_numbers_are_not_phones(text: str) -> None:
+    assert [c for c in extract_contacts(text) if c.kind is ChannelKind.PHONE] == []
+
+
+def test_a_pasted_vanity_number_carries_the_letters_caution() -> None:
+    registry = Registry(demo_channels())
+    results = verify_text("Our agents answer at 1-800-FLOWERS day and night", registry).results
+    assert [(r.contact.value, r.codes) for r in results] == [("+18003569377", ["vanity-number"])]

@@ -264,6 +264,18 @@ def scan_contacts(
                     platform=platform,
                 )
             )
+    for match in _VANITY_IN_TEXT.finditer(text):
+        if full(ChannelKind.PHONE):
+            truncated = True
+            break
+        raw = match.group(0)
+        if sum(char.isalpha() for char in raw) < 3 or not spans.free(match.start(), match.end()):
+            continue
+        try:
+            number = parse_phone(raw, "US")
+        except ContactInputError:
+            continue
+        keep(ExtractedContact(ChannelKind.PHONE, raw, number.e164, match.start(), match.end()))
     matcher = phonenumbers.PhoneNumberMatcher(
         text, default_region.upper(), leniency=phonenumbers.Leniency.VALID, max_tries=_PHONE_MAX_TRIES
     )
@@ -296,6 +308,14 @@ def extract_contacts(text: str, default_region: str = "US") -> list[ExtractedCon
     return scan_contacts(text, default_region).contacts
 
 
+# A North American vanity number in running text ("call 1-800-FLOWERS", "+1 888 GOT JUNK"):
+# phonenumbers' matcher only finds digits. Toll-free codes stand alone; any other area code needs
+# the leading 1 or +1, and the letters must be capitals, as these numbers are printed; parse_phone
+# then requires three or more letters and a valid number.
+_VANITY_IN_TEXT = re.compile(
+    r"(?<![\w+.\-])(?:(?:\+1|1)[ .\-]?\(?[2-9]\d\d\)?|\(?8(?:00|33|44|55|66|77|88)\)?)[ .\-]?"
+    r"(?=[0-9\-]*[A-Z])[A-Z0-9]{2,7}(?:[ .\-][A-Z0-9]{2,5})?(?![\w\-]|\.\w)"
+)
 _DIGITS = re.compile(r"\d")
 _HANDLE_INPUT = re.compile(r"^(?:([A-Za-z.]{1,20})\s*[:/]\s*)?@?[\w.\-]{1,64}$")
 _PHONE_INPUT = re.compile(r"^(?:tel:)?[+(]?[\d\s().\-/A-Za-z\u00a0]{4,40}$")
