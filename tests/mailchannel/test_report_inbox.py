@@ -17,7 +17,7 @@ from tests.mailchannel.conftest import CUSTOMER, GLOBEX_SUPPORT, Sink, World
 from trustdesk.jobs import Worker
 from trustdesk.mailchannel.report_inbox import ANSWER_JOB, ReportInbox, send_report_answer
 from trustdesk.mailchannel.sender import Relay
-from trustdesk.store.models import AuditEvent, Conversation, Job, OfficialChannelRow, Report
+from trustdesk.store.models import AuditEvent, Conversation, Job, OfficialChannelRow, Report, ReportSighting
 
 REPORT_ADDRESS = "report@acme-shop.com"
 PHISH_TEXT = (
@@ -168,3 +168,72 @@ def test_a_retry_after_a_failed_support_delivery_files_the_report_once(world: Wo
     with world.sessions() as s:
         assert s.scalar(select(func.count(Report.id))) == 1
         assert s.scalar(select(func.count(Conversation.id))) == 1
+
+
+GLOBEX_REPORT = "report@globex-shop.com"
+
+
+def test_a_retry_after_a_failed_report_delivery_neither_counts_nor_answers_twice(
+    world: World, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    # One forward to the report addresses of acme and globex; globex's fails once (451). The sender retries
+    # the whole mail: acme, which had already filed and answered, must not count a second sighting or
+    # queue a second answer, and globex must file its report on the retry.
+    _with_report_address(world)
+    with world.sessions() as s:
+        s.add(
+            OfficialChannelRow(
+                tenant_id=world.tenants["globex"],
+                kind="email",
+                value=GLOBEX_REPORT,
+                purpose="report phishing",
+            )
+        )
+        s.commit()
+    world.intake.forget_addresses()
+    inbox = world.intake.reports
+    real_accept = inbox.accept
+    failures = iter([True])
+
+    def flaky(tenant_id, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if tenant_id == world.tenants["globex"] and next(failures, False):
+            raise OSError("database restarting")
+        return real_accept(tenant_id, *args, **kwargs)
+
+    monkeypatch.setattr(inbox, "accept", flaky)
+    forward = EmailMessage()
+    forward["From"] = f"Pat Example <{CUSTOMER}>"
+    forward["To"] = f"{REPORT_ADDRESS}, {GLOBEX_REPORT}"
+    forward["Subject"] = "Fwd: Your account is locked"
+    forward["Message-ID"] = "<fwd-2@customer.example>"
+    forward.set_content("Is this really from you?")
+    forward.add_attachment(_phish())
+    recipients = [REPORT_ADDRESS, GLOBEX_REPORT]
+    try:
+        world.send_raw(forward.as_bytes(), to=recipients)
+    except smtplib.SMTPDataError as exc:
+        assert exc.smtp_code == 451
+    else:
+        raise AssertionError("the failed delivery must be answered 451")
+    world.send_raw(forward.as_bytes(), to=recipients)  # the sender's retry
+
+    def per_tenant(s, column, *where):  # type: ignore[no-untyped-def]
+        rows = s.execute(select(column, func.count()).where(*where).group_by(column)).all()
+        return {tenant: count for tenant, count in rows}
+
+    acme, globex = world.tenants["acme"], world.tenants["globex"]
+    with world.sessions() as s:
+        assert per_tenant(s, Report.tenant_id) == {acme: 1, globex: 1}
+        assert per_tenant(s, ReportSighting.tenant_id) == {acme: 1, globex: 1}
+        assert s.scalar(select(Report.duplicate_count).where(Report.tenant_id == acme)) == 1
+        assert per_tenant(s, Job.tenant_id, Job.kind == ANSWER_JOB) == {acme: 1, globex: 1}
+    # A second, separate forward of the same phish (a new Message-ID) is a real second sighting.
+    again = EmailMessage()
+    for header in ("From", "To", "Subject"):
+        again[header] = forward[header]
+    again["Message-ID"] = "<fwd-3@customer.example>"
+    again.set_content("Got it again today")
+    again.add_attachment(_phish())
+    world.send_raw(again.as_bytes(), to=[REPORT_ADDRESS])
+    with world.sessions() as s:
+        assert s.scalar(select(Report.duplicate_count).where(Report.tenant_id == acme)) == 2

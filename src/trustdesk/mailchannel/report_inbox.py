@@ -11,11 +11,13 @@ Nothing of the forwarded mail is stored but what the reports engine keeps (guard
 from __future__ import annotations
 
 import base64
+import hashlib
 import logging
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from trustdesk.audit.log import record as audit
@@ -39,7 +41,7 @@ from trustdesk.mailchannel.sender import Relay, deliver
 from trustdesk.ratelimit import Limit, MemoryRateLimiter, RateLimiter
 from trustdesk.reports.service import ReportError, ReportInput, submit_report
 from trustdesk.secretbox import SecretBox
-from trustdesk.store.models import OfficialChannelRow, Tenant
+from trustdesk.store.models import MailReportReceipt, OfficialChannelRow, Tenant
 
 log = logging.getLogger("trustdesk.mail")
 
@@ -99,6 +101,26 @@ def answer_text(
     return defang_text("\n".join(lines), suspicious_contacts)
 
 
+def receipt_key(forwarder: str, message_id: str | None) -> str | None:
+    """Who forwarded which mail, as a digest: a sending server's retry carries both unchanged.
+    None without a Message-ID (then a retry cannot be told from a second forward)."""
+    if not message_id:
+        return None
+    return hashlib.sha256(f"{forwarder}\0{message_id.strip().lower()}".encode()).hexdigest()
+
+
+def _earlier_receipt(session: Session, tenant_id: int, key: str | None) -> ReportReceipt | None:
+    if key is None:
+        return None
+    row = session.scalar(
+        select(MailReportReceipt).where(
+            MailReportReceipt.tenant_id == tenant_id, MailReportReceipt.mail_key == key
+        )
+    )
+    # Answered is False: the answer of the first time was queued then and is not sent again.
+    return None if row is None else ReportReceipt(tenant_id, row.verdict, row.report_reference, False)
+
+
 def report_addresses(session: Session, tenant_id: int) -> list[str]:
     """The retailer's official e-mail addresses that take forwarded suspicious mail."""
     rows = session.execute(
@@ -142,10 +164,18 @@ class ReportInbox:
         own_address = without_tag(normalise_address(recipient))  # answers come from the address itself
         forwarder = normalise_address(parsed.from_.address) if parsed.from_ is not None else ""
         base = str(self.settings.public_base_url).rstrip("/")
+        key = receipt_key(forwarder, parsed.message_id)
         with self.sessions() as session:
             tenant = session.get(Tenant, tenant_id)
             if tenant is None:
                 raise LookupError("unknown retailer")
+            earlier = _earlier_receipt(session, tenant_id, key)
+            if earlier is not None:
+                log.info(
+                    "forward already handled; the sender's retry changes nothing",
+                    extra={"tenant_id": tenant_id},
+                )
+                return earlier
             not_answered = self._why_not_answer(session, tenant_id, parsed, auth, forwarder)
             answer = not_answered is None
             registry = self.registry.get(session)
@@ -222,7 +252,25 @@ class ReportInbox:
                     {"sender": own_address, "recipient": forwarder, "mail": base64.b64encode(mail).decode()},
                     tenant_id=tenant.id,
                 )
-            session.commit()
+            if key is not None:
+                session.add(
+                    MailReportReceipt(
+                        tenant_id=tenant.id,
+                        mail_key=key,
+                        verdict=check.verdict.value,
+                        report_reference=report_reference,
+                        answered=answer,
+                    )
+                )
+            try:
+                session.commit()
+            except IntegrityError:
+                # The same forward, handled at the same moment over another connection: its outcome stands.
+                session.rollback()
+                earlier = _earlier_receipt(session, tenant_id, key)
+                if earlier is None:
+                    raise
+                return earlier
         return ReportReceipt(tenant_id, check.verdict.value, report_reference, answer)
 
     def _why_not_answer(

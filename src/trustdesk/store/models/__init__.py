@@ -21,7 +21,7 @@ from trustdesk.store.models.conversations import (
     WebhookEndpoint,
 )
 from trustdesk.store.models.guard import GuardPolicyRow
-from trustdesk.store.models.mail import MailAttachment, MailRecord
+from trustdesk.store.models.mail import MailAttachment, MailRecord, MailReportReceipt
 from trustdesk.store.models.reports import (
     AlertThreshold,
     Campaign,
@@ -43,6 +43,7 @@ __all__ = [
     "ReportAlert",
     "ReportIndicator",
     "ReportSighting",
+    "MailReportReceipt",
     "AgentContact",
     "DkimKey",
     "SentMessage",

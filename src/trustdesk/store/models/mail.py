@@ -1,7 +1,8 @@
 """The e-mail channel: one row per mail received or sent in a conversation, and inbound attachments.
 
 No raw message and no body is kept here: the body lives (guarded) in `messages`; this keeps the
-threading headers, the envelope, the SPF/DKIM/DMARC results and attachment metadata.
+threading headers, the envelope, the SPF/DKIM/DMARC results and attachment metadata, and a receipt
+for each forward a report address took (so a sender's retry is not filed and answered again).
 Attachment bytes are files under the data directory, addressed by tenant and SHA-256.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from trustdesk.store.models.base import Base, TenantOwned, UTCDateTime, utcnow
@@ -67,3 +68,20 @@ class MailAttachment(TenantOwned, Base):
     stored: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     refused: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class MailReportReceipt(TenantOwned, Base):
+    """A forward to a retailer's report address that was already handled: checked, reported or not,
+    answered or not. A sending server that retries the whole mail (451 for another recipient) gets
+    the first outcome again instead of a second report sighting and a second answer."""
+
+    __tablename__ = "mail_report_receipts"
+    __table_args__ = (UniqueConstraint("tenant_id", "mail_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # SHA-256 of the forwarder's address and the forward's Message-ID (neither is kept in clear).
+    mail_key: Mapped[str] = mapped_column(String(64), nullable=False)
+    verdict: Mapped[str] = mapped_column(String(20), nullable=False)
+    report_reference: Mapped[str | None] = mapped_column(String(24))
+    answered: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
