@@ -4,6 +4,7 @@ that cannot be checked (encrypted, broken, a zip bomb) is withheld with the reas
 
 from __future__ import annotations
 
+import io
 import re
 import time
 import zipfile
@@ -11,6 +12,8 @@ import zipfile
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pypdf import PdfWriter
+from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject, NumberObject
 from sqlalchemy import select
 from tests.mailchannel.conftest import World
 from tests.mailchannel.files import make_docx, make_odt, make_pdf, make_zip
@@ -212,6 +215,61 @@ def test_documents_over_the_page_member_or_text_limits_are_withheld() -> None:
     assert "more than 200 characters of text" in verdict(make_pdf([["word " * 60]]), limits=small)
     with pytest.raises(Unchecked, match="took too long"):
         document_text(make_pdf([CLEAN]), "pdf", DocumentLimits(max_seconds=-1))
+
+
+def _pdf_repeating_a_form(ops: int, calls: int) -> bytes:
+    """A tiny PDF whose one page draws the same compressed form XObject `calls` times."""
+    writer = PdfWriter()
+    form = DecodedStreamObject()
+    form.set_data(b"BT /F1 12 Tf " + b"() Tj 1 0 Td " * ops + b"ET")
+    form.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): ArrayObject([NumberObject(0)] * 4),
+        }
+    )
+    font = DictionaryObject(
+        {
+            NameObject("/F1"): DictionaryObject(
+                {
+                    NameObject("/Type"): NameObject("/Font"),
+                    NameObject("/Subtype"): NameObject("/Type1"),
+                    NameObject("/BaseFont"): NameObject("/Helvetica"),
+                }
+            )
+        }
+    )
+    form[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): font})
+    reference = writer._add_object(form.flate_encode())
+    page = writer.add_blank_page(612, 792)
+    page[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/XObject"): DictionaryObject({NameObject("/X0"): reference}), NameObject("/Font"): font}
+    )
+    content = DecodedStreamObject()
+    content.set_data(b"/X0 Do " * calls)
+    page[NameObject("/Contents")] = writer._add_object(content.flate_encode())
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_the_time_limit_holds_inside_one_page() -> None:
+    """A 1 KiB page that repeats a form costs minutes of text extraction; the deadline must stop it."""
+    pdf = _pdf_repeating_a_form(ops=20_000, calls=100)
+    assert len(pdf) < 2_000
+    started = time.monotonic()
+    with pytest.raises(Unchecked, match="took too long"):
+        document_text(pdf, "pdf", DocumentLimits(max_seconds=0.5))
+    assert time.monotonic() - started < 5.0  # without the check in the page: about 50 s
+
+
+def test_a_text_file_named_like_an_image_inside_an_archive_is_read() -> None:
+    """Images are skipped by their bytes, as at the top level, not by a member's name."""
+    archive = make_zip({"card.png": f"my card is {CARD_SPACED}".encode()})
+    assert "a payment card number" in verdict(archive)
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
+    assert verdict(make_zip({"photo.png": png, "note.txt": b"see the photo"})) == "kept"
 
 
 # ---- through the SMTP listener into the store ---------------------------------------------

@@ -281,7 +281,8 @@ def _read_pdf(content: bytes, budget: _Budget, depth: int) -> None:
         budget.add(_pdf_strings(reader.metadata, None))
         for page in pages:
             budget.tick()
-            budget.add(page.extract_text())
+            # The deadline holds inside a page too: one page can repeat a form XObject for minutes.
+            budget.add(page.extract_text(visitor_operand_before=lambda *_: budget.tick()))
             annotations = _resolved(page["/Annots"]) if "/Annots" in page else None
             for annotation in annotations if isinstance(annotations, list) else ():
                 budget.add(_pdf_strings(_resolved(annotation), ("/Contents", "/T", "/RC", "/V")))
@@ -342,8 +343,8 @@ def _read_zip(content: bytes, budget: _Budget, depth: int) -> None:
             if info.flag_bits & 0x1:
                 raise Unchecked("is encrypted" if depth == 0 else "contains an encrypted file")
             extension = info.filename.rpartition(".")[2].lower() if "." in info.filename else ""
-            if extension in _IMAGE_EXTENSIONS:
-                continue  # images are not read (no OCR), whatever is around them
+            if extension in _IMAGE_EXTENSIONS and _binary_head(archive, info):
+                continue  # images are not read (no OCR), whatever is around them; text is, whatever its name
             data = _inflate(archive, info, budget)
             if office and extension in _XML_EXTENSIONS:
                 budget.add(xml_text(data))
@@ -371,6 +372,13 @@ def _zip_kind(archive: zipfile.ZipFile, names: set[str]) -> str:
                     "presentation": "presentation",
                 }.get(mimetype[len(_ODF_MIMETYPE) :], "file")
     return "ZIP archive"
+
+
+def _binary_head(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Whether a member's first bytes are not text (an image by its bytes, not just by its name)."""
+    with archive.open(info) as handle:
+        head = handle.read(_SNIFF_BYTES)
+    return sniff_type(head) in _IMAGE_TYPES or sniffed_text(head) is None
 
 
 def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: _Budget) -> bytes:
