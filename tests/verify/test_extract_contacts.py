@@ -127,6 +127,9 @@ def test_vanity_numbers_in_running_text_are_found() -> None:
         "SKU 800-X1234Y in stock",  # too few letters
         "ISO 9001 ABCDEF certified",  # not a toll-free code, no leading 1
         "call 212-MUSEUMS",  # a local area code needs the 1 in front
+        "SKU 800 ABC1234 is back",  # a product code: four digits after the letters
+        "Part no. 888 XYZ9876",
+        "Order 1-234-ABCD123 shipped",
     ],
 )
 def test_codes_that_only_resemble_vanity_numbers_are_not_phones(text: str) -> None:

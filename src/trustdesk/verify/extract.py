@@ -269,7 +269,10 @@ def scan_contacts(
             truncated = True
             break
         raw = match.group(0)
-        if sum(char.isalpha() for char in raw) < 3 or not spans.free(match.start(), match.end()):
+        # Keypad words, not codes: three or more letters and at most two digits after the area code
+        # (1-800-FLOWERS, 1-800-GOT-JUNK; not SKU 800 ABC1234).
+        letters, digits = sum(c.isalpha() for c in raw), sum(c.isdigit() for c in raw)
+        if letters < 3 or digits > 6 or not spans.free(match.start(), match.end()):
             continue
         try:
             number = parse_phone(raw, "US")
