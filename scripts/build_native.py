@@ -66,17 +66,35 @@ def build(package: str) -> Path:
             "python": sys.version.split()[0],
         }
         (work / "lib" / "COMPLETE").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
-        if target.exists():
-            shutil.rmtree(target)
+        if target.exists() and not (target / "COMPLETE").is_file():
+            shutil.rmtree(target)  # left by hand, not by a build (a build appears whole, by rename)
         target.parent.mkdir(parents=True, exist_ok=True)
-        (work / "lib").rename(target)  # readers see a whole build or none
+        try:
+            (work / "lib").rename(target)  # readers see a whole build or none
+        except OSError:
+            if not (target / "COMPLETE").is_file():
+                raise
+            # Another build of the same sources finished first; it is as good as this one.
     finally:
         os.chdir(cwd)
         shutil.rmtree(work, ignore_errors=True)
-    for old in target.parent.iterdir():
-        if old != target:
-            shutil.rmtree(old, ignore_errors=True)
+    prune(target.parent, keep=target)
     return target
+
+
+KEEP_BUILDS = 3
+
+
+def prune(folder: Path, keep: Path) -> None:
+    """Remove all but the newest builds: a server started before this build still imports from its
+    own folder (modules load lazily), and a checkout shared by two Pythons keeps one build of each."""
+    builds = sorted(
+        (path for path in folder.iterdir() if path != keep),
+        key=lambda path: path.stat().st_mtime,
+        reverse=True,
+    )
+    for old in builds[KEEP_BUILDS - 1 :]:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 @contextlib.contextmanager

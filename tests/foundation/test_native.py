@@ -6,6 +6,7 @@ match the sources, and be what CI tests (so the speed in docs/performance.md is 
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -160,3 +161,16 @@ def test_a_damaged_build_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert path == []
     monkeypatch.setenv("TRUSTDESK_NATIVE", "0")
     assert native.activate("trustdesk.verify", path) is False
+
+
+def test_a_rebuild_keeps_the_newest_older_builds_for_running_servers(tmp_path: Path) -> None:
+    spec = importlib.util.spec_from_file_location("build_native", REPO_ROOT / "scripts" / "build_native.py")
+    assert spec is not None and spec.loader is not None
+    build_native = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build_native)
+    for age, name in enumerate(["new", "older", "oldest", "ancient"]):
+        (tmp_path / name).mkdir()
+        os.utime(tmp_path / name, (1_000_000 - age * 10, 1_000_000 - age * 10))
+    (tmp_path / "current").mkdir()
+    build_native.prune(tmp_path, keep=tmp_path / "current")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["current", "new", "older"]
