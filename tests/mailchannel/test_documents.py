@@ -217,11 +217,12 @@ def test_documents_over_the_page_member_or_text_limits_are_withheld() -> None:
         document_text(make_pdf([CLEAN]), "pdf", DocumentLimits(max_seconds=-1))
 
 
-def _pdf_repeating_a_form(ops: int, calls: int) -> bytes:
+def _pdf_repeating_a_form(ops: int, calls: int, before: str = "") -> bytes:
     """A tiny PDF whose one page draws the same compressed form XObject `calls` times."""
     writer = PdfWriter()
     form = DecodedStreamObject()
-    form.set_data(b"BT /F1 12 Tf " + b"() Tj 1 0 Td " * ops + b"ET")
+    shown = f"({before}) Tj ".encode() if before else b""
+    form.set_data(b"BT /F1 12 Tf " + shown + b"() Tj 1 0 Td " * ops + b"ET")
     form.update(
         {
             NameObject("/Type"): NameObject("/XObject"),
@@ -262,6 +263,29 @@ def test_the_time_limit_holds_inside_one_page() -> None:
     with pytest.raises(Unchecked, match="took too long"):
         document_text(pdf, "pdf", DocumentLimits(max_seconds=0.5))
     assert time.monotonic() - started < 5.0  # without the check in the page: about 50 s
+
+
+def test_one_huge_content_stream_is_refused_before_it_is_parsed() -> None:
+    """5 MB of text operators, a few KB compressed: pypdf would parse all of it (seconds) before the
+    deadline could be checked again; the stream limit stops it at decoding."""
+    pdf = _pdf_repeating_a_form(ops=400_000, calls=1)
+    assert len(pdf) < 50_000
+    started = time.monotonic()
+    with pytest.raises(Unchecked, match="too large to check"):
+        document_text(pdf, "pdf")
+    assert time.monotonic() - started < 3.0
+    assert document_text(_pdf_repeating_a_form(ops=2_000, calls=1), "pdf").kind == "PDF"  # a normal size
+
+
+def test_a_form_pypdf_cannot_decode_is_not_silently_skipped() -> None:
+    """pypdf logs and goes on when a form XObject exceeds its stream limit; the text inside (here a card
+    number) would go unseen and the file be kept. Such a PDF is not checked, so it is withheld."""
+    pdf = _pdf_repeating_a_form(ops=50_000, calls=1, before=f"my card is {CARD_SPACED}")
+    with pytest.raises(Unchecked, match="too large to check"):
+        document_text(pdf, "pdf", DocumentLimits(max_pdf_stream_bytes=100_000))
+    assert CARD_SPACED.replace(" ", "") in document_text(pdf, "pdf").text.replace(
+        " ", ""
+    )  # within limits: read
 
 
 def test_a_text_file_named_like_an_image_inside_an_archive_is_read() -> None:

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import io
 import logging
+import threading
 import time
 import zipfile
 from collections.abc import Callable, Iterable
@@ -39,8 +40,34 @@ from xml.parsers import expat
 from trustdesk.guard import MAX_TEXT_CHARS, Finding, FindingType, ScanResult
 from trustdesk.mail.parsing import sniff_type
 
-# pypdf's warnings can quote strings from the document (and so a secret): never into our logs.
-logging.getLogger("pypdf").setLevel(logging.CRITICAL + 1)
+
+class _PdfTrouble(logging.Handler):
+    """Keeps pypdf's warnings away from our logs (they can quote the document, so a secret) and notes,
+    per thread, those that mean content was skipped: pypdf logs and goes on when a form XObject
+    cannot be decoded (a stream over the size limit, say), and the text inside it would go unseen."""
+
+    SKIPPED = ("Impossible to decode", "limit")
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.local = threading.local()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not getattr(self.local, "reading", False):
+            return
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a record that cannot be formatted still counts
+            message = str(record.msg)
+        if any(marker in message for marker in self.SKIPPED):
+            self.local.skipped = True  # only a flag: the message itself is dropped
+
+
+_PDF_TROUBLE = _PdfTrouble()
+_pypdf_log = logging.getLogger("pypdf")
+_pypdf_log.setLevel(logging.WARNING)
+_pypdf_log.propagate = False
+_pypdf_log.addHandler(_PDF_TROUBLE)
 
 _SNIFF_BYTES = 8192
 _PDF_MARKER = b"%PDF-"
@@ -82,6 +109,9 @@ class DocumentLimits:
     max_total_bytes: int = 50 * 1024 * 1024  # everything inflated for one attachment
     max_ratio: float = 200.0  # uncompressed / compressed for one member ...
     ratio_floor_bytes: int = 1024 * 1024  # ... once it inflates to more than this
+    # One decoded PDF stream: pypdf parses a page's whole content stream before the deadline can be
+    # checked again (about 1.7 s per MiB of operators), so this bounds the time past the deadline.
+    max_pdf_stream_bytes: int = 4 * 1024 * 1024
     max_pages: int = 500
     max_text_chars: int = MAX_TEXT_CHARS  # the guard scans at most this much in one go
     max_seconds: float = 10.0
@@ -254,18 +284,35 @@ def unchecked_reason(kind: str, problem: str) -> str:
 
 
 def _read_pdf(content: bytes, budget: _Budget, depth: int) -> None:
+    from pypdf.errors import LimitReachedError
+
+    local = _PDF_TROUBLE.local
+    outer = getattr(local, "reading", False)  # a PDF inside a PDF: the outer read's flags stay
+    local.reading, local.skipped = True, getattr(local, "skipped", False) if outer else False
+    try:
+        _read_pdf_within_limits(content, budget, depth)
+    except LimitReachedError:
+        raise Unchecked("has a part too large to check") from None
+    finally:
+        local.reading = outer
+    if local.skipped:
+        raise Unchecked("has a part too large to check, or one that could not be decoded")
+
+
+def _read_pdf_within_limits(content: bytes, budget: _Budget, depth: int) -> None:
     from pypdf import PdfReader, apply_configuration
 
     limits = budget.limits
+    stream_bytes = min(limits.max_pdf_stream_bytes, limits.max_member_bytes)
     with apply_configuration(
         jbig2dec_binary=None,  # never run an external decoder on customer bytes
         disable_legacy_handling=True,
-        maximum_declared_stream_length=limits.max_member_bytes,
-        zlib_maximum_output_length=limits.max_member_bytes,
-        lzw_maximum_output_length=limits.max_member_bytes,
-        run_length_maximum_output_length=limits.max_member_bytes,
-        brotli_maximum_output_length=limits.max_member_bytes,
-        array_based_stream_maximum_output_length=limits.max_member_bytes,
+        maximum_declared_stream_length=stream_bytes,
+        zlib_maximum_output_length=stream_bytes,
+        lzw_maximum_output_length=stream_bytes,
+        run_length_maximum_output_length=stream_bytes,
+        brotli_maximum_output_length=stream_bytes,
+        array_based_stream_maximum_output_length=stream_bytes,
         stream_decoding_work_maximum_length=limits.max_total_bytes,
         page_tree_maximum_entries=max(10_000, limits.max_pages * 20),
         page_tree_maximum_page_entries=max(100_000, limits.max_pages * 200),
