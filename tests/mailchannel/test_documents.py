@@ -4,8 +4,10 @@ that cannot be checked (encrypted, broken, a zip bomb) is withheld with the reas
 
 from __future__ import annotations
 
+import gzip
 import io
 import re
+import tarfile
 import time
 import zipfile
 
@@ -368,3 +370,39 @@ def test_damaged_documents_never_crash_the_check(data: st.DataObject) -> None:
         check_document(content, kind, guard)
     except ValueError as exc:
         assert str(exc).startswith("withheld: the ") and CARD not in str(exc)
+
+
+# ---- tar and gzip ----------------------------------------------------------------------------
+
+
+def _tar(members: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w:", format=tarfile.PAX_FORMAT) as archive:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    return out.getvalue()
+
+
+def test_tar_and_gzip_files_are_read_like_zip_archives() -> None:
+    card = f"my card is {CARD_SPACED}".encode()
+    assert "the tar archive contained a payment card number" in verdict(_tar({"notes.txt": card}))
+    assert "the gzip file contained a payment card number" in verdict(gzip.compress(_tar({"a/b.txt": card})))
+    assert "a payment card number" in verdict(gzip.compress(card))
+    assert "a payment card number" in verdict(_tar({"inner.zip": make_zip({"c.txt": card})}))
+    assert "a payment card number" in verdict(_tar({f"card {CARD_SPACED}.txt": b"hello"}))  # names too
+    clean = _tar({"photo-list.txt": b"order 1234, size M", "readme.md": b"thanks"})
+    assert verdict(clean) == "kept" and verdict(gzip.compress(clean)) == "kept"
+
+
+def test_gzip_bombs_and_broken_gzip_files_are_withheld_fast() -> None:
+    bomb = gzip.compress(b"\0" * (30 * 1024 * 1024))
+    started = time.process_time()
+    assert "too much data (a possible gzip bomb)" in verdict(bomb)
+    assert time.process_time() - started < 2.0
+    whole = gzip.compress(b"just text " * 100)
+    assert "could not be read" in verdict(whole[: len(whole) // 2])
+    assert "could not be read" in verdict(whole + gzip.compress(f"card {CARD_SPACED}".encode()))  # 2nd member
+    big = _tar({"huge.bin": b"\0" * 2048})
+    assert "too much data" in verdict(big, limits=DocumentLimits(max_member_bytes=1024))

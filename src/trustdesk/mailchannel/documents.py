@@ -12,10 +12,11 @@ Read here (pure functions, no database or web code):
 - Office Open XML (docx/xlsx/pptx) and OpenDocument (odt/ods/odp): the text nodes of every XML part
   (body, headers and footers, comments, tracked deletions, shared strings, cells, slides, notes,
   properties) and the documents embedded in them.
-- ZIP archives: member names, text-like members, and nested PDFs, office documents and archives.
+- ZIP and tar archives: member names, text-like members, and nested PDFs, office documents and
+  archives; gzip files (a .tar.gz, a log.gz): what they unpack to, read the same way.
 
 Not read: images (no OCR; a photo of a card is kept as sent), and other binary formats (legacy
-.doc/.xls, RAR, 7z, gzip), which are kept as sent like at the top level.
+.doc/.xls, RAR, 7z), which are kept as sent like at the top level.
 
 Hostile input costs bounded time and memory (`DocumentLimits`): archive nesting depth, member
 count, uncompressed bytes per member and in total (declared sizes are checked before anything is
@@ -30,9 +31,11 @@ from __future__ import annotations
 
 import io
 import logging
+import tarfile
 import threading
 import time
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from xml.parsers import expat
@@ -181,7 +184,7 @@ def sniffed_text(data: bytes) -> str | None:
 
 
 def document_format(content: bytes, filename: str, content_type: str, detected: str | None) -> str | None:
-    """The format of a document this module reads ("pdf" or "zip"), else None.
+    """The format of a document this module reads ("pdf", "zip", "tar" or "gzip"), else None.
 
     By the bytes, not the name: a PDF header anywhere in the first KiB (as PDF readers accept it)
     and a ZIP central directory at the end (as unzip and office suites accept it, even after an
@@ -196,6 +199,10 @@ def document_format(content: bytes, filename: str, content_type: str, detected: 
             return "pdf"
     if _has_zip_directory(content):
         return "zip"
+    if detected == "gzip":
+        return "gzip"
+    if content[257:262] == b"ustar":  # POSIX and GNU tar headers carry this magic
+        return "tar"
     return None
 
 
@@ -210,14 +217,9 @@ def document_text(
 ) -> DocumentText:
     """All the text in a "pdf" or "zip" document (see the module docstring); `Unchecked` when it
     cannot all be read within `limits`. Never raises anything else for any input bytes."""
-    budget = _Budget(
-        limits, time.monotonic() + limits.max_seconds, kind="PDF" if kind == "pdf" else "ZIP archive"
-    )
+    budget = _Budget(limits, time.monotonic() + limits.max_seconds, kind=_KIND_NAMES[kind])
     try:
-        if kind == "pdf":
-            _read_pdf(content, budget, 0)
-        else:
-            _read_zip(content, budget, 0)
+        _READERS[kind](content, budget, 0)
     except Unchecked as exc:
         exc.kind = budget.kind
         raise
@@ -454,15 +456,47 @@ def _read_member(data: bytes, name: str, budget: _Budget, depth: int) -> None:
     if kind is not None:
         if depth > budget.limits.max_depth:
             raise Unchecked(f"nests files more than {budget.limits.max_depth} levels deep")
-        if kind == "pdf":
-            _read_pdf(data, budget, depth)
-        else:
-            _read_zip(data, budget, depth)
+        _READERS[kind](data, budget, depth)
         return
     text = sniffed_text(data) if detected in (None, "script") else None
     if text is not None:
         budget.add(text)
-    # Anything else (legacy Office, RAR, 7z, gzip, unknown binary) is not read, as at the top level.
+    # Anything else (legacy Office, RAR, 7z, unknown binary) is not read, as at the top level.
+
+
+def _read_tar(content: bytes, budget: _Budget, depth: int) -> None:
+    """An uncompressed tar archive: member names, and each regular file read like a ZIP member."""
+    limits = budget.limits
+    with tarfile.open(fileobj=io.BytesIO(content), mode="r:") as archive:
+        for info in archive:  # headers are read one by one: a huge member list stops at the limit
+            budget.tick()
+            budget.members += 1
+            if budget.members > limits.max_members:
+                raise Unchecked(f"holds more than {limits.max_members:,} files")
+            budget.add(info.name)
+            if not info.isfile():
+                continue  # links, folders, devices: nothing of their own to read
+            # The declared size, checked before reading (a sparse member unpacks to its full size).
+            if info.size > limits.max_member_bytes or budget.inflated + info.size > limits.max_total_bytes:
+                raise Unchecked("unpacks to too much data")
+            budget.inflated += info.size
+            handle = archive.extractfile(info)
+            _read_member(handle.read(info.size) if handle is not None else b"", info.name, budget, depth + 1)
+
+
+def _read_gzip(content: bytes, budget: _Budget, depth: int) -> None:
+    """A gzip file: inflated within the limits (never past them: a gzip bomb stops at the limit)."""
+    limits = budget.limits
+    room = max(0, min(limits.max_member_bytes, limits.max_total_bytes - budget.inflated))
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    data = inflater.decompress(content, room + 1)
+    bomb = len(data) > limits.ratio_floor_bytes and len(data) > limits.max_ratio * max(1, len(content))
+    if len(data) > room or bomb:
+        raise Unchecked("unpacks to too much data (a possible gzip bomb)")
+    if not inflater.eof or inflater.unused_data.strip(b"\0"):
+        raise Unchecked("could not be read")  # cut short, or more members after the first
+    budget.inflated += len(data)
+    _read_member(data, "", budget, depth + 1)
 
 
 class _XmlText:
@@ -502,3 +536,12 @@ def xml_text(data: bytes) -> str:
     except expat.ExpatError:
         raise Unchecked("could not be read") from None
     return "".join(reader.parts).strip()
+
+
+_READERS: dict[str, Callable[[bytes, _Budget, int], None]] = {
+    "pdf": _read_pdf,
+    "zip": _read_zip,
+    "tar": _read_tar,
+    "gzip": _read_gzip,
+}
+_KIND_NAMES = {"pdf": "PDF", "zip": "ZIP archive", "tar": "tar archive", "gzip": "gzip file"}
