@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib.metadata
 import json
 import os
 import shutil
@@ -64,10 +65,11 @@ def build(package: str) -> Path:
             "modules": [Path(source).stem for source in sources],
             "seconds": round(time.perf_counter() - started, 1),
             "python": sys.version.split()[0],
+            "mypyc": compiler_version(),
         }
         (work / "lib" / "COMPLETE").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
-        if target.exists() and not (target / "COMPLETE").is_file():
-            shutil.rmtree(target)  # left by hand, not by a build (a build appears whole, by rename)
+        if target.exists() and not is_current(package):
+            shutil.rmtree(target)  # made by another mypyc, or left incomplete by hand
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
             (work / "lib").rename(target)  # readers see a whole build or none
@@ -118,8 +120,26 @@ def output_to(log: Path):
             os.close(saved[1])
 
 
+def compiler_version() -> str | None:
+    """The installed mypy (which ships mypyc), or None when the `native` extra is missing."""
+    try:
+        return importlib.metadata.version("mypy")
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
 def is_current(package: str) -> bool:
-    return (native.build_dir(package) / "COMPLETE").is_file()
+    """A build for the current sources exists, made by the mypyc installed now (an upgrade rebuilds;
+    the loader itself needs no mypy, so it keys on the sources only)."""
+    marker = native.build_dir(package) / "COMPLETE"
+    if not marker.is_file():
+        return False
+    installed = compiler_version()
+    try:
+        built_with = json.loads(marker.read_text("utf-8")).get("mypyc")
+    except (OSError, ValueError):
+        return False
+    return installed is None or built_with == installed
 
 
 def main() -> int:
