@@ -64,6 +64,27 @@ def _forward(world: World, *, sender: str = CUSTOMER, attach: bool = True) -> di
     return world.send_raw(forward.as_bytes(), to=[REPORT_ADDRESS], mail_from=sender)
 
 
+def _forward_with_id(to: list[str], message_id: str, note: str = "Is this really from you?") -> EmailMessage:
+    """A customer's forward of the phish (attached) to `to`, with a fixed Message-ID."""
+    forward = EmailMessage()
+    forward["From"] = f"Pat Example <{CUSTOMER}>"
+    forward["To"] = ", ".join(to)
+    forward["Subject"] = "Fwd: Your account is locked"
+    forward["Message-ID"] = message_id
+    forward.set_content(note)
+    forward.add_attachment(_phish())
+    return forward
+
+
+def _send_expecting_451(world: World, forward: EmailMessage, to: list[str]) -> None:
+    try:
+        world.send_raw(forward.as_bytes(), to=to)
+    except smtplib.SMTPDataError as exc:
+        assert exc.smtp_code == 451
+    else:
+        raise AssertionError("the failed delivery must be answered 451")
+
+
 def _answer_worker(world: World, sink: Sink) -> Worker:
     relay = Relay("127.0.0.1", sink.port, starttls=False, username=None, timeout=5)
     services = {"settings": world.settings, "box": world.box, "mail_relay": relay}
@@ -149,19 +170,8 @@ def test_a_retry_after_a_failed_support_delivery_files_the_report_once(world: Wo
         return real_deliver(*args, **kwargs)
 
     monkeypatch.setattr(world.intake, "_deliver", flaky)
-    forward = EmailMessage()
-    forward["From"] = f"Pat Example <{CUSTOMER}>"
-    forward["To"] = f"{REPORT_ADDRESS}, {GLOBEX_SUPPORT}"
-    forward["Subject"] = "Fwd: Your account is locked"
-    forward["Message-ID"] = "<fwd-1@customer.example>"
-    forward.set_content("Is this really from you?")
-    forward.add_attachment(_phish())
-    try:
-        world.send_raw(forward.as_bytes(), to=[REPORT_ADDRESS, GLOBEX_SUPPORT])
-    except smtplib.SMTPDataError as exc:
-        assert exc.smtp_code == 451
-    else:
-        raise AssertionError("the failed delivery must be answered 451")
+    forward = _forward_with_id([REPORT_ADDRESS, GLOBEX_SUPPORT], "<fwd-1@customer.example>")
+    _send_expecting_451(world, forward, [REPORT_ADDRESS, GLOBEX_SUPPORT])
     with world.sessions() as s:
         assert s.scalar(select(func.count(Report.id))) == 0  # nothing filed before the failure was known
     world.send_raw(forward.as_bytes(), to=[REPORT_ADDRESS, GLOBEX_SUPPORT])  # the sender's retry
@@ -201,20 +211,9 @@ def test_a_retry_after_a_failed_report_delivery_neither_counts_nor_answers_twice
         return real_accept(tenant_id, *args, **kwargs)
 
     monkeypatch.setattr(inbox, "accept", flaky)
-    forward = EmailMessage()
-    forward["From"] = f"Pat Example <{CUSTOMER}>"
-    forward["To"] = f"{REPORT_ADDRESS}, {GLOBEX_REPORT}"
-    forward["Subject"] = "Fwd: Your account is locked"
-    forward["Message-ID"] = "<fwd-2@customer.example>"
-    forward.set_content("Is this really from you?")
-    forward.add_attachment(_phish())
     recipients = [REPORT_ADDRESS, GLOBEX_REPORT]
-    try:
-        world.send_raw(forward.as_bytes(), to=recipients)
-    except smtplib.SMTPDataError as exc:
-        assert exc.smtp_code == 451
-    else:
-        raise AssertionError("the failed delivery must be answered 451")
+    forward = _forward_with_id(recipients, "<fwd-2@customer.example>")
+    _send_expecting_451(world, forward, recipients)
     world.send_raw(forward.as_bytes(), to=recipients)  # the sender's retry
 
     def per_tenant(s, column, *where):  # type: ignore[no-untyped-def]
@@ -228,12 +227,7 @@ def test_a_retry_after_a_failed_report_delivery_neither_counts_nor_answers_twice
         assert s.scalar(select(Report.duplicate_count).where(Report.tenant_id == acme)) == 1
         assert per_tenant(s, Job.tenant_id, Job.kind == ANSWER_JOB) == {acme: 1, globex: 1}
     # A second, separate forward of the same phish (a new Message-ID) is a real second sighting.
-    again = EmailMessage()
-    for header in ("From", "To", "Subject"):
-        again[header] = forward[header]
-    again["Message-ID"] = "<fwd-3@customer.example>"
-    again.set_content("Got it again today")
-    again.add_attachment(_phish())
+    again = _forward_with_id(recipients, "<fwd-3@customer.example>", note="Got it again today")
     world.send_raw(again.as_bytes(), to=[REPORT_ADDRESS])
     with world.sessions() as s:
         assert s.scalar(select(Report.duplicate_count).where(Report.tenant_id == acme)) == 2
