@@ -49,11 +49,34 @@ def _unique(items: Iterable[str]) -> list[str]:
     return seen
 
 
-def _what(finding: Finding, custom_labels: dict[str, str]) -> str:
-    if finding.type in _REMOVED_WORDS:
-        return _REMOVED_WORDS[finding.type]
-    label = custom_labels.get(finding.type, finding.type.replace("_", " ").lower())
+# The same types named for staff (a reason why a file was withheld): precise, never a value.
+STAFF_NAMES: dict[str, str] = {
+    FindingType.PAYMENT_CARD: "a payment card number",
+    FindingType.CARD_SECURITY_CODE: "a card security code",
+    FindingType.CARD_EXPIRY: "a card expiry date",
+    FindingType.IBAN: "an IBAN",
+    FindingType.BANK_ACCOUNT: "a bank account number",
+    FindingType.NATIONAL_ID: "an ID number",
+    FindingType.PASSWORD: "a password",
+    FindingType.ONE_TIME_CODE: "a one-time code",
+    FindingType.SECRET_KEY: "a secret key",
+    FindingType.EMAIL: "an e-mail address",
+    FindingType.PHONE: "a phone number",
+}
+
+
+def named(finding_type: str, custom_labels: dict[str, str] | None = None, *, for_staff: bool = False) -> str:
+    """A finding type in plain words with its article ("a card number"); a tenant's own detector
+    by its label, or else by its type name."""
+    words = STAFF_NAMES if for_staff else _REMOVED_WORDS
+    if finding_type in words:
+        return words[finding_type]
+    label = (custom_labels or {}).get(finding_type, finding_type.replace("_", " ").lower())
     return f"a {label}" if label[:1].lower() not in "aeiou" else f"an {label}"
+
+
+def _what(finding: Finding, custom_labels: dict[str, str]) -> str:
+    return named(finding.type, custom_labels)
 
 
 def customer_notice(

@@ -40,7 +40,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from xml.parsers import expat
 
-from trustdesk.guard import MAX_TEXT_CHARS, Finding, FindingType, ScanResult
+from trustdesk.guard import MAX_TEXT_CHARS, Finding, ScanResult
+from trustdesk.guard.notice import named
 from trustdesk.mail.parsing import sniff_type
 
 
@@ -85,21 +86,6 @@ _ODF_MIMETYPE = "application/vnd.oasis.opendocument."
 # Elements that end a line or separate cells in OOXML (w:, a:, x:) and OpenDocument (text:, table:).
 _XML_BREAKS = frozenset({"p", "h", "br", "cr", "tr", "row", "si", "line-break", "table-row", "list-item"})
 _XML_SPACES = frozenset({"tab", "tc", "c", "table-cell", "is"})
-
-# What a finding type is called in a staff-facing reason (never the value, never its digits).
-_PLAIN_NAMES: dict[str, str] = {
-    FindingType.PAYMENT_CARD: "a payment card number",
-    FindingType.CARD_SECURITY_CODE: "a card security code",
-    FindingType.CARD_EXPIRY: "a card expiry date",
-    FindingType.IBAN: "an IBAN",
-    FindingType.BANK_ACCOUNT: "a bank account number",
-    FindingType.NATIONAL_ID: "an ID number",
-    FindingType.PASSWORD: "a password",
-    FindingType.ONE_TIME_CODE: "a one-time code",
-    FindingType.SECRET_KEY: "a secret key",
-    FindingType.EMAIL: "an e-mail address",
-    FindingType.PHONE: "a phone number",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,10 +243,7 @@ def secret_names(findings: Iterable[Finding]) -> list[str]:
     for finding in findings:
         if finding.action != "redact" or finding.is_ask:
             continue
-        plain = _PLAIN_NAMES.get(finding.type)
-        if plain is None:
-            label = str(finding.type).replace("_", " ").lower()
-            plain = f"an {label}" if label[:1] in "aeiou" else f"a {label}"
+        plain = named(finding.type, for_staff=True)
         if plain not in names:
             names.append(plain)
     return names
