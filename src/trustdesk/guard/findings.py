@@ -110,6 +110,8 @@ class ScanResult(NamedTuple):
     "[removed: <display>]". ``blocked`` is True when an outbound message asks for a secret;
     ``block_reasons`` then says why in words an agent understands. ``customer_notice`` is the
     plain-words message for the customer when something they sent was removed (inbound only).
+    ``lang`` is the language the notice and reasons are written in (the hint given, or the language
+    identified from the text when words were needed; None when neither).
     A named tuple rather than a dataclass: every message makes one, and tuples are the cheapest.
     """
 
@@ -119,6 +121,7 @@ class ScanResult(NamedTuple):
     block_reasons: tuple[str, ...]
     customer_notice: str | None
     direction: Direction = "inbound"
+    lang: str | None = None
 
     @property
     def changed(self) -> bool:
@@ -134,6 +137,7 @@ class ScanResult(NamedTuple):
             "blocked": self.blocked,
             "block_reasons": list(self.block_reasons),
             "customer_notice": self.customer_notice,
+            "lang": self.lang,
         }
 
 

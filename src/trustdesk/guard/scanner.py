@@ -121,18 +121,41 @@ def redact(text: str, findings: tuple[Finding, ...] | list[Finding]) -> str:
     return "".join(parts)
 
 
+MAX_CONTEXT_MESSAGES = 4
+"""Earlier messages of the same author judged together with a new one (a secret or an ask split
+over several messages); older ones are ignored."""
+MAX_CONTEXT_CHARS = 2_000
+"""Of each earlier message only its last characters count: a split secret sits at the seam."""
+
+
+def _checked_context(context: object) -> tuple[str, ...]:
+    """The usable tail of ``context`` (earlier texts, oldest first), or GuardInputError."""
+    if isinstance(context, str) or not isinstance(context, (list, tuple)):
+        raise GuardInputError("context must be a list of earlier texts (oldest first)")
+    if not all(isinstance(item, str) for item in context):
+        raise GuardInputError("context must hold only texts (str)")
+    return tuple(item[-MAX_CONTEXT_CHARS:] for item in context[-MAX_CONTEXT_MESSAGES:] if item)
+
+
 def scan(
     text: object,  # checked below: a non-str gets GuardInputError, not a TypeError
     direction: Direction = "inbound",
     policy: Policy | None = None,
     brand: str | None = None,
+    *,
+    context: object = (),
+    lang: str | None = None,
 ) -> ScanResult:
     """Scan one message and return findings, the text safe to store, and for outbound asks a block.
 
     ``direction`` is "inbound" (from a customer) or "outbound" (from an agent or the bot).
     ``brand`` is the retailer's name used in the customer notice and block reasons.
-    Raises `TextTooLarge` above `MAX_TEXT_CHARS`, `GuardInputError` for a non-str text or an
-    unknown direction.
+    ``context``: the same author's earlier messages in the conversation, oldest first, as stored
+    (already guarded), so that a secret or an ask split over messages is judged whole.
+    ``lang``: the language to write the notice and reasons in when the text is too short to tell
+    (the conversation's or the page's language); every language's patterns run regardless.
+    Raises `TextTooLarge` above `MAX_TEXT_CHARS`, `GuardInputError` for a non-str text, an
+    unknown direction or a malformed context.
     """
     if not isinstance(text, str):
         raise GuardInputError(f"text must be a str, not {type(text).__name__}")
@@ -140,9 +163,10 @@ def scan(
         raise GuardInputError(f"direction must be 'inbound' or 'outbound', not {direction!r}")
     if len(text) > MAX_TEXT_CHARS:
         raise TextTooLarge(len(text), MAX_TEXT_CHARS)
+    earlier = _checked_context(context) if context else ()
     policy = policy or DEFAULT_POLICY
     if not text:
-        return ScanResult((), text, False, (), None, direction)
+        return ScanResult((), text, False, (), None, direction, lang)
     # An ASCII text without control characters is its own normal form: the trigger pass over it
     # says so, and its result then serves the detectors (one pass, no character-by-character check).
     found = hits_of(text) if text.isascii() else None
@@ -153,7 +177,7 @@ def scan(
         normalized = normalize(text)
         candidates = detect(normalized.text, policy)
     if not candidates and direction == "inbound":
-        return _tuple_new(ScanResult, ((), text, False, (), None, direction))
+        return _tuple_new(ScanResult, ((), text, False, (), None, direction, lang))
     actions = policy.action_map
     identity = normalized.is_identity
     findings: list[Finding] = []
@@ -191,6 +215,8 @@ def scan(
         findings.sort(key=lambda f: (f.start, f.end))
     elif notice_key:
         notice = notice_for(tuple(notice_key), brand, policy.custom_label_items)
+    del earlier  # judged with the message in the multilingual detectors (next commits)
     return _tuple_new(
-        ScanResult, (tuple(findings), redacted, bool(block_reasons), tuple(block_reasons), notice, direction)
+        ScanResult,
+        (tuple(findings), redacted, bool(block_reasons), tuple(block_reasons), notice, direction, lang),
     )
