@@ -137,6 +137,10 @@ def _checked_context(context: object) -> tuple[str, ...]:
     return tuple(item[-MAX_CONTEXT_CHARS:] for item in context[-MAX_CONTEXT_MESSAGES:] if item)
 
 
+def _normalized_context(earlier: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(normalize(item).text for item in earlier)
+
+
 def scan(
     text: object,  # checked below: a non-str gets GuardInputError, not a TypeError
     direction: Direction = "inbound",
@@ -203,7 +207,9 @@ def scan(
     block_reasons: list[str] = []
     notice = None
     if direction == "outbound":
-        for ask in find_asks(text if normalized is _IDENTITY else normalized.text):
+        for ask in find_asks(
+            text if normalized is _IDENTITY else normalized.text, _normalized_context(earlier)
+        ):
             action = policy.ask_action_for(ask.type)
             if action == "keep":
                 continue
@@ -215,7 +221,6 @@ def scan(
         findings.sort(key=lambda f: (f.start, f.end))
     elif notice_key:
         notice = notice_for(tuple(notice_key), brand, policy.custom_label_items)
-    del earlier  # judged with the message in the multilingual detectors (next commits)
     return _tuple_new(
         ScanResult,
         (tuple(findings), redacted, bool(block_reasons), tuple(block_reasons), notice, direction, lang),
