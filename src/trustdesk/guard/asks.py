@@ -21,7 +21,8 @@ from functools import lru_cache
 
 from trustdesk.guard.findings import FindingType
 from trustdesk.guard.folding import fold, undisguise
-from trustdesk.guard.lexicon import category, fuzzy_words
+from trustdesk.guard.lexicon import category, fuzzy_words, pack_category
+from trustdesk.guard.packs import pack_names
 
 _CLAUSE_END = re.compile(r"[.!?;。？！]+(?=\s|$)|[;\n]+|\s+-\s+|\s+–\s+")
 _LETTERS = re.compile(r"[a-z]+")
@@ -38,12 +39,12 @@ class Ask:
 
 
 @dataclass(frozen=True, slots=True)
-class _Words:
-    """The compiled categories (every pack at once)."""
+class _Exemptions:
+    """One pack's words that make a clause that names a secret no ask. They count only where the
+    pack's language is present (its requests or function words): the Spanish "no" must not
+    excuse "Send me your password, no delay", nor the French "pas" the Dutch "uw pas"."""
 
-    objects: dict[str, re.Pattern[str]]
-    request: re.Pattern[str] | None
-    remote_request: re.Pattern[str] | None
+    presence: re.Pattern[str] | None
     aux_question: re.Pattern[str] | None
     negation: re.Pattern[str] | None
     not_negation: re.Pattern[str] | None
@@ -51,10 +52,23 @@ class _Words:
     official_place: re.Pattern[str] | None
     entry_verb: re.Pattern[str] | None
     always_official: re.Pattern[str] | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Words:
+    """The compiled categories: most over every pack at once, exemptions per pack."""
+
+    objects: dict[str, re.Pattern[str]]
+    request: re.Pattern[str] | None
+    remote_request: re.Pattern[str] | None
     partial: re.Pattern[str] | None
     full: re.Pattern[str] | None
     sent_by_message: re.Pattern[str] | None
     clause_break: re.Pattern[str] | None
+    reset_before: re.Pattern[str] | None
+    reset_after: re.Pattern[str] | None
+    pronoun: re.Pattern[str] | None
+    exemptions: tuple[_Exemptions, ...]
 
 
 _OBJECT_KINDS = (
@@ -63,11 +77,28 @@ _OBJECT_KINDS = (
     "BANKING",
     "PAYMENT_CARD",
     "CARD_SECURITY_CODE",
+    "SECURITY_CODE",
     "ONE_TIME_CODE",
     "CARD_EXPIRY",
     "PASSWORD",
     "PIN",
 )
+_EXEMPTIONS = (
+    "aux_question",
+    "negation",
+    "not_negation",
+    "conditional",
+    "official_place",
+    "entry_verb",
+    "always_official",
+)
+
+
+def _presence(pack: str) -> re.Pattern[str] | None:
+    request = pack_category(pack, "asks", "request")
+    function_words = pack_category(pack, "asks", "function_words")
+    parts = [p.pattern for p in (request, function_words) if p is not None]
+    return re.compile("|".join(f"(?:{p})" for p in parts)) if parts else None
 
 
 @lru_cache(maxsize=1)
@@ -77,6 +108,10 @@ def _words() -> _Words:
         pattern = category("asks", "objects", kind)
         if pattern is not None:
             objects[kind] = pattern
+    exemptions = tuple(
+        _Exemptions(_presence(pack), *(pack_category(pack, "asks", name) for name in _EXEMPTIONS))
+        for pack in pack_names()
+    )
     return _Words(
         objects,
         *(
@@ -84,19 +119,16 @@ def _words() -> _Words:
             for name in (
                 "request",
                 "remote_request",
-                "aux_question",
-                "negation",
-                "not_negation",
-                "conditional",
-                "official_place",
-                "entry_verb",
-                "always_official",
                 "partial",
                 "full",
                 "sent_by_message",
                 "clause_break",
+                "reset_before",
+                "reset_after",
+                "pronoun",
             )
         ),
+        exemptions,  # type: ignore[arg-type]
     )
 
 
@@ -167,9 +199,13 @@ def _asked_objects(view: str, words: _Words) -> list[tuple[str, str]]:
     ):
         found.append((FindingType.PAYMENT_CARD, "full card number"))
     cvv = _search(objects.get("CARD_SECURITY_CODE"), view)
+    either = _search(objects.get("SECURITY_CODE"), view)  # the card's, or one that was texted?
     otp_by_security_code = False
-    if cvv is not None:
-        if "security code" in cvv.group() and _search(words.sent_by_message, view) is not None:
+    if cvv is not None or either is not None:
+        ambiguous = either is not None and (
+            cvv is None or (either.start() < cvv.end() and cvv.start() < either.end())
+        )
+        if ambiguous and _search(words.sent_by_message, view) is not None:
             otp_by_security_code = True
         else:
             found.append((FindingType.CARD_SECURITY_CODE, "card security code (CVV/CVC)"))
@@ -178,60 +214,111 @@ def _asked_objects(view: str, words: _Words) -> list[tuple[str, str]]:
     if _search(objects.get("CARD_EXPIRY"), view) is not None:
         found.append((FindingType.CARD_EXPIRY, "card expiry date"))
     if not banking:
-        if _search(objects.get("PASSWORD"), view) is not None:
+        if _unbound_mention(objects.get("PASSWORD"), view, words):
             found.append((FindingType.PASSWORD, "password"))
-        elif _search(objects.get("PIN"), view) is not None:
+        elif _unbound_mention(objects.get("PIN"), view, words):
             found.append((FindingType.PASSWORD, "PIN"))
     return found
 
 
-def _points_to_official_place(view: str, words: _Words) -> bool:
+_WORDS_BEFORE = 3
+_WORDS_AFTER = 4
+
+
+def _unbound_mention(pattern: re.Pattern[str] | None, view: str, words: _Words) -> bool:
+    """True when a password word occurs that is not about resetting or changing it: "ändern Sie
+    Ihr Passwort", "Passwort vergessen?" and "réinitialiser votre mot de passe" are not asks.
+    (Packs list the words that bind from before and, for verb-final languages, from after.)"""
+    if pattern is None:
+        return False
+    for m in pattern.finditer(view):
+        before = " ".join(view[: m.start()].split()[-_WORDS_BEFORE:])
+        after = " ".join(view[m.end() :].split()[:_WORDS_AFTER])
+        if _search(words.reset_before, before) is None and _search(words.reset_after, after) is None:
+            return True
+    return False
+
+
+def _present(view: str, words: _Words) -> list[_Exemptions]:
+    """The exemptions of the packs whose language shows in ``view``."""
+    return [e for e in words.exemptions if e.presence is not None and e.presence.search(view) is not None]
+
+
+def _points_to_official_place(view: str, packs: list[_Exemptions]) -> bool:
     """True for "enter it on the checkout page" / "use the secure payment link": not an ask to the agent."""
-    if _search(words.always_official, view) is not None:
-        return True
-    place = _search(words.official_place, view)
-    if place is None or words.entry_verb is None:
-        return False
-    return words.entry_verb.search(view, 0, place.start()) is not None
+    for pack in packs:
+        if _search(pack.always_official, view) is not None:
+            return True
+        place = _search(pack.official_place, view)
+        if place is not None and pack.entry_verb is not None:
+            if pack.entry_verb.search(view, 0, place.start()) is not None:
+                return True
+            if (
+                pack.entry_verb.search(view, place.end()) is not None
+            ):  # verb-final: "… auf der Seite eingeben"
+                return True
+    return False
 
 
-def _negated(view: str, words: _Words) -> bool:
-    if words.negation is None:
-        return False
-    cleaned = words.not_negation.sub(" ", view) if words.not_negation is not None else view
-    return words.negation.search(cleaned) is not None
+def _negated(view: str, packs: list[_Exemptions]) -> bool:
+    for pack in packs:
+        if pack.negation is None:
+            continue
+        cleaned = pack.not_negation.sub(" ", view) if pack.not_negation is not None else view
+        if pack.negation.search(cleaned) is not None:
+            return True
+    return False
 
 
-def _is_request(view: str, kind: str, words: _Words) -> bool:
+def _conditional(view: str, packs: list[_Exemptions]) -> bool:
+    return any(_search(pack.conditional, view) is not None for pack in packs)
+
+
+def _is_request(view: str, kind: str, words: _Words, packs: list[_Exemptions]) -> bool:
     if _search(words.request, view) is not None:
         return True
     if kind == FindingType.REMOTE_ACCESS and _search(words.remote_request, view) is not None:
         return True
     # A bare question about the secret: "and the three-digit code on the back?"
-    stripped = view.rstrip()
-    return stripped.endswith(("?", "？")) and _search(words.aux_question, view.lstrip("¿¡ ")) is None
+    if not view.rstrip().endswith(("?", "？")):
+        return False
+    opening = view.lstrip("¿¡ ")
+    return not any(_search(pack.aux_question, opening) is not None for pack in packs)
 
 
-def _judge(clause: str, lead_in: str | None, words: _Words) -> list[tuple[str, str]]:
-    """The (type, description) of each secret ``clause`` asks for; ``lead_in`` is the clause
-    right before it in the author's previous message, when the clause opens a new message."""
+def _objects_of(clause: str, words: _Words) -> tuple[str, list[tuple[str, str]]]:
+    """The matching view of a clause and the secrets it names."""
     plain, view = clause_views(clause)
     objects = _asked_objects(view, words)
     if plain != view:
         objects += [o for o in _asked_objects(plain, words) if o not in objects]
+    return view, objects
+
+
+def _judge(
+    clause: str, lead_in: str | None, previous: list[tuple[str, str]], words: _Words
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(the secrets ``clause`` asks for, the secrets it names). ``lead_in`` is the clause right
+    before it in the author's previous message, when the clause opens a new message; ``previous``
+    the secrets the clause before it named ("Haben Sie den Code? Dann nennen Sie ihn mir.")."""
+    view, objects = _objects_of(clause, words)
+    named = objects
+    if not objects and previous and _search(words.pronoun, view) is not None:
+        objects = previous
     if not objects:
-        return []
-    if _search(words.conditional, view) is not None or _negated(view, words):
-        return []
-    if _points_to_official_place(view, words):
-        return []
-    asked = [(kind, what) for kind, what in objects if _is_request(view, kind, words)]
+        return [], named
+    packs = _present(view, words)
+    if _conditional(view, packs) or _negated(view, packs):
+        return [], named
+    if _points_to_official_place(view, packs):
+        return [], named
+    asked = [(kind, what) for kind, what in objects if _is_request(view, kind, words, packs)]
     if len(asked) < len(objects) and lead_in is not None:
         # "To verify it I need one more thing." … "the code we just texted you"
         lead = clause_views(lead_in)[1]
-        if _search(words.request, lead) is not None and not _negated(lead, words):
+        if _search(words.request, lead) is not None and not _negated(lead, _present(lead, words)):
             asked = objects
-    return asked
+    return asked, named
 
 
 def find_asks(text: str, context: tuple[str, ...] = ()) -> list[Ask]:
@@ -256,11 +343,16 @@ def find_asks(text: str, context: tuple[str, ...] = ()) -> list[Ask]:
     combined = prefix + text
     offset = len(prefix)
     asks: list[Ask] = []
+    previous: list[tuple[str, str]] = []
+    if lead_in is not None:
+        previous = _objects_of(lead_in, words)[1]
     for index, (start, end) in enumerate(_clauses(combined, words.clause_break)):
-        if end <= offset:
-            continue
         clause = combined[start:end]
-        found = _judge(clause, lead_in if index == 0 and not prefix else None, words)
+        if end <= offset:
+            previous = _objects_of(clause, words)[1]
+            continue
+        found, named = _judge(clause, lead_in if index == 0 and not prefix else None, previous, words)
+        previous = named
         if not found:
             continue
         lead = len(clause) - len(clause.lstrip())

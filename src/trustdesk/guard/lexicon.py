@@ -45,10 +45,13 @@ def compile_entries(entries: Iterable[str], what: str) -> re.Pattern[str] | None
         raise PackError(f"language packs: bad pattern in {what}: {exc}") from exc
 
 
-def entries(section: str, *keys: str) -> list[str]:
-    """The raw entries at ``keys`` of ``section`` in every pack (pack order, duplicates dropped)."""
+def entries(section: str, *keys: str, pack: str | None = None) -> list[str]:
+    """The raw entries at ``keys`` of ``section`` in every pack (pack order, duplicates dropped),
+    or in one ``pack`` only."""
     seen: dict[str, None] = {}
     for name, table in load_section("pack.toml").items():
+        if pack is not None and name != pack:
+            continue
         node: object = table.get(section)
         for key in keys:
             node = node.get(key) if isinstance(node, dict) else None
@@ -65,6 +68,12 @@ def entries(section: str, *keys: str) -> list[str]:
 def category(section: str, *keys: str) -> re.Pattern[str] | None:
     """The compiled alternation of one category over every pack (cached)."""
     return compile_entries(entries(section, *keys), f"{section}.{'.'.join(keys)}")
+
+
+@lru_cache(maxsize=512)
+def pack_category(pack: str, section: str, *keys: str) -> re.Pattern[str] | None:
+    """The compiled alternation of one category of one pack (cached)."""
+    return compile_entries(entries(section, *keys, pack=pack), f"{pack}: {section}.{'.'.join(keys)}")
 
 
 def _deletions(word: str, depth: int) -> set[str]:
