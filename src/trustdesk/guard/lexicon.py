@@ -128,7 +128,14 @@ class FuzzyWords:
         candidates: set[str] = set()
         for key in _deletions(token, 2 if len(token) >= 9 else 1):
             candidates |= self._index.get(key, set())
-        best = [w for w in candidates if _distance_at_most(token, w, _allowed_typos(w))]
+        # Typos rarely hit the first letter; two typos must leave the first three letters alone
+        # ("wachtwort" -> "wachtwoord", but never "klantnummer" -> "kaartnummer").
+        best = [
+            w
+            for w in candidates
+            if w[0] == token[0]
+            and _distance_at_most(token, w, 1 if w[:3] != token[:3] else _allowed_typos(w))
+        ]
         return min(best, key=lambda w: (abs(len(w) - len(token)), w)) if best else None
 
 
