@@ -274,11 +274,14 @@ def _conditional(view: str, packs: list[_Exemptions]) -> bool:
     return any(_search(pack.conditional, view) is not None for pack in packs)
 
 
-def _is_request(view: str, kind: str, words: _Words, packs: list[_Exemptions]) -> bool:
-    if _search(words.request, view) is not None:
-        return True
-    if kind == FindingType.REMOTE_ACCESS and _search(words.remote_request, view) is not None:
-        return True
+def _is_request(views: tuple[str, str], kind: str, words: _Words, packs: list[_Exemptions]) -> bool:
+    plain, view = views
+    for text in (plain, view) if plain != view else (plain,):
+        if _search(words.request, text) is not None:
+            return True
+        if kind == FindingType.REMOTE_ACCESS and _search(words.remote_request, text) is not None:
+            return True
+    view = plain
     # A bare question about the secret: "and the three-digit code on the back?"
     if not view.rstrip().endswith(("?", "？")):
         return False
@@ -286,13 +289,13 @@ def _is_request(view: str, kind: str, words: _Words, packs: list[_Exemptions]) -
     return not any(_search(pack.aux_question, opening) is not None for pack in packs)
 
 
-def _objects_of(clause: str, words: _Words) -> tuple[str, list[tuple[str, str]]]:
-    """The matching view of a clause and the secrets it names."""
+def _objects_of(clause: str, words: _Words) -> tuple[tuple[str, str], list[tuple[str, str]]]:
+    """The two views of a clause (see `clause_views`) and the secrets either names."""
     plain, view = clause_views(clause)
     objects = _asked_objects(view, words)
     if plain != view:
         objects += [o for o in _asked_objects(plain, words) if o not in objects]
-    return view, objects
+    return (plain, view), objects
 
 
 def _judge(
@@ -301,10 +304,14 @@ def _judge(
     """(the secrets ``clause`` asks for, the secrets it names). ``lead_in`` is the clause right
     before it in the author's previous message, when the clause opens a new message; ``previous``
     the secrets the clause before it named ("Haben Sie den Code? Dann nennen Sie ihn mir.")."""
-    view, objects = _objects_of(clause, words)
+    views, objects = _objects_of(clause, words)
+    view = views[0]  # exemptions are read as written: nobody disguises "never"
     named = objects
     if not objects and previous and _search(words.pronoun, view) is not None:
         objects = previous
+    if not objects and lead_in is not None:
+        # "Look at the back of your card." … "Which three digits are there?"
+        objects = _objects_of(f"{lead_in} {clause}", words)[1]
     if not objects:
         return [], named
     packs = _present(view, words)
@@ -312,10 +319,10 @@ def _judge(
         return [], named
     if _points_to_official_place(view, packs):
         return [], named
-    asked = [(kind, what) for kind, what in objects if _is_request(view, kind, words, packs)]
+    asked = [(kind, what) for kind, what in objects if _is_request(views, kind, words, packs)]
     if len(asked) < len(objects) and lead_in is not None:
         # "To verify it I need one more thing." … "the code we just texted you"
-        lead = clause_views(lead_in)[1]
+        lead = clause_views(lead_in)[0]
         if _search(words.request, lead) is not None and not _negated(lead, _present(lead, words)):
             asked = objects
     return asked, named

@@ -18,19 +18,29 @@ from trustdesk.guard.packs import PackError, load_section
 _WORD = r"[\w']"
 
 
+_UMLAUTS = {"ä": "(?:a|ae)", "ö": "(?:o|oe)", "ü": "(?:u|ue)"}
+
+
+def _umlauts_either_way(pattern: str) -> str:
+    """German words match with the umlaut, without it and transliterated: "prüfen", "prufen",
+    "pruefen" (entries keep their umlauts; this runs before folding would drop them)."""
+    for letter, either in _UMLAUTS.items():
+        pattern = pattern.replace(letter, either).replace(letter.upper(), either)
+    return pattern
+
+
 def phrase_pattern(entry: str) -> str:
     """The regular expression for one pack entry (a phrase, or "re:" and a regular expression)."""
     if entry.startswith("re:"):
-        return fold(entry[3:])
-    words = undisguise(fold(entry.strip())).split()
+        return fold(_umlauts_either_way(entry[3:]))
+    words = undisguise(entry.strip().lower()).split()
     if not words:
         raise PackError(f"empty phrase in a language pack: {entry!r}")
     parts = []
     for word in words:
-        head = word.startswith("*")
-        tail = word.endswith("*")
-        core = re.escape(word.strip("*"))
-        parts.append(("\\w*" if head else "") + core + ("\\w*" if tail else ""))
+        head = "\\w*" if word.startswith("*") else ""
+        tail = "\\w*" if word.endswith("*") else ""
+        parts.append(head + fold(_umlauts_either_way(re.escape(word.strip("*")))) + tail)
     return r"(?<![\w])" + r"[\s\-]+".join(parts) + r"(?![\w])"
 
 
