@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from trustdesk.guard.findings import FindingType
 from trustdesk.guard.folding import fold, undisguise
@@ -113,22 +114,17 @@ def _words() -> _Words:
         for pack in pack_names()
     )
     return _Words(
-        objects,
-        *(
-            category("asks", name)
-            for name in (
-                "request",
-                "remote_request",
-                "partial",
-                "full",
-                "sent_by_message",
-                "clause_break",
-                "reset_before",
-                "reset_after",
-                "pronoun",
-            )
-        ),
-        exemptions,  # type: ignore[arg-type]
+        objects=objects,
+        request=category("asks", "request"),
+        remote_request=category("asks", "remote_request"),
+        partial=category("asks", "partial"),
+        full=category("asks", "full"),
+        sent_by_message=category("asks", "sent_by_message"),
+        clause_break=category("asks", "clause_break"),
+        reset_before=category("asks", "reset_before"),
+        reset_after=category("asks", "reset_after"),
+        pronoun=category("asks", "pronoun"),
+        exemptions=exemptions,
     )
 
 
@@ -182,42 +178,64 @@ def clause_views(clause: str) -> tuple[str, str]:
     return plain, (plain if undisguised == folded else _corrected(undisguised))
 
 
-def _asked_objects(view: str, words: _Words) -> list[tuple[str, str]]:
-    """The secrets a clause talks about, as (type, description), most specific first."""
-    found: list[tuple[str, str]] = []
+class _Named(NamedTuple):
+    """A secret a clause names: its type, the words for it, and where (in the view it was read on)."""
+
+    kind: str
+    what: str
+    start: int
+    end: int
+
+
+def _named(kind: str, what: str, match: re.Match[str]) -> _Named:
+    return _Named(str(kind), what, match.start(), match.end())
+
+
+def _asked_objects(view: str, words: _Words) -> list[_Named]:
+    """The secrets a clause talks about, most specific first."""
+    found: list[_Named] = []
     objects = words.objects
     tool = _search(objects.get("REMOTE_TOOL"), view)
+    remote = tool or _search(objects.get("REMOTE_ACCESS"), view)
     if tool is not None:
-        found.append((FindingType.REMOTE_ACCESS, f"remote-access software ({tool.group().strip()})"))
-    elif _search(objects.get("REMOTE_ACCESS"), view) is not None:
-        found.append((FindingType.REMOTE_ACCESS, "remote access to their device"))
-    banking = _search(objects.get("BANKING"), view) is not None
-    if banking:
-        found.append((FindingType.PASSWORD, "online-banking login"))
-    if _search(objects.get("PAYMENT_CARD"), view) is not None and not (
+        found.append(
+            _named(FindingType.REMOTE_ACCESS, f"remote-access software ({tool.group().strip()})", tool)
+        )
+    elif remote is not None:
+        found.append(_named(FindingType.REMOTE_ACCESS, "remote access to their device", remote))
+    banking = _search(objects.get("BANKING"), view)
+    if banking is not None:
+        found.append(_named(FindingType.PASSWORD, "online-banking login", banking))
+    card = _search(objects.get("PAYMENT_CARD"), view)
+    if card is not None and not (
         _search(words.partial, view) is not None and _search(words.full, view) is None
     ):
-        found.append((FindingType.PAYMENT_CARD, "full card number"))
+        found.append(_named(FindingType.PAYMENT_CARD, "full card number", card))
     cvv = _search(objects.get("CARD_SECURITY_CODE"), view)
     either = _search(objects.get("SECURITY_CODE"), view)  # the card's, or one that was texted?
-    otp_by_security_code = False
-    if cvv is not None or either is not None:
+    otp_by_security_code: re.Match[str] | None = None
+    security = cvv or either
+    if security is not None:
         ambiguous = either is not None and (
             cvv is None or (either.start() < cvv.end() and cvv.start() < either.end())
         )
         if ambiguous and _search(words.sent_by_message, view) is not None:
-            otp_by_security_code = True
+            otp_by_security_code = security
         else:
-            found.append((FindingType.CARD_SECURITY_CODE, "card security code (CVV/CVC)"))
-    if otp_by_security_code or _search(objects.get("ONE_TIME_CODE"), view) is not None:
-        found.append((FindingType.ONE_TIME_CODE, "one-time code"))
-    if _search(objects.get("CARD_EXPIRY"), view) is not None:
-        found.append((FindingType.CARD_EXPIRY, "card expiry date"))
-    if not banking:
-        if _unbound_mention(objects.get("PASSWORD"), view, words):
-            found.append((FindingType.PASSWORD, "password"))
-        elif _unbound_mention(objects.get("PIN"), view, words):
-            found.append((FindingType.PASSWORD, "PIN"))
+            found.append(_named(FindingType.CARD_SECURITY_CODE, "card security code (CVV/CVC)", security))
+    otp = otp_by_security_code or _search(objects.get("ONE_TIME_CODE"), view)
+    if otp is not None:
+        found.append(_named(FindingType.ONE_TIME_CODE, "one-time code", otp))
+    expiry = _search(objects.get("CARD_EXPIRY"), view)
+    if expiry is not None:
+        found.append(_named(FindingType.CARD_EXPIRY, "card expiry date", expiry))
+    if banking is None:
+        password = _unbound_mention(objects.get("PASSWORD"), view, words)
+        pin = None if password is not None else _unbound_mention(objects.get("PIN"), view, words)
+        if password is not None:
+            found.append(_named(FindingType.PASSWORD, "password", password))
+        elif pin is not None:
+            found.append(_named(FindingType.PASSWORD, "PIN", pin))
     return found
 
 
@@ -225,18 +243,18 @@ _WORDS_BEFORE = 3
 _WORDS_AFTER = 4
 
 
-def _unbound_mention(pattern: re.Pattern[str] | None, view: str, words: _Words) -> bool:
+def _unbound_mention(pattern: re.Pattern[str] | None, view: str, words: _Words) -> re.Match[str] | None:
     """True when a password word occurs that is not about resetting or changing it: "ändern Sie
     Ihr Passwort", "Passwort vergessen?" and "réinitialiser votre mot de passe" are not asks.
     (Packs list the words that bind from before and, for verb-final languages, from after.)"""
     if pattern is None:
-        return False
+        return None
     for m in pattern.finditer(view):
         before = " ".join(view[: m.start()].split()[-_WORDS_BEFORE:])
         after = " ".join(view[m.end() :].split()[:_WORDS_AFTER])
         if _search(words.reset_before, before) is None and _search(words.reset_after, after) is None:
-            return True
-    return False
+            return m
+    return None
 
 
 def _present(view: str, words: _Words) -> list[_Exemptions]:
@@ -260,13 +278,27 @@ def _points_to_official_place(view: str, packs: list[_Exemptions]) -> bool:
     return False
 
 
-def _negated(view: str, packs: list[_Exemptions]) -> bool:
+_NEGATION_REACH = 4
+"""A negation counts anywhere before the secret's name, or this many words after it ("Geben Sie
+Ihr Passwort niemals weiter"); further on it belongs to another statement ("send your password
+and I'll check why the voucher didn't apply")."""
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * len(match.group())
+
+
+def _negated(view: str, packs: list[_Exemptions], named: _Named | None = None) -> bool:
+    """True when ``view`` negates the request (for ``named``: within the reach around it)."""
     for pack in packs:
         if pack.negation is None:
             continue
-        cleaned = pack.not_negation.sub(" ", view) if pack.not_negation is not None else view
-        if pack.negation.search(cleaned) is not None:
-            return True
+        cleaned = pack.not_negation.sub(_blank, view) if pack.not_negation is not None else view
+        for m in pack.negation.finditer(cleaned):
+            if named is None or m.start() < named.start:
+                return True
+            if m.start() >= named.end and len(cleaned[named.end : m.start()].split()) <= _NEGATION_REACH:
+                return True
     return False
 
 
@@ -289,42 +321,49 @@ def _is_request(views: tuple[str, str], kind: str, words: _Words, packs: list[_E
     return not any(_search(pack.aux_question, opening) is not None for pack in packs)
 
 
-def _objects_of(clause: str, words: _Words) -> tuple[tuple[str, str], list[tuple[str, str]]]:
-    """The two views of a clause (see `clause_views`) and the secrets either names."""
+def _objects_of(clause: str, words: _Words) -> tuple[tuple[str, str], list[tuple[_Named, str]]]:
+    """The two views of a clause (see `clause_views`) and each secret either names, with the
+    view it was found in."""
     plain, view = clause_views(clause)
-    objects = _asked_objects(view, words)
+    objects = [(named, plain) for named in _asked_objects(plain, words)]
     if plain != view:
-        objects += [o for o in _asked_objects(plain, words) if o not in objects]
+        kinds = {(n.kind, n.what) for n, _ in objects}
+        objects += [(n, view) for n in _asked_objects(view, words) if (n.kind, n.what) not in kinds]
     return (plain, view), objects
 
 
 def _judge(
-    clause: str, lead_in: str | None, previous: list[tuple[str, str]], words: _Words
-) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    clause: str, lead_in: str | None, previous: list[tuple[_Named, str]], words: _Words
+) -> tuple[list[_Named], list[tuple[_Named, str]]]:
     """(the secrets ``clause`` asks for, the secrets it names). ``lead_in`` is the clause right
     before it in the author's previous message, when the clause opens a new message; ``previous``
     the secrets the clause before it named ("Haben Sie den Code? Dann nennen Sie ihn mir.")."""
     views, objects = _objects_of(clause, words)
-    view = views[0]  # exemptions are read as written: nobody disguises "never"
+    plain = views[0]  # exemptions are read as written: nobody disguises "never"
     named = objects
-    if not objects and previous and _search(words.pronoun, view) is not None:
-        objects = previous
+    carried = False
+    if not objects and previous and _search(words.pronoun, plain) is not None:
+        objects, carried = previous, True
     if not objects and lead_in is not None:
         # "Look at the back of your card." … "Which three digits are there?"
-        objects = _objects_of(f"{lead_in} {clause}", words)[1]
+        objects, carried = _objects_of(f"{lead_in} {clause}", words)[1], True
     if not objects:
         return [], named
-    packs = _present(view, words)
-    if _conditional(view, packs) or _negated(view, packs):
+    packs = _present(plain, words)
+    if _conditional(plain, packs) or _points_to_official_place(plain, packs):
         return [], named
-    if _points_to_official_place(view, packs):
-        return [], named
-    asked = [(kind, what) for kind, what in objects if _is_request(views, kind, words, packs)]
-    if len(asked) < len(objects) and lead_in is not None:
+    if carried:
+        if _negated(plain, packs):
+            return [], named
+        live = [n for n, _ in objects]
+    else:
+        live = [n for n, where in objects if not _negated(where, packs, n)]
+    asked = [n for n in live if _is_request(views, n.kind, words, packs)]
+    if len(asked) < len(live) and lead_in is not None:
         # "To verify it I need one more thing." … "the code we just texted you"
         lead = clause_views(lead_in)[0]
         if _search(words.request, lead) is not None and not _negated(lead, _present(lead, words)):
-            asked = objects
+            asked = live
     return asked, named
 
 
@@ -338,19 +377,19 @@ def find_asks(text: str, context: tuple[str, ...] = ()) -> list[Ask]:
     prefix = ""
     lead_in: str | None = None
     if context:
-        previous = context[-1]
-        tail_clauses = _clauses(previous, words.clause_break)
+        earlier = context[-1]
+        tail_clauses = _clauses(earlier, words.clause_break)
         if tail_clauses:
             last_start, last_end = tail_clauses[-1]
-            last = previous[last_start:last_end]
-            if previous.rstrip()[-1:] not in ".!?;:":
+            last = earlier[last_start:last_end]
+            if earlier.rstrip()[-1:] not in ".!?;:":
                 prefix = last.rstrip() + " "  # the clause goes on in this message
             else:
                 lead_in = last
     combined = prefix + text
     offset = len(prefix)
     asks: list[Ask] = []
-    previous: list[tuple[str, str]] = []
+    previous: list[tuple[_Named, str]] = []
     if lead_in is not None:
         previous = _objects_of(lead_in, words)[1]
     for index, (start, end) in enumerate(_clauses(combined, words.clause_break)):
@@ -358,14 +397,14 @@ def find_asks(text: str, context: tuple[str, ...] = ()) -> list[Ask]:
         if end <= offset:
             previous = _objects_of(clause, words)[1]
             continue
-        found, named = _judge(clause, lead_in if index == 0 and not prefix else None, previous, words)
-        previous = named
+        found, names = _judge(clause, lead_in if index == 0 and not prefix else None, previous, words)
+        previous = names
         if not found:
             continue
         lead = len(clause) - len(clause.lstrip())
         trail = len(clause.rstrip())
         span_start = max(start + lead, offset) - offset
         span_end = max(start + trail - offset, span_start + 1)
-        for kind, what in found:
-            asks.append(Ask(str(kind), span_start, min(span_end, len(text)), what))
+        for asked in found:
+            asks.append(Ask(asked.kind, span_start, min(span_end, len(text)), asked.what))
     return asks
