@@ -29,10 +29,25 @@ def _umlauts_either_way(pattern: str) -> str:
     return pattern
 
 
+_ESCAPE = re.compile(r"\\.")
+
+
+def _fold_pattern(pattern: str) -> str:
+    """A regular expression folded like the text it will read, its escapes kept ("\\W" stays)."""
+    parts: list[str] = []
+    last = 0
+    for m in _ESCAPE.finditer(pattern):
+        parts.append(fold(pattern[last : m.start()]))
+        parts.append(m.group())
+        last = m.end()
+    parts.append(fold(pattern[last:]))
+    return "".join(parts)
+
+
 def phrase_pattern(entry: str) -> str:
     """The regular expression for one pack entry (a phrase, or "re:" and a regular expression)."""
     if entry.startswith("re:"):
-        return fold(_umlauts_either_way(entry[3:]))
+        return _fold_pattern(_umlauts_either_way(entry[3:]))
     words = undisguise(entry.strip().lower()).split()
     if not words:
         raise PackError(f"empty phrase in a language pack: {entry!r}")
