@@ -22,10 +22,11 @@ from typing import NamedTuple
 
 from trustdesk.guard.findings import FindingType
 from trustdesk.guard.folding import fold, undisguise
-from trustdesk.guard.lexicon import category, fuzzy_words, pack_category
+from trustdesk.guard.lexicon import category, fuzzy_words, is_known_word, pack_category
 from trustdesk.guard.packs import pack_names
 
-_CLAUSE_END = re.compile(r"[.!?;。？！]+(?=\s|$)|[;\n]+|\s+-\s+|\s+–\s+")
+# A dash between words ends a clause, but not one inside a spaced-out word ("p a s s - w o r d").
+_CLAUSE_END = re.compile(r"[.!?;。？！]+(?=\s|$)|[;\n]+|(?<!\b\w)\s+[-–]\s+(?!\w\b)")
 _LETTERS = re.compile(r"[a-z]+")
 
 
@@ -53,6 +54,7 @@ class _Exemptions:
     official_place: re.Pattern[str] | None
     entry_verb: re.Pattern[str] | None
     always_official: re.Pattern[str] | None
+    chat_here: re.Pattern[str] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,14 +94,14 @@ _EXEMPTIONS = (
     "official_place",
     "entry_verb",
     "always_official",
+    "chat_here",
 )
 
 
 def _presence(pack: str) -> re.Pattern[str] | None:
-    request = pack_category(pack, "asks", "request")
-    function_words = pack_category(pack, "asks", "function_words")
-    parts = [p.pattern for p in (request, function_words) if p is not None]
-    return re.compile("|".join(f"(?:{p})" for p in parts)) if parts else None
+    # Only words of this language alone: requests ("envia") and many short words ("no", "que")
+    # are shared between languages.
+    return pack_category(pack, "asks", "function_words")
 
 
 @lru_cache(maxsize=1)
@@ -170,12 +172,11 @@ def _corrected(view: str) -> str:
 
 
 def clause_views(clause: str) -> tuple[str, str]:
-    """The forms of a clause that pack words are matched on: folded with typos fixed, and the
-    same with disguises undone too (which would also join "anydesk.com", hence both)."""
+    """The forms of a clause that pack words are matched on: folded as written, and folded with
+    disguises undone and typos fixed (which would also join "anydesk.com" and may "correct" a
+    word of another language, hence both)."""
     folded = fold(clause)
-    plain = _corrected(folded)
-    undisguised = undisguise(folded)
-    return plain, (plain if undisguised == folded else _corrected(undisguised))
+    return folded, _corrected(undisguise(folded, is_known_word))
 
 
 class _Named(NamedTuple):
@@ -263,7 +264,10 @@ def _present(view: str, words: _Words) -> list[_Exemptions]:
 
 
 def _points_to_official_place(view: str, packs: list[_Exemptions]) -> bool:
-    """True for "enter it on the checkout page" / "use the secure payment link": not an ask to the agent."""
+    """True for "enter it on the checkout page" / "use the secure payment link": not an ask to the
+    agent. Not when the clause also says "here" or "in the chat": that is where the agent reads."""
+    if any(_search(pack.chat_here, view) is not None for pack in packs):
+        return False
     for pack in packs:
         if _search(pack.always_official, view) is not None:
             return True

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 _SPECIAL_LETTERS = str.maketrans(
     {"ß": "ss", "ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ı": "i", "ŀ": "l",
@@ -30,7 +31,7 @@ def fold(text: str) -> str:
 
 
 # Three or more single characters, each followed by the same kind of gap: "p a s s", "c.o.d.e".
-_SPACED_OUT = re.compile(r"(?<![\w@$])(?:[a-z0-9@$](?P<gap>[ .\-_*])){2,}[a-z0-9@$](?![\w@$])")
+_SPACED_OUT = re.compile(r"(?<![\w@$])(?:[a-z0-9@$](?:\s*-\s*|[ .\-_*])){2,}[a-z0-9@$](?![\w@$])")
 # A separator between two letters of one word: "pass-word", "pass.word", "p*ssword".
 _INNER_SEPARATOR = re.compile(r"(?<=[a-z@$0-9])[\-._*·](?=[a-z@$])")
 # Look-alike signs inside a word that has a letter before them ("c0de", "pa$$", "h@slo").
@@ -40,9 +41,19 @@ _LEET = str.maketrans(
 )
 
 
-def _join_spaced(match: re.Match[str]) -> str:
-    joined = match.group()[::2]
-    return joined if sum(c.isalpha() for c in joined) >= 3 else match.group()
+_ARTICLES = frozenset("aoeyiu")  # one-letter words that may stand before a spaced-out word ("a s e n h a")
+
+
+def _spaced_joiner(known: Callable[[str], bool] | None) -> Callable[[re.Match[str]], str]:
+    def join(match: re.Match[str]) -> str:
+        joined = "".join(c for c in match.group() if c.isalnum() or c in "@$")
+        if sum(c.isalpha() for c in joined) < 3:
+            return match.group()
+        if known is not None and not known(joined) and joined[0] in _ARTICLES and known(joined[1:]):
+            return f"{joined[0]} {joined[1:]}"
+        return joined
+
+    return join
 
 
 def _unleet(match: re.Match[str]) -> str:
@@ -51,9 +62,10 @@ def _unleet(match: re.Match[str]) -> str:
     return word.translate(_LEET) if letters >= 2 and letters * 2 >= len(word) else word
 
 
-def undisguise(folded: str) -> str:
+def undisguise(folded: str, known: Callable[[str], bool] | None = None) -> str:
     """A folded text with spaced-out letters joined, inner separators dropped and look-alike
-    digits and signs inside words turned back into letters."""
-    text = _SPACED_OUT.sub(_join_spaced, folded)
+    digits and signs inside words turned back into letters. ``known`` tells secret words, so an
+    article typed before a spaced-out word stays apart ("a s e n h a" -> "a senha")."""
+    text = _SPACED_OUT.sub(_spaced_joiner(known), folded)
     text = _INNER_SEPARATOR.sub("", text)
     return _LEET_WORD.sub(_unleet, text)

@@ -168,3 +168,16 @@ class FuzzyWords:
 def fuzzy_words() -> FuzzyWords:
     """The packs' `asks.fuzzy` words as one corrector."""
     return FuzzyWords(entries("asks", "fuzzy"))
+
+
+@lru_cache(maxsize=1)
+def known_words() -> frozenset[str]:
+    """Secret words of every pack (`asks.fuzzy` and `asks.short`), folded: they tell a spaced-out
+    word from the article before it."""
+    return frozenset(fold(w) for w in entries("asks", "fuzzy") + entries("asks", "short"))
+
+
+def is_known_word(word: str) -> bool:
+    """True for a secret word of some pack, or its plural."""
+    words = known_words()
+    return word in words or word.rstrip("s") in words
