@@ -266,11 +266,11 @@ def _present(view: str, words: _Words) -> list[_Exemptions]:
 def _points_to_official_place(view: str, packs: list[_Exemptions]) -> bool:
     """True for "enter it on the checkout page" / "use the secure payment link": not an ask to the
     agent. Not when the clause also says "here" or "in the chat": that is where the agent reads."""
+    if any(_search(pack.always_official, view) is not None for pack in packs):
+        return True
     if any(_search(pack.chat_here, view) is not None for pack in packs):
         return False
     for pack in packs:
-        if _search(pack.always_official, view) is not None:
-            return True
         place = _search(pack.official_place, view)
         if place is not None and pack.entry_verb is not None:
             if pack.entry_verb.search(view, 0, place.start()) is not None:
@@ -293,17 +293,30 @@ def _blank(match: re.Match[str]) -> str:
 
 
 def _negated(view: str, packs: list[_Exemptions], named: _Named | None = None) -> bool:
-    """True when ``view`` negates the request (for ``named``: within the reach around it)."""
+    """True when ``view`` negates the request (for ``named``: before it, or right after it with
+    no comma between: "Geben Sie Ihr Passwort niemals weiter", not "… Passwort, czemu nie działa")."""
+    cleaned = view
+    for pack in _words().exemptions:  # idioms of every language ("don't worry", "nie tylko") negate nothing
+        if pack.not_negation is not None:
+            cleaned = pack.not_negation.sub(_blank, cleaned)
     for pack in packs:
         if pack.negation is None:
             continue
-        cleaned = pack.not_negation.sub(_blank, view) if pack.not_negation is not None else view
         for m in pack.negation.finditer(cleaned):
             if named is None or m.start() < named.start:
                 return True
-            if m.start() >= named.end and len(cleaned[named.end : m.start()].split()) <= _NEGATION_REACH:
+            between = cleaned[named.end : m.start()]
+            if m.start() < named.end or len(between.split()) > _NEGATION_REACH:
+                continue
+            pauses = list(_PAUSE.finditer(between))
+            # After a comma only as the segment's first word: "…, not here", "…, never in the chat"
+            # (but not "…, czemu nie działa": why it does not work).
+            if not pauses or not between[pauses[-1].end() :].split():
                 return True
     return False
+
+
+_PAUSE = re.compile(r"[,:;()]")
 
 
 def _conditional(view: str, packs: list[_Exemptions]) -> bool:
