@@ -137,6 +137,15 @@ def _checked_context(context: object) -> tuple[str, ...]:
     return tuple(item[-MAX_CONTEXT_CHARS:] for item in context[-MAX_CONTEXT_MESSAGES:] if item)
 
 
+def wants_context(text: str, direction: str) -> bool:
+    """Whether judging ``text`` may depend on its author's earlier messages, so callers fetch them
+    only then: an agent's ask may start in the message before; a customer's card typed in chunks
+    goes on with digits."""
+    if direction == "outbound":
+        return True
+    return DIGIT in hits_of(text)
+
+
 def _normalized_context(earlier: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(normalize(item).text for item in earlier)
 
