@@ -22,11 +22,12 @@ from typing import NamedTuple
 
 from trustdesk.guard.findings import FindingType
 from trustdesk.guard.folding import fold, undisguise
+from trustdesk.guard.language import likely_packs
 from trustdesk.guard.lexicon import category, fuzzy_words, is_known_word, pack_category
 from trustdesk.guard.packs import pack_names
 
 # A dash between words ends a clause, but not one inside a spaced-out word ("p a s s - w o r d").
-_CLAUSE_END = re.compile(r"[.!?;。？！]+(?=\s|$)|[;\n]+|(?<!\b\w)\s+[-–]\s+(?!\w\b)")
+_CLAUSE_END = re.compile(r"[.!?;。？！]+(?=\s|$)|:\s*$|[;\n]+|(?<!\b\w)\s+[-–]\s+(?!\w\b)")
 _LETTERS = re.compile(r"[a-z]+")
 
 
@@ -55,6 +56,7 @@ class _Exemptions:
     entry_verb: re.Pattern[str] | None
     always_official: re.Pattern[str] | None
     chat_here: re.Pattern[str] | None
+    recipient: re.Pattern[str] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +73,7 @@ class _Words:
     reset_before: re.Pattern[str] | None
     reset_after: re.Pattern[str] | None
     pronoun: re.Pattern[str] | None
+    interrogative: re.Pattern[str] | None
     exemptions: tuple[_Exemptions, ...]
 
 
@@ -95,6 +98,7 @@ _EXEMPTIONS = (
     "entry_verb",
     "always_official",
     "chat_here",
+    "recipient",
 )
 
 
@@ -126,6 +130,7 @@ def _words() -> _Words:
         reset_before=category("asks", "reset_before"),
         reset_after=category("asks", "reset_after"),
         pronoun=category("asks", "pronoun"),
+        interrogative=category("asks", "interrogative"),
         exemptions=exemptions,
     )
 
@@ -143,15 +148,34 @@ def _clauses(text: str, breaks: re.Pattern[str] | None) -> list[tuple[int, int]]
         ends.extend(breaks.finditer(fold(text)) if len(fold(text)) == len(text) else ())
         ends.sort(key=lambda m: m.start())
     for m in ends:
-        if m.start() < start:
+        if m.start() < start or _ordinal_dot(text, m):
             continue
-        end = m.end() if "?" in m.group() or "？" in m.group() else m.start()
+        end = m.end() if "?" in m.group() or "？" in m.group() or ":" in m.group() else m.start()
         if end > start:
             spans.append((start, end))
         start = m.end()
     if start < len(text):
         spans.append((start, len(text)))
     return spans
+
+
+_ABBREVIATIONS = frozenset(
+    "np nr tel ul zb bzw ca ggf usw eg ie etc vs approx no ex ej bijv evt mr mrs dr st vgl cf max min".split()
+)
+
+
+def _ordinal_dot(text: str, m: re.Match[str]) -> bool:
+    """A dot the sentence goes on from: after a number ("das 2., 5. und 9. Zeichen", "am 3. März")
+    or an abbreviation ("np. 09/27", "z.B. hier")."""
+    if m.group() != "." or m.start() == 0:
+        return False
+    word = text[: m.start()].split()[-1:] or [""]
+    if word[0].strip("(\"'«„“[").replace(".", "").lower() in _ABBREVIATIONS:
+        return True
+    if not text[m.start() - 1].isdigit():
+        return False
+    rest = text[m.end() :].lstrip()
+    return bool(rest) and (rest[0].isdigit() or rest[0].islower())
 
 
 def _corrected(view: str) -> str:
@@ -259,8 +283,16 @@ def _unbound_mention(pattern: re.Pattern[str] | None, view: str, words: _Words) 
 
 
 def _present(view: str, words: _Words) -> list[_Exemptions]:
-    """The exemptions of the packs whose language shows in ``view``."""
-    return [e for e in words.exemptions if e.presence is not None and e.presence.search(view) is not None]
+    """The exemptions of the packs whose language shows in ``view``: by its own function words, or
+    by the language identifier (all packs when neither tells: a short clause of content words must
+    not lose its negation or its place)."""
+    likely = likely_packs(view)
+    present = [
+        e
+        for name, e in zip(pack_names(), words.exemptions, strict=True)
+        if name in likely or (e.presence is not None and e.presence.search(view) is not None)
+    ]
+    return present or list(words.exemptions)
 
 
 def _points_to_official_place(view: str, packs: list[_Exemptions]) -> bool:
@@ -268,6 +300,8 @@ def _points_to_official_place(view: str, packs: list[_Exemptions]) -> bool:
     agent. Not when the clause also says "here" or "in the chat": that is where the agent reads."""
     if any(_search(pack.always_official, view) is not None for pack in packs):
         return True
+    if any(_search(pack.recipient, view) is not None for pack in packs):
+        return True  # given in person to a pharmacist or courier, not to the agent
     if any(_search(pack.chat_here, view) is not None for pack in packs):
         return False
     for pack in packs:
@@ -323,16 +357,35 @@ def _conditional(view: str, packs: list[_Exemptions]) -> bool:
     return any(_search(pack.conditional, view) is not None for pack in packs)
 
 
+_REQUEST_NEGATION_WORDS = 2
+"""A negation this many words before a request word cancels it: "no need to send", "nie trzeba podawać"."""
+
+
+def _live_request(pattern: re.Pattern[str] | None, text: str, packs: list[_Exemptions]) -> bool:
+    """True when ``pattern`` (a request) matches somewhere not cancelled by a negation right before."""
+    if pattern is None:
+        return False
+    for m in pattern.finditer(text):
+        before = " ".join(text[: m.start()].split()[-_REQUEST_NEGATION_WORDS:])
+        if not before or not any(_search(pack.negation, before) is not None for pack in packs):
+            return True
+    return False
+
+
 def _is_request(views: tuple[str, str], kind: str, words: _Words, packs: list[_Exemptions]) -> bool:
     plain, view = views
     for text in (plain, view) if plain != view else (plain,):
-        if _search(words.request, text) is not None:
+        if _live_request(words.request, text, packs):
             return True
-        if kind == FindingType.REMOTE_ACCESS and _search(words.remote_request, text) is not None:
+        if kind == FindingType.REMOTE_ACCESS and _live_request(words.remote_request, text, packs):
             return True
     view = plain
-    # A bare question about the secret: "and the three-digit code on the back?"
-    if not view.rstrip().endswith(("?", "？")):
+    # A bare question about the secret ("and the three-digit code on the back?"), or a prompt
+    # that ends with a colon ("Card number (16 digits):").
+    stripped = view.rstrip()
+    if stripped.endswith(":"):
+        return True
+    if not stripped.endswith(("?", "？")):
         return False
     opening = view.lstrip("¿¡ ")
     return not any(_search(pack.aux_question, opening) is not None for pack in packs)
@@ -349,6 +402,18 @@ def _objects_of(clause: str, words: _Words) -> tuple[tuple[str, str], list[tuple
     return (plain, view), objects
 
 
+def _follow_up_question(view: str, words: _Words) -> bool:
+    """A short question that opens with an interrogative ("Which one did you get?"): it asks about
+    the secret the clause before named."""
+    stripped = view.strip().lstrip("¿¡ ")
+    return (
+        stripped.endswith(("?", "？"))
+        and len(stripped.split()) <= 8
+        and words.interrogative is not None
+        and words.interrogative.match(stripped) is not None
+    )
+
+
 def _judge(
     clause: str, lead_in: str | None, previous: list[tuple[_Named, str]], words: _Words
 ) -> tuple[list[_Named], list[tuple[_Named, str]]]:
@@ -359,7 +424,11 @@ def _judge(
     plain = views[0]  # exemptions are read as written: nobody disguises "never"
     named = objects
     carried = False
-    if not objects and previous and _search(words.pronoun, plain) is not None:
+    if (
+        not objects
+        and previous
+        and (any(_search(words.pronoun, v) is not None for v in views) or _follow_up_question(plain, words))
+    ):
         objects, carried = previous, True
     if not objects and lead_in is not None:
         # "Look at the back of your card." … "Which three digits are there?"
@@ -370,7 +439,7 @@ def _judge(
     if _conditional(plain, packs) or _points_to_official_place(plain, packs):
         return [], named
     if carried:
-        if _negated(plain, packs):
+        if _negated(_PAUSE.split(plain)[0], packs):  # "Just the digits, I don't need the rest"
             return [], named
         live = [n for n, _ in objects]
     else:
@@ -412,10 +481,10 @@ def find_asks(text: str, context: tuple[str, ...] = ()) -> list[Ask]:
     for index, (start, end) in enumerate(_clauses(combined, words.clause_break)):
         clause = combined[start:end]
         if end <= offset:
-            previous = _objects_of(clause, words)[1]
+            previous = _objects_of(clause, words)[1] or previous
             continue
         found, names = _judge(clause, lead_in if index == 0 and not prefix else None, previous, words)
-        previous = names
+        previous = names or previous
         if not found:
             continue
         lead = len(clause) - len(clause.lstrip())

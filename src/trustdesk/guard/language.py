@@ -87,3 +87,18 @@ def identify(text: str, hint: str | None = None, default: str = DEFAULT_LANGUAGE
     if letters >= MIN_LETTERS // 2 and confidence >= 0.5:
         return LanguageGuess(code, confidence, "detected")
     return LanguageGuess(supported(default) or DEFAULT_LANGUAGE, 0.0, "default")
+
+
+LIKELY_SHARE = 0.5
+"""A language the identifier gives at least this share of its belief counts as present in a clause
+(its dominant guess only: Spanish "no" must not negate Portuguese "no fim")."""
+
+
+def likely_packs(text: str) -> frozenset[str]:
+    """The language packs the identifier finds plausible for a short text (for judging clauses)."""
+    cleaned = _NOISE.sub(" ", text)
+    if sum(1 for c in cleaned if c.isalpha()) < 8:
+        return frozenset()
+    ranked = _get_identifier().rank(cleaned)
+    codes = {code for code, share in ranked if share >= LIKELY_SHARE}
+    return frozenset(LANGUAGES[supported(code) or DEFAULT_LANGUAGE].pack for code in codes)

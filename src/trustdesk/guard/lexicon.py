@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from trustdesk.guard.folding import fold, undisguise
+from trustdesk.guard.folding import fold
 from trustdesk.guard.packs import PackError, load_section
 
 _WORD = r"[\w']"
@@ -48,7 +48,7 @@ def phrase_pattern(entry: str) -> str:
     """The regular expression for one pack entry (a phrase, or "re:" and a regular expression)."""
     if entry.startswith("re:"):
         return _fold_pattern(_umlauts_either_way(entry[3:]))
-    words = undisguise(entry.strip().lower()).split()
+    words = [w for w in re.split(r"[\s\-]+", entry.strip().lower()) if w]
     if not words:
         raise PackError(f"empty phrase in a language pack: {entry!r}")
     parts = []
@@ -56,7 +56,8 @@ def phrase_pattern(entry: str) -> str:
         head = "\\w*" if word.startswith("*") else ""
         tail = "\\w*" if word.endswith("*") else ""
         parts.append(head + fold(_umlauts_either_way(re.escape(word.strip("*")))) + tail)
-    return r"(?<![\w])" + r"[\s\-]+".join(parts) + r"(?![\w])"
+    # Words of a phrase may be written apart, hyphenated or joined ("sms code", "SMS-Code", "smscode").
+    return r"(?<![\w])" + r"[\s\-]*".join(parts) + r"(?![\w])"
 
 
 def compile_entries(entries: Iterable[str], what: str) -> re.Pattern[str] | None:
