@@ -57,6 +57,7 @@ class _Exemptions:
     always_official: re.Pattern[str] | None
     chat_here: re.Pattern[str] | None
     recipient: re.Pattern[str] | None
+    tell: re.Pattern[str] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +100,7 @@ _EXEMPTIONS = (
     "always_official",
     "chat_here",
     "recipient",
+    "tell",
 )
 
 
@@ -304,6 +306,8 @@ def _points_to_official_place(view: str, packs: list[_Exemptions]) -> bool:
         return True  # given in person to a pharmacist or courier, not to the agent
     if any(_search(pack.chat_here, view) is not None for pack in packs):
         return False
+    if any(_live_request(pack.tell, view, packs) for pack in packs):
+        return False  # "reply with the password you use on our website": the place names the secret
     for pack in packs:
         place = _search(pack.official_place, view)
         if place is not None and pack.entry_verb is not None:
@@ -326,6 +330,9 @@ def _blank(match: re.Match[str]) -> str:
     return " " * len(match.group())
 
 
+_WITHOUT = frozenset({"without", "ohne", "sans", "sin", "senza", "zonder", "sem", "bez"})
+
+
 def _negated(view: str, packs: list[_Exemptions], named: _Named | None = None) -> bool:
     """True when ``view`` negates the request (for ``named``: before it, or right after it with
     no comma between: "Geben Sie Ihr Passwort niemals weiter", not "… Passwort, czemu nie działa")."""
@@ -339,13 +346,18 @@ def _negated(view: str, packs: list[_Exemptions], named: _Named | None = None) -
         for m in pack.negation.finditer(cleaned):
             if named is None or m.start() < named.start:
                 return True
-            between = cleaned[named.end : m.start()]
+            between = view[named.end : m.start()]
             if m.start() < named.end or len(between.split()) > _NEGATION_REACH:
                 continue
             pauses = list(_PAUSE.finditer(between))
-            # After a comma only as the segment's first word: "…, not here", "…, never in the chat"
-            # (but not "…, czemu nie działa": why it does not work).
-            if not pauses or not between[pauses[-1].end() :].split():
+            if not pauses:
+                return True
+            # After a comma only as the segment's first word, and not "without" ("…, not here", "…,
+            # never in the chat"; but "…, czemu nie działa", "…, sin esperar al vendedor").
+            if not between[pauses[-1].end() :].split() and (
+                m.group().strip() not in _WITHOUT
+                or any(_search(p.tell, view[m.end() : m.end() + 30]) is not None for p in packs)
+            ):
                 return True
     return False
 
@@ -357,6 +369,8 @@ def _conditional(view: str, packs: list[_Exemptions]) -> bool:
     return any(_search(pack.conditional, view) is not None for pack in packs)
 
 
+_BARE_NAME_WORDS = 3
+"""A clause this short that names a secret asks for it ("The CVV.", "La contraseña, digo.")."""
 _REQUEST_NEGATION_WORDS = 2
 """A negation this many words before a request word cancels it: "no need to send", "nie trzeba podawać"."""
 
@@ -372,7 +386,9 @@ def _live_request(pattern: re.Pattern[str] | None, text: str, packs: list[_Exemp
     return False
 
 
-def _is_request(views: tuple[str, str], kind: str, words: _Words, packs: list[_Exemptions]) -> bool:
+def _is_request(
+    views: tuple[str, str], kind: str, words: _Words, packs: list[_Exemptions], named_length: int = 3
+) -> bool:
     plain, view = views
     for text in (plain, view) if plain != view else (plain,):
         if _live_request(words.request, text, packs):
@@ -383,8 +399,8 @@ def _is_request(views: tuple[str, str], kind: str, words: _Words, packs: list[_E
     # A bare question about the secret ("and the three-digit code on the back?"), or a prompt
     # that ends with a colon ("Card number (16 digits):").
     stripped = view.rstrip()
-    if stripped.endswith(":"):
-        return True
+    if stripped.endswith(":") or (len(stripped.split()) <= _BARE_NAME_WORDS and named_length >= 3):
+        return True  # a prompt ("Card number:") or the secret's name alone ("The CVV, please.")
     if not stripped.endswith(("?", "？")):
         return False
     opening = view.lstrip("¿¡ ")
@@ -436,15 +452,18 @@ def _judge(
     if not objects:
         return [], named
     packs = _present(plain, words)
+    # An excused clause hands nothing on: "… never ask for your password. What can I do for you?"
     if _conditional(plain, packs) or _points_to_official_place(plain, packs):
-        return [], named
+        return [], []
     if carried:
         if _negated(_PAUSE.split(plain)[0], packs):  # "Just the digits, I don't need the rest"
-            return [], named
+            return [], []
         live = [n for n, _ in objects]
     else:
         live = [n for n, where in objects if not _negated(where, packs, n)]
-    asked = [n for n in live if _is_request(views, n.kind, words, packs)]
+        if not live:
+            return [], []
+    asked = [n for n in live if _is_request(views, n.kind, words, packs, n.end - n.start)]
     if len(asked) < len(live) and lead_in is not None:
         # "To verify it I need one more thing." … "the code we just texted you"
         lead = clause_views(lead_in)[0]
