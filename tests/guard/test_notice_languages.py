@@ -432,13 +432,14 @@ def asks_descriptions() -> set[str]:
     source = (Path(trustdesk.__file__).parent / "guard" / "asks.py").read_text(encoding="utf-8")
     found: set[str] = set()
     for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Tuple) and len(node.elts) == 2:
-            kind, what = node.elts
-            if isinstance(kind, ast.Attribute) and getattr(kind.value, "id", "") == "FindingType":
-                if isinstance(what, ast.Constant) and isinstance(what.value, str):
-                    found.add(what.value)
-                elif isinstance(what, ast.JoinedStr):
-                    found.add("".join(v.value if isinstance(v, ast.Constant) else "X" for v in what.values))
+        items = node.elts if isinstance(node, ast.Tuple) else node.args if isinstance(node, ast.Call) else []
+        for kind, what in zip(items, items[1:]):  # (FindingType.X, "what", ...) as a tuple or call
+            if not (isinstance(kind, ast.Attribute) and getattr(kind.value, "id", "") == "FindingType"):
+                continue
+            if isinstance(what, ast.Constant) and isinstance(what.value, str):
+                found.add(what.value)
+            elif isinstance(what, ast.JoinedStr):
+                found.add("".join(v.value if isinstance(v, ast.Constant) else "X" for v in what.values))
     return found
 
 
