@@ -490,7 +490,7 @@ def test_the_hint_wins_over_the_texts_language_and_is_matched_to_a_supported_one
     assert unsupported.lang == "en" and unsupported.customer_notice.startswith("We removed")
 
 
-def test_the_language_is_identified_only_when_words_are_written(monkeypatch):
+def test_the_language_is_identified_only_when_the_words_are_read(monkeypatch):
     # Watched at the identifier itself, so this holds for the compiled guard too.
     calls: list[str] = []
 
@@ -511,8 +511,13 @@ def test_the_language_is_identified_only_when_words_are_written(monkeypatch):
         "Pour votre sécurité"
     )  # the hint decides
     assert calls == []
-    scan(f"Meine Karte ist {CARD}, bitte buchen Sie den Betrag ab.")
-    assert len(calls) == 1
+    result = scan(f"Meine Karte ist {CARD}, bitte buchen Sie den Betrag ab.")
+    assert result.redacted == "Meine Karte ist [removed: Visa ending 4242], bitte buchen Sie den Betrag ab."
+    assert calls == []  # a scan whose notice nobody reads identifies nothing
+    assert result.customer_notice.startswith("Zu Ihrer Sicherheit")
+    assert result.lang == "de" and result.customer_notice.startswith("Zu Ihrer Sicherheit")
+    assert len(calls) == 1  # once, then kept
+    assert CARD.replace(" ", "") not in calls[0].replace(" ", "")  # identified from the redacted text
 
 
 def test_notices_are_cached_per_language():

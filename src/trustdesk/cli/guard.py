@@ -24,7 +24,7 @@ from typing import IO, Any
 import typer
 
 from trustdesk.guard import DIRECTIONS, MAX_TEXT_CHARS, GuardInputError, Policy, PolicyError, scan
-from trustdesk.guard.language import scanned_language
+from trustdesk.guard.language import identify
 
 app = typer.Typer(
     help="Sensitive-data guard: redact secrets customers send, block agent messages that ask for them.",
@@ -102,7 +102,7 @@ def process_line(
         "id": line_id,
         "findings": [f.to_detail_dict() if details else f.to_dict() for f in result.findings],
         "redacted": result.redacted,
-        "lang": scanned_language(text, hint, context, result.lang),
+        "lang": identify(text, hint).code,
     }
     if details:
         output["blocked"] = result.blocked

@@ -91,12 +91,3 @@ def identify(text: str, hint: str | None = None, default: str = DEFAULT_LANGUAGE
     if letters >= MIN_LETTERS // 2 and confidence >= 0.5:
         return LanguageGuess(code, confidence, "detected")
     return LanguageGuess(supported(default) or DEFAULT_LANGUAGE, 0.0, "default")
-
-
-def scanned_language(text: str, hint: str | None, context: object, words_lang: str | None) -> str:
-    """The language reported with a scan of ``text`` (CLI and API): ``identify(text, hint)``. A
-    scan without hint or context that wrote words (``words_lang``, its ScanResult.lang) already
-    identified this very text, so that answer is reused."""
-    if hint is None and not context and words_lang is not None:
-        return words_lang
-    return identify(text, hint).code

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from trustdesk.guard.findings import Finding, FindingType
+from trustdesk.guard.language import identify
 from trustdesk.i18n import DEFAULT_LANGUAGE, Words, supported, words
 
 # What was removed, as a customer would say it (English; the staff-facing names are below).
@@ -85,6 +86,75 @@ def named(finding_type: str, custom_labels: dict[str, str] | None = None, *, for
 def words_language(code: str | None) -> str:
     """The supported language words are written in for ``code`` (English when unsupported)."""
     return supported(code) or DEFAULT_LANGUAGE
+
+
+def language_for_words(text: str, earlier: tuple[str, ...], hint: str | None) -> str:
+    """The language to write a notice or block reason in: the hint when it names a supported
+    language (the conversation's or the page's), else the one identified from the text with the
+    author's earlier messages (a short "Passwort?" after "Wie lautet Ihr" is German)."""
+    found = supported(hint)
+    if found is not None:
+        return found
+    return identify(" ".join((text, *reversed(earlier))) if earlier else text).code
+
+
+class PendingNotice:
+    """A customer notice written when first read (`ScanResult.customer_notice`).
+
+    Identifying a text's language costs several times the scan itself, and most redactions are
+    never shown to anyone as a notice (mail subjects, file names, reports' notes), so the
+    language is chosen, and the words written, only on demand; both are kept once made. Holds
+    the redacted text only: nothing secret outlives the scan here.
+    """
+
+    def __init__(
+        self,
+        key: tuple[tuple[str, str], ...],
+        brand: str | None,
+        labels: tuple[tuple[str, str], ...],
+        redacted: str,
+        earlier: tuple[str, ...],
+        hint: str | None,
+    ) -> None:
+        self._key = key
+        self._brand = brand
+        self._labels = labels
+        self._redacted = redacted
+        self._earlier = earlier
+        self._hint = hint
+        self._language: str | None = None
+        self._notice: str | None = None
+
+    @property
+    def language(self) -> str:
+        """The notice's language: the hint's, else the text's (identified once, on first use)."""
+        if self._language is None:
+            self._language = language_for_words(self._redacted, self._earlier, self._hint)
+        return self._language
+
+    @property
+    def notice(self) -> str | None:
+        """The notice in `language`, written on first read."""
+        if self._notice is None:
+            self._notice = notice_for(self._key, self._brand, self._labels, self.language)
+        return self._notice
+
+
+class WrittenIn:
+    """Words already written (an agent's block reasons) in ``language``; no customer notice."""
+
+    def __init__(self, language: str) -> None:
+        self._language = language
+
+    @property
+    def language(self) -> str:
+        """The language the reasons are written in."""
+        return self._language
+
+    @property
+    def notice(self) -> str | None:
+        """Outbound messages get no customer notice."""
+        return None
 
 
 def _unique(items: Iterable[str]) -> list[str]:

@@ -11,10 +11,9 @@ from trustdesk.guard.cards import DETAIL_GATE, find_card_details, find_cards
 from trustdesk.guard.contacts import find_emails, find_phones
 from trustdesk.guard.credentials import OTP_GATE, PASSWORD_GATE, PIN_GATE, find_one_time_codes, find_passwords
 from trustdesk.guard.findings import DIRECTIONS, Direction, Finding, GuardInputError, ScanResult, TextTooLarge
-from trustdesk.guard.language import identify
 from trustdesk.guard.national_ids import NATIONAL_ID_GATE, find_national_ids
 from trustdesk.guard.normalize import NormalizedText, normalize
-from trustdesk.guard.notice import block_reason, notice_for
+from trustdesk.guard.notice import PendingNotice, WrittenIn, block_reason, language_for_words
 from trustdesk.guard.policy import DEFAULT_POLICY, Policy
 from trustdesk.guard.scantext import (
     ASCII_CONTROL,
@@ -27,7 +26,6 @@ from trustdesk.guard.scantext import (
     hits_of,
 )
 from trustdesk.guard.secret_keys import SECRET_KEY_GATE, find_secret_keys
-from trustdesk.i18n import supported
 
 MAX_TEXT_CHARS = 1_000_000
 """Longest text scanned (about 1 MB). Longer texts raise `TextTooLarge`: nothing is stored unscanned."""
@@ -168,9 +166,8 @@ def scan(
     ``context``: the same author's earlier messages in the conversation, oldest first, as stored
     (already guarded), so that a secret or an ask split over messages is judged whole.
     ``lang``: the language to write the notice and reasons in (the conversation's or the page's);
-    without a supported one, the language identified from the text, only when words are written.
-    Every language's patterns run regardless. ``ScanResult.lang`` is the language of the words
-    written, else the hint as given.
+    without a supported one, the language identified from the text, only when words are written
+    (the customer notice: when first read). Every language's patterns run regardless.
     Raises `TextTooLarge` above `MAX_TEXT_CHARS`, `GuardInputError` for a non-str text, an
     unknown direction or a malformed context.
     """
@@ -218,9 +215,9 @@ def scan(
     else:
         redacted = text
     block_reasons: list[str] = []
-    notice = None
-    words_lang: str | None = None  # the language of the words written, chosen when first needed
+    wording: PendingNotice | WrittenIn | None = None
     if direction == "outbound":
+        words_lang: str | None = None  # the language of the reasons, chosen when the first is written
         for ask in find_asks(
             text if normalized is _IDENTITY else normalized.text, _normalized_context(earlier)
         ):
@@ -228,35 +225,18 @@ def scan(
             if action == "keep":
                 continue
             start, end = normalized.to_original(ask.start, ask.end)
-            words_lang = words_lang or _words_language(text, earlier, lang)
+            words_lang = words_lang or language_for_words(redacted, earlier, lang)
             reason = block_reason(ask.type, ask.what, brand, words_lang)
             findings.append(Finding(ask.type, start, end, action, f"request for {ask.what}", reason))  # type: ignore[arg-type]
             if action == "block" and reason not in block_reasons:
                 block_reasons.append(reason)
         findings.sort(key=lambda f: (f.start, f.end))
+        if words_lang is not None:
+            wording = WrittenIn(words_lang)
     elif notice_key:
-        words_lang = _words_language(text, earlier, lang)
-        notice = notice_for(tuple(notice_key), brand, policy.custom_label_items, words_lang)
+        # Written when first read: most redactions are never shown as a notice (PendingNotice).
+        wording = PendingNotice(tuple(notice_key), brand, policy.custom_label_items, redacted, earlier, lang)
     return _tuple_new(
         ScanResult,
-        (
-            tuple(findings),
-            redacted,
-            bool(block_reasons),
-            tuple(block_reasons),
-            notice,
-            direction,
-            words_lang or lang,
-        ),
+        (tuple(findings), redacted, bool(block_reasons), tuple(block_reasons), wording, direction, lang),
     )
-
-
-def _words_language(text: str, earlier: tuple[str, ...], hint: str | None) -> str:
-    """The language of a notice or block reason: the hint when it names a supported language, else
-    the one identified from the text and the author's earlier messages (a short "Passwort?" after
-    "Wie lautet Ihr" is German). Identification costs tens of microseconds: only messages that
-    get words pay it."""
-    found = supported(hint)
-    if found is not None:
-        return found
-    return identify(" ".join((text, *reversed(earlier))) if earlier else text).code

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from trustdesk.accounts.permissions import Permission
 from trustdesk.guard import MAX_TEXT_CHARS, GuardInputError, PolicyError, scan
-from trustdesk.guard.language import scanned_language
+from trustdesk.guard.language import identify
 from trustdesk.ratelimit import Limit
 from trustdesk.tenancy.guard_policy import get_policy, set_policy
 from trustdesk.tenancy.service import find_tenant
@@ -83,7 +83,7 @@ def scan_text(body: ScanRequest, request: Request, session: Session = Depends(db
         blocked=result.blocked,
         block_reasons=list(result.block_reasons),
         customer_notice=result.customer_notice,
-        lang=scanned_language(body.text, body.lang, body.context, result.lang),
+        lang=identify(body.text, body.lang).code,
     )
 
 
