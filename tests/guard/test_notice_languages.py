@@ -13,8 +13,9 @@ import pytest
 import trustdesk
 from trustdesk.guard import Policy, scan
 from trustdesk.guard import language as language_module
-from trustdesk.guard import notice as notice_module
-from trustdesk.guard.notice import block_reason, notice_for
+from trustdesk.guard import reasons as reasons_module
+from trustdesk.guard.notice import notice_for
+from trustdesk.guard.reasons import block_reason
 from trustdesk.i18n import Words
 
 CARD = "4242 4242 4242 4242"
@@ -444,13 +445,13 @@ def asks_descriptions() -> set[str]:
 
 
 def test_every_ask_description_guard_asks_can_give_has_words_to_translate():
-    """A new description in asks.py fails here until notice.py gives it a message (and the
+    """A new description in asks.py fails here until reasons.py gives it a message (and the
     catalog test then wants its translations)."""
     descriptions = asks_descriptions()
     assert "password" in descriptions and "remote-access software (X)" in descriptions
-    known = notice_module._asked_words("en")
+    known = reasons_module._asked_words("en")
     untranslatable = [
-        what for what in descriptions if what not in known and not notice_module._REMOTE_TOOL.match(what)
+        what for what in descriptions if what not in known and not reasons_module._REMOTE_TOOL.match(what)
     ]
     assert untranslatable == []
 
@@ -539,4 +540,4 @@ def test_a_broken_translation_falls_back_to_english_instead_of_failing():
     assert w.gettext(sentence, items="eine Kartennummer") == (
         "We removed eine Kartennummer from your message to keep you safe."
     )
-    assert notice_module.words_language("xx") == "en"
+    assert Words("xx").code == "en"

@@ -91,3 +91,13 @@ def identify(text: str, hint: str | None = None, default: str = DEFAULT_LANGUAGE
     if letters >= MIN_LETTERS // 2 and confidence >= 0.5:
         return LanguageGuess(code, confidence, "detected")
     return LanguageGuess(supported(default) or DEFAULT_LANGUAGE, 0.0, "default")
+
+
+def language_for_words(text: str, earlier: tuple[str, ...], hint: str | None) -> str:
+    """The language to write a notice or block reason in: the hint when it names a supported
+    language (the conversation's or the page's), else the one identified from the text with the
+    author's earlier messages (a short "Passwort?" after "Wie lautet Ihr" is German)."""
+    found = supported(hint)
+    if found is not None:
+        return found
+    return identify(" ".join((text, *reversed(earlier))) if earlier else text).code

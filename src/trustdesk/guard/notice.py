@@ -1,23 +1,22 @@
-"""Plain-words messages in the reader's language: the customer notice after a redaction, and the
-agent's block reason.
+"""The customer notice after a redaction, in the customer's language.
 
-Each sentence is one gettext message with named placeholders ({brand}, {items}, {what}), so every
+Each sentence is one gettext message with named placeholders ({brand}, {items}), so every
 language orders its own words. The phrases that fill a slot are messages of their own under a
 context that names the slot, with the article or case the slot needs (German "nach Ihrer
 Kartennummer" takes the dative, Polish "o hasło" the accusative), and lists are joined with the
 language's own "and"/"or" (CLDR, `trustdesk.i18n.join_and`). The English source strings are the
-English output. A retailer's own detector keeps the label the retailer wrote.
+English output. A retailer's own detector keeps the label the retailer wrote. The agent's block
+reasons are written the same way in guard/reasons.py.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from functools import lru_cache
 
 from trustdesk.guard.findings import Finding, FindingType
-from trustdesk.guard.language import identify
-from trustdesk.i18n import DEFAULT_LANGUAGE, Words, supported, words
+from trustdesk.guard.language import language_for_words
+from trustdesk.i18n import DEFAULT_LANGUAGE, Words, words
 
 # What was removed, as a customer would say it (English; the staff-facing names are below).
 _REMOVED_WORDS: dict[str, str] = {
@@ -77,25 +76,10 @@ def _with_article(label: str) -> str:
 def named(finding_type: str, custom_labels: dict[str, str] | None = None, *, for_staff: bool = False) -> str:
     """A finding type in plain English words with its article ("a card number"); a tenant's own
     detector by its label, or else by its type name."""
-    words = STAFF_NAMES if for_staff else _REMOVED_WORDS
-    if finding_type in words:
-        return words[finding_type]
+    table = STAFF_NAMES if for_staff else _REMOVED_WORDS
+    if finding_type in table:
+        return table[finding_type]
     return _with_article(_own_label(finding_type, custom_labels))
-
-
-def words_language(code: str | None) -> str:
-    """The supported language words are written in for ``code`` (English when unsupported)."""
-    return supported(code) or DEFAULT_LANGUAGE
-
-
-def language_for_words(text: str, earlier: tuple[str, ...], hint: str | None) -> str:
-    """The language to write a notice or block reason in: the hint when it names a supported
-    language (the conversation's or the page's), else the one identified from the text with the
-    author's earlier messages (a short "Passwort?" after "Wie lautet Ihr" is German)."""
-    found = supported(hint)
-    if found is not None:
-        return found
-    return identify(" ".join((text, *reversed(earlier))) if earlier else text).code
 
 
 class PendingNotice:
@@ -140,32 +124,12 @@ class PendingNotice:
         return self._notice
 
 
-class WrittenIn:
-    """Words already written (an agent's block reasons) in ``language``; no customer notice."""
-
-    def __init__(self, language: str) -> None:
-        self._language = language
-
-    @property
-    def language(self) -> str:
-        """The language the reasons are written in."""
-        return self._language
-
-    @property
-    def notice(self) -> str | None:
-        """Outbound messages get no customer notice."""
-        return None
-
-
 def _unique(items: Iterable[str]) -> list[str]:
     seen: list[str] = []
     for item in items:
         if item not in seen:
             seen.append(item)
     return seen
-
-
-# --- the customer notice ----------------------------------------------------------------------
 
 
 @lru_cache(maxsize=16)
@@ -255,7 +219,7 @@ def customer_notice(
     if not key:
         return None
     labels = tuple(sorted(custom_labels.items())) if custom_labels else ()
-    return notice_for(key, brand, labels, words_language(lang))
+    return notice_for(key, brand, labels, words(lang).code)
 
 
 @lru_cache(maxsize=1024)
@@ -319,125 +283,3 @@ def _build_notice(
                 )
             )
     return " ".join(parts)
-
-
-# --- the agent's block reason ---------------------------------------------------------------
-
-
-@lru_cache(maxsize=16)
-def _asked_words(code: str) -> dict[str, str]:
-    """What an ask asked for (guard.asks' English words) -> the words in ``code``, fitted to the
-    reason's first sentence ("This message asks … for {what}.")."""
-    w = words(code)
-    return {
-        # Translators: the "block reason: what the message asks for" phrases fill
-        # {what} in the first sentence of a block reason: "password", "PIN" and
-        # "online-banking login" in "This message asks the customer for their
-        # {what}."; "full card number", "card security code (CVV/CVC)" and "card
-        # expiry date" in "This message asks for the customer's {what}.";
-        # "one-time code" in "… for a {what}."; the remote-access phrases in "… to
-        # give {what}.". Add the article or case your translation of that sentence
-        # needs.
-        "password": w.pgettext("block reason: what the message asks for", "password"),
-        "PIN": w.pgettext("block reason: what the message asks for", "PIN"),
-        "online-banking login": w.pgettext("block reason: what the message asks for", "online-banking login"),
-        "full card number": w.pgettext("block reason: what the message asks for", "full card number"),
-        "card security code (CVV/CVC)": w.pgettext(
-            "block reason: what the message asks for", "card security code (CVV/CVC)"
-        ),
-        "one-time code": w.pgettext("block reason: what the message asks for", "one-time code"),
-        "card expiry date": w.pgettext("block reason: what the message asks for", "card expiry date"),
-        "remote access to their device": w.pgettext(
-            "block reason: what the message asks for", "remote access to their device"
-        ),
-    }
-
-
-# guard.asks names the tool it saw: "remote-access software (AnyDesk)".
-_REMOTE_TOOL = re.compile(r"remote-access software \((?P<name>.+)\)\Z", re.DOTALL)
-
-
-def _asked(what: str, w: Words) -> str:
-    """``what`` in the reader's words; an ask description without a translation stays as given."""
-    tool = _REMOTE_TOOL.match(what)
-    if tool is not None:
-        # Translators: {name} is the remote-access tool the message names
-        # ("AnyDesk").
-        return w.pgettext(
-            "block reason: what the message asks for", "remote-access software ({name})", name=tool["name"]
-        )
-    return _asked_words(w.code).get(what, what)
-
-
-@lru_cache(maxsize=1024)
-def block_reason(ask_type: str, what: str, brand: str | None, lang: str | None = None) -> str:
-    """Why an outbound message was blocked, in words the agent understands, in ``lang`` (English
-    when it names no supported language). ``what`` is the ask's description from guard.asks."""
-    w = words(words_language(lang))
-    asked = _asked(what, w)
-    who = brand.strip() if brand and brand.strip() else None
-    return " ".join(_reason_sentences(ask_type, asked, who, w))
-
-
-def _reason_sentences(ask_type: str, what: str, who: str | None, w: Words) -> list[str]:
-    if ask_type == FindingType.PASSWORD:
-        return [
-            w.gettext("This message asks the customer for their {what}.", what=what),
-            w.gettext(
-                "{brand} never asks customers for passwords, PINs or banking logins: that request is exactly "
-                "what impersonators send.",
-                brand=who,
-            )
-            if who
-            else w.gettext(
-                "Support never asks customers for passwords, PINs or banking logins: that request is exactly "
-                "what impersonators send."
-            ),
-            w.gettext("Offer the password-reset link instead."),
-        ]
-    if ask_type == FindingType.PAYMENT_CARD:
-        return [
-            w.gettext("This message asks for the customer's {what}.", what=what),
-            w.gettext("Support never takes card numbers in a conversation."),
-            w.gettext(
-                "To identify a payment, ask for the last four digits; to take a payment, send the secure "
-                "payment link."
-            ),
-        ]
-    if ask_type == FindingType.CARD_SECURITY_CODE:
-        return [
-            w.gettext("This message asks for the customer's {what}.", what=what),
-            w.gettext("Nobody at {brand} may ask for it, in any channel.", brand=who)
-            if who
-            else w.gettext("Nobody at Support may ask for it, in any channel."),
-            w.gettext("To identify a payment, ask for the last four digits of the card."),
-        ]
-    if ask_type == FindingType.CARD_EXPIRY:
-        return [
-            w.gettext("This message asks for the customer's {what}.", what=what),
-            w.gettext("Card details are only entered on the secure payment page, never sent to an agent."),
-        ]
-    if ask_type == FindingType.ONE_TIME_CODE:
-        return [
-            w.gettext("This message asks the customer for a {what}.", what=what),
-            w.gettext(
-                "One-time codes approve logins and payments; whoever holds one can take over the account, "
-                "so support must never ask for it."
-            ),
-            w.gettext("Use the in-account verification instead."),
-        ]
-    if ask_type == FindingType.REMOTE_ACCESS:
-        return [
-            w.gettext("This message asks the customer to give {what}.", what=what),
-            w.gettext(
-                "{brand} support never takes control of a customer's device; installing remote-access "
-                "software is a classic step of refund scams.",
-                brand=who,
-            )
-            if who
-            else w.gettext(
-                "Support never takes control of a customer's device; installing remote-access software "
-                "is a classic step of refund scams."
-            ),
-        ]
-    return [w.gettext("This message asks the customer for {what}, which support never asks for.", what=what)]

@@ -11,10 +11,12 @@ from trustdesk.guard.cards import DETAIL_GATE, find_card_details, find_cards
 from trustdesk.guard.contacts import find_emails, find_phones
 from trustdesk.guard.credentials import OTP_GATE, PASSWORD_GATE, PIN_GATE, find_one_time_codes, find_passwords
 from trustdesk.guard.findings import DIRECTIONS, Direction, Finding, GuardInputError, ScanResult, TextTooLarge
+from trustdesk.guard.language import language_for_words
 from trustdesk.guard.national_ids import NATIONAL_ID_GATE, find_national_ids
 from trustdesk.guard.normalize import NormalizedText, normalize
-from trustdesk.guard.notice import PendingNotice, WrittenIn, block_reason, language_for_words
+from trustdesk.guard.notice import PendingNotice
 from trustdesk.guard.policy import DEFAULT_POLICY, Policy
+from trustdesk.guard.reasons import WrittenIn, block_reason
 from trustdesk.guard.scantext import (
     ASCII_CONTROL,
     AT_SIGN,
