@@ -19,6 +19,9 @@ from trustdesk.i18n.languages import DEFAULT_LANGUAGE, LANGUAGES, supported
 MIN_LETTERS = 12
 # The identifier's normalised probability must reach this to overrule a hint.
 MIN_CONFIDENCE = 0.80
+# Only the start of a long text is read: plenty to tell a language, and the identifier walks every
+# byte in Python (about 0.3 us each), so a 1 MB message would otherwise cost a third of a second.
+MAX_CHARS = 2_000
 
 _IDENTIFIER_CODES = sorted({lang.code.split("-")[0] for lang in LANGUAGES.values()})
 # What the identifier should not read: redaction marks, links, addresses and numbers.
@@ -65,10 +68,11 @@ def _portuguese_variant(lower: str, hint: str | None) -> str:
 
 
 def identify(text: str, hint: str | None = None, default: str = DEFAULT_LANGUAGE) -> LanguageGuess:
-    """The language of ``text``. A short or unclear text takes the ``hint`` (the conversation's or
-    the page's language) when one is given and supported, else ``default``."""
+    """The language of ``text`` (its first `MAX_CHARS` characters). A short or unclear text takes
+    the ``hint`` (the conversation's or the page's language) when one is given and supported,
+    else ``default``."""
     hinted = supported(hint)
-    cleaned = _NOISE.sub(" ", text)
+    cleaned = _NOISE.sub(" ", text[:MAX_CHARS])
     letters = sum(1 for c in cleaned if c.isalpha())
     if letters == 0:
         return LanguageGuess(
@@ -87,6 +91,16 @@ def identify(text: str, hint: str | None = None, default: str = DEFAULT_LANGUAGE
     if letters >= MIN_LETTERS // 2 and confidence >= 0.5:
         return LanguageGuess(code, confidence, "detected")
     return LanguageGuess(supported(default) or DEFAULT_LANGUAGE, 0.0, "default")
+
+
+def language_for_words(text: str, earlier: tuple[str, ...], hint: str | None) -> str:
+    """The language to write a notice or block reason in: the hint when it names a supported
+    language (the conversation's or the page's), else the one identified from the text with the
+    author's earlier messages (a short "Passwort?" after "Wie lautet Ihr" is German)."""
+    found = supported(hint)
+    if found is not None:
+        return found
+    return identify(" ".join((text, *reversed(earlier))) if earlier else text).code
 
 
 LIKELY_SHARE = 0.5

@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import tomllib
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
-PACKS_DIR = Path(__file__).resolve().parent / "languages"
+# Found through the package, not this module's file: a native build (src/trustdesk/native.py) runs
+# from _native/, where __file__ points and no languages folder exists.
+PACKS_DIR = Path(str(resources.files("trustdesk.guard").joinpath("languages")))
 
 
 class PackError(ValueError):

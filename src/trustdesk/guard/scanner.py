@@ -11,10 +11,12 @@ from trustdesk.guard.cards import DETAIL_GATE, find_card_details, find_cards
 from trustdesk.guard.contacts import find_emails, find_phones
 from trustdesk.guard.credentials import OTP_GATE, PASSWORD_GATE, PIN_GATE, find_one_time_codes, find_passwords
 from trustdesk.guard.findings import DIRECTIONS, Direction, Finding, GuardInputError, ScanResult, TextTooLarge
+from trustdesk.guard.language import language_for_words
 from trustdesk.guard.national_ids import NATIONAL_ID_GATE, find_national_ids
 from trustdesk.guard.normalize import NormalizedText, normalize
-from trustdesk.guard.notice import block_reason, notice_for
+from trustdesk.guard.notice import PendingNotice
 from trustdesk.guard.policy import DEFAULT_POLICY, Policy
+from trustdesk.guard.reasons import WrittenIn, block_reason
 from trustdesk.guard.scantext import (
     ASCII_CONTROL,
     AT_SIGN,
@@ -165,8 +167,9 @@ def scan(
     ``brand`` is the retailer's name used in the customer notice and block reasons.
     ``context``: the same author's earlier messages in the conversation, oldest first, as stored
     (already guarded), so that a secret or an ask split over messages is judged whole.
-    ``lang``: the language to write the notice and reasons in when the text is too short to tell
-    (the conversation's or the page's language); every language's patterns run regardless.
+    ``lang``: the language to write the notice and reasons in (the conversation's or the page's);
+    without a supported one, the language identified from the text, only when words are written
+    (the customer notice: when first read). Every language's patterns run regardless.
     Raises `TextTooLarge` above `MAX_TEXT_CHARS`, `GuardInputError` for a non-str text, an
     unknown direction or a malformed context.
     """
@@ -214,8 +217,9 @@ def scan(
     else:
         redacted = text
     block_reasons: list[str] = []
-    notice = None
+    wording: PendingNotice | WrittenIn | None = None
     if direction == "outbound":
+        words_lang: str | None = None  # the language of the reasons, chosen when the first is written
         for ask in find_asks(
             text if normalized is _IDENTITY else normalized.text, _normalized_context(earlier)
         ):
@@ -223,14 +227,18 @@ def scan(
             if action == "keep":
                 continue
             start, end = normalized.to_original(ask.start, ask.end)
-            reason = block_reason(ask.type, ask.what, brand)
+            words_lang = words_lang or language_for_words(redacted, earlier, lang)
+            reason = block_reason(ask.type, ask.what, brand, words_lang)
             findings.append(Finding(ask.type, start, end, action, f"request for {ask.what}", reason))  # type: ignore[arg-type]
             if action == "block" and reason not in block_reasons:
                 block_reasons.append(reason)
         findings.sort(key=lambda f: (f.start, f.end))
+        if words_lang is not None:
+            wording = WrittenIn(words_lang)
     elif notice_key:
-        notice = notice_for(tuple(notice_key), brand, policy.custom_label_items)
+        # Written when first read: most redactions are never shown as a notice (PendingNotice).
+        wording = PendingNotice(tuple(notice_key), brand, policy.custom_label_items, redacted, earlier, lang)
     return _tuple_new(
         ScanResult,
-        (tuple(findings), redacted, bool(block_reasons), tuple(block_reasons), notice, direction, lang),
+        (tuple(findings), redacted, bool(block_reasons), tuple(block_reasons), wording, direction, lang),
     )

@@ -1,8 +1,9 @@
 """The languages Trustdesk speaks to customers, and the words it uses in each.
 
-    from trustdesk.i18n import translator, supported
+    from trustdesk.i18n import supported, translator, words
     _ = translator("de").gettext
     supported("de-AT")   # "de"
+    words("fr").gettext("{brand} will never ask for {items}.", brand="Acme", items="…")
 
 Codes are BCP 47 as people and browsers write them ("de", "pt-BR"); gettext catalogs use the
 POSIX form ("pt_BR") under src/trustdesk/locale. Adding a language is data: its code here, its
@@ -20,16 +21,19 @@ from trustdesk.i18n.languages import (
     supported,
 )
 from trustdesk.i18n.lists import join_and, join_or
+from trustdesk.i18n.words import Words, words
 
 __all__ = [
     "DEFAULT_LANGUAGE",
     "LANGUAGES",
     "Language",
     "UnsupportedLanguage",
+    "Words",
     "join_and",
     "join_or",
     "language",
     "posix_locale",
     "supported",
     "translator",
+    "words",
 ]

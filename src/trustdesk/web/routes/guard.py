@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from trustdesk.accounts.permissions import Permission
 from trustdesk.guard import MAX_TEXT_CHARS, GuardInputError, PolicyError, scan
+from trustdesk.guard.language import identify
 from trustdesk.ratelimit import Limit
 from trustdesk.tenancy.guard_policy import get_policy, set_policy
 from trustdesk.tenancy.service import find_tenant
@@ -27,6 +28,18 @@ class ScanRequest(BaseModel):
     tenant: str | None = Field(
         default=None, max_length=63, description="Apply this retailer's policy (slug)."
     )
+    lang: str | None = Field(
+        default=None,
+        max_length=35,
+        description="Language hint (BCP 47, e.g. de, pt-BR): the conversation's or page's language. "
+        "The notice and block reasons are written in it; without it, in the text's language.",
+    )
+    context: list[str] = Field(
+        default_factory=list,
+        max_length=50,
+        description="The same author's earlier texts in the conversation, oldest first: a secret or an ask "
+        "split over messages is judged whole (only the last few count).",
+    )
 
 
 class FindingOut(BaseModel):
@@ -43,6 +56,7 @@ class ScanResponse(BaseModel):
     blocked: bool
     block_reasons: list[str]
     customer_notice: str | None
+    lang: str = Field(description="The text's language (identified; the hint for a text too short to tell).")
 
 
 @router.post("/scan", response_model=ScanResponse, summary="Find and redact secrets; detect asks for secrets")
@@ -57,7 +71,7 @@ def scan_text(body: ScanRequest, request: Request, session: Session = Depends(db
             raise not_found("retailer")
         policy, brand = get_policy(session, tenant.id), tenant.name
     try:
-        result = scan(body.text, body.direction, policy, brand=brand)
+        result = scan(body.text, body.direction, policy, brand=brand, context=body.context, lang=body.lang)
     except GuardInputError as exc:
         raise ApiError(422, "invalid_text", str(exc)) from None
     return ScanResponse(
@@ -69,6 +83,7 @@ def scan_text(body: ScanRequest, request: Request, session: Session = Depends(db
         blocked=result.blocked,
         block_reasons=list(result.block_reasons),
         customer_notice=result.customer_notice,
+        lang=identify(body.text, body.lang).code,
     )
 
 
