@@ -124,10 +124,16 @@ def test_scan_judges_an_ask_split_over_messages_with_its_context(
     migrated_engine, database_url, settings_factory
 ) -> None:  # type: ignore[no-untyped-def]
     client = TestClient(_app(migrated_engine, database_url, settings_factory))
-    alone = client.post("/api/v1/guard/scan", json={"text": "das Passwort.", "direction": "outbound"}).json()
+    alone = client.post(
+        "/api/v1/guard/scan", json={"text": "das Passwort Ihres Kundenkontos.", "direction": "outbound"}
+    ).json()
     split = client.post(
         "/api/v1/guard/scan",
-        json={"text": "das Passwort.", "direction": "outbound", "context": ["Schicken Sie mir bitte"]},
+        json={
+            "text": "das Passwort Ihres Kundenkontos.",
+            "direction": "outbound",
+            "context": ["Schicken Sie mir bitte"],
+        },
     ).json()
     assert not alone["blocked"]
     assert split["blocked"] and split["block_reasons"][0].startswith(
