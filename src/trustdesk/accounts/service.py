@@ -24,6 +24,10 @@ class AccountError(ValueError):
     """A request about an account cannot be honoured; the message is safe to show."""
 
 
+class NotStaff(AccountError):
+    """A role change that would turn a customer into staff, or staff into a customer."""
+
+
 def normalise_email(email: str) -> str:
     email = email.strip()
     if "@" not in email or len(email) > 320 or any(c.isspace() for c in email):
@@ -84,9 +88,17 @@ def create_user(
 def change_role(
     session: Session, user: User, new_role: Role | str, *, actor: str, ip: str | None = None
 ) -> None:
-    """Change a user's role; staff roles need two-factor enrolment again if newly staff. Audited."""
+    """Change a staff member's role to another staff role. Audited.
+
+    Customer accounts are never made staff and staff never become customers: a customer chose
+    their own password and has no second factor, and staff rights do not belong to shoppers.
+    """
     new_role = Role(new_role)
     old = user.role
+    if not is_staff(old):
+        raise NotStaff("this is a customer account; only staff accounts have roles to change")
+    if not is_staff(new_role):
+        raise NotStaff("a staff account can only be given a staff role (agent, admin or security)")
     if old == new_role.value:
         return
     user.role = new_role.value

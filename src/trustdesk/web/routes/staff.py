@@ -99,6 +99,9 @@ def set_role(
         raise not_found("user")
     if user.id == auth.user.id:
         raise ApiError(409, "conflict", "you cannot change your own role")
-    accounts.change_role(session, user, body.role, actor=auth.actor, ip=client_ip(request))
+    try:
+        accounts.change_role(session, user, body.role, actor=auth.actor, ip=client_ip(request))
+    except accounts.NotStaff as exc:
+        raise ApiError(422, "not_staff", str(exc)) from None
     session.commit()
     return _out(user)
