@@ -94,6 +94,10 @@ def test_a_promotion_to_admin_needs_a_second_admin_and_binds_the_promoter(app, s
         f"/api/v1/staff/{agent_id}/role", json={"role": "admin"}, headers=admin1.headers()
     )
     assert again.status_code == 409  # one request at a time
+    meanwhile = admin1.client.put(
+        f"/api/v1/staff/{agent_id}/role", json={"role": "security"}, headers=admin1.headers()
+    )
+    assert meanwhile.status_code == 409 and "waiting for approval" in meanwhile.json()["error"]["message"]
     assert decide(admin2, f"/api/v1/staff/admin-requests/{grant_id}", "approve").status_code == 200
     with sessions() as s:
         promoted = s.get(User, agent_id)

@@ -116,11 +116,13 @@ def set_role(
         raise GrantError("you cannot change your own role")
     if not is_staff(user.role):
         raise accounts.NotStaff("this is a customer account; only staff accounts have roles to change")
+    if _pending_for(session, user) is not None:
+        raise GrantError(
+            "an admin request for this account is waiting for approval; decide or withdraw it first"
+        )
     if role == Role.ADMIN and user.role != Role.ADMIN.value:
         if not user.is_active:
             raise GrantError("this account is not active")
-        if _pending_for(session, user) is not None:
-            raise GrantError("an admin request for this account is already waiting for approval")
         grant = AdminGrant(
             tenant_id=tenant.id,
             user_id=user.id,
