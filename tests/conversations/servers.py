@@ -84,6 +84,8 @@ def start_server(
         "TRUSTDESK_SMTP_LISTEN_PORT": str(free_port()),
         **(extra_env or {}),
     }
+    if os.environ.get("PYTHONPATH"):  # a worktree's sources first: the server runs the code under test
+        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
     if redis_url:
         env["TRUSTDESK_REDIS_URL"] = redis_url
     log_path = data_dir / f"server-{port}.log"
