@@ -1,0 +1,149 @@
+"""The words that name a national ID number, and the words that name other numbers, from the packs.
+
+Every pack's ``ids.toml`` (format in its header and in docs/architecture.md, "National ID numbers")
+is read once at import. Each cue becomes two patterns: an RE2 one for the trigger pass (so a message
+without any cue or ID shape costs nothing here) and a Python one that finds the cue near a number.
+Both ignore case, accents ("numero" = "número") and the separators inside a phrase ("Steuer-ID" =
+"Steuer ID" = "SteuerID"); a cue of up to four letters must be a whole word ("NIE" is not in
+"niemand"), a longer one the start of a word ("Identifikationsnummern").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+
+from trustdesk.guard.id_kinds import KINDS
+from trustdesk.guard.normalize import normalize
+from trustdesk.guard.packs import PackError, load_section
+from trustdesk.guard.scantext import pattern_triggers
+
+IDS_FILE = "ids.toml"
+
+
+def _fold_table() -> dict[int, str]:
+    """Latin letters with diacritics -> the bare letter, one character for one (offsets stay)."""
+    table = {ord(c): b for c, b in zip("łŁøØđĐħĦ", "lLoOdDhH", strict=True)}
+    for code in range(0xC0, 0x250):
+        bare = unicodedata.normalize("NFD", chr(code))[0]
+        if bare != chr(code) and bare.isascii() and bare.isalpha():
+            table[code] = bare
+    return table
+
+
+_FOLD = _fold_table()
+# The lower-case forms of each bare letter, for the RE2 patterns (which see the unfolded text).
+_VARIANTS: dict[str, str] = {}
+for _code, _bare in _FOLD.items():
+    if chr(_code).islower():
+        _VARIANTS[_bare] = _VARIANTS.get(_bare, _bare) + chr(_code)
+
+
+def fold(lower: str) -> str:
+    """``lower`` (lower-cased text) with accents removed, same length: the text cues are matched in."""
+    return lower if lower.isascii() else lower.translate(_FOLD)
+
+
+_SHORT = 4  # letters and digits in a cue up to which it must be a whole word
+
+
+def _clean(cue: str) -> str:
+    """A cue as the matcher sees it: normalised like message text, folded, without trailing dots."""
+    return fold(normalize(cue).text.lower()).strip().rstrip(".").strip()
+
+
+def _pieces(cue: str, letter: Callable[[str], str]) -> str:
+    """The pattern body of a cleaned cue; ``letter`` renders one letter or digit."""
+    out: list[str] = []
+    for char in cue:
+        if char in " -":
+            if not out or out[-1] != r"[\s\-]{0,3}":
+                out.append(r"[\s\-]{0,3}")  # "Steuer-ID", "Steuer ID", "SteuerID"
+        elif char == ".":
+            out.append(r"\.?\s?")  # "C.F.", "C. F.", "CF"
+        elif char in "'’":
+            out.append(r"['’\s]?")  # "d'assurance", "d’assurance"
+        else:
+            out.append(letter(char))
+    return "".join(out)
+
+
+def _is_short(cue: str) -> bool:
+    return sum(c.isalnum() for c in cue) <= _SHORT
+
+
+def _python_pattern(cue: str) -> str:
+    """Matches the cue in folded lower-case text."""
+    left = r"(?<![^\W_])" if cue[0].isalnum() else ""
+    right = r"(?![^\W\d_])" if _is_short(cue) and cue[-1].isalnum() else ""
+    return left + _pieces(cue, re.escape) + right
+
+
+def _re2_letter(char: str) -> str:
+    variants = _VARIANTS.get(char)
+    return f"[{variants}]" if variants else re.escape(char)
+
+
+def _re2_pattern(cue: str) -> str:
+    """Matches the cue, accented or not, in the normalised text (the set ignores case). It may
+    fire where the Python pattern then finds nothing, never the other way round."""
+    left = "(?:^|[^a-z0-9])" if cue[0].isalnum() else ""
+    right = "(?:[^a-z]|$)" if _is_short(cue) and cue[-1].isalnum() else ""
+    return left + _pieces(cue, _re2_letter) + right
+
+
+def _word_list(path: str, node: object) -> list[str]:
+    if not isinstance(node, list) or not all(isinstance(w, str) and w.strip() for w in node):
+        raise PackError(f"{path} must be a list of non-empty strings")
+    cleaned = [_clean(w) for w in node]
+    if not all(cleaned):
+        raise PackError(f"{path} holds a word with nothing to match (only dots or spaces)")
+    return cleaned
+
+
+def _read_packs() -> tuple[dict[str, list[str]], list[str]]:
+    """{kind: cues} and the other-number words, over every pack, checked against `KINDS`."""
+    cues: dict[str, list[str]] = {}
+    others: list[str] = []
+    for pack, table in load_section(IDS_FILE).items():
+        where = f"languages/{pack}/{IDS_FILE}"
+        unknown = set(table) - {"cues", "other_numbers"}
+        if unknown:
+            raise PackError(
+                f"{where}: unknown table(s) {sorted(unknown)}; expected [cues] and [other_numbers]"
+            )
+        kinds = table.get("cues", {})
+        if not isinstance(kinds, dict):
+            raise PackError(f"{where}: [cues] must be a table of ID kind = [words]")
+        for kind, words in kinds.items():
+            if kind not in KINDS:
+                raise PackError(f"{where}: unknown ID kind {kind!r}; known kinds: {', '.join(sorted(KINDS))}")
+            for word in _word_list(f"{where}: cues.{kind}", words):
+                cues.setdefault(kind, [])
+                if word not in cues[kind]:
+                    cues[kind].append(word)
+        other = table.get("other_numbers", {})
+        if not isinstance(other, dict) or set(other) - {"words"}:
+            raise PackError(f"{where}: [other_numbers] must hold only words = [...]")
+        for word in _word_list(f"{where}: other_numbers.words", other.get("words", [])):
+            if word not in others:
+                others.append(word)
+    return cues, others
+
+
+def _alternation(words: list[str]) -> re.Pattern[str]:
+    # Longest first, so "social security number" wins over "social security" at the same place.
+    return re.compile("|".join(_python_pattern(w) for w in sorted(words, key=len, reverse=True)))
+
+
+_CUES, _OTHERS = _read_packs()
+
+CUE_PATTERNS: dict[str, re.Pattern[str]] = {kind: _alternation(words) for kind, words in _CUES.items()}
+"""Per ID kind, its cues from every pack as one pattern over `fold`-ed lower-case text."""
+CUE_TRIGGERS: dict[str, frozenset[int]] = {
+    kind: pattern_triggers(*(_re2_pattern(w) for w in words)) for kind, words in _CUES.items()
+}
+"""Per ID kind, the trigger ids of its cues (see `scantext.pattern_triggers`)."""
+OTHER_NUMBERS: re.Pattern[str] | None = _alternation(_OTHERS) if _OTHERS else None
+"""Words that label a number as something else (order, invoice, phone ...), over `fold`-ed text."""
