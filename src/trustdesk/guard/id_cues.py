@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from typing import Any
 
 from trustdesk.guard.id_kinds import KINDS
 from trustdesk.guard.normalize import normalize
@@ -118,11 +119,12 @@ def _word_list(path: str, node: object) -> list[str]:
     return cleaned
 
 
-def _read_packs() -> tuple[dict[str, list[str]], list[str]]:
-    """{kind: cues} and the other-number words, over every pack, checked against `KINDS`."""
+def read_ids_tables(tables: dict[str, dict[str, Any]]) -> tuple[dict[str, list[str]], list[str]]:
+    """{kind: cues} and the other-number words of parsed ``ids.toml`` files ({pack: table}),
+    checked against `KINDS`; `PackError` names the file and what is wrong."""
     cues: dict[str, list[str]] = {}
     others: list[str] = []
-    for pack, table in load_section(IDS_FILE).items():
+    for pack, table in tables.items():
         where = f"languages/{pack}/{IDS_FILE}"
         unknown = set(table) - {"cues", "other_numbers"}
         if unknown:
@@ -153,7 +155,7 @@ def _alternation(words: list[str]) -> re.Pattern[str]:
     return re.compile("|".join(_python_pattern(w) for w in sorted(words, key=len, reverse=True)))
 
 
-_CUES, _OTHERS = _read_packs()
+_CUES, _OTHERS = read_ids_tables(load_section(IDS_FILE))
 
 CUE_PATTERNS: dict[str, re.Pattern[str]] = {kind: _alternation(words) for kind, words in _CUES.items()}
 """Per ID kind, its cues from every pack as one pattern over `fold`-ed lower-case text."""
