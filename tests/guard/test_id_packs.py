@@ -13,7 +13,14 @@ from pathlib import Path
 import pytest
 
 from trustdesk.guard import id_cues
-from trustdesk.guard.id_cues import CUE_PATTERNS, CUE_TRIGGERS, IDS_FILE, fold, read_ids_tables
+from trustdesk.guard.id_cues import (
+    CAPITAL_CUE_PATTERNS,
+    CUE_PATTERNS,
+    CUE_TRIGGERS,
+    IDS_FILE,
+    fold,
+    read_ids_tables,
+)
 from trustdesk.guard.id_kinds import KINDS
 from trustdesk.guard.normalize import normalize
 from trustdesk.guard.packs import PACKS_DIR, PackError, load_section, pack_names
@@ -47,7 +54,7 @@ def test_every_kind_is_named_in_its_own_language_and_in_english():
     for kind, pack in OWN_PACK.items():
         assert tables[pack]["cues"].get(kind), (kind, pack)
         assert tables["en"]["cues"].get(kind), (kind, "en")
-    assert set(read_ids_tables(tables)[0]) == set(KINDS)
+    assert set(read_ids_tables(tables).cues) == set(KINDS)
 
 
 def _spellings(cue: str) -> set[str]:
@@ -91,6 +98,20 @@ def test_named_cues_from_the_issue():
             assert CUE_PATTERNS[kind].search(fold(normalize(text).text.lower())), (kind, spelling)
 
 
+def test_capital_cues_wake_their_kind_only_in_capitals():
+    for pack, table in load_section(IDS_FILE).items():
+        for kind, cues in table.get("capital_cues", {}).items():
+            for cue in cues:
+                assert not hits_of(f"my {cue} 1234").isdisjoint(CUE_TRIGGERS[kind]), (pack, kind, cue)
+                assert CAPITAL_CUE_PATTERNS[kind].search(fold(f"my {cue} 1234")), (pack, kind, cue)
+                assert not CAPITAL_CUE_PATTERNS[kind].search(fold(f"my {cue.lower()} 1234")), (
+                    pack,
+                    kind,
+                    cue,
+                )
+                assert not CUE_PATTERNS.get(kind) or not CUE_PATTERNS[kind].search(f"my {cue.lower()} 1234")
+
+
 @pytest.mark.parametrize("word", ["niemand", "business", "ssnx", "cfo", "unsinn", "pesto"])
 def test_short_cues_are_whole_words(word):
     text = f"{word} 123456789"
@@ -107,6 +128,10 @@ def test_short_cues_are_whole_words(word):
         ({"cues": ["de_tax_id"]}, "[cues] must be a table of ID kind = [words]"),
         ({"kinds": {}}, "unknown table(s) ['kinds']"),
         ({"other_numbers": {"word": ["order"]}}, "[other_numbers] must hold only words = [...]"),
+        (
+            {"capital_cues": {"ca_sin": ["Sin"]}},
+            "capital_cues.ca_sin: capital cues must be written in capitals",
+        ),
     ],
 )
 def test_a_malformed_ids_file_is_refused_with_its_name_and_the_problem(table, message):

@@ -138,3 +138,23 @@ def test_checksum_invalid_numbers_are_kept_even_with_a_cue(kind):
 )
 def test_look_alikes(text):
     assert [f for f in scan(text).findings if f.type == "NATIONAL_ID"] == []
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "Sigo sin cobertura, llámame al {}",  # "sin": Spanish for "without", not the SIN
+        "Estou nas compras, ligue para {}",  # "nas": Portuguese for "in the", not the Quebec NAS
+        "I keep the tin on the shelf, code {}",
+    ],
+)
+def test_acronyms_that_are_everyday_words_elsewhere_are_cues_only_in_capitals(template):
+    rng = random.Random(template)
+    numbers = [make.canadian_sin(rng) for _ in range(20)] + [make.portuguese_nif(rng) for _ in range(20)]
+    for number in numbers:
+        text = template.format(number)
+        assert not any(f.type == "NATIONAL_ID" for f in scan(text).findings), text
+    shouted = template.replace("sin", "SIN").replace("nas", "NAS").replace("tin", "TIN")
+    sin = make.canadian_sin(rng)
+    if "SIN" in shouted or "NAS" in shouted:
+        assert [f.display for f in scan(shouted.format(sin)).findings] == ["Canadian Social Insurance Number"]

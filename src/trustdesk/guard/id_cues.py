@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from trustdesk.guard.id_kinds import KINDS
 from trustdesk.guard.normalize import normalize
@@ -51,9 +51,10 @@ def fold(lower: str) -> str:
 _SHORT = 4  # letters and digits in a cue up to which it must be a whole word
 
 
-def _clean(cue: str) -> str:
+def _clean(cue: str, keep_case: bool = False) -> str:
     """A cue normalised like message text, lower-cased, without trailing dots (accents kept)."""
-    return normalize(cue).text.lower().strip().rstrip(".").strip()
+    text = normalize(cue).text
+    return (text if keep_case else text.lower()).strip().rstrip(".").strip()
 
 
 def _pieces(cue: str, letter: Callable[[str], str]) -> str:
@@ -110,55 +111,65 @@ def _re2_pattern(cue: str) -> str:
     return head + body + tail
 
 
-def _word_list(path: str, node: object) -> list[str]:
+def _word_list(path: str, node: object, capitals: bool = False) -> list[str]:
     if not isinstance(node, list) or not all(isinstance(w, str) and w.strip() for w in node):
         raise PackError(f"{path} must be a list of non-empty strings")
-    cleaned = [_clean(w) for w in node]
+    cleaned = [_clean(w, keep_case=capitals) for w in node]
+    if capitals and not all(w == w.upper() for w in cleaned):
+        raise PackError(f"{path}: capital cues must be written in capitals")
     if not all(sum(c.isalnum() for c in w) >= 2 for w in cleaned):
         raise PackError(f"{path}: every word needs at least two letters or digits")
     return cleaned
 
 
-def read_ids_tables(tables: dict[str, dict[str, Any]]) -> tuple[dict[str, list[str]], list[str]]:
-    """{kind: cues} and the other-number words of parsed ``ids.toml`` files ({pack: table}),
-    checked against `KINDS`; `PackError` names the file and what is wrong."""
-    cues: dict[str, list[str]] = {}
-    others: list[str] = []
+class IdsData(NamedTuple):
+    """What the packs' ids.toml files say, merged: per kind its cues (matched in any case) and
+    its capital cues (matched only in capitals), and the words that name other numbers."""
+
+    cues: dict[str, list[str]]
+    capital_cues: dict[str, list[str]]
+    other_numbers: list[str]
+
+
+_TABLES = ("cues", "capital_cues", "other_numbers")
+
+
+def _kind_table(where: str, name: str, node: object, into: dict[str, list[str]], capitals: bool) -> None:
+    if not isinstance(node, dict):
+        raise PackError(f"{where}: [{name}] must be a table of ID kind = [words]")
+    for kind, words in node.items():
+        if kind not in KINDS:
+            raise PackError(f"{where}: unknown ID kind {kind!r}; known kinds: {', '.join(sorted(KINDS))}")
+        for word in _word_list(f"{where}: {name}.{kind}", words, capitals):
+            if word not in into.setdefault(kind, []):
+                into[kind].append(word)
+
+
+def read_ids_tables(tables: dict[str, dict[str, Any]]) -> IdsData:
+    """The merged content of parsed ``ids.toml`` files ({pack: table}), checked against `KINDS`;
+    `PackError` names the file and what is wrong."""
+    data = IdsData({}, {}, [])
     for pack, table in tables.items():
         where = f"languages/{pack}/{IDS_FILE}"
-        unknown = set(table) - {"cues", "other_numbers"}
+        unknown = set(table) - set(_TABLES)
         if unknown:
-            raise PackError(
-                f"{where}: unknown table(s) {sorted(unknown)}; expected [cues] and [other_numbers]"
-            )
-        kinds = table.get("cues", {})
-        if not isinstance(kinds, dict):
-            raise PackError(f"{where}: [cues] must be a table of ID kind = [words]")
-        for kind, words in kinds.items():
-            if kind not in KINDS:
-                raise PackError(f"{where}: unknown ID kind {kind!r}; known kinds: {', '.join(sorted(KINDS))}")
-            for word in _word_list(f"{where}: cues.{kind}", words):
-                cues.setdefault(kind, [])
-                if word not in cues[kind]:
-                    cues[kind].append(word)
+            raise PackError(f"{where}: unknown table(s) {sorted(unknown)}; expected {', '.join(_TABLES)}")
+        _kind_table(where, "cues", table.get("cues", {}), data.cues, capitals=False)
+        _kind_table(where, "capital_cues", table.get("capital_cues", {}), data.capital_cues, capitals=True)
         other = table.get("other_numbers", {})
         if not isinstance(other, dict) or set(other) - {"words"}:
             raise PackError(f"{where}: [other_numbers] must hold only words = [...]")
         for word in _word_list(f"{where}: other_numbers.words", other.get("words", [])):
-            if word not in others:
-                others.append(word)
-    return cues, others
+            if word not in data.other_numbers:
+                data.other_numbers.append(word)
+    return data
 
 
 def _alternation(words: list[str]) -> re.Pattern[str]:
     # Longest first, so "social security number" wins over "social security" at the same place.
+    # Case-sensitive: capital cues are matched in the folded text as written, the others in its
+    # lower-case twin.
     return re.compile("|".join(_python_pattern(w) for w in sorted(words, key=len, reverse=True)))
-
-
-_CUES, _OTHERS = read_ids_tables(load_section(IDS_FILE))
-
-CUE_PATTERNS: dict[str, re.Pattern[str]] = {kind: _alternation(words) for kind, words in _CUES.items()}
-"""Per ID kind, its cues from every pack as one pattern over `fold`-ed lower-case text."""
 
 
 def _gate_words(words: list[str]) -> list[str]:
@@ -173,9 +184,21 @@ def _gate_words(words: list[str]) -> list[str]:
     ]
 
 
-CUE_TRIGGERS: dict[str, frozenset[int]] = {
-    kind: pattern_triggers(*(_re2_pattern(w) for w in _gate_words(words))) for kind, words in _CUES.items()
+_DATA = read_ids_tables(load_section(IDS_FILE))
+
+CUE_PATTERNS: dict[str, re.Pattern[str]] = {kind: _alternation(w) for kind, w in _DATA.cues.items()}
+"""Per ID kind, its cues from every pack as one pattern over `fold`-ed lower-case text."""
+CAPITAL_CUE_PATTERNS: dict[str, re.Pattern[str]] = {
+    kind: _alternation(w) for kind, w in _DATA.capital_cues.items()
 }
-"""Per ID kind, the trigger ids of its cues (see `scantext.pattern_triggers`)."""
-OTHER_NUMBERS: re.Pattern[str] | None = _alternation(_OTHERS) if _OTHERS else None
+"""Per ID kind, its capital cues as one pattern over the `fold`-ed text as written."""
+CUE_TRIGGERS: dict[str, frozenset[int]] = {
+    kind: pattern_triggers(
+        *(_re2_pattern(w) for w in _gate_words(_DATA.cues.get(kind, []))),
+        *(_re2_pattern(w.lower()) for w in _DATA.capital_cues.get(kind, [])),  # the set ignores case
+    )
+    for kind in {**_DATA.cues, **_DATA.capital_cues}
+}
+"""Per ID kind, the trigger ids of all its cues (see `scantext.pattern_triggers`)."""
+OTHER_NUMBERS: re.Pattern[str] | None = _alternation(_DATA.other_numbers) if _DATA.other_numbers else None
 """Words that label a number as something else (order, invoice, phone ...), over `fold`-ed text."""

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 from trustdesk.guard.candidates import PRIORITY, Candidate
-from trustdesk.guard.id_cues import CUE_PATTERNS, CUE_TRIGGERS, OTHER_NUMBERS, fold
+from trustdesk.guard.id_cues import CAPITAL_CUE_PATTERNS, CUE_PATTERNS, CUE_TRIGGERS, OTHER_NUMBERS, fold
 from trustdesk.guard.id_kinds import KINDS, IdKind, canonical
 from trustdesk.guard.scantext import ScanText, pattern_triggers
 
@@ -30,14 +30,22 @@ _LABEL_BEFORE = 30  # how far before a cue-less layout a word naming another num
 
 
 class _Watched:
-    """A kind with what wakes it (trigger ids) and its cue pattern (None: no pack names it)."""
+    """A kind with what wakes it (trigger ids) and its cue patterns (None: no pack names it so):
+    ``cue`` over the folded lower-case text, ``capital_cue`` over the folded text as written."""
 
-    __slots__ = ("kind", "gate", "cue")
+    __slots__ = ("kind", "gate", "cue", "capital_cue")
 
-    def __init__(self, kind: IdKind, gate: frozenset[int], cue: re.Pattern[str] | None) -> None:
+    def __init__(
+        self,
+        kind: IdKind,
+        gate: frozenset[int],
+        cue: re.Pattern[str] | None,
+        capital_cue: re.Pattern[str] | None,
+    ) -> None:
         self.kind = kind
         self.gate = gate
         self.cue = cue
+        self.capital_cue = capital_cue
 
 
 def _watch_list() -> list[_Watched]:
@@ -47,7 +55,7 @@ def _watch_list() -> list[_Watched]:
         if kind.shape is not None:
             gate |= pattern_triggers(kind.shape, shape=True)
         if gate:
-            watched.append(_Watched(kind, gate, CUE_PATTERNS.get(name)))
+            watched.append(_Watched(kind, gate, CUE_PATTERNS.get(name), CAPITAL_CUE_PATTERNS.get(name)))
     return watched
 
 
@@ -60,19 +68,21 @@ def _names_other_number(folded: str, start: int, end: int) -> bool:
     return OTHER_NUMBERS is not None and OTHER_NUMBERS.search(folded, start, end) is not None
 
 
-def _cued(cue: re.Pattern[str], folded: str, start: int, end: int) -> bool:
-    """True when a cue ends shortly before ``folded[start:end]`` or starts shortly after it, with
-    no word naming another number between the cue and the number."""
-    last = None
-    for m in cue.finditer(folded, max(0, start - _CUE_BEFORE - _LONGEST_CUE), start):
-        if m.end() >= start - _CUE_BEFORE:
-            last = m
-    if last is not None and not _names_other_number(folded, last.end(), start):
+def _cued(cues: list[tuple[re.Pattern[str], str]], folded: str, start: int, end: int) -> bool:
+    """True when a cue (a pattern and the text it reads) ends shortly before ``folded[start:end]``
+    or starts shortly after it, with no word naming another number between cue and number."""
+    before = -1
+    after = len(folded)
+    for cue, haystack in cues:
+        for preceding in cue.finditer(haystack, max(0, start - _CUE_BEFORE - _LONGEST_CUE), start):
+            if preceding.end() >= start - _CUE_BEFORE:
+                before = max(before, preceding.end())
+        following = cue.search(haystack, end, min(len(haystack), end + _CUE_AFTER + _LONGEST_CUE))
+        if following is not None and following.start() <= end + _CUE_AFTER:
+            after = min(after, following.start())
+    if before >= 0 and not _names_other_number(folded, before, start):
         return True
-    after = cue.search(folded, end, min(len(folded), end + _CUE_AFTER + _LONGEST_CUE))
-    if after is None or after.start() > end + _CUE_AFTER:
-        return False
-    return not _names_other_number(folded, end, after.start())
+    return after < len(folded) and not _names_other_number(folded, end, after)
 
 
 def _id(start: int, end: int, label: str) -> Candidate:
@@ -86,7 +96,8 @@ def find_national_ids(st: ScanText, claimed: list[Candidate] | None = None) -> l
         return found
     text, hits = st.text, st.hits
     taken = claimed or []
-    folded: str | None = None
+    folded: str | None = None  # lower-case, accents removed; made once, if a number validates
+    as_written: str | None = None  # accents removed, case kept (for capital cues)
     for watched in _WATCHED:
         if hits.isdisjoint(watched.gate):
             continue
@@ -100,7 +111,11 @@ def find_national_ids(st: ScanText, claimed: list[Candidate] | None = None) -> l
                 continue
             if folded is None:
                 folded = fold(st.lower)
-            if watched.cue is not None and _cued(watched.cue, folded, start, end):
+            cues = [(watched.cue, folded)] if watched.cue is not None else []
+            if watched.capital_cue is not None:
+                as_written = as_written or fold(text)
+                cues.append((watched.capital_cue, as_written))
+            if _cued(cues, folded, start, end):
                 found.append(_id(start, end, kind.label))
             elif (
                 kind.standalone is not None
