@@ -12,12 +12,16 @@ depends on knowing the language. A new language is a new folder (and its catalog
 
 from __future__ import annotations
 
+import importlib.resources
 import tomllib
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-PACKS_DIR = Path(__file__).resolve().parent / "languages"
+# Beside the package's __init__, which is never compiled: a compiled copy of this module lives
+# under _native/, where there are no packs (Path(__file__) found none there, so the native build
+# ran without any language's words).
+PACKS_DIR = Path(str(importlib.resources.files("trustdesk.guard"))) / "languages"
 
 
 class PackError(ValueError):
