@@ -548,7 +548,11 @@ def throughput_only(args: argparse.Namespace, background: list[str]) -> dict[str
 def _baseline_tree(ref: str, folder: Path) -> Path:
     """The sources of ``ref`` unpacked in ``folder`` and compiled like `make native` would."""
     archive = subprocess.run(
-        ["git", "-C", str(REPO), "archive", ref, "src", "scripts"], check=True, capture_output=True
+        # pyproject.toml too: the native build reads its mypy settings, and without them the
+        # baseline silently runs as pure Python (a native build against a pure one).
+        ["git", "-C", str(REPO), "archive", ref, "src", "scripts", "pyproject.toml"],
+        check=True,
+        capture_output=True,
     ).stdout
     subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
     build = subprocess.run(
