@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 
 from trustdesk.guard import id_cues
+from trustdesk.guard.cues import fold
 from trustdesk.guard.id_cues import (
     CAPITAL_CUE_PATTERNS,
     CUE_PATTERNS,
     CUE_TRIGGERS,
     IDS_FILE,
-    fold,
     read_ids_tables,
 )
 from trustdesk.guard.id_kinds import KINDS

@@ -13,113 +13,14 @@ number patterns do not take a number glued to a letter either).
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Callable
 from typing import Any, NamedTuple
 
+from trustdesk.guard.cues import alternation, gate_words, re2_pattern, word_list
 from trustdesk.guard.id_kinds import KINDS
-from trustdesk.guard.normalize import normalize
 from trustdesk.guard.packs import PackError, load_section
 from trustdesk.guard.scantext import pattern_triggers
 
 IDS_FILE = "ids.toml"
-
-
-def _fold_table() -> dict[int, str]:
-    """Latin letters with diacritics -> the bare letter, one character for one (offsets stay)."""
-    table = {ord(c): b for c, b in zip("łŁøØđĐħĦ", "lLoOdDhH", strict=True)}
-    for code in range(0xC0, 0x250):
-        bare = unicodedata.normalize("NFD", chr(code))[0]
-        if bare != chr(code) and bare.isascii() and bare.isalpha():
-            table[code] = bare
-    return table
-
-
-_FOLD = _fold_table()
-# The lower-case forms of each bare letter, for the RE2 patterns (which see the unfolded text).
-_VARIANTS: dict[str, str] = {}
-for _code, _bare in _FOLD.items():
-    if chr(_code).islower():
-        _VARIANTS[_bare] = _VARIANTS.get(_bare, _bare) + chr(_code)
-
-
-def fold(lower: str) -> str:
-    """``lower`` (lower-cased text) with accents removed, same length: the text cues are matched in."""
-    return lower if lower.isascii() else lower.translate(_FOLD)
-
-
-_SHORT = 4  # letters and digits in a cue up to which it must be a whole word
-
-
-def _clean(cue: str, keep_case: bool = False) -> str:
-    """A cue normalised like message text, lower-cased, without trailing dots (accents kept)."""
-    text = normalize(cue).text
-    return (text if keep_case else text.lower()).strip().rstrip(".").strip()
-
-
-def _pieces(cue: str, letter: Callable[[str], str]) -> str:
-    """The pattern body of a cleaned cue; ``letter`` renders one letter or digit."""
-    out: list[str] = []
-    for char in cue:
-        if char in " -":
-            if not out or out[-1] != r"[\s\-]{0,3}":
-                out.append(r"[\s\-]{0,3}")  # "Steuer-ID", "Steuer ID", "SteuerID"
-        elif char == ".":
-            out.append(r"\.?\s?")  # "C.F.", "C. F.", "CF"
-        elif char in "'’":
-            out.append(r"['’\s]?")  # "d'assurance", "d’assurance"
-        else:
-            out.append(letter(char))
-    return "".join(out)
-
-
-def _is_short(cue: str) -> bool:
-    return sum(c.isalnum() for c in cue) <= _SHORT
-
-
-def _python_pattern(cue: str) -> str:
-    """Matches the cue in folded lower-case text."""
-    bare = fold(cue)
-    left = r"(?<!\w)" if bare[0].isalnum() else ""
-    right = r"(?!\w)" if _is_short(bare) and bare[-1].isalnum() else ""
-    return left + _pieces(bare, re.escape) + right
-
-
-def _re2_letter(char: str) -> str:
-    variants = _VARIANTS.get(char)
-    return f"[{variants}]" if variants else re.escape(char)
-
-
-def _re2_pattern(cue: str) -> str:
-    """Matches the cue, accented or not, in the normalised text (the set ignores case). It may
-    fire where the Python pattern then finds nothing, and misses nothing it finds, except a cue
-    whose first (or, for a short cue, last) letter the text accents and the pack does not. (For
-    ASCII neighbours both see the same word edges: letters, digits and "_" are word characters.)
-
-    ``cue`` is cleaned but not folded: its accents say which edge letters may be accented.
-    Word boundaries are RE2's zero-width ``\\b`` (ASCII only). Both a consumed "non-letter" class
-    and an accented alternative at the edge of each of ~150 cues made the trigger DFA build its
-    states several times slower on unseen text; an accented letter inside a cue costs nothing.
-    """
-    bare = fold(cue)
-    first, body, last = cue[0], _pieces(bare[1:-1], _re2_letter), cue[-1]  # cues have 2+ characters
-    head, tail = _re2_letter(bare[0]), _re2_letter(bare[-1])
-    if first.isalnum():
-        head = rf"\b{re.escape(bare[0])}" if first.isascii() else rf"(?:\b{re.escape(bare[0])}|{first})"
-    if _is_short(cue) and last.isalnum():
-        tail = rf"{re.escape(bare[-1])}\b" if last.isascii() else rf"(?:{re.escape(bare[-1])}\b|{last})"
-    return head + body + tail
-
-
-def _word_list(path: str, node: object, capitals: bool = False) -> list[str]:
-    if not isinstance(node, list) or not all(isinstance(w, str) and w.strip() for w in node):
-        raise PackError(f"{path} must be a list of non-empty strings")
-    cleaned = [_clean(w, keep_case=capitals) for w in node]
-    if capitals and not all(w == w.upper() for w in cleaned):
-        raise PackError(f"{path}: capital cues must be written in capitals")
-    if not all(sum(c.isalnum() for c in w) >= 2 for w in cleaned):
-        raise PackError(f"{path}: every word needs at least two letters or digits")
-    return cleaned
 
 
 class IdsData(NamedTuple):
@@ -140,7 +41,7 @@ def _kind_table(where: str, name: str, node: object, into: dict[str, list[str]],
     for kind, words in node.items():
         if kind not in KINDS:
             raise PackError(f"{where}: unknown ID kind {kind!r}; known kinds: {', '.join(sorted(KINDS))}")
-        for word in _word_list(f"{where}: {name}.{kind}", words, capitals):
+        for word in word_list(f"{where}: {name}.{kind}", words, capitals):
             if word not in into.setdefault(kind, []):
                 into[kind].append(word)
 
@@ -159,46 +60,27 @@ def read_ids_tables(tables: dict[str, dict[str, Any]]) -> IdsData:
         other = table.get("other_numbers", {})
         if not isinstance(other, dict) or set(other) - {"words"}:
             raise PackError(f"{where}: [other_numbers] must hold only words = [...]")
-        for word in _word_list(f"{where}: other_numbers.words", other.get("words", [])):
+        for word in word_list(f"{where}: other_numbers.words", other.get("words", [])):
             if word not in data.other_numbers:
                 data.other_numbers.append(word)
     return data
 
 
-def _alternation(words: list[str]) -> re.Pattern[str]:
-    # Longest first, so "social security number" wins over "social security" at the same place.
-    # Case-sensitive: capital cues are matched in the folded text as written, the others in its
-    # lower-case twin.
-    return re.compile("|".join(_python_pattern(w) for w in sorted(words, key=len, reverse=True)))
-
-
-def _gate_words(words: list[str]) -> list[str]:
-    """``words`` without those that start with another, longer-than-short word of the list: that
-    one fires wherever they do ("Steuer-ID" for "Steuer-IdNr"), and fewer patterns keep the
-    trigger DFA small."""
-    bare = [fold(w) for w in words]
-    return [
-        w
-        for w, b in zip(words, bare, strict=True)
-        if not any(o != b and not _is_short(o) and b.startswith(o) for o in bare)
-    ]
-
-
 _DATA = read_ids_tables(load_section(IDS_FILE))
 
-CUE_PATTERNS: dict[str, re.Pattern[str]] = {kind: _alternation(w) for kind, w in _DATA.cues.items()}
+CUE_PATTERNS: dict[str, re.Pattern[str]] = {kind: alternation(w) for kind, w in _DATA.cues.items()}
 """Per ID kind, its cues from every pack as one pattern over `fold`-ed lower-case text."""
 CAPITAL_CUE_PATTERNS: dict[str, re.Pattern[str]] = {
-    kind: _alternation(w) for kind, w in _DATA.capital_cues.items()
+    kind: alternation(w) for kind, w in _DATA.capital_cues.items()
 }
 """Per ID kind, its capital cues as one pattern over the `fold`-ed text as written."""
 CUE_TRIGGERS: dict[str, frozenset[int]] = {
     kind: pattern_triggers(
-        *(_re2_pattern(w) for w in _gate_words(_DATA.cues.get(kind, []))),
-        *(_re2_pattern(w.lower()) for w in _DATA.capital_cues.get(kind, [])),  # the set ignores case
+        *(re2_pattern(w) for w in gate_words(_DATA.cues.get(kind, []))),
+        *(re2_pattern(w.lower()) for w in _DATA.capital_cues.get(kind, [])),  # the set ignores case
     )
     for kind in {**_DATA.cues, **_DATA.capital_cues}
 }
 """Per ID kind, the trigger ids of all its cues (see `scantext.pattern_triggers`)."""
-OTHER_NUMBERS: re.Pattern[str] | None = _alternation(_DATA.other_numbers) if _DATA.other_numbers else None
+OTHER_NUMBERS: re.Pattern[str] | None = alternation(_DATA.other_numbers) if _DATA.other_numbers else None
 """Words that label a number as something else (order, invoice, phone ...), over `fold`-ed text."""

@@ -19,7 +19,8 @@ from __future__ import annotations
 import re
 
 from trustdesk.guard.candidates import PRIORITY, Candidate
-from trustdesk.guard.id_cues import CAPITAL_CUE_PATTERNS, CUE_PATTERNS, CUE_TRIGGERS, OTHER_NUMBERS, fold
+from trustdesk.guard.cues import fold
+from trustdesk.guard.id_cues import CAPITAL_CUE_PATTERNS, CUE_PATTERNS, CUE_TRIGGERS, OTHER_NUMBERS
 from trustdesk.guard.id_kinds import KINDS, IdKind, canonical
 from trustdesk.guard.scantext import ScanText, pattern_triggers
 
