@@ -79,6 +79,21 @@ def _looks_secret(value: str) -> bool:
 _NOT_A_CREDENTIAL = re.compile(r"[<>\"]|^(?://|https?:|www\.)|^[$€£¥]|^\d{1,3}(?:[.,]\d+)+$", re.IGNORECASE)
 
 
+def _pack_descriptive_words() -> frozenset[str]:
+    """Every pack's words that describe a password without revealing it ("falsch", "incorrecta")."""
+    from trustdesk.guard.cues import fold
+    from trustdesk.guard.packs import load_section
+
+    return frozenset(
+        fold(word.lower())
+        for table in load_section("pack.toml").values()
+        for word in table.get("disclosures", {}).get("descriptive", [])
+    )
+
+
+_PACK_DESCRIPTIVE = _pack_descriptive_words()
+
+
 def _plausible_value(value: str, strong_separator: bool, quoted: bool) -> bool:
     """Decide whether the text after a password cue is the password itself."""
     if len(value) < 3 or _MASKED.match(value) or _NOT_A_CREDENTIAL.search(value):
@@ -96,7 +111,17 @@ def _plausible_value(value: str, strong_separator: bool, quoted: bool) -> bool:
         return False
     if value.isalpha() and value.islower() and lowered.endswith(("ed", "ing", "ly")) and not strong_separator:
         return False
+    if not strong_separator and (
+        value.isalpha() and not value.isascii() or _folded(lowered) in _PACK_DESCRIPTIVE
+    ):
+        return False  # a word of another language after "ist"/"es"/"est": describes, never reveals
     return strong_separator or (value.isalpha() and len(value) >= 6)
+
+
+def _folded(word: str) -> str:
+    from trustdesk.guard.cues import fold
+
+    return fold(word)
 
 
 def _trim(value: str, start: int) -> tuple[str, int, int]:

@@ -5,11 +5,19 @@ from __future__ import annotations
 from bisect import bisect_right
 
 from trustdesk.guard.asks import find_asks
+from trustdesk.guard.bank_accounts import ACCOUNT_WORDS_GATE, find_pack_bank_accounts
 from trustdesk.guard.banking import ACCOUNT_GATE, find_bank_accounts, find_ibans
 from trustdesk.guard.candidates import Candidate
 from trustdesk.guard.cards import DETAIL_GATE, find_card_details, find_cards
 from trustdesk.guard.contacts import find_emails, find_phones
 from trustdesk.guard.credentials import OTP_GATE, PASSWORD_GATE, PIN_GATE, find_one_time_codes, find_passwords
+from trustdesk.guard.disclosures import (
+    CODE_GATE,
+    find_disclosed_codes,
+    find_disclosed_passwords,
+    password_continued,
+)
+from trustdesk.guard.disclosures import PASSWORD_GATE as PACK_PASSWORD_GATE
 from trustdesk.guard.findings import DIRECTIONS, Direction, Finding, GuardInputError, ScanResult, TextTooLarge
 from trustdesk.guard.language import language_for_words
 from trustdesk.guard.national_ids import NATIONAL_ID_GATE, find_national_ids
@@ -46,7 +54,7 @@ def detect(text: str, policy: Policy = DEFAULT_POLICY) -> list[Candidate]:
 
 
 # Cue words and shapes that wake a detector in a text without digits.
-_NO_DIGIT_GATE = PASSWORD_GATE | SECRET_KEY_GATE | {AT_SIGN}
+_NO_DIGIT_GATE = PASSWORD_GATE | PACK_PASSWORD_GATE | SECRET_KEY_GATE | {AT_SIGN}
 
 
 def _detect(text: str, hits: frozenset[int], policy: Policy) -> list[Candidate]:
@@ -64,14 +72,20 @@ def _detect(text: str, hits: frozenset[int], policy: Policy) -> list[Candidate]:
             candidates.extend(find_card_details(st, cards))
         if not hits.isdisjoint(ACCOUNT_GATE):
             candidates.extend(find_bank_accounts(st))
+        if not hits.isdisjoint(ACCOUNT_WORDS_GATE):
+            candidates.extend(find_pack_bank_accounts(st, claimed))
         if not hits.isdisjoint(NATIONAL_ID_GATE):
             candidates.extend(find_national_ids(st, claimed))
         if not hits.isdisjoint(OTP_GATE):
             candidates.extend(find_one_time_codes(st))
+        if not hits.isdisjoint(CODE_GATE):
+            candidates.extend(find_disclosed_codes(st))
         if PHONE_SHAPE in hits:
             candidates.extend(find_phones(st, policy.phone_region, claimed))
     if not hits.isdisjoint(PASSWORD_GATE) or (DIGIT in hits and not hits.isdisjoint(PIN_GATE)):
         candidates.extend(find_passwords(st))
+    if not hits.isdisjoint(PACK_PASSWORD_GATE):
+        candidates.extend(find_disclosed_passwords(st))
     if not hits.isdisjoint(SECRET_KEY_GATE):
         candidates.extend(find_secret_keys(st))
     if AT_SIGN in hits:
@@ -139,13 +153,21 @@ def _checked_context(context: object) -> tuple[str, ...]:
     return tuple(item[-MAX_CONTEXT_CHARS:] for item in context[-MAX_CONTEXT_MESSAGES:] if item)
 
 
+def _continued(candidates: list[Candidate], text: str, earlier: tuple[str, ...]) -> list[Candidate]:
+    """``candidates`` plus a secret this message finishes that the author's last one began."""
+    extra = password_continued(normalize(earlier[-1]).text, text)
+    if extra is None:
+        return candidates
+    return resolve_overlaps([*candidates, extra])
+
+
 def wants_context(text: str, direction: str) -> bool:
     """Whether judging ``text`` may depend on its author's earlier messages, so callers fetch them
     only then: an agent's ask may start in the message before; a customer's card typed in chunks
     goes on with digits."""
     if direction == "outbound":
         return True
-    return DIGIT in hits_of(text)
+    return DIGIT in hits_of(text) or len(text) <= 64  # a card's next digits, or a password alone
 
 
 def _normalized_context(earlier: tuple[str, ...]) -> tuple[str, ...]:
@@ -192,6 +214,8 @@ def scan(
     else:
         normalized = normalize(text)
         candidates = detect(normalized.text, policy)
+    if earlier and direction == "inbound":
+        candidates = _continued(candidates, text if normalized is _IDENTITY else normalized.text, earlier)
     if not candidates and direction == "inbound":
         return _tuple_new(ScanResult, ((), text, False, (), None, direction, lang))
     actions = policy.action_map

@@ -169,7 +169,7 @@ class ScanText:
     """Normalised text, its lower-case twin (same length), the cue words and shapes present, and
     (computed on first use) its digit runs."""
 
-    __slots__ = ("text", "lower", "hits", "_runs")
+    __slots__ = ("text", "lower", "hits", "_runs", "_folded")
 
     def __init__(self, text: str, hits: frozenset[int]) -> None:
         self.text = text
@@ -180,6 +180,16 @@ class ScanText:
         self.lower = lower
         self.hits = hits
         self._runs: list[DigitRun] | None = None
+        self._folded: str | None = None
+
+    @property
+    def folded(self) -> str:
+        """The lower-case twin without accents, letter for letter (pack cue words are matched in it)."""
+        if self._folded is None:
+            from trustdesk.guard.cues import fold  # cues imports this module
+
+            self._folded = fold(self.lower)
+        return self._folded
 
     @classmethod
     def of(cls, text: str) -> ScanText:

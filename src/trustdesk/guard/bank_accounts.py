@@ -1,0 +1,88 @@
+"""Bank account numbers in the words of any language pack ("Kontonummer 0532013000", "mon RIB :
+10278 06039 …", "número de cuenta 6300093411", "nr rachunku 7111…", "conta corrente 41.207-9").
+
+A number after an account word of the packs' `[disclosures] account` list is taken; after a weaker
+word (`account_weak`: "Konto", "compte", "conta") only when the message also has bank words. With an
+account number taken, the bank and branch codes named next to it ("BLZ", "code guichet", "ABI",
+"agência") go too: together they route money to the customer. English account numbers keep their
+own, stricter rules (`banking`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from trustdesk.guard.candidates import PRIORITY, Candidate, last_digits
+from trustdesk.guard.cues import alternation, clean, triggers_for
+from trustdesk.guard.packs import load_section
+from trustdesk.guard.scantext import ScanText
+
+
+def _words(key: str) -> list[str]:
+    found: list[str] = []
+    for table in load_section("pack.toml").values():
+        for word in table.get("disclosures", {}).get(key, []):
+            cleaned = clean(word)
+            if cleaned and cleaned not in found:
+                found.append(cleaned)
+    return found
+
+
+def _pattern(key: str) -> re.Pattern[str] | None:
+    words = _words(key)
+    return alternation(words) if words else None
+
+
+_ACCOUNT = _pattern("account")
+_WEAK_ACCOUNT = _pattern("account_weak")
+_BANK_CONTEXT = _pattern("bank_context")
+_BANK_CODE = _pattern("bank_code")
+ACCOUNT_WORDS_GATE = triggers_for(_words("account") + _words("account_weak"))
+
+# Between the word and the number: punctuation, "n°", "nr.", "is", "ist", "é" ... (no digits).
+_FILLER = r"(?P<filler>[^\d\n]{0,24}?)"
+_ACCOUNT_VALUE = re.compile(
+    _FILLER + r"(?<![\d\-])(?P<value>\d(?:[ \-.]?\d){5,29}(?:-[\dxX])?)(?![\d]|[\-/]\d)"
+)
+_CODE_VALUE = re.compile(r"[^\d\n]{0,12}?(?<![\d\-])(?P<value>\d(?:[ \-.]?\d){1,9})(?!\d)")
+_SENTENCE_END = re.compile(r"(?<!\bn)(?<!\bnr)(?<!\bno)[.!?]\s")
+
+
+def _account(start: int, end: int, value: str) -> Candidate:
+    return Candidate(
+        "BANK_ACCOUNT", start, end, f"bank account ending {last_digits(value)}", PRIORITY["BANK_ACCOUNT"]
+    )
+
+
+def find_pack_bank_accounts(st: ScanText, claimed: list[Candidate] | None = None) -> list[Candidate]:
+    """Account numbers after the packs' account words, and the bank codes named with them."""
+    if not st.has_digit:
+        return []
+    folded, text = st.folded, st.text
+    taken = claimed or []
+    found: list[Candidate] = []
+    cues = [(p, weak) for p, weak in ((_ACCOUNT, False), (_WEAK_ACCOUNT, True)) if p is not None]
+    bank_words = None
+    for pattern, weak in cues:
+        for m in pattern.finditer(folded):
+            if weak:
+                if bank_words is None:
+                    bank_words = _BANK_CONTEXT is not None and _BANK_CONTEXT.search(folded) is not None
+                if not bank_words:
+                    continue
+            value = _ACCOUNT_VALUE.match(folded, m.end())
+            if value is None or _SENTENCE_END.search(value.group("filler")):
+                continue
+            start, end = value.span("value")
+            if any(c.start <= start < c.end for c in taken + found):
+                continue
+            found.append(_account(start, end, text[start:end]))
+    if found and _BANK_CODE is not None:
+        for m in _BANK_CODE.finditer(folded):
+            code = _CODE_VALUE.match(folded, m.end())
+            if code is None:
+                continue
+            start, end = code.span("value")
+            if not any(c.start <= start < c.end for c in taken + found):
+                found.append(Candidate("BANK_ACCOUNT", start, end, "bank code", PRIORITY["BANK_ACCOUNT"]))
+    return found

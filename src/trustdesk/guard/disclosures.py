@@ -1,0 +1,243 @@
+"""Passwords, PINs and one-time codes a customer reveals, introduced by any language pack's words.
+
+English keeps its own tuned rules (`credentials`); this module reads the `[disclosures]` words of
+every pack ("Mein Passwort ist …", "mot de passe : …", "la clave de mi cuenta es …", "moje hasło
+to …", "el código que me llegó por SMS es 771045", "Kod BLIK: 482 913"):
+
+- a password follows a password word, optionally a short complement ("de mi cuenta"), then a
+  colon or a link word ("ist", "est", "é", "to"); after a mere link word it must look like a
+  credential (letters with digits or signs, or mixed case), never a word that describes one
+  ("falsch", "incorrecta", "expirou"); written right after the word it must look like one too;
+- a PIN is 4-8 digits after a PIN word;
+- a one-time code is 4-8 digits (also as 3-3, 2-2-2, 2-2-2-2) shortly after a code word: words
+  that name one-time codes ("Bestätigungscode", "código de verificación", "BLIK") suffice; a plain
+  "code" needs a qualifier near it ("SMS", "verificación") or six digits, and no word that makes it
+  another kind of code ("Rabattcode", "code promo").
+
+Cue words are matched in the accent-folded lower-case twin of the text (same length), so spans
+map back exactly; each detector wakes only when the RE2 trigger pass saw one of its words.
+"""
+
+from __future__ import annotations
+
+import re
+
+from trustdesk.guard.candidates import PRIORITY, Candidate
+from trustdesk.guard.credentials import _looks_secret, _plausible_value, _trim
+from trustdesk.guard.cues import alternation, clean, fold, triggers_for
+from trustdesk.guard.packs import load_section
+from trustdesk.guard.scantext import ScanText
+
+_SECTION = "disclosures"
+
+
+def _words(key: str) -> list[str]:
+    found: list[str] = []
+    for table in load_section("pack.toml").values():
+        for word in table.get(_SECTION, {}).get(key, []):
+            cleaned = clean(word)
+            if cleaned and cleaned not in found:
+                found.append(cleaned)
+    return found
+
+
+def _pattern(key: str) -> re.Pattern[str] | None:
+    words = _words(key)
+    return alternation(words) if words else None
+
+
+_PASSWORD_WORDS = _pattern("password")
+_PIN_WORDS = _pattern("pin")
+_ANAPHORA = _pattern("anaphora")
+_CODE_WORDS = _pattern("code")
+_STRONG_CODE_WORDS = _pattern("code_strong")
+_QUALIFIERS = _pattern("code_qualifiers")
+_NOT_CODE = _pattern("not_code")
+_DESCRIPTIVE = frozenset(fold(w) for w in _words("descriptive"))
+_LOGIN_WITH_WORDS = _pattern("login_with")
+
+PASSWORD_GATE = triggers_for(_words("password") + _words("pin") + _words("anaphora") + _words("login_with"))
+CODE_GATE = triggers_for(_words("code") + _words("code_strong"))
+
+_LINKS = "|".join(
+    re.escape(fold(w)).replace(r"\ ", r"\s+") for w in sorted(_words("links"), key=len, reverse=True)
+)
+# After the cue: up to four words of complement ("de mi cuenta"), then ":" / "=" or a link word.
+# (Never across a line break: "password\ndebug1: next" in a pasted log names no password.)
+_AFTER = re.compile(
+    r"(?P<complement>(?:[ \t]+[^\W\d_][\w'’\-]*){0,4}?)"
+    r"(?P<sep>[ \t]*(?:[:=]|->|=>)[ \t]*|[ \t]+(?:" + (_LINKS or r"(?!x)x") + r")(?:[ \t]*:)?[ \t]+)"
+    r"(?P<q>[\"'“‘«„])?(?P<value>(?(q)[^\"'”’»“\n]{1,128}|[^\s\"'“”‘’«»<]{1,128}))"
+)
+_BARE = re.compile(r"[ \t]+(?P<value>[^\s\"'“”‘’«»<]{6,128})")
+_PIN_AFTER = re.compile(
+    r"(?:(?:\s+[^\W\d_][\w'’\-]*){0,5}?(?:\s*[:=]\s*|\s+(?:"
+    + (_LINKS or r"(?!x)x")
+    + r")(?:\s*:)?\s+)|\s*:?\s*)"
+    r"(?<![\d\-])(?P<value>\d{4,8})(?![\d]|[\-/.,]\d)"
+)
+_CODE_SHAPE = r"\d{4,8}|\d{4}[ \-]\d{4}|\d{3}[ \-]\d{3}|\d{2}[ \-]\d{2}[ \-]\d{2}(?:[ \-]\d{2})?"
+_CODE_VALUE = re.compile(
+    r"(?P<filler>[^\d\n.!?]{0,40}?)(?<![\d\-])(?P<value>" + _CODE_SHAPE + r")(?![\d]|[\-/.,]\d)"
+)
+# A pasted SMS has the code first: "730418 ist Ihr Bestätigungscode", "307 915 es tu código".
+_CODE_BEFORE = re.compile(
+    r"(?<![\d\-])(?P<value>"
+    + _CODE_SHAPE
+    + r")\s+(?:"
+    + (_LINKS or r"(?!x)x")
+    + r")\s+(?:[^\W\d_]+\s+){0,3}$"
+)
+_OTHER_NUMBER = re.compile(r"\b(?:n[or]?\.?|nr|#|nummer|numero|number|numer)\b")
+_QUALIFIER_REACH = 40
+_NOT_CODE_REACH = 30
+
+
+def _password(start: int, end: int, display: str = "password") -> Candidate:
+    return Candidate("PASSWORD", start, end, display, PRIORITY["PASSWORD"])
+
+
+def _code(start: int, end: int) -> Candidate:
+    return Candidate("ONE_TIME_CODE", start, end, "one-time code", PRIORITY["ONE_TIME_CODE"])
+
+
+def _credential_like(value: str) -> bool:
+    """A value that looks like a credential and is not a word describing one."""
+    return len(value) >= 3 and _looks_secret(value) and fold(value.lower()) not in _DESCRIPTIVE
+
+
+def _value_after(st: ScanText, end: int, strong_only: bool = False) -> Candidate | None:
+    m = _AFTER.match(st.folded, end)
+    if m is not None:
+        strong = ":" in m.group("sep") or "=" in m.group("sep") or ">" in m.group("sep")
+        if strong_only and not strong:
+            return None
+        if m.group("q"):
+            start, stop = m.span("value")
+            return _password(start, stop) if stop - start >= 3 else None
+        value, start, stop = _trim(st.text[m.start("value") : m.end("value")], m.start("value"))
+        if value.isdigit():
+            return _password(start, stop, "PIN") if 4 <= len(value) <= 8 else None
+        plausible = _credential_like(value) or (
+            strong and _plausible_value(value, True, False) and fold(value.lower()) not in _DESCRIPTIVE
+        )
+        return _password(start, stop) if plausible else None
+    bare = _BARE.match(st.text, end)
+    if bare is not None and not strong_only:
+        value, start, stop = _trim(bare.group("value"), bare.start("value"))
+        if _credential_like(value) and any(c.isdigit() for c in value) and any(c.isalpha() for c in value):
+            return _password(start, stop)
+    return None
+
+
+def find_disclosed_passwords(st: ScanText) -> list[Candidate]:
+    """Passwords and PINs revealed after a pack's password or PIN word."""
+    found: list[Candidate] = []
+    folded = st.folded
+    if _PASSWORD_WORDS is not None:
+        for m in _PASSWORD_WORDS.finditer(folded):
+            candidate = _value_after(st, m.end())
+            if candidate is not None:
+                found.append(candidate)
+    if _ANAPHORA is not None:
+        for m in _ANAPHORA.finditer(folded):
+            value, start, stop = _trim(*_next_token(st.text, m.end()))
+            if value and _credential_like(value) and any(c.isdigit() for c in value):
+                found.append(_password(start, stop))
+    if _LOGIN_WITH_WORDS is not None:
+        for m in _LOGIN_WITH_WORDS.finditer(folded):
+            value, start = _next_token(st.text, m.end())
+            value, start, stop = _trim(value, start)
+            if _password_shaped(value):
+                found.append(_password(start, stop))
+    if _PIN_WORDS is not None and st.has_digit:
+        for m in _PIN_WORDS.finditer(folded):
+            pin = _PIN_AFTER.match(folded, m.end())
+            if pin is not None and not _OTHER_NUMBER.search(folded, m.end(), pin.start("value")):
+                found.append(_password(*pin.span("value"), "PIN"))
+    return found
+
+
+def _password_shaped(value: str) -> bool:
+    """Letters with digits and a sign or a capital inside: how passwords look, not words or numbers."""
+    letters = sum(c.isalpha() for c in value)
+    digits = sum(c.isdigit() for c in value)
+    signs = sum(not c.isalnum() for c in value)
+    inner_capital = any(c.isupper() for c in value[1:])
+    return (
+        len(value) >= 6
+        and letters >= 3
+        and digits >= 1
+        and (signs >= 1 or inner_capital or value[0].isupper())
+    )
+
+
+def _next_token(text: str, end: int) -> tuple[str, int]:
+    m = re.compile(r"\s*:?\s*(?P<value>[^\s\"'“”‘’«»<]{1,128})").match(text, end)
+    return (m.group("value"), m.start("value")) if m else ("", end)
+
+
+def find_disclosed_codes(st: ScanText) -> list[Candidate]:
+    """One-time codes after a pack's code word."""
+    found: list[Candidate] = []
+    if not st.has_digit:
+        return found
+    folded = st.folded
+    for pattern, strong in ((_STRONG_CODE_WORDS, True), (_CODE_WORDS, False)):
+        if pattern is None:
+            continue
+        for m in pattern.finditer(folded):
+            value = _CODE_VALUE.match(folded, m.end())
+            if value is None or _OTHER_NUMBER.search(value.group("filler")):
+                continue
+            before = folded[max(0, m.start() - _NOT_CODE_REACH) : m.start()]
+            around = folded[m.start() : min(len(folded), m.end() + _NOT_CODE_REACH)]
+            if _NOT_CODE is not None and (_NOT_CODE.search(before[-15:]) or _NOT_CODE.search(around)):
+                continue
+            if not strong:
+                digits = sum(c.isdigit() for c in value.group("value"))
+                window = folded[max(0, m.start() - _QUALIFIER_REACH) : min(len(folded), value.end() + 10)]
+                qualified = _QUALIFIERS is not None and _QUALIFIERS.search(window) is not None
+                if not qualified and (digits != 6 or len(value.group("filler")) > 24):
+                    continue
+            found.append(_code(*value.span("value")))
+    if _STRONG_CODE_WORDS is not None or _CODE_WORDS is not None:
+        for pattern in (_STRONG_CODE_WORDS, _CODE_WORDS):
+            if pattern is None:
+                continue
+            for m in pattern.finditer(folded):
+                pasted = _CODE_BEFORE.search(folded, max(0, m.start() - 40), m.start())
+                if pasted is not None:
+                    found.append(_code(*pasted.span("value")))
+    return found
+
+
+def _ends_with_password_word(folded: str) -> bool:
+    """True when a message stops right after a password word ("Mein Passwort ist", "haslo:")."""
+    if _PASSWORD_WORDS is None:
+        return False
+    tail = folded[-80:]
+    for m in _PASSWORD_WORDS.finditer(tail):
+        rest = tail[m.end() :]
+        if _TRAILING_LINK.fullmatch(rest):
+            return True
+    return False
+
+
+_TRAILING_LINK = re.compile(
+    r"(?:\s+[^\W\d_][\w'’\-]*){0,4}?(?:\s*[:=]|\s+(?:" + (_LINKS or r"(?!x)x") + r"))?\s*[:\-–…]*\s*"
+)
+
+
+def password_continued(previous: str, text: str) -> Candidate | None:
+    """The password a customer types at the start of ``text`` after a message that stopped right
+    after a password word ("Mein Passwort ist" … "Sommer2024!"); spans are in ``text``."""
+    if not _ends_with_password_word(fold(previous.lower())):
+        return None
+    m = re.compile(r"\s*(?P<value>[^\s\"'“”‘’«»<]{3,128})").match(text)
+    if m is None:
+        return None
+    value, start, stop = _trim(m.group("value"), m.start("value"))
+    if _credential_like(value) or _password_shaped(value) or (value.isdigit() and 4 <= len(value) <= 8):
+        return _password(start, stop, "PIN" if value.isdigit() else "password")
+    return None
