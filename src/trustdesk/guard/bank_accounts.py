@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from trustdesk.guard.candidates import PRIORITY, Candidate, last_digits
-from trustdesk.guard.cues import alternation, clean, triggers_for
+from trustdesk.guard.cues import CueSearch, clean, cue_search, triggers_for
 from trustdesk.guard.packs import load_section
 from trustdesk.guard.scantext import ScanText
 
@@ -28,9 +28,8 @@ def _words(key: str) -> list[str]:
     return found
 
 
-def _pattern(key: str) -> re.Pattern[str] | None:
-    words = _words(key)
-    return alternation(words) if words else None
+def _pattern(key: str) -> CueSearch | None:
+    return cue_search(_words(key))
 
 
 _ACCOUNT = _pattern("account")
@@ -64,13 +63,13 @@ def find_pack_bank_accounts(st: ScanText, claimed: list[Candidate] | None = None
     cues = [(p, weak) for p, weak in ((_ACCOUNT, False), (_WEAK_ACCOUNT, True)) if p is not None]
     bank_words = None
     for pattern, weak in cues:
-        for m in pattern.finditer(folded):
+        for _, m_end in pattern.spans(folded):
             if weak:
                 if bank_words is None:
-                    bank_words = _BANK_CONTEXT is not None and _BANK_CONTEXT.search(folded) is not None
+                    bank_words = _BANK_CONTEXT is not None and _BANK_CONTEXT.search(folded)
                 if not bank_words:
                     continue
-            value = _ACCOUNT_VALUE.match(folded, m.end())
+            value = _ACCOUNT_VALUE.match(folded, m_end)
             if value is None or _SENTENCE_END.search(value.group("filler")):
                 continue
             start, end = value.span("value")
@@ -78,8 +77,8 @@ def find_pack_bank_accounts(st: ScanText, claimed: list[Candidate] | None = None
                 continue
             found.append(_account(start, end, text[start:end]))
     if found and _BANK_CODE is not None:
-        for m in _BANK_CODE.finditer(folded):
-            code = _CODE_VALUE.match(folded, m.end())
+        for _, m_end in _BANK_CODE.spans(folded):
+            code = _CODE_VALUE.match(folded, m_end)
             if code is None:
                 continue
             start, end = code.span("value")

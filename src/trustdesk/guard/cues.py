@@ -13,6 +13,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from typing import Any
+
+import re2
 
 from trustdesk.guard.normalize import normalize
 from trustdesk.guard.packs import PackError
@@ -140,3 +143,35 @@ def gate_words(words: list[str]) -> list[str]:
         for w, b in zip(words, bare, strict=True)
         if not any(o != b and not _is_short(o) and b.startswith(o) for o in bare)
     ]
+
+
+class CueSearch:
+    """Finds any of many cue words in folded text in one linear pass (RE2), where Python's engine
+    would try every alternative at every position (a few hundred microseconds per message)."""
+
+    __slots__ = ("_compiled",)
+
+    def __init__(self, words: list[str]) -> None:
+        options = re2.Options()
+        options.max_mem = 64 << 20
+        options.log_errors = False
+        body = "|".join(
+            python_pattern(w).replace(r"(?<!\w)", r"\b").replace(r"(?!\w)", r"\b")
+            for w in sorted(words, key=len, reverse=True)
+        )
+        self._compiled: Any = re2.compile(body, options)
+
+    def spans(self, text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+        """(start, end) of every non-overlapping cue in ``text[start:end]``, left to right."""
+        stop = len(text) if end is None else end
+        return [(m.start(), m.end()) for m in self._compiled.finditer(text, start, stop)]
+
+    def search(self, text: str, start: int = 0, end: int | None = None) -> bool:
+        """True when a cue occurs in ``text[start:end]``."""
+        stop = len(text) if end is None else end
+        return self._compiled.search(text, start, stop) is not None
+
+
+def cue_search(words: list[str]) -> CueSearch | None:
+    """A `CueSearch` over ``words``, or None for no words."""
+    return CueSearch(words) if words else None

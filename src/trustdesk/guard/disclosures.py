@@ -24,7 +24,7 @@ import re
 
 from trustdesk.guard.candidates import PRIORITY, Candidate
 from trustdesk.guard.credentials import _looks_secret, _plausible_value, _trim
-from trustdesk.guard.cues import alternation, clean, fold, triggers_for
+from trustdesk.guard.cues import CueSearch, clean, cue_search, fold, triggers_for
 from trustdesk.guard.packs import load_section
 from trustdesk.guard.scantext import ScanText
 
@@ -41,9 +41,8 @@ def _words(key: str) -> list[str]:
     return found
 
 
-def _pattern(key: str) -> re.Pattern[str] | None:
-    words = _words(key)
-    return alternation(words) if words else None
+def _pattern(key: str) -> CueSearch | None:
+    return cue_search(_words(key))
 
 
 _PASSWORD_WORDS = _pattern("password")
@@ -135,25 +134,25 @@ def find_disclosed_passwords(st: ScanText) -> list[Candidate]:
     found: list[Candidate] = []
     folded = st.folded
     if _PASSWORD_WORDS is not None:
-        for m in _PASSWORD_WORDS.finditer(folded):
-            candidate = _value_after(st, m.end())
+        for _m_start, m_end in _PASSWORD_WORDS.spans(folded):
+            candidate = _value_after(st, m_end)
             if candidate is not None:
                 found.append(candidate)
     if _ANAPHORA is not None:
-        for m in _ANAPHORA.finditer(folded):
-            value, start, stop = _trim(*_next_token(st.text, m.end()))
+        for _m_start, m_end in _ANAPHORA.spans(folded):
+            value, start, stop = _trim(*_next_token(st.text, m_end))
             if value and _credential_like(value) and any(c.isdigit() for c in value):
                 found.append(_password(start, stop))
     if _LOGIN_WITH_WORDS is not None:
-        for m in _LOGIN_WITH_WORDS.finditer(folded):
-            value, start = _next_token(st.text, m.end())
+        for _m_start, m_end in _LOGIN_WITH_WORDS.spans(folded):
+            value, start = _next_token(st.text, m_end)
             value, start, stop = _trim(value, start)
             if _password_shaped(value):
                 found.append(_password(start, stop))
     if _PIN_WORDS is not None and st.has_digit:
-        for m in _PIN_WORDS.finditer(folded):
-            pin = _PIN_AFTER.match(folded, m.end())
-            if pin is not None and not _OTHER_NUMBER.search(folded, m.end(), pin.start("value")):
+        for _m_start, m_end in _PIN_WORDS.spans(folded):
+            pin = _PIN_AFTER.match(folded, m_end)
+            if pin is not None and not _OTHER_NUMBER.search(folded, m_end, pin.start("value")):
                 found.append(_password(*pin.span("value"), "PIN"))
     return found
 
@@ -186,18 +185,18 @@ def find_disclosed_codes(st: ScanText) -> list[Candidate]:
     for pattern, strong in ((_STRONG_CODE_WORDS, True), (_CODE_WORDS, False)):
         if pattern is None:
             continue
-        for m in pattern.finditer(folded):
-            value = _CODE_VALUE.match(folded, m.end())
+        for m_start, m_end in pattern.spans(folded):
+            value = _CODE_VALUE.match(folded, m_end)
             if value is None or _OTHER_NUMBER.search(value.group("filler")):
                 continue
-            before = folded[max(0, m.start() - _NOT_CODE_REACH) : m.start()]
-            around = folded[m.start() : min(len(folded), m.end() + _NOT_CODE_REACH)]
+            before = folded[max(0, m_start - _NOT_CODE_REACH) : m_start]
+            around = folded[m_start : min(len(folded), m_end + _NOT_CODE_REACH)]
             if _NOT_CODE is not None and (_NOT_CODE.search(before[-15:]) or _NOT_CODE.search(around)):
                 continue
             if not strong:
                 digits = sum(c.isdigit() for c in value.group("value"))
-                window = folded[max(0, m.start() - _QUALIFIER_REACH) : min(len(folded), value.end() + 10)]
-                qualified = _QUALIFIERS is not None and _QUALIFIERS.search(window) is not None
+                window = folded[max(0, m_start - _QUALIFIER_REACH) : min(len(folded), value.end() + 10)]
+                qualified = _QUALIFIERS is not None and _QUALIFIERS.search(window)
                 if not qualified and (digits != 6 or len(value.group("filler")) > 24):
                     continue
             found.append(_code(*value.span("value")))
@@ -205,8 +204,8 @@ def find_disclosed_codes(st: ScanText) -> list[Candidate]:
         for pattern in (_STRONG_CODE_WORDS, _CODE_WORDS):
             if pattern is None:
                 continue
-            for m in pattern.finditer(folded):
-                pasted = _CODE_BEFORE.search(folded, max(0, m.start() - 40), m.start())
+            for m_start, m_end in pattern.spans(folded):
+                pasted = _CODE_BEFORE.search(folded, max(0, m_start - 40), m_start)
                 if pasted is not None:
                     found.append(_code(*pasted.span("value")))
     return found
@@ -217,8 +216,8 @@ def _ends_with_password_word(folded: str) -> bool:
     if _PASSWORD_WORDS is None:
         return False
     tail = folded[-80:]
-    for m in _PASSWORD_WORDS.finditer(tail):
-        rest = tail[m.end() :]
+    for _, m_end in _PASSWORD_WORDS.spans(tail):
+        rest = tail[m_end:]
         if _TRAILING_LINK.fullmatch(rest):
             return True
     return False
