@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from trustdesk.guard.candidates import PRIORITY, Candidate, last_digits
-from trustdesk.guard.cues import CueSearch, clean, cue_search, triggers_for
+from trustdesk.guard.cues import CueSearch, clean, cue_search, gate_triggers
 from trustdesk.guard.packs import load_section
 from trustdesk.guard.scantext import ScanText
 
@@ -36,7 +36,7 @@ _ACCOUNT = _pattern("account")
 _WEAK_ACCOUNT = _pattern("account_weak")
 _BANK_CONTEXT = _pattern("bank_context")
 _BANK_CODE = _pattern("bank_code")
-ACCOUNT_WORDS_GATE = triggers_for(_words("account") + _words("account_weak"))
+ACCOUNT_WORDS_GATE = gate_triggers(_words("account") + _words("account_weak"))
 
 # Between the word and the number: punctuation, "n°", "nr.", "is", "ist", "é" ... (no digits).
 _FILLER = r"(?P<filler>[^\d\n]{0,24}?)"

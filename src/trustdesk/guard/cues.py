@@ -175,3 +175,62 @@ class CueSearch:
 def cue_search(words: list[str]) -> CueSearch | None:
     """A `CueSearch` over ``words``, or None for no words."""
     return CueSearch(words) if words else None
+
+
+def gate_triggers(words: list[str]) -> frozenset[int]:
+    """Cheap trigger ids for waking a detector on any of ``words``: the first word of each, up to its
+    first accented letter, as a literal of five or more letters (a gate may wake the detector
+    needlessly, never miss). Literals keep the trigger pass fast; a shorter word is bounded ("pin", not
+    "spinning"; "pass", not "passport"), and one that begins with an accented letter keeps its full
+    pattern."""
+    literals: set[str] = set()
+    patterns: set[str] = set()
+    for word in words:
+        cleaned = clean(word)
+        first = re.split(r"[\s\-'’.]+", cleaned)[0] or cleaned
+        prefix = ""
+        for char in first:
+            if not char.isascii():
+                break
+            prefix += char
+        if len(prefix) >= 5:
+            literals.add(prefix)
+        elif prefix == first and len(first) >= 2:
+            patterns.add(r"\b" + re.escape(first) + r"\b")
+        else:
+            patterns.add(re2_pattern(cleaned))
+    kept = sorted(literals, key=len)
+    minimal = [w for i, w in enumerate(kept) if not any(w.startswith(o) for o in kept[:i])]
+    return pattern_triggers(*(re.escape(w) for w in minimal), *sorted(patterns))
+
+
+class CueGroups:
+    """Several named lists of cue words found in one linear pass: (start, end, name) per cue."""
+
+    __slots__ = ("_compiled", "_names")
+
+    def __init__(self, groups: dict[str, list[str]]) -> None:
+        options = re2.Options()
+        options.max_mem = 64 << 20
+        options.log_errors = False
+        self._names = [name for name, words in groups.items() if words]
+        body = "|".join(
+            "("
+            + "|".join(
+                python_pattern(w).replace(r"(?<!\w)", r"\b").replace(r"(?!\w)", r"\b")
+                for w in sorted(groups[name], key=len, reverse=True)
+            )
+            + ")"
+            for name in self._names
+        )
+        self._compiled: Any = re2.compile(body or r"(?!x)x", options)
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        """Every non-overlapping cue in ``text``: its span and the name of its list."""
+        found: list[tuple[int, int, str]] = []
+        for m in self._compiled.finditer(text):
+            for index, name in enumerate(self._names, 1):
+                if m.start(index) >= 0:
+                    found.append((m.start(), m.end(), name))
+                    break
+        return found

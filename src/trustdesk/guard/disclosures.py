@@ -24,7 +24,7 @@ import re
 
 from trustdesk.guard.candidates import PRIORITY, Candidate
 from trustdesk.guard.credentials import _looks_secret, _plausible_value, _trim
-from trustdesk.guard.cues import CueSearch, clean, cue_search, fold, triggers_for
+from trustdesk.guard.cues import CueGroups, CueSearch, clean, cue_search, fold, gate_triggers
 from trustdesk.guard.packs import load_section
 from trustdesk.guard.scantext import ScanText
 
@@ -46,17 +46,14 @@ def _pattern(key: str) -> CueSearch | None:
 
 
 _PASSWORD_WORDS = _pattern("password")
-_PIN_WORDS = _pattern("pin")
-_ANAPHORA = _pattern("anaphora")
 _CODE_WORDS = _pattern("code")
 _STRONG_CODE_WORDS = _pattern("code_strong")
 _QUALIFIERS = _pattern("code_qualifiers")
 _NOT_CODE = _pattern("not_code")
 _DESCRIPTIVE = frozenset(fold(w) for w in _words("descriptive"))
-_LOGIN_WITH_WORDS = _pattern("login_with")
 
-PASSWORD_GATE = triggers_for(_words("password") + _words("pin") + _words("anaphora") + _words("login_with"))
-CODE_GATE = triggers_for(_words("code") + _words("code_strong"))
+PASSWORD_GATE = gate_triggers(_words("password") + _words("pin") + _words("anaphora") + _words("login_with"))
+CODE_GATE = gate_triggers(_words("code") + _words("code_strong"))
 
 _LINKS = "|".join(
     re.escape(fold(w)).replace(r"\ ", r"\s+") for w in sorted(_words("links"), key=len, reverse=True)
@@ -129,30 +126,37 @@ def _value_after(st: ScanText, end: int, strong_only: bool = False) -> Candidate
     return None
 
 
+_PASSWORD_CUES = CueGroups(
+    {
+        "password": _words("password"),
+        "anaphora": _words("anaphora"),
+        "login_with": _words("login_with"),
+        "pin": _words("pin"),
+    }
+)
+
+
 def find_disclosed_passwords(st: ScanText) -> list[Candidate]:
-    """Passwords and PINs revealed after a pack's password or PIN word."""
+    """Passwords and PINs revealed after a pack's password or PIN word (one pass finds every cue)."""
     found: list[Candidate] = []
     folded = st.folded
-    if _PASSWORD_WORDS is not None:
-        for _m_start, m_end in _PASSWORD_WORDS.spans(folded):
-            candidate = _value_after(st, m_end)
+    for _, end, kind in _PASSWORD_CUES.find(folded):
+        if kind == "password":
+            candidate = _value_after(st, end)
             if candidate is not None:
                 found.append(candidate)
-    if _ANAPHORA is not None:
-        for _m_start, m_end in _ANAPHORA.spans(folded):
-            value, start, stop = _trim(*_next_token(st.text, m_end))
+        elif kind == "anaphora":
+            value, start, stop = _trim(*_next_token(st.text, end))
             if value and _credential_like(value) and any(c.isdigit() for c in value):
                 found.append(_password(start, stop))
-    if _LOGIN_WITH_WORDS is not None:
-        for _m_start, m_end in _LOGIN_WITH_WORDS.spans(folded):
-            value, start = _next_token(st.text, m_end)
+        elif kind == "login_with":
+            value, start = _next_token(st.text, end)
             value, start, stop = _trim(value, start)
             if _password_shaped(value):
                 found.append(_password(start, stop))
-    if _PIN_WORDS is not None and st.has_digit:
-        for _m_start, m_end in _PIN_WORDS.spans(folded):
-            pin = _PIN_AFTER.match(folded, m_end)
-            if pin is not None and not _OTHER_NUMBER.search(folded, m_end, pin.start("value")):
+        elif st.has_digit:  # a PIN word
+            pin = _PIN_AFTER.match(folded, end)
+            if pin is not None and not _OTHER_NUMBER.search(folded, end, pin.start("value")):
                 found.append(_password(*pin.span("value"), "PIN"))
     return found
 
