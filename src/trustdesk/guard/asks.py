@@ -27,7 +27,7 @@ from trustdesk.guard.lexicon import category, fuzzy_words, is_known_word, pack_c
 from trustdesk.guard.packs import pack_names
 
 # A dash between words ends a clause, but not one inside a spaced-out word ("p a s s - w o r d").
-_CLAUSE_END = re.compile(r"[.!?;。？！]+(?=\s|$)|:\s*$|[;\n]+|(?<!\b\w)\s+[-–]\s+(?!\w\b)")
+_CLAUSE_END = re.compile(r"[.!?;。？！]+(?=\s|$)|:[ \t]*(?=\n|$)|[;\n]+|(?<!\b\w)\s+[-–]\s+(?!\w\b)")
 _LETTERS = re.compile(r"[a-z]+")
 
 
@@ -75,6 +75,7 @@ class _Words:
     reset_after: re.Pattern[str] | None
     pronoun: re.Pattern[str] | None
     interrogative: re.Pattern[str] | None
+    quote_intro: re.Pattern[str] | None
     exemptions: tuple[_Exemptions, ...]
 
 
@@ -133,6 +134,7 @@ def _words() -> _Words:
         reset_after=category("asks", "reset_after"),
         pronoun=category("asks", "pronoun"),
         interrogative=category("asks", "interrogative"),
+        quote_intro=category("asks", "quote_intro"),
         exemptions=exemptions,
     )
 
@@ -164,6 +166,10 @@ def _clauses(text: str, breaks: re.Pattern[str] | None) -> list[tuple[int, int]]
 _ABBREVIATIONS = frozenset(
     "np nr tel ul zb bzw ca ggf usw eg ie etc vs approx no ex ej bijv evt mr mrs dr st vgl cf max min".split()
 )
+
+
+# A list item: a bullet, a number or letter with a dot or bracket ("• …", "- …", "2. …", "b) …").
+_LIST_ITEM = re.compile(r"\s*(?:[•·▪◦‣*\-–]|\d{1,2}[.)]|[a-z][.)])\s+")
 
 
 def _ordinal_dot(text: str, m: re.Match[str]) -> bool:
@@ -472,6 +478,30 @@ def _judge(
     return asked, named
 
 
+_QUOTED = re.compile(r"[\"“„«]([^\"“”„«»\n]{12,400})[\"”“»]")
+
+
+def _quotations_masked(text: str, words: _Words) -> str:
+    """``text`` with quotations blanked out (same length) where they are introduced as someone
+    else's words ("texts saying “reply with your card number”", "SMS wie: „…“"): a warning that
+    quotes a scammer asks for nothing."""
+    if words.quote_intro is None or not any(q in text for q in '"“„«'):
+        return text
+    folded = fold(text) if len(fold(text)) == len(text) else text.lower()
+    parts: list[str] = []
+    last = 0
+    for m in _QUOTED.finditer(text):
+        before = folded[max(0, m.start() - 30) : m.start()].rstrip(" :")
+        if before.endswith(":") or words.quote_intro.search(before.split(".")[-1]) is not None:
+            parts.append(text[last : m.start()])
+            parts.append(" " * (m.end() - m.start()))
+            last = m.end()
+    if not parts:
+        return text
+    parts.append(text[last:])
+    return "".join(parts)
+
+
 def find_asks(text: str, context: tuple[str, ...] = ()) -> list[Ask]:
     """Requests for secrets in an agent or bot message (``text`` already normalised).
 
@@ -491,19 +521,26 @@ def find_asks(text: str, context: tuple[str, ...] = ()) -> list[Ask]:
                 prefix = last.rstrip() + " "  # the clause goes on in this message
             else:
                 lead_in = last
-    combined = prefix + text
+    combined = _quotations_masked(prefix + text, words)
     offset = len(prefix)
     asks: list[Ask] = []
     previous: list[tuple[_Named, str]] = []
     if lead_in is not None:
         previous = _objects_of(lead_in, words)[1]
+    list_lead: str | None = None  # "I'll need the following:" hands its request to the items below it
     for index, (start, end) in enumerate(_clauses(combined, words.clause_break)):
         clause = combined[start:end]
         if end <= offset:
             previous = _objects_of(clause, words)[1] or previous
             continue
-        found, names = _judge(clause, lead_in if index == 0 and not prefix else None, previous, words)
+        item_of = list_lead if list_lead is not None and _LIST_ITEM.match(clause) else None
+        opening = lead_in if index == 0 and not prefix else None
+        found, names = _judge(clause, item_of or opening, previous, words)
         previous = names or previous
+        if clause.rstrip().endswith(":"):
+            list_lead = clause
+        elif item_of is None:
+            list_lead = None
         if not found:
             continue
         lead = len(clause) - len(clause.lstrip())

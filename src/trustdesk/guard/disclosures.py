@@ -208,7 +208,7 @@ def find_disclosed_codes(st: ScanText) -> list[Candidate]:
         for pattern in (_STRONG_CODE_WORDS, _CODE_WORDS):
             if pattern is None:
                 continue
-            for m_start, m_end in pattern.spans(folded):
+            for m_start, _m_end in pattern.spans(folded):
                 pasted = _CODE_BEFORE.search(folded, max(0, m_start - 40), m_start)
                 if pasted is not None:
                     found.append(_code(*pasted.span("value")))
