@@ -511,16 +511,20 @@ def find_asks(text: str, context: tuple[str, ...] = ()) -> list[Ask]:
     words = _words()
     prefix = ""
     lead_in: str | None = None
-    if context:
-        earlier = context[-1]
+    # Earlier messages that stopped mid-clause ("Can you tell me" … "your" … "password?") run on
+    # into this one; the last finished clause before them may lend its request.
+    for earlier in reversed(context):
         tail_clauses = _clauses(earlier, words.clause_break)
-        if tail_clauses:
-            last_start, last_end = tail_clauses[-1]
-            last = earlier[last_start:last_end]
-            if earlier.rstrip()[-1:] not in ".!?;:":
-                prefix = last.rstrip() + " "  # the clause goes on in this message
-            else:
-                lead_in = last
+        if not tail_clauses:
+            break
+        last_start, last_end = tail_clauses[-1]
+        last = earlier[last_start:last_end]
+        if earlier.rstrip()[-1:] in ".!?;:":
+            lead_in = last
+            break
+        prefix = last.rstrip() + " " + prefix
+        if len(tail_clauses) > 1:
+            break
     combined = _quotations_masked(prefix + text, words)
     offset = len(prefix)
     asks: list[Ask] = []

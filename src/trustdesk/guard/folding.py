@@ -62,10 +62,13 @@ def _unleet(match: re.Match[str]) -> str:
     return word.translate(_LEET) if letters >= 2 and letters * 2 >= len(word) else word
 
 
+_BANG_INSIDE = re.compile(r"(?<=[a-z])!(?=[a-z])")  # "p!n": an exclamation mark standing for an "i"
+
+
 def undisguise(folded: str, known: Callable[[str], bool] | None = None) -> str:
     """A folded text with spaced-out letters joined, inner separators dropped and look-alike
     digits and signs inside words turned back into letters. ``known`` tells secret words, so an
     article typed before a spaced-out word stays apart ("a s e n h a" -> "a senha")."""
-    text = _SPACED_OUT.sub(_spaced_joiner(known), folded)
+    text = _SPACED_OUT.sub(_spaced_joiner(known), _BANG_INSIDE.sub("i", folded))
     text = _INNER_SEPARATOR.sub("", text)
     return _LEET_WORD.sub(_unleet, text)
