@@ -58,6 +58,7 @@ class _Exemptions:
     chat_here: re.Pattern[str] | None
     recipient: re.Pattern[str] | None
     tell: re.Pattern[str] | None
+    definition: re.Pattern[str] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +77,8 @@ class _Words:
     pronoun: re.Pattern[str] | None
     interrogative: re.Pattern[str] | None
     quote_intro: re.Pattern[str] | None
+    dangling: re.Pattern[str] | None
+    omit: re.Pattern[str] | None
     exemptions: tuple[_Exemptions, ...]
 
 
@@ -102,6 +105,7 @@ _EXEMPTIONS = (
     "chat_here",
     "recipient",
     "tell",
+    "definition",
 )
 
 
@@ -135,6 +139,8 @@ def _words() -> _Words:
         pronoun=category("asks", "pronoun"),
         interrogative=category("asks", "interrogative"),
         quote_intro=category("asks", "quote_intro"),
+        dangling=category("asks", "dangling"),
+        omit=category("asks", "omit"),
         exemptions=exemptions,
     )
 
@@ -182,6 +188,9 @@ def _ordinal_dot(text: str, m: re.Match[str]) -> bool:
         return True
     if not text[m.start() - 1].isdigit():
         return False
+    line_so_far = text[: m.start()].rsplit("\n", 1)[-1].strip()
+    if line_so_far.isdigit() and len(line_so_far) <= 2:  # a numbered list item: "2. Long card number"
+        return True
     rest = text[m.end() :].lstrip()
     return bool(rest) and (rest[0].isdigit() or rest[0].islower())
 
@@ -381,6 +390,15 @@ _REQUEST_NEGATION_WORDS = 2
 """A negation this many words before a request word cancels it: "no need to send", "nie trzeba podawać"."""
 
 
+_TERSE_WORDS = 7
+
+
+def _defines(view: str, packs: list[_Exemptions]) -> bool:
+    """A question about what a secret is ("What's a one-time passcode?"), not what it says."""
+    opening = view.lstrip("¿¡ ")
+    return any(_search(pack.definition, opening) is not None for pack in packs)
+
+
 def _live_request(pattern: re.Pattern[str] | None, text: str, packs: list[_Exemptions]) -> bool:
     """True when ``pattern`` (a request) matches somewhere not cancelled by a negation right before."""
     if pattern is None:
@@ -407,6 +425,8 @@ def _is_request(
     stripped = view.rstrip()
     if stripped.endswith(":") or (len(stripped.split()) <= _BARE_NAME_WORDS and named_length >= 3):
         return True  # a prompt ("Card number:") or the secret's name alone ("The CVV, please.")
+    if len(stripped.split()) <= _TERSE_WORDS and _search(words.full, stripped) is not None:
+        return True  # a terse note asking for all of it ("kartennr komplett, nicht nur die letzten 4")
     if not stripped.endswith(("?", "？")):
         return False
     opening = view.lstrip("¿¡ ")
@@ -459,7 +479,7 @@ def _judge(
         return [], named
     packs = _present(plain, words)
     # An excused clause hands nothing on: "… never ask for your password. What can I do for you?"
-    if _conditional(plain, packs) or _points_to_official_place(plain, packs):
+    if _conditional(plain, packs) or _points_to_official_place(plain, packs) or _defines(plain, packs):
         return [], []
     if carried:
         if _negated(_PAUSE.split(plain)[0], packs):  # "Just the digits, I don't need the rest"
@@ -502,6 +522,19 @@ def _quotations_masked(text: str, words: _Words) -> str:
     return "".join(parts)
 
 
+_LAST_WORD = re.compile(r"[\w'’]+(?=\W*$)")
+
+
+def _dangles(clause: str, words: _Words) -> bool:
+    """True when an unpunctuated message stops mid-clause: it ends on a word no clause ends on
+    ("Can you tell me" … "your" …). Chat messages often go without a full stop, so "the card
+    doesn't match what we've got" is finished and its "doesn't" negates nothing in the next one."""
+    last = _LAST_WORD.search(fold(clause))
+    if last is None or words.dangling is None:
+        return True
+    return words.dangling.fullmatch(last.group()) is not None
+
+
 def find_asks(text: str, context: tuple[str, ...] = ()) -> list[Ask]:
     """Requests for secrets in an agent or bot message (``text`` already normalised).
 
@@ -519,7 +552,7 @@ def find_asks(text: str, context: tuple[str, ...] = ()) -> list[Ask]:
             break
         last_start, last_end = tail_clauses[-1]
         last = earlier[last_start:last_end]
-        if earlier.rstrip()[-1:] in ".!?;:":
+        if earlier.rstrip()[-1:] in ".!?;:" or not _dangles(last, words):
             lead_in = last
             break
         prefix = last.rstrip() + " " + prefix
@@ -531,6 +564,12 @@ def find_asks(text: str, context: tuple[str, ...] = ()) -> list[Ask]:
     previous: list[tuple[_Named, str]] = []
     if lead_in is not None:
         previous = _objects_of(lead_in, words)[1]
+        # "I've hit resend" … "should be on your phone now" … "what did it come through as?"
+        for earlier in reversed(context[:-1] if not prefix else ()):
+            if previous:
+                break
+            spans = _clauses(earlier, words.clause_break)
+            previous = _objects_of(earlier[spans[-1][0] : spans[-1][1]], words)[1] if spans else []
     list_lead: str | None = None  # "I'll need the following:" hands its request to the items below it
     for index, (start, end) in enumerate(_clauses(combined, words.clause_break)):
         clause = combined[start:end]
@@ -553,4 +592,8 @@ def find_asks(text: str, context: tuple[str, ...] = ()) -> list[Ask]:
         span_end = max(start + trail - offset, span_start + 1)
         for asked in found:
             asks.append(Ask(asked.kind, span_start, min(span_end, len(text)), asked.what))
+    if asks and _search(words.omit, fold(text)) is not None:
+        # "Paste the courier's text here … leave out any code it contains": the message is wanted,
+        # the code in it is not.
+        asks = [a for a in asks if a.type != FindingType.ONE_TIME_CODE]
     return asks

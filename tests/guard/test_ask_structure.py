@@ -1,0 +1,102 @@
+"""How an ask is read across clauses, list items and an agent's earlier messages.
+
+Each case pairs an ask with the harmless message nearest to it, so a rule that is too wide or too
+narrow fails one side.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from trustdesk.guard import scan
+
+
+def asked(text: str, context: tuple[str, ...] = ()) -> set[str]:
+    result = scan(text, "outbound", context=list(context))
+    return {f.type for f in result.findings if f.is_ask}
+
+
+def test_numbered_list_items_take_the_request_of_the_line_above():
+    text = (
+        "Kindly reply with the following so the chargeback can be withdrawn:\n"
+        "1. Name as shown on the card\n2. Long card number (all digits)\n3. Billing postcode"
+    )
+    assert asked(text) == {"PAYMENT_CARD"}
+    harmless = (
+        "Here is what happens next:\n1. We check the parcel\n2. The refund goes to the card you paid with"
+    )
+    assert asked(harmless) == set()
+
+
+def test_an_unpunctuated_chat_message_is_finished_unless_it_stops_on_a_dangling_word():
+    # "doesn't" belongs to the finished first message: it does not negate the ask that follows.
+    finished = ("yeah the refund's stuck cos the card doesn't match what we've got",)
+    assert asked("send the whole thing over, every digit, and i'll rematch it", finished) == {"PAYMENT_CARD"}
+    # A message that stops on "your" goes on in the next one, negation included.
+    assert asked("password", ("we will never ask for your",)) == set()
+    assert asked("password?", ("can you tell me", "your")) == {"PASSWORD"}
+
+
+def test_a_follow_up_refers_to_a_secret_named_two_messages_back():
+    context = ("ok I've hit resend", "should be on your phone now")
+    assert asked("what did it come through as?", context) == {"ONE_TIME_CODE"}
+    assert (
+        asked("what did it come through as?", ("ok I've updated the address", "should be fine now")) == set()
+    )
+
+
+def test_asking_what_a_secret_is_asks_for_nothing():
+    assert (
+        asked("What's a one-time passcode? It's a short number your bank sends when you pay online.") == set()
+    )
+    assert "ONE_TIME_CODE" in asked("What's your one-time passcode?")
+    assert asked("Was ist eine TAN? Eine Nummer, die nur Ihre Bank von Ihnen verlangt.") == set()
+
+
+def test_a_message_passed_on_without_its_code_is_no_ask_for_the_code():
+    harmless = (
+        "Kannst du mir die SMS vom angeblichen Paketdienst hier reinkopieren? Ich will prüfen, ob die echt ist. "
+        "Falls ein Code drinsteht, lass den bitte weg."
+    )
+    assert asked(harmless) == set()
+    assert asked("Kannst du mir die SMS mit dem Code hier reinkopieren?") == {"ONE_TIME_CODE"}
+
+
+def test_a_terse_note_asking_for_all_of_it_is_an_ask():
+    assert asked("kartennr komplett, nicht nur die letzten 4") == {"PAYMENT_CARD"}
+    assert (
+        asked("Die Kartennummer wird bei uns komplett verschlüsselt gespeichert und nie angezeigt.") == set()
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Flip the card over. What's printed in the white strip where you signed?", "CARD_SECURITY_CODE"),
+        ("When the window asks whether we may use your mouse and keyboard, click Allow.", "REMOTE_ACCESS"),
+        (
+            "That little keyfob your bank gave you – press the button and tell me what comes up on the display.",
+            "ONE_TIME_CODE",
+        ),
+        (
+            "Halten Sie die Karte kurz in die Kamera, Vorderseite zu mir, dann notiere ich mir die Zahlen.",
+            "PAYMENT_CARD",
+        ),
+        ("Welche vier Zahlen tippst du an der Supermarktkasse ein, wenn du mit der Karte zahlst?", "PIN"),
+    ],
+)
+def test_a_secret_named_by_where_it_is_or_what_it_does_is_still_asked_for(text, kind):
+    found = asked(text)
+    assert kind in found or (kind == "PIN" and "PASSWORD" in found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The CVV is the short code printed on the back of your card. The checkout asks for it – so type it there, and nowhere else.",
+        "Ah, the gift voucher! Type the long number from the back into the 'Voucher' box on the basket page.",
+        "Screen sharing is never needed for a return: nobody from us will ask to use your mouse and keyboard.",
+    ],
+)
+def test_explanations_of_where_secrets_belong_are_not_asks(text):
+    assert asked(text) == set()
