@@ -44,9 +44,11 @@ def test_expiry_word_without_card_context_is_not_an_expiry():
 
 
 def test_bank_account_needs_bank_context_and_routing_checksum():
+    # With the account goes the code that routes money to it (a sort code, a routing number).
     text = "routing 021000021, checking account 12345678"
-    assert found(text, "BANK_ACCOUNT") == ["12345678"]
-    assert found("sort code 12-34-56 account number 31926819", "BANK_ACCOUNT") == ["31926819"]
+    assert found(text, "BANK_ACCOUNT") == ["021000021", "12345678"]
+    assert found("sort code 12-34-56 account number 31926819", "BANK_ACCOUNT") == ["12-34-56", "31926819"]
+    assert found("routing 021000021 is on the cheque, my order number is 12345678", "BANK_ACCOUNT") == []
     # A shop's own "account number" is not a bank account.
     assert found("my account number is 12345678, where is my order?", "BANK_ACCOUNT") == []
 

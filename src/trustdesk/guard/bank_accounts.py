@@ -76,7 +76,7 @@ def find_pack_bank_accounts(st: ScanText, claimed: list[Candidate] | None = None
             if any(c.start <= start < c.end for c in taken + found):
                 continue
             found.append(_account(start, end, text[start:end]))
-    if found and _BANK_CODE is not None:
+    if (found or any(c.type == "BANK_ACCOUNT" for c in taken)) and _BANK_CODE is not None:
         for _, m_end in _BANK_CODE.spans(folded):
             code = _CODE_VALUE.match(folded, m_end)
             if code is None:

@@ -213,6 +213,8 @@ class CueGroups:
         options = re2.Options()
         options.max_mem = 64 << 20
         options.log_errors = False
+        # The longest cue wins, whatever its list: "senha de 4 dígitos" (a PIN) over "senha".
+        options.longest_match = True
         self._names = [name for name, words in groups.items() if words]
         body = "|".join(
             "("

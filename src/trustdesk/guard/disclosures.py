@@ -66,15 +66,29 @@ _AFTER = re.compile(
     r"(?P<q>[\"'“‘«„])?(?P<value>(?(q)[^\"'”’»“\n]{1,128}|[^\s\"'“”‘’«»<]{1,128}))"
 )
 _BARE = re.compile(r"[ \t]+(?P<value>[^\s\"'“”‘’«»<]{6,128})")
+# After a PIN word: up to seven words of complement ("de autenticação do meu Cartão de Cidadão"),
+# then ":" or a link word and up to two words that qualify it ("è sempre", "is nog steeds").
 _PIN_AFTER = re.compile(
-    r"(?:(?:\s+[^\W\d_][\w'’\-]*){0,5}?(?:\s*[:=]\s*|\s+(?:"
+    r"(?:(?:,?\s+[^\W\d_][\w'’\-]*){0,7}?(?:\s*[:=]\s*|,?\s+(?:"
     + (_LINKS or r"(?!x)x")
-    + r")(?:\s*:)?\s+)|\s*:?\s*)"
+    + r")(?:\s*:)?(?:\s+[^\W\d_][\w'’\-]*){0,2}\s+)|\s*:?\s*|,\s+(?:le|la|el|il|o|a|het|de)\s+)"
     r"(?<![\d\-])(?P<value>\d{4,8})(?![\d]|[\-/.,]\d)"
 )
-_CODE_SHAPE = r"\d{4,8}|\d{4}[ \-]\d{4}|\d{3}[ \-]\d{3}|\d{2}[ \-]\d{2}[ \-]\d{2}(?:[ \-]\d{2})?"
+# "seit 2019", "desde 2019": a year after a PIN word is a date, not the PIN.
+_YEAR_BEFORE = re.compile(
+    r"\b(?:since|from|in|seit|im|desde|en|em|depuis|dal|dall|nel|sinds|od|w|year|jahr|ano|anno|jaar|rok)\s+$"
+)
+# A customer who corrects themselves ("é 2468... não, espere, é 2486") reveals the second one too.
+_CORRECTION_REACH = 40
+# 4-8 digits, grouped any way a customer reads them out ("4 917 203", "71 04 93 82", "5 8 2 0 7 1"),
+# or letters and digits in two dashed groups as some senders format them ("K4P-9QZ").
+_CODE_SHAPE = (
+    r"\d(?:[ \-]?\d){3,7}"
+    r"|(?=[a-z\-]*\d)(?=[\d\-]*[a-z])(?<![\w\-])[a-z0-9]{3,4}-[a-z0-9]{3,4}(?![\w\-])"
+)
 _CODE_VALUE = re.compile(
-    r"(?P<filler>[^\d\n.!?]{0,40}?)(?<![\d\-])(?P<value>" + _CODE_SHAPE + r")(?![\d]|[\-/.,]\d)"
+    r"(?P<filler>(?:[^\d\n.!?]|\d+(?=[a-z]))(?:[^\d\n.!?]|\b\d+[a-z]\w*){0,39}?)"
+    r"(?<![\d\-])(?P<value>" + _CODE_SHAPE + r")(?![\d]|[\-/.,]\d)"
 )
 # A pasted SMS has the code first: "730418 ist Ihr Bestätigungscode", "307 915 es tu código".
 _CODE_BEFORE = re.compile(
@@ -84,7 +98,11 @@ _CODE_BEFORE = re.compile(
     + (_LINKS or r"(?!x)x")
     + r")\s+(?:[^\W\d_]+\s+){0,3}$"
 )
-_OTHER_NUMBER = re.compile(r"\b(?:n[or]?\.?|nr|#|nummer|numero|number|numer)\b")
+# Another number named between the cue and the digits ("PIN for order no. 4471 …"); the Portuguese
+# and Spanish "no" (in the) only counts right before a number.
+_OTHER_NUMBER = re.compile(
+    r"\bn[or]?\.|\bno(?=\s*\d)|\bnr\b|#|\bnummer\b|\bnumero\b|\bnumber\b|\bnumer\b|\bn[°º]"
+)
 _QUALIFIER_REACH = 40
 _NOT_CODE_REACH = 30
 
@@ -140,7 +158,9 @@ def find_disclosed_passwords(st: ScanText) -> list[Candidate]:
     """Passwords and PINs revealed after a pack's password or PIN word (one pass finds every cue)."""
     found: list[Candidate] = []
     folded = st.folded
+    kinds: set[str] = set()
     for _, end, kind in _PASSWORD_CUES.find(folded):
+        kinds.add(kind)
         if kind == "password":
             candidate = _value_after(st, end)
             if candidate is not None:
@@ -156,9 +176,72 @@ def find_disclosed_passwords(st: ScanText) -> list[Candidate]:
                 found.append(_password(start, stop))
         elif st.has_digit:  # a PIN word
             pin = _PIN_AFTER.match(folded, end)
-            if pin is not None and not _OTHER_NUMBER.search(folded, end, pin.start("value")):
-                found.append(_password(*pin.span("value"), "PIN"))
+            if pin is None or _OTHER_NUMBER.search(folded, end, pin.start("value")):
+                continue
+            value = pin.group("value")
+            if (
+                len(value) == 4
+                and value[:2] in ("19", "20")
+                and _YEAR_BEFORE.search(folded, 0, pin.start("value"))
+            ):
+                continue
+            found.append(_password(*pin.span("value"), "PIN"))
+            found.extend(_corrections(folded, pin.end("value"), len(value)))
+    if (found or kinds & _TOPIC_KINDS) and len(st.text) <= _TOPIC_CHARS:
+        found.extend(_password_shaped_tokens(st.text, found))
     return found
+
+
+def _corrections(folded: str, after: int, length: int) -> list[Candidate]:
+    """Numbers of the PIN's length right after it: the customer correcting themselves."""
+    window = folded[after : after + _CORRECTION_REACH]
+    return [
+        _password(after + m.start(), after + m.end(), "PIN")
+        for m in re.finditer(r"(?<![\d\-/.,])\d{" + str(length) + r"}(?![\d]|[\-/.,]\d)", window)
+    ]
+
+
+_TOPIC_KINDS = frozenset({"password", "anaphora", "login_with"})
+# A chat message or a short mail about a password; in a long text a password word and a word
+# shaped like one are unrelated (logs, newsletters).
+_TOPIC_CHARS = 400
+_STRONG_SIGNS = frozenset("!#$%&*+=?@^~")
+_TOKEN = re.compile(r"(?<![^\s(\[\"'“‘«„])[^\s\"'“”‘’«»„<>()\[\]]{6,64}")
+_DOMAIN_END = re.compile(r"\.[a-z]{2,12}$")
+
+
+def _password_shaped_tokens(text: str, found: list[Candidate]) -> list[Candidate]:
+    """In a message about a password, every word shaped like one (letters, digits and a capital or
+    a sign: "Bramble_Cottage9", "Hortensia!2020", "(Kastanje-2025)"), wherever it stands: customers
+    put the word and the password far apart ("the password hasn't changed since 2019 – still …")."""
+    taken = [(c.start, c.end) for c in found]
+    shaped: list[Candidate] = []
+    for m in _TOKEN.finditer(text):
+        value, start, stop = _trim(m.group(), m.start())
+        value = value.rstrip("!?") if value.endswith(("?", "!")) and not value[:-1].isalnum() else value
+        stop = start + len(value)
+        if any(start < e and s < stop for s, e in taken) or not _password_shaped(value):
+            continue
+        letters = [c for c in value if c.isalpha()]
+        mixed_case = any(c.isupper() for c in letters) and any(c.islower() for c in letters)
+        if not (mixed_case or any(c in _STRONG_SIGNS for c in value)) or any(c in ":/\\" for c in value):
+            continue  # "10-year", "ssh-userauth2", order references in capitals, paths and links
+        if ("@" in value and "." in value.split("@")[-1]) or _DOMAIN_END.search(value.lower()):
+            continue  # e-mail addresses and domains
+        shaped.append(_password(start, stop))
+    return shaped
+
+
+def password_topic(text: str) -> bool:
+    """True when ``text`` (an earlier message) talks about a password: the next one may reveal it."""
+    folded = fold(text.lower())
+    return any(kind in _TOPIC_KINDS for _, _, kind in _PASSWORD_CUES.find(folded))
+
+
+def passwords_in_reply(text: str) -> list[Candidate]:
+    """Password-shaped words in a message whose author spoke of a password just before
+    ("wacht, ik zoek mijn wachtwoord op" … "gevonden" … "Hyacint#Dordt31 is het")."""
+    return _password_shaped_tokens(text, [])
 
 
 def _password_shaped(value: str) -> bool:

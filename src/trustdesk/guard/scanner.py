@@ -16,6 +16,8 @@ from trustdesk.guard.disclosures import (
     find_disclosed_codes,
     find_disclosed_passwords,
     password_continued,
+    password_topic,
+    passwords_in_reply,
 )
 from trustdesk.guard.disclosures import PASSWORD_GATE as PACK_PASSWORD_GATE
 from trustdesk.guard.findings import DIRECTIONS, Direction, Finding, GuardInputError, ScanResult, TextTooLarge
@@ -70,10 +72,10 @@ def _detect(text: str, hits: frozenset[int], policy: Policy) -> list[Candidate]:
         candidates.extend(claimed)
         if cards or not hits.isdisjoint(DETAIL_GATE):
             candidates.extend(find_card_details(st, cards))
-        if not hits.isdisjoint(ACCOUNT_GATE):
-            candidates.extend(find_bank_accounts(st))
-        if not hits.isdisjoint(ACCOUNT_WORDS_GATE):
-            candidates.extend(find_pack_bank_accounts(st, claimed))
+        accounts = find_bank_accounts(st) if not hits.isdisjoint(ACCOUNT_GATE) else []
+        candidates.extend(accounts)
+        if accounts or not hits.isdisjoint(ACCOUNT_WORDS_GATE):
+            candidates.extend(find_pack_bank_accounts(st, claimed + accounts))
         if not hits.isdisjoint(NATIONAL_ID_GATE):
             candidates.extend(find_national_ids(st, claimed))
         if not hits.isdisjoint(OTP_GATE):
@@ -156,9 +158,16 @@ def _checked_context(context: object) -> tuple[str, ...]:
 def _continued(candidates: list[Candidate], text: str, earlier: tuple[str, ...]) -> list[Candidate]:
     """``candidates`` plus a secret this message finishes that the author's last one began."""
     extra = password_continued(normalize(earlier[-1]).text, text)
-    if extra is None:
+    found = [extra] if extra is not None else []
+    if len(text) <= _REPLY_CHARS and any(password_topic(item) for item in earlier[-2:]):
+        found.extend(passwords_in_reply(text))
+    if not found:
         return candidates
-    return resolve_overlaps([*candidates, extra])
+    return resolve_overlaps([*candidates, *found])
+
+
+_REPLY_CHARS = 200
+"""A password-shaped word is taken for the password only in a short reply to talk about one."""
 
 
 def wants_context(text: str, direction: str) -> bool:

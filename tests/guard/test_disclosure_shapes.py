@@ -1,0 +1,103 @@
+"""Secrets customers reveal away from the word that names them, in several languages.
+
+Every case that must be removed sits next to a near miss that must stay.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from trustdesk.guard import scan
+
+
+def stored(text: str, context: tuple[str, ...] = ()) -> str:
+    return scan(text, "inbound", context=list(context)).redacted
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        (
+            "the password hasn't changed since 2019 – still Bramble_Cottage9 with a capital B",
+            "Bramble_Cottage9",
+        ),
+        (
+            "Het nieuwe wachtwoord dat ik gisteren heb ingesteld (Kastanje-2025) wordt niet geaccepteerd.",
+            "Kastanje-2025",
+        ),
+        (
+            "Ich logge mich immer mit Rotkehlchen#1971 ein, aber es heißt „Zugangsdaten falsch“.",
+            "Rotkehlchen#1971",
+        ),
+        ("Minha senha do gov.br é Ipanema#Sol90, e mesmo assim não consigo.", "Ipanema#Sol90"),
+    ],
+)
+def test_a_word_shaped_like_a_password_in_a_message_about_one_is_removed(text, secret):
+    assert secret not in stored(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I forgot my password, the 10-year warranty card says to call you, order AB12345C",
+        "Mein Passwort geht nicht, ich habe ein iPhone mit iOS 17.4 und die Bestellung TS-4412-BLK",
+        "password reset mail never came – my email is jo.smith84@mailbox.org, site www.Shop2024.com",
+    ],
+)
+def test_words_that_only_resemble_passwords_stay(text):
+    assert stored(text) == text
+
+
+def test_a_password_found_after_talk_of_one_in_the_message_before():
+    context = ("wacht ik zoek mijn wachtwoord even op", "gevonden")
+    assert "Hyacint#Dordt31" not in stored("Hyacint#Dordt31 is het", context)
+    assert (
+        stored("Hyacint#Dordt31 is het", ("wacht ik zoek mijn bestelling even op",))
+        == "Hyacint#Dordt31 is het"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("sì sì, il pin è sempre 0427, non l'ho mai cambiato", "0427"),
+        ("Ja, mijn pincode is nog steeds 8351, nooit veranderd.", "8351"),
+        ("A senha de 4 dígitos que eu uso no caixa eletrônico é 8152, será que bloqueou?", "8152"),
+        ("mon NIP c'est 4082 si jamais vous en avez besoin", "4082"),
+        ("O PIN do MB WAY é 2468... não, espere, é 2486.", "2486"),
+    ],
+)
+def test_a_pin_after_words_that_qualify_it_or_a_correction_is_removed(text, secret):
+    assert secret not in stored(text)
+
+
+def test_a_year_after_a_pin_word_is_a_date():
+    text = "My PIN was blocked in 2019 and again last week"
+    assert stored(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Die photoTAN-App zeigt 4 917 203 an – wo muss ich das eintragen?", "4 917 203"),
+        ("Le Digipass m'affiche 71 04 93 82, c'est bon comme ça ?", "71 04 93 82"),
+        ("kod weryfikacyjny z maila: 5K7-Q2M, wpisuję i nic", "5K7-Q2M"),
+        ("ok the text says 5 8 2 0 7 1, does that go in the box?", "5 8 2 0 7 1"),
+    ],
+)
+def test_one_time_codes_read_out_in_groups_or_with_letters_are_removed(text, secret):
+    assert secret not in stored(text)
+
+
+def test_a_discount_code_with_letters_and_digits_stays():
+    text = "the discount code SAVE-20X didn't work at checkout"
+    assert stored(text) == text
+
+
+def test_the_bank_code_goes_with_the_account_number():
+    result = stored("sort code 60-16-13, account number 31926819")
+    assert "60-16-13" not in result and "31926819" not in result
+    assert (
+        stored("sort code 60-16-13 is on the letter, nothing else")
+        == "sort code 60-16-13 is on the letter, nothing else"
+    )
