@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -560,7 +560,7 @@ def canned_delete(
     request: Request,
     auth: Auth = Depends(require(HANDLE)),
     session: Session = Depends(db),
-) -> JSONResponse:
+) -> Response:
     reply = session.scalar(
         select(CannedReply).where(CannedReply.id == canned_reply_id, CannedReply.tenant_id == auth.tenant.id)
     )
@@ -576,7 +576,7 @@ def canned_delete(
         ip=client_ip(request),
     )
     session.commit()
-    return JSONResponse(None, status_code=204)
+    return Response(status_code=204)
 
 
 # --- webhooks and jobs (admins) ------------------------------------------------------------------
@@ -643,7 +643,7 @@ def webhook_delete(
     request: Request,
     auth: Auth = Depends(require(INTEGRATIONS)),
     session: Session = Depends(db),
-) -> JSONResponse:
+) -> Response:
     endpoint = session.scalar(
         select(WebhookEndpoint).where(
             WebhookEndpoint.id == webhook_id, WebhookEndpoint.tenant_id == auth.tenant.id
@@ -654,7 +654,7 @@ def webhook_delete(
     webhooks.delete_endpoint(session, endpoint, actor=auth.actor, ip=client_ip(request))
     session.commit()
     runtime(request).desk.forget_webhooks(auth.tenant.id)
-    return JSONResponse(None, status_code=204)
+    return Response(status_code=204)
 
 
 def _job_out(job: Job) -> dict[str, Any]:
