@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from trustdesk.web.state import TEMPLATES_DIR
 
 
@@ -73,6 +75,34 @@ def test_open_redirect_is_refused(client, sessions) -> None:  # type: ignore[no-
         follow_redirects=False,
     )
     assert r.status_code == 303 and r.headers["location"] == "/account"
+
+
+@pytest.mark.parametrize(
+    "next_url",
+    [
+        "/%09/evil.example/",  # a tab: browsers drop it and read //evil.example
+        "/%0a/evil.example/",  # a newline: was an unhandled error after the sign-in was committed
+        "/t/acme%0d%0aSet-Cookie:%20x=1",
+        "/%5Cevil.example",
+        "/%252F%252Fevil.example",
+    ],
+)
+def test_sign_in_never_redirects_off_site(client, sessions, next_url) -> None:  # type: ignore[no-untyped-def]
+    from tests.foundation.factory import PASSWORD, make_tenant, make_user
+
+    from trustdesk.accounts.permissions import Role
+
+    with sessions() as s:
+        t = make_tenant(s, "acme")
+        make_user(s, t, "shopper@example.net", Role.CUSTOMER)
+        s.commit()
+    page = client.get(f"/login?next={next_url}")
+    assert page.status_code == 200 and "evil" not in page.text and "Set-Cookie" not in page.text
+    pre = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    form = {"tenant": "acme", "email": "shopper@example.net", "password": PASSWORD, "csrf_token": pre}
+    r = client.post(f"/login?next={next_url}", data=form, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/account"
+    assert client.get("/api/v1/me").json()["role"] == "customer"
 
 
 def test_sign_in_returns_to_the_page_that_asked(client, sessions) -> None:  # type: ignore[no-untyped-def]
