@@ -92,11 +92,8 @@ def perform_login(
             session_hours=state.settings.session_hours,
             previous_token=session_token(request),
         )
-    except accounts.AccountLocked as exc:
-        session.commit()  # keep the audit record of the attempt
-        raise ApiError(423, "account_locked", str(exc)) from None
     except accounts.LoginFailed as exc:
-        session.commit()  # failure counters and audit must persist
+        session.commit()  # failure counters and audit must persist (a locked account fails alike)
         raise ApiError(401, "login_failed", str(exc)) from None
     session.commit()
     set_session_cookie(response, state, issued.token)
@@ -135,8 +132,9 @@ def second_factor(
             ip=client_ip(request),
         )
     except accounts.AccountLocked as exc:
+        # The caller has already given the right password: naming the lock tells them nothing new.
         session.commit()
-        raise ApiError(423, "account_locked", str(exc)) from None
+        raise ApiError(401, "account_locked", str(exc)) from None
     except accounts.LoginFailed as exc:
         session.commit()
         raise ApiError(401, "code_invalid", str(exc)) from None
