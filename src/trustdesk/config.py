@@ -12,7 +12,7 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -79,6 +79,15 @@ class Settings(BaseSettings):
     smtp_relay_username: str | None = None
     smtp_relay_password: str | None = None
     smtp_relay_starttls: bool = False
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        description="Bearer token that opens /metrics from any address (Authorization: Bearer ...).",
+    )
+    metrics_from_loopback: bool = Field(
+        default=True,
+        description="Serve /metrics without the token to direct connections from 127.0.0.1 or ::1 "
+        "(never to requests relayed by a proxy: they carry forwarding headers).",
+    )
     log_level: str = "INFO"
     log_json: bool = True
     customer_token_idle_hours: int = Field(
