@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -147,7 +148,7 @@ class Settings(BaseSettings):
         return self.data_dir / "attachments"
 
 
-def _read_or_create_key(path: Path, make: callable) -> str:  # type: ignore[valid-type]
+def _read_or_create_key(path: Path, make: Callable[[], str]) -> str:
     if path.exists():
         return path.read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True)
