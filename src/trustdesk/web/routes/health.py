@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hmac
+from typing import Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel
 
 from trustdesk.store.db import DatabaseNotMigrated, DatabaseUnavailable
 from trustdesk.store.migrate import ensure_migrated
@@ -16,12 +18,31 @@ from trustdesk.web.errors import ApiError
 router = APIRouter()
 
 
-@router.get("/healthz", tags=["ops"], summary="Liveness: the process answers")
+class Alive(BaseModel):
+    status: Literal["ok"]
+
+
+@router.get("/healthz", tags=["ops"], summary="Liveness: the process answers", response_model=Alive)
 def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", tags=["ops"], summary="Readiness: the database answers and is migrated")
+class Ready(BaseModel):
+    status: Literal["ready"]
+
+
+class NotReady(BaseModel):
+    status: Literal["unavailable"]
+    reason: str
+
+
+@router.get(
+    "/readyz",
+    tags=["ops"],
+    summary="Readiness: the database answers and is migrated",
+    response_model=Ready,
+    responses={503: {"model": NotReady, "description": "The database does not answer, or is not migrated"}},
+)
 def readyz(request: Request) -> Response:
     state = request.app.state.trustdesk
     try:

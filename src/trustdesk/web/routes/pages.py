@@ -32,6 +32,7 @@ from trustdesk.web.deps import (
     write_db,
 )
 from trustdesk.web.errors import ApiError, not_found
+from trustdesk.web.fields import RowId
 from trustdesk.web.redirects import MAX_NEXT_CHARS, safe_next
 from trustdesk.web.routes.auth import end_session, perform_login
 
@@ -408,7 +409,7 @@ def console_order(
 
 @router.get("/console/customers/{customer_id}", response_class=HTMLResponse)
 def console_customer(
-    customer_id: int, request: Request, auth: Auth = Depends(staff_page), session: Session = Depends(db)
+    customer_id: RowId, request: Request, auth: Auth = Depends(staff_page), session: Session = Depends(db)
 ) -> HTMLResponse:
     page_permission(auth, Permission.VIEW_CUSTOMERS)
     customer = session.scalar(
