@@ -86,6 +86,8 @@ def start_server(
     }
     if redis_url:
         env["TRUSTDESK_REDIS_URL"] = redis_url
+    if "PYTHONPATH" in os.environ:  # a checkout's sources first on the path: the server runs the same code
+        env.setdefault("PYTHONPATH", os.environ["PYTHONPATH"])
     log_path = data_dir / f"server-{port}.log"
     data_dir.mkdir(parents=True, exist_ok=True)
     handle = log_path.open("ab")

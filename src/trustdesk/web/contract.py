@@ -98,6 +98,12 @@ def link(
     return out
 
 
+def chat_security(method: str) -> dict[str, Any]:
+    """`openapi_extra=` of a customer's conversation: its access token, or the customer's own session."""
+    session = ["session", "csrf"] if method in UNSAFE_METHODS else ["session"]
+    return {"security": [{"chat_token": []}, {name: [] for name in session}]}
+
+
 def with_links(status: int, /, **links: dict[str, Any]) -> dict[int | str, dict[str, Any]]:
     """`responses=` entry: the links of a success response, by name."""
     return {status: {"links": links}}
@@ -127,7 +133,7 @@ def _has_inputs(route: APIRoute) -> bool:
 
 
 def _auth(route: APIRoute) -> str:
-    """'staff' for require(...), 'signed_in' for current/pending sessions, 'optional', or 'none'."""
+    """'permission' for require(...), 'signed_in' for current/pending sessions, 'optional', or 'none'."""
     names = {getattr(call, "__name__", "") for call in _calls(route.dependant)}
     if any(name.startswith("require_") for name in names):
         return "permission"
@@ -249,7 +255,7 @@ def build_openapi(app: FastAPI, routes: list[APIRoute]) -> dict[str, Any]:
                 statuses.add(400)  # a body that cannot be read: not UTF-8 JSON, or a broken form
             _document_errors(operation, statuses)
             security = _security(route, method.upper())
-            if security is not None:
+            if security is not None and "security" not in operation:  # a route may say it more exactly
                 operation["security"] = security
             for parameter in operation.get("parameters", []):
                 parameter["schema"] = _without_null(parameter.get("schema", {}))

@@ -114,7 +114,7 @@ ClientMsgId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._:-]{1,64}$
 
 def alternatives(*names: str, schema_rule: dict[str, Any]) -> Any:
     """`json_schema_extra` for a body whose fields `names` are alternatives: each, when given, is a string
-    (never null: pair the field with `Optional`), and `schema_rule` (oneOf/anyOf/not) says which
+    (never null: pair the field with `NotNull`), and `schema_rule` (oneOf/anyOf/not) says which
     combinations the handler accepts."""
 
     def extra(schema: dict[str, Any]) -> None:
@@ -135,8 +135,8 @@ def _refuse_null(value: object) -> object:
     return value
 
 
-Optional = BeforeValidator(_refuse_null)
-"""For an alternative field (`Annotated[str | None, Optional] = None`): absent is fine, null is not."""
+NotNull = BeforeValidator(_refuse_null)
+"""For an alternative field (`Annotated[str | None, NotNull] = None`): absent is fine, null is not."""
 
 
 class ApiModel(BaseModel):

@@ -36,7 +36,7 @@ from trustdesk.web.fields import (
     ApiModel,
     EmailAddress,
     NonBlank,
-    Optional,
+    NotNull,
     RowId,
     TenantSlug,
     alternatives,
@@ -121,17 +121,17 @@ def _check_request_schema(schema: dict[str, Any]) -> None:
 class CheckRequest(ApiModel):
     model_config = ConfigDict(strict=True, json_schema_extra=_check_request_schema)
 
-    text: Annotated[str | None, Optional] = Field(
+    text: Annotated[str | None, NotNull] = Field(
         default=None, min_length=1, max_length=MAX_TEXT, description="A pasted message."
     )
-    eml_base64: Annotated[str | None, Optional] = Field(
+    eml_base64: Annotated[str | None, NotNull] = Field(
         default=None,
         min_length=4,
         max_length=MAX_EML_BYTES // 3 * 4,
         pattern=BASE64_PATTERN,
         description="A raw .eml file, base64-encoded (not with text).",
     )
-    reference: Annotated[NonBlank | None, Optional] = Field(
+    reference: Annotated[NonBlank | None, NotNull] = Field(
         default=None, max_length=40, description="A message reference, e.g. TD-7KQ4M2PX9A."
     )
     tenant: TenantSlug | None = Field(default=None, description="The retailer the message claims to be from.")

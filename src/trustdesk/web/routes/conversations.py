@@ -32,7 +32,7 @@ from trustdesk.mailchannel.views import add_mail_info
 from trustdesk.ratelimit import Limit
 from trustdesk.store.models import CannedReply, Conversation, Job, Tenant, User, WebhookEndpoint
 from trustdesk.tenancy.service import find_tenant
-from trustdesk.web.contract import errors, link, with_links
+from trustdesk.web.contract import chat_security, errors, link, with_links
 from trustdesk.web.deps import Auth, app_state, check_csrf, client_ip, db, optional_auth, rate_limit, require
 from trustdesk.web.errors import ApiError, not_found
 from trustdesk.web.fields import (
@@ -995,6 +995,7 @@ def my_conversations(
         e401="neither a conversation token nor a signed-in customer's session",
         e404="no such retailer, or no conversation this token or account may open",
     ),
+    openapi_extra=chat_security("GET"),
 )
 def customer_history(
     tenant: TenantSlug,
@@ -1031,6 +1032,7 @@ def customer_history(
         e404="no such retailer, or no conversation this token or account may open",
         e413="message_too_long: longer than 5,000 characters once normalised",
     ),
+    openapi_extra=chat_security("POST"),
 )
 def customer_send(
     tenant: TenantSlug,

@@ -19,7 +19,7 @@ from trustdesk.verify.manifest import build_index, build_manifest, jwks_document
 from trustdesk.web.contract import errors
 from trustdesk.web.deps import app_state, client_ip, db, rate_limit, write_db
 from trustdesk.web.errors import not_found
-from trustdesk.web.fields import ApiModel, NonBlank, Optional, TenantSlug, alternatives
+from trustdesk.web.fields import ApiModel, NonBlank, NotNull, TenantSlug, alternatives
 
 router = APIRouter(tags=["verify"])
 
@@ -35,10 +35,10 @@ class VerifyRequest(ApiModel):
         ),
     )
 
-    contact: Annotated[NonBlank | None, Optional] = Field(
+    contact: Annotated[NonBlank | None, NotNull] = Field(
         default=None, max_length=2_000, description="One e-mail, phone number, URL, domain or @handle."
     )
-    text: Annotated[str | None, Optional] = Field(
+    text: Annotated[str | None, NotNull] = Field(
         default=None,
         min_length=1,
         max_length=MAX_VERIFY_TEXT,
