@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck pytest install install-test native browser bench clean
+.PHONY: run test lint typecheck pytest install install-test native browser bench clean messages catalogs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,27 @@ native: $(VENV)/.installed-native
 	@$(BIN)/python scripts/build_native.py --quiet || \
 		echo "warning: native build failed; the guard and verification run as pure Python" >&2
 
-run: install native
+# gettext catalogs (src/trustdesk/i18n, docs/architecture.md "Languages"). `make messages` extracts
+# every translatable string (babel.cfg: Python and the Jinja2 templates under src/trustdesk) into
+# the template and merges it into each language's .po, for translators; `make catalogs` compiles
+# each .po to its .mo (gitignored), which run and pytest do, so a fresh clone needs no extra step.
+LOCALES := src/trustdesk/locale
+CATALOG_SOURCES := $(wildcard $(LOCALES)/*/LC_MESSAGES/trustdesk.po)
+CATALOGS := $(CATALOG_SOURCES:.po=.mo)
+
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg --no-wrap --no-location --sort-output --project Trustdesk \
+		--copyright-holder Trustdesk -o $(LOCALES)/trustdesk.pot src/trustdesk
+	$(BIN)/pybabel update -D trustdesk -i $(LOCALES)/trustdesk.pot -d $(LOCALES) --no-wrap \
+		--no-fuzzy-matching --ignore-obsolete
+	@$(MAKE) --no-print-directory catalogs
+
+catalogs: $(CATALOGS)
+
+$(LOCALES)/%/LC_MESSAGES/trustdesk.mo: $(LOCALES)/%/LC_MESSAGES/trustdesk.po | $(VENV)/.installed
+	$(BIN)/pybabel compile -D trustdesk -l $* -i $< -o $@
+
+run: install native catalogs
 	$(BIN)/trustdesk db upgrade
 	$(BIN)/trustdesk demo
 	$(BIN)/trustdesk serve --host $(HOST) --port $(PORT)
@@ -48,7 +68,7 @@ lint: install-test
 typecheck: install-test
 	$(BIN)/mypy
 
-pytest: install-test native browser
+pytest: install-test native browser catalogs
 	$(BIN)/python -m pytest -q
 
 test: lint typecheck pytest
@@ -59,3 +79,4 @@ bench: install-test
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info src/trustdesk/_native .pytest_cache .mypy_cache .ruff_cache
+	rm -f $(CATALOGS) $(LOCALES)/trustdesk.pot

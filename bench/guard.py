@@ -25,7 +25,9 @@ import json
 import logging
 import os
 import random
+import statistics
 import string
+import subprocess
 import sys
 import tempfile
 import time
@@ -38,7 +40,8 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "src"))
+# --compare-with runs this file again against an older build's sources (TRUSTDESK_BENCH_SRC).
+sys.path.insert(0, os.environ.get("TRUSTDESK_BENCH_SRC") or str(REPO / "src"))
 
 from trustdesk.guard import scan  # noqa: E402
 from trustdesk.guard.checksums import IBAN_LENGTHS, iban_mod97  # noqa: E402
@@ -531,6 +534,89 @@ def real_text_check(shared: Path, analyze: Callable[[str], list] | None) -> dict
     return figures
 
 
+def throughput_only(args: argparse.Namespace, background: list[str]) -> dict[str, float]:
+    """Guard msgs/s (CPU time, one core) on each corpus: warm-up, then the better of two passes."""
+    figures: dict[str, float] = {}
+    for mix in MIXES:
+        texts = [m.text for m in make_corpus(args.messages, args.seed, background, mix)]
+        timed(scan, [m.text for m in make_corpus(5_000, args.seed + 1000, background, mix)])
+        cpu = min(timed(scan, texts)[0], timed(scan, texts)[0])
+        figures[mix] = round(len(texts) / cpu)
+    return figures
+
+
+def _baseline_tree(ref: str, folder: Path) -> Path:
+    """The sources of ``ref`` unpacked in ``folder`` and compiled like `make native` would."""
+    archive = subprocess.run(
+        # pyproject.toml too: the native build reads its mypy settings, and without them the
+        # baseline silently runs as pure Python (a native build against a pure one).
+        ["git", "-C", str(REPO), "archive", ref, "src", "scripts", "pyproject.toml"],
+        check=True,
+        capture_output=True,
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    build = subprocess.run(
+        [sys.executable, str(folder / "scripts" / "build_native.py"), "--quiet"],
+        env={**os.environ, "PYTHONPATH": str(folder / "src")},
+        cwd=folder,
+        capture_output=True,
+        text=True,
+    )
+    if build.returncode != 0:
+        print(f"baseline {ref}: native build failed, it runs as pure Python", file=sys.stderr)
+    return folder / "src"
+
+
+def compare_with(ref: str, args: argparse.Namespace, rounds: int = 3) -> dict[str, object]:
+    """Throughput of this build and of ``ref``, measured alternately in separate processes."""
+    command = [sys.executable, str(Path(__file__).resolve()), "--throughput-only", "--json"]
+    command += ["--messages", str(args.messages), "--seed", str(args.seed)]
+    runs: dict[str, list[dict[str, float]]] = {"current": [], "baseline": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        baseline_src = _baseline_tree(ref, Path(tmp))
+        for round_number in range(rounds):
+            order = ["current", "baseline"] if round_number % 2 == 0 else ["baseline", "current"]
+            for which in order:
+                env = dict(os.environ)
+                env.pop("TRUSTDESK_BENCH_SRC", None)
+                if which == "baseline":
+                    env["TRUSTDESK_BENCH_SRC"] = str(baseline_src)
+                out = subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout
+                runs[which].append(json.loads(out[out.index("{") :]))
+    result: dict[str, object] = {"baseline_ref": ref, "rounds": runs}
+    for mix in MIXES:
+        current = statistics.median(r[mix] for r in runs["current"])
+        baseline = statistics.median(r[mix] for r in runs["baseline"])
+        result[mix] = {"current": current, "baseline": baseline, "change": round(current / baseline - 1, 4)}
+        print(
+            f"[{mix}] this build {current:,.0f} msgs/s, {ref}: {baseline:,.0f} msgs/s ({current / baseline - 1:+.1%})"
+        )
+    return result
+
+
+def languages_report() -> dict[str, object]:
+    """Per language and part (dev, held-out): asks blocked, disclosures removed, false blocks and
+    false redactions on the labelled examples (src/trustdesk/guard/languages/*/labelled)."""
+    from trustdesk.guard import labelled
+
+    report: dict[str, object] = {}
+    for part in labelled.PARTS:
+        scores = labelled.score(labelled.load(part))
+        rows: dict[str, object] = {}
+        print(f"\n[{part}] lang   asks blocked   disclosures removed   false blocks   false redactions")
+        for lang, entry in sorted(scores.items()):
+            rates = {kind: entry.rate(kind) for kind in labelled.KINDS}
+            counts = {kind: entry.total[kind] for kind in labelled.KINDS}
+            rows[lang] = {"rates": rates, "counts": counts, "wrong": [e.id for e in entry.wrong]}
+            cells = [
+                f"{entry.right[k]}/{entry.total[k]} ({rates[k]:.3f})" if rates[k] is not None else "-"
+                for k in labelled.KINDS
+            ]
+            print(f"        {lang:6} {cells[0]:>14} {cells[2]:>20} {cells[1]:>14} {cells[3]:>17}")
+        report[part] = rows
+    return report
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--messages", type=int, default=10_000, help="messages per corpus")
@@ -541,16 +627,33 @@ def main() -> None:
         "--no-real-text", action="store_true", help="skip the false-positive check on real text"
     )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--languages", action="store_true", help="score the labelled examples per language")
+    parser.add_argument(
+        "--compare-with",
+        metavar="REF",
+        help="also time the guard of git REF, alternating, separate processes",
+    )
+    parser.add_argument("--throughput-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     pinned = pin_one_core()
     background = load_background(SHARED_DATA)
+    if args.throughput_only:
+        print(json.dumps(throughput_only(args, background)))
+        return
     print(f"{len(background)} background texts; {pinned}")
+    if args.languages:
+        report = languages_report()
+        if args.json:
+            print(json.dumps({"languages": report}, indent=2))
+        return
     analyze = None if args.no_presidio else build_presidio()
     mixes = list(MIXES) if args.mix == "both" else [args.mix]
     figures: dict[str, object] = {mix: run_mix(mix, args, background, analyze) for mix in mixes}
     if not args.no_real_text:
         figures["real_text"] = real_text_check(SHARED_DATA, analyze)
+    if args.compare_with:
+        figures["compared"] = compare_with(args.compare_with, args)
     if args.json:
         print(json.dumps({"cpu": pinned, **figures}, indent=2))
 

@@ -201,6 +201,23 @@ def _kb_article(s: Session, t: Tenant) -> int:
     return row.id
 
 
+def _admin_grant(s: Session, t: Tenant) -> int:
+    from trustdesk.store.models import AdminGrant
+
+    found = s.scalar(select(AdminGrant.id).where(AdminGrant.tenant_id == t.id))
+    if found:
+        return found
+    admin = s.scalar(select(User).where(User.tenant_id == t.id, User.role == "admin"))
+    other = s.scalar(select(User).where(User.tenant_id == t.id, User.role != "admin"))
+    assert admin is not None and other is not None, "the other tenant needs an admin and another staff member"
+    row = AdminGrant(
+        tenant_id=t.id, user_id=other.id, action="promote", from_role=other.role, requested_by_id=admin.id
+    )
+    s.add(row)
+    s.commit()
+    return row.id
+
+
 PROVIDERS: dict[str, Callable[[Session, Tenant], Any]] = {
     "order_number": lambda s, t: s.scalar(select(Order.number).where(Order.tenant_id == t.id)),
     "customer_id": lambda s, t: s.scalar(select(Customer.id).where(Customer.tenant_id == t.id)),
@@ -219,6 +236,7 @@ PROVIDERS: dict[str, Callable[[Session, Tenant], Any]] = {
     "report_indicator_id": lambda s, t: _report(s, t)[2],
     "example_id": _bot_example,
     "article_id": _kb_article,
+    "grant_id": _admin_grant,
 }
 
 # Public routes keyed by tenant slug are meant to be readable by anyone (help page, manifest, verify).

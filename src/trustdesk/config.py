@@ -52,6 +52,13 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(default=5, ge=1, le=100)
     lockout_minutes: int = Field(default=15, ge=1, le=24 * 60)
     login_rate_per_minute: int = Field(default=20, ge=1, le=10_000)
+    admin_cool_off_hours: int = Field(
+        default=72,
+        ge=0,
+        le=24 * 365,
+        description="Hours an admin account must have held its role before it may approve or reject "
+        "another admin's channel change or admin grant (four-eyes).",
+    )
     smtp_listen_host: str = "127.0.0.1"
     smtp_listen_port: int = Field(
         default=2525, ge=0, le=65535, description="Inbound SMTP listener of `serve`; 0 disables it."

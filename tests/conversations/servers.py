@@ -84,10 +84,10 @@ def start_server(
         "TRUSTDESK_SMTP_LISTEN_PORT": str(free_port()),
         **(extra_env or {}),
     }
+    if os.environ.get("PYTHONPATH"):  # a worktree's sources first: the server runs the code under test
+        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
     if redis_url:
         env["TRUSTDESK_REDIS_URL"] = redis_url
-    if "PYTHONPATH" in os.environ:  # a checkout's sources first on the path: the server runs the same code
-        env.setdefault("PYTHONPATH", os.environ["PYTHONPATH"])
     log_path = data_dir / f"server-{port}.log"
     data_dir.mkdir(parents=True, exist_ok=True)
     handle = log_path.open("ab")

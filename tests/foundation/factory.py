@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pyotp
 from fastapi.testclient import TestClient
@@ -24,8 +25,22 @@ def make_tenant(session: Session, slug: str, domain: str | None = None) -> Tenan
     )
 
 
-def make_user(session: Session, tenant: Tenant, email: str, role: Role, password: str = PASSWORD) -> User:
-    return accounts.create_user(
+# Accounts built here stand for staff who have worked on the desk for a while: past the four-eyes
+# cool-off (72 h by default), so an admin can approve another admin's change. Tests of the cool-off
+# itself pass established=False.
+ESTABLISHED_AGE = timedelta(days=30)
+
+
+def make_user(
+    session: Session,
+    tenant: Tenant,
+    email: str,
+    role: Role,
+    password: str = PASSWORD,
+    *,
+    established: bool = True,
+) -> User:
+    user = accounts.create_user(
         session,
         tenant,
         email=email,
@@ -34,6 +49,9 @@ def make_user(session: Session, tenant: Tenant, email: str, role: Role, password
         password=password,
         actor="test",
     )
+    if established:
+        user.created_at = user.created_at - ESTABLISHED_AGE
+    return user
 
 
 def order_row(number: str, email: str, **extra: object) -> dict:

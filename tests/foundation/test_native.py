@@ -41,6 +41,13 @@ texts += [m.text for m in guard_bench.make_corpus(1000, 4, guard_bench.FALLBACK_
 if shared.is_dir():
     texts += guard_bench.load_real_texts(shared)[::7]
 asks = [json.loads(line)["text"] for line in (Path(sys.argv[1]) / "src/trustdesk/guard/data/asks.jsonl").open()]
+# Every language's labelled examples (both directions) and national IDs named in their own language:
+# the language packs are data files, which a compiled module must find as well.
+for path in sorted((Path(sys.argv[1]) / "src/trustdesk/guard/languages").glob("*/labelled/*.jsonl")):
+    rows = [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
+    texts += [row["text"] for row in rows]
+    asks += [row["text"] for row in rows if row["kind"] in ("ask", "harmless_outbound")]
+texts += ["Meine Steuer-ID ist 86095742719", "CF: RSSMRA85T10A562S", "PESEL 44051401359", "CPF 123.456.789-09"]
 tricky = ["", "\u200b4\u200b2\u200b4\u200b2 4242 4242 4242", "\uff14\uff12\uff14\uff12" * 4, "1-" * 400,
           "my pw: hunter2!!", "IBAN DE89 3704 0044 0532 0130 00", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl"]
 out = []

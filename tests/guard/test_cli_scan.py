@@ -38,9 +38,10 @@ def test_the_installed_console_script_reads_stdin_and_writes_json_lines():
         "id": "a",
         "findings": [{"type": "PAYMENT_CARD", "start": 5, "end": 21, "action": "redact"}],
         "redacted": "card [removed: Visa ending 4242]",
+        "lang": "en",
     }
     assert "not valid UTF-8" in lines[1]["error"]
-    assert lines[2] == {"id": 3, "findings": [], "redacted": "plain"}
+    assert lines[2] == {"id": 3, "findings": [], "redacted": "plain", "lang": "en"}
 
 
 def test_json_lines_and_plain_lines_from_stdin():
@@ -59,18 +60,21 @@ def test_json_lines_and_plain_lines_from_stdin():
             "id": "m-1",
             "findings": [{"type": "PAYMENT_CARD", "start": 11, "end": 30, "action": "redact"}],
             "redacted": "my card is [removed: Visa ending 4242]",
+            "lang": "en",
         },
         {
             "id": 2,
             "findings": [{"type": "PASSWORD", "start": 16, "end": 24, "action": "redact"}],
             "redacted": "plain line, pw: [removed: password]",
+            "lang": "en",
         },
         {
             "id": 9,
             "findings": [{"type": "ONE_TIME_CODE", "start": 0, "end": 37, "action": "block"}],
             "redacted": "Please send me the code we texted you",
+            "lang": "en",
         },
-        {"id": 4, "findings": [], "redacted": ""},
+        {"id": 4, "findings": [], "redacted": "", "lang": "en"},
     ]
 
 
@@ -115,7 +119,7 @@ def test_text_over_the_cap_is_an_error_line_not_a_crash():
     code, lines, _ = run("scan", data=huge + b"\nsmall\n")
     assert code == 0
     assert lines[0]["id"] == "big" and "at most 1000000 characters" in lines[0]["error"]
-    assert lines[1] == {"id": 2, "findings": [], "redacted": "small"}
+    assert lines[1] == {"id": 2, "findings": [], "redacted": "small", "lang": "en"}
 
 
 def test_details_policy_and_brand(tmp_path):
@@ -141,3 +145,39 @@ def test_invalid_policy_is_refused_with_a_reason(tmp_path):
     )
     code, _, err = run("check-policy", str(policy))
     assert code == 2 and "RE2" in err
+
+
+def test_lines_carry_a_language_hint_and_context_and_get_their_language():
+    data = "\n".join(
+        json.dumps(line, ensure_ascii=False)
+        for line in [
+            {"id": "de", "text": "Meine Karte ist 4242 4242 4242 4242, bitte buchen Sie ab.", "lang": "de"},
+            {
+                "id": "fr",
+                "text": "Bonjour, ma commande n'est pas arrivée. Voici ma carte 4242 4242 4242 4242.",
+            },
+            {"id": "short", "text": "Danke!", "lang": "de"},
+            {
+                "id": "split",
+                "text": "Passwort?",
+                "direction": "outbound",
+                "context": ["Wie lautet bitte Ihr aktuelles"],
+            },
+            {"id": "bad-lang", "text": "hello", "lang": 5},
+            {"id": "bad-context", "text": "hello", "context": "not a list"},
+        ]
+    )
+    code, lines, _ = run("scan", "--details", "--brand", "Acme", data=data.encode() + b"\n")
+    assert code == 0
+    german, french, short, split, bad_lang, bad_context = lines
+    assert german["lang"] == "de"
+    assert german["customer_notice"].startswith(
+        "Zu Ihrer Sicherheit haben wir eine Kartennummer aus Ihrer Nachricht entfernt. "
+        "Acme wird Sie niemals nach Ihrer Kartennummer fragen."
+    )
+    assert french["lang"] == "fr" and french["customer_notice"].startswith("Pour votre sécurité")
+    assert short["lang"] == "de" and short["findings"] == []  # too short to tell: the hint
+    assert split["blocked"]  # judged with its context, and explained in the context's language
+    assert split["block_reasons"][0].startswith("Diese Nachricht fragt nach dem Passwort")
+    assert bad_lang == {"id": "bad-lang", "error": '"lang" must be a language code such as "de" or "pt-BR"'}
+    assert bad_context["id"] == "bad-context" and "context must be a list" in bad_context["error"]

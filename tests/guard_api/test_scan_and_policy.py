@@ -96,3 +96,49 @@ def test_tenant_policy_is_validated_audited_and_applied(
     assert unknown.status_code == 422
     events = admin.client.get("/api/v1/audit", params={"action": "policy.changed"}).json()
     assert len(events) == 1 and events[0]["details"]["custom_detectors"] == ["GIFT_CARD"]
+
+
+def test_scan_writes_in_the_hinted_or_identified_language_and_reports_it(
+    migrated_engine, database_url, settings_factory
+) -> None:  # type: ignore[no-untyped-def]
+    client = TestClient(_app(migrated_engine, database_url, settings_factory))
+    german = client.post(
+        "/api/v1/guard/scan", json={"text": f"Meine Karte ist {CARD}, bitte buchen Sie ab.", "lang": "de"}
+    ).json()
+    assert german["lang"] == "de"
+    assert german["customer_notice"].startswith("Zu Ihrer Sicherheit haben wir eine Kartennummer")
+    french = client.post(
+        "/api/v1/guard/scan",
+        json={
+            "text": f"Bonjour, ma commande n'est pas arrivée. Voici ma carte {CARD} pour le remboursement."
+        },
+    ).json()
+    assert french["lang"] == "fr" and french["customer_notice"].startswith("Pour votre sécurité")
+    plain = client.post(
+        "/api/v1/guard/scan", json={"text": "Where is my parcel? It has not arrived yet."}
+    ).json()
+    assert plain["lang"] == "en" and plain["customer_notice"] is None and plain["findings"] == []
+
+
+def test_scan_judges_an_ask_split_over_messages_with_its_context(
+    migrated_engine, database_url, settings_factory
+) -> None:  # type: ignore[no-untyped-def]
+    client = TestClient(_app(migrated_engine, database_url, settings_factory))
+    alone = client.post(
+        "/api/v1/guard/scan", json={"text": "das Passwort Ihres Kundenkontos.", "direction": "outbound"}
+    ).json()
+    split = client.post(
+        "/api/v1/guard/scan",
+        json={
+            "text": "das Passwort Ihres Kundenkontos.",
+            "direction": "outbound",
+            "context": ["Schicken Sie mir bitte"],
+        },
+    ).json()
+    assert not alone["blocked"]
+    assert split["blocked"] and split["block_reasons"][0].startswith(
+        "Diese Nachricht fragt nach dem Passwort"
+    )
+    assert client.post("/api/v1/guard/scan", json={"text": "x", "context": "earlier"}).status_code == 422
+    assert client.post("/api/v1/guard/scan", json={"text": "x", "lang": 7}).status_code == 422
+    assert client.post("/api/v1/guard/scan", json={"text": "x", "lang": "x" * 36}).status_code == 422

@@ -133,3 +133,20 @@ def test_malformed_mail_authenticates_without_crashing(acme_zone, resolver):
         results = authenticate(raw, STRANGER, "", "", resolver)
         assert results.dmarc.result is not DmarcResult.PASS
         assert results.as_dict()["dmarc"] in {"none", "permerror", "fail"}
+
+
+@pytest.mark.parametrize(
+    "disguised",
+    [
+        "support@acme-shop.com\u200b",  # zero-width space after the address
+        "support@acme\u200b-shop.com",
+        "support@ACME-SHOP.COM\u2060",  # word joiner
+        "support@\uff41cme-shop.com",  # full-width "a"
+        "support@\u0430cme-shop.com",  # Cyrillic "a"
+    ],
+)
+def test_our_domain_with_invisible_or_look_alike_characters_is_spoofing(acme_zone, resolver, disguised):
+    """A reader sees the retailer's address; no DNS answer can make this other name genuine."""
+    raw = GENUINE.replace(b"support@acme-shop.com", disguised.encode())
+    results = authenticate(raw, STRANGER, "x", "a@evil.example", resolver)
+    assert is_spoofing_own_domain(results, ["acme-shop.com"])

@@ -97,8 +97,8 @@ def make_server(data_dir: Path, *, extra_env: dict[str, str] | None = None, demo
         "TRUSTDESK_LOG_JSON": "true",
         **(extra_env or {}),
     }
-    if "PYTHONPATH" in os.environ:  # a checkout's sources first on the path: the server runs the same code
-        env.setdefault("PYTHONPATH", os.environ["PYTHONPATH"])
+    if os.environ.get("PYTHONPATH"):  # a worktree's sources first: the server runs the code under test
+        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
     port = free_port()
     env.setdefault("TRUSTDESK_PUBLIC_BASE_URL", f"http://127.0.0.1:{port}")
     env.setdefault("TRUSTDESK_SMTP_LISTEN_PORT", str(free_port()))

@@ -24,6 +24,10 @@ class AccountError(ValueError):
     """A request about an account cannot be honoured; the message is safe to show."""
 
 
+class NotStaff(AccountError):
+    """A role change that would turn a customer into staff, or staff into a customer."""
+
+
 def normalise_email(email: str) -> str:
     email = email.strip()
     if "@" not in email or len(email) > 320 or any(c.isspace() for c in email):
@@ -52,8 +56,13 @@ def create_user(
     password: str,
     actor: str,
     ip: str | None = None,
+    created_by: User | None = None,
+    active: bool = True,
 ) -> User:
-    """Create an account; staff get a public agent number. Audited."""
+    """Create an account; staff get a public agent number. Audited.
+
+    `created_by` is the staff member who created it (four-eyes: it never decides their changes);
+    an inactive account (an admin waiting for a second admin's approval) cannot sign in."""
     role = Role(role)
     email = normalise_email(email)
     passwords.check_password_strength(password, email=email)
@@ -66,6 +75,9 @@ def create_user(
         role=role.value,
         password_hash=passwords.hash_password(password),
         agent_number=_next_agent_number(session, tenant.id) if is_staff(role) else None,
+        created_by_id=created_by.id if created_by is not None else None,
+        is_active=active,
+        created_at=utcnow(),
     )
     session.add(user)
     session.flush()
@@ -75,21 +87,37 @@ def create_user(
         actor=actor,
         tenant_id=tenant.id,
         target=f"user:{user.id}",
-        details={"role": role.value, "email": email},
+        details={"role": role.value, "email": email, **({} if active else {"active": False})},
         ip=ip,
     )
     return user
 
 
 def change_role(
-    session: Session, user: User, new_role: Role | str, *, actor: str, ip: str | None = None
+    session: Session,
+    user: User,
+    new_role: Role | str,
+    *,
+    actor: str,
+    ip: str | None = None,
+    granted_by: User | None = None,
 ) -> None:
-    """Change a user's role; staff roles need two-factor enrolment again if newly staff. Audited."""
+    """Change a staff member's role to another staff role. Audited.
+
+    Customer accounts are never made staff and staff never become customers: a customer chose
+    their own password and has no second factor, and staff rights do not belong to shoppers.
+    """
     new_role = Role(new_role)
     old = user.role
+    if not is_staff(old):
+        raise NotStaff("this is a customer account; only staff accounts have roles to change")
+    if not is_staff(new_role):
+        raise NotStaff("a staff account can only be given a staff role (agent, admin or security)")
     if old == new_role.value:
         return
     user.role = new_role.value
+    user.role_since = utcnow()
+    user.promoted_by_id = granted_by.id if granted_by is not None else None
     if is_staff(new_role) and not user.agent_number:
         user.agent_number = _next_agent_number(session, user.tenant_id)
     # A role change invalidates existing sessions so new rights are granted only after a fresh sign-in.

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import html
 import re
+import secrets
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.policy import SMTP
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime
 
 from trustdesk.authenticity.canonical import _URL, _trim_url
 from trustdesk.authenticity.model import REFERENCE_HEADER
 from trustdesk.mail import sign_message
+from trustdesk.mail.headers import FieldValue, Mailbox, MsgIds, Text, Token, assemble, header_text
 
 
 def check_url(public_base_url: str, tenant_slug: str) -> str:
@@ -47,6 +49,16 @@ def text_to_html(text: str) -> str:
     return f'<!doctype html><html><body style="font-family:sans-serif">\n{body}\n</body></html>\n'
 
 
+def alternative_body(text: str, footer: str) -> EmailMessage:
+    """The body of every mail we send: multipart/alternative, the text with the footer line and
+    its escaped HTML rendering; only content headers (mail.headers writes the others)."""
+    body = text.rstrip() + "\n\n" + footer + "\n"
+    message = EmailMessage(policy=SMTP)
+    message.set_content(body, subtype="plain", charset="utf-8", cte="quoted-printable")
+    message.add_alternative(text_to_html(body), subtype="html", charset="utf-8", cte="quoted-printable")
+    return message
+
+
 def build_email(
     *,
     text: str,
@@ -62,20 +74,21 @@ def build_email(
     message_id_domain: str | None = None,
     extra_headers: tuple[tuple[str, str], ...] = (),
 ) -> bytes:
-    """A multipart/alternative e-mail (text + HTML) with the reference header and footer, DKIM-signed when a key is given."""
-    body = text.rstrip() + "\n\n" + footer + "\n"
-    message = EmailMessage(policy=SMTP)
-    message["From"] = from_address
-    message["To"] = to_address
-    message["Subject"] = subject
-    message["Date"] = format_datetime(date or datetime.now(UTC))
-    message["Message-ID"] = make_msgid(domain=message_id_domain or from_address.rpartition("@")[2].strip(">"))
-    message[REFERENCE_HEADER] = reference
-    for name, value in extra_headers:
-        message[name] = value
-    message.set_content(body, subtype="plain", charset="utf-8", cte="quoted-printable")
-    message.add_alternative(text_to_html(body), subtype="html", charset="utf-8", cte="quoted-printable")
-    raw = message.as_bytes()
+    """A multipart/alternative e-mail (text + HTML) with the reference header and footer, DKIM-signed
+    when a key is given. Headers go through mail.headers (HeaderRefused: nothing to send)."""
+    domain = (
+        (message_id_domain or Mailbox.from_text(from_address).address.rpartition("@")[2]).strip(". ").lower()
+    )
+    fields: list[tuple[str, FieldValue]] = [
+        ("From", Mailbox.from_text(from_address)),
+        ("To", Mailbox.from_text(to_address)),
+        ("Subject", Text(header_text(subject, 300))),
+        ("Date", Token(format_datetime(date or datetime.now(UTC)))),
+        ("Message-ID", MsgIds((f"td.{secrets.token_urlsafe(18)}@{domain or 'localhost'}",))),
+        (REFERENCE_HEADER, Token(reference)),
+        *((name, Token(value)) for name, value in extra_headers),
+    ]
+    raw = assemble(fields, alternative_body(text, footer))
     if dkim_domain and dkim_selector and dkim_private_key_pem:
         raw = sign_message(raw, dkim_selector, dkim_domain, dkim_private_key_pem)
     return raw

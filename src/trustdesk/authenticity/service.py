@@ -29,6 +29,7 @@ from trustdesk.authenticity.outbound import build_email, check_url, footer_line
 from trustdesk.authenticity.references import new_reference
 from trustdesk.config import Settings, get_settings
 from trustdesk.mail import Resolver, generate_dkim_keypair
+from trustdesk.mail.headers import HeaderRefused
 from trustdesk.secretbox import SecretBox
 from trustdesk.store.models import DkimKey, OfficialChannelRow, SentMessage, Tenant
 from trustdesk.verify import Registry
@@ -297,29 +298,38 @@ def compose_email(
     public_base_url: str | None = None,
     extra_headers: tuple[tuple[str, str], ...] = (),
 ) -> tuple[SentRecord, bytes]:
-    """Record an outbound e-mail and build it: reference header, footer, text + HTML, DKIM-signed with the tenant's key."""
-    sent = record_outbound(
-        session,
-        tenant,
-        channel="email",
-        text=text,
-        conversation_id=conversation_id,
-        message_id=message_id,
-        recipient=to_address,
-        key=key,
-        public_base_url=public_base_url,
-    )
-    signing = active_dkim_key(session, tenant)
-    raw = build_email(
-        text=text,
-        footer=sent.footer,
-        reference=sent.reference,
-        from_address=from_address,
-        to_address=to_address,
-        subject=subject,
-        dkim_domain=signing.domain if signing else None,
-        dkim_selector=signing.selector if signing else None,
-        dkim_private_key_pem=dkim_private_key(box, signing) if signing else None,
-        extra_headers=extra_headers,
-    )
+    """Record an outbound e-mail and build it: reference header, footer, text + HTML, DKIM-signed with the tenant's key.
+
+    HeaderRefused (mail.headers) when a header cannot be written exactly as intended; then
+    nothing is recorded either (the record lives in a savepoint until the mail is built)."""
+    savepoint = session.begin_nested()
+    try:
+        sent = record_outbound(
+            session,
+            tenant,
+            channel="email",
+            text=text,
+            conversation_id=conversation_id,
+            message_id=message_id,
+            recipient=to_address,
+            key=key,
+            public_base_url=public_base_url,
+        )
+        signing = active_dkim_key(session, tenant)
+        raw = build_email(
+            text=text,
+            footer=sent.footer,
+            reference=sent.reference,
+            from_address=from_address,
+            to_address=to_address,
+            subject=subject,
+            dkim_domain=signing.domain if signing else None,
+            dkim_selector=signing.selector if signing else None,
+            dkim_private_key_pem=dkim_private_key(box, signing) if signing else None,
+            extra_headers=extra_headers,
+        )
+    except HeaderRefused:
+        savepoint.rollback()
+        raise
+    savepoint.commit()
     return sent, raw

@@ -5,6 +5,7 @@ from __future__ import annotations
 from trustdesk.audit.log import record
 from trustdesk.authenticity.service import compose_email
 from trustdesk.jobs import JobContext, PermanentJobError
+from trustdesk.mail.headers import HeaderRefused
 from trustdesk.mailchannel.sender import Relay, deliver, official_addresses
 from trustdesk.secretbox import SecretBox
 from trustdesk.store.models import Tenant, User
@@ -59,16 +60,29 @@ def send_reset_mail(context: JobContext) -> None:
             raise PermanentJobError(reason)
         base_url = str(getattr(settings, "public_base_url", ""))
         subject, text = reset_text(tenant, user, base_url)
-        _, raw = compose_email(
-            session,
-            tenant,
-            box,
-            text=text,
-            from_address=str(sender),
-            to_address=user.email,
-            subject=subject,
-            public_base_url=base_url,
-        )
+        try:
+            _, raw = compose_email(
+                session,
+                tenant,
+                box,
+                text=text,
+                from_address=str(sender),
+                to_address=user.email,
+                subject=subject,
+                public_base_url=base_url,
+            )
+        except HeaderRefused as exc:
+            reason = f"the mail's headers failed the check before signing: {exc}"
+            record(
+                session,
+                "bot.password_reset_not_sent",
+                actor="system:bot",
+                tenant_id=tenant.id,
+                target=f"user:{user.id}",
+                details={"reason": reason},
+            )
+            session.commit()
+            raise PermanentJobError(reason) from None
         recipient = user.email
         session.commit()  # the reference is recorded before the mail can arrive
     deliver(raw, str(sender), recipient, relay)  # type: ignore[arg-type]

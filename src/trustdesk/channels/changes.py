@@ -1,18 +1,24 @@
-"""Four-eyes changes to a tenant's official channels: one admin requests, a different admin approves."""
+"""Four-eyes changes to a tenant's official channels: one admin requests, a second, independent and
+established admin decides (accounts.four_eyes); every admin is told of each step (admin notices)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from trustdesk.accounts.admin_grants import party
+from trustdesk.accounts.admin_notices import notify_admins
+from trustdesk.accounts.four_eyes import DEFAULT_COOL_OFF, decision_refusal
 from trustdesk.audit.log import record
 from trustdesk.store.models import ChannelChange, OfficialChannelRow, RegistryState, Tenant, User, utcnow
 from trustdesk.verify import ChannelKind, ContactInputError, make_channel
 
 ACTIONS = ("add", "remove", "edit")
+CHANNELS_CONSOLE = "/console/channels"
 MAX_PENDING_PER_TENANT = 200
 
 
@@ -92,8 +98,10 @@ def request_change(
     channel_id: int | None = None,
     note: str = "",
     ip: str | None = None,
+    notify: bool = True,
 ) -> ChannelChange:
-    """Record a pending change; nothing changes in the registry until a second admin approves."""
+    """Record a pending change; nothing changes in the registry until a second admin approves.
+    Every admin is told (`notify`: off only for seeding a registry, see seed_channels)."""
     if action not in ACTIONS:
         raise ChangeError("action must be add, remove or edit")
     pending = session.scalars(
@@ -143,13 +151,44 @@ def request_change(
         details={"action": action, "channel": described},
         ip=ip,
     )
+    if notify:
+        notify_admins(
+            session,
+            tenant,
+            f"Channel change requested: {action} {_describe(described)}",
+            [
+                f"{requester.email} asked to {action} the official channel {_describe(described)}.",
+                *([f"Their note: {change.note}"] if change.note else []),
+                "Nothing changes until another established admin approves it.",
+            ],
+            CHANNELS_CONSOLE,
+        )
     return change
 
 
+def _describe(channel: dict[str, Any]) -> str:
+    return f"{channel.get('kind', 'channel')} {channel.get('value', '#' + str(channel.get('id', '?')))}"[:200]
+
+
 def decide_change(
-    session: Session, tenant: Tenant, change_id: int, decider: User, *, approve: bool, ip: str | None = None
+    session: Session,
+    tenant: Tenant,
+    change_id: int,
+    decider: User,
+    *,
+    approve: bool,
+    ip: str | None = None,
+    cool_off: timedelta = DEFAULT_COOL_OFF,
+    now: datetime | None = None,
+    notify: bool = True,
 ) -> ChannelChange:
-    """Approve (and apply) or reject a pending change. The requester can never approve their own."""
+    """Approve (and apply) or reject a pending change.
+
+    The four-eyes rules (accounts.four_eyes) decide who may: never the requester, nor an account
+    the requester created or promoted (or that created or promoted the requester), nor an admin
+    younger in its role than `cool_off`. A refusal raises ChangeError and is audited
+    (channel.self_approval_refused / channel.decision_refused); the caller commits that record.
+    """
     change = session.scalar(
         select(ChannelChange)
         .where(ChannelChange.tenant_id == tenant.id, ChannelChange.id == change_id)
@@ -160,41 +199,55 @@ def decide_change(
     if change.status != "pending":
         raise ChangeError(f"this change was already {change.status}")
     actor = f"{decider.role}:{decider.email}"
-    if approve and change.requested_by_id == decider.id:
+    requester = session.get(User, change.requested_by_id)
+    if requester is None:
+        raise ChangeError("no such change request")
+    moment = now or utcnow()
+    refusal = decision_refusal(party(requester), party(decider), now=moment, cool_off=cool_off)
+    if refusal is not None:
         record(
             session,
-            "channel.self_approval_refused",
+            "channel.self_approval_refused" if requester.id == decider.id else "channel.decision_refused",
             actor=actor,
             tenant_id=tenant.id,
             target=f"channel_change:{change.id}",
+            details={"decision": "approve" if approve else "reject", "reason": refusal},
             ip=ip,
         )
-        raise ChangeError("a second admin must approve this change; you requested it yourself")
+        raise ChangeError(refusal)
     change.decided_by_id = decider.id
-    change.decided_at = utcnow()
-    if not approve:
+    change.decided_at = moment
+    channel = change.payload or {"id": change.channel_id}
+    if approve:
+        _apply(session, tenant, change)
+        change.status = "approved"
+        bump_registry_version(session)
+    else:
         change.status = "rejected"
-        record(
-            session,
-            "channel.change_rejected",
-            actor=actor,
-            tenant_id=tenant.id,
-            target=f"channel_change:{change.id}",
-            ip=ip,
-        )
-        return change
-    _apply(session, tenant, change)
-    change.status = "approved"
-    bump_registry_version(session)
     record(
         session,
-        "channel.change_approved",
+        "channel.change_approved" if approve else "channel.change_rejected",
         actor=actor,
         tenant_id=tenant.id,
         target=f"channel_change:{change.id}",
-        details={"action": change.action, "channel": change.payload or {"id": change.channel_id}},
+        details={"action": change.action, "channel": channel} if approve else {},
         ip=ip,
     )
+    if notify:
+        verb = "approved" if approve else "rejected"
+        notify_admins(
+            session,
+            tenant,
+            f"Channel change {verb}: {change.action} {_describe(channel)}",
+            [
+                f"{decider.email} {verb} the request by {requester.email} to {change.action} "
+                f"the official channel {_describe(channel)}.",
+                "It is now in effect: verification answers accordingly."
+                if approve
+                else "Nothing was changed.",
+            ],
+            CHANNELS_CONSOLE,
+        )
     return change
 
 
@@ -243,10 +296,13 @@ def cancel_change(
 def seed_channels(
     session: Session, tenant: Tenant, requester: User, approver: User, items: list[ChannelInput]
 ) -> int:
-    """Add channels through the same four-eyes path (used by the demo): request, then a second admin approves."""
+    """Add channels through the same four-eyes path (used by the demo): request, then a second,
+    established admin approves. No notices: this seeds a registry before anyone works on it."""
     added = 0
     for item in items:
-        change = request_change(session, tenant, requester, "add", data=item, note="initial registry")
-        decide_change(session, tenant, change.id, approver, approve=True)
+        change = request_change(
+            session, tenant, requester, "add", data=item, note="initial registry", notify=False
+        )
+        decide_change(session, tenant, change.id, approver, approve=True, notify=False)
         added += 1
     return added

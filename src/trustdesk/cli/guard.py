@@ -3,11 +3,14 @@
     trustdesk guard scan [FILE]          # FILE or standard input, one message per line
     trustdesk guard check-policy FILE    # validate a tenant policy (JSON)
 
-Each input line is either a JSON object {"id", "text", "direction"?} or plain text (its id is
-then the 1-based line number). Each output line is one JSON object:
-{"id", "findings": [{"type", "start", "end", "action"}], "redacted"}, with offsets as Python
-string indices into the given text. A line that cannot be scanned (invalid JSON, invalid UTF-8,
-too long) yields {"id", "error"} instead; the command never stops on bad input.
+Each input line is either a JSON object {"id", "text", "direction"?, "lang"?, "context"?} or
+plain text (its id is then the 1-based line number). "lang" is a language hint (the
+conversation's or page's language, e.g. "de"); "context" lists the same author's earlier texts,
+oldest first. Each output line is one JSON object:
+{"id", "findings": [{"type", "start", "end", "action"}], "redacted", "lang"}, with offsets as
+Python string indices into the given text and "lang" the text's language (identified, the hint
+for a text too short to tell). A line that cannot be scanned (invalid JSON, invalid UTF-8, too
+long) yields {"id", "error"} instead; the command never stops on bad input.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from typing import IO, Any
 import typer
 
 from trustdesk.guard import DIRECTIONS, MAX_TEXT_CHARS, GuardInputError, Policy, PolicyError, scan
+from trustdesk.guard.language import identify
 
 app = typer.Typer(
     help="Sensitive-data guard: redact secrets customers send, block agent messages that ask for them.",
@@ -70,6 +74,8 @@ def process_line(
     line_id: Any = number
     text = line
     direction = default_direction
+    hint: str | None = None
+    context: Any = ()
     if line.lstrip().startswith("{"):
         try:
             obj = json.loads(line)
@@ -84,14 +90,19 @@ def process_line(
         direction = obj.get("direction", default_direction)
         if direction not in DIRECTIONS:
             return _error(line_id, '"direction" must be "inbound" or "outbound"')
+        hint = obj.get("lang")
+        if hint is not None and not isinstance(hint, str):
+            return _error(line_id, '"lang" must be a language code such as "de" or "pt-BR"')
+        context = obj.get("context", ())
     try:
-        result = scan(text, direction, policy, brand)  # type: ignore[arg-type]
+        result = scan(text, direction, policy, brand, context=context, lang=hint)  # type: ignore[arg-type]
     except GuardInputError as exc:
         return _error(line_id, str(exc))
     output: dict[str, Any] = {
         "id": line_id,
         "findings": [f.to_detail_dict() if details else f.to_dict() for f in result.findings],
         "redacted": result.redacted,
+        "lang": identify(text, hint).code,
     }
     if details:
         output["blocked"] = result.blocked

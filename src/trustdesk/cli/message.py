@@ -153,6 +153,7 @@ def compose(
 ) -> None:
     """Record an outbound e-mail (reference + fingerprint) and print it, DKIM-signed when the tenant has a key."""
     from trustdesk.authenticity.service import compose_email, fingerprint_key
+    from trustdesk.mail.headers import HeaderRefused
     from trustdesk.secretbox import SecretBox
     from trustdesk.tenancy.service import find_tenant
 
@@ -162,16 +163,19 @@ def compose(
         row = find_tenant(session, tenant.strip().lower())
         if row is None:
             fail(f"no tenant {tenant!r}")
-        sent, raw = compose_email(
-            session,
-            row,
-            SecretBox(config.encryption_key or ""),
-            text=body,
-            from_address=from_address or f"{row.name} <support@{row.primary_domain}>",
-            to_address=to,
-            subject=subject,
-            key=fingerprint_key(config),
-            public_base_url=config.public_base_url,
-        )
+        try:
+            sent, raw = compose_email(
+                session,
+                row,
+                SecretBox(config.encryption_key or ""),
+                text=body,
+                from_address=from_address or f"{row.name} <support@{row.primary_domain}>",
+                to_address=to,
+                subject=subject,
+                key=fingerprint_key(config),
+                public_base_url=config.public_base_url,
+            )
+        except HeaderRefused as exc:
+            fail(f"cannot write this mail: {exc}")
     sys.stdout.buffer.write(raw)
     sys.stderr.write(f"recorded {sent.reference}\n")

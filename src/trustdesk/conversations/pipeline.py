@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
+from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any, cast
 
@@ -44,7 +45,7 @@ from trustdesk.conversations.domain import (
     status_after_message,
 )
 from trustdesk.conversations.views import conversation_dict, customer_conversation_dict, message_dict
-from trustdesk.guard import Policy, ScanResult, scan
+from trustdesk.guard import Policy, ScanResult, scan, wants_context
 from trustdesk.jobs import enqueue
 from trustdesk.mailchannel import MAIL_SEND_JOB
 from trustdesk.store.models import Conversation, Customer, Message, Tenant, User, WebhookEndpoint, utcnow
@@ -93,6 +94,23 @@ _CONVERSATION_AFTER_MESSAGE = (
 StoreHook = Callable[[Session, Any, int], dict[str, Any] | None]
 
 
+# The author's own recent messages are judged with a new one (a card typed in chunks, "what's your" …
+# "password?"): the last few public ones within a few minutes, as stored.
+CONTEXT_MESSAGES = 3
+CONTEXT_WINDOW = timedelta(minutes=10)
+_AUTHOR_RECENT = (
+    select(_MESSAGES.c.body)
+    .select_from(_MESSAGES.join(_CONVERSATIONS, _CONVERSATIONS.c.id == _MESSAGES.c.conversation_id))
+    .where(
+        _CONVERSATIONS.c.tenant_id == bindparam("tenant_id"),
+        _CONVERSATIONS.c.public_id == bindparam("public_id"),
+        _MESSAGES.c.author_kind == bindparam("kind"),
+        _MESSAGES.c.visibility == Visibility.PUBLIC.value,
+        _MESSAGES.c.created_at >= bindparam("since"),
+    )
+    .order_by(_MESSAGES.c.seq.desc())
+    .limit(CONTEXT_MESSAGES)
+)
 PEOPLE_TTL_SECONDS = 30.0
 WEBHOOKS_TTL_SECONDS = 2.0
 # A policy change reaches this process at once (the API forgets it) and other instances within this.
@@ -425,7 +443,12 @@ def _screen(desk: Desk, request: SendRequest) -> _Screened:
     brand, policy = desk.screening(request.tenant_id)
     # Notes never reach the customer, so they are only redacted; public retailer text is checked for asks.
     direction = "inbound" if visibility == Visibility.INTERNAL else author.direction
-    result = scan(text, direction, policy, brand=brand)  # type: ignore[arg-type]
+    context = (
+        _author_recent(desk, request)
+        if visibility == Visibility.PUBLIC and wants_context(text, direction)
+        else []
+    )
+    result = scan(text, direction, policy, brand=brand, context=context)  # type: ignore[arg-type]
     if result.blocked:
         _record_block(
             desk,
@@ -439,6 +462,30 @@ def _screen(desk: Desk, request: SendRequest) -> _Screened:
         types = sorted({str(f.type) for f in result.findings if f.action == "block"})
         raise MessageBlocked(list(result.block_reasons), types)
     return _Screened(request, client_msg_id, visibility, brand, result)
+
+
+def _author_recent(desk: Desk, request: SendRequest) -> list[str]:
+    """The author's last public messages in the conversation (oldest first, as stored), for the guard."""
+    author = request.author
+    query = _AUTHOR_RECENT
+    if author.user_id is not None:
+        query = query.where(_MESSAGES.c.author_user_id == author.user_id)
+    with desk.sessions() as read:
+        bodies = (
+            read.execute(
+                query,
+                {
+                    "tenant_id": request.tenant_id,
+                    "public_id": request.conversation_public_id,
+                    "kind": author.kind.value,
+                    "since": utcnow() - CONTEXT_WINDOW,
+                },
+            )
+            .scalars()
+            .all()
+        )
+        read.rollback()
+    return list(reversed(bodies))
 
 
 def _compose(desk: Desk, session: Session, screened: _Screened, conv: SimpleNamespace) -> _Stored:

@@ -54,6 +54,7 @@ class ChatLimits:
 
 def default_handlers() -> dict[str, Handler]:
     """The job kinds every server (and `trustdesk jobs work`) runs; other parts add theirs."""
+    from trustdesk.accounts.admin_notices import ADMIN_NOTICE_JOB, send_admin_notice
     from trustdesk.mailchannel import MAIL_SEND_JOB
     from trustdesk.mailchannel.report_inbox import ANSWER_JOB, send_report_answer
     from trustdesk.mailchannel.sender import send_reply
@@ -64,6 +65,7 @@ def default_handlers() -> dict[str, Handler]:
         "reports.alert_email": send_alert_email,
         MAIL_SEND_JOB: send_reply,
         ANSWER_JOB: send_report_answer,
+        ADMIN_NOTICE_JOB: send_admin_notice,
     }
 
 

@@ -8,6 +8,7 @@ import os
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -59,6 +60,9 @@ DEMO_TENANTS = [
         ],
     },
 ]
+
+# How long ago the demo's staff accounts are recorded as created (see load_demo).
+DEMO_STAFF_AGE = timedelta(days=90)
 
 # Later areas (channels, bot, reports, ...) register functions here to add their demo data.
 DemoExtension = Callable[[Session, Tenant], None]
@@ -115,9 +119,13 @@ def load_demo(session: Session, credentials_file: Path) -> DemoResult:
         )
         for email, name, role in spec["staff"]:
             password = _password()
-            accounts.create_user(
+            user = accounts.create_user(
                 session, tenant, email=email, display_name=name, role=role, password=password, actor="demo"
             )
+            # The demo stands for a retailer that has worked on the desk for a while: its staff are
+            # recorded as created DEMO_STAFF_AGE ago, so its admins are past the four-eyes cool-off
+            # (TRUSTDESK_ADMIN_COOL_OFF_HOURS, default 72 h) and can approve the demo's channels.
+            user.created_at = user.created_at - DEMO_STAFF_AGE
             result.credentials.append((tenant.slug, role.value, email, password))
         people = demo_customers(60, "example.net", seed=sum(map(ord, spec["slug"])))
         rows = demo_orders(people, spec["orders"], prefix=spec["prefix"])

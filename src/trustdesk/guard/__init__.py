@@ -24,7 +24,7 @@ from trustdesk.guard.findings import (
     TextTooLarge,
 )
 from trustdesk.guard.policy import CustomDetector, Policy, PolicyError
-from trustdesk.guard.scanner import MAX_TEXT_CHARS, redact, scan
+from trustdesk.guard.scanner import MAX_TEXT_CHARS, redact, scan, wants_context
 
 __all__ = [
     "ACTIONS",
@@ -42,4 +42,5 @@ __all__ = [
     "TextTooLarge",
     "redact",
     "scan",
+    "wants_context",
 ]

@@ -1,115 +1,34 @@
-"""Outbound ask detection: an agent or bot message that requests a secret.
+"""Outbound ask detection: an agent or bot message that requests a secret, in any pack's language.
 
-A clause is an ask when it names something secret (password, full card number, CVV,
-expiry date, one-time code, online-banking login, remote-access software) together with a
-request ("please send", "can you tell me", "what's your ...?", "install ..."), and is not
-negated ("we will never ask for ..."), conditional ("if someone asks for ...") or pointed at an
-official channel ("enter it on the checkout page"). Asking for the last four digits, an order
-number or an e-mail address is fine.
+A clause is an ask when it names something secret (password, PIN, banking login, full card
+number, CVV, expiry date, one-time code, remote-access software) together with a request
+("please send", "können Sie mir … nennen", "¿me puede dar …?", "what's your …?", "install …"),
+and is not negated ("we will never ask for …"), conditional ("if someone asks for …") or pointed
+at an official place ("enter it on the checkout page"). Asking for the last four digits, an
+order number or an e-mail address is fine.
+
+Every language pack's words are matched on every clause, on a folded copy of it (no case, no
+diacritics, disguises undone, misspellings of secret words corrected: `folding`, `lexicon`).
+A request made in one message and the secret named in the next ("What's your" … "password?")
+is judged whole: `find_asks` takes the author's earlier messages as ``context``.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 from trustdesk.guard.findings import FindingType
+from trustdesk.guard.folding import fold, undisguise
+from trustdesk.guard.language import likely_packs
+from trustdesk.guard.lexicon import category, fuzzy_words, is_known_word, pack_category
+from trustdesk.guard.packs import pack_names
 
-_CLAUSE_END = re.compile(r"[.!?;]+(?=\s|$)|[;\n]+|,\s+but\s+|\s+but\s+|\s+-\s+")
-
-_BANKING = re.compile(
-    r"\b(?:(?:online|internet|mobile|net|e)[- ]?banking|bank(?:ing)?\s+(?:app\s+)?(?:login|log-?in|username|user\s?id|"
-    r"password|pass\s?code|credentials|details|pin|sign[- ]?in)|log\s?in\s+(?:to|into)\s+your\s+bank|banking\s+app)\b"
-)
-_REMOTE = re.compile(
-    r"\b(?P<tool>any\s?desk|team\s?viewer|ultra\s?viewer|quick\s?support|log\s?me\s?in(?:\s+rescue)?|splashtop|rust\s?desk|"
-    r"screen\s?connect|connectwise|zoho\s+assist|supremo|aweray|air\s?droid|ammyy|remote\s?pc|remote\s+utilities|"
-    r"getscreen|chrome\s+remote\s+desktop|\bvnc\b|remote\s+(?:access|desktop|support|control)(?:\s+(?:app|tool|software|program))?|"
-    r"screen[- ]?sharing\s+(?:app|tool|software|program)|remote(?:ly)?\s+(?:into|connect)|connect\s+to\s+your\s+(?:pc|computer|laptop|device|phone)\s+remotely|"
-    r"take\s+(?:over|control)(?:\s+of)?\s+(?:your\s+)?(?:computer|pc|laptop|device|phone|screen|mouse)|"
-    r"access\s+(?:to\s+)?your\s+(?:computer|pc|laptop|device|phone|screen|desktop))\b"
-)
-_OTP = re.compile(
-    r"\b(?:(?:one[- ]?time|verification|verify|2fa|two[- ]?factor|2[- ]?step(?:\s+verification)?|authentication|auth|authenticator|login|"
-    r"log-?in|sign[- ]?in|sms|text|security|confirmation|access|6[- ]?digit|six[- ]?digit|4[- ]?digit|8[- ]?digit)\s+"
-    r"(?:code|pin|pass\s?code|number)|otp|one[- ]time\s+pass(?:word|code)|"
-    r"code\s+(?:that\s+)?(?:we|i)(?:'ve)?\s+(?:just\s+)?(?:sent|texted|emailed|messaged)|"
-    r"code\s+(?:that\s+)?(?:you|u)(?:'ve)?\s+(?:just\s+)?(?:received|got|get)|code\s+(?:that\s+)?(?:just\s+)?came|"
-    r"code\s+(?:from|in)\s+(?:the|your|that)\s+(?:text|sms|message|e-?mail|app|authenticator|phone|google)|"
-    r"code\s+(?:from|on)\s+(?:google|microsoft)\s+authenticator|code\s+on\s+your\s+screen|"
-    r"(?:digits|numbers|code)\s+(?:in|from)\s+the\s+(?:text|sms|message)|(?:text|sms|e-?mail)\s+with\s+(?:a|the)\s+code|"
-    r"(?:sent|texted|emailed)\s+(?:you\s+)?a\s+code|what\s+code|(?:the|that|this)\s+code\b)"
-)
-_CVV = re.compile(
-    r"\b(?:cvv2?|cvc2?|cvn|csc|(?:card\s+)?security\s+code|card(?:'s)?\s+security\s+code|card\s+verification\s+(?:code|value|number)|"
-    r"(?:3|three|4|four)[- ]?digit\s+(?:security\s+)?code|(?:digits?|numbers?|code)\s+on\s+the\s+(?:back|signature\s+strip|reverse)"
-    r"(?!\s+of\s+(?:the|your|ur)\s+(?!card)\w)|"
-    r"signature\s+strip)\b"
-)
-_EXPIRY = re.compile(
-    r"\b(?:expiry|expiration|exp\.?)\s+date\b|\bwhen\s+your\s+card\s+expires\b|\bvalid\s+(?:thru|through)\b"
-)
-_CARD = re.compile(
-    r"\b(?:card(?:'s)?\s+(?:number|no\b\.?|num\b|details|info(?:rmation)?|digits)|(?:credit|debit|visa|mastercard|amex)\s+card\s+"
-    r"(?:number|no\b|details|info(?:rmation)?)|(?:mastercard|visa|amex)\s+details|(?:number|numbers|digits)\s+on\s+(?:the\s+)?(?:front\s+of\s+)?"
-    r"(?:your|the|ur)\s+(?:debit\s+|credit\s+)?card|digits\s+(?:of|on)\s+(?:the|your|ur)\s+(?:debit\s+|credit\s+)?card|"
-    r"(?:16|sixteen)[- ]digit\s+(?:number|code)|long\s+number|all\s+(?:16|sixteen)\s+digits|full\s+(?:16|sixteen)\s+digits|"
-    r"(?:photo|picture|image|scan)\s+of\s+(?:the\s+)?(?:front|back|both\s+sides)(?:\s+and\s+back)?\s+of\s+(?:your|the)\s+card|"
-    r"card\s+no\b|what\s+card\s+number)"
-)
-_PASSWORD = re.compile(
-    r"(?<!reset\s)(?<!forgot\s)(?<!change\s)(?<!new\s)(?<!change\syour\s)(?<!reset\syour\s)(?<!update\syour\s)(?<!forgot\syour\s)\b(?:pass\s?words?(?!\s+(?:reset|manager|change|rules|requirements|policy|strength))|passwd|pw|pwd|passcode|pin(?:\s+(?:number|code))?|login\s+(?:details|credentials|info(?:rmation)?)|"
-    r"credentials|log-?in\s+details|sign-?in\s+details|username\s+and\s+password|login\s+and\s+password)\b"
-)
-
-_FULL_QUALIFIER = re.compile(r"\b(?:full|complete|entire|whole|all\s+of\s+it|all\s+(?:16|sixteen)|long)\b")
-_PARTIAL = re.compile(
-    r"\blast\s+(?:four|4|two|2)\b|\bending\s+(?:in|with)\b|\bfinal\s+(?:four|4)\b|\bfirst\s+(?:six|6)\b|\bcard\s+ending\b"
-)
-_REQUEST = re.compile(
-    r"\b(?:please|pls|plz|kindly|can\s+(?:you|u)|could\s+(?:you|u)|would\s+(?:you|u)|will\s+(?:you|u)|"
-    r"(?:i|we)(?:'ll|\s+will|'d|\s+would|\s+also|\s+just)?\s+(?:need|require)|need\s+you\s+to|just\s+need|need\s+ur|"
-    r"send|share|provide|give|tell|type|enter|reply|respond|confirm|read|forward|paste|drop|write|message\s+(?:me|us)|text\s+me|"
-    r"e-?mail\s+me|dm\s+me|let\s+me\s+(?:have|know|connect|take|access|see)|may\s+i\s+have|can\s+i\s+(?:have|get)|could\s+i\s+(?:have|get)|"
-    r"what(?:'s|\s+is|\s+are|\s+was|s)|what\s+r|whats|verify\s+now|go\s+to)\b|^\s*need\s+(?:your|ur|the)\b"
-)
-# Extra request verbs that only make sense for software: "install AnyDesk", "open TeamViewer".
-_REMOTE_REQUEST = re.compile(r"\b(?:install|download|open|run|get|allow|accept|connect|remote|take)\b")
-_AUXILIARY_QUESTION = re.compile(
-    r"^\s*(?:did|do|does|have|has|had|is|are|was|were|should|would\s+you\s+like|shall|which)\b"
-)
-_NEGATION = re.compile(
-    r"\b(?:never|not|don't|dont|do\s+not|won't|will\s+not|wouldn't|shouldn't|should\s+not|must\s+not|mustn't|no\s+need|"
-    r"without|avoid|can't|cannot|can\s+not|isn't|aren't|didn't|doesn't|haven't|hasn't|nobody|no\s+one|neither|nor)\b"
-)
-_NOT_NEGATION = re.compile(
-    r"\bnever\s+mind\b|\b(?:don't|do\s+not|dont)\s+(?:worry|hesitate|forget)\b|\bnot\s+(?:just|only|sure)\b|\bno\s+problem\b|"
-    r"\bno\s+worries\b|\bif\s+not\b"
-)
-_CONDITIONAL = re.compile(
-    r"\bif\s+(?:someone|anyone|somebody|a\s+caller|they|a\s+person)\b|\b(?:anyone|someone|somebody)\s+who\b|"
-    r"\bif\s+(?:anyone|someone)\s+asks\b|\bdid\s+someone\s+ask\b"
-)
-_OFFICIAL_PLACE = re.compile(
-    r"\b(?:on|in|at|into|through|via)\s+(?:the|our|your|your\s+bank's|the\s+bank's|any)\s+(?:secure\s+)?(?:checkout|website|site|app|"
-    r"login\s+page|log-?in\s+page|sign-?in\s+page|payment\s+(?:page|form|link)|account\s+page|bank's\s+page|official|atm)|"
-    r"\bat\s+checkout\b|\bon\s+your\s+bank's\s+page\b"
-)
-_ENTRY_VERB = re.compile(r"\b(?:enter|type|put|use|update|add|change|input|submit|pay|reset)\b")
-_ALWAYS_OFFICIAL = re.compile(
-    r"\bsecure\s+(?:payment\s+)?(?:link|page|form)\b|\bnot\s+(?:here|in\s+(?:this|the)\s+chat)\b"
-)
-
-
-def _points_to_official_channel(clause: str) -> bool:
-    """True for "enter it on the checkout page" / "use the secure payment link": not an ask to the agent."""
-    if _ALWAYS_OFFICIAL.search(clause):
-        return True
-    place = _OFFICIAL_PLACE.search(clause)
-    if place is None:
-        return False
-    verb = _ENTRY_VERB.search(clause, 0, place.start())
-    return verb is not None
+# A dash between words ends a clause, but not one inside a spaced-out word ("p a s s - w o r d").
+_CLAUSE_END = re.compile(r"[.!?;。？！]+(?=\s|$)|:\s*$|[;\n]+|(?<!\b\w)\s+[-–]\s+(?!\w\b)")
+_LETTERS = re.compile(r"[a-z]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,11 +41,118 @@ class Ask:
     what: str
 
 
-def _clauses(text: str) -> list[tuple[int, int]]:
+@dataclass(frozen=True, slots=True)
+class _Exemptions:
+    """One pack's words that make a clause that names a secret no ask. They count only where the
+    pack's language is present (its requests or function words): the Spanish "no" must not
+    excuse "Send me your password, no delay", nor the French "pas" the Dutch "uw pas"."""
+
+    presence: re.Pattern[str] | None
+    aux_question: re.Pattern[str] | None
+    negation: re.Pattern[str] | None
+    not_negation: re.Pattern[str] | None
+    conditional: re.Pattern[str] | None
+    official_place: re.Pattern[str] | None
+    entry_verb: re.Pattern[str] | None
+    always_official: re.Pattern[str] | None
+    chat_here: re.Pattern[str] | None
+    recipient: re.Pattern[str] | None
+    tell: re.Pattern[str] | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Words:
+    """The compiled categories: most over every pack at once, exemptions per pack."""
+
+    objects: dict[str, re.Pattern[str]]
+    request: re.Pattern[str] | None
+    remote_request: re.Pattern[str] | None
+    partial: re.Pattern[str] | None
+    full: re.Pattern[str] | None
+    sent_by_message: re.Pattern[str] | None
+    clause_break: re.Pattern[str] | None
+    reset_before: re.Pattern[str] | None
+    reset_after: re.Pattern[str] | None
+    pronoun: re.Pattern[str] | None
+    interrogative: re.Pattern[str] | None
+    exemptions: tuple[_Exemptions, ...]
+
+
+_OBJECT_KINDS = (
+    "REMOTE_TOOL",
+    "REMOTE_ACCESS",
+    "BANKING",
+    "PAYMENT_CARD",
+    "CARD_SECURITY_CODE",
+    "SECURITY_CODE",
+    "ONE_TIME_CODE",
+    "CARD_EXPIRY",
+    "PASSWORD",
+    "PIN",
+)
+_EXEMPTIONS = (
+    "aux_question",
+    "negation",
+    "not_negation",
+    "conditional",
+    "official_place",
+    "entry_verb",
+    "always_official",
+    "chat_here",
+    "recipient",
+    "tell",
+)
+
+
+def _presence(pack: str) -> re.Pattern[str] | None:
+    # Only words of this language alone: requests ("envia") and many short words ("no", "que")
+    # are shared between languages.
+    return pack_category(pack, "asks", "function_words")
+
+
+@lru_cache(maxsize=1)
+def _words() -> _Words:
+    objects = {}
+    for kind in _OBJECT_KINDS:
+        pattern = category("asks", "objects", kind)
+        if pattern is not None:
+            objects[kind] = pattern
+    exemptions = tuple(
+        _Exemptions(_presence(pack), *(pack_category(pack, "asks", name) for name in _EXEMPTIONS))
+        for pack in pack_names()
+    )
+    return _Words(
+        objects=objects,
+        request=category("asks", "request"),
+        remote_request=category("asks", "remote_request"),
+        partial=category("asks", "partial"),
+        full=category("asks", "full"),
+        sent_by_message=category("asks", "sent_by_message"),
+        clause_break=category("asks", "clause_break"),
+        reset_before=category("asks", "reset_before"),
+        reset_after=category("asks", "reset_after"),
+        pronoun=category("asks", "pronoun"),
+        interrogative=category("asks", "interrogative"),
+        exemptions=exemptions,
+    )
+
+
+def _search(pattern: re.Pattern[str] | None, text: str) -> re.Match[str] | None:
+    return pattern.search(text) if pattern is not None else None
+
+
+def _clauses(text: str, breaks: re.Pattern[str] | None) -> list[tuple[int, int]]:
+    """Clause spans of ``text`` (offsets into it): sentence ends, semicolons, line breaks, "but"."""
     spans: list[tuple[int, int]] = []
     start = 0
-    for m in _CLAUSE_END.finditer(text):
-        end = m.end() if "?" in m.group() else m.start()
+    ends = list(_CLAUSE_END.finditer(text))
+    if breaks is not None:
+        ends.extend(breaks.finditer(fold(text)) if len(fold(text)) == len(text) else ())
+        ends.sort(key=lambda m: m.start())
+    for m in ends:
+        if m.start() < start or _ordinal_dot(text, m):
+            continue
+        end = m.end() if "?" in m.group() or "？" in m.group() or ":" in m.group() else m.start()
         if end > start:
             spans.append((start, end))
         start = m.end()
@@ -135,72 +161,355 @@ def _clauses(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _asked_objects(clause: str) -> list[tuple[str, str]]:
-    """The secrets a clause talks about, as (type, description), most specific first."""
-    found: list[tuple[str, str]] = []
-    m = _REMOTE.search(clause)
-    if m:
-        tool = m.group("tool")
-        named = not tool.startswith(("remote", "screen", "take", "access", "connect"))
+_ABBREVIATIONS = frozenset(
+    "np nr tel ul zb bzw ca ggf usw eg ie etc vs approx no ex ej bijv evt mr mrs dr st vgl cf max min".split()
+)
+
+
+def _ordinal_dot(text: str, m: re.Match[str]) -> bool:
+    """A dot the sentence goes on from: after a number ("das 2., 5. und 9. Zeichen", "am 3. März")
+    or an abbreviation ("np. 09/27", "z.B. hier")."""
+    if m.group() != "." or m.start() == 0:
+        return False
+    word = text[: m.start()].split()[-1:] or [""]
+    if word[0].strip("(\"'«„“[").replace(".", "").lower() in _ABBREVIATIONS:
+        return True
+    if not text[m.start() - 1].isdigit():
+        return False
+    rest = text[m.end() :].lstrip()
+    return bool(rest) and (rest[0].isdigit() or rest[0].islower())
+
+
+def _corrected(view: str) -> str:
+    """``view`` with misspelled secret words corrected ("pasword" -> "password")."""
+    fuzzy = fuzzy_words()
+    parts: list[str] = []
+    last = 0
+    for m in _LETTERS.finditer(view):
+        fixed = fuzzy.correct(m.group())
+        if fixed is not None:
+            parts.append(view[last : m.start()])
+            parts.append(fixed)
+            last = m.end()
+    if not parts:
+        return view
+    parts.append(view[last:])
+    return "".join(parts)
+
+
+def clause_views(clause: str) -> tuple[str, str]:
+    """The forms of a clause that pack words are matched on: folded as written, and folded with
+    disguises undone and typos fixed (which would also join "anydesk.com" and may "correct" a
+    word of another language, hence both)."""
+    folded = fold(clause)
+    return folded, _corrected(undisguise(folded, is_known_word))
+
+
+class _Named(NamedTuple):
+    """A secret a clause names: its type, the words for it, and where (in the view it was read on)."""
+
+    kind: str
+    what: str
+    start: int
+    end: int
+
+
+def _named(kind: str, what: str, match: re.Match[str]) -> _Named:
+    return _Named(str(kind), what, match.start(), match.end())
+
+
+def _asked_objects(view: str, words: _Words) -> list[_Named]:
+    """The secrets a clause talks about, most specific first."""
+    found: list[_Named] = []
+    objects = words.objects
+    tool = _search(objects.get("REMOTE_TOOL"), view)
+    remote = tool or _search(objects.get("REMOTE_ACCESS"), view)
+    if tool is not None:
         found.append(
-            (
-                FindingType.REMOTE_ACCESS,
-                f"remote-access software ({tool})" if named else "remote access to their device",
-            )
+            _named(FindingType.REMOTE_ACCESS, f"remote-access software ({tool.group().strip()})", tool)
         )
-    banking = _BANKING.search(clause)
-    if banking:
-        found.append((FindingType.PASSWORD, "online-banking login"))
-    card = _CARD.search(clause)
-    if card and not (_PARTIAL.search(clause) and not _FULL_QUALIFIER.search(clause)):
-        found.append((FindingType.PAYMENT_CARD, "full card number"))
-    cvv = _CVV.search(clause)
-    otp_by_security_code = False
-    if cvv:
-        if "security code" in cvv.group() and _SENT_BY_MESSAGE.search(clause):
-            otp_by_security_code = True
+    elif remote is not None:
+        found.append(_named(FindingType.REMOTE_ACCESS, "remote access to their device", remote))
+    banking = _search(objects.get("BANKING"), view)
+    if banking is not None:
+        found.append(_named(FindingType.PASSWORD, "online-banking login", banking))
+    card = _search(objects.get("PAYMENT_CARD"), view)
+    if card is not None and not (
+        _search(words.partial, view) is not None and _search(words.full, view) is None
+    ):
+        found.append(_named(FindingType.PAYMENT_CARD, "full card number", card))
+    cvv = _search(objects.get("CARD_SECURITY_CODE"), view)
+    either = _search(objects.get("SECURITY_CODE"), view)  # the card's, or one that was texted?
+    otp_by_security_code: re.Match[str] | None = None
+    security = cvv or either
+    if security is not None:
+        ambiguous = either is not None and (
+            cvv is None or (either.start() < cvv.end() and cvv.start() < either.end())
+        )
+        if ambiguous and _search(words.sent_by_message, view) is not None:
+            otp_by_security_code = security
         else:
-            found.append((FindingType.CARD_SECURITY_CODE, "card security code (CVV/CVC)"))
-    if otp_by_security_code or _OTP.search(clause):
-        found.append((FindingType.ONE_TIME_CODE, "one-time code"))
-    if _EXPIRY.search(clause):
-        found.append((FindingType.CARD_EXPIRY, "card expiry date"))
-    password = _PASSWORD.search(clause)
-    if password and not banking:
-        found.append((FindingType.PASSWORD, "PIN" if password.group().startswith("pin") else "password"))
+            found.append(_named(FindingType.CARD_SECURITY_CODE, "card security code (CVV/CVC)", security))
+    otp = otp_by_security_code or _search(objects.get("ONE_TIME_CODE"), view)
+    if otp is not None:
+        found.append(_named(FindingType.ONE_TIME_CODE, "one-time code", otp))
+    expiry = _search(objects.get("CARD_EXPIRY"), view)
+    if expiry is not None:
+        found.append(_named(FindingType.CARD_EXPIRY, "card expiry date", expiry))
+    if banking is None:
+        password = _unbound_mention(objects.get("PASSWORD"), view, words)
+        pin = None if password is not None else _unbound_mention(objects.get("PIN"), view, words)
+        if password is not None:
+            found.append(_named(FindingType.PASSWORD, "password", password))
+        elif pin is not None:
+            found.append(_named(FindingType.PASSWORD, "PIN", pin))
     return found
 
 
-_SENT_BY_MESSAGE = re.compile(r"\b(?:text|texted|sms|sent|e-?mail|phone|message)\b")
+_WORDS_BEFORE = 3
+_WORDS_AFTER = 4
 
 
-def _is_request(clause: str, kind: str) -> bool:
-    if _REQUEST.search(clause):
+def _unbound_mention(pattern: re.Pattern[str] | None, view: str, words: _Words) -> re.Match[str] | None:
+    """True when a password word occurs that is not about resetting or changing it: "ändern Sie
+    Ihr Passwort", "Passwort vergessen?" and "réinitialiser votre mot de passe" are not asks.
+    (Packs list the words that bind from before and, for verb-final languages, from after.)"""
+    if pattern is None:
+        return None
+    for m in pattern.finditer(view):
+        before = " ".join(view[: m.start()].split()[-_WORDS_BEFORE:])
+        after = " ".join(view[m.end() :].split()[:_WORDS_AFTER])
+        if _search(words.reset_before, before) is None and _search(words.reset_after, after) is None:
+            return m
+    return None
+
+
+def _present(view: str, words: _Words) -> list[_Exemptions]:
+    """The exemptions of the packs whose language shows in ``view``: by its own function words, or
+    by the language identifier (all packs when neither tells: a short clause of content words must
+    not lose its negation or its place)."""
+    likely = likely_packs(view)
+    present = [
+        e
+        for name, e in zip(pack_names(), words.exemptions, strict=True)
+        if name in likely or (e.presence is not None and e.presence.search(view) is not None)
+    ]
+    return present or list(words.exemptions)
+
+
+def _points_to_official_place(view: str, packs: list[_Exemptions]) -> bool:
+    """True for "enter it on the checkout page" / "use the secure payment link": not an ask to the
+    agent. Not when the clause also says "here" or "in the chat": that is where the agent reads."""
+    if any(_search(pack.always_official, view) is not None for pack in packs):
         return True
-    if kind == FindingType.REMOTE_ACCESS and _REMOTE_REQUEST.search(clause):
-        return True
-    # A bare question about the secret: "and the three-digit code on the back?"
-    return clause.rstrip().endswith("?") and not _AUXILIARY_QUESTION.match(clause)
+    if any(_search(pack.recipient, view) is not None for pack in packs):
+        return True  # given in person to a pharmacist or courier, not to the agent
+    if any(_search(pack.chat_here, view) is not None for pack in packs):
+        return False
+    if any(_live_request(pack.tell, view, packs) for pack in packs):
+        return False  # "reply with the password you use on our website": the place names the secret
+    for pack in packs:
+        place = _search(pack.official_place, view)
+        if place is not None and pack.entry_verb is not None:
+            if pack.entry_verb.search(view, 0, place.start()) is not None:
+                return True
+            if (
+                pack.entry_verb.search(view, place.end()) is not None
+            ):  # verb-final: "… auf der Seite eingeben"
+                return True
+    return False
 
 
-def find_asks(text: str) -> list[Ask]:
-    """Requests for secrets in an agent or bot message (``text`` already normalised)."""
-    lowered = text.lower()
-    if len(lowered) != len(text):  # lower() changed length (rare non-ASCII): keep offsets exact
-        lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+_NEGATION_REACH = 4
+"""A negation counts anywhere before the secret's name, or this many words after it ("Geben Sie
+Ihr Passwort niemals weiter"); further on it belongs to another statement ("send your password
+and I'll check why the voucher didn't apply")."""
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * len(match.group())
+
+
+_WITHOUT = frozenset({"without", "ohne", "sans", "sin", "senza", "zonder", "sem", "bez"})
+
+
+def _negated(view: str, packs: list[_Exemptions], named: _Named | None = None) -> bool:
+    """True when ``view`` negates the request (for ``named``: before it, or right after it with
+    no comma between: "Geben Sie Ihr Passwort niemals weiter", not "… Passwort, czemu nie działa")."""
+    cleaned = view
+    for pack in _words().exemptions:  # idioms of every language ("don't worry", "nie tylko") negate nothing
+        if pack.not_negation is not None:
+            cleaned = pack.not_negation.sub(_blank, cleaned)
+    for pack in packs:
+        if pack.negation is None:
+            continue
+        for m in pack.negation.finditer(cleaned):
+            if named is None or m.start() < named.start:
+                return True
+            between = view[named.end : m.start()]
+            if m.start() < named.end or len(between.split()) > _NEGATION_REACH:
+                continue
+            pauses = list(_PAUSE.finditer(between))
+            if not pauses:
+                return True
+            # After a comma only as the segment's first word, and not "without" ("…, not here", "…,
+            # never in the chat"; but "…, czemu nie działa", "…, sin esperar al vendedor").
+            if not between[pauses[-1].end() :].split() and (
+                m.group().strip() not in _WITHOUT
+                or any(_search(p.tell, view[m.end() : m.end() + 30]) is not None for p in packs)
+            ):
+                return True
+    return False
+
+
+_PAUSE = re.compile(r"[,:;()]")
+
+
+def _conditional(view: str, packs: list[_Exemptions]) -> bool:
+    return any(_search(pack.conditional, view) is not None for pack in packs)
+
+
+_BARE_NAME_WORDS = 3
+"""A clause this short that names a secret asks for it ("The CVV.", "La contraseña, digo.")."""
+_REQUEST_NEGATION_WORDS = 2
+"""A negation this many words before a request word cancels it: "no need to send", "nie trzeba podawać"."""
+
+
+def _live_request(pattern: re.Pattern[str] | None, text: str, packs: list[_Exemptions]) -> bool:
+    """True when ``pattern`` (a request) matches somewhere not cancelled by a negation right before."""
+    if pattern is None:
+        return False
+    for m in pattern.finditer(text):
+        before = " ".join(text[: m.start()].split()[-_REQUEST_NEGATION_WORDS:])
+        if not before or not any(_search(pack.negation, before) is not None for pack in packs):
+            return True
+    return False
+
+
+def _is_request(
+    views: tuple[str, str], kind: str, words: _Words, packs: list[_Exemptions], named_length: int = 3
+) -> bool:
+    plain, view = views
+    for text in (plain, view) if plain != view else (plain,):
+        if _live_request(words.request, text, packs):
+            return True
+        if kind == FindingType.REMOTE_ACCESS and _live_request(words.remote_request, text, packs):
+            return True
+    view = plain
+    # A bare question about the secret ("and the three-digit code on the back?"), or a prompt
+    # that ends with a colon ("Card number (16 digits):").
+    stripped = view.rstrip()
+    if stripped.endswith(":") or (len(stripped.split()) <= _BARE_NAME_WORDS and named_length >= 3):
+        return True  # a prompt ("Card number:") or the secret's name alone ("The CVV, please.")
+    if not stripped.endswith(("?", "？")):
+        return False
+    opening = view.lstrip("¿¡ ")
+    return not any(_search(pack.aux_question, opening) is not None for pack in packs)
+
+
+def _objects_of(clause: str, words: _Words) -> tuple[tuple[str, str], list[tuple[_Named, str]]]:
+    """The two views of a clause (see `clause_views`) and each secret either names, with the
+    view it was found in."""
+    plain, view = clause_views(clause)
+    objects = [(named, plain) for named in _asked_objects(plain, words)]
+    if plain != view:
+        kinds = {(n.kind, n.what) for n, _ in objects}
+        objects += [(n, view) for n in _asked_objects(view, words) if (n.kind, n.what) not in kinds]
+    return (plain, view), objects
+
+
+def _follow_up_question(view: str, words: _Words) -> bool:
+    """A short question that opens with an interrogative ("Which one did you get?"): it asks about
+    the secret the clause before named."""
+    stripped = view.strip().lstrip("¿¡ ")
+    return (
+        stripped.endswith(("?", "？"))
+        and len(stripped.split()) <= 8
+        and words.interrogative is not None
+        and words.interrogative.match(stripped) is not None
+    )
+
+
+def _judge(
+    clause: str, lead_in: str | None, previous: list[tuple[_Named, str]], words: _Words
+) -> tuple[list[_Named], list[tuple[_Named, str]]]:
+    """(the secrets ``clause`` asks for, the secrets it names). ``lead_in`` is the clause right
+    before it in the author's previous message, when the clause opens a new message; ``previous``
+    the secrets the clause before it named ("Haben Sie den Code? Dann nennen Sie ihn mir.")."""
+    views, objects = _objects_of(clause, words)
+    plain = views[0]  # exemptions are read as written: nobody disguises "never"
+    named = objects
+    carried = False
+    if (
+        not objects
+        and previous
+        and (any(_search(words.pronoun, v) is not None for v in views) or _follow_up_question(plain, words))
+    ):
+        objects, carried = previous, True
+    if not objects and lead_in is not None:
+        # "Look at the back of your card." … "Which three digits are there?"
+        objects, carried = _objects_of(f"{lead_in} {clause}", words)[1], True
+    if not objects:
+        return [], named
+    packs = _present(plain, words)
+    # An excused clause hands nothing on: "… never ask for your password. What can I do for you?"
+    if _conditional(plain, packs) or _points_to_official_place(plain, packs):
+        return [], []
+    if carried:
+        if _negated(_PAUSE.split(plain)[0], packs):  # "Just the digits, I don't need the rest"
+            return [], []
+        live = [n for n, _ in objects]
+    else:
+        live = [n for n, where in objects if not _negated(where, packs, n)]
+        if not live:
+            return [], []
+    asked = [n for n in live if _is_request(views, n.kind, words, packs, n.end - n.start)]
+    if len(asked) < len(live) and lead_in is not None:
+        # "To verify it I need one more thing." … "the code we just texted you"
+        lead = clause_views(lead_in)[0]
+        if _search(words.request, lead) is not None and not _negated(lead, _present(lead, words)):
+            asked = live
+    return asked, named
+
+
+def find_asks(text: str, context: tuple[str, ...] = ()) -> list[Ask]:
+    """Requests for secrets in an agent or bot message (``text`` already normalised).
+
+    ``context``: the same author's earlier messages (oldest first); a clause that starts in them
+    and ends in ``text`` is judged whole, and only asks that reach into ``text`` are returned.
+    """
+    words = _words()
+    prefix = ""
+    lead_in: str | None = None
+    if context:
+        earlier = context[-1]
+        tail_clauses = _clauses(earlier, words.clause_break)
+        if tail_clauses:
+            last_start, last_end = tail_clauses[-1]
+            last = earlier[last_start:last_end]
+            if earlier.rstrip()[-1:] not in ".!?;:":
+                prefix = last.rstrip() + " "  # the clause goes on in this message
+            else:
+                lead_in = last
+    combined = prefix + text
+    offset = len(prefix)
     asks: list[Ask] = []
-    for start, end in _clauses(lowered):
-        clause = lowered[start:end]
-        objects = _asked_objects(clause)
-        if not objects:
+    previous: list[tuple[_Named, str]] = []
+    if lead_in is not None:
+        previous = _objects_of(lead_in, words)[1]
+    for index, (start, end) in enumerate(_clauses(combined, words.clause_break)):
+        clause = combined[start:end]
+        if end <= offset:
+            previous = _objects_of(clause, words)[1] or previous
             continue
-        if _CONDITIONAL.search(clause) or _NEGATION.search(_NOT_NEGATION.sub(" ", clause)):
-            continue
-        if _points_to_official_channel(clause):
+        found, names = _judge(clause, lead_in if index == 0 and not prefix else None, previous, words)
+        previous = names or previous
+        if not found:
             continue
         lead = len(clause) - len(clause.lstrip())
         trail = len(clause.rstrip())
-        for kind, what in objects:
-            if _is_request(clause, kind):
-                asks.append(Ask(str(kind), start + lead, start + trail, what))
+        span_start = max(start + lead, offset) - offset
+        span_end = max(start + trail - offset, span_start + 1)
+        for asked in found:
+            asks.append(Ask(asked.kind, span_start, min(span_end, len(text)), asked.what))
     return asks

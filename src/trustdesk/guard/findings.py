@@ -7,7 +7,7 @@ caller's text, the action and a safe display form such as "Visa ending 4242".
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any, Literal, NamedTuple, get_args
+from typing import Any, Literal, NamedTuple, Protocol, get_args
 
 Direction = Literal["inbound", "outbound"]
 """Who wrote the text: "inbound" = a customer, "outbound" = an agent or the bot."""
@@ -103,13 +103,28 @@ class Finding(NamedTuple):
         return detail
 
 
+class Wording(Protocol):
+    """The words a scan writes for people: the customer notice (None when there is none) and the
+    language they are in. An implementation may write them only when first read."""
+
+    @property
+    def notice(self) -> str | None: ...
+
+    @property
+    def language(self) -> str: ...
+
+
 class ScanResult(NamedTuple):
     """The guard's verdict on one text (immutable).
 
     ``redacted`` is safe to store: every finding whose action is ``redact`` is replaced by
     "[removed: <display>]". ``blocked`` is True when an outbound message asks for a secret;
     ``block_reasons`` then says why in words an agent understands. ``customer_notice`` is the
-    plain-words message for the customer when something they sent was removed (inbound only).
+    plain-words message for the customer when something they sent was removed (inbound only),
+    written when first read: choosing its language may mean identifying the text's, which costs
+    more than the scan, and most callers of a redaction never show the notice. ``lang`` is the
+    language of the notice and reasons (the hint given, or the language identified from the text
+    when words are written; without words the hint as given, or None).
     A named tuple rather than a dataclass: every message makes one, and tuples are the cheapest.
     """
 
@@ -117,8 +132,21 @@ class ScanResult(NamedTuple):
     redacted: str
     blocked: bool
     block_reasons: tuple[str, ...]
-    customer_notice: str | None
+    wording: Wording | None  # the notice and the words' language; None when nothing was written
     direction: Direction = "inbound"
+    hint: str | None = None  # the language hint the scan was given
+
+    @property
+    def customer_notice(self) -> str | None:
+        """The notice for the customer (see the class docstring), or None."""
+        wording = self.wording
+        return None if wording is None else wording.notice
+
+    @property
+    def lang(self) -> str | None:
+        """The language of the words written, else the hint as given (None without one)."""
+        wording = self.wording
+        return self.hint if wording is None else wording.language
 
     @property
     def changed(self) -> bool:
@@ -134,6 +162,7 @@ class ScanResult(NamedTuple):
             "blocked": self.blocked,
             "block_reasons": list(self.block_reasons),
             "customer_notice": self.customer_notice,
+            "lang": self.lang,
         }
 
 

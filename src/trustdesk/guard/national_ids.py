@@ -1,8 +1,17 @@
-"""NATIONAL_ID detection: US SSN, UK National Insurance number, Canadian SIN, Spanish DNI/NIE, Dutch BSN.
+"""NATIONAL_ID detection: every kind in `id_kinds.KINDS`, named by the cue words of every pack.
 
-Each number is validated by its own rules (SSA never-issued ranges, NINO prefix rules, Luhn
-for the SIN, the DNI check letter, the BSN "11-proef"). Forms that are easy to confuse with
-other numbers need a cue nearby ("SSN", "social insurance", "DNI", "BSN").
+A kind is looked for only when the trigger pass saw one of its cue words ("Steuer-ID", "NIR",
+"codice fiscale", ...) or one of its distinctive printed layouts. A candidate must pass its
+kind's validator (check digits, plausible dates and ranges) and then either
+
+- have a cue of its kind shortly before it (60 characters) or after it (25), with no word that
+  names another number (order, invoice, phone ...) in between; or
+- be written in a layout that stands on its own (a dashed SSN, a capitalised NINO, a codice
+  fiscale, a formatted CPF "123.456.789-09", a NIR with its key in its printed groups), not
+  right after a word that names another number.
+
+So bare 9- and 11-digit numbers (order, tracking, invoice, customer and phone numbers) are never
+taken for IDs without a cue.
 """
 
 from __future__ import annotations
@@ -10,38 +19,71 @@ from __future__ import annotations
 import re
 
 from trustdesk.guard.candidates import PRIORITY, Candidate
-from trustdesk.guard.checksums import (
-    canada_sin_valid,
-    dutch_bsn_valid,
-    spanish_dni_valid,
-    uk_nino_valid,
-    us_ssn_valid,
-)
-from trustdesk.guard.scantext import NINO_SHAPE, SSN_CUES, SSN_SHAPE, ScanText, triggers
+from trustdesk.guard.cues import fold
+from trustdesk.guard.id_cues import CAPITAL_CUE_PATTERNS, CUE_PATTERNS, CUE_TRIGGERS, OTHER_NUMBERS
+from trustdesk.guard.id_kinds import KINDS, IdKind, canonical
+from trustdesk.guard.scantext import ScanText, pattern_triggers
 
-_SSN = re.compile(r"(?<![\d\-/.])(?P<a>\d{3})(?P<sep>[\- ]?)(?P<g>\d{2})(?P=sep)(?P<s>\d{4})(?![\d\-/]|\.\d)")
-_SSN_CUE = re.compile(r"\bssn\b|social\s+security|soc\.?\s*sec|\bss\s*#|\bss\s+(?:no|number)")
-_NEGATIVE_CUE = re.compile(
-    r"order|tracking|invoice|\bref|reference|ticket|case|phone|tel\b|call|fax|account|\bsku\b|serial|#"
-)
-_NINO = re.compile(r"(?<![A-Za-z0-9])(?P<v>[A-Za-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-Da-d])(?![A-Za-z0-9])")
-_NINO_CUE = re.compile(r"national\s+insurance|\bnino\b|\bni\s+(?:no|number|#)")
-_NINE_DIGITS = re.compile(r"(?<![\d\-])(?P<v>\d{3}[ \-]?\d{3}[ \-]?\d{3})(?!\d)")
-_SIN_CUE = re.compile(r"\bsin\b|social\s+insurance|\bnas\b")
-_BSN_CUE = re.compile(r"\bbsn\b|burgerservicenummer|sofi\s*-?nummer|citizen\s+service\s+number")
-_DNI = re.compile(r"(?<![A-Za-z0-9])(?P<v>[XYZxyz]?\d{7,8}[ \-]?[A-Za-z])(?![A-Za-z0-9])")
-_DNI_CUE = re.compile(r"\bdni\b|\bnie\b|\bnif\b|documento|\bd\.n\.i")
+_CUE_BEFORE = 60  # how far before a number its cue may end
+_CUE_AFTER = 25  # how far after a number its cue may start ("44051401359 to mój PESEL")
+_LONGEST_CUE = 60
+_LABEL_BEFORE = 30  # how far before a cue-less layout a word naming another number vetoes it
 
 
-_SIN_BSN_TRIGGERS = triggers("sin", "nas", "bsn") | triggers(
-    "social insurance", "burgerservice", "sofi", "citizen service"
-)
-_DNI_TRIGGERS = triggers("dni", "nie", "nif", "documento", "d.n.i")
-NATIONAL_ID_GATE = frozenset({SSN_SHAPE, NINO_SHAPE}) | SSN_CUES | _SIN_BSN_TRIGGERS | _DNI_TRIGGERS
+class _Watched:
+    """A kind with what wakes it (trigger ids) and its cue patterns (None: no pack names it so):
+    ``cue`` over the folded lower-case text, ``capital_cue`` over the folded text as written."""
+
+    __slots__ = ("kind", "gate", "cue", "capital_cue")
+
+    def __init__(
+        self,
+        kind: IdKind,
+        gate: frozenset[int],
+        cue: re.Pattern[str] | None,
+        capital_cue: re.Pattern[str] | None,
+    ) -> None:
+        self.kind = kind
+        self.gate = gate
+        self.cue = cue
+        self.capital_cue = capital_cue
 
 
-def _cue_near(cue: re.Pattern[str], lower: str, start: int, end: int, width: int = 50) -> bool:
-    return cue.search(lower, max(0, start - width), min(len(lower), end + 20)) is not None
+def _watch_list() -> list[_Watched]:
+    watched = []
+    for name, kind in KINDS.items():
+        gate = CUE_TRIGGERS.get(name, frozenset())
+        if kind.shape is not None:
+            gate |= pattern_triggers(kind.shape, shape=True)
+        if gate:
+            watched.append(_Watched(kind, gate, CUE_PATTERNS.get(name), CAPITAL_CUE_PATTERNS.get(name)))
+    return watched
+
+
+_WATCHED = _watch_list()
+NATIONAL_ID_GATE: frozenset[int] = frozenset().union(*(w.gate for w in _WATCHED))
+"""Trigger ids of every cue word and standalone layout: the scanner runs this detector only on them."""
+
+
+def _names_other_number(folded: str, start: int, end: int) -> bool:
+    return OTHER_NUMBERS is not None and OTHER_NUMBERS.search(folded, start, end) is not None
+
+
+def _cued(cues: list[tuple[re.Pattern[str], str]], folded: str, start: int, end: int) -> bool:
+    """True when a cue (a pattern and the text it reads) ends shortly before ``folded[start:end]``
+    or starts shortly after it, with no word naming another number between cue and number."""
+    before = -1
+    after = len(folded)
+    for cue, haystack in cues:
+        for preceding in cue.finditer(haystack, max(0, start - _CUE_BEFORE - _LONGEST_CUE), start):
+            if preceding.end() >= start - _CUE_BEFORE:
+                before = max(before, preceding.end())
+        following = cue.search(haystack, end, min(len(haystack), end + _CUE_AFTER + _LONGEST_CUE))
+        if following is not None and following.start() <= end + _CUE_AFTER:
+            after = min(after, following.start())
+    if before >= 0 and not _names_other_number(folded, before, start):
+        return True
+    return after < len(folded) and not _names_other_number(folded, end, after)
 
 
 def _id(start: int, end: int, label: str) -> Candidate:
@@ -53,44 +95,33 @@ def find_national_ids(st: ScanText, claimed: list[Candidate] | None = None) -> l
     found: list[Candidate] = []
     if not st.has_digit:
         return found
-    text, lower = st.text, st.lower
-    ssn, nino = st.may_hold_ssn, st.may_hold_nino
+    text, hits = st.text, st.hits
     taken = claimed or []
-    for run_start, run_end, run_digits in st.runs if ssn or nino else ():
-        if taken and any(c.start <= run_start and run_end <= c.end for c in taken):
+    folded: str | None = None  # lower-case, accents removed; made once, if a number validates
+    as_written: str | None = None  # accents removed, case kept (for capital cues)
+    for watched in _WATCHED:
+        if hits.isdisjoint(watched.gate):
             continue
-        if ssn and run_digits >= 9:
-            for m in _SSN.finditer(text, run_start, run_end):
-                if not us_ssn_valid(m.group("a"), m.group("g"), m.group("s")):
-                    continue
-                if not _cue_near(_SSN_CUE, lower, m.start(), m.end()):
-                    if m.group("sep") != "-":
-                        continue  # bare or space-split nine digits are too common to call an SSN without a cue
-                    if _NEGATIVE_CUE.search(lower, max(0, m.start() - 30), m.start()):
-                        continue
-                found.append(_id(m.start(), m.end(), "US Social Security number"))
-        if nino and run_digits == 6:
-            for m in _NINO.finditer(text, max(0, run_start - 3), min(len(text), run_end + 3)):
-                raw = m.group("v")
-                if not uk_nino_valid(raw.replace(" ", "").upper()):
-                    continue
-                if raw != raw.upper() and not _cue_near(_NINO_CUE, lower, m.start(), m.end()):
-                    continue
-                found.append(_id(m.start(), m.end(), "UK National Insurance number"))
-    if st.has_any(_SIN_BSN_TRIGGERS):
-        for m in _NINE_DIGITS.finditer(text):
-            digits = m.group("v").replace(" ", "").replace("-", "")
-            if canada_sin_valid(digits) and _cue_near(_SIN_CUE, lower, m.start(), m.end()):
-                found.append(_id(m.start(), m.end(), "Canadian Social Insurance Number"))
-            elif dutch_bsn_valid(digits) and _cue_near(_BSN_CUE, lower, m.start(), m.end()):
-                found.append(_id(m.start(), m.end(), "Dutch citizen service number (BSN)"))
-    if st.has_any(_DNI_TRIGGERS):
-        for m in _DNI.finditer(text):
-            value = m.group("v").replace(" ", "").replace("-", "").upper()
-            if (
-                len(value) == 9
-                and spanish_dni_valid(value)
-                and _cue_near(_DNI_CUE, lower, m.start(), m.end())
+        kind = watched.kind
+        for m in kind.pattern.finditer(text):
+            start, end = m.span("v")
+            if taken and any(c.start < end and start < c.end for c in taken):
+                continue
+            raw = m.group("v")
+            if not kind.valid(canonical(raw)):
+                continue
+            if folded is None:
+                folded = fold(st.lower)
+            cues = [(watched.cue, folded)] if watched.cue is not None else []
+            if watched.capital_cue is not None:
+                as_written = as_written or fold(text)
+                cues.append((watched.capital_cue, as_written))
+            if _cued(cues, folded, start, end):
+                found.append(_id(start, end, kind.label))
+            elif (
+                kind.standalone is not None
+                and kind.standalone.fullmatch(raw)
+                and not _names_other_number(folded, max(0, start - _LABEL_BEFORE), start)
             ):
-                found.append(_id(m.start(), m.end(), "Spanish DNI/NIE"))
+                found.append(_id(start, end, kind.label))
     return found

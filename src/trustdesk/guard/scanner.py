@@ -11,10 +11,12 @@ from trustdesk.guard.cards import DETAIL_GATE, find_card_details, find_cards
 from trustdesk.guard.contacts import find_emails, find_phones
 from trustdesk.guard.credentials import OTP_GATE, PASSWORD_GATE, PIN_GATE, find_one_time_codes, find_passwords
 from trustdesk.guard.findings import DIRECTIONS, Direction, Finding, GuardInputError, ScanResult, TextTooLarge
+from trustdesk.guard.language import language_for_words
 from trustdesk.guard.national_ids import NATIONAL_ID_GATE, find_national_ids
 from trustdesk.guard.normalize import NormalizedText, normalize
-from trustdesk.guard.notice import block_reason, notice_for
+from trustdesk.guard.notice import PendingNotice
 from trustdesk.guard.policy import DEFAULT_POLICY, Policy
+from trustdesk.guard.reasons import WrittenIn, block_reason
 from trustdesk.guard.scantext import (
     ASCII_CONTROL,
     AT_SIGN,
@@ -121,18 +123,55 @@ def redact(text: str, findings: tuple[Finding, ...] | list[Finding]) -> str:
     return "".join(parts)
 
 
+MAX_CONTEXT_MESSAGES = 4
+"""Earlier messages of the same author judged together with a new one (a secret or an ask split
+over several messages); older ones are ignored."""
+MAX_CONTEXT_CHARS = 2_000
+"""Of each earlier message only its last characters count: a split secret sits at the seam."""
+
+
+def _checked_context(context: object) -> tuple[str, ...]:
+    """The usable tail of ``context`` (earlier texts, oldest first), or GuardInputError."""
+    if isinstance(context, str) or not isinstance(context, (list, tuple)):
+        raise GuardInputError("context must be a list of earlier texts (oldest first)")
+    if not all(isinstance(item, str) for item in context):
+        raise GuardInputError("context must hold only texts (str)")
+    return tuple(item[-MAX_CONTEXT_CHARS:] for item in context[-MAX_CONTEXT_MESSAGES:] if item)
+
+
+def wants_context(text: str, direction: str) -> bool:
+    """Whether judging ``text`` may depend on its author's earlier messages, so callers fetch them
+    only then: an agent's ask may start in the message before; a customer's card typed in chunks
+    goes on with digits."""
+    if direction == "outbound":
+        return True
+    return DIGIT in hits_of(text)
+
+
+def _normalized_context(earlier: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(normalize(item).text for item in earlier)
+
+
 def scan(
     text: object,  # checked below: a non-str gets GuardInputError, not a TypeError
     direction: Direction = "inbound",
     policy: Policy | None = None,
     brand: str | None = None,
+    *,
+    context: object = (),
+    lang: str | None = None,
 ) -> ScanResult:
     """Scan one message and return findings, the text safe to store, and for outbound asks a block.
 
     ``direction`` is "inbound" (from a customer) or "outbound" (from an agent or the bot).
     ``brand`` is the retailer's name used in the customer notice and block reasons.
-    Raises `TextTooLarge` above `MAX_TEXT_CHARS`, `GuardInputError` for a non-str text or an
-    unknown direction.
+    ``context``: the same author's earlier messages in the conversation, oldest first, as stored
+    (already guarded), so that a secret or an ask split over messages is judged whole.
+    ``lang``: the language to write the notice and reasons in (the conversation's or the page's);
+    without a supported one, the language identified from the text, only when words are written
+    (the customer notice: when first read). Every language's patterns run regardless.
+    Raises `TextTooLarge` above `MAX_TEXT_CHARS`, `GuardInputError` for a non-str text, an
+    unknown direction or a malformed context.
     """
     if not isinstance(text, str):
         raise GuardInputError(f"text must be a str, not {type(text).__name__}")
@@ -140,9 +179,10 @@ def scan(
         raise GuardInputError(f"direction must be 'inbound' or 'outbound', not {direction!r}")
     if len(text) > MAX_TEXT_CHARS:
         raise TextTooLarge(len(text), MAX_TEXT_CHARS)
+    earlier = _checked_context(context) if context else ()
     policy = policy or DEFAULT_POLICY
     if not text:
-        return ScanResult((), text, False, (), None, direction)
+        return ScanResult((), text, False, (), None, direction, lang)
     # An ASCII text without control characters is its own normal form: the trigger pass over it
     # says so, and its result then serves the detectors (one pass, no character-by-character check).
     found = hits_of(text) if text.isascii() else None
@@ -153,7 +193,7 @@ def scan(
         normalized = normalize(text)
         candidates = detect(normalized.text, policy)
     if not candidates and direction == "inbound":
-        return _tuple_new(ScanResult, ((), text, False, (), None, direction))
+        return _tuple_new(ScanResult, ((), text, False, (), None, direction, lang))
     actions = policy.action_map
     identity = normalized.is_identity
     findings: list[Finding] = []
@@ -177,20 +217,28 @@ def scan(
     else:
         redacted = text
     block_reasons: list[str] = []
-    notice = None
+    wording: PendingNotice | WrittenIn | None = None
     if direction == "outbound":
-        for ask in find_asks(text if normalized is _IDENTITY else normalized.text):
+        words_lang: str | None = None  # the language of the reasons, chosen when the first is written
+        for ask in find_asks(
+            text if normalized is _IDENTITY else normalized.text, _normalized_context(earlier)
+        ):
             action = policy.ask_action_for(ask.type)
             if action == "keep":
                 continue
             start, end = normalized.to_original(ask.start, ask.end)
-            reason = block_reason(ask.type, ask.what, brand)
+            words_lang = words_lang or language_for_words(redacted, earlier, lang)
+            reason = block_reason(ask.type, ask.what, brand, words_lang)
             findings.append(Finding(ask.type, start, end, action, f"request for {ask.what}", reason))  # type: ignore[arg-type]
             if action == "block" and reason not in block_reasons:
                 block_reasons.append(reason)
         findings.sort(key=lambda f: (f.start, f.end))
+        if words_lang is not None:
+            wording = WrittenIn(words_lang)
     elif notice_key:
-        notice = notice_for(tuple(notice_key), brand, policy.custom_label_items)
+        # Written when first read: most redactions are never shown as a notice (PendingNotice).
+        wording = PendingNotice(tuple(notice_key), brand, policy.custom_label_items, redacted, earlier, lang)
     return _tuple_new(
-        ScanResult, (tuple(findings), redacted, bool(block_reasons), tuple(block_reasons), notice, direction)
+        ScanResult,
+        (tuple(findings), redacted, bool(block_reasons), tuple(block_reasons), wording, direction, lang),
     )

@@ -5,7 +5,7 @@ Detectors are fast because they rarely run: each first checks cheap facts about 
 expression is tried, and cue-driven detectors then match only at the cue positions.
 
 Those facts come from one RE2 set (a DFA over the whole text, linear time) of literal cue words
-and digit "shapes" (12+ digits in groups, phone layouts, IBAN starts, SSN and NINO layouts). One
+and digit "shapes" (12+ digits in groups, phone layouts, IBAN starts, national ID layouts). One
 pass instead of a word pass plus a shape pass halves the per-call cost, which dominates for short
 messages; the lazily built DFA stays far below its memory budget on real traffic (and if RE2 ever
 gives up, every detector runs: slower, never blind).
@@ -112,6 +112,13 @@ def triggers(*words: str) -> frozenset[int]:
     return frozenset(_register(re2.escape(word.lower())) for word in words)
 
 
+def pattern_triggers(*patterns: str, shape: bool = False) -> frozenset[int]:
+    """Register RE2 patterns (matched case-insensitively) and return their ids for `ScanText.has_any`:
+    cue words that need more than a literal (word boundaries, letters with or without accents),
+    or with ``shape`` the digit layouts a detector looks for."""
+    return frozenset(_register(pattern, shape) for pattern in patterns)
+
+
 AT_SIGN = _register("@")
 DIGIT = _register("[0-9]")
 # Shapes that must be present for a detector to have anything to find.
@@ -130,10 +137,6 @@ IBAN_SHAPE = _register(
     + r") ?[0-9]{2}(?:[ \-]?[a-z0-9]{4}){2}",
     shape=True,
 )
-# 123-45-6789 (nine bare digits count only next to an SSN cue word).
-SSN_SHAPE = _register(r"(?:^|[^0-9\-])[0-9]{3}-[0-9]{2}-[0-9]{4}(?:[^0-9\-]|$)", shape=True)
-SSN_CUES = triggers("ssn", "social security", "soc sec", "soc. sec", "ss#", "ss #", "ss no", "ss number")
-NINO_SHAPE = _register(r"[a-z]{2} ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[a-d]", shape=True)
 # ASCII control characters other than TAB, LF and CR: an ASCII text without them is already in
 # normal form (see `normalize`), so the pass over the caller's text serves the detectors directly.
 ASCII_CONTROL = _register(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", shape=True)
@@ -222,16 +225,6 @@ class ScanText:
     def may_hold_iban(self) -> bool:
         """True when something IBAN-shaped occurs (two letters, two digits, eight more characters)."""
         return IBAN_SHAPE in self.hits
-
-    @property
-    def may_hold_ssn(self) -> bool:
-        """True when a dashed 3-2-4 number or an SSN cue occurs."""
-        return SSN_SHAPE in self.hits or not self.hits.isdisjoint(SSN_CUES)
-
-    @property
-    def may_hold_nino(self) -> bool:
-        """True when a UK National Insurance number shape occurs."""
-        return NINO_SHAPE in self.hits
 
 
 def _ascii_runs(classes: bytes) -> list[DigitRun]:

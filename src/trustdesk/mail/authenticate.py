@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from trustdesk.mail.dkim_auth import DkimResult, DkimSignatureResult, verify_dkim
 from trustdesk.mail.dmarc import DmarcOutcome, DmarcResult, evaluate_dmarc, sample_fraction
+from trustdesk.mail.impersonation import claims_own_domain, seen_domain
 from trustdesk.mail.parsing import DEFAULT_LIMITS, MailLimits, ParsedMail, parse_message
 from trustdesk.mail.resolver import Resolver
 from trustdesk.mail.spf import SpfOutcome, SpfResult, check_spf
@@ -135,20 +136,21 @@ def authenticate(
     )
 
 
-def _claims(domain: str, own: str) -> bool:
-    return domain == own or domain.endswith("." + own)
-
-
 def is_spoofing_own_domain(results: AuthResults, own_domains: Iterable[str]) -> bool:
     """True when From claims one of our domains (or a subdomain) without an aligned pass.
 
-    DMARC temperror is not spoofing (we cannot tell yet); a missing DMARC record is no excuse
-    for our own domains, since we know they are always signed.
+    The claim is judged on the domain as a reader sees it (`impersonation.seen_domain`: invisible
+    characters dropped, look-alike letters folded): "acmeoutfitters.com" plus a zero-width space
+    is shown as ours, yet is another name, so no DNS result can make it genuine. DMARC temperror
+    is not spoofing (we cannot tell yet); a missing DMARC record is no excuse for our own
+    domains, since we know they are always signed.
     """
     owned = [d.strip().rstrip(".").lower() for d in own_domains if d and d.strip()]
-    claimed = [d for d in results.from_domains if any(_claims(d, own) for own in owned)]
+    claimed = [d for d in results.from_domains if claims_own_domain(d, owned)]
     if not claimed:
         return False
+    if any(seen_domain(d) != d for d in claimed):
+        return True  # a disguised copy of our domain
     if results.dmarc.result in (DmarcResult.PASS, DmarcResult.TEMPERROR):
         return False
     if results.dmarc.spf_aligned or results.dmarc.dkim_aligned_domains:

@@ -694,14 +694,16 @@ def parse_message(raw: bytes, limits: MailLimits = DEFAULT_LIMITS) -> ParsedMail
         match = re.search(r"<([^<>]*)>", return_path_values[0])
         return_path = (match.group(1) if match else return_path_values[0]).strip()
 
+    # msg-ids are read as sent: RFC 2047 allows no encoded word in them, so none is decoded.
+    msg_id_headers = [(_clean_header(str(k)), _clean_header(str(v))) for k, v in msg.raw_items()]
     references: tuple[str, ...] = ()
-    ref_values = _header_values(raw_headers, "References")
+    ref_values = _header_values(msg_id_headers, "References")
     if ref_values:
         references = tuple(re.findall(r"<[^<>\s]+>", " ".join(ref_values)))
 
     subject_values = _policy_values(msg, "Subject")
-    message_ids = _header_values(raw_headers, "Message-ID")
-    in_reply_to = _header_values(raw_headers, "In-Reply-To")
+    message_ids = _header_values(msg_id_headers, "Message-ID")
+    in_reply_to = _header_values(msg_id_headers, "In-Reply-To")
     truncated = any(d in _TRUNCATION_DEFECTS for d in defects)
     return ParsedMail(
         raw=raw,

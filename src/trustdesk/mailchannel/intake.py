@@ -37,6 +37,7 @@ from trustdesk.mail import (
     is_spoofing_own_domain,
     parse_message,
 )
+from trustdesk.mail.impersonation import display_name_impersonation
 from trustdesk.mailchannel.addresses import AddressBook, normalise_address
 from trustdesk.mailchannel.attachments import AttachmentStore
 from trustdesk.mailchannel.content import malformed_reason, message_text
@@ -249,7 +250,7 @@ class MailIntake:
                 raise MailRefused(550, "5.1.1", f"<{recipient}>: no such retailer")
             brand = desk.brand(session, tenant_id)
             policy = get_policy(session, tenant_id)
-            own_domains = self._domains_of(session, tenant) if auth is not None else ()
+            own_domains = self._domains_of(session, tenant)
             choice = choose_thread(
                 keys, self._known(session, tenant_id, keys), self._token(session, tenant_id, keys)
             )
@@ -267,6 +268,11 @@ class MailIntake:
             )
 
         spoofing = auth is not None and is_spoofing_own_domain(auth, own_domains)
+        impersonation = (
+            display_name_impersonation(parsed.from_.display_name, parsed.from_.address, own_domains, brand)
+            if parsed.from_ is not None
+            else None
+        )
         subject = guarded(parsed.subject, 300)
         name = guarded(parsed.from_.display_name if parsed.from_ else "", 200) or sender
         files = self._keep_attachments(
@@ -309,6 +315,7 @@ class MailIntake:
                 mail_from=envelope.mail_from[:320] or None,
                 auth=auth.as_dict() if auth is not None else None,
                 spoofing=spoofing,
+                impersonation=impersonation,
             )
             session.add(mail)
             session.flush()
@@ -332,6 +339,21 @@ class MailIntake:
                     target=f"conversation:{conv.public_id}",
                     details={
                         "from_domain": auth.from_domain if auth else "",
+                        **(auth.summary() if auth else {}),
+                        "client_ip": envelope.client_ip,
+                    },
+                    ip=envelope.client_ip or None,
+                )
+            if impersonation is not None:
+                audit(
+                    session,
+                    "mail.display_name_impersonation",
+                    actor=f"mail:{sender}"[:200],
+                    tenant_id=tenant_id,
+                    target=f"conversation:{conv.public_id}",
+                    details={
+                        "reason": impersonation,
+                        "from_domain": sender.rpartition("@")[2],
                         **(auth.summary() if auth else {}),
                         "client_ip": envelope.client_ip,
                     },

@@ -28,8 +28,9 @@ from trustdesk.config import get_settings
 from trustdesk.guard import scan
 from trustdesk.jobs import JobContext, PermanentJobError, enqueue
 from trustdesk.mail import AuthResults, ParsedMail, Resolver
+from trustdesk.mail.headers import HeaderRefused, header_text
 from trustdesk.mailchannel.addresses import normalise_address, without_tag
-from trustdesk.mailchannel.compose import header_text, safe_header_address
+from trustdesk.mailchannel.compose import safe_header_address
 from trustdesk.mailchannel.forwarded import (
     automatic_reason,
     defang_text,
@@ -235,23 +236,39 @@ class ReportInbox:
                 # A fixed subject: echoing the forward's would put text of the sender's choosing into a
                 # header the retailer signs, ready to be replayed to others (DKIM replay).
                 subject = ANSWER_SUBJECT.format(name=header_text(tenant.name, 80))
-                _, mail = compose_email(
-                    session,
-                    tenant,
-                    self.box,
-                    text=text,
-                    from_address=own_address,
-                    to_address=forwarder,
-                    subject=subject,
-                    public_base_url=base,
-                    extra_headers=ANSWER_HEADERS,
-                )
-                enqueue(
-                    session,
-                    ANSWER_JOB,
-                    {"sender": own_address, "recipient": forwarder, "mail": base64.b64encode(mail).decode()},
-                    tenant_id=tenant.id,
-                )
+                try:
+                    _, mail = compose_email(
+                        session,
+                        tenant,
+                        self.box,
+                        text=text,
+                        from_address=own_address,
+                        to_address=forwarder,
+                        subject=subject,
+                        public_base_url=base,
+                        extra_headers=ANSWER_HEADERS,
+                    )
+                except HeaderRefused as exc:
+                    # The answer's headers did not read back exactly as intended: never signed, never sent.
+                    audit(
+                        session,
+                        "mail.report_answer_not_sent",
+                        actor="system:mail",
+                        tenant_id=tenant.id,
+                        target=f"report:{report_reference}" if report_reference else "mail",
+                        details={"reason": str(exc)[:300]},
+                    )
+                else:
+                    enqueue(
+                        session,
+                        ANSWER_JOB,
+                        {
+                            "sender": own_address,
+                            "recipient": forwarder,
+                            "mail": base64.b64encode(mail).decode(),
+                        },
+                        tenant_id=tenant.id,
+                    )
             if key is not None:
                 session.add(
                     MailReportReceipt(

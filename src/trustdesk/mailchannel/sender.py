@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 import aiosmtplib
 from sqlalchemy import select, update
@@ -26,6 +26,7 @@ from trustdesk.authenticity.outbound import footer_line
 from trustdesk.authenticity.service import active_dkim_key, dkim_private_key
 from trustdesk.jobs import JobContext, PermanentJobError
 from trustdesk.mail import organizational_domain
+from trustdesk.mail.headers import HeaderRefused, valid_msg_id
 from trustdesk.mailchannel.addresses import domain_owners, normalise_address, on_foreign_domain
 from trustdesk.mailchannel.compose import Reply, build_reply, new_message_id, safe_header_address, sign_reply
 from trustdesk.mailchannel.threads import reply_references, reply_subject
@@ -101,7 +102,7 @@ def _signing_key(session: Session, tenant: Tenant, from_domain: str) -> Any:
     return key
 
 
-def _refuse(session: Session, tenant_id: int | None, conv: Conversation | None, reason: str) -> None:
+def _refuse(session: Session, tenant_id: int | None, conv: Conversation | None, reason: str) -> NoReturn:
     audit(
         session,
         "mail.reply_not_sent",
@@ -153,12 +154,21 @@ def prepare(
             direction="outbound",
             status="sending",
             header_message_id=new_message_id(str(sender).rpartition("@")[2]),
-            in_reply_to=parent.header_message_id if parent is not None else None,
-            references=list(
-                reply_references(parent.header_message_id, parent.references or [])
-                if parent is not None
-                else ()
+            # Only valid msg-ids: intake stores no others, but rows from before it checked may hold any.
+            in_reply_to=(
+                parent.header_message_id
+                if parent is not None and valid_msg_id(parent.header_message_id)
+                else None
             ),
+            references=[
+                r
+                for r in (
+                    reply_references(parent.header_message_id, parent.references or [])
+                    if parent is not None
+                    else ()
+                )
+                if valid_msg_id(r)
+            ],
             from_address=str(sender),
             to_address=conv.customer_email[:320],  # type: ignore[index]
         )
@@ -169,23 +179,27 @@ def prepare(
         _refuse(
             session, tenant.id, conv, "the customer's address cannot be written safely into a mail header"
         )
-    raw = build_reply(
-        Reply(
-            from_name=tenant.name,
-            from_address=record.from_address,
-            to_name=conv.customer_name,
-            to_address=record.to_address,
-            subject=reply_subject(conv.subject, conv.reference),
-            text=message.body,
-            footer=footer_line(str(message.reference), base_url, tenant.slug),
-            reference=str(message.reference),
-            message_id=record.header_message_id,
-            in_reply_to=record.in_reply_to,
-            references=tuple(record.references or ()),
-            date=message.created_at,
-            automatic=message.author_kind == "bot",
+    try:
+        raw = build_reply(
+            Reply(
+                from_name=tenant.name,
+                from_address=record.from_address,
+                to_name=conv.customer_name,
+                to_address=record.to_address,
+                subject=reply_subject(conv.subject, conv.reference),
+                text=message.body,
+                footer=footer_line(str(message.reference), base_url, tenant.slug),
+                reference=str(message.reference),
+                message_id=record.header_message_id,
+                in_reply_to=record.in_reply_to,
+                references=tuple(record.references or ()),
+                date=message.created_at,
+                automatic=message.author_kind == "bot",
+            )
         )
-    )
+    except HeaderRefused as exc:
+        # Not one header may be other than intended in a mail the retailer signs: not sent, audited.
+        _refuse(session, tenant.id, conv, f"the reply's headers failed the check before signing: {exc}")
     from_domain = record.from_address.rpartition("@")[2]
     key = _signing_key(session, tenant, from_domain)
     if key is not None:

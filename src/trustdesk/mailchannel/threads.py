@@ -14,7 +14,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-MAX_MESSAGE_ID = 255
+from trustdesk.mail.headers import valid_msg_id
+
 MAX_REFERENCES = 20
 
 # The conversation reference ("TD-XXXX-XXXX", see conversations.domain.new_reference) in a subject.
@@ -24,7 +25,8 @@ _REPLY_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|wg|sv|vs|antw|tr|rif|r)\s*(\[\d+
 
 
 def clean_message_id(value: str | None) -> str | None:
-    """A Message-ID as stored and compared: without angle brackets and spaces, at most 255 chars."""
+    """A Message-ID as stored and compared: without angle brackets; None unless it is a valid
+    msg-id (mail.headers.valid_msg_id), so nothing else is stored or written into a reply."""
     if not value:
         return None
     text = value.strip()
@@ -34,7 +36,7 @@ def clean_message_id(value: str | None) -> str | None:
     else:
         parts = text.strip("<>").split()
         text = parts[0] if parts else ""
-    return text[:MAX_MESSAGE_ID] or None
+    return text if valid_msg_id(text) else None
 
 
 def subject_reference(subject: str) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
@@ -15,10 +16,14 @@ def attachment_url(conversation_public_id: str, attachment_public_id: str) -> st
     return f"/api/v1/conversations/{conversation_public_id}/attachments/{attachment_public_id}"
 
 
-def auth_verdict(auth: dict[str, Any] | None, spoofing: bool) -> str:
-    """One word for the badge: spoofed, pass (DMARC pass), fail, temperror, none, or unchecked."""
+def auth_verdict(auth: dict[str, Any] | None, spoofing: bool, impersonation: str | None = None) -> str:
+    """One word for the badge: spoofed, impersonation (a display name borrowing the retailer's or
+    another sender's identity: never shown as a pass), pass (DMARC pass), fail, temperror, none,
+    or unchecked."""
     if spoofing:
         return "spoofed"
+    if impersonation:
+        return "impersonation"
     if not auth:
         return "unchecked"
     dmarc = str(auth.get("dmarc", "none"))
@@ -31,6 +36,22 @@ def auth_verdict(auth: dict[str, Any] | None, spoofing: bool) -> str:
     return "none"
 
 
+_HIDDEN_CATEGORIES = frozenset({"Cf", "Cc", "Mn", "Me", "Zl", "Zp", "Co", "Cn", "Cs"})
+
+
+def visible(text: str) -> str:
+    """Text with the characters a reader would not see written out ("[U+200B]"), so an address
+    padded with invisible characters never reads as the retailer's own."""
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(
+        f"[U+{ord(c):04X}]"
+        if unicodedata.category(c) in _HIDDEN_CATEGORIES or (c.isspace() and c != " ")
+        else c
+        for c in text
+    )
+
+
 def mail_info(
     record: MailRecord, attachments: Iterable[MailAttachment], conversation_public_id: str
 ) -> dict[str, Any]:
@@ -38,11 +59,16 @@ def mail_info(
     return {
         "direction": record.direction,
         "status": record.status,
-        "from": record.from_address,
+        "from": visible(record.from_address),
         "to": record.to_address,
         "message_id": record.header_message_id,
-        "verdict": auth_verdict(auth, record.spoofing) if record.direction == "inbound" else "sent-by-us",
+        "verdict": (
+            auth_verdict(auth, record.spoofing, record.impersonation)
+            if record.direction == "inbound"
+            else "sent-by-us"
+        ),
         "spoofing": record.spoofing,
+        "impersonation": record.impersonation,
         "auth": (
             {
                 "spf": auth.get("spf"),

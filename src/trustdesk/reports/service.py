@@ -17,7 +17,6 @@ import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from email.message import EmailMessage
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -28,6 +27,8 @@ from sqlalchemy.orm import Session
 from trustdesk.audit.log import record
 from trustdesk.guard import MAX_TEXT_CHARS, scan
 from trustdesk.jobs import JobContext, PermanentJobError, enqueue
+from trustdesk.mail.headers import HeaderRefused, Mailbox
+from trustdesk.mail.staff_mail import desk_sender, staff_mail
 from trustdesk.reports.analysis import analyze
 from trustdesk.reports.campaigns import GlueRule, glue_key
 from trustdesk.reports.domains import DEFAULT_BRANDS
@@ -886,18 +887,26 @@ def send_alert_email(context: JobContext) -> None:
             session.commit()
         raise PermanentJobError(reason)
     subject, body = alert_email_text(payload["data"])
-    message = EmailMessage()
-    from urllib.parse import urlsplit
-
-    sender_domain = urlsplit(str(getattr(settings, "public_base_url", ""))).hostname or "localhost"
-    message["From"] = f"trustdesk-alerts@{sender_domain}"
-    message["To"] = to
-    message["Subject"] = subject
-    message.set_content(body)
+    sender = desk_sender(str(getattr(settings, "public_base_url", "")), "trustdesk-alerts")
+    try:
+        raw = staff_mail(sender=sender, recipient=to, subject=subject, text=body)
+    except HeaderRefused as exc:
+        reason = f"the alert's headers failed the check before sending: {exc}"
+        with context.sessions() as session:
+            record(
+                session,
+                "report.alert_email_not_sent",
+                actor="system:alerts",
+                tenant_id=context.job.tenant_id,
+                target=f"alert:{payload.get('alert_id')}",
+                details={"reason": reason},
+            )
+            session.commit()
+        raise PermanentJobError(reason) from None
     from trustdesk.mailchannel.sender import Relay, deliver
 
     relay = context.services.get("mail_relay") or Relay.from_settings(settings)
-    deliver(message.as_bytes(), str(message["From"]), to, relay)  # type: ignore[arg-type]
+    deliver(raw, sender, Mailbox.from_text(to).address, relay)  # type: ignore[arg-type]
 
 
 # ----------------------------------------------------------------------------- export

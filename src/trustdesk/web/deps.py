@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 
 from fastapi import Depends, Request
 from itsdangerous import BadSignature
@@ -48,6 +49,11 @@ def write_db(request: Request) -> Iterator[Session]:
     finally:
         session.rollback()
         session.close()
+
+
+def admin_cool_off(request: Request) -> timedelta:
+    """How long an admin must have held the role before deciding four-eyes changes (settings)."""
+    return timedelta(hours=app_state(request).settings.admin_cool_off_hours)
 
 
 def client_ip(request: Request) -> str:

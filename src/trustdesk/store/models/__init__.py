@@ -1,6 +1,6 @@
 """All models, imported here so metadata is complete for Alembic and create_all."""
 
-from trustdesk.store.models.accounts import RecoveryCode, User, UserSession
+from trustdesk.store.models.accounts import AdminGrant, RecoveryCode, User, UserSession
 from trustdesk.store.models.audit import AuditEvent
 from trustdesk.store.models.authenticity import AgentContact, DkimKey, SentMessage
 from trustdesk.store.models.base import Base, TenantOwned, utcnow
@@ -33,6 +33,7 @@ from trustdesk.store.models.reports import (
 from trustdesk.store.models.tenants import Tenant
 
 __all__ = [
+    "AdminGrant",
     "BotExample",
     "KnowledgeArticle",
     "ReturnAuthorisationRow",

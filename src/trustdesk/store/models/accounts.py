@@ -33,6 +33,33 @@ class User(TenantOwned, Base):
     is_active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Four-eyes lineage: who created the account, who asked for its current role, and since when it
+    # holds that role (None: since created_at). An account never decides its creator's changes.
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    promoted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    role_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AdminGrant(TenantOwned, Base):
+    """A new admin account or a promotion to admin, effective only once a second admin approves.
+
+    A "create" grant's account exists inactive until then; a "promote" grant leaves the role as
+    it is until then.
+    """
+
+    __tablename__ = "admin_grants"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True, nullable=False
+    )
+    action: Mapped[str] = mapped_column(String(10), nullable=False)  # create | promote
+    from_role: Mapped[str] = mapped_column(String(20), nullable=False, default="")
+    status: Mapped[str] = mapped_column(String(12), nullable=False, default="pending", index=True)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), nullable=False)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class RecoveryCode(TenantOwned, Base):

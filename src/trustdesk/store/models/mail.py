@@ -42,6 +42,8 @@ class MailRecord(TenantOwned, Base):
     mail_from: Mapped[str | None] = mapped_column(String(320))
     auth: Mapped[dict | None] = mapped_column(JSON)
     spoofing: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # Why the From display name impersonates the retailer or another sender (mail.impersonation).
+    impersonation: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -15,7 +15,7 @@ from trustdesk.accounts.permissions import Permission
 from trustdesk.channels import changes, reported
 from trustdesk.store.models import ChannelChange, OfficialChannelRow, ReportedIndicatorRow, User
 from trustdesk.web.contract import errors, link, with_links
-from trustdesk.web.deps import Auth, check_csrf, client_ip, db, require
+from trustdesk.web.deps import Auth, admin_cool_off, check_csrf, client_ip, db, require
 from trustdesk.web.errors import ApiError
 from trustdesk.web.fields import NOT_SPACE, ApiModel, RowId
 from trustdesk.web.routes.pages import console_context, page_permission, render, staff_page
@@ -255,10 +255,16 @@ def _request_error(exc: changes.ChangeError) -> ApiError:
 def _decide(request: Request, session: Session, auth: Auth, change_id: int, approve: bool) -> ChannelChange:
     try:
         change = changes.decide_change(
-            session, auth.tenant, change_id, auth.user, approve=approve, ip=client_ip(request)
+            session,
+            auth.tenant,
+            change_id,
+            auth.user,
+            approve=approve,
+            ip=client_ip(request),
+            cool_off=admin_cool_off(request),
         )
     except changes.ChangeError as exc:
-        session.commit()  # keep the audit record of a refused self-approval
+        session.commit()  # keep the audit record of a refused decision
         code = 404 if "no such" in str(exc) else 409
         raise ApiError(code, "not_found" if code == 404 else "change_refused", str(exc)) from None
     session.commit()
@@ -535,6 +541,7 @@ def console_decide(
                 auth.user,
                 approve=decision == "approve",
                 ip=client_ip(request),
+                cool_off=admin_cool_off(request),
             )
     except changes.ChangeError as exc:
         session.commit()

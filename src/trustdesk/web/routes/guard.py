@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from trustdesk.accounts.permissions import Permission
 from trustdesk.guard import MAX_TEXT_CHARS, FindingType, GuardInputError, PolicyError, scan
+from trustdesk.guard.language import identify
 from trustdesk.guard.policy import (
     ASK_ACTIONS,
     CHECKSUMS,
@@ -38,6 +39,18 @@ class ScanRequest(ApiModel):
         default="inbound", description="inbound: from a customer; outbound: from an agent or bot"
     )
     tenant: TenantSlug | None = Field(default=None, description="Apply this retailer's policy (slug).")
+    lang: str | None = Field(
+        default=None,
+        max_length=35,
+        description="Language hint (BCP 47, e.g. de, pt-BR): the conversation's or page's language. "
+        "The notice and block reasons are written in it; without it, in the text's language.",
+    )
+    context: list[str] = Field(
+        default_factory=list,
+        max_length=50,
+        description="The same author's earlier texts in the conversation, oldest first: a secret or an ask "
+        "split over messages is judged whole (only the last few count).",
+    )
 
 
 def _policy_schema() -> dict[str, Any]:
@@ -109,6 +122,7 @@ class ScanResponse(BaseModel):
     blocked: bool
     block_reasons: list[str]
     customer_notice: str | None
+    lang: str = Field(description="The text's language (identified; the hint for a text too short to tell).")
 
 
 @router.post(
@@ -128,7 +142,7 @@ def scan_text(body: ScanRequest, request: Request, session: Session = Depends(db
             raise not_found("retailer")
         policy, brand = get_policy(session, tenant.id), tenant.name
     try:
-        result = scan(body.text, body.direction, policy, brand=brand)
+        result = scan(body.text, body.direction, policy, brand=brand, context=body.context, lang=body.lang)
     except GuardInputError as exc:
         raise ApiError(422, "invalid_text", str(exc)) from None
     return ScanResponse(
@@ -140,6 +154,7 @@ def scan_text(body: ScanRequest, request: Request, session: Session = Depends(db
         blocked=result.blocked,
         block_reasons=list(result.block_reasons),
         customer_notice=result.customer_notice,
+        lang=identify(body.text, body.lang).code,
     )
 
 

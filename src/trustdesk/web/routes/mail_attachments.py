@@ -51,9 +51,13 @@ class MailOut(BaseModel):
     message_id: str
     verdict: str = Field(
         description="pass (DMARC), partial (SPF or DKIM only), none, fail, temperror, spoofed "
-        "(claims the retailer's own domain without passing), unchecked, or sent-by-us"
+        "(claims the retailer's own domain without passing), impersonation (the display name holds "
+        "another address or the retailer's name or domain), unchecked, or sent-by-us"
     )
     spoofing: bool
+    impersonation: str | None = Field(
+        default=None, description="Why the From display name impersonates someone, when it does"
+    )
     auth: MailAuthOut | None
     attachments: list[MailAttachmentOut]
 

@@ -12,17 +12,19 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from trustdesk.accounts import admin_grants
 from trustdesk.accounts import service as accounts
 from trustdesk.accounts.permissions import Permission, is_staff
 from trustdesk.audit.log import verify_chain
 from trustdesk.commerce.records import OrderStatus
 from trustdesk.ratelimit import Limit
-from trustdesk.store.models import AuditEvent, Customer, Order, Tenant, User
+from trustdesk.store.models import AdminGrant, AuditEvent, Customer, Order, Tenant, User
 from trustdesk.tenancy.service import find_tenant
 from trustdesk.web.cookies import clear_session_cookie, set_session_cookie
 from trustdesk.web.deps import (
     PRE_SESSION_COOKIE,
     Auth,
+    admin_cool_off,
     app_state,
     check_csrf,
     client_ip,
@@ -424,15 +426,68 @@ def console_customer(
 
 @router.get("/console/staff", response_class=HTMLResponse)
 def console_staff(
-    request: Request, auth: Auth = Depends(staff_page), session: Session = Depends(db)
+    request: Request,
+    auth: Auth = Depends(staff_page),
+    session: Session = Depends(db),
+    error: str | None = None,
 ) -> HTMLResponse:
     page_permission(auth, Permission.MANAGE_STAFF)
     users = session.scalars(select(User).where(User.tenant_id == auth.tenant.id).order_by(User.id)).all()
+    emails = {u.id: u.email for u in users}
+    pending = [
+        {
+            "id": g.id,
+            "action": g.action,
+            "email": emails.get(g.user_id, "?"),
+            "from_role": g.from_role,
+            "requested_by": emails.get(g.requested_by_id, "?"),
+            "requested_at": g.requested_at,
+            "mine": g.requested_by_id == auth.user.id,
+        }
+        for g in session.scalars(
+            select(AdminGrant)
+            .where(AdminGrant.tenant_id == auth.tenant.id, AdminGrant.status == "pending")
+            .order_by(AdminGrant.id)
+        )
+    ]
     return render(
         request,
         "staff.html",
-        console_context(request, auth, "staff") | {"staff": [u for u in users if is_staff(u.role)]},
+        console_context(request, auth, "staff")
+        | {"staff": [u for u in users if is_staff(u.role)], "pending": pending, "error": error},
+        status_code=422 if error else 200,
     )
+
+
+@router.post("/console/staff/admin-requests/{grant_id}/decide")
+def console_decide_admin_request(
+    grant_id: RowId,
+    request: Request,
+    csrf_token: str = Form(max_length=200),
+    decision: str = Form(max_length=10),
+    auth: Auth = Depends(staff_page),
+    session: Session = Depends(db),
+) -> Response:
+    check_csrf(request, auth, csrf_token)
+    page_permission(auth, Permission.MANAGE_STAFF)
+    try:
+        if decision == "cancel":
+            admin_grants.cancel_grant(session, auth.tenant, grant_id, auth.user, ip=client_ip(request))
+        else:
+            admin_grants.decide_grant(
+                session,
+                auth.tenant,
+                grant_id,
+                auth.user,
+                approve=decision == "approve",
+                cool_off=admin_cool_off(request),
+                ip=client_ip(request),
+            )
+    except admin_grants.GrantError as exc:
+        session.commit()  # keep the audit record of a refused decision
+        return console_staff(request, auth, session, error=str(exc))
+    session.commit()
+    return RedirectResponse("/console/staff", status_code=303)
 
 
 @router.get("/console/audit", response_class=HTMLResponse)

@@ -199,10 +199,11 @@
   }
 
   // E-mail: how the message travelled, its SPF/DKIM/DMARC verdict and attachments (downloads only).
-  var MAIL_PILL = { pass: "genuine", spoofed: "not_from_us", fail: "not_from_us" };
+  var MAIL_PILL = { pass: "genuine", spoofed: "not_from_us", impersonation: "not_from_us", fail: "not_from_us" };
   var MAIL_TEXT = {
     pass: "Sender authenticated (DMARC pass)",
     spoofed: "Warning: claims to come from this retailer's own domain but fails authentication. Treat as forged.",
+    impersonation: "Warning: the sender's name pretends to be someone else. Treat as an impersonation attempt.",
     fail: "Sender authentication failed (DMARC fail): the From address may be forged",
     temperror: "Sender could not be checked (DNS error)",
     partial: "Sender partly authenticated (no DMARC pass)",
@@ -223,7 +224,8 @@
     pill.title = ((mail.auth && mail.auth.reasons) || []).join("\n");
     p.appendChild(pill);
     var auth = mail.auth ? " \u00b7 SPF " + mail.auth.spf + ", DKIM " + mail.auth.dkim + ", DMARC " + mail.auth.dmarc : "";
-    p.appendChild(document.createTextNode(" " + (MAIL_TEXT[mail.verdict] || "") + " \u00b7 from " + mail.from + auth));
+    var why = mail.impersonation ? " (" + mail.impersonation + ")" : "";
+    p.appendChild(document.createTextNode(" " + (MAIL_TEXT[mail.verdict] || "") + why + " \u00b7 from " + mail.from + auth));
     (mail.attachments || []).forEach(function (a) {
       p.appendChild(document.createElement("br"));
       if (a.url) {
