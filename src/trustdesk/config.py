@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -86,6 +87,15 @@ class Settings(BaseSettings):
     smtp_relay_username: str | None = None
     smtp_relay_password: str | None = None
     smtp_relay_starttls: bool = False
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        description="Bearer token that opens /metrics from any address (Authorization: Bearer ...).",
+    )
+    metrics_from_loopback: bool = Field(
+        default=True,
+        description="Serve /metrics without the token to direct connections from 127.0.0.1 or ::1 "
+        "(never to requests relayed by a proxy: they carry forwarding headers).",
+    )
     log_level: str = "INFO"
     log_json: bool = True
     customer_token_idle_hours: int = Field(
@@ -145,7 +155,7 @@ class Settings(BaseSettings):
         return self.data_dir / "attachments"
 
 
-def _read_or_create_key(path: Path, make: callable) -> str:  # type: ignore[valid-type]
+def _read_or_create_key(path: Path, make: Callable[[], str]) -> str:
     if path.exists():
         return path.read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True)

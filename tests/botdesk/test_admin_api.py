@@ -63,7 +63,7 @@ def test_a_taught_phrase_retrains_the_model_in_the_background(botdesk: BotDesk) 
 def test_bad_examples_are_refused_clearly(botdesk: BotDesk) -> None:
     client, headers = admin(botdesk)
     r = client.post("/api/v1/bot/examples", json={"intent": "flying", "text": "fly me"}, headers=headers)
-    assert r.status_code == 422 and "unknown intent" in r.json()["error"]["message"]
+    assert r.status_code == 422 and r.json()["error"]["problems"][0]["field"] == "intent"
     r = client.post(
         "/api/v1/bot/examples",
         json={"intent": "payment_issue", "text": "my card 4111 1111 1111 1111 was declined"},

@@ -168,7 +168,11 @@ def test_assign_refuses_people_who_cannot_handle_conversations(desk) -> None:  #
     r = desk.agent.client.post(
         f"/api/v1/conversations/{conv_id}/assign", json={"user_id": customer_id}, headers=desk.agent.headers()
     )
-    assert r.status_code == 400
+    assert r.status_code == 409 and r.json()["error"]["code"] == "cannot_assign"
+    nobody = desk.agent.client.post(
+        f"/api/v1/conversations/{conv_id}/assign", json={"user_id": 2_000_000}, headers=desk.agent.headers()
+    )
+    assert nobody.status_code == 404
 
 
 def test_customer_api_needs_the_right_token(desk) -> None:  # type: ignore[no-untyped-def]
@@ -179,7 +183,7 @@ def test_customer_api_needs_the_right_token(desk) -> None:  # type: ignore[no-un
     wrong = customer.get(f"/api/v1/public/acme/chat/conversations/{conv_id}", headers=bearer(other))
     assert wrong.status_code == 404
     missing = customer.post(f"/api/v1/public/acme/chat/conversations/{conv_id}/messages", json={"body": "hi"})
-    assert missing.status_code == 404
+    assert missing.status_code == 401
     sent = customer.post(
         f"/api/v1/public/acme/chat/conversations/{conv_id}/messages",
         json={"body": "hi", "client_msg_id": "x1"},
@@ -194,10 +198,10 @@ def test_customer_api_needs_the_right_token(desk) -> None:  # type: ignore[no-un
     assert retry.json()["duplicate"] is True and retry.json()["message"]["seq"] == 2
     too_long = customer.post(
         f"/api/v1/public/acme/chat/conversations/{conv_id}/messages",
-        json={"body": "y" * 6000},
+        json={"body": "y" * 5001},
         headers=bearer(started),
     )
-    assert too_long.status_code == 413
+    assert too_long.status_code == 422 and too_long.json()["error"]["problems"][0]["field"] == "body"
     unknown = customer.post("/api/v1/public/nobody/chat/conversations", json={"message": "hi"})
     assert unknown.status_code == 404
 

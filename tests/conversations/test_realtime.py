@@ -104,6 +104,26 @@ def test_bad_frames_get_error_frames_and_the_socket_survives(desk) -> None:  # t
         assert _until(cws, "ack")["seq"] == 1
 
 
+def test_a_last_seq_beyond_the_store_is_an_invalid_frame(desk) -> None:  # type: ignore[no-untyped-def]
+    customer = desk.customer()
+    started = start_chat(customer)
+    conv_id = started["conversation"]["id"]
+    with customer.websocket_connect(_path(conv_id)) as cws:
+        cws.send_json({"type": "hello", "token": started["access_token"], "last_seq": 2**63})
+        assert cws.receive_json()["code"] == "invalid_frame"
+        with pytest.raises(WebSocketDisconnect) as closed:
+            cws.receive_json()
+        assert closed.value.code == 4400
+    with desk.agent.client.websocket_connect("/api/v1/agent/ws") as agent_ws:
+        agent_ws.receive_json()
+        for bad in (2**63, 2**31, True, -1):
+            agent_ws.send_json({"type": "subscribe", "conversation_id": conv_id, "last_seq": bad})
+            assert _until(agent_ws, "error")["code"] == "invalid_frame"
+        agent_ws.send_json({"type": "subscribe", "conversation_id": conv_id, "last_seq": 0})
+        assert _until(agent_ws, "subscribed")["last_seq"] == 0
+        assert _messages(agent_ws, 1)[0]["body"] == "Hello, where is my order?"
+
+
 def test_too_many_bad_frames_close_the_socket(desk) -> None:  # type: ignore[no-untyped-def]
     customer = desk.customer()
     started = start_chat(customer, message=None)

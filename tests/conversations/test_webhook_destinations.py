@@ -160,6 +160,9 @@ def test_the_api_refuses_internal_webhook_urls(desk, admin) -> None:  # type: ig
         "https://localhost/hook",
         "http://127.0.0.1:8080/hook",  # plain HTTP to loopback: development only
         "https://[::ffff:127.0.0.1]/hook",
+        "https://[::1/hook",  # an unclosed IPv6 literal: urlsplit raised, a 500
+        "https://hooks.example.com:99999/hook",
+        "https://hooks.example.com:-1/hook",
     ):
         answer = admin.client.post(
             "/api/v1/webhooks", json={"url": url, "events": ["message.created"]}, headers=admin.headers()

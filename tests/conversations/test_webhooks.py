@@ -150,4 +150,4 @@ def test_webhook_urls_must_be_https(desk, admin) -> None:  # type: ignore[no-unt
     r = admin.client.post(
         "/api/v1/webhooks", json={"url": "https://example.com/x", "events": ["nope"]}, headers=admin.headers()
     )
-    assert r.status_code == 422 and "unknown events" in r.json()["error"]["message"]
+    assert r.status_code == 422 and r.json()["error"]["problems"][0]["field"] == "events.0"

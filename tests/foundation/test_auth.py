@@ -9,7 +9,7 @@ from tests.foundation.factory import PASSWORD, make_tenant, make_user, sign_in_s
 
 from trustdesk.accounts.passwords import hash_password, verify_password
 from trustdesk.accounts.permissions import Role
-from trustdesk.store.models import User, UserSession, utcnow
+from trustdesk.store.models import AuditEvent, User, UserSession, utcnow
 
 
 def _setup(sessions, *users):  # type: ignore[no-untyped-def]
@@ -139,15 +139,29 @@ def test_lockout_after_repeated_failures(sessions, client) -> None:  # type: ign
             ).status_code
             == 401
         )
-    # Even the right password is refused while locked.
+    # Even the right password is refused while locked, with the answer any failed sign-in gets:
+    # a distinct one would tell a guesser that the account exists.
     r = client.post(
         "/api/v1/auth/login", json={"tenant": "acme", "email": "agent@acme.test", "password": PASSWORD}
     )
-    assert r.status_code == 423
-    assert r.json()["error"]["code"] == "account_locked"
+    unknown = client.post(
+        "/api/v1/auth/login", json={"tenant": "acme", "email": "ghost@acme.test", "password": PASSWORD}
+    )
+    assert r.status_code == unknown.status_code == 401
+    assert (
+        r.json()
+        == unknown.json()
+        == {"error": {"code": "login_failed", "message": "wrong e-mail or password"}}
+    )
+    assert r.headers.keys() - {"x-request-id", "content-length"} == unknown.headers.keys() - {
+        "x-request-id",
+        "content-length",
+    }
+    assert client.get("/api/v1/me").status_code == 401
     with sessions() as s:
         user = s.scalar(select(User))
         assert user.locked_until is not None
+        assert s.scalar(select(AuditEvent).where(AuditEvent.action == "auth.login_locked")) is not None
         s.execute(update(User).values(locked_until=utcnow() - timedelta(seconds=1)))
         s.commit()
     assert (

@@ -68,3 +68,16 @@ def test_help_lists_the_commands() -> None:
     assert result.returncode == 0
     for command in ("serve", "db", "orders", "audit", "demo", "tenants", "users"):
         assert command in result.stdout
+
+
+def test_metrics_access_comes_from_the_environment(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("TRUSTDESK_METRICS_TOKEN", "scrape-me-9f2c")
+    monkeypatch.setenv("TRUSTDESK_METRICS_FROM_LOOPBACK", "false")
+    s = load_settings(data_dir=tmp_path)
+    assert s.metrics_token is not None and s.metrics_token.get_secret_value() == "scrape-me-9f2c"
+    assert s.metrics_from_loopback is False
+    assert "scrape-me-9f2c" not in repr(s) and "scrape-me-9f2c" not in str(s.model_dump())
+    monkeypatch.delenv("TRUSTDESK_METRICS_TOKEN")
+    monkeypatch.delenv("TRUSTDESK_METRICS_FROM_LOOPBACK")
+    defaults = load_settings(data_dir=tmp_path)
+    assert defaults.metrics_token is None and defaults.metrics_from_loopback is True

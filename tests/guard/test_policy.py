@@ -103,6 +103,9 @@ def test_a_classic_catastrophic_pattern_runs_in_linear_time():
         ({"custom_detectors": [{"name": "GC", "pattern": "x", "colour": "red"}]}, "unknown field"),
         ({"phone_region": "XX"}, "phone_region"),
         ({"surprise": 1}, "unknown field"),
+        # Not a string: was a TypeError (a 500) from the pattern cache, which cannot hash a dict or list.
+        ({"custom_detectors": [{"name": "GC", "pattern": {}}]}, "pattern must be"),
+        ({"custom_detectors": [{"name": "GC", "pattern": ["x"]}]}, "pattern must be"),
         ([], "JSON object"),
     ],
 )

@@ -75,7 +75,7 @@ def test_campaign_status_assignee_and_notes_are_audited_and_shown_to_reporters(
     bad = sec.client.post(url, json={"status": "new"}, headers=sec.headers())
     assert bad.status_code == 200  # investigating -> new is allowed (reopen triage)
     skip = sec.client.post(url, json={"status": "takedown_requested"}, headers=sec.headers())
-    assert skip.status_code == 422  # new cannot jump to takedown_requested
+    assert skip.status_code == 409  # new cannot jump to takedown_requested
     sec.client.post(url, json={"status": "investigating"}, headers=sec.headers())
     sec.client.post(url, json={"status": "takedown_requested"}, headers=sec.headers())
     status = public.get(
@@ -351,4 +351,4 @@ def test_handles_are_confirmable_and_bank_accounts_are_refused_clearly(public, s
     refused = sec.client.post(
         f"/api/v1/reports/indicators/{iban['id']}/confirm", json={}, headers=sec.headers()
     )
-    assert refused.status_code == 422 and "export" in refused.text
+    assert refused.status_code == 409 and "export" in refused.text

@@ -152,7 +152,7 @@ class LoginFailed(AccountError):
 
 
 class AccountLocked(AccountError):
-    pass
+    """The second factor while the account is locked (the password step answers LoginFailed instead)."""
 
 
 def _token_hash(token: str) -> str:
@@ -216,12 +216,13 @@ def sign_in(
         )
         raise LoginFailed("wrong e-mail or password")
     if policy.is_locked(user.locked_until, now):
+        # Answered like any failed sign-in, after the same work: a distinct answer (or a faster one) would
+        # tell a guesser that the account exists. The audit log keeps the reason.
+        passwords.verify_password(user.password_hash, password)
         record(
             session, "auth.login_locked", actor=email, tenant_id=tenant.id, target=f"user:{user.id}", ip=ip
         )
-        raise AccountLocked(
-            "this account is temporarily locked after repeated failed sign-ins; try again later"
-        )
+        raise LoginFailed("wrong e-mail or password")
     if not passwords.verify_password(user.password_hash, password):
         user.failed_logins, user.locked_until = policy.after_failure(user.failed_logins, now)
         details = {"reason": "password", "failures": user.failed_logins}

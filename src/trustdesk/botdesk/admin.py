@@ -106,7 +106,9 @@ def add_example(
         )
     count = session.scalar(select(func.count(BotExample.id)).where(BotExample.tenant_id == tenant_id)) or 0
     if count >= MAX_EXAMPLES_PER_TENANT:
-        raise BotAdminError(f"a retailer can add at most {MAX_EXAMPLES_PER_TENANT} examples")
+        raise BotAdminError(
+            f"a retailer can add at most {MAX_EXAMPLES_PER_TENANT} examples", code="limit_reached", status=409
+        )
     if session.scalar(
         select(BotExample.id).where(
             BotExample.tenant_id == tenant_id, BotExample.intent == chosen.value, BotExample.text == phrase

@@ -100,6 +100,13 @@ class InvalidTransition(ConversationError):
     status = 409
 
 
+class CannotAssign(ConversationError):
+    """The chosen person exists here but may not handle conversations (a customer, a deactivated account)."""
+
+    code = "cannot_assign"
+    status = 409
+
+
 # C0/C1 controls and bidi overrides are never legitimate in a support message; tab and newline are.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
 _MANY_BLANK_LINES = re.compile(r"\n{4,}")

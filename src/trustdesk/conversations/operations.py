@@ -13,7 +13,7 @@ from trustdesk.accounts.permissions import Permission, has_permission
 from trustdesk.audit.log import record
 from trustdesk.bus import agent_topic, conversation_topic, queue_topic
 from trustdesk.conversations.domain import (
-    ConversationError,
+    CannotAssign,
     ConversationNotFound,
     InvalidMessage,
     InvalidTransition,
@@ -68,13 +68,10 @@ def assign(
         assignee: User | None = None
         if assignee_user_id is not None:
             assignee = session.get(User, assignee_user_id)
-            if (
-                assignee is None
-                or assignee.tenant_id != tenant_id
-                or not assignee.is_active
-                or not has_permission(assignee.role, Permission.HANDLE_CONVERSATIONS)
-            ):
-                raise ConversationError("that person cannot handle conversations here")
+            if assignee is None or assignee.tenant_id != tenant_id:
+                raise ConversationNotFound("no such person here")
+            if not assignee.is_active or not has_permission(assignee.role, Permission.HANDLE_CONVERSATIONS):
+                raise CannotAssign("that person cannot handle conversations here")
         if claim and conv.assignee_user_id not in (None, by.id):
             raise InvalidTransition("another agent has already claimed this conversation")
         previous = conv.assignee_user_id

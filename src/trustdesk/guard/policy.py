@@ -106,6 +106,8 @@ class CustomDetector:
             )
         if self.name in FindingType.__members__:
             raise PolicyError(f"custom detector name {self.name!r} is a built-in finding type")
+        if not isinstance(self.pattern, str):  # before the cache: a list or object cannot be its key
+            raise PolicyError(f"{self.name}: pattern must be a non-empty string")
         compile_custom_pattern(self.pattern, bool(self.ignore_case))
         if not isinstance(self.label, str) or len(self.label) > 60:
             raise PolicyError(f"{self.name}: label must be a string of at most 60 characters")

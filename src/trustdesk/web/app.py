@@ -23,6 +23,7 @@ from trustdesk.ratelimit import make_rate_limiter
 from trustdesk.secretbox import SecretBox
 from trustdesk.store.db import make_engine, make_session_factory
 from trustdesk.store.migrate import ensure_migrated
+from trustdesk.web.contract import install_openapi, operation_id
 from trustdesk.web.errors import install_error_handlers
 from trustdesk.web.logs import setup_logging
 from trustdesk.web.middleware import EdgeMiddleware, Metrics
@@ -98,6 +99,7 @@ def create_app(
         docs_url="/api/v1/docs",
         redoc_url=None,
         lifespan=lifespan,
+        generate_unique_id_function=operation_id,
     )
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     app.state.trustdesk = AppState(
@@ -132,6 +134,7 @@ def create_app(
     for router in ROUTERS:
         app.include_router(router)
     app.state.routers = list(ROUTERS)
+    install_openapi(app, lambda: route_table(app))
 
     @app.get("/openapi.json", include_in_schema=False)
     def openapi_alias() -> dict:  # type: ignore[type-arg]

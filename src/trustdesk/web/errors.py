@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Iterator
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute, Match, Mount
 
 from trustdesk.store.db import DatabaseUnavailable
 
@@ -29,6 +31,30 @@ class ApiError(Exception):
 
 def not_found(what: str = "resource") -> ApiError:
     return ApiError(404, "not_found", f"{what} not found")
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route offers at this path. Starlette's 405 names only the first route's methods,
+    and FastAPI makes one route per method."""
+    methods: set[str] = set()
+    # Matched afresh: inside a mount the request's own scope has the mount's prefix taken off.
+    scope = {"type": "http", "method": request.method, "path": request.url.path, "root_path": ""}
+    for route in _leaf_routes(request.app.router.routes):
+        # A mount serves static files: read-only.
+        offered = getattr(route, "methods", None) or ({"GET", "HEAD"} if isinstance(route, Mount) else None)
+        if offered and route.matches(scope)[0] != Match.NONE:
+            methods.update(offered)
+    return sorted(methods)
+
+
+def _leaf_routes(routes: Iterable[BaseRoute]) -> Iterator[BaseRoute]:
+    # Included routers are wrappers around the router itself (the app includes them without a prefix).
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            yield from _leaf_routes(inner.routes)
+        else:
+            yield route
 
 
 def _wants_html(request: Request) -> bool:
@@ -72,13 +98,19 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
         code = _STATUS_CODES.get(exc.status_code, "http_error")
         message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
-        return _render(request, exc.status_code, code, message, getattr(exc, "headers", None))
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(allowed_methods(request))
+        return _render(request, exc.status_code, code, message, headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
         problems = []
         for err in exc.errors()[:10]:
-            where = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body",))
+            loc = list(err.get("loc", ()))
+            if loc[:1] == ["body"]:  # body fields go by their own names; query.x and path.x keep the prefix
+                loc = loc[1:]
+            where = ".".join(str(p) for p in loc)
             problems.append({"field": where, "problem": err.get("msg", "invalid")})
         # Input values are deliberately not echoed back: they may hold secrets.
         body = {

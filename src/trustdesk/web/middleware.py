@@ -18,6 +18,9 @@ CSP = (
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
+# Responses that must not carry a body (RFC 9110), whatever a handler returned.
+BODILESS_STATUSES = frozenset({204, 304})
+BODY_HEADERS = frozenset({b"content-length", b"content-type"})
 # The chat widget page is the one thing retailers may frame on their own site.
 WIDGET_CSP = CSP.replace("frame-ancestors 'none'", "frame-ancestors *")
 
@@ -69,6 +72,8 @@ class EdgeMiddleware:
             if message["type"] == "http.response.start":
                 status_holder["status"] = message["status"]
                 headers = list(message.get("headers", []))
+                if message["status"] in BODILESS_STATUSES:
+                    headers = [(k, v) for k, v in headers if k.lower() not in BODY_HEADERS]
                 present = {k.lower() for k, _ in headers}
                 csp = WIDGET_CSP if path.endswith("/chat/embed") else CSP
 
@@ -89,6 +94,9 @@ class EdgeMiddleware:
                 if path.startswith("/api/") and b"cache-control" not in present:
                     headers.append((b"cache-control", b"no-store"))
                 message["headers"] = headers
+            elif message["type"] == "http.response.body" and status_holder["status"] in BODILESS_STATUSES:
+                # A body after 204/304 makes the server raise after the status line and drop the connection.
+                message = {**message, "body": b""}
             await send(message)
 
         try:

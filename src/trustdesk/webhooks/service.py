@@ -45,7 +45,11 @@ def validate_url(url: str, *, allow_private: bool = False) -> str:
     url = url.strip()
     if len(url) > 2000:
         raise WebhookError("the URL is too long")
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - reading it checks it: a port that is no number 0-65535 raises
+    except ValueError:  # an unclosed [IPv6 literal], a port like :-1 or :99999
+        raise WebhookError("that is not a valid URL") from None
     host = (parts.hostname or "").lower()
     if not host:
         raise WebhookError("the URL needs a host")

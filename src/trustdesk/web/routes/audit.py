@@ -14,6 +14,7 @@ from trustdesk.accounts.permissions import Permission
 from trustdesk.audit.log import verify_chain
 from trustdesk.store.models import AuditEvent
 from trustdesk.web.deps import Auth, db, require
+from trustdesk.web.fields import RowId, page_size
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
 
@@ -38,8 +39,8 @@ class ChainOut(BaseModel):
 @router.get("", response_model=list[AuditOut], summary="Recent audit events for this retailer")
 def list_events(
     action: str | None = Query(default=None, max_length=80),
-    before_id: int | None = Query(default=None, ge=1),
-    limit: int = Query(default=100, ge=1, le=1000),
+    before_id: RowId | None = Query(default=None, description="Only events older than this id (paging)"),
+    limit: page_size(1000) = 100,
     auth: Auth = Depends(require(Permission.VIEW_AUDIT)),
     session: Session = Depends(db),
 ) -> list[AuditOut]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
@@ -10,6 +12,7 @@ from trustdesk.accounts import service as accounts
 from trustdesk.audit.log import record
 from trustdesk.ratelimit import Limit
 from trustdesk.tenancy.service import find_tenant
+from trustdesk.web.contract import errors, link, with_links
 from trustdesk.web.cookies import clear_session_cookie, set_session_cookie
 from trustdesk.web.deps import (
     Auth,
@@ -24,23 +27,26 @@ from trustdesk.web.deps import (
     write_db,
 )
 from trustdesk.web.errors import ApiError
+from trustdesk.web.fields import ApiModel, EmailAddress, TenantSlug
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
 
-class LoginRequest(BaseModel):
-    tenant: str = Field(min_length=1, max_length=63)
-    email: str = Field(min_length=3, max_length=320)
+class LoginRequest(ApiModel):
+    tenant: TenantSlug = Field(description="The retailer's slug, e.g. acme")
+    email: EmailAddress
     password: str = Field(min_length=1, max_length=1024)
 
 
 class LoginResponse(BaseModel):
-    step: str
-    csrf_token: str
+    step: Literal["done", "totp_required", "enrolment_required"] = Field(
+        description="done: signed in; staff continue with POST /totp or the enrolment"
+    )
+    csrf_token: str = Field(description="Send as X-CSRF-Token on every unsafe request of this session")
 
 
-class CodeRequest(BaseModel):
-    code: str = Field(min_length=6, max_length=32)
+class CodeRequest(ApiModel):
+    code: str = Field(min_length=6, max_length=32, description="A TOTP code or a recovery code")
 
 
 class EnrolmentResponse(BaseModel):
@@ -50,7 +56,7 @@ class EnrolmentResponse(BaseModel):
 
 
 class EnrolmentDone(BaseModel):
-    step: str
+    step: Literal["done"]
     csrf_token: str
     recovery_codes: list[str]
 
@@ -92,18 +98,25 @@ def perform_login(
             session_hours=state.settings.session_hours,
             previous_token=session_token(request),
         )
-    except accounts.AccountLocked as exc:
-        session.commit()  # keep the audit record of the attempt
-        raise ApiError(423, "account_locked", str(exc)) from None
     except accounts.LoginFailed as exc:
-        session.commit()  # failure counters and audit must persist
+        session.commit()  # failure counters and audit must persist (a locked account fails alike)
         raise ApiError(401, "login_failed", str(exc)) from None
     session.commit()
     set_session_cookie(response, state, issued.token)
     return issued
 
 
-@router.post("/login", response_model=LoginResponse, summary="Sign in with e-mail and password")
+@router.post(
+    "/login",
+    response_model=LoginResponse,
+    summary="Sign in with e-mail and password",
+    responses=errors(401, 429, e401="login_failed: wrong retailer, e-mail or password, or a locked account")
+    | with_links(
+        200,
+        me=link("me", "Who signed in (customers; staff after the second factor)"),
+        enrolment=link("begin_enrolment", "Staff without a second factor enrol one"),
+    ),
+)
 def login(
     body: LoginRequest, request: Request, response: Response, session: Session = Depends(db)
 ) -> LoginResponse:
@@ -111,7 +124,17 @@ def login(
     return LoginResponse(step=issued.step.value, csrf_token=issued.session.csrf_token)
 
 
-@router.post("/totp", response_model=LoginResponse, summary="Complete sign-in with a TOTP or recovery code")
+@router.post(
+    "/totp",
+    response_model=LoginResponse,
+    summary="Complete sign-in with a TOTP or recovery code",
+    responses=errors(
+        409,
+        429,
+        e401="code_invalid, account_locked, or no signed-in session",
+        e409="this session already passed the second factor, or the account has none",
+    ),
+)
 def second_factor(
     body: CodeRequest,
     request: Request,
@@ -135,8 +158,9 @@ def second_factor(
             ip=client_ip(request),
         )
     except accounts.AccountLocked as exc:
+        # The caller has already given the right password: naming the lock tells them nothing new.
         session.commit()
-        raise ApiError(423, "account_locked", str(exc)) from None
+        raise ApiError(401, "account_locked", str(exc)) from None
     except accounts.LoginFailed as exc:
         session.commit()
         raise ApiError(401, "code_invalid", str(exc)) from None
@@ -147,7 +171,12 @@ def second_factor(
     return LoginResponse(step=issued.step.value, csrf_token=issued.session.csrf_token)
 
 
-@router.get("/totp/enrolment", response_model=EnrolmentResponse, summary="Start two-factor enrolment")
+@router.get(
+    "/totp/enrolment",
+    response_model=EnrolmentResponse,
+    summary="Start two-factor enrolment",
+    responses=errors(409, e409="two-factor sign-in is already set up for this account"),
+)
 def begin_enrolment(
     request: Request, auth: Auth = Depends(pending_auth), session: Session = Depends(write_db)
 ) -> EnrolmentResponse:
@@ -161,7 +190,10 @@ def begin_enrolment(
 
 
 @router.post(
-    "/totp/enrolment", response_model=EnrolmentDone, summary="Confirm two-factor enrolment with a code"
+    "/totp/enrolment",
+    response_model=EnrolmentDone,
+    summary="Confirm two-factor enrolment with a code",
+    responses=errors(409, 429, e409="no enrolment was started, or it is already confirmed"),
 )
 def confirm_enrolment(
     body: CodeRequest,
@@ -193,7 +225,12 @@ def confirm_enrolment(
     return EnrolmentDone(step=issued.step.value, csrf_token=issued.session.csrf_token, recovery_codes=codes)
 
 
-@router.post("/logout", status_code=204, summary="Sign out (revokes the session)")
+@router.post(
+    "/logout",
+    status_code=204,
+    summary="Sign out (revokes the session)",
+    responses=errors(403, e403="csrf_failed: a signed-in session must send its CSRF token"),
+)
 def logout(
     request: Request, session: Session = Depends(db), auth: Auth | None = Depends(optional_auth)
 ) -> Response:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -19,6 +19,7 @@ from trustdesk.mailchannel.intake import resolver_from_setting
 from trustdesk.ratelimit import Limit
 from trustdesk.store.models import Customer, Tenant
 from trustdesk.tenancy.service import find_tenant
+from trustdesk.web.contract import errors
 from trustdesk.web.deps import (
     Auth,
     app_state,
@@ -30,6 +31,17 @@ from trustdesk.web.deps import (
     require,
 )
 from trustdesk.web.errors import ApiError, not_found
+from trustdesk.web.fields import (
+    NOT_SPACE,
+    ApiModel,
+    EmailAddress,
+    NonBlank,
+    NotNull,
+    RowId,
+    TenantSlug,
+    alternatives,
+    count,
+)
 
 router = APIRouter(tags=["authenticity"])
 
@@ -83,25 +95,52 @@ def _run(
     return outcome.to_dict()
 
 
-class CheckRequest(BaseModel):
-    text: str | None = Field(default=None, max_length=MAX_TEXT, description="A pasted message.")
-    eml_base64: str | None = Field(
-        default=None, max_length=MAX_EML_BYTES * 4 // 3 + 8, description="A raw .eml file, base64-encoded."
+# A base64 text (RFC 4648, padded), at most the length that decodes to MAX_EML_BYTES.
+BASE64_PATTERN = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
+
+
+_CHECK_INPUTS = alternatives(
+    "text",
+    "eml_base64",
+    "reference",
+    schema_rule={
+        "anyOf": [{"required": ["text"]}, {"required": ["eml_base64"]}, {"required": ["reference"]}],
+        "not": {"required": ["text", "eml_base64"]},
+    },
+)
+
+
+def _check_request_schema(schema: dict[str, Any]) -> None:
+    _CHECK_INPUTS(schema)
+    # "byte" is OpenAPI's name for exactly BASE64_PATTERN (RFC 4648, padded); clients generate it cheaply.
+    eml = schema["properties"]["eml_base64"]
+    eml.pop("pattern", None)
+    eml["format"] = "byte"
+
+
+class CheckRequest(ApiModel):
+    model_config = ConfigDict(strict=True, json_schema_extra=_check_request_schema)
+
+    text: Annotated[str | None, NotNull] = Field(
+        default=None, min_length=1, max_length=MAX_TEXT, description="A pasted message."
     )
-    reference: str | None = Field(
+    eml_base64: Annotated[str | None, NotNull] = Field(
+        default=None,
+        min_length=4,
+        max_length=MAX_EML_BYTES // 3 * 4,
+        pattern=BASE64_PATTERN,
+        description="A raw .eml file, base64-encoded (not with text).",
+    )
+    reference: Annotated[NonBlank | None, NotNull] = Field(
         default=None, max_length=40, description="A message reference, e.g. TD-7KQ4M2PX9A."
     )
-    tenant: str | None = Field(
-        default=None, max_length=63, description="The retailer the message claims to be from."
-    )
+    tenant: TenantSlug | None = Field(default=None, description="The retailer the message claims to be from.")
 
     @model_validator(mode="after")
     def _something(self) -> CheckRequest:
-        if not any(
-            (self.text and self.text.strip(), self.eml_base64, self.reference and self.reference.strip())
-        ):
+        if self.text is None and self.eml_base64 is None and self.reference is None:
             raise ValueError("give 'text', 'eml_base64' or 'reference'")
-        if self.text and self.eml_base64:
+        if self.text is not None and self.eml_base64 is not None:
             raise ValueError("give either 'text' or 'eml_base64', not both")
         return self
 
@@ -123,6 +162,7 @@ class CheckResponse(BaseModel):
     "/api/v1/messages/check",
     response_model=CheckResponse,
     summary="Was this message really from the retailer?",
+    responses=errors(404, 413, 429, e404="no retailer with this slug"),
 )
 def check_api(body: CheckRequest, request: Request, session: Session = Depends(db)) -> CheckResponse:
     """No sign-in needed; rate limited per client address; nothing submitted is stored."""
@@ -209,17 +249,30 @@ CODE_CHECK_LIMIT = Limit(10, 60)
 CODE_CHECK_ORDER_LIMIT = Limit(10, 3600)
 
 
-class OpenContactRequest(BaseModel):
-    customer_id: int
-    channel: str = Field(description="phone | sms | email")
+class OpenContactRequest(ApiModel):
+    customer_id: RowId
+    channel: Literal["phone", "sms", "email"]
     official_contact: str = Field(
-        max_length=320, description="The official number or address the agent uses."
+        min_length=1,
+        max_length=320,
+        pattern=NOT_SPACE,
+        description="The official number or address the agent uses: one of the retailer's official channels.",
     )
-    order_number: str | None = Field(default=None, max_length=64)
-    minutes: int = Field(default=30, ge=1, le=24 * 60)
+    order_number: str | None = Field(default=None, max_length=64, description="One of this customer's orders")
+    minutes: count(1, 24 * 60) = Field(default=30, description="How long the announcement lasts")
 
 
-@router.post("/api/v1/agent-contacts", status_code=201, summary="Announce a contact outside the chat (agent)")
+@router.post(
+    "/api/v1/agent-contacts",
+    status_code=201,
+    summary="Announce a contact outside the chat (agent)",
+    responses=errors(
+        404,
+        e404="no such customer",
+        e422="invalid input; or the contact is not one of the retailer's official channels of that kind, "
+        "or the order is not this customer's (invalid_contact)",
+    ),
+)
 def open_agent_contact(
     body: OpenContactRequest,
     request: Request,
@@ -271,11 +324,11 @@ def my_agent_contacts(
     return {"contacts": contacts_for_customer(session, auth.tenant, customer, key)}
 
 
-class CodeCheckRequest(BaseModel):
-    tenant: str = Field(max_length=63)
-    order_number: str = Field(min_length=1, max_length=64)
-    email: str = Field(min_length=3, max_length=320)
-    code: str = Field(min_length=1, max_length=20)
+class CodeCheckRequest(ApiModel):
+    tenant: TenantSlug
+    order_number: str = Field(min_length=1, max_length=64, pattern=NOT_SPACE)
+    email: EmailAddress
+    code: str = Field(min_length=1, max_length=20, pattern=NOT_SPACE)
 
 
 def _code_check(
@@ -295,7 +348,9 @@ def _code_check(
 
 
 @router.post(
-    "/api/v1/agent-contacts/check", summary="Is the person contacting me really the retailer's agent?"
+    "/api/v1/agent-contacts/check",
+    summary="Is the person contacting me really the retailer's agent?",
+    responses=errors(404, 429, e404="no retailer with this slug"),
 )
 def check_agent_code(
     body: CodeCheckRequest, request: Request, session: Session = Depends(db)

@@ -3,7 +3,7 @@ plus the public page each published article lives at."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -12,22 +12,41 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from trustdesk.accounts.permissions import Permission
+from trustdesk.bot.examples import MAX_EXAMPLE_CHARS
+from trustdesk.bot.intents import Intent
 from trustdesk.botdesk import admin
-from trustdesk.botdesk.admin import ArticleInput, BotAdminError
+from trustdesk.botdesk.admin import MAX_TITLE_CHARS, ArticleInput, BotAdminError
 from trustdesk.botdesk.profile import bot_settings
 from trustdesk.ratelimit import Limit
 from trustdesk.tenancy.service import find_tenant
+from trustdesk.web.contract import errors, link, with_links
 from trustdesk.web.deps import Auth, app_state, check_csrf, client_ip, db, rate_limit, require
 from trustdesk.web.errors import ApiError, not_found
+from trustdesk.web.fields import VISIBLE_PATTERN, ApiModel, RowId
 from trustdesk.web.routes.pages import console_context, page_permission, render, staff_page
 
 router = APIRouter(tags=["bot"])
 MANAGE = Permission.MANAGE_BOT
+INTENTS = tuple(i.value for i in Intent)
+ARTICLE_SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$"  # botdesk.admin checks the same
+ARTICLE_REFUSED = "invalid input, or the article asks customers for a secret"
 
 
-class ExampleIn(BaseModel):
-    intent: str = Field(max_length=40, description="One of the bot's intents, e.g. order_status")
-    text: str = Field(min_length=1, max_length=500, description="A phrase a customer might write")
+def _article_links(article_id: str) -> dict[str, Any]:
+    return {
+        "read": link("api_article", "Read it", article_id=article_id),
+        "replace": link("api_update_article", "Replace it", article_id=article_id),
+    }
+
+
+class ExampleIn(ApiModel):
+    intent: Literal[INTENTS] = Field(description="One of the bot's intents")
+    text: str = Field(
+        min_length=1,
+        max_length=MAX_EXAMPLE_CHARS,
+        pattern=VISIBLE_PATTERN,
+        description="A phrase a customer might write (one holding a secret is refused)",
+    )
 
 
 class ExampleOut(BaseModel):
@@ -37,9 +56,11 @@ class ExampleOut(BaseModel):
     created_at: str
 
 
-class ArticleIn(BaseModel):
-    slug: str = Field(max_length=100, description="Address: /t/{tenant}/help/{slug}")
-    title: str = Field(max_length=200)
+class ArticleIn(ApiModel):
+    slug: str = Field(
+        max_length=100, pattern=ARTICLE_SLUG_PATTERN, description="Address: /t/{tenant}/help/{slug}"
+    )
+    title: str = Field(min_length=1, max_length=MAX_TITLE_CHARS, pattern=VISIBLE_PATTERN)
     body_markdown: str = Field(
         default="", max_length=50_000, description="Markdown; raw HTML is not rendered"
     )
@@ -74,7 +95,12 @@ def _retrain(request: Request, tenant_id: int) -> None:
 
 
 @router.get(
-    "/api/v1/bot/examples", response_model=list[ExampleOut], summary="The retailer's own training examples"
+    "/api/v1/bot/examples",
+    response_model=list[ExampleOut],
+    summary="The retailer's own training examples",
+    responses=with_links(
+        200, delete=link("api_delete_example", "Remove the first", example_id="$response.body#/0/id")
+    ),
 )
 def api_examples(
     auth: Auth = Depends(require(MANAGE)), session: Session = Depends(db)
@@ -87,6 +113,12 @@ def api_examples(
     response_model=ExampleOut,
     status_code=201,
     summary="Teach the bot a phrase for an intent (the model retrains in the background)",
+    responses=errors(
+        409,
+        e409="that example is already there, or the retailer has the most examples allowed",
+        e422="invalid input, or the phrase holds a secret",
+    )
+    | with_links(201, delete=link("api_delete_example", "Remove it", example_id="$response.body#/id")),
 )
 def api_add_example(
     body: ExampleIn, request: Request, auth: Auth = Depends(require(MANAGE)), session: Session = Depends(db)
@@ -103,9 +135,14 @@ def api_add_example(
     return out
 
 
-@router.delete("/api/v1/bot/examples/{example_id}", status_code=204, summary="Remove a training example")
+@router.delete(
+    "/api/v1/bot/examples/{example_id}",
+    status_code=204,
+    summary="Remove a training example",
+    responses=errors(404),
+)
 def api_delete_example(
-    example_id: int, request: Request, auth: Auth = Depends(require(MANAGE)), session: Session = Depends(db)
+    example_id: RowId, request: Request, auth: Auth = Depends(require(MANAGE)), session: Session = Depends(db)
 ) -> Response:
     try:
         admin.delete_example(session, auth.tenant.id, example_id, by=auth.user, ip=client_ip(request))
@@ -116,7 +153,12 @@ def api_delete_example(
     return Response(status_code=204)
 
 
-@router.get("/api/v1/bot/articles", response_model=list[ArticleSummary], summary="Help articles (drafts too)")
+@router.get(
+    "/api/v1/bot/articles",
+    response_model=list[ArticleSummary],
+    summary="Help articles (drafts too)",
+    responses=with_links(200, **_article_links("$response.body#/0/id")),
+)
 def api_articles(
     auth: Auth = Depends(require(MANAGE)), session: Session = Depends(db)
 ) -> list[dict[str, Any]]:
@@ -124,7 +166,12 @@ def api_articles(
 
 
 @router.post(
-    "/api/v1/bot/articles", response_model=ArticleOut, status_code=201, summary="Write a help article"
+    "/api/v1/bot/articles",
+    response_model=ArticleOut,
+    status_code=201,
+    summary="Write a help article",
+    responses=errors(409, e409="an article at this slug exists", e422=ARTICLE_REFUSED)
+    | with_links(201, **_article_links("$response.body#/id")),
 )
 def api_create_article(
     body: ArticleIn, request: Request, auth: Auth = Depends(require(MANAGE)), session: Session = Depends(db)
@@ -141,9 +188,14 @@ def api_create_article(
     return out
 
 
-@router.get("/api/v1/bot/articles/{article_id}", response_model=ArticleOut, summary="One help article")
+@router.get(
+    "/api/v1/bot/articles/{article_id}",
+    response_model=ArticleOut,
+    summary="One help article",
+    responses=errors(404),
+)
 def api_article(
-    article_id: int, auth: Auth = Depends(require(MANAGE)), session: Session = Depends(db)
+    article_id: RowId, auth: Auth = Depends(require(MANAGE)), session: Session = Depends(db)
 ) -> dict[str, Any]:
     try:
         return admin.article_dict(admin.get_article(session, auth.tenant.id, article_id))
@@ -151,9 +203,14 @@ def api_article(
         raise _fail(exc) from None
 
 
-@router.put("/api/v1/bot/articles/{article_id}", response_model=ArticleOut, summary="Replace a help article")
+@router.put(
+    "/api/v1/bot/articles/{article_id}",
+    response_model=ArticleOut,
+    summary="Replace a help article",
+    responses=errors(404, 409, e409="another article has this slug", e422=ARTICLE_REFUSED),
+)
 def api_update_article(
-    article_id: int,
+    article_id: RowId,
     body: ArticleIn,
     request: Request,
     auth: Auth = Depends(require(MANAGE)),
@@ -235,7 +292,7 @@ def console_add_example(
 
 @router.post("/console/bot/examples/{example_id}/delete", include_in_schema=False)
 def console_delete_example(
-    example_id: int,
+    example_id: RowId,
     request: Request,
     csrf_token: str = Form(max_length=200),
     auth: Auth = Depends(staff_page),
@@ -273,7 +330,7 @@ def console_new_article(request: Request, auth: Auth = Depends(staff_page)) -> H
 
 @router.get("/console/bot/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
 def console_article(
-    article_id: int, request: Request, auth: Auth = Depends(staff_page), session: Session = Depends(db)
+    article_id: RowId, request: Request, auth: Auth = Depends(staff_page), session: Session = Depends(db)
 ) -> HTMLResponse:
     page_permission(auth, MANAGE)
     try:
@@ -287,7 +344,7 @@ def console_article(
 def console_save_article(
     request: Request,
     csrf_token: str = Form(max_length=200),
-    article_id: int | None = Form(default=None),
+    article_id: RowId | None = Form(default=None),
     slug: str = Form(default="", max_length=200),
     title: str = Form(default="", max_length=400),
     body_markdown: str = Form(default="", max_length=60_000),

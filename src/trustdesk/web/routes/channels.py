@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -14,8 +14,10 @@ from sqlalchemy.orm import Session
 from trustdesk.accounts.permissions import Permission
 from trustdesk.channels import changes, reported
 from trustdesk.store.models import ChannelChange, OfficialChannelRow, ReportedIndicatorRow, User
+from trustdesk.web.contract import errors, link, with_links
 from trustdesk.web.deps import Auth, admin_cool_off, check_csrf, client_ip, db, require
 from trustdesk.web.errors import ApiError
+from trustdesk.web.fields import NOT_SPACE, ApiModel, RowId
 from trustdesk.web.routes.pages import console_context, page_permission, render, staff_page
 
 router = APIRouter(tags=["channels"])
@@ -32,16 +34,42 @@ class ChannelOut(BaseModel):
     created_at: datetime
 
 
-class ChangeIn(BaseModel):
-    action: Literal["add", "remove", "edit"]
-    channel_id: int | None = None
-    kind: str | None = Field(default=None, max_length=20)
-    value: str | None = Field(default=None, max_length=500)
+ChannelKindName = Literal["domain", "sending_domain", "email", "phone", "url", "social", "app"]
+
+
+class _ChannelDetails(ApiModel):
+    kind: ChannelKindName
+    value: str = Field(
+        min_length=1,
+        max_length=500,
+        pattern=NOT_SPACE,
+        description="As typed; it must be a valid contact of its kind",
+    )
     purpose: str = Field(default="", max_length=80)
-    country: str = Field(default="", max_length=2)
-    platform: str = Field(default="", max_length=40)
+    country: str = Field(default="", max_length=2, description="ISO 3166 code, e.g. GB")
+    platform: str = Field(
+        default="", max_length=40, description="social and app: the platform, e.g. instagram"
+    )
     label: str = Field(default="", max_length=120)
     note: str = Field(default="", max_length=1000)
+
+
+class AddChannel(_ChannelDetails):
+    action: Literal["add"]
+
+
+class EditChannel(_ChannelDetails):
+    action: Literal["edit"]
+    channel_id: RowId
+
+
+class RemoveChannel(ApiModel):
+    action: Literal["remove"]
+    channel_id: RowId
+    note: str = Field(default="", max_length=1000)
+
+
+ChangeIn = Annotated[AddChannel | EditChannel | RemoveChannel, Field(discriminator="action")]
 
 
 class ChangeOut(BaseModel):
@@ -57,9 +85,11 @@ class ChangeOut(BaseModel):
     note: str
 
 
-class IndicatorIn(BaseModel):
+class IndicatorIn(ApiModel):
     kind: Literal["domain", "email", "phone", "url", "social", "app"]
-    value: str = Field(min_length=1, max_length=500)
+    value: str = Field(
+        min_length=1, max_length=500, pattern=NOT_SPACE, description="It must be a valid contact of its kind"
+    )
     note: str = Field(default="", max_length=2000)
     report_ref: str | None = Field(default=None, max_length=64)
 
@@ -108,8 +138,8 @@ def _change_out(session: Session, row: ChannelChange) -> ChangeOut:
     )
 
 
-def _input(body: ChangeIn) -> changes.ChannelInput | None:
-    if body.kind is None or body.value is None:
+def _input(body: AddChannel | EditChannel | RemoveChannel) -> changes.ChannelInput | None:
+    if isinstance(body, RemoveChannel):
         return None
     return changes.ChannelInput(
         kind=body.kind,
@@ -119,6 +149,13 @@ def _input(body: ChangeIn) -> changes.ChannelInput | None:
         platform=body.platform,
         label=body.label,
     )
+
+
+def _decisions(change_id: str) -> dict[str, Any]:
+    return {
+        verb: link(f"{verb}_change", f"{verb.title()} the change", change_id=change_id)
+        for verb in ("approve", "reject", "cancel")
+    }
 
 
 def tenant_channels(session: Session, tenant_id: int) -> list[OfficialChannelRow]:
@@ -131,16 +168,33 @@ def tenant_channels(session: Session, tenant_id: int) -> list[OfficialChannelRow
     )
 
 
-@router.get("/api/v1/channels", response_model=list[ChannelOut], summary="This retailer's official channels")
+@router.get(
+    "/api/v1/channels",
+    response_model=list[ChannelOut],
+    summary="This retailer's official channels",
+    responses=with_links(
+        200,
+        remove=link(
+            "request_change",
+            "Ask to remove the first listed channel",
+            body={"action": "remove", "channel_id": "$response.body#/0/id"},
+        ),
+    ),
+)
 def list_channels(
     auth: Auth = Depends(require(Permission.VIEW_CHANNELS)), session: Session = Depends(db)
 ) -> list[ChannelOut]:
     return [_channel_out(r) for r in tenant_channels(session, auth.tenant.id)]
 
 
-@router.get("/api/v1/channels/changes", response_model=list[ChangeOut], summary="Channel change requests")
+@router.get(
+    "/api/v1/channels/changes",
+    response_model=list[ChangeOut],
+    summary="Channel change requests",
+    responses=with_links(200, **_decisions("$response.body#/0/id")),
+)
 def list_changes(
-    status: str | None = None,
+    status: Literal["pending", "approved", "rejected", "cancelled"] | None = None,
     auth: Auth = Depends(require(Permission.MANAGE_CHANNELS)),
     session: Session = Depends(db),
 ) -> list[ChangeOut]:
@@ -157,6 +211,14 @@ def list_changes(
     response_model=ChangeOut,
     status_code=201,
     summary="Request a change (needs a second admin)",
+    responses=errors(
+        404,
+        409,
+        e404="no such channel (remove, edit)",
+        e409="the channel is already official, or too many changes are pending",
+        e422="invalid input, or the value is not a valid contact of its kind (invalid_change)",
+    )
+    | with_links(201, **_decisions("$response.body#/id")),
 )
 def request_change(
     body: ChangeIn,
@@ -171,14 +233,23 @@ def request_change(
             auth.user,
             body.action,
             data=_input(body),
-            channel_id=body.channel_id,
+            channel_id=getattr(body, "channel_id", None),
             note=body.note,
             ip=client_ip(request),
         )
     except changes.ChangeError as exc:
-        raise ApiError(422, "invalid_change", str(exc)) from None
+        raise _request_error(exc) from None
     session.commit()
     return _change_out(session, change)
+
+
+def _request_error(exc: changes.ChangeError) -> ApiError:
+    message = str(exc)
+    if message == "no such channel":
+        return ApiError(404, "not_found", message)
+    if "already official" in message or "too many pending" in message:
+        return ApiError(409, "conflict", message)
+    return ApiError(422, "invalid_change", message)
 
 
 def _decide(request: Request, session: Session, auth: Auth, change_id: int, approve: bool) -> ChannelChange:
@@ -200,13 +271,17 @@ def _decide(request: Request, session: Session, auth: Auth, change_id: int, appr
     return change
 
 
+DECISION_ERRORS = errors(404, 409, e409="already decided, your own request, or no longer applicable")
+
+
 @router.post(
     "/api/v1/channels/changes/{change_id}/approve",
     response_model=ChangeOut,
     summary="Approve and apply a change (not your own)",
+    responses=DECISION_ERRORS,
 )
 def approve_change(
-    change_id: int,
+    change_id: RowId,
     request: Request,
     auth: Auth = Depends(require(Permission.APPROVE_CHANNELS)),
     session: Session = Depends(db),
@@ -215,10 +290,13 @@ def approve_change(
 
 
 @router.post(
-    "/api/v1/channels/changes/{change_id}/reject", response_model=ChangeOut, summary="Reject a change"
+    "/api/v1/channels/changes/{change_id}/reject",
+    response_model=ChangeOut,
+    summary="Reject a change",
+    responses=DECISION_ERRORS,
 )
 def reject_change(
-    change_id: int,
+    change_id: RowId,
     request: Request,
     auth: Auth = Depends(require(Permission.APPROVE_CHANNELS)),
     session: Session = Depends(db),
@@ -230,9 +308,10 @@ def reject_change(
     "/api/v1/channels/changes/{change_id}/cancel",
     response_model=ChangeOut,
     summary="Withdraw your own pending change",
+    responses=errors(404, e404="no such pending change of yours"),
 )
 def cancel_change(
-    change_id: int,
+    change_id: RowId,
     request: Request,
     auth: Auth = Depends(require(Permission.MANAGE_CHANNELS)),
     session: Session = Depends(db),
@@ -258,7 +337,12 @@ def _indicator_out(row: ReportedIndicatorRow) -> IndicatorOut:
 
 
 @router.get(
-    "/api/v1/indicators", response_model=list[IndicatorOut], summary="Contacts confirmed as fraudulent"
+    "/api/v1/indicators",
+    response_model=list[IndicatorOut],
+    summary="Contacts confirmed as fraudulent",
+    responses=with_links(
+        200, revoke=link("revoke_indicator", "Withdraw the first one", indicator_id="$response.body#/0/id")
+    ),
 )
 def list_indicators(
     auth: Auth = Depends(require(Permission.TRIAGE_REPORTS)), session: Session = Depends(db)
@@ -276,6 +360,8 @@ def list_indicators(
     response_model=IndicatorOut,
     status_code=201,
     summary="Confirm a contact as fraudulent",
+    responses=errors(422, e422="invalid input, or the value is not a valid contact of its kind")
+    | with_links(201, revoke=link("revoke_indicator", "Withdraw it", indicator_id="$response.body#/id")),
 )
 def confirm_indicator(
     body: IndicatorIn,
@@ -302,10 +388,13 @@ def confirm_indicator(
 
 
 @router.delete(
-    "/api/v1/indicators/{indicator_id}", response_model=IndicatorOut, summary="Withdraw a confirmation"
+    "/api/v1/indicators/{indicator_id}",
+    response_model=IndicatorOut,
+    summary="Withdraw a confirmation",
+    responses=errors(404),
 )
 def revoke_indicator(
-    indicator_id: int,
+    indicator_id: RowId,
     request: Request,
     auth: Auth = Depends(require(Permission.TRIAGE_REPORTS)),
     session: Session = Depends(db),
@@ -395,7 +484,7 @@ def console_request(
     request: Request,
     csrf_token: str = Form(max_length=200),
     action: str = Form(max_length=10),
-    channel_id: int | None = Form(default=None),
+    channel_id: RowId | None = Form(default=None),
     kind: str = Form(default="", max_length=20),
     value: str = Form(default="", max_length=500),
     purpose: str = Form(default="", max_length=80),
@@ -432,7 +521,7 @@ def console_request(
 
 @router.post("/console/channels/changes/{change_id}/decide", include_in_schema=False)
 def console_decide(
-    change_id: int,
+    change_id: RowId,
     request: Request,
     csrf_token: str = Form(max_length=200),
     decision: str = Form(max_length=10),

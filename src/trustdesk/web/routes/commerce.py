@@ -12,8 +12,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from trustdesk.accounts.permissions import Permission
 from trustdesk.store.models import Customer, Order
+from trustdesk.web.contract import errors, link, with_links
 from trustdesk.web.deps import Auth, db, require
 from trustdesk.web.errors import not_found
+from trustdesk.web.fields import Offset, RowId, page_size
 
 router = APIRouter(prefix="/api/v1", tags=["commerce"])
 
@@ -76,12 +78,21 @@ def _summary(order: Order) -> OrderSummary:
     )
 
 
-@router.get("/orders", response_model=Page[OrderSummary], summary="List or search orders")
+@router.get(
+    "/orders",
+    response_model=Page[OrderSummary],
+    summary="List or search orders",
+    responses=with_links(
+        200,
+        order=link("get_order", "The first order listed", order_number="$response.body#/items/0/number"),
+        customer=link("get_customer", "Its customer", customer_id="$response.body#/items/0/customer_id"),
+    ),
+)
 def list_orders(
     status: str | None = Query(default=None, max_length=20),
     q: str | None = Query(default=None, max_length=100, description="order number or customer e-mail prefix"),
-    limit: int = Query(default=50, ge=1, le=500),
-    offset: int = Query(default=0, ge=0, le=1_000_000),
+    limit: page_size(500) = 50,
+    offset: Offset = 0,
     auth: Auth = Depends(require(Permission.VIEW_ORDERS)),
     session: Session = Depends(db),
 ) -> Page[OrderSummary]:
@@ -98,7 +109,12 @@ def list_orders(
     return Page[OrderSummary](items=[_summary(o) for o in rows], total=total)
 
 
-@router.get("/orders/{order_number}", response_model=OrderOut, summary="One order with its items")
+@router.get(
+    "/orders/{order_number}",
+    response_model=OrderOut,
+    summary="One order with its items",
+    responses=errors(404),
+)
 def get_order(
     order_number: str, auth: Auth = Depends(require(Permission.VIEW_ORDERS)), session: Session = Depends(db)
 ) -> OrderOut:
@@ -131,11 +147,19 @@ def get_order(
     )
 
 
-@router.get("/customers", response_model=Page[CustomerOut], summary="List or search customers")
+@router.get(
+    "/customers",
+    response_model=Page[CustomerOut],
+    summary="List or search customers",
+    responses=with_links(
+        200,
+        customer=link("get_customer", "The first customer listed", customer_id="$response.body#/items/0/id"),
+    ),
+)
 def list_customers(
     q: str | None = Query(default=None, max_length=100),
-    limit: int = Query(default=50, ge=1, le=500),
-    offset: int = Query(default=0, ge=0, le=1_000_000),
+    limit: page_size(500) = 50,
+    offset: Offset = 0,
     auth: Auth = Depends(require(Permission.VIEW_CUSTOMERS)),
     session: Session = Depends(db),
 ) -> Page[CustomerOut]:
@@ -153,10 +177,18 @@ def list_customers(
 
 
 @router.get(
-    "/customers/{customer_id}", response_model=CustomerDetail, summary="One customer with their orders"
+    "/customers/{customer_id}",
+    response_model=CustomerDetail,
+    summary="One customer with their orders",
+    responses=errors(404)
+    | with_links(
+        200, order=link("get_order", "Their first order", order_number="$response.body#/orders/0/number")
+    ),
 )
 def get_customer(
-    customer_id: int, auth: Auth = Depends(require(Permission.VIEW_CUSTOMERS)), session: Session = Depends(db)
+    customer_id: RowId,
+    auth: Auth = Depends(require(Permission.VIEW_CUSTOMERS)),
+    session: Session = Depends(db),
 ) -> CustomerDetail:
     customer = session.scalar(
         select(Customer)

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,8 +32,21 @@ from trustdesk.mailchannel.views import add_mail_info
 from trustdesk.ratelimit import Limit
 from trustdesk.store.models import CannedReply, Conversation, Job, Tenant, User, WebhookEndpoint
 from trustdesk.tenancy.service import find_tenant
+from trustdesk.web.contract import chat_security, errors, link, with_links
 from trustdesk.web.deps import Auth, app_state, check_csrf, client_ip, db, optional_auth, rate_limit, require
 from trustdesk.web.errors import ApiError, not_found
+from trustdesk.web.fields import (
+    SPACES,
+    VISIBLE_PATTERN,
+    ApiModel,
+    ClientMsgId,
+    MessageText,
+    RowId,
+    SeqNumber,
+    TenantSlug,
+    Timestamp,
+    page_size,
+)
 from trustdesk.web.routes.mail_attachments import MailOut
 
 log = logging.getLogger("trustdesk.conversations")
@@ -42,6 +55,7 @@ router = APIRouter(prefix="/api/v1", tags=["conversations"])
 public_router = APIRouter(prefix="/api/v1/public", tags=["chat (customers)"])
 
 HANDLE = Permission.HANDLE_CONVERSATIONS
+WEBHOOK_EVENTS = tuple(webhooks.EVENTS)
 # Webhooks and the job queue are integration settings: the same right as managing official channels.
 INTEGRATIONS = Permission.MANAGE_CHANNELS
 
@@ -174,9 +188,9 @@ class MessagesPage(BaseModel):
     last_seq: int
 
 
-class SendIn(BaseModel):
-    body: str = Field(min_length=1, max_length=20_000)
-    client_msg_id: str | None = Field(default=None, max_length=64, description="Makes retries idempotent")
+class SendIn(ApiModel):
+    body: MessageText
+    client_msg_id: ClientMsgId | None = Field(default=None, description="Makes retries idempotent")
     internal: bool = Field(default=False, description="An internal note: never shown to the customer")
 
 
@@ -186,8 +200,8 @@ class SendOut(BaseModel):
     conversation: ConversationOut
 
 
-class AssignIn(BaseModel):
-    user_id: int | None = Field(description="The agent to give it to; null puts it back in the queue")
+class AssignIn(ApiModel):
+    user_id: RowId | None = Field(description="The agent to give it to; null puts it back in the queue")
 
 
 class CustomerConversationOut(BaseModel):
@@ -200,12 +214,14 @@ class CustomerConversationOut(BaseModel):
     created_at: str | None
 
 
-class StartChatIn(BaseModel):
+class StartChatIn(ApiModel):
     name: str = Field(default="", max_length=200)
-    email: str | None = Field(default=None, max_length=320)
+    email: str | None = Field(
+        default=None, max_length=320, description="As the visitor typed it (unverified)"
+    )
     subject: str = Field(default="", max_length=300)
-    message: str | None = Field(default=None, max_length=20_000)
-    client_msg_id: str | None = Field(default=None, max_length=64)
+    message: MessageText | None = Field(default=None, description="The first message")
+    client_msg_id: ClientMsgId | None = None
     visitor_id: str | None = Field(default=None, max_length=64)
 
 
@@ -215,9 +231,9 @@ class StartChatOut(BaseModel):
     messages: list[CustomerMessageOut]
 
 
-class CustomerSendIn(BaseModel):
-    body: str = Field(min_length=1, max_length=20_000)
-    client_msg_id: str | None = Field(default=None, max_length=64)
+class CustomerSendIn(ApiModel):
+    body: MessageText
+    client_msg_id: ClientMsgId | None = None
 
 
 class CustomerSendOut(BaseModel):
@@ -231,10 +247,10 @@ class CustomerHistory(BaseModel):
     messages: list[CustomerMessageOut]
 
 
-class CannedIn(BaseModel):
-    shortcut: str = Field(min_length=1, max_length=40)
+class CannedIn(ApiModel):
+    shortcut: str = Field(min_length=1, max_length=40, pattern=VISIBLE_PATTERN)
     title: str = Field(default="", max_length=200)
-    body: str = Field(min_length=1, max_length=20_000)
+    body: MessageText = Field(description="Guarded like a reply: asking the customer for a secret is refused")
 
 
 class CannedOut(BaseModel):
@@ -245,9 +261,18 @@ class CannedOut(BaseModel):
     created_at: str
 
 
-class WebhookIn(BaseModel):
-    url: str = Field(min_length=8, max_length=2000)
-    events: list[str] = Field(min_length=1, max_length=10)
+class WebhookIn(ApiModel):
+    url: str = Field(
+        min_length=8,
+        max_length=2000,
+        # Plain http:// passes this check only to be refused by the service, except to loopback where
+        # TRUSTDESK_WEBHOOK_ALLOW_PRIVATE_NETWORKS is on (development): the document promises https.
+        pattern=rf"^https?://[^{SPACES}/?#@]+(?:[/?#][^{SPACES}]*)?$",
+        json_schema_extra={"pattern": rf"^https://[^{SPACES}/?#@]+(?:[/?#][^{SPACES}]*)?$"},
+        description="https:// to a public host, without credentials (http://localhost only where private "
+        "networks are allowed, for development)",
+    )
+    events: list[Literal[WEBHOOK_EVENTS]] = Field(min_length=1, max_length=10)
     description: str = Field(default="", max_length=200)
 
 
@@ -327,11 +352,38 @@ def limit_send(request: Request, conversation_key: str) -> None:
 # --- agents --------------------------------------------------------------------------------------
 
 
-@router.get("/conversations", response_model=list[ConversationOut], summary="The queue, filtered")
+def _conversation_links(conversation_id: str) -> dict[str, dict[str, Any]]:
+    return {
+        "detail": link("conversation_detail", "Open it", conversation_id=conversation_id),
+        "messages": link("conversation_messages", "Its messages", conversation_id=conversation_id),
+        "reply": link("agent_send", "Reply", conversation_id=conversation_id),
+        "claim": link("claim", "Take it", conversation_id=conversation_id),
+        "resolve": link("resolve", "Resolve it", conversation_id=conversation_id),
+        "reopen": link("reopen", "Reopen it", conversation_id=conversation_id),
+    }
+
+
+def _chat_links(conversation_id: str) -> dict[str, dict[str, Any]]:
+    return {
+        "history": link(
+            "customer_history", "Read it", tenant="$request.path.tenant", conversation_id=conversation_id
+        ),
+        "send": link(
+            "customer_send", "Write in it", tenant="$request.path.tenant", conversation_id=conversation_id
+        ),
+    }
+
+
+@router.get(
+    "/conversations",
+    response_model=list[ConversationOut],
+    summary="The queue, filtered",
+    responses=with_links(200, **_conversation_links("$response.body#/0/id")),
+)
 def queue(
-    view: str = Query(default="new", pattern="^(new|mine|open|waiting|resolved|unassigned|all)$"),
-    before: datetime | None = Query(default=None, description="last_message_at of the last row seen"),
-    limit: int = Query(default=50, ge=1, le=200),
+    view: Literal["new", "mine", "open", "waiting", "resolved", "unassigned", "all"] = "new",
+    before: Timestamp | None = Query(default=None, description="last_message_at of the last row seen"),
+    limit: page_size(200) = 50,
     auth: Auth = Depends(require(HANDLE)),
     session: Session = Depends(db),
 ) -> list[dict[str, Any]]:
@@ -344,6 +396,7 @@ def queue(
     "/conversations/{conversation_id}",
     response_model=ConversationDetail,
     summary="One conversation with the customer's profile and orders, messages and guard notices",
+    responses=errors(404),
 )
 def conversation_detail(
     conversation_id: str,
@@ -379,11 +432,12 @@ def conversation_detail(
     "/conversations/{conversation_id}/messages",
     response_model=MessagesPage,
     summary="Messages after a sequence number (catch-up), notes included",
+    responses=errors(404),
 )
 def conversation_messages(
     conversation_id: str,
-    after_seq: int = Query(default=0, ge=0),
-    limit: int = Query(default=200, ge=1, le=1000),
+    after_seq: SeqNumber = 0,
+    limit: page_size(1000) = 200,
     auth: Auth = Depends(require(HANDLE)),
     session: Session = Depends(db),
 ) -> dict[str, Any]:
@@ -403,10 +457,13 @@ def conversation_messages(
     "/conversations/{conversation_id}/messages",
     response_model=SendOut,
     summary="Reply to the customer (or add an internal note); guarded: asks for secrets are refused (422)",
-    responses={
-        422: {"description": "message_blocked (with reasons) or invalid"},
-        429: {"description": "flood"},
-    },
+    responses=errors(
+        404,
+        413,
+        429,
+        e413="message_too_long: longer than 5,000 characters once normalised",
+        e422="invalid input, or message_blocked: it asks the customer for a secret (reasons, types)",
+    ),
 )
 def agent_send(
     conversation_id: str,
@@ -449,7 +506,12 @@ def _assign(request: Request, auth: Auth, conversation_id: str, user_id: int | N
         return _raise(exc)
 
 
-@router.post("/conversations/{conversation_id}/claim", response_model=ConversationOut, summary="Take it")
+@router.post(
+    "/conversations/{conversation_id}/claim",
+    response_model=ConversationOut,
+    summary="Take it",
+    responses=errors(404, 409, e409="another agent has claimed it"),
+)
 def claim(
     conversation_id: str,
     request: Request,
@@ -464,6 +526,9 @@ def claim(
     "/conversations/{conversation_id}/assign",
     response_model=ConversationOut,
     summary="Assign or transfer to another agent (null: back to the queue)",
+    responses=errors(
+        404, 409, e404="no such conversation or person", e409="cannot_assign: that person may not handle it"
+    ),
 )
 def assign(
     conversation_id: str,
@@ -485,7 +550,12 @@ def _status(request: Request, auth: Auth, conversation_id: str, resolved: bool) 
         return _raise(exc)
 
 
-@router.post("/conversations/{conversation_id}/resolve", response_model=ConversationOut, summary="Resolve")
+@router.post(
+    "/conversations/{conversation_id}/resolve",
+    response_model=ConversationOut,
+    summary="Resolve",
+    responses=errors(404, 409, e409="it is already resolved"),
+)
 def resolve(
     conversation_id: str,
     request: Request,
@@ -496,7 +566,12 @@ def resolve(
     return _status(request, auth, conversation_id, True)
 
 
-@router.post("/conversations/{conversation_id}/reopen", response_model=ConversationOut, summary="Reopen")
+@router.post(
+    "/conversations/{conversation_id}/reopen",
+    response_model=ConversationOut,
+    summary="Reopen",
+    responses=errors(404, 409, e409="only a resolved conversation can be reopened"),
+)
 def reopen(
     conversation_id: str,
     request: Request,
@@ -510,7 +585,14 @@ def reopen(
 # --- canned replies ------------------------------------------------------------------------------
 
 
-@router.get("/canned-replies", response_model=list[CannedOut], summary="Saved answers")
+@router.get(
+    "/canned-replies",
+    response_model=list[CannedOut],
+    summary="Saved answers",
+    responses=with_links(
+        200, delete=link("canned_delete", "Delete the first one", canned_reply_id="$response.body#/0/id")
+    ),
+)
 def canned_list(
     auth: Auth = Depends(require(HANDLE)), session: Session = Depends(db)
 ) -> list[dict[str, Any]]:
@@ -525,6 +607,12 @@ def canned_list(
     response_model=CannedOut,
     status_code=201,
     summary="Save an answer (guarded like a reply: asking for secrets is refused)",
+    responses=errors(
+        409,
+        e409="a canned reply with this shortcut exists",
+        e422="invalid input, or message_blocked: it asks the customer for a secret",
+    )
+    | with_links(201, delete=link("canned_delete", "Delete it", canned_reply_id="$response.body#/id")),
 )
 def canned_create(
     body: CannedIn, request: Request, auth: Auth = Depends(require(HANDLE)), session: Session = Depends(db)
@@ -554,13 +642,18 @@ def canned_create(
     return conv_service.canned_dict(reply)
 
 
-@router.delete("/canned-replies/{canned_reply_id}", status_code=204, summary="Delete a saved answer")
+@router.delete(
+    "/canned-replies/{canned_reply_id}",
+    status_code=204,
+    summary="Delete a saved answer",
+    responses=errors(404),
+)
 def canned_delete(
-    canned_reply_id: int,
+    canned_reply_id: RowId,
     request: Request,
     auth: Auth = Depends(require(HANDLE)),
     session: Session = Depends(db),
-) -> JSONResponse:
+) -> Response:
     reply = session.scalar(
         select(CannedReply).where(CannedReply.id == canned_reply_id, CannedReply.tenant_id == auth.tenant.id)
     )
@@ -576,7 +669,7 @@ def canned_delete(
         ip=client_ip(request),
     )
     session.commit()
-    return JSONResponse(None, status_code=204)
+    return Response(status_code=204)
 
 
 # --- webhooks and jobs (admins) ------------------------------------------------------------------
@@ -593,7 +686,15 @@ def _webhook_out(endpoint: WebhookEndpoint) -> dict[str, Any]:
     }
 
 
-@router.get("/webhooks", response_model=list[WebhookOut], summary="Webhook endpoints", tags=["webhooks"])
+@router.get(
+    "/webhooks",
+    response_model=list[WebhookOut],
+    summary="Webhook endpoints",
+    tags=["webhooks"],
+    responses=with_links(
+        200, delete=link("webhook_delete", "Remove the first", webhook_id="$response.body#/0/id")
+    ),
+)
 def webhook_list(
     auth: Auth = Depends(require(INTEGRATIONS)), session: Session = Depends(db)
 ) -> list[dict[str, Any]]:
@@ -611,6 +712,8 @@ def webhook_list(
     status_code=201,
     summary="Register an endpoint (events: message.created, conversation.assigned, conversation.resolved)",
     tags=["webhooks"],
+    responses=errors(e422="invalid input, or the host is not a public internet host (invalid_webhook)")
+    | with_links(201, delete=link("webhook_delete", "Remove it", webhook_id="$response.body#/id")),
 )
 def webhook_create(
     body: WebhookIn,
@@ -637,13 +740,19 @@ def webhook_create(
     return {**_webhook_out(endpoint), "secret": secret}
 
 
-@router.delete("/webhooks/{webhook_id}", status_code=204, summary="Remove an endpoint", tags=["webhooks"])
+@router.delete(
+    "/webhooks/{webhook_id}",
+    status_code=204,
+    summary="Remove an endpoint",
+    tags=["webhooks"],
+    responses=errors(404),
+)
 def webhook_delete(
-    webhook_id: int,
+    webhook_id: RowId,
     request: Request,
     auth: Auth = Depends(require(INTEGRATIONS)),
     session: Session = Depends(db),
-) -> JSONResponse:
+) -> Response:
     endpoint = session.scalar(
         select(WebhookEndpoint).where(
             WebhookEndpoint.id == webhook_id, WebhookEndpoint.tenant_id == auth.tenant.id
@@ -654,7 +763,7 @@ def webhook_delete(
     webhooks.delete_endpoint(session, endpoint, actor=auth.actor, ip=client_ip(request))
     session.commit()
     runtime(request).desk.forget_webhooks(auth.tenant.id)
-    return JSONResponse(None, status_code=204)
+    return Response(status_code=204)
 
 
 def _job_out(job: Job) -> dict[str, Any]:
@@ -672,11 +781,15 @@ def _job_out(job: Job) -> dict[str, Any]:
 
 
 @router.get(
-    "/jobs", response_model=list[JobOut], summary="Background jobs (dead letters: status=dead)", tags=["jobs"]
+    "/jobs",
+    response_model=list[JobOut],
+    summary="Background jobs (dead letters: status=dead)",
+    tags=["jobs"],
+    responses=with_links(200, retry=link("job_retry", "Retry the first", job_id="$response.body#/0/id")),
 )
 def job_list(
-    status: str | None = Query(default="dead", pattern="^(pending|running|done|dead)$"),
-    limit: int = Query(default=100, ge=1, le=1000),
+    status: Literal["pending", "running", "done", "dead"] = "dead",
+    limit: page_size(1000) = 100,
     auth: Auth = Depends(require(INTEGRATIONS)),
     session: Session = Depends(db),
 ) -> list[dict[str, Any]]:
@@ -687,10 +800,17 @@ def job_list(
 
 
 @router.post(
-    "/jobs/{job_id}/retry", response_model=JobOut, summary="Retry a dead-lettered job", tags=["jobs"]
+    "/jobs/{job_id}/retry",
+    response_model=JobOut,
+    summary="Retry a dead-lettered job",
+    tags=["jobs"],
+    responses=errors(404, 409, e409="the job is not dead-lettered"),
 )
 def job_retry(
-    job_id: int, request: Request, auth: Auth = Depends(require(INTEGRATIONS)), session: Session = Depends(db)
+    job_id: RowId,
+    request: Request,
+    auth: Auth = Depends(require(INTEGRATIONS)),
+    session: Session = Depends(db),
 ) -> dict[str, Any]:
     try:
         job = job_queue.retry(session, job_id, tenant_id=auth.tenant.id)
@@ -755,6 +875,8 @@ def customer_conversation(
             )
         except ConversationError as exc:
             raise ApiError(404, "not_found", str(exc)) from None
+    if auth is None:
+        raise ApiError(401, "unauthenticated", "send the conversation's access token, or sign in")
     conv = session.scalar(
         select(Conversation).where(
             Conversation.tenant_id == tenant.id, Conversation.public_id == conversation_id
@@ -775,9 +897,19 @@ def _customer_messages(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
     response_model=StartChatOut,
     status_code=201,
     summary="Start a chat (anonymous, or as the signed-in customer); returns the access token once",
+    responses=errors(
+        403,
+        404,
+        413,
+        429,
+        e403="csrf_failed: a signed-in customer's cookie session must send its CSRF token",
+        e404="no retailer with this slug",
+        e413="message_too_long: longer than 5,000 characters once normalised",
+    )
+    | with_links(201, **_chat_links("$response.body#/conversation/id")),
 )
 def start_chat(
-    tenant: str,
+    tenant: TenantSlug,
     body: StartChatIn,
     request: Request,
     session: Session = Depends(db),
@@ -829,10 +961,12 @@ def start_chat(
     "/{tenant}/chat/conversations",
     response_model=list[CustomerConversationOut],
     summary="The signed-in customer's own conversations (newest first)",
+    responses=errors(401, 404, e404="no retailer with this slug")
+    | with_links(200, **_chat_links("$response.body#/0/id")),
 )
 def my_conversations(
-    tenant: str,
-    limit: int = Query(default=50, ge=1, le=200),
+    tenant: TenantSlug,
+    limit: page_size(200) = 50,
     session: Session = Depends(db),
     auth: Auth | None = Depends(optional_auth),
 ) -> list[dict[str, Any]]:
@@ -855,13 +989,20 @@ def my_conversations(
     "/{tenant}/chat/conversations/{conversation_id}",
     response_model=CustomerHistory,
     summary="The conversation and its messages after a sequence number (history and catch-up)",
+    responses=errors(
+        401,
+        404,
+        e401="neither a conversation token nor a signed-in customer's session",
+        e404="no such retailer, or no conversation this token or account may open",
+    ),
+    openapi_extra=chat_security("GET"),
 )
 def customer_history(
-    tenant: str,
+    tenant: TenantSlug,
     conversation_id: str,
     request: Request,
-    after_seq: int = Query(default=0, ge=0),
-    limit: int = Query(default=200, ge=1, le=1000),
+    after_seq: SeqNumber = 0,
+    limit: page_size(1000) = 200,
     session: Session = Depends(db),
     auth: Auth | None = Depends(optional_auth),
 ) -> dict[str, Any]:
@@ -880,10 +1021,21 @@ def customer_history(
     "/{tenant}/chat/conversations/{conversation_id}/messages",
     response_model=CustomerSendOut,
     summary="Send a message (secrets are removed before anything is stored)",
-    responses={413: {"description": "message too long"}, 429: {"description": "flood"}},
+    responses=errors(
+        401,
+        403,
+        404,
+        413,
+        429,
+        e401="neither a conversation token nor a signed-in customer's session",
+        e403="csrf_failed: a cookie session must send its CSRF token",
+        e404="no such retailer, or no conversation this token or account may open",
+        e413="message_too_long: longer than 5,000 characters once normalised",
+    ),
+    openapi_extra=chat_security("POST"),
 )
 def customer_send(
-    tenant: str,
+    tenant: TenantSlug,
     conversation_id: str,
     body: CustomerSendIn,
     request: Request,

@@ -14,6 +14,7 @@ from trustdesk.accounts.permissions import Permission
 from trustdesk.conversations.domain import clean_line
 from trustdesk.mailchannel.attachments import AttachmentStore
 from trustdesk.store.models import Conversation, MailAttachment
+from trustdesk.web.contract import errors
 from trustdesk.web.deps import Auth, app_state, db, require
 from trustdesk.web.errors import not_found
 
@@ -77,7 +78,10 @@ def content_disposition(filename: str) -> str:
     "/conversations/{conversation_id}/attachments/{attachment_id}",
     summary="Download an e-mail attachment (always as a file, never shown inline)",
     response_class=Response,
-    responses={200: {"content": {"application/octet-stream": {}}}, 404: {"description": "not found"}},
+    responses={
+        200: {"content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}
+    }
+    | errors(404, e404="no such conversation, or no stored attachment with this id in it"),
 )
 def download_attachment(
     conversation_id: str,

@@ -34,6 +34,8 @@ from trustdesk.web.deps import (
     write_db,
 )
 from trustdesk.web.errors import ApiError, not_found
+from trustdesk.web.fields import RowId
+from trustdesk.web.redirects import MAX_NEXT_CHARS, safe_next
 from trustdesk.web.routes.auth import end_session, perform_login
 
 router = APIRouter(include_in_schema=False)
@@ -91,13 +93,6 @@ def page_permission(auth: Auth, permission: Permission) -> None:
         raise ApiError(403, "forbidden", "your role does not allow this page")
 
 
-def _safe_next(next_url: str | None, default: str) -> str:
-    # Only same-site paths: an open redirect would let a phisher bounce victims through us.
-    if next_url and next_url.startswith("/") and not next_url.startswith("//") and "\\" not in next_url:
-        return next_url
-    return default
-
-
 def _home_for(user: User) -> str:
     return "/console" if is_staff(user.role) else "/account"
 
@@ -112,10 +107,13 @@ def landing(request: Request, session: Session = Depends(db)) -> HTMLResponse:
 def login_form(
     request: Request,
     tenant: str | None = Query(default=None, max_length=63),
-    next: str | None = Query(default=None, max_length=500),
+    next: str | None = Query(default=None, max_length=MAX_NEXT_CHARS),
 ) -> HTMLResponse:
     pre = secrets.token_urlsafe(24)
-    response = render(request, "login.html", {"pre_csrf": pre, "tenant": tenant, "next": next})
+    # The form carries only a destination that is safe to go to (it is checked again on submit).
+    response = render(
+        request, "login.html", {"pre_csrf": pre, "tenant": tenant, "next": safe_next(next, "") or None}
+    )
     response.set_cookie(
         PRE_SESSION_COOKIE,
         app_state(request).cookie_signer.sign(pre.encode()).decode(),
@@ -144,10 +142,12 @@ def login_submit(
     email: str = Form(max_length=320),
     password: str = Form(max_length=1024),
     csrf_token: str = Form(max_length=200),
-    next: str | None = Query(default=None, max_length=500),
+    next: str | None = Query(default=None, max_length=MAX_NEXT_CHARS),
     session: Session = Depends(db),
 ) -> Response:
     _check_pre_csrf(request, csrf_token)
+    # Judged before the sign-in is committed: nothing about it can fail afterwards.
+    destination = safe_next(next, "")
     redirect = RedirectResponse("/", status_code=303)
     try:
         issued = perform_login(request, redirect, session, tenant, email, password)
@@ -158,7 +158,13 @@ def login_submit(
         response = render(
             request,
             "login.html",
-            {"pre_csrf": pre, "tenant": tenant, "email": email, "error": exc.message, "next": next},
+            {
+                "pre_csrf": pre,
+                "tenant": tenant,
+                "email": email,
+                "error": exc.message,
+                "next": destination or None,
+            },
             status_code=exc.status,
         )
         response.set_cookie(
@@ -176,7 +182,7 @@ def login_submit(
     elif step == accounts.LoginStep.ENROLMENT_REQUIRED:
         redirect.headers["location"] = "/login/enrol"
     else:
-        redirect.headers["location"] = _safe_next(next, _home_for(issued.user))
+        redirect.headers["location"] = destination or _home_for(issued.user)
     redirect.delete_cookie(PRE_SESSION_COOKIE)
     return redirect
 
@@ -405,7 +411,7 @@ def console_order(
 
 @router.get("/console/customers/{customer_id}", response_class=HTMLResponse)
 def console_customer(
-    customer_id: int, request: Request, auth: Auth = Depends(staff_page), session: Session = Depends(db)
+    customer_id: RowId, request: Request, auth: Auth = Depends(staff_page), session: Session = Depends(db)
 ) -> HTMLResponse:
     page_permission(auth, Permission.VIEW_CUSTOMERS)
     customer = session.scalar(
@@ -455,7 +461,7 @@ def console_staff(
 
 @router.post("/console/staff/admin-requests/{grant_id}/decide")
 def console_decide_admin_request(
-    grant_id: int,
+    grant_id: RowId,
     request: Request,
     csrf_token: str = Form(max_length=200),
     decision: str = Form(max_length=10),

@@ -42,6 +42,7 @@ from trustdesk.ratelimit import Limit
 from trustdesk.store.models import Conversation, Tenant, User
 from trustdesk.tenancy.service import find_tenant
 from trustdesk.web.deps import SESSION_COOKIE
+from trustdesk.web.fields import is_seq_number
 from trustdesk.web.logs import hide_wire_contents
 from trustdesk.web.state import AppState
 
@@ -356,8 +357,8 @@ async def customer_socket(ws: WebSocket, tenant: str, conversation_id: str) -> N
         if not isinstance(hello, dict) or hello.get("type") != "hello":
             raise Closing(4400, "hello_required", 'send {"type": "hello", "token": ..., "last_seq": N} first')
         last_seq = hello.get("last_seq", 0)
-        if not isinstance(last_seq, int) or last_seq < 0:
-            raise Closing(4400, "invalid_frame", "last_seq must be a non-negative integer")
+        if not is_seq_number(last_seq):
+            raise Closing(4400, "invalid_frame", "last_seq must be an integer from 0 to 2147483647")
         token = hello.get("token")
         cookie = None if isinstance(token, str) and token else _cookie_user(ws, state)
         if cookie is not None and not _origin_ok(ws, state):
@@ -527,8 +528,8 @@ async def agent_socket(ws: WebSocket) -> None:
                     if last_seq is None:
                         # Sending without subscribing: follow from the current end.
                         last_seq = await to_thread.run_sync(_current_seq, state, follow.conversation_pk)
-                    if not isinstance(last_seq, int) or last_seq < 0:
-                        await conn._bad("invalid_frame", "last_seq must be a non-negative integer")
+                    if not is_seq_number(last_seq):
+                        await conn._bad("invalid_frame", "last_seq must be an integer from 0 to 2147483647")
                         continue
                     follow.last_seq = last_seq
                     conn.follows[public_id] = follow

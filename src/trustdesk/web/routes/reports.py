@@ -4,12 +4,13 @@ alert thresholds and exports. The logic lives in trustdesk.reports.service; this
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import ConfigDict, Field, ValidationError, model_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
@@ -21,11 +22,24 @@ from trustdesk.reports import service
 from trustdesk.reports.service import ReportError, ReportInput
 from trustdesk.store.models import AlertThreshold, Campaign, Report, ReportIndicator, Tenant, User
 from trustdesk.tenancy.service import find_tenant
+from trustdesk.web.contract import COMPONENT_PREFIX, errors, link, with_links
 from trustdesk.web.deps import Auth, app_state, check_csrf, client_ip, db, rate_limit, require
 from trustdesk.web.errors import ApiError, not_found
+from trustdesk.web.fields import (
+    MAX_ROW_ID,
+    SPACES,
+    ApiModel,
+    RowId,
+    TenantSlug,
+    Timestamp,
+    count,
+    page_size,
+)
 from trustdesk.web.routes.pages import console_context, page_permission, render, staff_page
 
 router = APIRouter(tags=["reports"])
+COMPONENT_REF = COMPONENT_PREFIX + "{model}"
+CAMPAIGN_STATUSES = tuple(service.CAMPAIGN_STATUSES)
 
 MAX_UPLOAD_BYTES = service.INTAKE_LIMITS.max_bytes
 MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES + 256 * 1024
@@ -43,33 +57,61 @@ CHANNEL_LABELS = {
 }
 
 
-class ReportIn(BaseModel):
-    text: str = Field(default="", max_length=400_000)
+ReportChannel = Literal["email", "sms", "call", "social", "popup", "search_ad", "other"]
+# What the report is about: at least one of these with something in it (or, as multipart, an .eml file).
+EVIDENCE = ("text", "url", "phone", "handle")
+
+
+def _some_evidence(fields: tuple[str, ...]) -> dict[str, Any]:
+    # minLength, not a pattern: generating 400,000-character text for a pattern is what makes clients slow.
+    return {"anyOf": [{"required": [f], "properties": {f: {"minLength": 1}}} for f in fields]}
+
+
+class ReportIn(ApiModel):
+    model_config = ConfigDict(strict=True, json_schema_extra=_some_evidence(EVIDENCE))
+
+    text: str = Field(default="", max_length=400_000, description="The suspicious message, as received")
     url: str = Field(default="", max_length=2000)
     phone: str = Field(default="", max_length=64)
     handle: str = Field(default="", max_length=200)
-    channel: str = Field(default="other", max_length=20)
-    seen_at: datetime | None = None
-    contact: str = Field(default="", max_length=320)
+    channel: ReportChannel = Field(default="other", description="Where it reached you")
+    seen_at: Timestamp | None = None
+    contact: str = Field(default="", max_length=320, description="How we may reach you (optional)")
+
+    @model_validator(mode="after")
+    def _something(self) -> ReportIn:
+        if not any(getattr(self, f) for f in EVIDENCE):
+            raise ValueError("give the suspicious text, a link, a phone number or a handle")
+        return self
 
 
-class StatusIn(BaseModel):
-    status: str | None = Field(default=None, max_length=24)
-    assignee_id: int | None = None
+class StatusIn(ApiModel):
+    status: Literal[CAMPAIGN_STATUSES] | None = None
+    assignee_id: RowId | None = Field(default=None, description="A staff member of this retailer")
     unassign: bool = False
     note: str = Field(default="", max_length=4000)
 
 
-class ConfirmIn(BaseModel):
+class ConfirmIn(ApiModel):
     note: str = Field(default="", max_length=2000)
 
 
-class ThresholdIn(BaseModel):
-    scope: str = Field(max_length=12)
-    min_reports: int
-    window_hours: int
-    email_to: str = Field(default="", max_length=320)
+class ThresholdIn(ApiModel):
+    scope: Literal["campaign", "indicator"]
+    min_reports: count(1, 100_000)
+    window_hours: count(1, 24 * 90)
+    email_to: str = Field(
+        default="",
+        max_length=320,
+        pattern=rf"^[{SPACES}]*(?:[^{SPACES}]*@[^{SPACES}]*)?[{SPACES}]*$",
+        description="One e-mail address, or empty",
+    )
     enabled: bool = True
+
+
+def _row_id(text: str) -> int | None:
+    """A form's id field: an id, or None for anything else (never an integer the store cannot hold)."""
+    return int(text) if text.isdigit() and len(text) <= 10 and 1 <= int(text) <= MAX_ROW_ID else None
 
 
 def _tenant(session: Session, slug: str) -> Tenant:
@@ -194,34 +236,51 @@ def _public_result(tenant: Tenant, result: service.IntakeResult) -> dict[str, An
 # ----------------------------------------------------------------------------- public intake
 
 
+_MULTIPART_REPORT = {
+    "type": "object",
+    "properties": {
+        **{k: v for k, v in ReportIn.model_json_schema()["properties"].items() if k != "seen_at"},
+        "seen_at": {"type": "string", "maxLength": 40, "description": "ISO date and time (UTC if no offset)"},
+        "eml": {"type": "string", "format": "binary", "description": "the .eml file (2 MB max)"},
+    },
+    **_some_evidence((*EVIDENCE, "eml")),
+}
+
+
 @router.post(
     "/api/v1/public/{tenant}/reports",
     status_code=201,
     summary="Report a suspicious message, call or site (JSON, or multipart with an .eml file)",
+    responses=errors(
+        404,
+        413,
+        429,
+        e404="no retailer with this slug",
+        e422="invalid input, or nothing in it could be analysed (invalid_report)",
+    )
+    | with_links(
+        201,
+        status=link(
+            "public_report_status",
+            "Follow the report",
+            tenant="$request.path.tenant",
+            reference="$response.body#/reference",
+            token="$response.body#/token",
+        ),
+    ),
     openapi_extra={
         "requestBody": {
             "required": True,
             "content": {
-                "application/json": {"schema": ReportIn.model_json_schema()},
-                "multipart/form-data": {
-                    "schema": {
-                        "type": "object",
-                        "properties": {
-                            **ReportIn.model_json_schema()["properties"],
-                            "seen_at": {"type": "string", "description": "ISO date and time"},
-                            "eml": {
-                                "type": "string",
-                                "format": "binary",
-                                "description": "the .eml file (2 MB max)",
-                            },
-                        },
-                    }
-                },
+                "application/json": {"schema": ReportIn.model_json_schema(ref_template=COMPONENT_REF)},
+                "multipart/form-data": {"schema": _MULTIPART_REPORT},
             },
         }
     },
 )
-async def public_report_api(tenant: str, request: Request, session: Session = Depends(db)) -> dict[str, Any]:
+async def public_report_api(
+    tenant: TenantSlug, request: Request, session: Session = Depends(db)
+) -> dict[str, Any]:
     """No sign-in. Rate limited per client address; identical reports collapse into one with a count.
     The reporter's own secrets are removed before storage and `removed` lists what was taken out."""
     _intake_limits(request)
@@ -230,32 +289,34 @@ async def public_report_api(tenant: str, request: Request, session: Session = De
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
         data = await _input_from_form(request)
     else:
+        await _read_capped(request)
         try:
-            await _read_capped(request)
             body = ReportIn.model_validate_json(await request.body())
         except ValidationError as exc:
-            raise ApiError(422, "invalid_report", exc.errors(include_url=False)[0]["msg"]) from None
+            raise RequestValidationError(exc.errors(include_url=False, include_input=False)) from None
         data = ReportInput(
             text=body.text,
             url=body.url,
             phone=body.phone,
             handle=body.handle,
             channel=body.channel,
-            seen_at=body.seen_at
-            if body.seen_at is None or body.seen_at.tzinfo
-            else body.seen_at.replace(tzinfo=UTC),
+            seen_at=body.seen_at,
             reporter_contact=body.contact,
         )
     result = await run_in_threadpool(_submit, request, session, row, data)
     return _public_result(row, result)
 
 
-@router.get("/api/v1/public/{tenant}/reports/{reference}", summary="A report's status for its reporter")
+@router.get(
+    "/api/v1/public/{tenant}/reports/{reference}",
+    summary="A report's status for its reporter",
+    responses=errors(404, 429, e404="no such retailer, or no report with this reference and token"),
+)
 def public_report_status(
-    tenant: str,
+    tenant: TenantSlug,
     reference: str,
     request: Request,
-    token: str = Query(max_length=100),
+    token: str = Query(max_length=100, description="The token the report's submission answered with"),
     session: Session = Depends(db),
 ) -> dict[str, Any]:
     rate_limit(request, "report-status", client_ip(request), STATUS_LIMIT)
@@ -355,10 +416,16 @@ def _indicators(session: Session, report_id: int) -> list[ReportIndicator]:
     )
 
 
-@router.get("/api/v1/reports", summary="Reports, newest first")
+@router.get(
+    "/api/v1/reports",
+    summary="Reports, newest first",
+    responses=with_links(
+        200, report=link("get_report", "Open the first", report_reference="$response.body#/0/reference")
+    ),
+)
 def list_reports(
-    campaign_id: int | None = None,
-    limit: int = Query(default=100, ge=1, le=500),
+    campaign_id: RowId | None = None,
+    limit: page_size(500) = 100,
     auth: Auth = Depends(require(Permission.TRIAGE_REPORTS)),
     session: Session = Depends(db),
 ) -> list[dict[str, Any]]:
@@ -369,10 +436,23 @@ def list_reports(
     return [service.report_json(r) for r in rows]
 
 
-@router.get("/api/v1/reports/export", summary="Export reports as STIX 2.1 or CSV")
+@router.get(
+    "/api/v1/reports/export",
+    summary="Export reports as STIX 2.1 or CSV",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "A STIX 2.1 bundle (format=stix) or CSV with a header row (format=csv), as an attachment",
+            "content": {
+                "application/json": {"schema": {"type": "object", "description": "STIX 2.1 bundle"}},
+                "text/csv": {"schema": {"type": "string"}},
+            },
+        }
+    },
+)
 def export_api(
     request: Request,
-    format: str = Query(default="stix", pattern="^(stix|csv)$"),
+    format: Literal["stix", "csv"] = "stix",
     auth: Auth = Depends(require(Permission.EXPORT_DATA)),
 ) -> Response:
     with app_state(request).sessions() as session:
@@ -438,7 +518,19 @@ def put_threshold(
     }
 
 
-@router.get("/api/v1/reports/{report_reference}", summary="One report with its indicators")
+@router.get(
+    "/api/v1/reports/{report_reference}",
+    summary="One report with its indicators",
+    responses=errors(404)
+    | with_links(
+        200,
+        confirm=link(
+            "confirm_api",
+            "Confirm its first indicator",
+            report_indicator_id="$response.body#/indicators/0/id",
+        ),
+    ),
+)
 def get_report(
     report_reference: str,
     auth: Auth = Depends(require(Permission.TRIAGE_REPORTS)),
@@ -454,9 +546,12 @@ def get_report(
 @router.post(
     "/api/v1/reports/indicators/{report_indicator_id}/confirm",
     summary="Confirm a reported indicator as fraud (verification answers `reported` at once)",
+    responses=errors(
+        404, 409, e409="not_confirmable: verification cannot know this kind (IBAN, wallet) or this value"
+    ),
 )
 def confirm_api(
-    report_indicator_id: int,
+    report_indicator_id: RowId,
     body: ConfirmIn,
     request: Request,
     auth: Auth = Depends(require(Permission.TRIAGE_REPORTS)),
@@ -469,14 +564,22 @@ def confirm_api(
     except ReportError as exc:
         if "no such" in str(exc):
             raise not_found("indicator") from None
-        raise ApiError(422, "not_confirmable", str(exc)) from None
+        raise ApiError(409, "not_confirmable", str(exc)) from None
     session.commit()
     return {"kind": row.kind, "value": row.value, "confirmed_at": row.confirmed_at.isoformat()}
 
 
-@router.get("/api/v1/campaigns", summary="Campaigns, most recently active first")
+@router.get(
+    "/api/v1/campaigns",
+    summary="Campaigns, most recently active first",
+    responses=with_links(
+        200,
+        campaign=link("get_campaign", "Open the first", campaign_id="$response.body#/0/id"),
+        update=link("update_campaign", "Change the first", campaign_id="$response.body#/0/id"),
+    ),
+)
 def list_campaigns(
-    status: str | None = None,
+    status: Literal[CAMPAIGN_STATUSES] | None = None,
     auth: Auth = Depends(require(Permission.TRIAGE_REPORTS)),
     session: Session = Depends(db),
 ) -> list[dict[str, Any]]:
@@ -506,16 +609,31 @@ def _campaign_detail(session: Session, auth: Auth, campaign_id: int) -> dict[str
     return out
 
 
-@router.get("/api/v1/campaigns/{campaign_id}", summary="A campaign: indicators, counts over time, reports")
+@router.get(
+    "/api/v1/campaigns/{campaign_id}",
+    summary="A campaign: indicators, counts over time, reports",
+    responses=errors(404),
+)
 def get_campaign(
-    campaign_id: int, auth: Auth = Depends(require(Permission.TRIAGE_REPORTS)), session: Session = Depends(db)
+    campaign_id: RowId,
+    auth: Auth = Depends(require(Permission.TRIAGE_REPORTS)),
+    session: Session = Depends(db),
 ) -> dict[str, Any]:
     return _campaign_detail(session, auth, campaign_id)
 
 
-@router.post("/api/v1/campaigns/{campaign_id}", summary="Change status, assignee or add a note (audited)")
+@router.post(
+    "/api/v1/campaigns/{campaign_id}",
+    summary="Change status, assignee or add a note (audited)",
+    responses=errors(
+        404,
+        409,
+        e404="no such campaign, or no such staff member to assign",
+        e409="the campaign was merged into another, or cannot move to that status from its own",
+    ),
+)
 def update_campaign(
-    campaign_id: int,
+    campaign_id: RowId,
     body: StatusIn,
     request: Request,
     auth: Auth = Depends(require(Permission.TRIAGE_REPORTS)),
@@ -534,9 +652,12 @@ def update_campaign(
             ip=client_ip(request),
         )
     except ReportError as exc:
-        if "no such campaign" in str(exc):
-            raise not_found("campaign") from None
-        raise ApiError(422, "invalid_change", str(exc)) from None
+        message = str(exc)
+        if message.startswith("no such"):
+            raise ApiError(404, "not_found", message) from None
+        if "merged" in message or "cannot move" in message:
+            raise ApiError(409, "conflict", message) from None
+        raise ApiError(422, "invalid_change", message) from None
     session.commit()
     return service.campaign_json(campaign)
 
@@ -583,10 +704,10 @@ def _reports_page(request: Request, auth: Auth, session: Session, error: str | N
 @router.post("/console/reports/thresholds", include_in_schema=False)
 def console_threshold(
     request: Request,
+    min_reports: Annotated[count(1, 100_000), Form()],
+    window_hours: Annotated[count(1, 24 * 90), Form()],
     csrf_token: str = Form(max_length=200),
     scope: str = Form(max_length=12),
-    min_reports: int = Form(),
-    window_hours: int = Form(),
     email_to: str = Form(default="", max_length=320),
     enabled: str = Form(default=""),
     auth: Auth = Depends(staff_page),
@@ -615,7 +736,7 @@ def console_threshold(
 
 @router.get("/console/campaigns/{campaign_id}", response_class=HTMLResponse, include_in_schema=False)
 def console_campaign(
-    campaign_id: int, request: Request, auth: Auth = Depends(staff_page), session: Session = Depends(db)
+    campaign_id: RowId, request: Request, auth: Auth = Depends(staff_page), session: Session = Depends(db)
 ) -> HTMLResponse:
     return _campaign_page(campaign_id, request, auth, session)
 
@@ -639,7 +760,7 @@ def _campaign_page(
 
 @router.post("/console/campaigns/{campaign_id}", include_in_schema=False)
 def console_campaign_update(
-    campaign_id: int,
+    campaign_id: RowId,
     request: Request,
     csrf_token: str = Form(max_length=200),
     status: str = Form(default="", max_length=24),
@@ -657,7 +778,7 @@ def console_campaign_update(
             campaign_id,
             auth.user,
             status=status or None,
-            assignee_id=int(assignee_id) if assignee_id.isdigit() else None,
+            assignee_id=_row_id(assignee_id),
             unassign=assignee_id == "none",
             note=note,
             ip=client_ip(request),
@@ -673,7 +794,7 @@ def console_campaign_update(
 
 @router.post("/console/reports/indicators/{report_indicator_id}/confirm", include_in_schema=False)
 def console_confirm(
-    report_indicator_id: int,
+    report_indicator_id: RowId,
     request: Request,
     csrf_token: str = Form(max_length=200),
     auth: Auth = Depends(staff_page),

@@ -7,19 +7,22 @@ A new admin or a promotion to admin is a request (202) that a second, establishe
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, Strict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from trustdesk.accounts import admin_grants
 from trustdesk.accounts import service as accounts
-from trustdesk.accounts.passwords import WeakPassword
+from trustdesk.accounts.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, WeakPassword
 from trustdesk.accounts.permissions import Permission, Role, is_staff
 from trustdesk.store.models import AdminGrant, User
+from trustdesk.web.contract import errors, link, with_links
 from trustdesk.web.deps import Auth, admin_cool_off, client_ip, db, require
 from trustdesk.web.errors import ApiError, not_found
+from trustdesk.web.fields import NOT_SPACE, ApiModel, EmailAddress, RowId
 
 router = APIRouter(prefix="/api/v1/staff", tags=["staff"])
 
@@ -37,15 +40,24 @@ class StaffOut(BaseModel):
     )
 
 
-class StaffCreate(BaseModel):
-    email: str = Field(min_length=3, max_length=320)
-    display_name: str = Field(min_length=1, max_length=200)
-    role: Role
-    password: str = Field(min_length=1, max_length=1024)
+StaffRole = Literal["agent", "admin", "security"]
+STAFF_ROLES = ["agent", "admin", "security"]
 
 
-class RoleChange(BaseModel):
-    role: Role
+class StaffCreate(ApiModel):
+    email: EmailAddress
+    display_name: str = Field(min_length=1, max_length=200, pattern=NOT_SPACE)
+    role: StaffRole
+    password: str = Field(
+        min_length=MIN_PASSWORD_LENGTH,
+        max_length=MAX_PASSWORD_LENGTH,
+        description="Also refused: built from the e-mail address, or too few different characters",
+    )
+
+
+class RoleChange(ApiModel):
+    # Any role reads, so "customer" gets its own answer (422 not_staff); the document offers staff roles.
+    role: Annotated[Role, Strict(False)] = Field(json_schema_extra={"enum": STAFF_ROLES})
 
 
 class AdminRequestOut(BaseModel):
@@ -91,7 +103,21 @@ def _request_out(session: Session, grant: AdminGrant) -> AdminRequestOut:
     )
 
 
-@router.get("", response_model=list[StaffOut], summary="List staff accounts")
+def _grant_links(grant_id: str) -> dict[str, Any]:
+    return {
+        verb: link(f"{verb}_admin_request", f"{verb.title()} the admin request", grant_id=grant_id)
+        for verb in ("approve", "reject", "cancel")
+    }
+
+
+@router.get(
+    "",
+    response_model=list[StaffOut],
+    summary="List staff accounts",
+    responses=with_links(
+        200, role=link("set_role", "Change a listed account's role", user_id="$response.body#/0/id")
+    ),
+)
 def list_staff(
     auth: Auth = Depends(require(Permission.MANAGE_STAFF)), session: Session = Depends(db)
 ) -> list[StaffOut]:
@@ -110,7 +136,19 @@ def list_staff(
     response_model=StaffOut,
     status_code=201,
     summary="Create a staff account (an admin: a request a second admin must approve, 202)",
-    responses={202: {"model": StaffOut, "description": "admin requested: inactive until approved"}},
+    responses={
+        202: {
+            "model": StaffOut,
+            "description": "admin requested: inactive until approved",
+            "links": _grant_links("$response.body#/pending_admin_request"),
+        }
+    }
+    | errors(
+        409,
+        e409="an account with this e-mail address exists",
+        e422="invalid input, or weak_password: built from the e-mail address or too few different characters",
+    )
+    | with_links(201, role=link("set_role", "Change the new account's role", user_id="$response.body#/id")),
 )
 def create_staff(
     body: StaffCreate,
@@ -119,8 +157,6 @@ def create_staff(
     auth: Auth = Depends(require(Permission.MANAGE_STAFF)),
     session: Session = Depends(db),
 ) -> StaffOut:
-    if body.role == Role.CUSTOMER:
-        raise ApiError(422, "invalid_request", "staff accounts must have a staff role")
     grant = None
     try:
         if body.role == Role.ADMIN:
@@ -139,7 +175,7 @@ def create_staff(
                 auth.tenant,
                 email=body.email,
                 display_name=body.display_name,
-                role=body.role,
+                role=Role(body.role),
                 password=body.password,
                 actor=auth.actor,
                 ip=client_ip(request),
@@ -159,10 +195,22 @@ def create_staff(
     "/{user_id}/role",
     response_model=StaffOut,
     summary="Change a staff member's role (to admin: a request a second admin must approve, 202)",
-    responses={202: {"model": StaffOut, "description": "admin requested: the role changes once approved"}},
+    responses={
+        202: {
+            "model": StaffOut,
+            "description": "admin requested: the role changes once approved",
+            "links": _grant_links("$response.body#/pending_admin_request"),
+        }
+    }
+    | errors(
+        404,
+        409,
+        e409="your own role, an inactive account, or an admin request about it is waiting",
+        e422="invalid input, or not_staff: a customer account has no staff role to change",
+    ),
 )
 def set_role(
-    user_id: int,
+    user_id: RowId,
     body: RoleChange,
     request: Request,
     response: Response,
@@ -188,9 +236,14 @@ def set_role(
     return _out(user, grant)
 
 
-@router.get("/admin-requests", response_model=list[AdminRequestOut], summary="Admin requests (four-eyes)")
+@router.get(
+    "/admin-requests",
+    response_model=list[AdminRequestOut],
+    summary="Admin requests (four-eyes)",
+    responses=with_links(200, **_grant_links("$response.body#/0/id")),
+)
 def list_admin_requests(
-    status: str | None = None,
+    status: Literal["pending", "approved", "rejected", "cancelled"] | None = None,
     auth: Auth = Depends(require(Permission.MANAGE_STAFF)),
     session: Session = Depends(db),
 ) -> list[AdminRequestOut]:
@@ -200,6 +253,13 @@ def list_admin_requests(
     return [
         _request_out(session, g) for g in session.scalars(query.order_by(AdminGrant.id.desc()).limit(200))
     ]
+
+
+GRANT_DECISION_ERRORS = errors(
+    404,
+    409,
+    e409="already decided, or you may not decide it (yours, about you, related, or not yet established)",
+)
 
 
 def _decide(request: Request, session: Session, auth: Auth, grant_id: int, approve: bool) -> AdminGrant:
@@ -226,9 +286,10 @@ def _decide(request: Request, session: Session, auth: Auth, grant_id: int, appro
     "/admin-requests/{grant_id}/approve",
     response_model=AdminRequestOut,
     summary="Approve an admin request (an established admin independent of the requester)",
+    responses=GRANT_DECISION_ERRORS,
 )
 def approve_admin_request(
-    grant_id: int,
+    grant_id: RowId,
     request: Request,
     auth: Auth = Depends(require(Permission.MANAGE_STAFF)),
     session: Session = Depends(db),
@@ -237,10 +298,13 @@ def approve_admin_request(
 
 
 @router.post(
-    "/admin-requests/{grant_id}/reject", response_model=AdminRequestOut, summary="Reject an admin request"
+    "/admin-requests/{grant_id}/reject",
+    response_model=AdminRequestOut,
+    summary="Reject an admin request",
+    responses=GRANT_DECISION_ERRORS,
 )
 def reject_admin_request(
-    grant_id: int,
+    grant_id: RowId,
     request: Request,
     auth: Auth = Depends(require(Permission.MANAGE_STAFF)),
     session: Session = Depends(db),
@@ -252,9 +316,10 @@ def reject_admin_request(
     "/admin-requests/{grant_id}/cancel",
     response_model=AdminRequestOut,
     summary="Withdraw your own admin request",
+    responses=errors(404, e404="no such pending admin request of yours"),
 )
 def cancel_admin_request(
-    grant_id: int,
+    grant_id: RowId,
     request: Request,
     auth: Auth = Depends(require(Permission.MANAGE_STAFF)),
     session: Session = Depends(db),

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -16,8 +16,10 @@ from trustdesk.store.models import Tenant
 from trustdesk.tenancy.service import find_tenant
 from trustdesk.verify import Registry, format_phone, parse_contact, verify_text
 from trustdesk.verify.manifest import build_index, build_manifest, jwks_document, sign_manifest
+from trustdesk.web.contract import errors
 from trustdesk.web.deps import app_state, client_ip, db, rate_limit, write_db
 from trustdesk.web.errors import not_found
+from trustdesk.web.fields import ApiModel, NonBlank, NotNull, TenantSlug, alternatives
 
 router = APIRouter(tags=["verify"])
 
@@ -25,22 +27,28 @@ MAX_VERIFY_TEXT = 20_000
 VERIFY_LIMIT = Limit(60, 60)
 
 
-class VerifyRequest(BaseModel):
-    contact: str | None = Field(
+class VerifyRequest(ApiModel):
+    model_config = ConfigDict(
+        strict=True,
+        json_schema_extra=alternatives(
+            "contact", "text", schema_rule={"oneOf": [{"required": ["contact"]}, {"required": ["text"]}]}
+        ),
+    )
+
+    contact: Annotated[NonBlank | None, NotNull] = Field(
         default=None, max_length=2_000, description="One e-mail, phone number, URL, domain or @handle."
     )
-    text: str | None = Field(
+    text: Annotated[str | None, NotNull] = Field(
         default=None,
+        min_length=1,
         max_length=MAX_VERIFY_TEXT,
-        description="A pasted message: every contact in it is checked.",
+        description="A pasted message: every contact in it is checked (none in it: no results).",
     )
-    tenant: str | None = Field(
-        default=None, max_length=63, description="Check against this retailer only (slug)."
-    )
+    tenant: TenantSlug | None = Field(default=None, description="Check against this retailer only (slug).")
 
     @model_validator(mode="after")
     def _one_input(self) -> VerifyRequest:
-        if bool(self.contact and self.contact.strip()) == bool(self.text and self.text.strip()):
+        if (self.contact is None) == (self.text is None):
             raise ValueError("give exactly one of 'contact' or 'text'")
         return self
 
@@ -83,7 +91,10 @@ def _tenant_or_404(session: Session, slug: str | None) -> Tenant | None:
 
 
 @router.post(
-    "/api/v1/verify", response_model=VerifyResponse, summary="Is this contact really the retailer's?"
+    "/api/v1/verify",
+    response_model=VerifyResponse,
+    summary="Is this contact really the retailer's?",
+    responses=errors(404, 429, e404="no retailer with this slug"),
 )
 def verify_api(body: VerifyRequest, request: Request, session: Session = Depends(db)) -> VerifyResponse:
     """No sign-in needed; rate limited per client address. Nothing submitted is stored."""
@@ -190,10 +201,11 @@ def _manifest_for(request: Request, session: Session, tenant: Tenant) -> JSONRes
 @router.get(
     "/.well-known/trustdesk/channels.json",
     summary="Signed official-channel manifest (or the index of retailers)",
+    responses=errors(404, 429, e404="no retailer with this slug"),
 )
 def manifest(
     request: Request,
-    tenant: str | None = Query(default=None, max_length=63),
+    tenant: TenantSlug | None = None,
     session: Session = Depends(write_db),
 ) -> JSONResponse:
     """With ?tenant=slug, or when the request's host is a retailer's domain, that retailer's manifest; else the index."""
@@ -216,9 +228,11 @@ def manifest(
 
 
 @router.get(
-    "/.well-known/trustdesk/channels/{slug}.json", summary="One retailer's signed official-channel manifest"
+    "/.well-known/trustdesk/channels/{slug}.json",
+    summary="One retailer's signed official-channel manifest",
+    responses=errors(404, 429),
 )
-def tenant_manifest(slug: str, request: Request, session: Session = Depends(write_db)) -> JSONResponse:
+def tenant_manifest(slug: TenantSlug, request: Request, session: Session = Depends(write_db)) -> JSONResponse:
     rate_limit(request, "manifest", client_ip(request), Limit(300, 60))
     tenant = _tenant_or_404(session, slug)
     assert tenant is not None

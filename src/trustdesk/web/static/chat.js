@@ -324,7 +324,10 @@
   function errorText(status, data) {
     var err = data && data.error;
     if (status === 429) { return "Too many chats started from here. Please wait a minute and try again."; }
-    if (status === 413) { return "That message is too long. Please shorten it (at most 5,000 characters)."; }
+    var tooLong = status === 413 || (status === 422 && err && (err.problems || []).some(function (p) {
+      return /at most/.test(p.problem);
+    }));
+    if (tooLong) { return "That message is too long. Please shorten it (at most 5,000 characters)."; }
     if (err && err.message) { return err.message; }
     if (data && data.detail && data.detail[0] && data.detail[0].msg) { return data.detail[0].msg; }
     return "We could not start the chat. Please try again.";
