@@ -101,3 +101,28 @@ def test_the_bank_code_goes_with_the_account_number():
         stored("sort code 60-16-13 is on the letter, nothing else")
         == "sort code 60-16-13 is on the letter, nothing else"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Meine Zugangsdaten fürs Onlinebanking: Anmeldename 4471902, PIN 58213", "4471902"),
+        ("Mis claves de la banca online: usuario 51827364, clave 902113", "51827364"),
+        ("Mes accès banque en ligne : identifiant 82046731, code secret 140592", "82046731"),
+        ("Codice titolare 48271936", "48271936"),
+    ],
+)
+def test_the_id_an_online_bank_knows_the_customer_by_is_removed(text, secret):
+    assert secret not in stored(text)
+
+
+def test_a_shop_customer_number_stays():
+    text = "Kundennummer 4471-0932: Die Rechnung vom 28.02. ist doppelt gekommen."
+    assert stored(text) == text
+
+
+def test_a_pin_further_on_in_the_sentence():
+    assert "0819" not in stored("The app wants my PIN every time and it's definitely 0819")
+    assert "0418" not in stored("Bij de kassa stond 'pincode onjuist', maar ik weet zeker dat het 0418 is.")
+    text = "my PIN is blocked, my order 12345678 is stuck"
+    assert stored(text) == text

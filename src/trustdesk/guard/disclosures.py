@@ -52,7 +52,14 @@ _QUALIFIERS = _pattern("code_qualifiers")
 _NOT_CODE = _pattern("not_code")
 _DESCRIPTIVE = frozenset(fold(w) for w in _words("descriptive"))
 
-PASSWORD_GATE = gate_triggers(_words("password") + _words("pin") + _words("anaphora") + _words("login_with"))
+PASSWORD_GATE = gate_triggers(
+    _words("password")
+    + _words("pin")
+    + _words("anaphora")
+    + _words("login_with")
+    + _words("login_id")
+    + _words("login_id_strong")
+)
 CODE_GATE = gate_triggers(_words("code") + _words("code_strong"))
 
 _LINKS = "|".join(
@@ -72,8 +79,16 @@ _PIN_AFTER = re.compile(
     r"(?:(?:,?\s+[^\W\d_][\w'’\-]*){0,7}?(?:\s*[:=]\s*|,?\s+(?:"
     + (_LINKS or r"(?!x)x")
     + r")(?:\s*:)?(?:\s+[^\W\d_][\w'’\-]*){0,2}\s+)|\s*:?\s*|,\s+(?:le|la|el|il|o|a|het|de)\s+)"
-    r"(?<![\d\-])(?P<value>\d{4,8})(?![\d]|[\-/.,]\d)"
+    r"(?<![\d\-])(?P<value>\d{4,8}|\d{3} \d{3}|\d{2} \d{2} \d{2})(?![\d]|[\-/.,]\d)"
 )
+# Further on in the sentence, with a link word before or after the digits: "my PIN every time and
+# it's definitely 0819", "'pincode onjuist', maar ik weet zeker dat het 0418 is".
+_PIN_LATER = re.compile(
+    r"(?P<filler>[^\d\n.!?]{0,60}?)(?<![\d\-])(?P<value>\d{4,8})(?![\d]|[\-/.,]\d)(?P<after>\s+(?:"
+    + (_LINKS or r"(?!x)x")
+    + r")\b)?"
+)
+_LINK_WORD = re.compile(r"(?<!\w)(?:" + (_LINKS or r"(?!x)x") + r")(?!\w)")
 # "seit 2019", "desde 2019": a year after a PIN word is a date, not the PIN.
 _YEAR_BEFORE = re.compile(
     r"\b(?:since|from|in|seit|im|desde|en|em|depuis|dal|dall|nel|sinds|od|w|year|jahr|ano|anno|jaar|rok)\s+$"
@@ -150,7 +165,15 @@ _PASSWORD_CUES = CueGroups(
         "anaphora": _words("anaphora"),
         "login_with": _words("login_with"),
         "pin": _words("pin"),
+        "login_id": _words("login_id"),
+        "login_id_strong": _words("login_id_strong"),
     }
+)
+_BANKING = _pattern("banking")
+# The ID an online bank knows a customer by: digits, maybe with letters, right after its name.
+_LOGIN_ID_VALUE = re.compile(
+    r"(?:\s*[:=]\s*|\s+(?:" + (_LINKS or r"(?!x)x") + r")\s+|\s+)"
+    r"(?P<value>(?=(?:[a-z\-]*\d){4})[a-z0-9][a-z0-9\-]{3,19})(?![\w\-])"
 )
 
 
@@ -169,13 +192,18 @@ def find_disclosed_passwords(st: ScanText) -> list[Candidate]:
             value, start, stop = _trim(*_next_token(st.text, end))
             if value and _credential_like(value) and any(c.isdigit() for c in value):
                 found.append(_password(start, stop))
+        elif kind in ("login_id", "login_id_strong"):
+            banking = kind == "login_id_strong" or (_BANKING is not None and _BANKING.search(folded))
+            login_id = _LOGIN_ID_VALUE.match(folded, end) if banking else None
+            if login_id is not None:
+                found.append(_password(*login_id.span("value"), "online-banking login"))
         elif kind == "login_with":
             value, start = _next_token(st.text, end)
             value, start, stop = _trim(value, start)
             if _password_shaped(value):
                 found.append(_password(start, stop))
         elif st.has_digit:  # a PIN word
-            pin = _PIN_AFTER.match(folded, end)
+            pin = _PIN_AFTER.match(folded, end) or _pin_later(folded, end)
             if pin is None or _OTHER_NUMBER.search(folded, end, pin.start("value")):
                 continue
             value = pin.group("value")
@@ -186,10 +214,20 @@ def find_disclosed_passwords(st: ScanText) -> list[Candidate]:
             ):
                 continue
             found.append(_password(*pin.span("value"), "PIN"))
-            found.extend(_corrections(folded, pin.end("value"), len(value)))
+            if value.isdigit():
+                found.extend(_corrections(folded, pin.end("value"), len(value)))
     if (found or kinds & _TOPIC_KINDS) and len(st.text) <= _TOPIC_CHARS:
         found.extend(_password_shaped_tokens(st.text, found))
     return found
+
+
+def _pin_later(folded: str, end: int) -> re.Match[str] | None:
+    m = _PIN_LATER.match(folded, end)
+    if m is None or (m.group("after") is None and _LINK_WORD.search(m.group("filler")) is None):
+        return None
+    if _NOT_CODE is not None and _NOT_CODE.search(m.group("filler")):
+        return None  # "my PIN is blocked, my order 12345678"
+    return m
 
 
 def _corrections(folded: str, after: int, length: int) -> list[Candidate]:
