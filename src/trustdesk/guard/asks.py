@@ -170,7 +170,7 @@ def _clauses(text: str, breaks: re.Pattern[str] | None) -> list[tuple[int, int]]
 
 
 _ABBREVIATIONS = frozenset(
-    "np nr tel ul zb bzw ca ggf usw eg ie etc vs approx no ex ej bijv evt mr mrs dr st vgl cf max min".split()
+    "np nr tel ul zb bzw ca ggf usw eg ie etc vs approx no ex ej bijv evt mr mrs dr st vgl cf max min cod".split()
 )
 
 
@@ -184,7 +184,7 @@ def _ordinal_dot(text: str, m: re.Match[str]) -> bool:
     if m.group() != "." or m.start() == 0:
         return False
     word = text[: m.start()].split()[-1:] or [""]
-    if word[0].strip("(\"'«„“[").replace(".", "").lower() in _ABBREVIATIONS:
+    if fold(word[0].strip("(\"'«„“[").replace(".", "").lower()) in _ABBREVIATIONS:
         return True
     if not text[m.start() - 1].isdigit():
         return False
@@ -405,7 +405,12 @@ def _live_request(pattern: re.Pattern[str] | None, text: str, packs: list[_Exemp
         return False
     for m in pattern.finditer(text):
         before = " ".join(text[: m.start()].split()[-_REQUEST_NEGATION_WORDS:])
-        if not before or not any(_search(pack.negation, before) is not None for pack in packs):
+        if before:
+            # Idioms that negate nothing ("zo niet, typt u …", "no worries, send …") are no negation.
+            for pack in packs:
+                if pack.not_negation is not None:
+                    before = pack.not_negation.sub(_blank, before)
+        if not before.strip() or not any(_search(pack.negation, before) is not None for pack in packs):
             return True
     return False
 
