@@ -2,10 +2,10 @@
 
 Each cue becomes two patterns: an RE2 one for the trigger pass (`scantext`: a message with no cue
 costs nothing) and a Python one that finds it in the message's lower-cased, accent-folded twin
-(`fold`: one character for one, so spans stay exact). Both ignore case, accents ("numero" =
-"número") and the separators inside a phrase ("Steuer-ID" = "Steuer ID" = "SteuerID"); a cue of up
-to four letters must be a whole word ("NIE" is not in "niemand"), a longer one the start of a word
-("Identifikationsnummern").
+(`fold`: one character for one, so spans stay exact). The Python one ignores case, accents
+("numero" = "número") and the separators inside a phrase ("Steuer-ID" = "Steuer ID" = "SteuerID");
+a cue of up to four letters must be a whole word ("NIE" is not in "niemand"), a longer one the start
+of a word ("Identifikationsnummern"). The RE2 one is looser and cheaper (see `re2_pattern`).
 """
 
 from __future__ import annotations
@@ -33,11 +33,6 @@ def _fold_table() -> dict[int, str]:
 
 
 _FOLD = _fold_table()
-# The lower-case forms of each bare letter, for the RE2 patterns (which see the unfolded text).
-_VARIANTS: dict[str, str] = {}
-for _code, _bare in _FOLD.items():
-    if chr(_code).islower():
-        _VARIANTS[_bare] = _VARIANTS.get(_bare, _bare) + chr(_code)
 
 
 def fold(lower: str) -> str:
@@ -82,30 +77,30 @@ def python_pattern(cue: str) -> str:
     return left + _pieces(bare, re.escape) + right
 
 
-def _re2_letter(char: str) -> str:
-    variants = _VARIANTS.get(char)
-    return f"[{variants}]" if variants else re.escape(char)
+def re2_pattern(cue: str, capitals: bool = False) -> str:
+    """The trigger for a cue in the normalised text: it fires wherever `python_pattern` finds the
+    cue, except where the text accents a letter the pack writes without one (a letter the pack
+    accents matches with or without it). The set ignores case; a capital cue does not.
 
-
-def re2_pattern(cue: str) -> str:
-    """Matches the cue, accented or not, in the normalised text (the set ignores case). It may
-    fire where the Python pattern then finds nothing, and misses nothing it finds, except a cue
-    whose first (or, for a short cue, last) letter the text accents and the pack does not. (For
-    ASCII neighbours both see the same word edges: letters, digits and "_" are word characters.)
-
-    ``cue`` is cleaned but not folded: its accents say which edge letters may be accented.
-    Word boundaries are RE2's zero-width ``\\b`` (ASCII only). Both a consumed "non-letter" class
-    and an accented alternative at the edge of each of ~150 cues made the trigger DFA build its
-    states several times slower on unseen text; an accented letter inside a cue costs nothing.
+    No word boundaries and no classes of every accented form of a letter: with RE2's ``\\b``
+    in ~100 cue patterns, or such classes, the trigger DFA built its states several times more
+    slowly on unseen text (callgrind, bench protocol: about 1,000 instructions more per message).
+    A short cue therefore also fires inside a word ("nif" in "significant"); its detector then
+    runs and its Python pattern finds nothing there.
     """
-    bare = fold(cue)
-    first, body, last = cue[0], _pieces(bare[1:-1], _re2_letter), cue[-1]  # cues have 2+ characters
-    head, tail = _re2_letter(bare[0]), _re2_letter(bare[-1])
-    if first.isalnum():
-        head = rf"\b{re.escape(bare[0])}" if first.isascii() else rf"(?:\b{re.escape(bare[0])}|{first})"
-    if _is_short(cue) and last.isalnum():
-        tail = rf"{re.escape(bare[-1])}\b" if last.isascii() else rf"(?:{re.escape(bare[-1])}\b|{last})"
-    return head + body + tail
+    out: list[str] = []
+    for char, bare in zip(cue, fold(cue), strict=True):
+        if char in " -":
+            if not out or out[-1] != r"[\s\-]{0,3}":
+                out.append(r"[\s\-]{0,3}")
+        elif char == ".":
+            out.append(r"\.?\s?")
+        elif char in "'’":
+            out.append(r"['’\s]?")
+        else:
+            out.append(re.escape(bare) if char == bare else f"[{re.escape(bare)}{char}]")
+    body = "".join(out)
+    return f"(?-i:{body})" if capitals else body
 
 
 def word_list(path: str, node: object, capitals: bool = False) -> list[str]:
@@ -120,9 +115,9 @@ def word_list(path: str, node: object, capitals: bool = False) -> list[str]:
 
 
 def triggers_for(words: list[str], capitals: list[str] | None = None) -> frozenset[int]:
-    """Trigger ids for cue words (and capital cues, which the case-blind set sees lower-cased)."""
+    """Trigger ids for cue words and capital cues (see `re2_pattern`)."""
     return pattern_triggers(
-        *(re2_pattern(w) for w in gate_words(words)), *(re2_pattern(w.lower()) for w in capitals or [])
+        *(re2_pattern(w) for w in gate_words(words)), *(re2_pattern(w, capitals=True) for w in capitals or [])
     )
 
 
@@ -134,15 +129,15 @@ def alternation(words: list[str]) -> re.Pattern[str]:
 
 
 def gate_words(words: list[str]) -> list[str]:
-    """``words`` without those that start with another, longer-than-short word of the list: that
-    one fires wherever they do ("Steuer-ID" for "Steuer-IdNr"), and fewer patterns keep the
-    trigger DFA small."""
-    bare = [fold(w) for w in words]
-    return [
-        w
-        for w, b in zip(words, bare, strict=True)
-        if not any(o != b and not _is_short(o) and b.startswith(o) for o in bare)
-    ]
+    """``words`` without those in which another word of the list occurs as its trigger reads it
+    (same letters and accents, its gaps and dots optional): that trigger fires wherever theirs
+    would ("Steuer-ID" in "Steuer-IdNr", "D.N.I" in "DNI", "Bürgerservicenummer" in
+    "Burgerservicenummer"), and fewer patterns keep the trigger DFA small."""
+    kept = sorted(words, key=len, reverse=True)
+    for word in list(kept):
+        if any(re.search(re2_pattern(other), word) for other in kept if other != word):
+            kept.remove(word)
+    return kept
 
 
 class CueSearch:
