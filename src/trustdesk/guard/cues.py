@@ -82,11 +82,10 @@ def re2_pattern(cue: str, capitals: bool = False) -> str:
     cue, except where the text accents a letter the pack writes without one (a letter the pack
     accents matches with or without it). The set ignores case; a capital cue does not.
 
-    No word boundaries and no classes of every accented form of a letter: with RE2's ``\\b``
-    in ~100 cue patterns, or such classes, the trigger DFA built its states several times more
-    slowly on unseen text (callgrind, bench protocol: about 1,000 instructions more per message).
-    A short cue therefore also fires inside a word ("nif" in "significant"); its detector then
-    runs and its Python pattern finds nothing there.
+    Costs, counted with callgrind on the bench protocol (bench/guard_instructions.py): a cue starts
+    at a word start (RE2's ``\\b``, which the set already pays for elsewhere) rather than at every
+    character; accent classes only where the pack writes an accent (a class of every accented form
+    of every letter cost about as much as all the cues together).
     """
     out: list[str] = []
     for char, bare in zip(cue, fold(cue), strict=True):
@@ -100,6 +99,11 @@ def re2_pattern(cue: str, capitals: bool = False) -> str:
         else:
             out.append(re.escape(bare) if char == bare else f"[{re.escape(bare)}{char}]")
     body = "".join(out)
+    bare = fold(cue)
+    if bare[0].isalnum() and bare[0] == cue[0]:
+        body = r"\b" + body  # a cue starts a word: fewer threads than a match at every character
+    if _is_short(bare) and bare[-1].isalnum() and bare[-1] == cue[-1]:
+        body += r"\b"
     return f"(?-i:{body})" if capitals else body
 
 
