@@ -165,3 +165,19 @@ def test_a_new_language_is_a_data_addition(tmp_path):
         [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
     )
     assert without.stdout.strip() == "el meu document d'identitat és 12345678Z"
+
+
+@pytest.mark.parametrize(
+    ("kind", "text"),
+    [
+        ("fr_nir", "mon n° de sécurité : 1 85 05 78 006 084 91"),  # "n° de sécu", a prefix cue
+        ("fr_nir", "numero de secu 1 85 05 78 006 084 91"),
+        ("pl_pesel", "numerPESEL 44051401359"),  # a cue typed without its gap
+        ("de_tax_id", "Steuer-IdNr. 86095742719"),
+        ("es_dni", "D.N.I. 12345678Z"),
+    ],
+)
+def test_the_trigger_pass_wakes_a_kind_wherever_its_cues_are_found(kind, text):
+    lower = fold(normalize(text).text.lower())
+    assert CUE_PATTERNS[kind].search(lower), text
+    assert not hits_of(text).isdisjoint(CUE_TRIGGERS[kind]), text

@@ -132,14 +132,25 @@ def alternation(words: list[str]) -> re.Pattern[str]:
     return re.compile("|".join(python_pattern(w) for w in sorted(words, key=len, reverse=True)))
 
 
+_GAPS = re.compile(r"[\s\-.'’]")
+
+
+def _covers(other: str, word: str) -> bool:
+    """True when ``other``'s trigger fires wherever ``word`` is found: in ``word`` as written and
+    with its gaps and dots left out ("numerPESEL"), and also where more letters follow it (a cue
+    of five or more letters is found at the start of a longer word: "n° de sécu" in "n° de
+    sécurité", where the whole word "sécu" is not)."""
+    pattern = re.compile(re2_pattern(other))
+    return all(pattern.search(form + "x") for form in (word, _GAPS.sub("", word)))
+
+
 def gate_words(words: list[str]) -> list[str]:
-    """``words`` without those in which another word of the list occurs as its trigger reads it
-    (same letters and accents, its gaps and dots optional): that trigger fires wherever theirs
-    would ("Steuer-ID" in "Steuer-IdNr", "D.N.I" in "DNI", "Bürgerservicenummer" in
-    "Burgerservicenummer"), and fewer patterns keep the trigger DFA small."""
+    """``words`` without those another word of the list covers (see `_covers`: "Steuer-ID" covers
+    "Steuer-IdNr", "D.N.I" covers "DNI", "Bürgerservicenummer" covers "Burgerservicenummer"):
+    fewer patterns keep the trigger DFA small."""
     kept = sorted(words, key=len, reverse=True)
     for word in list(kept):
-        if any(re.search(re2_pattern(other), word) for other in kept if other != word):
+        if any(_covers(other, word) for other in kept if other != word):
             kept.remove(word)
     return kept
 
