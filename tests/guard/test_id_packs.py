@@ -8,11 +8,9 @@ import shutil
 import subprocess
 import sys
 import unicodedata
-from pathlib import Path
 
 import pytest
 
-from trustdesk.guard import id_cues
 from trustdesk.guard.cues import fold
 from trustdesk.guard.id_cues import (
     CAPITAL_CUE_PATTERNS,
@@ -58,9 +56,10 @@ def test_every_kind_is_named_in_its_own_language_and_in_english():
 
 
 def _spellings(cue: str) -> set[str]:
-    """The cue as written, in capitals, without its accents, and with an accent it may lack."""
+    """The cue as written, in capitals, and without its accents (people drop accents; an accent
+    the language does not have is not promised to wake the detector)."""
     bare = "".join(c for c in unicodedata.normalize("NFD", cue) if not unicodedata.combining(c))
-    return {cue, cue.upper(), bare, bare.lower(), bare.replace("e", "é", 1) if "e" in bare[1:-1] else bare}
+    return {cue, cue.upper(), bare, bare.lower(), bare.upper()}
 
 
 @pytest.mark.parametrize("pack", ["de", "en", "es", "fr", "it", "nl", "pl", "pt"])
@@ -102,14 +101,12 @@ def test_capital_cues_wake_their_kind_only_in_capitals():
     for pack, table in load_section(IDS_FILE).items():
         for kind, cues in table.get("capital_cues", {}).items():
             for cue in cues:
-                assert not hits_of(f"my {cue} 1234").isdisjoint(CUE_TRIGGERS[kind]), (pack, kind, cue)
-                assert CAPITAL_CUE_PATTERNS[kind].search(fold(f"my {cue} 1234")), (pack, kind, cue)
-                assert not CAPITAL_CUE_PATTERNS[kind].search(fold(f"my {cue.lower()} 1234")), (
-                    pack,
-                    kind,
-                    cue,
-                )
-                assert not CUE_PATTERNS.get(kind) or not CUE_PATTERNS[kind].search(f"my {cue.lower()} 1234")
+                shouted, small = f"my {cue} 1234", f"my {cue.lower()} 1234"
+                assert not hits_of(shouted).isdisjoint(CUE_TRIGGERS[kind]), (pack, kind, cue)
+                assert CAPITAL_CUE_PATTERNS[kind].search(fold(shouted)), (pack, kind, cue)
+                assert hits_of(small).isdisjoint(CUE_TRIGGERS[kind]), (pack, kind, cue)
+                assert not CAPITAL_CUE_PATTERNS[kind].search(fold(small)), (pack, kind, cue)
+                assert not CUE_PATTERNS.get(kind) or not CUE_PATTERNS[kind].search(small)
 
 
 @pytest.mark.parametrize("word", ["niemand", "business", "ssnx", "cfo", "unsinn", "pesto"])
@@ -144,7 +141,7 @@ def test_a_malformed_ids_file_is_refused_with_its_name_and_the_problem(table, me
 def test_a_new_language_is_a_data_addition(tmp_path):
     """A Catalan pack (pack.toml + ids.toml naming an existing validator) in a copy of the package:
     its cue now wakes the detector, with no code changed."""
-    source = Path(id_cues.__file__).resolve().parents[1]  # src/trustdesk
+    source = PACKS_DIR.parents[1]  # src/trustdesk (a compiled module's __file__ is under _native/)
     tree = tmp_path / "src" / "trustdesk"
     shutil.copytree(source, tree, ignore=shutil.ignore_patterns("_native", "labelled", "__pycache__"))
     catalan = tree / "guard" / "languages" / "ca"
@@ -168,3 +165,19 @@ def test_a_new_language_is_a_data_addition(tmp_path):
         [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
     )
     assert without.stdout.strip() == "el meu document d'identitat és 12345678Z"
+
+
+@pytest.mark.parametrize(
+    ("kind", "text"),
+    [
+        ("fr_nir", "mon n° de sécurité : 1 85 05 78 006 084 91"),  # "n° de sécu", a prefix cue
+        ("fr_nir", "numero de secu 1 85 05 78 006 084 91"),
+        ("pl_pesel", "numerPESEL 44051401359"),  # a cue typed without its gap
+        ("de_tax_id", "Steuer-IdNr. 86095742719"),
+        ("es_dni", "D.N.I. 12345678Z"),
+    ],
+)
+def test_the_trigger_pass_wakes_a_kind_wherever_its_cues_are_found(kind, text):
+    lower = fold(normalize(text).text.lower())
+    assert CUE_PATTERNS[kind].search(lower), text
+    assert not hits_of(text).isdisjoint(CUE_TRIGGERS[kind]), text

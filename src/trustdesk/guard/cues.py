@@ -2,10 +2,10 @@
 
 Each cue becomes two patterns: an RE2 one for the trigger pass (`scantext`: a message with no cue
 costs nothing) and a Python one that finds it in the message's lower-cased, accent-folded twin
-(`fold`: one character for one, so spans stay exact). Both ignore case, accents ("numero" =
-"número") and the separators inside a phrase ("Steuer-ID" = "Steuer ID" = "SteuerID"); a cue of up
-to four letters must be a whole word ("NIE" is not in "niemand"), a longer one the start of a word
-("Identifikationsnummern").
+(`fold`: one character for one, so spans stay exact). The Python one ignores case, accents
+("numero" = "número") and the separators inside a phrase ("Steuer-ID" = "Steuer ID" = "SteuerID");
+a cue of up to four letters must be a whole word ("NIE" is not in "niemand"), a longer one the start
+of a word ("Identifikationsnummern"). The RE2 one is looser and cheaper (see `re2_pattern`).
 """
 
 from __future__ import annotations
@@ -33,11 +33,6 @@ def _fold_table() -> dict[int, str]:
 
 
 _FOLD = _fold_table()
-# The lower-case forms of each bare letter, for the RE2 patterns (which see the unfolded text).
-_VARIANTS: dict[str, str] = {}
-for _code, _bare in _FOLD.items():
-    if chr(_code).islower():
-        _VARIANTS[_bare] = _VARIANTS.get(_bare, _bare) + chr(_code)
 
 
 def fold(lower: str) -> str:
@@ -82,30 +77,34 @@ def python_pattern(cue: str) -> str:
     return left + _pieces(bare, re.escape) + right
 
 
-def _re2_letter(char: str) -> str:
-    variants = _VARIANTS.get(char)
-    return f"[{variants}]" if variants else re.escape(char)
+def re2_pattern(cue: str, capitals: bool = False) -> str:
+    """The trigger for a cue in the normalised text: it fires wherever `python_pattern` finds the
+    cue, except where the text accents a letter the pack writes without one (a letter the pack
+    accents matches with or without it). The set ignores case; a capital cue does not.
 
-
-def re2_pattern(cue: str) -> str:
-    """Matches the cue, accented or not, in the normalised text (the set ignores case). It may
-    fire where the Python pattern then finds nothing, and misses nothing it finds, except a cue
-    whose first (or, for a short cue, last) letter the text accents and the pack does not. (For
-    ASCII neighbours both see the same word edges: letters, digits and "_" are word characters.)
-
-    ``cue`` is cleaned but not folded: its accents say which edge letters may be accented.
-    Word boundaries are RE2's zero-width ``\\b`` (ASCII only). Both a consumed "non-letter" class
-    and an accented alternative at the edge of each of ~150 cues made the trigger DFA build its
-    states several times slower on unseen text; an accented letter inside a cue costs nothing.
+    Costs, counted with callgrind on the bench protocol (bench/guard_instructions.py): a cue starts
+    at a word start (RE2's ``\\b``, which the set already pays for elsewhere) rather than at every
+    character; accent classes only where the pack writes an accent (a class of every accented form
+    of every letter cost about as much as all the cues together).
     """
+    out: list[str] = []
+    for char, bare in zip(cue, fold(cue), strict=True):
+        if char in " -":
+            if not out or out[-1] != r"[\s\-]{0,3}":
+                out.append(r"[\s\-]{0,3}")
+        elif char == ".":
+            out.append(r"\.?\s?")
+        elif char in "'’":
+            out.append(r"['’\s]?")
+        else:
+            out.append(re.escape(bare) if char == bare else f"[{re.escape(bare)}{char}]")
+    body = "".join(out)
     bare = fold(cue)
-    first, body, last = cue[0], _pieces(bare[1:-1], _re2_letter), cue[-1]  # cues have 2+ characters
-    head, tail = _re2_letter(bare[0]), _re2_letter(bare[-1])
-    if first.isalnum():
-        head = rf"\b{re.escape(bare[0])}" if first.isascii() else rf"(?:\b{re.escape(bare[0])}|{first})"
-    if _is_short(cue) and last.isalnum():
-        tail = rf"{re.escape(bare[-1])}\b" if last.isascii() else rf"(?:{re.escape(bare[-1])}\b|{last})"
-    return head + body + tail
+    if bare[0].isalnum() and bare[0] == cue[0]:
+        body = r"\b" + body  # a cue starts a word: fewer threads than a match at every character
+    if _is_short(bare) and bare[-1].isalnum() and bare[-1] == cue[-1]:
+        body += r"\b"
+    return f"(?-i:{body})" if capitals else body
 
 
 def word_list(path: str, node: object, capitals: bool = False) -> list[str]:
@@ -120,9 +119,9 @@ def word_list(path: str, node: object, capitals: bool = False) -> list[str]:
 
 
 def triggers_for(words: list[str], capitals: list[str] | None = None) -> frozenset[int]:
-    """Trigger ids for cue words (and capital cues, which the case-blind set sees lower-cased)."""
+    """Trigger ids for cue words and capital cues (see `re2_pattern`)."""
     return pattern_triggers(
-        *(re2_pattern(w) for w in gate_words(words)), *(re2_pattern(w.lower()) for w in capitals or [])
+        *(re2_pattern(w) for w in gate_words(words)), *(re2_pattern(w, capitals=True) for w in capitals or [])
     )
 
 
@@ -133,16 +132,27 @@ def alternation(words: list[str]) -> re.Pattern[str]:
     return re.compile("|".join(python_pattern(w) for w in sorted(words, key=len, reverse=True)))
 
 
+_GAPS = re.compile(r"[\s\-.'’]")
+
+
+def _covers(other: str, word: str) -> bool:
+    """True when ``other``'s trigger fires wherever ``word`` is found: in ``word`` as written and
+    with its gaps and dots left out ("numerPESEL"), and also where more letters follow it (a cue
+    of five or more letters is found at the start of a longer word: "n° de sécu" in "n° de
+    sécurité", where the whole word "sécu" is not)."""
+    pattern = re.compile(re2_pattern(other))
+    return all(pattern.search(form + "x") for form in (word, _GAPS.sub("", word)))
+
+
 def gate_words(words: list[str]) -> list[str]:
-    """``words`` without those that start with another, longer-than-short word of the list: that
-    one fires wherever they do ("Steuer-ID" for "Steuer-IdNr"), and fewer patterns keep the
-    trigger DFA small."""
-    bare = [fold(w) for w in words]
-    return [
-        w
-        for w, b in zip(words, bare, strict=True)
-        if not any(o != b and not _is_short(o) and b.startswith(o) for o in bare)
-    ]
+    """``words`` without those another word of the list covers (see `_covers`: "Steuer-ID" covers
+    "Steuer-IdNr", "D.N.I" covers "DNI", "Bürgerservicenummer" covers "Burgerservicenummer"):
+    fewer patterns keep the trigger DFA small."""
+    kept = sorted(words, key=len, reverse=True)
+    for word in list(kept):
+        if any(_covers(other, word) for other in kept if other != word):
+            kept.remove(word)
+    return kept
 
 
 class CueSearch:

@@ -3,11 +3,12 @@
 Every pack's ``ids.toml`` (format in its header and in docs/architecture.md, "National ID numbers")
 is read once at import. Each cue becomes two patterns: an RE2 one for the trigger pass (so a message
 without any cue or ID shape costs nothing here) and a Python one that finds the cue near a number.
-Both ignore case, accents ("numero" = "número") and the separators inside a phrase ("Steuer-ID" =
-"Steuer ID" = "SteuerID"); a cue of up to four letters must be a whole word ("NIE" is not in
-"niemand"), a longer one the start of a word ("Identifikationsnummern"). Word edges count letters,
-digits and "_" as word characters, so a cue glued to a number ("NIF123456789") names nothing (the
-number patterns do not take a number glued to a letter either).
+The Python pattern ignores case, accents ("numero" = "número") and the separators inside a phrase
+("Steuer-ID" = "Steuer ID" = "SteuerID"); a cue of up to four letters must be a whole word ("NIE"
+is not in "niemand"), a longer one the start of a word ("Identifikationsnummern"). Word edges count
+letters, digits and "_" as word characters, so a cue glued to a number ("NIF123456789") names
+nothing (the number patterns do not take a number glued to a letter either). The RE2 pattern is
+looser (`cues.re2_pattern`): it only decides whether the detector runs.
 """
 
 from __future__ import annotations
@@ -15,10 +16,9 @@ from __future__ import annotations
 import re
 from typing import Any, NamedTuple
 
-from trustdesk.guard.cues import alternation, gate_words, re2_pattern, word_list
+from trustdesk.guard.cues import alternation, triggers_for, word_list
 from trustdesk.guard.id_kinds import KINDS
 from trustdesk.guard.packs import PackError, load_section
-from trustdesk.guard.scantext import pattern_triggers
 
 IDS_FILE = "ids.toml"
 
@@ -75,10 +75,7 @@ CAPITAL_CUE_PATTERNS: dict[str, re.Pattern[str]] = {
 }
 """Per ID kind, its capital cues as one pattern over the `fold`-ed text as written."""
 CUE_TRIGGERS: dict[str, frozenset[int]] = {
-    kind: pattern_triggers(
-        *(re2_pattern(w) for w in gate_words(_DATA.cues.get(kind, []))),
-        *(re2_pattern(w.lower()) for w in _DATA.capital_cues.get(kind, [])),  # the set ignores case
-    )
+    kind: triggers_for(_DATA.cues.get(kind, []), _DATA.capital_cues.get(kind))
     for kind in {**_DATA.cues, **_DATA.capital_cues}
 }
 """Per ID kind, the trigger ids of all its cues (see `scantext.pattern_triggers`)."""

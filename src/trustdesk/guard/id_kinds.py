@@ -5,9 +5,9 @@ names a kind by its key here). A kind's ``pattern`` finds candidates in the norm
 value in group "v"), ``valid`` checks the value with its separators removed and letters upper-cased,
 and ``standalone`` lists the printed layouts distinctive enough to be taken without a cue word
 nearby (each also wakes the detector through ``shape``, an RE2 pattern for the trigger pass; these
-may cover only part of the layout and use the zero-width ``\\b`` or no boundary at all: a long
-shape, a consumed boundary class or an alternation at the edge makes the trigger DFA slow to build
-on unseen text, and the Python pattern checks the whole layout anyway).
+may cover only part of the layout and has no boundary: the Python pattern checks the whole layout
+anyway, and each shape costs the trigger pass 300-1,000 instructions per message on unseen text,
+more for a longer one or one with a consumed boundary class (callgrind, bench/guard_instructions.py).
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ _CF_DIGIT = "[0-9LMNP-Vlmnp-v]"
 _CF = rf"[A-Za-z]{{6}}{_CF_DIGIT}{{2}}[A-Za-z]{_CF_DIGIT}{{2}}[A-Za-z]{_CF_DIGIT}{{3}}[A-Za-z]"
 _CF_STANDALONE = r"[A-Z]{6}[0-9][0-9LMNP-V][A-Z][0-9LMNP-V]{2}[A-Z][0-9LMNP-V]{3}[A-Z]"
 # From the year's first digit on (a shape starting at every word would cost more), as standalone.
-_CF_SHAPE = r"[0-9][0-9lmnp-v][abcdehlmprst][0-9lmnp-v]{2}[a-z][0-9lmnp-v]{3}[a-z]\b"
+_CF_SHAPE = r"[0-9][0-9lmnp-v][abcdehlmprst][0-9lmnp-v]{2}[a-z][0-9lmnp-v]{3}[a-z]"
 
 KINDS: dict[str, IdKind] = {
     "us_ssn": IdKind(
@@ -79,14 +79,14 @@ KINDS: dict[str, IdKind] = {
         re.compile(r"(?<![\d\-/.])(?P<v>\d{3}(?P<sep>[\- ]?)\d{2}(?P=sep)\d{4})(?![\d\-/]|\.\d)"),
         _ssn_valid,
         standalone=re.compile(r"\d{3}-\d{2}-\d{4}"),  # bare or spaced nine digits need a cue
-        shape=r"(?:^|[^0-9\-])[0-9]{3}-[0-9]{2}-[0-9]{4}(?:[^0-9\-]|$)",
+        shape=r"[0-9]{3}-[0-9]{2}-[0-9]{4}",
     ),
     "uk_nino": IdKind(
         "UK National Insurance number",
         re.compile(r"(?<![A-Za-z0-9])(?P<v>[A-Za-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-Da-d])(?![A-Za-z0-9])"),
         uk_nino_valid,
         standalone=re.compile(r"[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]"),  # lower case needs a cue
-        shape=r"[a-z]{2} ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[a-d]",
+        shape=r"(?-i:[0-9]{2} ?[0-9]{2} ?[A-D])",  # the capitalised tail; small letters need a cue
     ),
     "ca_sin": IdKind("Canadian Social Insurance Number", _digits(9), canada_sin_valid),
     "es_dni": IdKind(
@@ -109,7 +109,7 @@ KINDS: dict[str, IdKind] = {
         french_nir_valid,
         # As printed on the carte Vitale: the 13 characters and the key in their spaced groups.
         standalone=re.compile(r"[1-478] \d{2} \d{2} (?:\d{2}|2[AB]) \d{3} \d{3} \d{2}"),
-        shape=r" (?:[0-9]{2}|2[ab]) [0-9]{3} [0-9]{3} [0-9]{2}\b",  # its tail: the whole layout costs more
+        shape=r" (?:[0-9]{2}|2[ab]) [0-9]{3} [0-9]{3} [0-9]{2}",  # its tail: the whole layout costs more
     ),
     "it_codice_fiscale": IdKind(
         "Italian tax code (codice fiscale)",
@@ -127,6 +127,6 @@ KINDS: dict[str, IdKind] = {
         _digits(11),
         brazilian_cpf_valid,
         standalone=re.compile(r"\d{3}\.\d{3}\.\d{3}-\d{2}"),  # 123.456.789-09; bare 11 digits need a cue
-        shape=r"[0-9]{3}\.[0-9]{3}\.[0-9]{3}-[0-9]{2}",
+        shape=r"[0-9]\.[0-9]{3}-[0-9]{2}",  # its tail: the whole layout costs more
     ),
 }

@@ -22,12 +22,13 @@ from trustdesk.guard.candidates import PRIORITY, Candidate
 from trustdesk.guard.cues import fold
 from trustdesk.guard.id_cues import CAPITAL_CUE_PATTERNS, CUE_PATTERNS, CUE_TRIGGERS, OTHER_NUMBERS
 from trustdesk.guard.id_kinds import KINDS, IdKind, canonical
-from trustdesk.guard.scantext import ScanText, pattern_triggers
+from trustdesk.guard.scantext import ScanText, hits_of, pattern_triggers
 
 _CUE_BEFORE = 60  # how far before a number its cue may end
 _CUE_AFTER = 25  # how far after a number its cue may start ("44051401359 to mój PESEL")
 _LONGEST_CUE = 60
 _LABEL_BEFORE = 30  # how far before a cue-less layout a word naming another number vetoes it
+_DIGIT = re.compile(r"[0-9]")
 
 
 class _Watched:
@@ -125,3 +126,20 @@ def find_national_ids(st: ScanText, claimed: list[Candidate] | None = None) -> l
             ):
                 found.append(_id(start, end, kind.label))
     return found
+
+
+_CONTEXT_TAIL = _CUE_BEFORE + _LONGEST_CUE  # of the previous message, only what could cue a number
+_CUE_IDS: frozenset[int] = frozenset().union(*CUE_TRIGGERS.values())
+
+
+def continued_national_ids(previous: str, text: str) -> list[Candidate]:
+    """National IDs in ``text`` named by a cue at the end of the author's previous message
+    ("… meine Steuer-ID, ich schreib sie hier rein." then "57 209 361 540"); both normalised,
+    spans in ``text``. The usual rules apply to the two read as one (60 characters, no label of
+    another number in between)."""
+    tail = previous[-_CONTEXT_TAIL:]
+    if _DIGIT.search(text) is None or hits_of(tail).isdisjoint(_CUE_IDS):
+        return []
+    shift = len(tail) + 1
+    found = find_national_ids(ScanText.of(f"{tail}\n{text}"))
+    return [c._replace(start=c.start - shift, end=c.end - shift) for c in found if c.start >= shift]

@@ -22,7 +22,7 @@ from trustdesk.guard.disclosures import (
 from trustdesk.guard.disclosures import PASSWORD_GATE as PACK_PASSWORD_GATE
 from trustdesk.guard.findings import DIRECTIONS, Direction, Finding, GuardInputError, ScanResult, TextTooLarge
 from trustdesk.guard.language import language_for_words
-from trustdesk.guard.national_ids import NATIONAL_ID_GATE, find_national_ids
+from trustdesk.guard.national_ids import NATIONAL_ID_GATE, continued_national_ids, find_national_ids
 from trustdesk.guard.normalize import NormalizedText, normalize
 from trustdesk.guard.notice import PendingNotice
 from trustdesk.guard.policy import DEFAULT_POLICY, Policy
@@ -156,11 +156,14 @@ def _checked_context(context: object) -> tuple[str, ...]:
 
 
 def _continued(candidates: list[Candidate], text: str, earlier: tuple[str, ...]) -> list[Candidate]:
-    """``candidates`` plus a secret this message finishes that the author's last one began."""
-    extra = password_continued(normalize(earlier[-1]).text, text)
+    """``candidates`` plus a secret this message finishes that the author's last one began (a
+    password after "my password is", an ID number after its name)."""
+    previous = normalize(earlier[-1]).text
+    extra = password_continued(previous, text)
     found = [extra] if extra is not None else []
     if len(text) <= _REPLY_CHARS and any(password_topic(item) for item in earlier[-2:]):
         found.extend(passwords_in_reply(text))
+    found.extend(continued_national_ids(previous, text))
     if not found:
         return candidates
     return resolve_overlaps([*candidates, *found])
