@@ -100,3 +100,26 @@ def test_a_secret_named_by_where_it_is_or_what_it_does_is_still_asked_for(text, 
 )
 def test_explanations_of_where_secrets_belong_are_not_asks(text):
     assert asked(text) == set()
+
+
+def test_a_negation_in_a_clause_of_its_own_does_not_cancel_the_ask_after_it():
+    text = "Da die Zuzahlung von 10 € nicht eingezogen werden konnte, tippen Sie bitte Ihre Kartennummer hier in den Chat."
+    assert asked(text) == {"PAYMENT_CARD"}
+    # A negated list goes on after its commas; a short lead-in still negates.
+    assert asked("We will never text you asking for a code, a PIN or your bank login.") == set()
+    assert asked("Never, ever, send anyone your password.") == set()
+
+
+def test_pressure_with_a_negation_is_still_an_ask():
+    assert asked("If you don't send me your password I can't help you.") == {"PASSWORD"}
+    assert asked("To avoid permanent closure you must re-enter your full debit card number by replying.") == {
+        "PAYMENT_CARD"
+    }
+    assert (
+        asked("If you don't want to share your card number, that's fine: use the secure payment link.")
+        == set()
+    )
+
+
+def test_a_misspelling_is_read_as_the_nearest_secret_word():
+    assert "ONE_TIME_CODE" in asked("ok i have sent u a verfication code, pls type it back to me here")

@@ -359,7 +359,11 @@ def _negated(view: str, packs: list[_Exemptions], named: _Named | None = None) -
         if pack.negation is None:
             continue
         for m in pack.negation.finditer(cleaned):
-            if named is None or m.start() < named.start:
+            if named is None:
+                return True
+            if m.start() < named.start:
+                if _negates_another_segment(cleaned, m, named, packs):
+                    continue
                 return True
             between = view[named.end : m.start()]
             if m.start() < named.end or len(between.split()) > _NEGATION_REACH:
@@ -378,6 +382,37 @@ def _negated(view: str, packs: list[_Exemptions], named: _Named | None = None) -
 
 
 _PAUSE = re.compile(r"[,:;()]")
+
+
+def _names_a_secret(text: str) -> bool:
+    """True when ``text`` names a secret, even loosely ("a code", "PIN", "hasło")."""
+    words = _words()
+    loose = (category("asks", "short"), category("asks", "fuzzy"))
+    return any(p.search(text) for p in words.objects.values()) or any(
+        p is not None and p.search(text) for p in loose
+    )
+
+
+_SUBCLAUSE_WORDS = 4
+
+
+def _negates_another_segment(
+    view: str, negation: re.Match[str], named: _Named, packs: list[_Exemptions]
+) -> bool:
+    """True when a negation before the secret sits in a clause of its own, set off by a comma, and
+    the secret's segment makes its own request: "Da die Zuzahlung nicht eingezogen werden konnte,
+    tippen Sie bitte Ihre Kartennummer …". A short lead-in ("Never, ever, send …") still negates."""
+    pauses = [p.start() for p in _PAUSE.finditer(view, negation.end(), named.start)]
+    if not pauses:
+        return False
+    segment_start = max((p.end() for p in _PAUSE.finditer(view, 0, negation.start())), default=0)
+    negated_segment = view[segment_start : pauses[0]]
+    if len(negated_segment.split()) < _SUBCLAUSE_WORDS:
+        return False
+    if _names_a_secret(negated_segment):
+        return False  # a negated list goes on: "we never ask for a code, a PIN or your bank login"
+    own = view[pauses[-1] + 1 : named.end]
+    return _live_request(_words().request, own, packs)
 
 
 def _conditional(view: str, packs: list[_Exemptions]) -> bool:
@@ -403,14 +438,18 @@ def _live_request(pattern: re.Pattern[str] | None, text: str, packs: list[_Exemp
     """True when ``pattern`` (a request) matches somewhere not cancelled by a negation right before."""
     if pattern is None:
         return False
+    cleaned: str | None = None
     for m in pattern.finditer(text):
         before = " ".join(text[: m.start()].split()[-_REQUEST_NEGATION_WORDS:])
         if before:
-            # Idioms that negate nothing ("zo niet, typt u …", "no worries, send …") are no negation.
-            for pack in packs:
-                if pack.not_negation is not None:
-                    before = pack.not_negation.sub(_blank, before)
-        if not before.strip() or not any(_search(pack.negation, before) is not None for pack in packs):
+            if cleaned is None:
+                # Idioms that negate nothing ("zo niet, typt u …", "if you don't send …") are no negation.
+                cleaned = text
+                for pack in packs:
+                    if pack.not_negation is not None:
+                        cleaned = pack.not_negation.sub(_blank, cleaned)
+            before = " ".join(cleaned[: m.start()].split()[-_REQUEST_NEGATION_WORDS:])
+        if not before or not any(_search(pack.negation, before) is not None for pack in packs):
             return True
     return False
 

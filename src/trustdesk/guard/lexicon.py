@@ -162,7 +162,12 @@ class FuzzyWords:
             if w[0] == token[0]
             and _distance_at_most(token, w, 1 if w[:3] != token[:3] else _allowed_typos(w))
         ]
-        return min(best, key=lambda w: (abs(len(w) - len(token)), w)) if best else None
+        # The nearest word wins ("verfication" is one typo from "verification", two from "verificacion").
+        return (
+            min(best, key=lambda w: (not _distance_at_most(token, w, 1), abs(len(w) - len(token)), w))
+            if best
+            else None
+        )
 
 
 @lru_cache(maxsize=1)
