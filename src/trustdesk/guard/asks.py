@@ -336,6 +336,7 @@ def _points_to_official_place(view: str, packs: list[_Exemptions]) -> bool:
 
 
 _NEGATION_REACH = 4
+_NEGATION_REACH_AFTER_PAUSE = 10
 """A negation counts anywhere before the secret's name, or this many words after it ("Geben Sie
 Ihr Passwort niemals weiter"); further on it belongs to another statement ("send your password
 and I'll check why the voucher didn't apply")."""
@@ -366,9 +367,12 @@ def _negated(view: str, packs: list[_Exemptions], named: _Named | None = None) -
                     continue
                 return True
             between = view[named.end : m.start()]
-            if m.start() < named.end or len(between.split()) > _NEGATION_REACH:
-                continue
             pauses = list(_PAUSE.finditer(between))
+            # A negation that opens the segment after a relative clause reaches further ("den Code,
+            # den wir Ihnen per SMS schicken, niemals weiter").
+            reach = _NEGATION_REACH if not pauses else _NEGATION_REACH_AFTER_PAUSE
+            if m.start() < named.end or len(between.split()) > reach:
+                continue
             if not pauses:
                 return True
             # After a comma only as the segment's first word, and not "without" ("…, not here", "…,
