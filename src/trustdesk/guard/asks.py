@@ -611,13 +611,15 @@ def find_asks(text: str, context: tuple[str, ...] = ()) -> list[Ask]:
     asks: list[Ask] = []
     previous: list[tuple[_Named, str]] = []
     if lead_in is not None:
-        previous = _objects_of(lead_in, words)[1]
+        # Only what the earlier clause names without excusing it: after "… and I will never ask
+        # for your password." a question like "Which e-mail address is it?" asks for no password.
+        previous = _judge(lead_in, None, [], words)[1]
         # "I've hit resend" … "should be on your phone now" … "what did it come through as?"
         for earlier in reversed(context[:-1] if not prefix else ()):
             if previous:
                 break
             spans = _clauses(earlier, words.clause_break)
-            previous = _objects_of(earlier[spans[-1][0] : spans[-1][1]], words)[1] if spans else []
+            previous = _judge(earlier[spans[-1][0] : spans[-1][1]], None, [], words)[1] if spans else []
     list_lead: str | None = None  # "I'll need the following:" hands its request to the items below it
     for index, (start, end) in enumerate(_clauses(combined, words.clause_break)):
         clause = combined[start:end]

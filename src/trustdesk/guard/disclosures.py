@@ -145,6 +145,8 @@ def _value_after(st: ScanText, end: int, strong_only: bool = False) -> Candidate
             start, stop = m.span("value")
             return _password(start, stop) if stop - start >= 3 else None
         value, start, stop = _trim(st.text[m.start("value") : m.end("value")], m.start("value"))
+        if value.startswith("//"):
+            return None  # the rest of a link: "verify your password now at hxxps://…"
         if value.isdigit():
             return _password(start, stop, "PIN") if 4 <= len(value) <= 8 else None
         plausible = _credential_like(value) or (
@@ -348,9 +350,12 @@ def _ends_with_password_word(folded: str) -> bool:
     return False
 
 
+# Words after the password word only when a colon or a link word ends them ("Passwort für den
+# Shop:", "mot de passe est"): "I forgot my password and can't log in" asks for help, not a value.
 _TRAILING_LINK = re.compile(
-    r"(?:\s+[^\W\d_][\w'’\-]*){0,4}?(?:\s*[:=]|\s+(?:" + (_LINKS or r"(?!x)x") + r"))?\s*[:\-–…]*\s*"
+    r"(?:(?:\s+[^\W\d_][\w'’\-]*){0,4}?(?:\s*[:=]|\s+(?:" + (_LINKS or r"(?!x)x") + r")))?\s*[:\-–…]*\s*"
 )
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", re.IGNORECASE)
 
 
 def password_continued(previous: str, text: str) -> Candidate | None:
@@ -362,6 +367,8 @@ def password_continued(previous: str, text: str) -> Candidate | None:
     if m is None:
         return None
     value, start, stop = _trim(m.group("value"), m.start("value"))
+    if _EMAIL.fullmatch(value):
+        return None  # the account's address, given where the reset link should go
     if _credential_like(value) or _password_shaped(value) or (value.isdigit() and 4 <= len(value) <= 8):
         return _password(start, stop, "PIN" if value.isdigit() else "password")
     return None

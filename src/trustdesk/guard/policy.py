@@ -181,6 +181,15 @@ class CustomDetector:
         for key in ("name", "pattern"):
             if key not in data:
                 raise PolicyError(f"custom detector: {key!r} is required")
+        # Checked here as well as in __post_init__: the compiled (mypyc) class rejects a wrong
+        # type with a bare TypeError before __post_init__ could say what is wrong.
+        if not isinstance(data["pattern"], str):
+            raise PolicyError("custom detector: pattern must be a non-empty string")
+        for key in ("name", "label", "action", "checksum"):
+            if key in data and not isinstance(data[key], str):
+                raise PolicyError(f"custom detector: {key} must be a string")
+        if "show_last" in data and (not isinstance(data["show_last"], int) or isinstance(data["show_last"], bool)):
+            raise PolicyError("custom detector: show_last must be an integer from 0 to 4")
         cues = data.get("cues", ())
         if not isinstance(cues, list | tuple):
             raise PolicyError("custom detector: cues must be a list of strings")
