@@ -6,6 +6,8 @@ import json
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from trustdesk.guard import CustomDetector, Policy, PolicyError, scan
 
@@ -106,6 +108,11 @@ def test_a_classic_catastrophic_pattern_runs_in_linear_time():
         # Not a string: was a TypeError (a 500) from the pattern cache, which cannot hash a dict or list.
         ({"custom_detectors": [{"name": "GC", "pattern": {}}]}, "pattern must be"),
         ({"custom_detectors": [{"name": "GC", "pattern": ["x"]}]}, "pattern must be"),
+        ({"phone_region": {}}, "phone_region"),
+        ({"actions": {"PAYMENT_CARD": ["keep"]}}, "must map"),
+        ({"custom_detectors": [{"name": "GC", "pattern": "x", "cues": [{}]}]}, "cues must be"),
+        ({"custom_detectors": [{"name": "GC", "pattern": "x", "show_last": "4"}]}, "show_last"),
+        ({"custom_detectors": [{"name": "GC", "pattern": "x", "label": 7}]}, "label must be"),
         ([], "JSON object"),
     ],
 )
@@ -125,3 +132,36 @@ def test_ask_action_warn_flags_but_does_not_block():
     result = scan("Please send me the code we texted you.", "outbound", policy)
     assert not result.blocked
     assert [(f.type, f.action) for f in result.findings] == [("ONE_TIME_CODE", "warn")]
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=8,
+)
+_FIELDS = {
+    "actions": st.dictionaries(st.sampled_from(["PAYMENT_CARD", "PASSWORD", "X"]), _JSON, max_size=2),
+    "ask_actions": st.dictionaries(st.sampled_from(["PASSWORD", "EMAIL"]), _JSON, max_size=2),
+    "custom_detectors": st.lists(
+        st.fixed_dictionaries(
+            {"name": st.just("GC") | _JSON, "pattern": st.just("[0-9]{8}") | _JSON},
+            optional={
+                key: _JSON for key in ("label", "action", "checksum", "cues", "ignore_case", "show_last")
+            },
+        ),
+        max_size=2,
+    )
+    | _JSON,
+    "phone_region": st.just("DE") | _JSON,
+}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.fixed_dictionaries({}, optional=_FIELDS))
+def test_any_json_gives_a_policy_or_a_policy_error(data):  # type: ignore[no-untyped-def]
+    # The compiled (mypyc) classes check field types themselves; a wrong type must still come back as a
+    # PolicyError (a 422 for the admin), never a bare TypeError (a 500).
+    try:
+        Policy.from_dict(data)
+    except PolicyError:
+        pass

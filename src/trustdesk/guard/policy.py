@@ -188,10 +188,11 @@ class CustomDetector:
         for key in ("name", "label", "action", "checksum"):
             if key in data and not isinstance(data[key], str):
                 raise PolicyError(f"custom detector: {key} must be a string")
-        if "show_last" in data and (not isinstance(data["show_last"], int) or isinstance(data["show_last"], bool)):
+        show_last = data.get("show_last", 0)
+        if not isinstance(show_last, int) or isinstance(show_last, bool):
             raise PolicyError("custom detector: show_last must be an integer from 0 to 4")
         cues = data.get("cues", ())
-        if not isinstance(cues, list | tuple):
+        if not isinstance(cues, list | tuple) or not all(isinstance(c, str) for c in cues):
             raise PolicyError("custom detector: cues must be a list of strings")
         ignore_case = data.get("ignore_case", False)
         if not isinstance(ignore_case, bool):
@@ -320,11 +321,17 @@ class Policy:
         ask_actions = data.get("ask_actions", {})
         if not isinstance(actions, Mapping) or not isinstance(ask_actions, Mapping):
             raise PolicyError("actions and ask_actions must be JSON objects")
+        for name, mapping in (("actions", actions), ("ask_actions", ask_actions)):
+            if not all(isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()):
+                raise PolicyError(f"{name} must map finding type names to action names (strings)")
+        phone_region = data.get("phone_region", "US")
+        if not isinstance(phone_region, str):  # the compiled class would raise a bare TypeError
+            raise PolicyError("phone_region must be a two-letter region code such as US or DE")
         return cls(
             actions=actions,
             ask_actions=ask_actions,
             custom_detectors=tuple(CustomDetector.from_dict(d) for d in detectors),
-            phone_region=data.get("phone_region", "US"),
+            phone_region=phone_region,
         )
 
     @classmethod
