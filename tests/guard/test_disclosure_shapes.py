@@ -126,3 +126,53 @@ def test_a_pin_further_on_in_the_sentence():
     assert "0418" not in stored("Bij de kassa stond 'pincode onjuist', maar ik weet zeker dat het 0418 is.")
     text = "my PIN is blocked, my order 12345678 is stuck"
     assert stored(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("I tried Bluebell_2020 three times and now I'm locked out", "Bluebell_2020"),
+        ("Seit heute werde ich ausgesperrt, ich tippe Amsel.Wald2019 ein", "Amsel.Wald2019"),
+        ("j'ai essayé avec Mimosa#2022 et le site me refuse", "Mimosa#2022"),
+        ("ya probé con Paella_Valencia9 y tampoco entra", "Paella_Valencia9"),
+        ("ho provato con Gelato.Pisa77 e non entra", "Gelato.Pisa77"),
+        ("Inloggen lukt niet, ik typ Tulp.Lisse2021 echt goed", "Tulp.Lisse2021"),
+        ("Nie mogę się zalogować, wpisuję Sowa.Tatry33", "Sowa.Tatry33"),
+        ("Não consigo entrar, já tentei com Caju.Recife12", "Caju.Recife12"),
+    ],
+)
+def test_a_password_shaped_word_in_a_message_about_a_failing_sign_in_is_removed(text, secret):
+    assert secret not in stored(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My account is locked since order 20241187, can you help?",
+        "The app keeps crashing on my iPhone15 since the update",
+        "ya probé con la talla M y tampoco me queda bien",
+        "Konto mi się zablokowało po zamówieniu nr 556677",
+        "The code on my receipt is 482910 and the store was Berlin-Mitte",
+        "code reçu : voir la facture, merci",
+    ],
+)
+def test_sign_in_trouble_and_receipt_codes_without_a_secret_stay(text):
+    assert stored(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("amex safekey just sent me 839201, want me to put it in?", "839201"),
+        ("el token dice 90417362, ¿lo pongo yo?", "90417362"),
+        ("Google Authenticator geeft nu 061 845", "061 845"),
+        ("Authenticator pokazuje teraz 730 214", "730 214"),
+        ("A app de autenticação mostra agora 392 058", "392 058"),
+        ("mein Bankomat-Code is 5918, falls ihr den braucht", "5918"),
+        ("Mijn geheime code is 0627 en toch zegt de terminal dat die fout is.", "0627"),
+        ("PIN do karty mam od lat ten sam, 5093, a terminal go nie przyjął.", "5093"),
+        ("Entrei naquele link com a senha do internet banking, 73915028.", "73915028"),
+    ],
+)
+def test_codes_and_pins_named_by_the_tool_or_card_that_shows_them(text, secret):
+    assert secret not in stored(text)

@@ -212,11 +212,12 @@ _OTP_QUALIFIER = re.compile(
 _NOT_A_CODE_QUALIFIER = re.compile(
     r"(?:discount|promo|promotional|coupon|voucher|gift|referral|zip|postal|post|area|country|product|item|error|status|"
     r"tracking|order|reference|booking|invite|invitation|dial(?:ing)?|tax|sort|bank|swift|bic|routing|iata|hs|qr|source|"
-    r"colou?r|style|size|sku|reason|return|response|http|dress)\s*$"
+    r"colou?r|style|size|sku|reason|return|response|http|dress|receipt|store|branch)\s*$"
 )
 _NOT_A_CODE = re.compile(
     r"order|tracking|track|invoice|\bref|reference|booking|ticket|case|account|phone|number|zip|postal|post|"
-    r"discount|promo|coupon|voucher|gift|referral|error|status|product|item|sku|country|area|dial|#"
+    r"discount|promo|coupon|voucher|gift|referral|error|status|product|item|sku|country|area|dial|receipt|"
+    r"store|branch|#"
 )
 # A pasted SMS: "482913 is your Acme code", "Your Acme code is 482913", "Use 482913 to sign in".
 # Each form is found from its literal words (fast to search for), then read around them.

@@ -59,6 +59,7 @@ PASSWORD_GATE = gate_triggers(
     + _words("login_with")
     + _words("login_id")
     + _words("login_id_strong")
+    + _words("login_trouble")
 )
 CODE_GATE = gate_triggers(_words("code") + _words("code_strong"))
 
@@ -169,6 +170,7 @@ _PASSWORD_CUES = CueGroups(
         "pin": _words("pin"),
         "login_id": _words("login_id"),
         "login_id_strong": _words("login_id_strong"),
+        "login_trouble": _words("login_trouble"),
     }
 )
 _BANKING = _pattern("banking")
@@ -225,7 +227,13 @@ def find_disclosed_passwords(st: ScanText) -> list[Candidate]:
 
 def _pin_later(folded: str, end: int) -> re.Match[str] | None:
     m = _PIN_LATER.match(folded, end)
-    if m is None or (m.group("after") is None and _LINK_WORD.search(m.group("filler")) is None):
+    # The digits need a link word before or after them, or stand in apposition after a comma
+    # ("PIN do karty mam od lat ten sam, 5093").
+    if m is None or (
+        m.group("after") is None
+        and _LINK_WORD.search(m.group("filler")) is None
+        and not m.group("filler").rstrip().endswith(",")
+    ):
         return None
     if _NOT_CODE is not None and _NOT_CODE.search(m.group("filler")):
         return None  # "my PIN is blocked, my order 12345678"
@@ -241,7 +249,9 @@ def _corrections(folded: str, after: int, length: int) -> list[Candidate]:
     ]
 
 
-_TOPIC_KINDS = frozenset({"password", "anaphora", "login_with"})
+# A message (or the one before) about a password, or about a sign-in that fails ("the app won't
+# take Schwalbe_Nest2019 any more", "ho provato con … e non entra"): the customer typed what failed.
+_TOPIC_KINDS = frozenset({"password", "anaphora", "login_with", "login_trouble"})
 # A chat message or a short mail about a password; in a long text a password word and a word
 # shaped like one are unrelated (logs, newsletters).
 _TOPIC_CHARS = 400
