@@ -37,6 +37,12 @@ OWN_PACK = {
     "us_ssn": "en",
     "uk_nino": "en",
     "ca_sin": "en",
+    "ch_ahv": "de",
+    "be_national_number": "nl",
+    "ie_pps": "en",
+    "cl_rut": "es",
+    "pl_id_card": "pl",
+    "pt_citizen_card": "pt",
 }
 
 
@@ -119,7 +125,10 @@ def test_short_cues_are_whole_words(word):
 @pytest.mark.parametrize(
     ("table", "message"),
     [
-        ({"cues": {"xx_passport": ["pass"]}}, "unknown ID kind 'xx_passport'; known kinds: br_cpf, ca_sin"),
+        (
+            {"cues": {"xx_passport": ["pass"]}},
+            "unknown ID kind 'xx_passport'; known kinds: be_national_number, br_cpf, ca_sin",
+        ),
         ({"cues": {"de_tax_id": "Steuer-ID"}}, "cues.de_tax_id must be a list of non-empty strings"),
         ({"cues": {"de_tax_id": ["x."]}}, "every word needs at least two letters or digits"),
         ({"cues": ["de_tax_id"]}, "[cues] must be a table of ID kind = [words]"),

@@ -271,3 +271,15 @@ def brazilian_cpf_valid(digits: str) -> bool:
         return False
     values = _digit_values(digits)
     return _cpf_digit(values[:9]) == values[9] and _cpf_digit(values[:10]) == values[10]
+
+
+_ID_CARD_WEIGHTS = (7, 3, 1, 7, 3, 1, 7, 3)
+
+
+def polish_id_card_valid(value: str) -> bool:
+    """Polish identity card (dowód osobisty) number: three letters and six digits, the first
+    digit a check digit over the others (weights 7-3-1 over letter values A=10 … Z=35)."""
+    if len(value) != 9 or not value[:3].isalpha() or not value[:3].isascii() or not _all_digits(value[3:], 6):
+        return False
+    values = [ord(c) - ord("A") + 10 for c in value[:3].upper()] + [int(c) for c in value[4:]]
+    return sum(w * v for w, v in zip(_ID_CARD_WEIGHTS, values, strict=True)) % 10 == int(value[3])

@@ -16,6 +16,12 @@ import re
 from collections.abc import Callable
 from typing import NamedTuple
 
+from stdnum.be import nn as belgian_national_number
+from stdnum.ch import ssn as swiss_ahv
+from stdnum.cl import rut as chilean_rut
+from stdnum.ie import pps as irish_pps
+from stdnum.pt import cc as portuguese_citizen_card
+
 from trustdesk.guard.checksums import (
     brazilian_cpf_valid,
     canada_sin_valid,
@@ -23,6 +29,7 @@ from trustdesk.guard.checksums import (
     french_nir_valid,
     german_tax_id_valid,
     italian_codice_fiscale_valid,
+    polish_id_card_valid,
     polish_pesel_valid,
     portuguese_nif_valid,
     spanish_dni_valid,
@@ -128,5 +135,36 @@ KINDS: dict[str, IdKind] = {
         brazilian_cpf_valid,
         standalone=re.compile(r"\d{3}\.\d{3}\.\d{3}-\d{2}"),  # 123.456.789-09; bare 11 digits need a cue
         shape=r"[0-9]\.[0-9]{3}-[0-9]{2}",  # its tail: the whole layout costs more
+    ),
+    # Numbers of neighbouring countries whose customers write in a covered language; each needs
+    # its cue ("AHV-Nummer", "rijksregisternummer", "PPS number", "RUT", "numer dowodu",
+    # "cartão de cidadão"). Their check digits come from python-stdnum.
+    "ch_ahv": IdKind(
+        "Swiss AHV number",
+        re.compile(rf"{_BEFORE}(?P<v>7{_SEP}5{_SEP}6(?:{_SEP}[0-9]){{10}}){_AFTER}"),
+        swiss_ahv.is_valid,
+    ),
+    "be_national_number": IdKind(
+        "Belgian national register number", _digits(11), belgian_national_number.is_valid
+    ),
+    "ie_pps": IdKind(
+        "Irish PPS number",
+        re.compile(r"(?<![A-Za-z0-9])(?P<v>\d{7} ?[A-Wa-w][A-IWa-iw]?)(?![A-Za-z0-9])"),
+        irish_pps.is_valid,
+    ),
+    "cl_rut": IdKind(
+        "Chilean RUT",
+        re.compile(r"(?<![A-Za-z0-9.\-])(?P<v>\d{1,2}\.?\d{3}\.?\d{3}-?[0-9Kk])(?![A-Za-z0-9]|[.\-]\d)"),
+        chilean_rut.is_valid,
+    ),
+    "pl_id_card": IdKind(
+        "Polish ID card number",
+        re.compile(r"(?<![A-Za-z0-9])(?P<v>[A-Za-z]{3} ?\d{6})(?![A-Za-z0-9])"),
+        polish_id_card_valid,
+    ),
+    "pt_citizen_card": IdKind(
+        "Portuguese citizen card number",
+        re.compile(r"(?<![A-Za-z0-9])(?P<v>\d{8} ?\d ?[A-Za-z0-9]{2}\d)(?![A-Za-z0-9])"),
+        portuguese_citizen_card.is_valid,
     ),
 }
