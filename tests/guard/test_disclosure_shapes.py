@@ -176,3 +176,22 @@ def test_sign_in_trouble_and_receipt_codes_without_a_secret_stay(text):
 )
 def test_codes_and_pins_named_by_the_tool_or_card_that_shows_them(text, secret):
     assert secret not in stored(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "secrets"),
+    [
+        ("For the refund by ACH: routing 311076037, checking 5512093847.", ["311076037", "5512093847"]),
+        ("Transit 30271, compte 4829150, c'est chez Desjardins.", ["30271", "4829150"]),
+        ("Mi CBU es 0170329840000038172641, banco BBVA.", ["0170329840000038172641"]),
+        ("RIB pour le remboursement : 20041 01007 04829173650 06", ["04829173650"]),
+    ],
+)
+def test_account_numbers_by_their_local_names(text, secrets):
+    result = stored(text)
+    assert not any(secret in result for secret in secrets)
+
+
+def test_a_number_labelled_as_an_order_after_an_account_word_stays():
+    text = "I'm checking my bank statement for order 12345678"
+    assert stored(text) == text

@@ -14,6 +14,7 @@ import re
 
 from trustdesk.guard.candidates import PRIORITY, Candidate, last_digits
 from trustdesk.guard.cues import CueSearch, clean, cue_search, gate_triggers
+from trustdesk.guard.id_cues import OTHER_NUMBERS
 from trustdesk.guard.packs import load_section
 from trustdesk.guard.scantext import ScanText
 
@@ -39,7 +40,7 @@ _BANK_CODE = _pattern("bank_code")
 ACCOUNT_WORDS_GATE = gate_triggers(_words("account") + _words("account_weak"))
 
 # Between the word and the number: punctuation, "n°", "nr.", "is", "ist", "é" ... (no digits).
-_FILLER = r"(?P<filler>[^\d\n]{0,24}?)"
+_FILLER = r"(?P<filler>[^\d\n]{0,32}?)"
 _ACCOUNT_VALUE = re.compile(
     _FILLER + r"(?<![\d\-])(?P<value>\d(?:[ \-.]?\d){5,29}(?:-[\dxX])?)(?![\d]|[\-/]\d)"
 )
@@ -72,6 +73,9 @@ def find_pack_bank_accounts(st: ScanText, claimed: list[Candidate] | None = None
             value = _ACCOUNT_VALUE.match(folded, m_end)
             if value is None or _SENTENCE_END.search(value.group("filler")):
                 continue
+            if OTHER_NUMBERS is not None and OTHER_NUMBERS.search(value.group("filler")):
+                continue  # "checking my bank statement for order 12345678": the number is labelled
+
             start, end = value.span("value")
             if any(c.start <= start < c.end for c in taken + found):
                 continue
