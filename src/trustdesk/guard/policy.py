@@ -188,7 +188,9 @@ class CustomDetector:
         for key in ("name", "label", "action", "checksum"):
             if key in data and not isinstance(data[key], str):
                 raise PolicyError(f"custom detector: {key} must be a string")
-        if "show_last" in data and (not isinstance(data["show_last"], int) or isinstance(data["show_last"], bool)):
+        if "show_last" in data and (
+            not isinstance(data["show_last"], int) or isinstance(data["show_last"], bool)
+        ):
             raise PolicyError("custom detector: show_last must be an integer from 0 to 4")
         cues = data.get("cues", ())
         if not isinstance(cues, list | tuple):
