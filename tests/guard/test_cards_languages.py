@@ -92,6 +92,11 @@ def test_expiry_after_a_local_cue_is_removed(text: str, secret: str) -> None:
         "Mein Ausweis ist bis Ende 11/2029 gültig.",
         "Das Angebot läuft am 12/05 aus",
         "Ich habe die Bestellung 123 hinten im Hof abgestellt",
+        "Le colis expire le 12/05",
+        "Ma carte de fidélité expire en mars 2027",
+        "O prazo de devolução vence em 10/26",
+        "Hallo, ich habe bei Ihnen eine Powerbank bestellt, das beiliegende Zertifikat ist gültig bis 09/27, passt das so?",
+        "Der Code auf der Rückseite des Gutscheins ist 123",
         "Die Rechnung über 120 € liegt hinten",
     ],
 )
@@ -208,6 +213,8 @@ def test_raw_earlier_part_joins_into_a_valid_card() -> None:
         ("Mein Telefon: 0151 2345678",),
         ("meine Karte ist 5555 5555", "2 Stück bitte"),
         ("Kundennummer 4471-0932", "5555 4444"),
+        ("Can I pay online with my card? FedEx 4764 7509 4429.",),
+        ("Ich habe mit Karte bestellt, Sendung DHL 4533 6445 3876",),
     ],
 )
 def test_last_four_and_other_numbers_begin_no_card(messages: tuple[str, ...]) -> None:

@@ -60,6 +60,7 @@ _OTHER_NUMBER = re.compile(r"#|\bn[or]?\.|\bnr\b|\bn[°º]|\bnumero\b|\bnummer\b
 _NOT_CARD_REACH = 40
 _CARD_REACH = 60
 _SHORT_MESSAGE = 60
+_SHORT_TEXT = 80  # a text this short with an expiry cue speaks of the card it is about
 
 
 def _security_code(start: int, end: int) -> Candidate:
@@ -155,6 +156,8 @@ def _expiry_after(folded: str, start: int, end: int, weak: bool, cards: list[Can
         return None  # "Gutschein gültig bis 09/27" (but "vale até 06/2030": the cue is no voucher)
     if weak and not _weak_expiry_ok(folded, start, m, cards):
         return None
+    if not weak and len(folded) > _SHORT_TEXT and not _card_near(folded, start, m.end(), cards):
+        return None  # "Das Zertifikat ist gültig bis 09/27" in a longer text about something else
     return _expiry(*m.span("value"))
 
 

@@ -70,7 +70,10 @@ def card_begun(text: str, earlier: tuple[str, ...], cards: list[Candidate]) -> C
         return None  # "**** 5556": the visible end of a masked number
     reach = _SHORT_CUE_REACH if len(digits) < 6 else _CUE_REACH
     window = fold(text[max(0, start - reach) : start].lower())
-    cued = _search(card_words.CARD_SEARCH, window, 0, len(window))
+    cues = card_words.CARD_SEARCH.spans(window) if card_words.CARD_SEARCH is not None else []
+    if cues and _search(card_words.OTHER_NUMBERS_SEARCH, window, cues[-1][1], len(window)):
+        return None  # "… this card FedEx 4386 4699 3382": the number has a label of its own
+    cued = bool(cues)
     if not cued and len(text) <= _ALONE_CHARS + len(m.group()) and earlier:
         previous = fold(earlier[-1][-_CONTEXT_TAIL:].lower())
         cued = _search(card_words.CARD_SEARCH, previous, 0, len(previous)) or _search(

@@ -6,7 +6,7 @@ detectors nothing. The lists (see de/cards.toml): ``card`` (words naming a card)
 and ``back`` (security-code cues, strong and weak), ``expiry`` and ``expiry_verb`` (expiry cues,
 strong and weak), ``not_card`` (other things that expire), ``months``, ``last_four``, ``paid``
 (the card was used: four digits after its name are its last four), ``in_parts`` (a card number
-announced in several messages), ``until`` and ``valid`` (an expiry written "bis Ende 11/2029 gültig").
+announced in several messages), ``other_numbers`` (carriers, orders), ``until`` and ``valid`` (an expiry written "bis Ende 11/2029 gültig").
 """
 
 from __future__ import annotations
@@ -34,19 +34,24 @@ def _words(key: str) -> list[str]:
 
 
 _STEM = 5  # letters of a word's start that wake its detector
+_TELLING = 8  # a word of a phrase this long tells the phrase apart on its own ("expiration")
 
 
 def _gate(words: list[str]) -> frozenset[int]:
-    """Trigger ids that wake a detector on any of ``words``: the first five letters of each phrase's
-    longest word (up to an accented letter), or that word alone when shorter and unaccented ("cvv"),
-    else the whole phrase. Few, short literals keep the trigger pass (one RE2 set over every message)
+    """Trigger ids that wake a detector on any of ``words``: the first five letters of a word (up to
+    an accented letter), or the word alone when shorter and unaccented ("cvv"); for a phrase, the
+    same of its longest word when that has eight letters or more, else the whole phrase. Few, short literals keep the trigger pass (one RE2 set over every message)
     fast; a stem that wakes the detector needlessly costs only that message. (The first word alone,
     as `cues.gate_triggers` takes it, would be "on" for "on the back".)"""
     literals: set[str] = set()
     words_alone: set[str] = set()
     phrases: list[str] = []
     for word in words:
-        longest = max(re.split(r"[\s\-'’./]+", word), key=len)
+        tokens = [t for t in re.split(r"[\s\-'’./]+", word) if t]
+        longest = max(tokens, key=len)
+        if len(tokens) > 1 and len(longest) < _TELLING:
+            phrases.append(word)  # "drei zahlen": "zahle" alone would wake on every "bezahlen"
+            continue
         prefix = ""
         for char in longest:
             if not (char.isascii() and char.isalnum()):
@@ -81,13 +86,18 @@ NOT_CARD_SEARCH: CueSearch | None = cue_search(_words("not_card"))
 LAST_FOUR_SEARCH: CueSearch | None = cue_search(_words("last_four"))
 IN_PARTS_SEARCH: CueSearch | None = cue_search(_words("in_parts"))
 PAID_SEARCH: CueSearch | None = cue_search(_words("paid"))
+OTHER_NUMBERS_SEARCH: CueSearch | None = cue_search(_words("other_numbers"))
 
 CARD_GATE = _gate(CARD)
 """Trigger ids of the card words: a message that begins a card names one (or follows one that does)."""
 UNTIL = _words("until")
 VALID = _words("valid")
-DETAIL_WORDS_GATE = _gate(SECURITY_CODE + BACK + EXPIRY + EXPIRY_VERB + VALID)
+_DETAIL_WORDS = SECURITY_CODE + BACK + EXPIRY + EXPIRY_VERB + VALID
+DETAIL_WORDS_GATE = _gate(_DETAIL_WORDS)
 """Trigger ids of every security-code and expiry cue: the card-detail detector wakes on them."""
+_ENGLISH_STEMS = ("cvv", "cvc", "exp", "secur", "valid")
+OWN_DETAIL_GATE = DETAIL_WORDS_GATE - _gate([w for w in _DETAIL_WORDS if w.startswith(_ENGLISH_STEMS)])
+"""The same without the cues `cards.find_card_details` reads in English ("cvv", "exp", "security")."""
 
 GLUE_WORDS = frozenset(fold(w) for w in CARD if w.isalpha())
 """Single card words a card number may be glued to ("Karte4111…", "cb4360…")."""

@@ -503,10 +503,12 @@ def find_card_details(st: ScanText, cards: list[Candidate]) -> list[Candidate]:
                 continue
             s, e = m.span("value")
             found.append(Candidate("CARD_EXPIRY", s, e, "card expiry date", PRIORITY["CARD_EXPIRY"]))
-    if cards or st.has_any(card_words.DETAIL_WORDS_GATE):
-        found.extend(find_pack_card_details(st, cards))
     for card in cards:
         found.extend(_tail(st, card.end))
+    # The packs' cues: always when a cue of their own was seen; when only one the English rules
+    # read too ("cvv", "exp"), only if those found nothing ("el CVV es 552").
+    if st.has_any(card_words.OWN_DETAIL_GATE) or (not found and st.has_any(card_words.DETAIL_WORDS_GATE)):
+        found.extend(find_pack_card_details(st, cards))
     return found
 
 
@@ -536,7 +538,7 @@ def _tail(st: ScanText, pos: int) -> list[Candidate]:
     found: list[Candidate] = []
     lower = st.lower
     limit = pos + 48
-    pack_cues = st.has_any(card_words.DETAIL_WORDS_GATE)
+    pack_cues = st.has_any(card_words.OWN_DETAIL_GATE)
     have_exp = have_cvv = False
     last_cue = ""
     while pos < limit and not (have_exp and have_cvv):
