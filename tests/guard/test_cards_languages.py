@@ -43,6 +43,8 @@ def types_of(text: str) -> set[str]:
         ("Achterop staat 852, als u dat bedoelt.", "852"),
         ("Z tyłu jest 318, o to chodzi?", "318"),
         ("Os três números atrás do cartão são 139.", "139"),
+        ("the 4 little numbers on the front of my amex are 7291", "7291"),
+        ("the little number next to where I sign is 604", "604"),
     ],
 )
 def test_security_code_after_a_local_cue_is_removed(text: str, secret: str) -> None:
@@ -220,6 +222,18 @@ def test_raw_earlier_part_joins_into_a_valid_card() -> None:
 def test_last_four_and_other_numbers_begin_no_card(messages: tuple[str, ...]) -> None:
     texts = stored(*messages)
     assert texts[-1] == messages[-1]
+
+
+def test_a_part_followed_by_an_emoji_or_dots_is_continued() -> None:
+    texts = stored("meine Karte ist 5555 5555 😅", "5555 4444")
+    assert "5555" not in "".join(texts)
+    texts = stored("Kartennummer: 5105 1051 …", "0510", "5100")
+    assert not any(part in "".join(texts) for part in ("1051", "0510", "5100"))
+
+
+def test_four_digits_in_front_need_a_card() -> None:
+    text = "The parcel was left at the front door, order 4471"
+    assert scan(text, "inbound").redacted == text
 
 
 def test_security_code_after_a_cue_that_ended_the_message_before() -> None:

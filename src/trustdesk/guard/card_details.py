@@ -57,6 +57,7 @@ _UNTIL_REACH = 50
 _UNAMBIGUOUS = re.compile(r".*(?:20\d\d|['’]\d\d|[/\-.\s](?:1[3-9]|[2-9]\d))$")
 # Another number named between the cue and the digits: "code for order no. 4471".
 _OTHER_NUMBER = re.compile(r"#|\bn[or]?\.|\bnr\b|\bn[°º]|\bnumero\b|\bnummer\b|\bnumber\b|\bnumer\b")
+_WEAK_DIGITS = {"back": 3, "front": 4}
 _NOT_CARD_REACH = 40
 _CARD_REACH = 60
 _SHORT_MESSAGE = 60
@@ -89,6 +90,7 @@ _CUES = CueGroups(
     {
         "security": card_words.SECURITY_CODE,
         "back": card_words.BACK,
+        "front": card_words.FRONT,
         "expiry": card_words.EXPIRY,
         "verb": card_words.EXPIRY_VERB,
         "valid": card_words.VALID,
@@ -120,9 +122,9 @@ def find_pack_card_details(st: ScanText, cards: list[Candidate]) -> list[Candida
         return found
     folded = st.folded
     for start, end, kind in _CUES.find(folded):
-        if kind in ("security", "back"):
-            code = _code_after(folded, end, weak=kind == "back")
-            if code is not None:
+        if kind in ("security", "back", "front"):
+            code = _code_after(folded, end, kind)
+            if code is not None and (kind != "front" or _card_near(folded, start, code.end, cards)):
                 found.append(code)
         elif kind == "valid":
             m = _UNTIL_BEFORE.search(folded, max(0, start - _UNTIL_REACH), start)
@@ -135,12 +137,12 @@ def find_pack_card_details(st: ScanText, cards: list[Candidate]) -> list[Candida
     return found
 
 
-def _code_after(folded: str, end: int, weak: bool) -> Candidate | None:
-    m = (_WEAK_CODE if weak else _STRONG_CODE).match(folded, end)
+def _code_after(folded: str, end: int, kind: str) -> Candidate | None:
+    m = (_STRONG_CODE if kind == "security" else _WEAK_CODE).match(folded, end)
     if m is None or _OTHER_NUMBER.search(m.group("filler")):
         return None
-    if weak and sum(c.isdigit() for c in m.group("value")) != 3:
-        return None  # a weak cue ("hinten", "three digits") names a three-digit code
+    if kind != "security" and sum(c.isdigit() for c in m.group("value")) != _WEAK_DIGITS[kind]:
+        return None  # a weak cue names the code by where it is: three digits behind, four in front
     if _names_other_thing(folded, m.start(), m.start("value")):
         return None
     return _security_code(*m.span("value"))

@@ -40,6 +40,7 @@ _CUE_REACH = 40  # how far before the digits a card word may end
 _SHORT_CUE_REACH = 16  # the same for four digits alone ("karta 5200", "it's the Amex, 3714")
 _ALONE_CHARS = 24  # a message that is the digits alone (give or take a word)
 _CONTEXT_TAIL = 80
+_AFTER_PART = re.compile(r"[^\w\]]+$")  # what may follow the marker: "…", ",", an emoji
 
 
 def _part(start: int, end: int, display: str) -> Candidate:
@@ -104,7 +105,7 @@ def card_continued(previous: str, text: str) -> list[Candidate]:
     normalised, spans in ``text``."""
     found: list[Candidate] = []
     m = _OPENING_RUN.match(text)
-    tail = previous.rstrip()
+    tail = _AFTER_PART.sub("", previous)
     if m is not None:
         digits = m.group("run").translate(_NOT_DIGITS)
         if tail.endswith(_MARKERS) and _MIN_NEXT_DIGITS <= len(digits) <= MAX_PAN - 4:

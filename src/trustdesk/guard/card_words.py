@@ -74,6 +74,7 @@ def _gate(words: list[str]) -> frozenset[int]:
 CARD = _words("card")
 SECURITY_CODE = _words("security_code")
 BACK = _words("back")
+FRONT = _words("front")
 EXPIRY = _words("expiry")
 EXPIRY_VERB = _words("expiry_verb")
 
@@ -92,7 +93,7 @@ CARD_GATE = _gate(CARD)
 """Trigger ids of the card words: a message that begins a card names one (or follows one that does)."""
 UNTIL = _words("until")
 VALID = _words("valid")
-_DETAIL_WORDS = SECURITY_CODE + BACK + EXPIRY + EXPIRY_VERB + VALID
+_DETAIL_WORDS = SECURITY_CODE + BACK + FRONT + EXPIRY + EXPIRY_VERB + VALID
 DETAIL_WORDS_GATE = _gate(_DETAIL_WORDS)
 """Trigger ids of every security-code and expiry cue: the card-detail detector wakes on them."""
 _ENGLISH_STEMS = ("cvv", "cvc", "exp", "secur", "valid")

@@ -549,7 +549,7 @@ def _tail(st: ScanText, pos: int) -> list[Candidate]:
             cue = pack_cue_after(st.folded, pos) if pack_cues else None
             if cue is not None:
                 pos, kind = cue
-                last_cue = "sec" if kind in ("security", "back") else "exp"
+                last_cue = "sec" if kind in ("security", "back", "front") else "exp"
                 continue
             signs = _TAIL_SIGNS.match(lower, pos, limit) if not lower.isascii() else None
             if signs is not None:

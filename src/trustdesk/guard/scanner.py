@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 
 from trustdesk.guard.asks import find_asks
@@ -173,6 +174,7 @@ def _continued(candidates: list[Candidate], text: str, earlier: tuple[str, ...])
 
 
 _TRAILING = " \t\r\n.,;:!?…-–)"
+_SIGNS_AT_END = re.compile(r"[^\w]+$")
 """What may follow the first part of a card number at the end of a message."""
 _REPLY_CHARS = 200
 """A password-shaped word is taken for the password only in a short reply to talk about one."""
@@ -238,6 +240,8 @@ def scan(
         # Cheap tests first: most messages end without four digits, name no card, or end with a
         # number already found.
         ending = plain.rstrip(_TRAILING)
+        if ending[-1:] and not ending[-1].isascii():
+            ending = _SIGNS_AT_END.sub("", ending)  # an emoji after the digits
         if (
             ending[-4:].isdigit()
             and (earlier or found is None or not found.isdisjoint(CARD_GATE))
