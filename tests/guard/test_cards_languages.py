@@ -216,6 +216,8 @@ def test_raw_earlier_part_joins_into_a_valid_card() -> None:
         ("meine Karte ist 5555 5555", "2 Stück bitte"),
         ("Kundennummer 4471-0932", "5555 4444"),
         ("Can I pay online with my card? FedEx 4764 7509 4429.",),
+        ("Ich habe mit meiner Visa bezahlt, Bestellnummer 4471 2231",),
+        ("Pagué con tarjeta, pedido 4471 2231",),
         ("Ich habe mit Karte bestellt, Sendung DHL 4533 6445 3876",),
     ],
 )

@@ -23,6 +23,7 @@ from trustdesk.guard.candidates import PRIORITY, Candidate
 from trustdesk.guard.card_details import find_pack_card_details
 from trustdesk.guard.cards import _INTRODUCED_AS_OTHER, MAX_PAN, MIN_PAN, _issuer_prefix, is_card_number
 from trustdesk.guard.cues import CueSearch, fold
+from trustdesk.guard.id_cues import OTHER_NUMBERS
 from trustdesk.guard.scantext import ScanText, hits_of
 
 FIRST_PART = "card number (first part)"
@@ -72,7 +73,7 @@ def card_begun(text: str, earlier: tuple[str, ...], cards: list[Candidate]) -> C
     reach = _SHORT_CUE_REACH if len(digits) < 6 else _CUE_REACH
     window = fold(text[max(0, start - reach) : start].lower())
     cues = card_words.CARD_SEARCH.spans(window) if card_words.CARD_SEARCH is not None else []
-    if cues and _search(card_words.OTHER_NUMBERS_SEARCH, window, cues[-1][1], len(window)):
+    if cues and _labelled_otherwise(window, cues[-1][1]):
         return None  # "… this card FedEx 4386 4699 3382": the number has a label of its own
     cued = bool(cues)
     if not cued and len(text) <= _ALONE_CHARS + len(m.group()) and earlier:
@@ -90,6 +91,13 @@ def card_begun(text: str, earlier: tuple[str, ...], cards: list[Candidate]) -> C
     if _introduced_as_other(folded, start):
         return None  # "order 4111 1111"
     return _part(start, end, FIRST_PART)
+
+
+def _labelled_otherwise(window: str, after: int) -> bool:
+    """True when a label of another number (a carrier, an order, a phone) stands after ``after``."""
+    return _search(card_words.OTHER_NUMBERS_SEARCH, window, after, len(window)) or (
+        OTHER_NUMBERS is not None and OTHER_NUMBERS.search(window, after) is not None
+    )
 
 
 def _introduced_as_other(folded: str, start: int) -> bool:
