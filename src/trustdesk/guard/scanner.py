@@ -232,24 +232,24 @@ def scan(
         candidates = _detect(text, found, policy)
     else:
         normalized = normalize(text)
-        candidates = detect(normalized.text, policy)
+        found = hits_of(normalized.text)
+        candidates = _detect(normalized.text, found, policy)
     if direction == "inbound":
         plain = text if normalized is _IDENTITY else normalized.text
         if earlier:
             candidates = _continued(candidates, plain, earlier)
-        # Cheap tests first: most messages end without four digits, name no card, or end with a
-        # number already found.
-        ending = plain.rstrip(_TRAILING)
-        if ending[-1:] and not ending[-1].isascii():
-            ending = _SIGNS_AT_END.sub("", ending)  # an emoji after the digits
-        if (
-            ending[-4:].isdigit()
-            and (earlier or found is None or not found.isdisjoint(CARD_GATE))
-            and not any(c.end == len(ending) and c.type != "PHONE" for c in candidates)
-        ):
-            begun = card_begun(plain, earlier, candidates)
-            if begun is not None:
-                candidates = resolve_overlaps([*candidates, begun])
+        # Cheap tests first: most messages hold no digit or name no card (and neither did the
+        # author's message before), or do not end with four digits not yet found as something.
+        if DIGIT in found and (earlier or not found.isdisjoint(CARD_GATE)):
+            ending = plain.rstrip(_TRAILING)
+            if ending[-1:] and not ending[-1].isascii():
+                ending = _SIGNS_AT_END.sub("", ending)  # an emoji after the digits
+            if ending[-4:].isdigit() and not any(
+                c.end == len(ending) and c.type != "PHONE" for c in candidates
+            ):
+                begun = card_begun(plain, earlier, candidates)
+                if begun is not None:
+                    candidates = resolve_overlaps([*candidates, begun])
     if not candidates and direction == "inbound":
         return _tuple_new(ScanResult, ((), text, False, (), None, direction, lang))
     actions = policy.action_map
