@@ -3,8 +3,12 @@
 A card number is a run of 12-19 digits, possibly split by separators (spaces, dashes, dots,
 stray punctuation, line breaks) that is Luhn-valid and falls in an issuer range with a length
 that issuer uses. Runs glued to words, parts of UUIDs, numbers introduced as order/tracking
-references and international phone numbers are not cards. Security codes and expiry dates are
-found after a cue ("cvv", "exp", "3 digits on the back") or right after a card number.
+references and international phone numbers are not cards; a card word glued to the digits
+("Karte4111…", "cb4360…") is no other token, and groups joined by one sign throughout
+("4111+1111+1111+1111") are read too. Security codes and expiry dates are found after a cue
+("cvv", "exp", "3 digits on the back", and every pack's words: `card_details`) or right after a
+card number (a pack's cue may stand between: "…, gültig bis 11/26"). Cards typed in several
+messages: `card_parts`.
 """
 
 from __future__ import annotations
@@ -518,11 +522,8 @@ def _near_card(text: str, pos: int, cards: list[Candidate]) -> bool:
     return _POSITIVE_CUE.search(text, max(0, pos - 60), min(len(text), pos + 60)) is not None
 
 
-# A pack's security-code or expiry cue between a card number and its details ("gültig bis",
-# "cód. segurança", "ważna do:"); signs and emoji may stand around it ("💳 4000 … 📅 10/28 🔒 915").
+# Emoji and other signs between a card number and its details ("💳 4000 … 📅 10/28 🔒 915").
 _TAIL_SIGNS = re.compile(r"[\s,;:|/\-.()=]*[^\w€$£%\s,;:|/\-.()=]+")
-
-
 _DETAIL_CUE_AFTER = re.compile(r"[\s,;:]*(?:cvv|cvc|csc|exp|valid)")
 
 
