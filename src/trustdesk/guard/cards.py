@@ -250,7 +250,8 @@ def _glued_word(text: str, start: int) -> str | None:
 # Digit groups joined by one sign used throughout ("4111+1111+1111+1111", "5105;1051;0510;5100",
 # "4111 x 1111 x 1111 x 1111"): the separators of a digit run leave these signs out, since between
 # other numbers they are arithmetic or lists.
-JOINED_SHAPE = pattern_triggers(r"[2-6][0-9]{3,5}(?:\s?[+;=]\s?|\s[x×*]\s)[0-9]{4,6}", shape=True)
+# (The trigger is loose on purpose: a tighter one costs every message more in the trigger pass.)
+JOINED_SHAPE = pattern_triggers(r"[0-9]{4} ?[+;=] ?[0-9]{4}|[0-9]{4} [x×*] [0-9]{4}", shape=True)
 _JOINED = re.compile(
     r"(?<![\w+;])[2-6]\d{3,5}(?P<sep>\s?[+;=]\s?|\s[x×*]\s)\d{3,6}(?:(?P=sep)\d{1,6}){1,4}(?![\w+;=])"
 )
