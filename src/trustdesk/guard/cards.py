@@ -3,8 +3,12 @@
 A card number is a run of 12-19 digits, possibly split by separators (spaces, dashes, dots,
 stray punctuation, line breaks) that is Luhn-valid and falls in an issuer range with a length
 that issuer uses. Runs glued to words, parts of UUIDs, numbers introduced as order/tracking
-references and international phone numbers are not cards. Security codes and expiry dates are
-found after a cue ("cvv", "exp", "3 digits on the back") or right after a card number.
+references and international phone numbers are not cards; a card word glued to the digits
+("Karte4111…", "cb4360…") is no other token, and groups joined by one sign throughout
+("4111+1111+1111+1111") are read too. Security codes and expiry dates are found after a cue
+("cvv", "exp", "3 digits on the back", and every pack's words: `card_details`) or right after a
+card number (a pack's cue may stand between: "…, gültig bis 11/26"). Cards typed in several
+messages: `card_parts`.
 """
 
 from __future__ import annotations
@@ -12,9 +16,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from trustdesk.guard import card_words
 from trustdesk.guard.candidates import PRIORITY, Candidate
+from trustdesk.guard.card_details import find_pack_card_details, pack_cue_after
 from trustdesk.guard.checksums import luhn_valid
-from trustdesk.guard.scantext import ScanText, triggers, word_start
+from trustdesk.guard.cues import fold
+from trustdesk.guard.scantext import ScanText, pattern_triggers, triggers, word_start
 
 # Candidates are named tuples built with tuple.__new__ (the generated __new__ is an extra Python call).
 _new = tuple.__new__
@@ -25,8 +32,14 @@ _ISSUER_LEADS = frozenset("23456")
 _NOT_DIGITS = str.maketrans("", "", " \t\r\n-._*/\\|,:•·~'")
 
 MIN_PAN, MAX_PAN = 12, 19
+_LONGEST_PHONE = 15  # digits of an international number (E.164)
 
-_MAESTRO_PREFIXES = frozenset({"5018", "5020", "5038", "5893", "6304", "6759", "6761", "6762", "6763"})
+# 6703: Bancontact (Belgium), issued as Maestro.
+_MAESTRO_PREFIXES = frozenset(
+    {"5018", "5020", "5038", "5893", "6304", "6703", "6759", "6761", "6762", "6763"}
+)
+# Brazilian networks inside other networks' ranges.
+_BRAZILIAN_PREFIXES = {"606282": "Hipercard", "636297": "Elo", "636368": "Elo", "627780": "Elo"}
 
 
 def card_brand(digits: str) -> str | None:
@@ -43,6 +56,8 @@ def card_brand(digits: str) -> str | None:
     if lead == "5":
         if "51" <= digits[:2] <= "55":
             return "Mastercard" if n == 16 else None
+        if "506699" <= digits[:6] <= "506778" or "509000" <= digits[:6] <= "509999":
+            return "Elo" if n == 16 else None
         return "Maestro" if digits[:4] in _MAESTRO_PREFIXES else None
     if lead == "2":
         p4 = digits[:4]
@@ -62,6 +77,8 @@ def card_brand(digits: str) -> str | None:
         return None
     if lead == "6":
         p2, p4 = digits[:2], digits[:4]
+        if digits[:6] in _BRAZILIAN_PREFIXES:
+            return _BRAZILIAN_PREFIXES[digits[:6]] if n in (16, 19) else None
         if p4 == "6011" or "644" <= digits[:3] <= "649" or p2 == "65" or "622126" <= digits[:6] <= "622925":
             return "Discover" if n >= 16 else None
         if p2 == "62":
@@ -108,7 +125,11 @@ _INTRODUCED_AS_OTHER = re.compile(
     r"(?:\s*(?:number|no\.?|num|nr\.?|#|id|code|ref))?\s*(?:is|was|:|#|=|-)?\s*(?:is\s*)?[:#]?\s*$"
 )
 # Words that may be glued to a card number without making it part of another token.
-_GLUE_OK = frozenset({"visa", "card", "cc", "pan", "mc", "amex", "no", "nr", "num", "number", "kk", "carte"})
+_GLUE_OK = (
+    frozenset({"visa", "card", "cc", "pan", "mc", "amex", "no", "nr", "num", "number", "kk", "carte"})
+    | card_words.GLUE_WORDS
+)
+_GLUE_SUFFIXES = tuple(w for w in _GLUE_OK if len(w) >= 4)
 _HEX_TOKENS = re.compile(
     r"(?<![0-9A-Za-z])(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
     r"|(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{16,})(?![0-9A-Za-z])"
@@ -155,10 +176,10 @@ _OTHER_NUMBER_WORDS = triggers(
 )
 
 
-def _context_allows(st: ScanText, start: int) -> bool:
+def _context_allows(st: ScanText, start: int, digits: int = MIN_PAN) -> bool:
     """False when the number is introduced as something else (order, tracking, ...) or is a phone number."""
     before = st.lower[max(0, start - 40) : start]
-    if before.rstrip(" \t(").endswith("+"):
+    if before.rstrip(" \t(").endswith("+") and digits <= _LONGEST_PHONE:
         return False  # "+44 ..." is a phone number
     if not st.has_any(_OTHER_NUMBER_WORDS):
         return True
@@ -210,6 +231,8 @@ def _in_hex_token(text: str, start: int, end: int) -> bool:
         return False  # such a token would have to continue past the digits
     for m in _HEX_TOKENS.finditer(text, max(0, start - 40), min(len(text), end + 40)):
         if m.start() < end and start < m.end():
+            if m.end() == end and fold(text[m.start() : start].lower()) in _GLUE_OK:
+                continue  # "CB4242…", "cb4360…": a card word glued to the number, hex letters by chance
             return True
     return False
 
@@ -221,7 +244,34 @@ def _glued_word(text: str, start: int) -> str | None:
         i -= 1
     if i == start:
         return None
-    return text[i:start].lower()
+    return fold(text[i:start].lower())
+
+
+# Digit groups joined by one sign used throughout ("4111+1111+1111+1111", "5105;1051;0510;5100",
+# "4111 x 1111 x 1111 x 1111"): the separators of a digit run leave these signs out, since between
+# other numbers they are arithmetic or lists.
+# (The trigger is loose on purpose: a tighter one costs every message more in the trigger pass.)
+JOINED_SHAPE = pattern_triggers(r"[0-9]{4} ?[+;=] ?[0-9]{4}|[0-9]{4} [x×*] [0-9]{4}", shape=True)
+_JOINED = re.compile(
+    r"(?<![\w+;])[2-6]\d{3,5}(?P<sep>\s?[+;=]\s?|\s[x×*]\s)\d{3,6}(?:(?P=sep)\d{1,6}){1,4}(?![\w+;=])"
+)
+_JOINED_SIGNS = str.maketrans("", "", " +;=x×*")
+
+
+def _joined_cards(st: ScanText, found: list[Candidate], taken: list[Candidate]) -> None:
+    for m in _JOINED.finditer(st.text):
+        digits = m.group().translate(_JOINED_SIGNS)
+        start, end = m.span()
+        if any(c.start < end and start < c.end for c in [*taken, *found]):
+            continue
+        if is_card_number(digits):
+            _accept(st, found, start, end, digits)
+
+
+def _glue_ok(text: str, start: int) -> bool:
+    """True when the letters glued to the number are a card word or end with one ("mycard4111…")."""
+    word = _glued_word(text, start)
+    return word is not None and (word in _GLUE_OK or any(word.endswith(w) for w in _GLUE_SUFFIXES))
 
 
 def find_cards(st: ScanText, claimed: list[Candidate] | None = None) -> list[Candidate]:
@@ -230,6 +280,8 @@ def find_cards(st: ScanText, claimed: list[Candidate] | None = None) -> list[Can
     Runs inside a span ``claimed`` by a stronger finding (an IBAN) are skipped.
     """
     found: list[Candidate] = []
+    if st.has_any(JOINED_SHAPE):
+        _joined_cards(st, found, claimed or [])
     if not st.may_hold_card:
         return found
     text = st.text
@@ -240,11 +292,11 @@ def find_cards(st: ScanText, claimed: list[Candidate] | None = None) -> list[Can
         chunk = text[run_start:run_end]
         if taken and any(c.start <= run_start and run_end <= c.end for c in taken):
             continue
-        if text[max(0, run_start - 3) : run_start].rstrip(" (").endswith("+"):
-            continue  # "+44 7253 298341" is a phone number
-        glued_ok = (
-            run_start == 0 or not text[run_start - 1].isalpha() or _glued_word(text, run_start) in _GLUE_OK
-        )
+        if run_digits <= _LONGEST_PHONE and text[max(0, run_start - 3) : run_start].rstrip(" (").endswith(
+            "+"
+        ):
+            continue  # "+44 7253 298341" is a phone number (at most 15 digits: longer is none)
+        glued_ok = run_start == 0 or not text[run_start - 1].isalpha() or _glue_ok(text, run_start)
         if run_digits == run_end - run_start:  # one contiguous group: the common case
             if glued_ok and run_digits <= MAX_PAN and is_card_number(chunk):
                 _accept(st, found, run_start, run_end, chunk)
@@ -268,7 +320,9 @@ def find_cards(st: ScanText, claimed: list[Candidate] | None = None) -> list[Can
 
 
 def _accept(st: ScanText, found: list[Candidate], start: int, end: int, digits: str) -> None:
-    if _in_hex_token(st.text, start, end) or not _context_allows(st, start):
+    if _in_hex_token(st.text, start, end):
+        return
+    if not _context_allows(st, start, len(digits)) and not _details_follow(st, end):
         return
     brand = card_brand(digits)
     found.append(
@@ -416,7 +470,7 @@ def _word_end(lower: str, pos: int) -> bool:
     return pos >= len(lower) or not lower[pos].isalpha()
 
 
-DETAIL_GATE = _CVV_TRIGGERS | _EXPIRY_TRIGGERS
+DETAIL_GATE = _CVV_TRIGGERS | _EXPIRY_TRIGGERS | card_words.DETAIL_WORDS_GATE
 
 
 def find_card_details(st: ScanText, cards: list[Candidate]) -> list[Candidate]:
@@ -455,7 +509,11 @@ def find_card_details(st: ScanText, cards: list[Candidate]) -> list[Candidate]:
             s, e = m.span("value")
             found.append(Candidate("CARD_EXPIRY", s, e, "card expiry date", PRIORITY["CARD_EXPIRY"]))
     for card in cards:
-        found.extend(_tail(lower, card.end))
+        found.extend(_tail(st, card.end))
+    # The packs' cues: always when a cue of their own was seen; when only one the English rules
+    # read too ("cvv", "exp"), only if those found nothing ("el CVV es 552").
+    if st.has_any(card_words.OWN_DETAIL_GATE) or (not found and st.has_any(card_words.DETAIL_WORDS_GATE)):
+        found.extend(find_pack_card_details(st, cards))
     return found
 
 
@@ -465,15 +523,40 @@ def _near_card(text: str, pos: int, cards: list[Candidate]) -> bool:
     return _POSITIVE_CUE.search(text, max(0, pos - 60), min(len(text), pos + 60)) is not None
 
 
-def _tail(lower: str, pos: int) -> list[Candidate]:
+# Emoji and other signs between a card number and its details ("💳 4000 … 📅 10/28 🔒 915").
+_TAIL_SIGNS = re.compile(r"[\s,;:|/\-.()=]*[^\w€$£%\s,;:|/\-.()=]+")
+_DETAIL_CUE_AFTER = re.compile(r"[\s,;:]*(?:cvv|cvc|csc|exp|valid)")
+
+
+def _details_follow(st: ScanText, end: int) -> bool:
+    """True when a security-code or expiry cue follows the number: "order 4111 … cvv 123" is a card."""
+    return _DETAIL_CUE_AFTER.match(st.lower, end, end + 16) is not None or (
+        st.has_any(card_words.DETAIL_WORDS_GATE) and pack_cue_after(st.folded, end) is not None
+    )
+
+
+def _tail(st: ScanText, pos: int) -> list[Candidate]:
     """Expiry date and security code typed right after a card number."""
     found: list[Candidate] = []
+    lower = st.lower
     limit = pos + 48
+    pack_cues = st.has_any(card_words.OWN_DETAIL_GATE)
     have_exp = have_cvv = False
     last_cue = ""
     while pos < limit and not (have_exp and have_cvv):
         m = _TAIL_TOKEN.match(lower, pos)
         if m is None or m.end() == pos:
+            # Rarely needed, so tried only then: a pack's cue (its words were seen in the text) or
+            # emoji between the parts (a character outside ASCII follows).
+            cue = pack_cue_after(st.folded, pos) if pack_cues else None
+            if cue is not None:
+                pos, kind = cue
+                last_cue = "sec" if kind in ("security", "back", "front") else "exp"
+                continue
+            signs = _TAIL_SIGNS.match(lower, pos, limit) if not lower.isascii() else None
+            if signs is not None:
+                pos = signs.end()
+                continue
             break
         pos = m.end()
         if m.group("cue"):

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 
 from trustdesk.guard.asks import find_asks
 from trustdesk.guard.bank_accounts import ACCOUNT_WORDS_GATE, find_pack_bank_accounts
 from trustdesk.guard.banking import ACCOUNT_GATE, find_bank_accounts, find_ibans
 from trustdesk.guard.candidates import Candidate
-from trustdesk.guard.cards import DETAIL_GATE, find_card_details, find_cards
+from trustdesk.guard.card_parts import card_begun, card_continued
+from trustdesk.guard.card_words import CARD_GATE
+from trustdesk.guard.cards import DETAIL_GATE, JOINED_SHAPE, find_card_details, find_cards
 from trustdesk.guard.contacts import find_emails, find_phones
 from trustdesk.guard.credentials import OTP_GATE, PASSWORD_GATE, PIN_GATE, find_one_time_codes, find_passwords
 from trustdesk.guard.disclosures import (
@@ -67,7 +70,7 @@ def _detect(text: str, hits: frozenset[int], policy: Policy) -> list[Candidate]:
     candidates: list[Candidate] = []
     if DIGIT in hits:
         ibans = find_ibans(st) if IBAN_SHAPE in hits else []
-        cards = find_cards(st, ibans) if CARD_SHAPE in hits else []
+        cards = find_cards(st, ibans) if CARD_SHAPE in hits or not hits.isdisjoint(JOINED_SHAPE) else []
         claimed = cards + ibans
         candidates.extend(claimed)
         if cards or not hits.isdisjoint(DETAIL_GATE):
@@ -164,11 +167,15 @@ def _continued(candidates: list[Candidate], text: str, earlier: tuple[str, ...])
     if len(text) <= _REPLY_CHARS and any(password_topic(item) for item in earlier[-2:]):
         found.extend(passwords_in_reply(text))
     found.extend(continued_national_ids(previous, text))
+    found.extend(card_continued(previous, text))
     if not found:
         return candidates
     return resolve_overlaps([*candidates, *found])
 
 
+_TRAILING = " \t\r\n.,;:!?…-–)"
+_SIGNS_AT_END = re.compile(r"[^\w]+$")
+"""What may follow the first part of a card number at the end of a message."""
 _REPLY_CHARS = 200
 """A password-shaped word is taken for the password only in a short reply to talk about one."""
 
@@ -225,9 +232,24 @@ def scan(
         candidates = _detect(text, found, policy)
     else:
         normalized = normalize(text)
-        candidates = detect(normalized.text, policy)
-    if earlier and direction == "inbound":
-        candidates = _continued(candidates, text if normalized is _IDENTITY else normalized.text, earlier)
+        found = hits_of(normalized.text)
+        candidates = _detect(normalized.text, found, policy)
+    if direction == "inbound":
+        plain = text if normalized is _IDENTITY else normalized.text
+        if earlier:
+            candidates = _continued(candidates, plain, earlier)
+        # Cheap tests first: most messages hold no digit or name no card (and neither did the
+        # author's message before), or do not end with four digits not yet found as something.
+        if DIGIT in found and (earlier or not found.isdisjoint(CARD_GATE)):
+            ending = plain.rstrip(_TRAILING)
+            if ending[-1:] and not ending[-1].isascii():
+                ending = _SIGNS_AT_END.sub("", ending)  # an emoji after the digits
+            if ending[-4:].isdigit() and not any(
+                c.end == len(ending) and c.type != "PHONE" for c in candidates
+            ):
+                begun = card_begun(plain, earlier, candidates)
+                if begun is not None:
+                    candidates = resolve_overlaps([*candidates, begun])
     if not candidates and direction == "inbound":
         return _tuple_new(ScanResult, ((), text, False, (), None, direction, lang))
     actions = policy.action_map
