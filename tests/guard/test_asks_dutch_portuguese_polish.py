@@ -1,0 +1,100 @@
+"""Outbound asks in Dutch, Portuguese (pt-PT and pt-BR) and Polish, each beside its nearest harmless
+look-alike: a word list that is too wide or too narrow fails one side."""
+
+from __future__ import annotations
+
+import pytest
+
+from trustdesk.guard import scan
+
+
+def blocked(text: str, context: tuple[str, ...] = ()) -> bool:
+    return scan(text, "outbound", context=list(context)).blocked
+
+
+@pytest.mark.parametrize(
+    ("ask", "harmless"),
+    [
+        # Pressure: the negation is part of the threat, not a refusal to ask.
+        (
+            "Als u uw wachtwoord niet vandaag aan ons bevestigt, wordt uw account gesloten.",
+            "Als u uw wachtwoord niet meer weet, klik dan op 'Wachtwoord vergeten'.",
+        ),
+        (
+            "Jeśli nie poda Pan teraz PIN-u do aplikacji, przelew zostanie anulowany.",
+            "Jeśli nie pamięta Pan hasła, proszę kliknąć „Nie pamiętam hasła”.",
+        ),
+        (
+            "Se você não me passar agora a senha do app do banco, o estorno volta.",
+            "Se você não lembra a senha, clique em 'Esqueci a senha'.",
+        ),
+        (
+            "Caso o senhor não confirme o número do cartão, perde o desconto.",
+            "Nunca pedimos a sua senha nem o número do cartão.",
+        ),
+        # A code sent again, then a short question about what came.
+        (("Ik heb hem opnieuw laten versturen.", "Wat is het deze keer geworden?"), None),
+        (("Wysłałem jeszcze raz.", "I co tym razem przyszło?"), None),
+        (
+            ("Reenviei agorinha.", "E aí, o que chegou dessa vez?"),
+            ("Reenviei o e-mail de confirmação.", "Qual a data de entrega?"),
+        ),
+        # Remote control: unknown sources, every permission, the mouse handed over.
+        (
+            "Zet 'onbekende bronnen' aan, installeer het bestand en geef het alle rechten.",
+            "Wij vragen nooit om software te installeren of uw scherm te delen.",
+        ),
+        (
+            "Proszę zostawić mi myszkę, dokończę konfigurację routera.",
+            "Proszę przesłać zdjęcie zgniecionego rogu kartonu i naklejki przewoźnika.",
+        ),
+        (
+            "Vai às definições, ativa «Instalar apps desconhecidas» e dá-lhe todas as permissões.",
+            "O seu código de rastreio é PT123456789.",
+        ),
+        # Official places: "type it there yourself, not here in the chat".
+        (
+            "Alleen de 3-cijferige code van de achterkant van je pas nog even hier appen.",
+            "Zie je op de betaalpagina het vakje 'CVC'? Daar vul je zelf de drie cijfers in. Niet hier in de chat, hè.",
+        ),
+        (
+            "Mete também o CVV, senão o pagamento não passa.",
+            "Na tela de pagamento tem o campo «CVV»: é lá que você digita os 3 números de trás. Aqui no chat não, tá?",
+        ),
+        (
+            "Dopisz jeszcze kod CVC, bo inaczej bramka płatnicza odrzuci zamówienie.",
+            "Co to jest kod CVC? To trzy cyfry z tyłu karty, które wpisujesz sam na stronie płatności.",
+        ),
+        # Circulating scam texts quoted in a warning.
+        (
+            "Stuur de sms-code even naar mij door.",
+            "Er gaan berichten rond met de tekst: 'Stuur ons de code die u per sms ontvangt'. Die komen niet van ons.",
+        ),
+        (
+            "Prosze podac kod z smsa",
+            "Krążą SMS-y: „Kurier: paczka czeka, odeślij kod z wiadomości”. To nie my.",
+        ),
+    ],
+)
+def test_an_ask_is_blocked_and_its_look_alike_passes(ask, harmless):
+    ask_context, ask_text = (ask[:-1], ask[-1]) if isinstance(ask, tuple) else ((), ask)
+    assert blocked(ask_text, ask_context)
+    if harmless is not None:
+        context, text = (harmless[:-1], harmless[-1]) if isinstance(harmless, tuple) else ((), harmless)
+        assert not blocked(text, context)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pani da mi numer karta cały, 16 liczby, i ja robię zwrot dzisiaj.",
+        "Senhora, dar para mim número cartão inteiro, 16 números, e eu fazer reembolso hoje.",
+        "Mevrouw, u geef mij nummer van kredietkaart helemaal, alle 16 cijfer.",
+        "Kod autoryzacyjny winien zostać podany za pośrednictwem niniejszego kanału.",
+        "O código de verificação do cartão (CVV) deverá constar na resposta a este e-mail.",
+        "De eenmalige transactiecode dient via dit kanaal te worden verstrekt.",
+        "e esse cartao vence quando? mes/ano ja serve",
+    ],
+)
+def test_broken_formal_and_unaccented_asks_are_blocked(text):
+    assert blocked(text)
