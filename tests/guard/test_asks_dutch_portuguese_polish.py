@@ -98,3 +98,12 @@ def test_an_ask_is_blocked_and_its_look_alike_passes(ask, harmless):
 )
 def test_broken_formal_and_unaccented_asks_are_blocked(text):
     assert blocked(text)
+
+
+def test_the_german_causal_da_parts_no_portuguese_da():
+    # Every pack's clause breaks run on every message; the folded "dá" must not cut the ask in two.
+    assert blocked("A senha do app do banco, dá pra você me mandar agora?")
+    assert blocked(
+        "Da die Zuzahlung nicht eingezogen werden konnte, tippen Sie bitte Ihre Kartennummer hier ein."
+    )
+    assert not blocked("Das Passwort brauchen wir nicht, da die Bestellung schon bezahlt ist.")
