@@ -107,3 +107,31 @@ def test_the_german_causal_da_parts_no_portuguese_da():
         "Da die Zuzahlung nicht eingezogen werden konnte, tippen Sie bitte Ihre Kartennummer hier ein."
     )
     assert not blocked("Das Passwort brauchen wir nicht, da die Bestellung schon bezahlt ist.")
+
+
+@pytest.mark.parametrize(
+    ("ask", "harmless"),
+    [
+        (
+            "Werk uw betaalgegevens bij via deze link om uw bestelling vrij te geven.",
+            "U kunt uw betaalgegevens zelf aanpassen in Mijn account > Betaalmethoden.",
+        ),
+        (
+            "Atualize os dados de pagamento neste link para liberar o pedido.",
+            "Pode atualizar os dados de pagamento na sua área de cliente no nosso site.",
+        ),
+        (
+            "Zaloguj się do swojego banku przez ten link, żeby odebrać zwrot.",
+            "Zaloguj się do banku i sprawdź, czy przelew wyszedł.",
+        ),
+        ("Wat is het antwoord op uw beveiligingsvraag?", "Uw betaling is ontvangen, bedankt!"),
+        (
+            "Qual é a resposta à sua pergunta de segurança?",
+            "Nunca pedimos dados de pagamento por SMS ou e-mail.",
+        ),
+        ("Jaka jest odpowiedź na pytanie bezpieczeństwa?", "Nigdy nie prosimy o dane płatnicze przez SMS."),
+    ],
+)
+def test_payment_and_security_details_behind_a_link_are_asked_for(ask, harmless):
+    assert blocked(ask)
+    assert not blocked(harmless)
