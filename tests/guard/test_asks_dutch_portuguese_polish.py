@@ -135,3 +135,31 @@ def test_the_german_causal_da_parts_no_portuguese_da():
 def test_payment_and_security_details_behind_a_link_are_asked_for(ask, harmless):
     assert blocked(ask)
     assert not blocked(harmless)
+
+
+@pytest.mark.parametrize(
+    ("ask", "harmless"),
+    [
+        ("Lees me voor wat de app laat zien", "Wat staat er op de verzendbevestiging?"),
+        ("Przeczytaj mi, co pokazuje aplikacja", "Co jest napisane na etykiecie paczki?"),
+        ("Leia para mim o que aparece no aplicativo", "O que diz a etiqueta da encomenda?"),
+        ("O que diz o SMS que acabou de receber?", "Você vai receber um SMS com um código. Digite-o no app."),
+        ("stuur je wagtwoord", "Wagtwoord vergeten? Klik hier."),
+        ("Qual a sua senhaa?", "Esqueceu a senhaa? Clique aqui."),
+    ],
+)
+def test_read_aloud_asks_and_misspellings_are_blocked(ask, harmless):
+    assert blocked(ask)
+    assert not blocked(harmless)
+
+
+@pytest.mark.parametrize(
+    ("harmless", "ask"),
+    [
+        (("Nigdy nie poprosimy", "o hasło"), ("Czy może Pan podać", "hasło?")),
+        (("Nunca vamos pedir", "a sua senha"), ("Pode me dizer", "a sua senha?")),
+    ],
+)
+def test_a_request_split_over_two_messages_is_read_whole(harmless, ask):
+    assert not blocked(harmless[1], harmless[:1])
+    assert blocked(ask[1], ask[:1])
