@@ -163,3 +163,33 @@ def test_read_aloud_asks_and_misspellings_are_blocked(ask, harmless):
 def test_a_request_split_over_two_messages_is_read_whole(harmless, ask):
     assert not blocked(harmless[1], harmless[:1])
     assert blocked(ask[1], ask[:1])
+
+
+@pytest.mark.parametrize(
+    ("ask", "harmless"),
+    [
+        (
+            "Heeft u de code al? Noem hem maar.",
+            "De CVC is de code van drie cijfers op de achterkant van je kaart. Die vul je alleen in op de "
+            "betaalpagina, deel hem nooit in een chat of mail.",
+        ),
+        ("Ma Pan już kod? To proszę mi go podać.", "Ma Pan już kod rabatowy? Proszę wpisać go w koszyku."),
+        (
+            "Quais os números que o banco te mandou por SMS?",
+            "O seu cartão-presente de 50 € tem o código PRES-7KQ2-M9XD e pode ser usado até 31/12/2026.",
+        ),
+        (
+            "Proszę podać kod z Google Authenticator.",
+            "Którą metodą płatności chcesz zapłacić: BLIK czy kartą?",
+        ),
+        ("Prosze o blik", "Proszę zapłacić BLIKiem w aplikacji."),
+        (
+            "Solicitamos o envio do código CVV em resposta a este e-mail.",
+            "Nunca solicitamos o código CVV por e-mail.",
+        ),
+        ("Hou je pas even voor de camera.", "Hou je ordernummer bij de hand."),
+    ],
+)
+def test_codes_named_by_a_question_or_a_sender_and_their_look_alikes(ask, harmless):
+    assert blocked(ask)
+    assert not blocked(harmless)
