@@ -151,3 +151,9 @@ def test_a_scam_quoted_in_single_quotes_asks_for_nothing():
     assert asked(warning) == set()
     # An apostrophe inside a word opens no quotation.
     assert asked("Installeer het apk'tje dat ik je app en geef het alle rechten.") == {"REMOTE_ACCESS"}
+
+
+def test_a_short_yes_no_question_about_a_secret_asks_whether_not_for_it():
+    assert asked("chegou o código? coloca você mesmo no app, eu não preciso dele não 👍") == set()
+    assert asked("Já tem o código? Então diga-mo.") == {"ONE_TIME_CODE"}
+    assert asked("Card number?") == {"PAYMENT_CARD"}

@@ -498,15 +498,15 @@ def _is_request(
     # A bare question about the secret ("and the three-digit code on the back?"), or a prompt
     # that ends with a colon ("Card number (16 digits):").
     stripped = view.rstrip()
-    bare = len(stripped.split()) <= _BARE_NAME_WORDS and named_length >= 3 and not news
+    opening = view.lstrip("¿¡ ")
+    # "Recebeu o código?" asks whether it came, not for it, however short.
+    whether = any(_search(pack.aux_question, opening) is not None for pack in packs)
+    bare = len(stripped.split()) <= _BARE_NAME_WORDS and named_length >= 3 and not news and not whether
     if stripped.endswith(":") or bare:
         return True  # a prompt ("Card number:") or the secret's name alone ("The CVV, please.")
     if len(stripped.split()) <= _TERSE_WORDS and _search(words.full, stripped) is not None:
         return True  # a terse note asking for all of it ("kartennr komplett, nicht nur die letzten 4")
-    if not stripped.endswith(("?", "？")):
-        return False
-    opening = view.lstrip("¿¡ ")
-    return not any(_search(pack.aux_question, opening) is not None for pack in packs)
+    return stripped.endswith(("?", "？")) and not whether
 
 
 def _reports_sending(view: str, named: _Named, words: _Words) -> bool:
