@@ -193,3 +193,17 @@ def test_a_request_split_over_two_messages_is_read_whole(harmless, ask):
 def test_codes_named_by_a_question_or_a_sender_and_their_look_alikes(ask, harmless):
     assert blocked(ask)
     assert not blocked(harmless)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Para receber notificações, aceite todas as permissões de notificação nas definições do telemóvel.",
+        "Nadaj aplikacji wszystkie uprawnienia do powiadomień w ustawieniach telefonu.",
+        "Indique o mês/ano da compra, por favor.",
+        "Confirme os 16 números do código de rastreio.",
+        "Wyłącz instalację z nieznanych źródeł.",
+    ],
+)
+def test_permissions_dates_and_long_numbers_of_other_things_pass(text):
+    assert not blocked(text)
