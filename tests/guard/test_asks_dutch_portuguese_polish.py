@@ -207,3 +207,17 @@ def test_codes_named_by_a_question_or_a_sender_and_their_look_alikes(ask, harmle
 )
 def test_permissions_dates_and_long_numbers_of_other_things_pass(text):
     assert not blocked(text)
+
+
+@pytest.mark.parametrize(
+    ("context", "text"),
+    [
+        ("Wysłaliśmy maila z kodem logowania.", "Wystarczą same cyfry."),
+        ("Draai je kaart om.", "Wat staat er naast de handtekening?"),
+        ("Vire o cartão.", "Que números vê junto à assinatura?"),
+        ("Wanneer loopt je kaart af?", "Maand en jaar graag."),
+        ("Quando expira o seu cartão?", "Diga-me o mês e o ano."),
+    ],
+)
+def test_an_ask_that_leans_on_the_message_before(context, text):
+    assert blocked(text, (context,))
