@@ -157,3 +157,11 @@ def test_a_short_yes_no_question_about_a_secret_asks_whether_not_for_it():
     assert asked("chegou o código? coloca você mesmo no app, eu não preciso dele não 👍") == set()
     assert asked("Já tem o código? Então diga-mo.") == {"ONE_TIME_CODE"}
     assert asked("Card number?") == {"PAYMENT_CARD"}
+
+
+def test_a_lead_in_that_turns_a_secret_down_lends_no_ask():
+    assert asked("Just your order number please.", ("I don't need the card number.",)) == set()
+    assert asked("Nur Ihre Bestellnummer bitte.", ("Die Kartennummer brauche ich nicht.",)) == set()
+    assert asked(
+        "Welke drie cijfers staan daar?", ("Pak uw pas er even bij en kijk naar de achterkant.",)
+    ) == {"CARD_SECURITY_CODE"}

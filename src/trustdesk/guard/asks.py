@@ -540,6 +540,13 @@ def _follow_up_question(view: str, words: _Words) -> bool:
     )
 
 
+def _refused(clause: str, words: _Words) -> set[str]:
+    """The kinds of secret ``clause`` names only to negate ("Die Kartennummer brauche ich nicht")."""
+    views, named = _objects_of(clause, words)
+    packs = _present(views[0], words)
+    return {n.kind for n, where in named if _negated(where, packs, n)}
+
+
 def _judge(
     clause: str, lead_in: str | None, previous: list[tuple[_Named, str]], words: _Words
 ) -> tuple[list[_Named], list[tuple[_Named, str]]]:
@@ -557,8 +564,11 @@ def _judge(
     ):
         objects, carried = previous, True
     if not objects and lead_in is not None:
-        # "Look at the back of your card." … "Which three digits are there?"
+        # "Look at the back of your card." … "Which three digits are there?" But not what the
+        # lead-in turned down: "I don't need the card number." … "Just your order number, please."
         objects, carried = _objects_of(f"{lead_in} {clause}", words)[1], True
+        refused = _refused(lead_in, words)
+        objects = [(n, where) for n, where in objects if n.kind not in refused]
     if not objects:
         return [], named
     packs = _present(plain, words)
