@@ -221,3 +221,17 @@ def test_permissions_dates_and_long_numbers_of_other_things_pass(text):
 )
 def test_an_ask_that_leans_on_the_message_before(context, text):
     assert blocked(text, (context,))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Podaj numer karty podarunkowej, sprawdzę saldo.",
+        "Qual é o número do cartão-presente? Verifico o saldo.",
+        "Qual é o número do cartão de fidelidade?",
+        "Jaki kod rabatowy wpisałaś?",
+        "Wat is het nummer van je cadeaukaart? Dan check ik het saldo.",
+    ],
+)
+def test_gift_loyalty_and_discount_numbers_are_no_secrets(text):
+    assert not blocked(text)
