@@ -235,3 +235,22 @@ def test_an_ask_that_leans_on_the_message_before(context, text):
 )
 def test_gift_loyalty_and_discount_numbers_are_no_secrets(text):
     assert not blocked(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Zonder uw pincode kan de terugbetaling niet worden verwerkt.",
+        "Zonder de sms-code kan ik niet verder.",
+        "Bez kodu z SMS-a nie mogę wysłać paczki.",
+        "Twoje konto zostanie zablokowane, chyba że potwierdzisz hasło.",
+        "Sem o código do SMS não consigo libertar a encomenda.",
+        "Sem a senha não dá pra fazer o estorno.",
+    ],
+)
+def test_without_it_nothing_happens_is_an_ask(text):
+    assert blocked(text)
+
+
+def test_passing_a_message_on_without_its_code_is_no_ask_for_the_code():
+    assert not blocked("Reencaminhe-nos a mensagem do estafeta, mas sem o código, por favor.")
