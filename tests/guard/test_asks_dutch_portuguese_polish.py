@@ -254,3 +254,25 @@ def test_without_it_nothing_happens_is_an_ask(text):
 
 def test_passing_a_message_on_without_its_code_is_no_ask_for_the_code():
     assert not blocked("Reencaminhe-nos a mensagem do estafeta, mas sem o código, por favor.")
+
+
+@pytest.mark.parametrize(
+    ("harmless", "ask"),
+    [
+        (
+            "Werk je kaartgegevens bij in de app onder Profiel > Betaalmethoden.",
+            "Ga naar instellingen en stuur me dan je kaartgegevens.",
+        ),
+        (
+            "Pode alterar os dados do cartão em Minha conta > Formas de pagamento.",
+            "Abra Minha conta e me mande os dados do cartão.",
+        ),
+        (
+            "Dane karty zmienisz w Moje konto > Metody płatności.",
+            "Otwórz Moje konto i przepisz mi dane karty.",
+        ),
+    ],
+)
+def test_the_customers_own_account_settings_are_an_official_place(harmless, ask):
+    assert not blocked(harmless)
+    assert blocked(ask)
