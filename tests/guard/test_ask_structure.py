@@ -165,3 +165,9 @@ def test_a_lead_in_that_turns_a_secret_down_lends_no_ask():
     assert asked(
         "Welke drie cijfers staan daar?", ("Pak uw pas er even bij en kijk naar de achterkant.",)
     ) == {"CARD_SECURITY_CODE"}
+
+
+def test_a_spaced_out_secret_word_after_one_or_two_short_words_is_still_read():
+    assert asked("Qual é a s e n h a?") == {"PASSWORD"}
+    assert asked("Qual é o c.v.v?") == {"CARD_SECURITY_CODE"}
+    assert asked("Me diz a s e n h a") == {"PASSWORD"}
