@@ -276,3 +276,25 @@ def test_passing_a_message_on_without_its_code_is_no_ask_for_the_code():
 def test_the_customers_own_account_settings_are_an_official_place(harmless, ask):
     assert not blocked(harmless)
     assert blocked(ask)
+
+
+@pytest.mark.parametrize(
+    ("ask", "harmless"),
+    [
+        (
+            "Krok 1: otwórz aplikację banku.\nKrok 2: podaj mi kod, który widzisz.",
+            "Podaj kod rabatowy, który widzisz w mailu, wpiszę go za Ciebie.",
+        ),
+        (
+            "Passo 1: abra o app do banco.\nPasso 2: me passe o código que aparecer.",
+            "Digite o código que aparecer no app.",
+        ),
+        (
+            "Graag de volgende gegevens:\n1. Naam\n2. Kaartnummer\n3. Vervaldatum",
+            "Graag de volgende gegevens:\n1. Naam\n2. Ordernummer\n3. Retourreden",
+        ),
+    ],
+)
+def test_steps_and_lists(ask, harmless):
+    assert blocked(ask)
+    assert not blocked(harmless)
