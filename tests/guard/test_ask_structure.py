@@ -171,3 +171,10 @@ def test_a_spaced_out_secret_word_after_one_or_two_short_words_is_still_read():
     assert asked("Qual é a s e n h a?") == {"PASSWORD"}
     assert asked("Qual é o c.v.v?") == {"CARD_SECURITY_CODE"}
     assert asked("Me diz a s e n h a") == {"PASSWORD"}
+
+
+def test_a_question_that_opens_on_the_secret_asks_for_it_whatever_place_it_names():
+    assert asked("Welke vier cijfers toets je in bij de geldautomaat?") == {"PASSWORD"}  # a PIN
+    # Pointing to the place stays no ask.
+    assert asked("De vier cijfers toets je alleen in bij de geldautomaat, nooit hier.") == set()
+    assert asked("Zie je op de betaalpagina het vakje 'CVC'? Daar vul je zelf de drie cijfers in.") == set()

@@ -540,6 +540,25 @@ def _follow_up_question(view: str, words: _Words) -> bool:
     )
 
 
+_WHICH_GAP = 2
+
+
+def _asks_which(view: str, objects: list[tuple[_Named, str]], words: _Words) -> bool:
+    """A question that opens on the secret asks for it, whatever place it names: "Welke vier
+    cijfers toets je in bij de geldautomaat?" is no pointer to the cash machine."""
+    stripped = view.strip().lstrip("¿¡ ")
+    opener = words.interrogative.match(stripped) if words.interrogative is not None else None
+    if opener is None or not stripped.endswith(("?", "？")):
+        return False
+    offset = len(view) - len(view.lstrip().lstrip("¿¡ "))
+    return any(
+        where == view
+        and 0 <= n.start - offset - opener.end()
+        and len(stripped[opener.end() : n.start - offset].split()) <= _WHICH_GAP
+        for n, where in objects
+    )
+
+
 def _refused(clause: str, words: _Words) -> set[str]:
     """The kinds of secret ``clause`` names only to negate ("Die Kartennummer brauche ich nicht")."""
     views, named = _objects_of(clause, words)
@@ -573,7 +592,8 @@ def _judge(
         return [], named
     packs = _present(plain, words)
     # An excused clause hands nothing on: "… never ask for your password. What can I do for you?"
-    if _conditional(plain, packs) or _points_to_official_place(plain, packs) or _defines(plain, packs):
+    pointed = _points_to_official_place(plain, packs) and not _asks_which(plain, objects, words)
+    if _conditional(plain, packs) or pointed or _defines(plain, packs):
         return [], []
     if carried:
         if _negated(_PAUSE.split(plain)[0], packs):  # "Just the digits, I don't need the rest"
