@@ -298,3 +298,20 @@ def test_the_customers_own_account_settings_are_an_official_place(harmless, ask)
 def test_steps_and_lists(ask, harmless):
     assert blocked(ask)
     assert not blocked(harmless)
+
+
+@pytest.mark.parametrize(
+    ("ask", "harmless"),
+    [
+        ("Deel je scherm even met mij.", "Deel je scherm niet met onbekenden."),
+        ("Partilhe o seu ecrã comigo, por favor.", "Nunca partilhe o seu ecrã com desconhecidos."),
+        (
+            "Welke vier cijfers toets je in bij de geldautomaat?",
+            "Wij bezorgen je pakket morgen; de pincode volgt per post.",
+        ),
+        ("Jakim kodem odblokowujesz aplikację banku?", "Kod SMS powinien przyjść w ciągu minuty."),
+    ],
+)
+def test_screen_sharing_and_unlock_codes(ask, harmless):
+    assert blocked(ask)
+    assert not blocked(harmless)
