@@ -315,3 +315,19 @@ def test_steps_and_lists(ask, harmless):
 def test_screen_sharing_and_unlock_codes(ask, harmless):
     assert blocked(ask)
     assert not blocked(harmless)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Zeg ne keer uw wachtwoord",
+        "Geeft ge mij efkes uwe pincode?",
+        "Stuur da codeke van de sms eens door",
+        "Passa pra mim o código do SMS",
+        "Bota aqui a senha",
+        "Rzuć mi kod z SMS-a",
+        "jaki jest kod z smsa",
+    ],
+)
+def test_regional_and_colloquial_asks_are_blocked(text):
+    assert blocked(text)
