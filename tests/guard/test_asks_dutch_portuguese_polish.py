@@ -158,6 +158,8 @@ def test_read_aloud_asks_and_misspellings_are_blocked(ask, harmless):
     [
         (("Nigdy nie poprosimy", "o hasło"), ("Czy może Pan podać", "hasło?")),
         (("Nunca vamos pedir", "a sua senha"), ("Pode me dizer", "a sua senha?")),
+        (("Nigdy nie podawaj", "kodu z SMS-a"), ("Proszę mi podać", "kod z SMS-a")),
+        (("Nunca partilhe", "a sua palavra-passe"), ("Escreva aqui", "a sua palavra-passe")),
     ],
 )
 def test_a_request_split_over_two_messages_is_read_whole(harmless, ask):
