@@ -333,3 +333,14 @@ def test_screen_sharing_and_unlock_codes(ask, harmless):
 )
 def test_regional_and_colloquial_asks_are_blocked(text):
     assert blocked(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bij een creditcardbetaling kan je bank om een extra bevestiging in de bankapp vragen. Dat is normaal.",
+        "Pra trocar a senha: 'Minha conta' > 'Segurança' > 'Alterar senha'. Lá o senhor digita a senha atual e depois a nova.",
+    ],
+)
+def test_formal_and_informal_explanations_pass_alike(text):
+    assert not blocked(text)
