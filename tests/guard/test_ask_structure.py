@@ -123,3 +123,58 @@ def test_pressure_with_a_negation_is_still_an_ask():
 
 def test_a_misspelling_is_read_as_the_nearest_secret_word():
     assert "ONE_TIME_CODE" in asked("ok i have sent u a verfication code, pls type it back to me here")
+
+
+def test_a_short_statement_that_a_code_was_sent_is_news_not_an_ask():
+    assert (
+        asked("Wysłaliśmy kod SMS-em. Wpisz go w aplikacji, a potem wróć tutaj i napisz „gotowe”.") == set()
+    )
+    assert asked("Verification code sent.") == set()
+    # The code's name alone, or as a question, still asks for it.
+    assert asked("SMS code?") == {"ONE_TIME_CODE"}
+    assert asked("Kod SMS?") == {"ONE_TIME_CODE"}
+
+
+def test_a_dash_aside_after_a_subject_does_not_leave_the_subject_as_a_bare_request():
+    explanation = (
+        "O CVV — também chamado CVC ou código de segurança — são os três algarismos no verso do cartão. "
+        "Só o escreve na página de pagamento; ninguém da loja precisa dele."
+    )
+    assert asked(explanation) == set()
+    assert asked("Your card number – all 16 digits – please.") == {"PAYMENT_CARD"}
+    # After a longer lead the dashes still part clauses: the negation stays in its own.
+    assert asked("We never ask for your PIN - send me your card number - thanks") == {"PAYMENT_CARD"}
+
+
+def test_a_scam_quoted_in_single_quotes_asks_for_nothing():
+    warning = "Let op als een 'koper' je een link stuurt met 'Ontvang je geld – vul je kaartgegevens in'. Dat zijn wij niet."
+    assert asked(warning) == set()
+    # An apostrophe inside a word opens no quotation.
+    assert asked("Installeer het apk'tje dat ik je app en geef het alle rechten.") == {"REMOTE_ACCESS"}
+
+
+def test_a_short_yes_no_question_about_a_secret_asks_whether_not_for_it():
+    assert asked("chegou o código? coloca você mesmo no app, eu não preciso dele não 👍") == set()
+    assert asked("Já tem o código? Então diga-mo.") == {"ONE_TIME_CODE"}
+    assert asked("Card number?") == {"PAYMENT_CARD"}
+
+
+def test_a_lead_in_that_turns_a_secret_down_lends_no_ask():
+    assert asked("Just your order number please.", ("I don't need the card number.",)) == set()
+    assert asked("Nur Ihre Bestellnummer bitte.", ("Die Kartennummer brauche ich nicht.",)) == set()
+    assert asked(
+        "Welke drie cijfers staan daar?", ("Pak uw pas er even bij en kijk naar de achterkant.",)
+    ) == {"CARD_SECURITY_CODE"}
+
+
+def test_a_spaced_out_secret_word_after_one_or_two_short_words_is_still_read():
+    assert asked("Qual é a s e n h a?") == {"PASSWORD"}
+    assert asked("Qual é o c.v.v?") == {"CARD_SECURITY_CODE"}
+    assert asked("Me diz a s e n h a") == {"PASSWORD"}
+
+
+def test_a_question_that_opens_on_the_secret_asks_for_it_whatever_place_it_names():
+    assert asked("Welke vier cijfers toets je in bij de geldautomaat?") == {"PASSWORD"}  # a PIN
+    # Pointing to the place stays no ask.
+    assert asked("De vier cijfers toets je alleen in bij de geldautomaat, nooit hier.") == set()
+    assert asked("Zie je op de betaalpagina het vakje 'CVC'? Daar vul je zelf de drie cijfers in.") == set()

@@ -157,8 +157,9 @@ def _clauses(text: str, breaks: re.Pattern[str] | None) -> list[tuple[int, int]]
     if breaks is not None:
         ends.extend(breaks.finditer(fold(text)) if len(fold(text)) == len(text) else ())
         ends.sort(key=lambda m: m.start())
+    asides = _dash_asides(text, ends)
     for m in ends:
-        if m.start() < start or _ordinal_dot(text, m):
+        if m.start() < start or _ordinal_dot(text, m) or m.start() in asides:
             continue
         end = m.end() if "?" in m.group() or "？" in m.group() or ":" in m.group() else m.start()
         if end > start:
@@ -167,6 +168,27 @@ def _clauses(text: str, breaks: re.Pattern[str] | None) -> list[tuple[int, int]]
     if start < len(text):
         spans.append((start, len(text)))
     return spans
+
+
+_DASH = re.compile(r"\s+[-–]\s+")
+_ASIDE_WORDS = 12
+
+
+def _dash_asides(text: str, ends: list[re.Match[str]]) -> set[int]:
+    """Starts of dash pairs that set off an aside right after a sentence's subject ("O CVV - também
+    chamado CVC - são os três algarismos …"): the sentence goes on around them, and its subject
+    alone ("O CVV") is no bare request. After a longer lead the dashes still part clauses ("We never
+    ask for your PIN - send the card number - thanks")."""
+    pairs: set[int] = set()
+    for index in range(len(ends) - 1):
+        first, second = ends[index], ends[index + 1]
+        if not (_DASH.fullmatch(first.group()) and _DASH.fullmatch(second.group())):
+            continue
+        lead = text[ends[index - 1].end() if index else 0 : first.start()]
+        aside = text[first.end() : second.start()]
+        if len(lead.split()) <= _BARE_NAME_WORDS and "\n" not in aside and len(aside.split()) <= _ASIDE_WORDS:
+            pairs.update((first.start(), second.start()))
+    return pairs
 
 
 _ABBREVIATIONS = frozenset(
@@ -459,7 +481,12 @@ def _live_request(pattern: re.Pattern[str] | None, text: str, packs: list[_Exemp
 
 
 def _is_request(
-    views: tuple[str, str], kind: str, words: _Words, packs: list[_Exemptions], named_length: int = 3
+    views: tuple[str, str],
+    kind: str,
+    words: _Words,
+    packs: list[_Exemptions],
+    named_length: int = 3,
+    news: bool = False,
 ) -> bool:
     plain, view = views
     for text in (plain, view) if plain != view else (plain,):
@@ -471,14 +498,23 @@ def _is_request(
     # A bare question about the secret ("and the three-digit code on the back?"), or a prompt
     # that ends with a colon ("Card number (16 digits):").
     stripped = view.rstrip()
-    if stripped.endswith(":") or (len(stripped.split()) <= _BARE_NAME_WORDS and named_length >= 3):
+    opening = view.lstrip("¿¡ ")
+    # "Recebeu o código?" asks whether it came, not for it, however short.
+    whether = any(_search(pack.aux_question, opening) is not None for pack in packs)
+    bare = len(stripped.split()) <= _BARE_NAME_WORDS and named_length >= 3 and not news and not whether
+    if stripped.endswith(":") or bare:
         return True  # a prompt ("Card number:") or the secret's name alone ("The CVV, please.")
     if len(stripped.split()) <= _TERSE_WORDS and _search(words.full, stripped) is not None:
         return True  # a terse note asking for all of it ("kartennr komplett, nicht nur die letzten 4")
-    if not stripped.endswith(("?", "？")):
+    return stripped.endswith(("?", "？")) and not whether
+
+
+def _reports_sending(view: str, named: _Named, words: _Words) -> bool:
+    """A short statement that a code went out ("Wysłaliśmy kod SMS-em.", "Verification code sent."):
+    news for the customer, not the code's name alone as a request ("SMS code?", "Kod SMS?" still are)."""
+    if named.kind != FindingType.ONE_TIME_CODE or view.rstrip().endswith(("?", "？")):
         return False
-    opening = view.lstrip("¿¡ ")
-    return not any(_search(pack.aux_question, opening) is not None for pack in packs)
+    return _search(words.sent_by_message, f"{view[: named.start]} {view[named.end :]}") is not None
 
 
 def _objects_of(clause: str, words: _Words) -> tuple[tuple[str, str], list[tuple[_Named, str]]]:
@@ -504,6 +540,32 @@ def _follow_up_question(view: str, words: _Words) -> bool:
     )
 
 
+_WHICH_GAP = 2
+
+
+def _asks_which(view: str, objects: list[tuple[_Named, str]], words: _Words) -> bool:
+    """A question that opens on the secret asks for it, whatever place it names: "Welke vier
+    cijfers toets je in bij de geldautomaat?" is no pointer to the cash machine."""
+    stripped = view.strip().lstrip("¿¡ ")
+    opener = words.interrogative.match(stripped) if words.interrogative is not None else None
+    if opener is None or not stripped.endswith(("?", "？")):
+        return False
+    offset = len(view) - len(view.lstrip().lstrip("¿¡ "))
+    return any(
+        where == view
+        and 0 <= n.start - offset - opener.end()
+        and len(stripped[opener.end() : n.start - offset].split()) <= _WHICH_GAP
+        for n, where in objects
+    )
+
+
+def _refused(clause: str, words: _Words) -> set[str]:
+    """The kinds of secret ``clause`` names only to negate ("Die Kartennummer brauche ich nicht")."""
+    views, named = _objects_of(clause, words)
+    packs = _present(views[0], words)
+    return {n.kind for n, where in named if _negated(where, packs, n)}
+
+
 def _judge(
     clause: str, lead_in: str | None, previous: list[tuple[_Named, str]], words: _Words
 ) -> tuple[list[_Named], list[tuple[_Named, str]]]:
@@ -521,13 +583,17 @@ def _judge(
     ):
         objects, carried = previous, True
     if not objects and lead_in is not None:
-        # "Look at the back of your card." … "Which three digits are there?"
+        # "Look at the back of your card." … "Which three digits are there?" But not what the
+        # lead-in turned down: "I don't need the card number." … "Just your order number, please."
         objects, carried = _objects_of(f"{lead_in} {clause}", words)[1], True
+        refused = _refused(lead_in, words)
+        objects = [(n, where) for n, where in objects if n.kind not in refused]
     if not objects:
         return [], named
     packs = _present(plain, words)
     # An excused clause hands nothing on: "… never ask for your password. What can I do for you?"
-    if _conditional(plain, packs) or _points_to_official_place(plain, packs) or _defines(plain, packs):
+    pointed = _points_to_official_place(plain, packs) and not _asks_which(plain, objects, words)
+    if _conditional(plain, packs) or pointed or _defines(plain, packs):
         return [], []
     if carried:
         if _negated(_PAUSE.split(plain)[0], packs):  # "Just the digits, I don't need the rest"
@@ -537,7 +603,12 @@ def _judge(
         live = [n for n, where in objects if not _negated(where, packs, n)]
         if not live:
             return [], []
-    asked = [n for n in live if _is_request(views, n.kind, words, packs, n.end - n.start)]
+    where = dict(objects)
+    asked = [
+        n
+        for n in live
+        if _is_request(views, n.kind, words, packs, n.end - n.start, _reports_sending(where[n], n, words))
+    ]
     if len(asked) < len(live) and lead_in is not None:
         # "To verify it I need one more thing." … "the code we just texted you"
         lead = clause_views(lead_in)[0]
@@ -546,14 +617,15 @@ def _judge(
     return asked, named
 
 
-_QUOTED = re.compile(r"[\"“„«]([^\"“”„«»\n]{12,400})[\"”“»]")
+# Single quotes count too (Dutch quotes with them), but not an apostrophe inside a word ("sms'jes").
+_QUOTED = re.compile(r"[\"“„«][^\"“”„«»\n]{12,400}[\"”“»]|(?<!\w)['‘][^'‘’\n]{12,400}['’](?!\w)")
 
 
 def _quotations_masked(text: str, words: _Words) -> str:
     """``text`` with quotations blanked out (same length) where they are introduced as someone
     else's words ("texts saying “reply with your card number”", "SMS wie: „…“"): a warning that
     quotes a scammer asks for nothing."""
-    if words.quote_intro is None or not any(q in text for q in '"“„«'):
+    if words.quote_intro is None or not any(q in text for q in "\"“„«'‘"):
         return text
     folded = fold(text) if len(fold(text)) == len(text) else text.lower()
     parts: list[str] = []

@@ -49,8 +49,11 @@ def _spaced_joiner(known: Callable[[str], bool] | None) -> Callable[[re.Match[st
         joined = "".join(c for c in match.group() if c.isalnum() or c in "@$")
         if sum(c.isalpha() for c in joined) < 3:
             return match.group()
-        if known is not None and not known(joined) and joined[0] in _ARTICLES and known(joined[1:]):
-            return f"{joined[0]} {joined[1:]}"
+        if known is not None and not known(joined):
+            # One or two short words before it: "a s e n h a", "é a s e n h a", "é o c.v.v".
+            for lead in (1, 2):
+                if set(joined[:lead]) <= _ARTICLES and known(joined[lead:]):
+                    return f"{' '.join(joined[:lead])} {joined[lead:]}"
         return joined
 
     return join
