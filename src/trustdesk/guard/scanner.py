@@ -7,7 +7,7 @@ from bisect import bisect_right
 from trustdesk.guard.asks import find_asks
 from trustdesk.guard.bank_accounts import ACCOUNT_WORDS_GATE, find_pack_bank_accounts
 from trustdesk.guard.banking import ACCOUNT_GATE, find_bank_accounts, find_ibans
-from trustdesk.guard.candidates import Candidate
+from trustdesk.guard.candidates import PRIORITY, Candidate
 from trustdesk.guard.cards import DETAIL_GATE, find_card_details, find_cards
 from trustdesk.guard.contacts import find_emails, find_phones
 from trustdesk.guard.credentials import OTP_GATE, PASSWORD_GATE, PIN_GATE, find_one_time_codes, find_passwords
@@ -25,6 +25,7 @@ from trustdesk.guard.language import language_for_words
 from trustdesk.guard.national_ids import NATIONAL_ID_GATE, continued_national_ids, find_national_ids
 from trustdesk.guard.normalize import NormalizedText, normalize
 from trustdesk.guard.notice import PendingNotice
+from trustdesk.guard.number_words import NUMBER_WORDS_GATE, DigitView, digit_view
 from trustdesk.guard.policy import DEFAULT_POLICY, Policy
 from trustdesk.guard.reasons import WrittenIn, block_reason
 from trustdesk.guard.scantext import (
@@ -61,6 +62,8 @@ _NO_DIGIT_GATE = PASSWORD_GATE | PACK_PASSWORD_GATE | SECRET_KEY_GATE | {AT_SIGN
 
 def _detect(text: str, hits: frozenset[int], policy: Policy) -> list[Candidate]:
     """`detect` for a text whose trigger ids ``hits`` are known."""
+    if not hits.isdisjoint(NUMBER_WORDS_GATE) and (view := digit_view(text)) is not None:
+        return _detect_with_view(text, hits, view, policy)
     if DIGIT not in hits and hits.isdisjoint(_NO_DIGIT_GATE) and not policy.custom_detectors:
         return []  # most messages: no digit, no cue word (nothing to prepare, no detector to run)
     st = ScanText(text, hits)
@@ -95,6 +98,21 @@ def _detect(text: str, hits: frozenset[int], policy: Policy) -> list[Candidate]:
     for detector in policy.custom_detectors:
         candidates.extend(detector.find(st.text))
     return resolve_overlaps(candidates) if len(candidates) > 1 else candidates
+
+
+# What a number written in words may be found as (a phone number in words is no secret).
+_SPELLED_TYPES = frozenset(PRIORITY) - {"EMAIL", "PHONE", "CUSTOM"}
+
+
+def _detect_with_view(text: str, hits: frozenset[int], view: DigitView, policy: Policy) -> list[Candidate]:
+    """`_detect` for a text with numbers in words: what is found in it, and what is found on those
+    words in its digit view ("PIN: zwei acht vier eins" read as "PIN: 2841"), mapped back."""
+    found = _detect(text, hits - NUMBER_WORDS_GATE, policy)
+    for c in _detect(view.text, hits_of(view.text) - NUMBER_WORDS_GATE, policy):
+        if c.type in _SPELLED_TYPES and view.touches(c.start, c.end):
+            start, end = view.to_text(c.start, c.end)
+            found.append(c._replace(start=start, end=end))
+    return resolve_overlaps(found)
 
 
 def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
@@ -155,18 +173,32 @@ def _checked_context(context: object) -> tuple[str, ...]:
     return tuple(item[-MAX_CONTEXT_CHARS:] for item in context[-MAX_CONTEXT_MESSAGES:] if item)
 
 
-def _continued(candidates: list[Candidate], text: str, earlier: tuple[str, ...]) -> list[Candidate]:
+def _continued(
+    candidates: list[Candidate], text: str, hits: frozenset[int], earlier: tuple[str, ...]
+) -> list[Candidate]:
     """``candidates`` plus a secret this message finishes that the author's last one began (a
-    password after "my password is", an ID number after its name)."""
+    password after "my password is", an ID number after its name),
+    also where this message writes its digits in words (``hits``: its trigger ids)."""
     previous = normalize(earlier[-1]).text
+    found = _continuations(previous, text, earlier)
+    if not hits.isdisjoint(NUMBER_WORDS_GATE) and (view := digit_view(text)) is not None:
+        for c in _continuations(previous, view.text, earlier):
+            if c.type in _SPELLED_TYPES and view.touches(c.start, c.end):
+                start, end = view.to_text(c.start, c.end)
+                found.append(c._replace(start=start, end=end))
+    if not found:
+        return candidates
+    return resolve_overlaps([*candidates, *found])
+
+
+def _continuations(previous: str, text: str, earlier: tuple[str, ...]) -> list[Candidate]:
+    """Secrets at the start of ``text`` that finish what ``previous``, the author's last message, began."""
     extra = password_continued(previous, text)
     found = [extra] if extra is not None else []
     if len(text) <= _REPLY_CHARS and any(password_topic(item) for item in earlier[-2:]):
         found.extend(passwords_in_reply(text))
     found.extend(continued_national_ids(previous, text))
-    if not found:
-        return candidates
-    return resolve_overlaps([*candidates, *found])
+    return found
 
 
 _REPLY_CHARS = 200
@@ -225,9 +257,11 @@ def scan(
         candidates = _detect(text, found, policy)
     else:
         normalized = normalize(text)
-        candidates = detect(normalized.text, policy)
+        found = hits_of(normalized.text)
+        candidates = _detect(normalized.text, found, policy)
     if earlier and direction == "inbound":
-        candidates = _continued(candidates, text if normalized is _IDENTITY else normalized.text, earlier)
+        normal = text if normalized is _IDENTITY else normalized.text
+        candidates = _continued(candidates, normal, found, earlier)
     if not candidates and direction == "inbound":
         return _tuple_new(ScanResult, ((), text, False, (), None, direction, lang))
     actions = policy.action_map
