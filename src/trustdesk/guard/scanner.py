@@ -9,6 +9,7 @@ from trustdesk.guard.bank_accounts import ACCOUNT_WORDS_GATE, find_pack_bank_acc
 from trustdesk.guard.banking import ACCOUNT_GATE, find_bank_accounts, find_ibans
 from trustdesk.guard.candidates import PRIORITY, Candidate
 from trustdesk.guard.cards import DETAIL_GATE, find_card_details, find_cards
+from trustdesk.guard.code_halves import CODE_START_GATE, continued_code, find_code_starts
 from trustdesk.guard.contacts import find_emails, find_phones
 from trustdesk.guard.credentials import OTP_GATE, PASSWORD_GATE, PIN_GATE, find_one_time_codes, find_passwords
 from trustdesk.guard.disclosures import (
@@ -85,6 +86,8 @@ def _detect(text: str, hits: frozenset[int], policy: Policy) -> list[Candidate]:
             candidates.extend(find_one_time_codes(st))
         if not hits.isdisjoint(CODE_GATE):
             candidates.extend(find_disclosed_codes(st))
+        if not hits.isdisjoint(CODE_START_GATE):
+            candidates.extend(find_code_starts(st))
         if PHONE_SHAPE in hits:
             candidates.extend(find_phones(st, policy.phone_region, claimed))
     if not hits.isdisjoint(PASSWORD_GATE) or (DIGIT in hits and not hits.isdisjoint(PIN_GATE)):
@@ -177,7 +180,7 @@ def _continued(
     candidates: list[Candidate], text: str, hits: frozenset[int], earlier: tuple[str, ...]
 ) -> list[Candidate]:
     """``candidates`` plus a secret this message finishes that the author's last one began (a
-    password after "my password is", an ID number after its name),
+    password after "my password is", an ID number after its name, the rest of a code),
     also where this message writes its digits in words (``hits``: its trigger ids)."""
     previous = normalize(earlier[-1]).text
     found = _continuations(previous, text, earlier)
@@ -198,6 +201,7 @@ def _continuations(previous: str, text: str, earlier: tuple[str, ...]) -> list[C
     if len(text) <= _REPLY_CHARS and any(password_topic(item) for item in earlier[-2:]):
         found.extend(passwords_in_reply(text))
     found.extend(continued_national_ids(previous, text))
+    found.extend(continued_code(previous, text))
     return found
 
 
