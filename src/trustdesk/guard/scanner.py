@@ -22,6 +22,7 @@ from trustdesk.guard.disclosures import (
 )
 from trustdesk.guard.disclosures import PASSWORD_GATE as PACK_PASSWORD_GATE
 from trustdesk.guard.findings import DIRECTIONS, Direction, Finding, GuardInputError, ScanResult, TextTooLarge
+from trustdesk.guard.iban_parts import IBAN_WORDS_GATE, continued_iban, find_iban_starts
 from trustdesk.guard.language import language_for_words
 from trustdesk.guard.national_ids import NATIONAL_ID_GATE, continued_national_ids, find_national_ids
 from trustdesk.guard.normalize import NormalizedText, normalize
@@ -74,6 +75,8 @@ def _detect(text: str, hits: frozenset[int], policy: Policy) -> list[Candidate]:
         cards = find_cards(st, ibans) if CARD_SHAPE in hits else []
         claimed = cards + ibans
         candidates.extend(claimed)
+        if not hits.isdisjoint(IBAN_WORDS_GATE):
+            candidates.extend(find_iban_starts(st, claimed))
         if cards or not hits.isdisjoint(DETAIL_GATE):
             candidates.extend(find_card_details(st, cards))
         accounts = find_bank_accounts(st) if not hits.isdisjoint(ACCOUNT_GATE) else []
@@ -180,7 +183,7 @@ def _continued(
     candidates: list[Candidate], text: str, hits: frozenset[int], earlier: tuple[str, ...]
 ) -> list[Candidate]:
     """``candidates`` plus a secret this message finishes that the author's last one began (a
-    password after "my password is", an ID number after its name, the rest of a code),
+    password after "my password is", an ID number after its name, the rest of a code or an IBAN),
     also where this message writes its digits in words (``hits``: its trigger ids)."""
     previous = normalize(earlier[-1]).text
     found = _continuations(previous, text, earlier)
@@ -202,6 +205,7 @@ def _continuations(previous: str, text: str, earlier: tuple[str, ...]) -> list[C
         found.extend(passwords_in_reply(text))
     found.extend(continued_national_ids(previous, text))
     found.extend(continued_code(previous, text))
+    found.extend(continued_iban(previous, text))
     return found
 
 
