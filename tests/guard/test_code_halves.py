@@ -52,6 +52,7 @@ def test_the_rest_may_come_alone():
         "meine Postleitzahl beginnt mit 80, die SMS kam nicht",
         "it starts with 12 and ends with 34, the order I mean",
         "la commande commence par 294",  # no word about a code
+        "Die App sagt, die Aktion beginnt mit 20 Prozent Rabatt",  # the number counts something
     ],
 )
 def test_the_start_of_another_number_is_left_alone(text):

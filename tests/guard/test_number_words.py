@@ -145,3 +145,13 @@ def test_double_says_the_next_digit_twice():
 def test_a_secret_in_words_after_its_name_in_the_message_before_is_removed():
     kept = stored("Mein Passwort ist", "sieben drei eins eins")
     assert kept[1] == "[removed: PIN]"
+
+
+def test_a_long_message_with_digit_words_asks_for_the_messages_before_it():
+    from trustdesk.guard.scanner import wants_context
+
+    rest = "und die restlichen Ziffern der Karte sind, ich lese sie vor: eins eins eins eins, eins eins eins eins"
+    assert wants_context(rest, "inbound")
+    assert not wants_context(
+        "Vielen Dank für die schnelle Hilfe, ich warte dann einfach noch auf das Paket.", "inbound"
+    )

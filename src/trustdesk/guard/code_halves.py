@@ -45,12 +45,15 @@ _MARKERS = (f"[removed: {START_DISPLAY}]", f"[removed: {REST_DISPLAY}]")
 # A start of four digits may have been taken for a whole code: words that go on still finish it.
 _CODE_MARKER = "[removed: one-time code]"
 
+# A half ends its clause, maybe with one short word ("fängt mit 36 an"): "beginnt mit 20 Prozent
+# Rabatt" counts something else.
+_ENDS_CLAUSE = r"(?=[ \t]*(?:[,.;:!?)\n]|$)|[ \t]+\w{1,3}[ \t]*(?:[,.;:!?)\n]|$))"
 # Right after the words: a colon or an article at most, then the half standing alone.
 _HALF = re.compile(
     r"[ \t]*:?[ \t]*(?:(?:the|la|el|il|o|a|de|het|die|der|le)[ \t]+)?"
-    r"(?<![\d\-])(?P<value>\d{2,4})(?![\d\w]|[\-/.,:]\d)"
+    r"(?<![\d\-])(?P<value>\d{2,4})(?![\d\w]|[\-/.,:]\d)" + _ENDS_CLAUSE
 )
-_REST_HALF = re.compile(r"[^\d\n]{0,16}?(?<![\d\-])(?P<value>\d{2,4})(?![\d\w]|[\-/.,:]\d)")
+_REST_HALF = re.compile(r"[^\d\n]{0,16}?(?<![\d\-])(?P<value>\d{2,4})(?![\d\w]|[\-/.,:]\d)" + _ENDS_CLAUSE)
 _ALONE = re.compile(r"\W*(?P<value>\d{2,4})\W*")
 # Another number named before the words: a phone number, a postcode, an account.
 _OTHER_NUMBER = re.compile(
@@ -83,12 +86,18 @@ def find_code_starts(st: ScanText) -> list[Candidate]:
     return found
 
 
+def _starts_a_code(text: str) -> bool:
+    """True when ``text`` (as typed, not stored) ends with the start of a code."""
+    st = ScanText.of(text)
+    return st.has_any(CODE_START_GATE) and bool(find_code_starts(st))
+
+
 def continued_code(previous: str, text: str) -> list[Candidate]:
     """The rest of a one-time code whose start ended the author's previous message (both
     normalised; spans in ``text``): "und hinten 590" after "… vorne steht 731"."""
     if len(text) > _SHORT_REPLY or not any(c.isdigit() for c in text):
         return []
-    started = any(marker in previous for marker in _MARKERS) or bool(find_code_starts(ScanText.of(previous)))
+    started = any(marker in previous for marker in _MARKERS) or _starts_a_code(previous)
     if not started and _CODE_MARKER not in previous:
         return []
     folded = fold(text.lower())

@@ -216,10 +216,13 @@ _REPLY_CHARS = 200
 def wants_context(text: str, direction: str) -> bool:
     """Whether judging ``text`` may depend on its author's earlier messages, so callers fetch them
     only then: an agent's ask may start in the message before; a customer's card typed in chunks
-    goes on with digits."""
+    goes on with digits (or digit words)."""
     if direction == "outbound":
         return True
-    return DIGIT in hits_of(text) or len(text) <= 64  # a card's next digits, or a password alone
+    if len(text) <= 64:
+        return True  # a password alone, or the rest of a number
+    hits = hits_of(text)
+    return DIGIT in hits or not hits.isdisjoint(NUMBER_WORDS_GATE)  # a card's next digits, or in words
 
 
 def _normalized_context(earlier: tuple[str, ...]) -> tuple[str, ...]:
