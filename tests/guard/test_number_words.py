@@ -155,3 +155,16 @@ def test_a_long_message_with_digit_words_asks_for_the_messages_before_it():
     assert not wants_context(
         "Vielen Dank für die schnelle Hilfe, ich warte dann einfach noch auf das Paket.", "inbound"
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the text was sent at 1430 but nothing arrived",
+        "le texto dit que le colis 123456 arrive demain",
+        "die SMS sagt, die Sendung 123456 kommt morgen",
+        "the text says my parcel 123456 is late",
+    ],
+)
+def test_an_sms_about_a_parcel_or_a_time_names_no_code(text):
+    assert scan(text, "inbound").redacted == text

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from trustdesk.guard.candidates import PRIORITY, Candidate
-from trustdesk.guard.cues import clean, cue_search, fold, triggers_for
+from trustdesk.guard.cues import clean, cue_search, fold, gate_triggers
 from trustdesk.guard.packs import load_section
 from trustdesk.guard.scantext import ScanText
 
@@ -37,7 +37,7 @@ _ABOUT_A_CODE = cue_search(
     _words("code") + _words("code_strong") + _words("code_qualifiers") + _words("code_arrived")
 )
 _NOT_CODE = cue_search(_words("not_code"))
-CODE_START_GATE = triggers_for(_words("code_start"))  # whole phrases: their first words are everyday words
+CODE_START_GATE = gate_triggers(_words("code_start"))  # each phrase from its telling word: cheap literals
 
 START_DISPLAY = "start of a one-time code"
 REST_DISPLAY = "rest of a one-time code"

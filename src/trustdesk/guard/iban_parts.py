@@ -103,16 +103,32 @@ def _first_part(text: str, pos: int) -> _Part | None:
 def find_iban_starts(st: ScanText, claimed: list[Candidate]) -> list[Candidate]:
     """First parts of IBANs after an IBAN word. (Typed alone, without one in the message before,
     a country code and digits too short for an IBAN are left alone.)"""
-    if not st.has_digit:
-        return []
+    heads = [h for h in _heads(st) if not any(c.start <= h < c.end for c in claimed)]
+    if not heads or _IBAN_WORDS is None:
+        return []  # most messages with an IBAN word: the whole IBAN, or none
     text = st.text
     found: list[Candidate] = []
-    for _, end in _IBAN_WORDS.spans(st.folded) if _IBAN_WORDS is not None else ():
+    for _, end in _IBAN_WORDS.spans(st.folded):
         lead = _AFTER_WORD.match(text, end)
-        part = _first_part(text, lead.end()) if lead is not None else None
-        if part is not None and not any(c.start < part.end and part.start < c.end for c in claimed + found):
+        part = _first_part(text, lead.end()) if lead is not None and lead.end() in heads else None
+        if part is not None and not any(c.start < part.end and part.start < c.end for c in found):
             found.append(_start(part))
     return found
+
+
+def _heads(st: ScanText) -> list[int]:
+    """Where two letters stand right before a digit run ("DE27 …", "de 27 …"): every IBAN part
+    starts so, and the digit runs are known already (cheaper than a search)."""
+    text = st.text
+    heads: list[int] = []
+    for run_start, _, _ in st.runs:
+        for start in (run_start - 2, run_start - 3):
+            if start < 0 or (start == run_start - 3 and text[start + 2] != " "):
+                continue
+            letters = text[start : start + 2]
+            if letters.isascii() and letters.isalpha() and (start == 0 or not text[start - 1].isalnum()):
+                heads.append(start)
+    return heads
 
 
 def continued_iban(previous: str, text: str) -> list[Candidate]:

@@ -115,10 +115,13 @@ def _re2_word(word: str) -> str:
 
 
 def _trigger() -> str:
+    # Every run holds a digit word right after another digit token (two words side by side, or a
+    # word after a digit: "3 sete 1 nove"). What costs is looking for the words at every word start
+    # (callgrind, bench corpus: about 4,000 instructions a message, a third of them for the second
+    # word); a digit followed by a word alone costs next to nothing.
     first = "|".join(_re2_word(w) for w in _DIGIT_WORDS)
     second = "|".join(_re2_word(w) for w in _WRITTEN)
-    gap = r"[ \t\n,\-]{1,3}"
-    return f"(?:{first}){gap}(?:{second}|[0-9])|[0-9]{gap}(?:{first})"
+    return f"(?:{first}|[0-9])[ \\t\\n,\\-]{{1,3}}(?:{second})"
 
 
 NUMBER_WORDS_GATE = pattern_triggers(_trigger()) if _DIGIT_WORDS else frozenset()
