@@ -66,3 +66,29 @@ def test_after_a_start_only_a_short_reply_with_the_rest_is_taken():
 
 def test_without_a_start_before_the_rest_words_take_nothing():
     assert stored("wo bleibt mein Paket?", "und dann 590") == ["wo bleibt mein Paket?", "und dann 590"]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "kept"),
+    [
+        ("Meine PIN ist", "7304", "[removed: PIN]"),
+        ("my pin is", "nine four four one", "[removed: PIN]"),
+        ("le code reçu par SMS :", "318 027", "[removed: one-time code]"),
+        ("il codice che mi è arrivato è", "tre nove uno quattro otto sei", "[removed: one-time code]"),
+        ("o código do SMS é", "602 118", "[removed: one-time code]"),
+    ],
+)
+def test_a_pin_or_code_after_a_message_that_stopped_at_its_name_is_removed(first, second, kept):
+    assert stored(first, second) == [first, kept]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("meine PIN ist gesperrt", "Bestellung 12345678"),
+        ("my pin is blocked", "order 12345678 please"),
+        ("Was ist der Code?", "Paket 123456 ist nicht da"),
+    ],
+)
+def test_a_number_after_a_message_about_a_pin_that_named_none_is_left_alone(first, second):
+    assert stored(first, second) == [first, second]

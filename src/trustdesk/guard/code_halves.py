@@ -1,4 +1,5 @@
-"""A one-time code typed in halves: "ok die SMS ist da, vorne steht 731" … "und hinten 590".
+"""A one-time code typed in halves ("ok die SMS ist da, vorne steht 731" … "und hinten 590"), or
+after a message that named it ("Mein PIN ist" … "4321").
 
 The first half is 2-4 digits right after words that say a code begins (`[disclosures] code_start`:
 "vorne steht", "ça commence par", "first bit is") in a message about a code: one that names it or
@@ -16,7 +17,9 @@ from __future__ import annotations
 import re
 
 from trustdesk.guard.candidates import PRIORITY, Candidate
+from trustdesk.guard.credentials import find_one_time_codes, find_passwords
 from trustdesk.guard.cues import clean, cue_search, fold, gate_triggers
+from trustdesk.guard.disclosures import find_disclosed_codes, find_disclosed_passwords
 from trustdesk.guard.packs import load_section
 from trustdesk.guard.scantext import ScanText
 
@@ -109,3 +112,37 @@ def continued_code(previous: str, text: str) -> list[Candidate]:
         if half is not None and not _OTHER_NUMBER.search(folded, end, half.start("value")):
             return [_code(*half.span("value"), REST_DISPLAY)]
     return []
+
+
+_NAMES = cue_search(_words("pin") + _words("code") + _words("code_strong"))
+_LINKS = "|".join(
+    re.escape(fold(w)).replace(r"\ ", r"\s+") for w in sorted(_words("links"), key=len, reverse=True)
+)
+# After the name, only a few words of complement ("do SMS") with a link word or a colon: the message
+# stops where the value would follow ("meine PIN ist gesperrt" does not).
+_STOPS_BEFORE_VALUE = re.compile(
+    r"(?:(?:\s+[^\W\d_][\w'’\-]*){0,4}?(?:\s*[:=]|\s+(?:" + (_LINKS or r"(?!x)x") + r")))?\s*[:=\-–…]*\s*"
+)
+_NAME_TAIL = 60
+
+
+def continued_after_name(previous: str, text: str) -> list[Candidate]:
+    """A PIN or code typed at the start of ``text`` after a message that stopped right after its
+    name ("Mein PIN ist" … "4321", "code SMS :" … "952803"); spans in ``text``. The two are read
+    as one by the usual detectors."""
+    if _NAMES is None or len(text) > _SHORT_REPLY or not any(c.isdigit() for c in text):
+        return []
+    tail = previous[-_NAME_TAIL:]
+    folded = fold(tail.lower())
+    spans = _NAMES.spans(folded)
+    if not spans or _STOPS_BEFORE_VALUE.fullmatch(folded, spans[-1][1]) is None:
+        return []
+    shift = len(tail) + 1
+    st = ScanText.of(f"{tail} {text}")
+    found = [
+        *find_disclosed_passwords(st),
+        *find_passwords(st),
+        *find_disclosed_codes(st),
+        *find_one_time_codes(st),
+    ]
+    return [c._replace(start=c.start - shift, end=c.end - shift) for c in found if c.start >= shift]

@@ -9,7 +9,12 @@ from trustdesk.guard.bank_accounts import ACCOUNT_WORDS_GATE, find_pack_bank_acc
 from trustdesk.guard.banking import ACCOUNT_GATE, find_bank_accounts, find_ibans
 from trustdesk.guard.candidates import PRIORITY, Candidate
 from trustdesk.guard.cards import DETAIL_GATE, find_card_details, find_cards
-from trustdesk.guard.code_halves import CODE_START_GATE, continued_code, find_code_starts
+from trustdesk.guard.code_halves import (
+    CODE_START_GATE,
+    continued_after_name,
+    continued_code,
+    find_code_starts,
+)
 from trustdesk.guard.contacts import find_emails, find_phones
 from trustdesk.guard.credentials import OTP_GATE, PASSWORD_GATE, PIN_GATE, find_one_time_codes, find_passwords
 from trustdesk.guard.disclosures import (
@@ -205,6 +210,7 @@ def _continuations(previous: str, text: str, earlier: tuple[str, ...]) -> list[C
         found.extend(passwords_in_reply(text))
     found.extend(continued_national_ids(previous, text))
     found.extend(continued_code(previous, text))
+    found.extend(continued_after_name(previous, text))
     found.extend(continued_iban(previous, text))
     return found
 
