@@ -8,10 +8,16 @@ from bisect import bisect_right
 from trustdesk.guard.asks import find_asks
 from trustdesk.guard.bank_accounts import ACCOUNT_WORDS_GATE, find_pack_bank_accounts
 from trustdesk.guard.banking import ACCOUNT_GATE, find_bank_accounts, find_ibans
-from trustdesk.guard.candidates import Candidate
+from trustdesk.guard.candidates import PRIORITY, Candidate
 from trustdesk.guard.card_parts import card_begun, card_continued
 from trustdesk.guard.card_words import CARD_GATE
 from trustdesk.guard.cards import DETAIL_GATE, JOINED_SHAPE, find_card_details, find_cards
+from trustdesk.guard.code_halves import (
+    CODE_START_GATE,
+    continued_after_name,
+    continued_code,
+    find_code_starts,
+)
 from trustdesk.guard.contacts import find_emails, find_phones
 from trustdesk.guard.credentials import OTP_GATE, PASSWORD_GATE, PIN_GATE, find_one_time_codes, find_passwords
 from trustdesk.guard.disclosures import (
@@ -24,10 +30,12 @@ from trustdesk.guard.disclosures import (
 )
 from trustdesk.guard.disclosures import PASSWORD_GATE as PACK_PASSWORD_GATE
 from trustdesk.guard.findings import DIRECTIONS, Direction, Finding, GuardInputError, ScanResult, TextTooLarge
+from trustdesk.guard.iban_parts import IBAN_WORDS_GATE, continued_iban, find_iban_starts
 from trustdesk.guard.language import language_for_words
 from trustdesk.guard.national_ids import NATIONAL_ID_GATE, continued_national_ids, find_national_ids
 from trustdesk.guard.normalize import NormalizedText, normalize
 from trustdesk.guard.notice import PendingNotice
+from trustdesk.guard.number_words import NUMBER_WORDS_GATE, DigitView, digit_view
 from trustdesk.guard.policy import DEFAULT_POLICY, Policy
 from trustdesk.guard.reasons import WrittenIn, block_reason
 from trustdesk.guard.scantext import (
@@ -64,6 +72,8 @@ _NO_DIGIT_GATE = PASSWORD_GATE | PACK_PASSWORD_GATE | SECRET_KEY_GATE | {AT_SIGN
 
 def _detect(text: str, hits: frozenset[int], policy: Policy) -> list[Candidate]:
     """`detect` for a text whose trigger ids ``hits`` are known."""
+    if not hits.isdisjoint(NUMBER_WORDS_GATE) and (view := digit_view(text)) is not None:
+        return _detect_with_view(text, hits, view, policy)
     if DIGIT not in hits and hits.isdisjoint(_NO_DIGIT_GATE) and not policy.custom_detectors:
         return []  # most messages: no digit, no cue word (nothing to prepare, no detector to run)
     st = ScanText(text, hits)
@@ -73,6 +83,8 @@ def _detect(text: str, hits: frozenset[int], policy: Policy) -> list[Candidate]:
         cards = find_cards(st, ibans) if CARD_SHAPE in hits or not hits.isdisjoint(JOINED_SHAPE) else []
         claimed = cards + ibans
         candidates.extend(claimed)
+        if not hits.isdisjoint(IBAN_WORDS_GATE):
+            candidates.extend(find_iban_starts(st, claimed))
         if cards or not hits.isdisjoint(DETAIL_GATE):
             candidates.extend(find_card_details(st, cards))
         accounts = find_bank_accounts(st) if not hits.isdisjoint(ACCOUNT_GATE) else []
@@ -85,6 +97,8 @@ def _detect(text: str, hits: frozenset[int], policy: Policy) -> list[Candidate]:
             candidates.extend(find_one_time_codes(st))
         if not hits.isdisjoint(CODE_GATE):
             candidates.extend(find_disclosed_codes(st))
+        if not hits.isdisjoint(CODE_START_GATE):
+            candidates.extend(find_code_starts(st))
         if PHONE_SHAPE in hits:
             candidates.extend(find_phones(st, policy.phone_region, claimed))
     if not hits.isdisjoint(PASSWORD_GATE) or (DIGIT in hits and not hits.isdisjoint(PIN_GATE)):
@@ -98,6 +112,21 @@ def _detect(text: str, hits: frozenset[int], policy: Policy) -> list[Candidate]:
     for detector in policy.custom_detectors:
         candidates.extend(detector.find(st.text))
     return resolve_overlaps(candidates) if len(candidates) > 1 else candidates
+
+
+# What a number written in words may be found as (a phone number in words is no secret).
+_SPELLED_TYPES = frozenset(PRIORITY) - {"EMAIL", "PHONE", "CUSTOM"}
+
+
+def _detect_with_view(text: str, hits: frozenset[int], view: DigitView, policy: Policy) -> list[Candidate]:
+    """`_detect` for a text with numbers in words: what is found in it, and what is found on those
+    words in its digit view ("PIN: zwei acht vier eins" read as "PIN: 2841"), mapped back."""
+    found = _detect(text, hits - NUMBER_WORDS_GATE, policy)
+    for c in _detect(view.text, hits_of(view.text) - NUMBER_WORDS_GATE, policy):
+        if c.type in _SPELLED_TYPES and view.touches(c.start, c.end):
+            start, end = view.to_text(c.start, c.end)
+            found.append(c._replace(start=start, end=end))
+    return resolve_overlaps(found)
 
 
 def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
@@ -158,19 +187,36 @@ def _checked_context(context: object) -> tuple[str, ...]:
     return tuple(item[-MAX_CONTEXT_CHARS:] for item in context[-MAX_CONTEXT_MESSAGES:] if item)
 
 
-def _continued(candidates: list[Candidate], text: str, earlier: tuple[str, ...]) -> list[Candidate]:
+def _continued(
+    candidates: list[Candidate], text: str, hits: frozenset[int], earlier: tuple[str, ...]
+) -> list[Candidate]:
     """``candidates`` plus a secret this message finishes that the author's last one began (a
-    password after "my password is", an ID number after its name)."""
+    password after "my password is", an ID number after its name, the rest of a code or an IBAN),
+    also where this message writes its digits in words (``hits``: its trigger ids)."""
     previous = normalize(earlier[-1]).text
+    found = _continuations(previous, text, earlier)
+    if not hits.isdisjoint(NUMBER_WORDS_GATE) and (view := digit_view(text)) is not None:
+        for c in _continuations(previous, view.text, earlier):
+            if c.type in _SPELLED_TYPES and view.touches(c.start, c.end):
+                start, end = view.to_text(c.start, c.end)
+                found.append(c._replace(start=start, end=end))
+    if not found:
+        return candidates
+    return resolve_overlaps([*candidates, *found])
+
+
+def _continuations(previous: str, text: str, earlier: tuple[str, ...]) -> list[Candidate]:
+    """Secrets at the start of ``text`` that finish what ``previous``, the author's last message, began."""
     extra = password_continued(previous, text)
     found = [extra] if extra is not None else []
     if len(text) <= _REPLY_CHARS and any(password_topic(item) for item in earlier[-2:]):
         found.extend(passwords_in_reply(text))
     found.extend(continued_national_ids(previous, text))
+    found.extend(continued_code(previous, text))
+    found.extend(continued_after_name(previous, text))
+    found.extend(continued_iban(previous, text))
     found.extend(card_continued(previous, text))
-    if not found:
-        return candidates
-    return resolve_overlaps([*candidates, *found])
+    return found
 
 
 _TRAILING = " \t\r\n.,;:!?…-–)"
@@ -183,10 +229,13 @@ _REPLY_CHARS = 200
 def wants_context(text: str, direction: str) -> bool:
     """Whether judging ``text`` may depend on its author's earlier messages, so callers fetch them
     only then: an agent's ask may start in the message before; a customer's card typed in chunks
-    goes on with digits."""
+    goes on with digits (or digit words)."""
     if direction == "outbound":
         return True
-    return DIGIT in hits_of(text) or len(text) <= 64  # a card's next digits, or a password alone
+    if len(text) <= 64:
+        return True  # a password alone, or the rest of a number
+    hits = hits_of(text)
+    return DIGIT in hits or not hits.isdisjoint(NUMBER_WORDS_GATE)  # a card's next digits, or in words
 
 
 def _normalized_context(earlier: tuple[str, ...]) -> tuple[str, ...]:
@@ -237,7 +286,7 @@ def scan(
     if direction == "inbound":
         plain = text if normalized is _IDENTITY else normalized.text
         if earlier:
-            candidates = _continued(candidates, plain, earlier)
+            candidates = _continued(candidates, plain, found, earlier)
         # Cheap tests first: most messages hold no digit or name no card (and neither did the
         # author's message before), or do not end with four digits not yet found as something.
         if DIGIT in found and (earlier or not found.isdisjoint(CARD_GATE)):
