@@ -178,3 +178,28 @@ def test_a_question_that_opens_on_the_secret_asks_for_it_whatever_place_it_names
     # Pointing to the place stays no ask.
     assert asked("De vier cijfers toets je alleen in bij de geldautomaat, nooit hier.") == set()
     assert asked("Zie je op de betaalpagina het vakje 'CVC'? Daar vul je zelf de drie cijfers in.") == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1. Open the app 2. Enter the SMS code",
+        "1. Open our app\n2. Go to Settings\n3. Enter the code from the SMS there",
+        "Öffnen Sie die App. Geben Sie dann den Code aus der SMS ein.",
+        "Open de app. Vul daarna de sms-code in.",
+    ],
+)
+def test_entry_steps_after_a_step_that_opens_the_app_happen_there(text):
+    assert not scan(text, "outbound").blocked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Open the app. Then read me the code it shows.",
+        "Open the app. Then type the SMS code here in the chat.",
+        "Open the link I sent. Enter your card details there.",
+    ],
+)
+def test_telling_or_typing_into_the_chat_after_opening_the_app_is_still_an_ask(text):
+    assert scan(text, "outbound").blocked

@@ -59,6 +59,7 @@ class _Exemptions:
     recipient: re.Pattern[str] | None
     tell: re.Pattern[str] | None
     definition: re.Pattern[str] | None
+    open_place: re.Pattern[str] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +107,7 @@ _EXEMPTIONS = (
     "recipient",
     "tell",
     "definition",
+    "open_place",
 )
 
 
@@ -355,6 +357,24 @@ def _points_to_official_place(view: str, packs: list[_Exemptions]) -> bool:
             ):  # verb-final: "… auf der Seite eingeben"
                 return True
     return False
+
+
+def _opens_official_place(view: str, packs: list[_Exemptions]) -> bool:
+    """True for a step that opens an official place ("Open the app", "Öffnen Sie die App"): the
+    entry steps after it in the same message happen there."""
+    if any(_search(pack.chat_here, view) is not None for pack in packs):
+        return False
+    return any(_search(pack.open_place, view) is not None for pack in packs)
+
+
+def _enters_there(view: str, packs: list[_Exemptions]) -> bool:
+    """True for a step that only enters a secret ("2. Enter the SMS code", "then type it in"),
+    told to nobody and with no place of its own that is the chat."""
+    if any(_search(pack.chat_here, view) is not None for pack in packs):
+        return False
+    if any(_live_request(pack.tell, view, packs) for pack in packs):
+        return False
+    return any(_search(pack.entry_verb, view) is not None for pack in packs)
 
 
 _NEGATION_REACH = 4
@@ -693,6 +713,7 @@ def find_asks(text: str, context: tuple[str, ...] = ()) -> list[Ask]:
             spans = _clauses(earlier, words.clause_break)
             previous = _judge(earlier[spans[-1][0] : spans[-1][1]], None, [], words)[1] if spans else []
     list_lead: str | None = None  # "I'll need the following:" hands its request to the items below it
+    in_official_place = False  # a step before opened the app or website
     for index, (start, end) in enumerate(_clauses(combined, words.clause_break)):
         clause = combined[start:end]
         if end <= offset:
@@ -702,6 +723,13 @@ def find_asks(text: str, context: tuple[str, ...] = ()) -> list[Ask]:
         opening = lead_in if index == 0 and not prefix else None
         found, names = _judge(clause, item_of or opening, previous, words)
         previous = names or previous
+        if found or not in_official_place:
+            plain = clause_views(clause)[0]
+            packs = _present(plain, words)
+            if found and in_official_place and _enters_there(plain, packs):
+                found = []  # "1. Open the app 2. Enter the SMS code": entered in the app
+            elif not found and _opens_official_place(plain, packs):
+                in_official_place = True
         if clause.rstrip().endswith(":"):
             list_lead = clause
         elif item_of is None:
