@@ -59,6 +59,7 @@ class _Exemptions:
     recipient: re.Pattern[str] | None
     tell: re.Pattern[str] | None
     definition: re.Pattern[str] | None
+    dangling: re.Pattern[str] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +107,7 @@ _EXEMPTIONS = (
     "recipient",
     "tell",
     "definition",
+    "dangling",
 )
 
 
@@ -577,10 +579,14 @@ def _dangles(clause: str, words: _Words) -> bool:
     """True when an unpunctuated message stops mid-clause: it ends on a word no clause ends on
     ("Can you tell me" … "your" …). Chat messages often go without a full stop, so "the card
     doesn't match what we've got" is finished and its "doesn't" negates nothing in the next one."""
-    last = _LAST_WORD.search(fold(clause))
+    folded = fold(clause)
+    last = _LAST_WORD.search(folded)
     if last is None or words.dangling is None:
         return True
-    return words.dangling.fullmatch(last.group()) is not None
+    # Only the words of the clause's own language: the English "a" goes on ("send me a" …), the
+    # French "a" ends "ce qu'on a" (every pack's words when no language present has a list).
+    lists = [pack.dangling for pack in _present(folded, words) if pack.dangling is not None]
+    return any(dangling.fullmatch(last.group()) for dangling in lists or [words.dangling])
 
 
 def find_asks(text: str, context: tuple[str, ...] = ()) -> list[Ask]:
