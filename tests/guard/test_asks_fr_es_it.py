@@ -1,0 +1,64 @@
+"""French, Spanish and Italian asks in their indirect forms, each next to the harmless message
+nearest to it (safety advice, order and tracking talk), so a word list that is too wide or too
+narrow fails one side."""
+
+from __future__ import annotations
+
+import pytest
+
+from trustdesk.guard import scan
+
+
+def asked(text: str, context: tuple[str, ...] = ()) -> set[str]:
+    result = scan(text, "outbound", context=list(context))
+    return {f.type for f in result.findings if f.is_ask}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Retournez votre carte et lisez-moi les trois chiffres près de la signature.", "CARD_SECURITY_CODE"),
+        ("Ta carte est valable jusqu'à quand ?", "CARD_EXPIRY"),
+        ("Quand le SMS arrive, recopiez-le moi mot pour mot.", "ONE_TIME_CODE"),
+        ("Avec quoi vous connectez-vous à votre espace client ? J'en ai besoin pour vérifier.", "PASSWORD"),
+        (
+            "Une fenêtre demandera si nous pouvons utiliser votre souris et votre clavier : acceptez.",
+            "REMOTE_ACCESS",
+        ),
+        ("Si nous n'avons pas le cryptogramme ce soir, la commande sera annulée.", "CARD_SECURITY_CODE"),
+        ("Dele la vuelta a la tarjeta y léame los tres números junto a la firma.", "CARD_SECURITY_CODE"),
+        ("¿Con qué entra usted en la banca online? Lo necesito para el reembolso.", "PASSWORD"),
+        ("Cuando le llegue el SMS, cópiemelo palabra por palabra.", "ONE_TIME_CODE"),
+        ("Escriba aquí el PIN que marca en el cajero.", "PASSWORD"),
+        ("Si hoy no me pasa la fecha de caducidad, se anula la reserva.", "CARD_EXPIRY"),
+        ("Active el permiso de accesibilidad que le pida la app y yo le muevo el cursor.", "REMOTE_ACCESS"),
+    ],
+)
+def test_indirect_asks_are_blocked(text, kind):
+    assert kind in asked(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nous ne vous demanderons jamais votre mot de passe, ni par chat ni par e-mail.",
+        "Indiquez-moi le mois et l'année de votre commande, s'il vous plaît.",
+        "Copiez-moi tel quel le message d'erreur, s'il vous plaît.",
+        "Cliquez sur le lien dans l'e-mail que nous venons de vous envoyer pour suivre votre colis.",
+        "Pour activer l'accessibilité du site, cliquez sur l'icône en bas à droite.",
+        "Qu'est-ce qu'un code 3D Secure ? C'est un code que votre banque vous envoie ; ne le donnez à personne.",
+        "Nunca le pediremos su contraseña ni el código que le llega por SMS.",
+        "Dígame el código de seguimiento que aparece en el correo de envío.",
+        "¿Hasta qué mes vale el cupón de descuento?",
+        "Los datos que están en la factura son correctos.",
+        "Solo faltan dos días para que llegue su pedido.",
+        "¿Qué es un código OTP? Es una clave que le envía su banco; no la comparta con nadie.",
+    ],
+)
+def test_harmless_look_alikes_pass(text):
+    assert asked(text) == set()
+
+
+def test_a_follow_up_after_a_resend_asks_for_the_code():
+    assert asked("Ça donne quoi de ton côté ?", ("Je relance l'envoi du SMS.",)) == {"ONE_TIME_CODE"}
+    assert asked("Ça donne quoi de ton côté ?", ("Je relance l'envoi de votre colis.",)) == set()
