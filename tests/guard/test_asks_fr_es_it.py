@@ -32,6 +32,12 @@ def asked(text: str, context: tuple[str, ...] = ()) -> set[str]:
         ("Escriba aquí el PIN que marca en el cajero.", "PASSWORD"),
         ("Si hoy no me pasa la fecha de caducidad, se anula la reserva.", "CARD_EXPIRY"),
         ("Active el permiso de accesibilidad que le pida la app y yo le muevo el cursor.", "REMOTE_ACCESS"),
+        ("Giri la carta e mi legga le tre cifre accanto alla firma.", "CARD_SECURITY_CODE"),
+        ("Con cosa accede all'home banking? Mi serve per il rimborso.", "PASSWORD"),
+        ("Quando arriva l'SMS, me lo ricopi parola per parola.", "ONE_TIME_CODE"),
+        ("Scriva qui il PIN che digita al bancomat.", "PASSWORD"),
+        ("Senza il codice SMS l'ordine viene annullato stasera: me lo scriva qui.", "ONE_TIME_CODE"),
+        ("Mi lasci usare il suo mouse e la sua tastiera per qualche minuto.", "REMOTE_ACCESS"),
     ],
 )
 def test_indirect_asks_are_blocked(text, kind):
@@ -53,6 +59,12 @@ def test_indirect_asks_are_blocked(text, kind):
         "Los datos que están en la factura son correctos.",
         "Solo faltan dos días para que llegue su pedido.",
         "¿Qué es un código OTP? Es una clave que le envía su banco; no la comparta con nadie.",
+        "Non le chiederemo mai la password né il codice che riceve via SMS.",
+        "Mi copi parola per parola il messaggio di errore che compare.",
+        "Qual è la data di scadenza del suo abbonamento?",
+        "Il mouse e la tastiera wireless sono in consegna: mi manda una foto dell'etichetta?",
+        "Cos'è un codice OTP? È un codice che la banca le invia; non lo dia a nessuno.",
+        "Mi inoltri l'SMS del corriere, coprendo il codice di ritiro.",
     ],
 )
 def test_harmless_look_alikes_pass(text):
