@@ -38,6 +38,15 @@ def asked(text: str, context: tuple[str, ...] = ()) -> set[str]:
         ("Scriva qui il PIN che digita al bancomat.", "PASSWORD"),
         ("Senza il codice SMS l'ordine viene annullato stasera: me lo scriva qui.", "ONE_TIME_CODE"),
         ("Mi lasci usare il suo mouse e la sua tastiera per qualche minuto.", "REMOTE_ACCESS"),
+        ("Il faudrait que vous me donniez votre mot de passe.", "PASSWORD"),
+        ("Quelle est la réponse à votre question secrète ?", "PASSWORD"),
+        ("Le code de votre carte, svp.", "PASSWORD"),
+        ("Haría falta que me diera su contraseña.", "PASSWORD"),
+        ("tu tarjeta cuando caduca?", "CARD_EXPIRY"),
+        ("Le ha llegado un código de 6 cifras por SMS, ¿me lo puede decir?", "ONE_TIME_CODE"),
+        ("Bisognerebbe che mi desse la sua password.", "PASSWORD"),
+        ("passami i numeri della tua carta", "PAYMENT_CARD"),
+        ("Che codice le è arrivato per messaggio?", "ONE_TIME_CODE"),
     ],
 )
 def test_indirect_asks_are_blocked(text, kind):
@@ -65,6 +74,12 @@ def test_indirect_asks_are_blocked(text, kind):
         "Il mouse e la tastiera wireless sono in consegna: mi manda una foto dell'etichetta?",
         "Cos'è un codice OTP? È un codice che la banca le invia; non lo dia a nessuno.",
         "Mi inoltri l'SMS del corriere, coprendo il codice di ritiro.",
+        "Le code de votre carte cadeau figure au dos, sous la bande à gratter.",
+        "El código de su tarjeta regalo está en el reverso; introdúzcalo al pagar.",
+        "Haría falta que me diera el número de pedido.",
+        "¿Me confirma los cuatro últimos dígitos de la tarjeta con la que pagó?",
+        "Avrei bisogno della foto dello scontrino.",
+        "Il codice della sua carta regalo è sul retro: lo inserisca al pagamento.",
     ],
 )
 def test_harmless_look_alikes_pass(text):
