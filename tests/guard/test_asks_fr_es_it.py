@@ -89,3 +89,25 @@ def test_harmless_look_alikes_pass(text):
 def test_a_follow_up_after_a_resend_asks_for_the_code():
     assert asked("Ça donne quoi de ton côté ?", ("Je relance l'envoi du SMS.",)) == {"ONE_TIME_CODE"}
     assert asked("Ça donne quoi de ton côté ?", ("Je relance l'envoi de votre colis.",)) == set()
+
+
+@pytest.mark.parametrize(
+    ("ask", "harmless"),
+    [
+        (
+            "Remplissez ce formulaire avec les informations de votre carte : https://form-rembourse.fr",
+            "Vous pouvez mettre à jour vos informations de paiement dans votre espace client.",
+        ),
+        (
+            "Actualice sus datos de pago aquí: https://actualiza-pago.es",
+            "Puede actualizar sus datos de pago en su área de cliente, apartado Métodos de pago.",
+        ),
+        (
+            "Acceda con la sua banca tramite questo link per convalidare l'operazione: https://banca-convalida.it",
+            "Non le chiederemo mai di confermare i dati di pagamento tramite un link.",
+        ),
+    ],
+)
+def test_payment_details_behind_a_link_are_asked_for_but_the_account_page_is_an_official_place(ask, harmless):
+    assert asked(ask)
+    assert asked(harmless) == set()
