@@ -111,3 +111,23 @@ def test_a_follow_up_after_a_resend_asks_for_the_code():
 def test_payment_details_behind_a_link_are_asked_for_but_the_account_page_is_an_official_place(ask, harmless):
     assert asked(ask)
     assert asked(harmless) == set()
+
+
+@pytest.mark.parametrize(
+    ("lead", "question"),
+    [
+        ("Regardez au dos de votre carte.", "Quels sont les trois chiffres ?"),
+        ("Mire el reverso de la tarjeta.", "¿Qué tres números hay?"),
+        ("Guardi il retro della carta.", "Quali sono le tre cifre?"),
+    ],
+)
+def test_a_question_after_a_pointer_to_the_back_of_the_card_asks_for_its_code(lead, question):
+    assert asked(question, (lead,)) == {"CARD_SECURITY_CODE"}
+    assert asked(question, ("Regardez l'étiquette du colis.",)) == set()
+
+
+def test_a_code_received_is_asked_for_only_when_someone_asks():
+    assert asked("¿Qué código ha recibido?") == {"ONE_TIME_CODE"}
+    assert asked("Che codice ha ricevuto?") == {"ONE_TIME_CODE"}
+    assert asked("¿Ha recibido el código? Introdúzcalo en la web.") == set()
+    assert asked("Il codice che ha ricevuto è personale, non lo dia a nessuno.") == set()
