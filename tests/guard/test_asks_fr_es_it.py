@@ -47,6 +47,8 @@ def asked(text: str, context: tuple[str, ...] = ()) -> set[str]:
         ("Bisognerebbe che mi desse la sua password.", "PASSWORD"),
         ("passami i numeri della tua carta", "PAYMENT_CARD"),
         ("Che codice le è arrivato per messaggio?", "ONE_TIME_CODE"),
+        ("Pour vous protéger des fraudeurs, donnez-moi le code reçu par SMS.", "ONE_TIME_CODE"),
+        ("Per proteggerla dai truffatori, mi dia il codice che le è arrivato.", "ONE_TIME_CODE"),
     ],
 )
 def test_indirect_asks_are_blocked(text, kind):
@@ -80,6 +82,9 @@ def test_indirect_asks_are_blocked(text, kind):
         "¿Me confirma los cuatro últimos dígitos de la tarjeta con la que pagó?",
         "Avrei bisogno della foto dello scontrino.",
         "Il codice della sua carta regalo è sul retro: lo inserisca al pagamento.",
+        "Un faux conseiller vous a demandé votre code ? Ne le donnez pas et prévenez votre banque.",
+        "¿Un falso agente le pidió su código? No se lo dé y avise a su banco.",
+        "Un finto operatore le ha chiesto il codice? Non lo dia e avvisi la sua banca.",
     ],
 )
 def test_harmless_look_alikes_pass(text):
