@@ -45,6 +45,13 @@ def test_a_word_that_dangles_in_one_language_may_finish_a_message_in_another():
     assert asked("mot de passe ?", ("tu peux me donner", "ton")) == {"PASSWORD"}
 
 
+def test_a_short_question_whether_is_a_heading_not_a_bare_ask():
+    assert asked("¿Necesita su contraseña? Puede restablecerla aquí.") == set()
+    assert asked("Besoin de votre mot de passe ? Réinitialisez-le ici : https://exemple.fr/reset") == set()
+    assert asked("¿Su contraseña?") == {"PASSWORD"}
+    assert asked("Votre mot de passe ?") == {"PASSWORD"}
+
+
 def test_a_follow_up_refers_to_a_secret_named_two_messages_back():
     context = ("ok I've hit resend", "should be on your phone now")
     assert asked("what did it come through as?", context) == {"ONE_TIME_CODE"}

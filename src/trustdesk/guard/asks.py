@@ -473,14 +473,19 @@ def _is_request(
     # A bare question about the secret ("and the three-digit code on the back?"), or a prompt
     # that ends with a colon ("Card number (16 digits):").
     stripped = view.rstrip()
-    if stripped.endswith(":") or (len(stripped.split()) <= _BARE_NAME_WORDS and named_length >= 3):
-        return True  # a prompt ("Card number:") or the secret's name alone ("The CVV, please.")
+    opening = view.lstrip("¿¡ ")
+    asks_whether = any(_search(pack.aux_question, opening) is not None for pack in packs)
+    if stripped.endswith(":") or (
+        len(stripped.split()) <= _BARE_NAME_WORDS and named_length >= 3 and not asks_whether
+    ):
+        # A prompt ("Card number:") or the secret's name alone ("The CVV, please."), but a short
+        # question whether ("¿Necesita su contraseña?", "Need your password?") is a heading.
+        return True
     if len(stripped.split()) <= _TERSE_WORDS and _search(words.full, stripped) is not None:
         return True  # a terse note asking for all of it ("kartennr komplett, nicht nur die letzten 4")
     if not stripped.endswith(("?", "？")):
         return False
-    opening = view.lstrip("¿¡ ")
-    return not any(_search(pack.aux_question, opening) is not None for pack in packs)
+    return not asks_whether
 
 
 def _objects_of(clause: str, words: _Words) -> tuple[tuple[str, str], list[tuple[_Named, str]]]:
