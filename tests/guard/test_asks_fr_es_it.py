@@ -85,6 +85,10 @@ def test_indirect_asks_are_blocked(text, kind):
         "Un faux conseiller vous a demandé votre code ? Ne le donnez pas et prévenez votre banque.",
         "¿Un falso agente le pidió su código? No se lo dé y avise a su banco.",
         "Un finto operatore le ha chiesto il codice? Non lo dia e avvisi la sua banca.",
+        "Donnez-moi votre code de commande, je regarde.",
+        "Pouvez-vous me donner votre code de retrait ? Je vérifie s'il est encore valable au point relais.",
+        "¿Le funciona el código?",
+        "Il codice? Lo trova nella mail di conferma.",
     ],
 )
 def test_harmless_look_alikes_pass(text):
