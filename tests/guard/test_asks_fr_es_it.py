@@ -140,3 +140,18 @@ def test_a_code_received_is_asked_for_only_when_someone_asks():
     assert asked("Che codice ha ricevuto?") == {"ONE_TIME_CODE"}
     assert asked("¿Ha recibido el código? Introdúzcalo en la web.") == set()
     assert asked("Il codice che ha ricevuto è personale, non lo dia a nessuno.") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("envoie moi ton mot de passse", "PASSWORD"),
+        ("quelle est la date d'expriation de ta carte", "CARD_EXPIRY"),
+        ("mandame el numero de tu targeta", "PAYMENT_CARD"),
+        ("cual es la fecha de caducidaz", "CARD_EXPIRY"),
+        ("qual è la data di scandenza della carta", "CARD_EXPIRY"),
+    ],
+)
+def test_misspelled_secret_words_are_read_as_meant(text, kind):
+    assert kind in asked(text)
+    assert asked("Le enviamos las tarjetas regalo mañana.") == set()
