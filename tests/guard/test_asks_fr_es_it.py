@@ -155,3 +155,25 @@ def test_a_code_received_is_asked_for_only_when_someone_asks():
 def test_misspelled_secret_words_are_read_as_meant(text, kind):
     assert kind in asked(text)
     assert asked("Le enviamos las tarjetas regalo mañana.") == set()
+
+
+@pytest.mark.parametrize(
+    ("ask", "harmless"),
+    [
+        (
+            "Je prends le contrôle de votre ordinateur, ne touchez à rien.",
+            "Je prends en charge votre achat à distance, vous recevrez un e-mail.",
+        ),
+        (
+            "Tomo el control de su ordenador un momento, no toque nada.",
+            "Nunca tomaremos el control de su ordenador.",
+        ),
+        (
+            "Scarichi l'app che le mando e mi dica il codice di 9 cifre che compare.",
+            "Può mandarmi uno screenshot dell'errore?",
+        ),
+    ],
+)
+def test_taking_over_the_customers_device_is_an_ask(ask, harmless):
+    assert asked(ask) == {"REMOTE_ACCESS"}
+    assert asked(harmless) == set()
