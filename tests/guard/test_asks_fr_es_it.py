@@ -177,3 +177,25 @@ def test_misspelled_secret_words_are_read_as_meant(text, kind):
 def test_taking_over_the_customers_device_is_an_ask(ask, harmless):
     assert asked(ask) == {"REMOTE_ACCESS"}
     assert asked(harmless) == set()
+
+
+@pytest.mark.parametrize(
+    ("ask", "advice"),
+    [
+        (
+            "Le agradeceríamos que nos remitiera el código de seguridad que figura en el reverso de su tarjeta.",
+            "Le rogamos que nunca comparta su contraseña.",
+        ),
+        (
+            "Le saremmo grati se ci inoltrasse il codice di sicurezza riportato sul retro della carta.",
+            "Le saremmo grati se non condividesse mai il codice ricevuto.",
+        ),
+        (
+            "Nous vous saurions gré de nous faire parvenir le numéro complet de votre carte.",
+            "Nous vous saurions gré de ne jamais communiquer votre code.",
+        ),
+    ],
+)
+def test_formal_letter_asks_are_asks_and_formal_advice_is_not(ask, advice):
+    assert asked(ask)
+    assert asked(advice) == set()
