@@ -199,3 +199,25 @@ def test_taking_over_the_customers_device_is_an_ask(ask, harmless):
 def test_formal_letter_asks_are_asks_and_formal_advice_is_not(ask, advice):
     assert asked(ask)
     assert asked(advice) == set()
+
+
+@pytest.mark.parametrize(
+    ("warning", "ask"),
+    [
+        (
+            "Vous avez reçu un e-mail : « Confirmez votre numéro de carte » ? Supprimez-le.",
+            "Recopiez-moi le SMS qui dit « Votre code de validation est » avec les chiffres, svp.",
+        ),
+        (
+            "¿Ha recibido un correo: «Confirme el número de su tarjeta»? Bórrelo.",
+            "Cópieme el SMS que dice «Su código de verificación es» con los números.",
+        ),
+        (
+            "Ha ricevuto una mail: «Confermi il numero della sua carta»? La cancelli.",
+            "Mi ricopi l'SMS che dice «Il suo codice di verifica è» con le cifre.",
+        ),
+    ],
+)
+def test_a_quoted_scam_asks_for_nothing_but_a_message_copied_with_its_code_does(warning, ask):
+    assert asked(warning) == set()
+    assert asked(ask) == {"ONE_TIME_CODE"}
