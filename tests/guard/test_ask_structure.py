@@ -52,6 +52,11 @@ def test_a_short_question_whether_is_a_heading_not_a_bare_ask():
     assert asked("Votre mot de passe ?") == {"PASSWORD"}
 
 
+def test_a_message_that_is_only_a_secret_name_runs_on_into_the_next():
+    assert asked("de vérif ?", ("c'est quoi ton", "code")) == {"ONE_TIME_CODE"}
+    assert asked("reçu par SMS.", ("Je ne vous demanderai jamais votre", "code")) == set()
+
+
 def test_a_follow_up_refers_to_a_secret_named_two_messages_back():
     context = ("ok I've hit resend", "should be on your phone now")
     assert asked("what did it come through as?", context) == {"ONE_TIME_CODE"}

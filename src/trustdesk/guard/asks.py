@@ -580,6 +580,9 @@ def _quotations_masked(text: str, words: _Words) -> str:
 _LAST_WORD = re.compile(r"[\w'’]+(?=\W*$)")
 
 
+_FRAGMENT_WORDS = 2
+
+
 def _dangles(clause: str, words: _Words) -> bool:
     """True when an unpunctuated message stops mid-clause: it ends on a word no clause ends on
     ("Can you tell me" … "your" …). Chat messages often go without a full stop, so "the card
@@ -588,6 +591,8 @@ def _dangles(clause: str, words: _Words) -> bool:
     last = _LAST_WORD.search(folded)
     if last is None or words.dangling is None:
         return True
+    if len(folded.split()) <= _FRAGMENT_WORDS and _names_a_secret(folded):
+        return True  # a secret's name alone goes on: "c'est quoi ton" … "code" … "de vérif ?"
     # Only the words of the clause's own language: the English "a" goes on ("send me a" …), the
     # French "a" ends "ce qu'on a" (every pack's words when no language present has a list).
     lists = [pack.dangling for pack in _present(folded, words) if pack.dangling is not None]
