@@ -150,6 +150,8 @@ def test_a_code_received_is_asked_for_only_when_someone_asks():
         ("mandame el numero de tu targeta", "PAYMENT_CARD"),
         ("cual es la fecha de caducidaz", "CARD_EXPIRY"),
         ("qual è la data di scandenza della carta", "CARD_EXPIRY"),
+        ("pasame el codigo de verif", "ONE_TIME_CODE"),
+        ("dammi il cod di verifica", "ONE_TIME_CODE"),
     ],
 )
 def test_misspelled_secret_words_are_read_as_meant(text, kind):
