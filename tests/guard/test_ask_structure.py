@@ -37,6 +37,26 @@ def test_an_unpunctuated_chat_message_is_finished_unless_it_stops_on_a_dangling_
     assert asked("password?", ("can you tell me", "your")) == {"PASSWORD"}
 
 
+def test_a_word_that_dangles_in_one_language_may_finish_a_message_in_another():
+    # The English "a" goes on ("send me a" …); the French "a" ends "ce qu'on a", so its "pas" stays there.
+    finished = ("le remboursement bloque parce que la carte correspond pas à ce qu'on a",)
+    assert asked("renvoie-moi le numéro complet de ta carte et je relance", finished) == {"PAYMENT_CARD"}
+    assert asked("mot de passe", ("nous ne vous demanderons jamais votre",)) == set()
+    assert asked("mot de passe ?", ("tu peux me donner", "ton")) == {"PASSWORD"}
+
+
+def test_a_short_question_whether_is_a_heading_not_a_bare_ask():
+    assert asked("¿Necesita su contraseña? Puede restablecerla aquí.") == set()
+    assert asked("Besoin de votre mot de passe ? Réinitialisez-le ici : https://exemple.fr/reset") == set()
+    assert asked("¿Su contraseña?") == {"PASSWORD"}
+    assert asked("Votre mot de passe ?") == {"PASSWORD"}
+
+
+def test_a_message_that_is_only_a_secret_name_runs_on_into_the_next():
+    assert asked("de vérif ?", ("c'est quoi ton", "code")) == {"ONE_TIME_CODE"}
+    assert asked("reçu par SMS.", ("Je ne vous demanderai jamais votre", "code")) == set()
+
+
 def test_a_follow_up_refers_to_a_secret_named_two_messages_back():
     context = ("ok I've hit resend", "should be on your phone now")
     assert asked("what did it come through as?", context) == {"ONE_TIME_CODE"}

@@ -60,6 +60,7 @@ class _Exemptions:
     tell: re.Pattern[str] | None
     definition: re.Pattern[str] | None
     open_place: re.Pattern[str] | None
+    dangling: re.Pattern[str] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +109,7 @@ _EXEMPTIONS = (
     "tell",
     "definition",
     "open_place",
+    "dangling",
 )
 
 
@@ -665,14 +667,29 @@ def _quotations_masked(text: str, words: _Words) -> str:
 _LAST_WORD = re.compile(r"[\w'’]+(?=\W*$)")
 
 
+_FRAGMENT_WORDS = 2
+
+
 def _dangles(clause: str, words: _Words) -> bool:
     """True when an unpunctuated message stops mid-clause: it ends on a word no clause ends on
     ("Can you tell me" … "your" …). Chat messages often go without a full stop, so "the card
     doesn't match what we've got" is finished and its "doesn't" negates nothing in the next one."""
-    last = _LAST_WORD.search(fold(clause))
+    folded = fold(clause)
+    last = _LAST_WORD.search(folded)
     if last is None or words.dangling is None:
         return True
-    return words.dangling.fullmatch(last.group()) is not None
+    if len(folded.split()) <= _FRAGMENT_WORDS and _names_a_secret(folded):
+        return True  # a secret's name alone goes on: "c'est quoi ton" … "code" … "de vérif ?"
+    # Only the words of the clause's own language: the English "a" goes on ("send me a" …), the
+    # French "a" ends "ce qu'on a" (every pack's words when no language present has a list).
+    # Where several languages are present ("que", "a" are Portuguese too), the one with the most
+    # function words in the clause decides.
+    present = [pack for pack in _present(folded, words) if pack.dangling is not None]
+    if len(present) > 1:
+        counts = [len(pack.presence.findall(folded)) if pack.presence is not None else 0 for pack in present]
+        present = [pack for pack, count in zip(present, counts, strict=True) if count == max(counts)]
+    lists = [pack.dangling for pack in present if pack.dangling is not None]
+    return any(dangling.fullmatch(last.group()) for dangling in lists or [words.dangling])
 
 
 def find_asks(text: str, context: tuple[str, ...] = ()) -> list[Ask]:
