@@ -223,3 +223,28 @@ def test_formal_letter_asks_are_asks_and_formal_advice_is_not(ask, advice):
 def test_a_quoted_scam_asks_for_nothing_but_a_message_copied_with_its_code_does(warning, ask):
     assert asked(warning) == set()
     assert asked(ask) == {"ONE_TIME_CODE"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "¿Me dictas los números grandes de la tarjeta? Así lo vinculo al pedido.",
+        "Por motivos de seguridad, confírmenos la contraseña de acceso a su banca online.",
+        "Sin la clave de firma no podemos procesar la devolución.",
+        "Mi detta i numeri grandi della carta? Così la collego all'ordine.",
+        "Le chiedo il numero completo della carta, non solo le ultime cifre.",
+    ],
+)
+def test_more_spanish_and_italian_asks(text):
+    assert scan(text, "outbound").blocked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le chiedo scusa per il ritardo, il pacco arriverà domani.",
+        "Le chiedo di non condividere mai il codice ricevuto via SMS.",
+    ],
+)
+def test_le_chiedo_without_a_secret_asks_for_nothing(text):
+    assert not scan(text, "outbound").blocked
