@@ -248,3 +248,29 @@ def test_more_spanish_and_italian_asks(text):
 )
 def test_le_chiedo_without_a_secret_asks_for_nothing(text):
     assert not scan(text, "outbound").blocked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vous pouvez me dicter les gros chiffres de la carte ? Je la rattache à la commande.",
+        "Dites-moi le nombre qui apparaît dans l'appli de la banque quand vous validez.",
+        "Je vous demande le numéro complet de la carte, pas seulement les derniers chiffres.",
+        "Escreva aqui no chat o código que o seu banco lhe enviou.",
+        "Peço-lhe o número completo do cartão, não só os últimos dígitos.",
+    ],
+)
+def test_more_french_and_portuguese_asks(text):
+    assert scan(text, "outbound").blocked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Je vous demande de ne jamais communiquer votre code.",
+        "Je vous demande un peu de patience, le colis arrive.",
+        "Peço desculpa pelo atraso, a encomenda chega amanhã.",
+    ],
+)
+def test_polite_french_and_portuguese_without_a_secret_ask_for_nothing(text):
+    assert not scan(text, "outbound").blocked
