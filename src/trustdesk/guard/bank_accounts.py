@@ -13,20 +13,11 @@ from __future__ import annotations
 import re
 
 from trustdesk.guard.candidates import PRIORITY, Candidate, last_digits
-from trustdesk.guard.cues import CueSearch, clean, cue_search, gate_triggers
+from trustdesk.guard.cues import CueSearch, cue_search, disclosure_words, gate_triggers
 from trustdesk.guard.id_cues import OTHER_NUMBERS
-from trustdesk.guard.packs import load_section
 from trustdesk.guard.scantext import ScanText
 
-
-def _words(key: str) -> list[str]:
-    found: list[str] = []
-    for table in load_section("pack.toml").values():
-        for word in table.get("disclosures", {}).get(key, []):
-            cleaned = clean(word)
-            if cleaned and cleaned not in found:
-                found.append(cleaned)
-    return found
+_words = disclosure_words
 
 
 def _pattern(key: str) -> CueSearch | None:

@@ -18,20 +18,11 @@ import re
 
 from trustdesk.guard.candidates import PRIORITY, Candidate
 from trustdesk.guard.credentials import find_one_time_codes, find_passwords
-from trustdesk.guard.cues import clean, cue_search, fold, gate_triggers
+from trustdesk.guard.cues import cue_search, disclosure_words, fold, gate_triggers
 from trustdesk.guard.disclosures import find_disclosed_codes, find_disclosed_passwords
-from trustdesk.guard.packs import load_section
 from trustdesk.guard.scantext import ScanText
 
-
-def _words(key: str) -> list[str]:
-    found: list[str] = []
-    for table in load_section("pack.toml").values():
-        for word in table.get("disclosures", {}).get(key, []):
-            cleaned = clean(word)
-            if cleaned and cleaned not in found:
-                found.append(cleaned)
-    return found
+_words = disclosure_words
 
 
 _START = cue_search(_words("code_start"))

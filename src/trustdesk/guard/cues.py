@@ -18,7 +18,7 @@ from typing import Any
 import re2
 
 from trustdesk.guard.normalize import normalize
-from trustdesk.guard.packs import PackError
+from trustdesk.guard.packs import PackError, load_section
 from trustdesk.guard.scantext import pattern_triggers
 
 
@@ -105,6 +105,17 @@ def re2_pattern(cue: str, capitals: bool = False) -> str:
     if _is_short(bare) and bare[-1].isalnum() and bare[-1] == cue[-1]:
         body += r"\b"
     return f"(?-i:{body})" if capitals else body
+
+
+def disclosure_words(key: str) -> list[str]:
+    """Every pack's ``[disclosures] key`` words (pack.toml), cleaned, each once, in pack order."""
+    found: list[str] = []
+    for table in load_section("pack.toml").values():
+        for word in table.get("disclosures", {}).get(key, []):
+            cleaned = clean(word)
+            if cleaned and cleaned not in found:
+                found.append(cleaned)
+    return found
 
 
 def word_list(path: str, node: object, capitals: bool = False) -> list[str]:

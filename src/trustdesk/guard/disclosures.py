@@ -24,21 +24,17 @@ import re
 
 from trustdesk.guard.candidates import PRIORITY, Candidate
 from trustdesk.guard.credentials import _looks_secret, _plausible_value, _trim
-from trustdesk.guard.cues import CueGroups, CueSearch, clean, cue_search, fold, gate_triggers
-from trustdesk.guard.packs import load_section
+from trustdesk.guard.cues import (
+    CueGroups,
+    CueSearch,
+    cue_search,
+    disclosure_words,
+    fold,
+    gate_triggers,
+)
 from trustdesk.guard.scantext import ScanText
 
-_SECTION = "disclosures"
-
-
-def _words(key: str) -> list[str]:
-    found: list[str] = []
-    for table in load_section("pack.toml").values():
-        for word in table.get(_SECTION, {}).get(key, []):
-            cleaned = clean(word)
-            if cleaned and cleaned not in found:
-                found.append(cleaned)
-    return found
+_words = disclosure_words
 
 
 def _pattern(key: str) -> CueSearch | None:

@@ -18,19 +18,10 @@ from typing import NamedTuple
 from trustdesk.guard.banking import _NUMERIC_BBAN as _NUMERIC  # countries whose account part is digits
 from trustdesk.guard.candidates import PRIORITY, Candidate
 from trustdesk.guard.checksums import IBAN_LENGTHS, iban_valid
-from trustdesk.guard.cues import clean, cue_search, fold, gate_triggers
-from trustdesk.guard.packs import load_section
+from trustdesk.guard.cues import cue_search, disclosure_words, fold, gate_triggers
 from trustdesk.guard.scantext import ScanText
 
-
-def _words(key: str) -> list[str]:
-    found: list[str] = []
-    for table in load_section("pack.toml").values():
-        for word in table.get("disclosures", {}).get(key, []):
-            cleaned = clean(word)
-            if cleaned and cleaned not in found:
-                found.append(cleaned)
-    return found
+_words = disclosure_words
 
 
 _IBAN_WORDS = cue_search(_words("iban") + _words("account"))
