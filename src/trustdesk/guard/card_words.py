@@ -32,6 +32,9 @@ def _words(key: str) -> list[str]:
     return found
 
 
+# Card gates keep five-letter stems: OWN_DETAIL_GATE below is a difference of gates, so what it
+# holds (and when the packs' detail rules run) rests on which cues share a stem.
+_STEM = 5
 CARD = _words("card")
 SECURITY_CODE = _words("security_code")
 BACK = _words("back")
@@ -50,16 +53,16 @@ IN_PARTS_SEARCH: CueSearch | None = cue_search(_words("in_parts"))
 PAID_SEARCH: CueSearch | None = cue_search(_words("paid"))
 OTHER_NUMBERS_SEARCH: CueSearch | None = cue_search(_words("other_numbers"))
 
-CARD_GATE = gate_triggers(CARD)
+CARD_GATE = gate_triggers(CARD, _STEM)
 """Trigger ids of the card words: a message that begins a card names one (or follows one that does)."""
 UNTIL = _words("until")
 VALID = _words("valid")
 _DETAIL_WORDS = SECURITY_CODE + BACK + FRONT + EXPIRY + EXPIRY_VERB + VALID
-DETAIL_WORDS_GATE = gate_triggers(_DETAIL_WORDS)
+DETAIL_WORDS_GATE = gate_triggers(_DETAIL_WORDS, _STEM)
 """Trigger ids of every security-code and expiry cue: the card-detail detector wakes on them."""
 _ENGLISH_STEMS = ("cvv", "cvc", "exp", "secur", "valid")
 OWN_DETAIL_GATE = DETAIL_WORDS_GATE - gate_triggers(
-    [w for w in _DETAIL_WORDS if w.startswith(_ENGLISH_STEMS)]
+    [w for w in _DETAIL_WORDS if w.startswith(_ENGLISH_STEMS)], _STEM
 )
 """The same without the cues `cards.find_card_details` reads in English ("cvv", "exp", "security")."""
 
