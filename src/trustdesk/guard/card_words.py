@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import re
 
-from trustdesk.guard.cues import CueSearch, clean, cue_search, fold, gate_words, re2_pattern
+from trustdesk.guard.cues import CueSearch, clean, cue_search, fold, gate_triggers
 from trustdesk.guard.packs import PackError, load_section
-from trustdesk.guard.scantext import pattern_triggers
 
 _FILE = "cards.toml"
 
@@ -33,44 +32,9 @@ def _words(key: str) -> list[str]:
     return found
 
 
-_STEM = 5  # letters of a word's start that wake its detector
-_TELLING = 8  # a word of a phrase this long tells the phrase apart on its own ("expiration")
-
-
-def _gate(words: list[str]) -> frozenset[int]:
-    """Trigger ids that wake a detector on any of ``words``: the first five letters of a word (up to
-    an accented letter), or the word alone when shorter and unaccented ("cvv"); for a phrase, the
-    same of its longest word when that has eight letters or more, else the whole phrase. Few, short literals keep the trigger pass (one RE2 set over every message)
-    fast; a stem that wakes the detector needlessly costs only that message. (The first word alone,
-    as `cues.gate_triggers` takes it, would be "on" for "on the back".)"""
-    literals: set[str] = set()
-    words_alone: set[str] = set()
-    phrases: list[str] = []
-    for word in words:
-        tokens = [t for t in re.split(r"[\s\-'’./]+", word) if t]
-        longest = max(tokens, key=len)
-        if len(tokens) > 1 and len(longest) < _TELLING:
-            phrases.append(word)  # "drei zahlen": "zahle" alone would wake on every "bezahlen"
-            continue
-        prefix = ""
-        for char in longest:
-            if not (char.isascii() and char.isalnum()):
-                break
-            prefix += char
-        if len(prefix) >= _STEM:
-            literals.add(prefix[:_STEM])
-        elif prefix == longest and len(prefix) >= 3:
-            words_alone.add(prefix)
-        else:
-            phrases.append(word)
-    kept = sorted(literals, key=len)
-    minimal = [w for i, w in enumerate(kept) if not any(o in w for o in kept[:i])]
-    # A phrase another one's pattern already finds ("gültig" finds "gültig bis") needs none.
-    patterns = sorted({re2_pattern(w) for w in gate_words(phrases)})
-    alone = (r"\b" + re.escape(w) + r"\b" for w in sorted(words_alone))
-    return pattern_triggers(*(re.escape(w) for w in minimal), *alone, *patterns)
-
-
+# Card gates keep five-letter stems: OWN_DETAIL_GATE below is a difference of gates, so what it
+# holds (and when the packs' detail rules run) rests on which cues share a stem.
+_STEM = 5
 CARD = _words("card")
 SECURITY_CODE = _words("security_code")
 BACK = _words("back")
@@ -89,15 +53,17 @@ IN_PARTS_SEARCH: CueSearch | None = cue_search(_words("in_parts"))
 PAID_SEARCH: CueSearch | None = cue_search(_words("paid"))
 OTHER_NUMBERS_SEARCH: CueSearch | None = cue_search(_words("other_numbers"))
 
-CARD_GATE = _gate(CARD)
+CARD_GATE = gate_triggers(CARD, _STEM)
 """Trigger ids of the card words: a message that begins a card names one (or follows one that does)."""
 UNTIL = _words("until")
 VALID = _words("valid")
 _DETAIL_WORDS = SECURITY_CODE + BACK + FRONT + EXPIRY + EXPIRY_VERB + VALID
-DETAIL_WORDS_GATE = _gate(_DETAIL_WORDS)
+DETAIL_WORDS_GATE = gate_triggers(_DETAIL_WORDS, _STEM)
 """Trigger ids of every security-code and expiry cue: the card-detail detector wakes on them."""
 _ENGLISH_STEMS = ("cvv", "cvc", "exp", "secur", "valid")
-OWN_DETAIL_GATE = DETAIL_WORDS_GATE - _gate([w for w in _DETAIL_WORDS if w.startswith(_ENGLISH_STEMS)])
+OWN_DETAIL_GATE = DETAIL_WORDS_GATE - gate_triggers(
+    [w for w in _DETAIL_WORDS if w.startswith(_ENGLISH_STEMS)], _STEM
+)
 """The same without the cues `cards.find_card_details` reads in English ("cvv", "exp", "security")."""
 
 GLUE_WORDS = frozenset(fold(w) for w in CARD if w.isalpha())

@@ -146,13 +146,12 @@ def alternation(words: list[str]) -> re.Pattern[str]:
 _GAPS = re.compile(r"[\s\-.'’]")
 
 
-def _covers(other: str, word: str) -> bool:
-    """True when ``other``'s trigger fires wherever ``word`` is found: in ``word`` as written and
-    with its gaps and dots left out ("numerPESEL"), and also where more letters follow it (a cue
-    of five or more letters is found at the start of a longer word: "n° de sécu" in "n° de
-    sécurité", where the whole word "sécu" is not)."""
-    pattern = re.compile(re2_pattern(other))
-    return all(pattern.search(form + "x") for form in (word, _GAPS.sub("", word)))
+def _covers(trigger: re.Pattern[str], word: str) -> bool:
+    """True when ``trigger`` (another cue's `re2_pattern`, compiled) fires wherever ``word`` is
+    found: in ``word`` as written and with its gaps and dots left out ("numerPESEL"), and also where
+    more letters follow it (a cue of five or more letters is found at the start of a longer word:
+    "n° de sécu" in "n° de sécurité", where the whole word "sécu" is not)."""
+    return all(trigger.search(form + "x") for form in (word, _GAPS.sub("", word)))
 
 
 def gate_words(words: list[str]) -> list[str]:
@@ -160,8 +159,10 @@ def gate_words(words: list[str]) -> list[str]:
     "Steuer-IdNr", "D.N.I" covers "DNI", "Bürgerservicenummer" covers "Burgerservicenummer"):
     fewer patterns keep the trigger DFA small."""
     kept = sorted(words, key=len, reverse=True)
+    # Each pattern built once: the pairs are many (a few hundred cues take a second otherwise).
+    compiled = {word: re.compile(re2_pattern(word)) for word in kept}
     for word in list(kept):
-        if any(_covers(other, word) for other in kept if other != word):
+        if any(_covers(compiled[other], word) for other in kept if other != word):
             kept.remove(word)
     return kept
 
@@ -198,31 +199,44 @@ def cue_search(words: list[str]) -> CueSearch | None:
     return CueSearch(words) if words else None
 
 
-def gate_triggers(words: list[str]) -> frozenset[int]:
-    """Cheap trigger ids for waking a detector on any of ``words``: the first word of each, up to its
-    first accented letter, as a literal of five or more letters (a gate may wake the detector
-    needlessly, never miss). Literals keep the trigger pass fast; a shorter word is bounded ("pin", not
-    "spinning"; "pass", not "passport"), and one that begins with an accented letter keeps its full
-    pattern."""
+_STEM = 8  # letters of a word's start that wake its detector ("ident" alone wakes on "identity")
+_SHORTEST_STEM = 5  # a shorter word is matched whole
+_TELLING = 8  # a word of a phrase this long tells the phrase apart on its own ("expiration")
+
+
+def gate_triggers(words: list[str], stem: int = _STEM) -> frozenset[int]:
+    """Trigger ids that wake a detector on any of ``words``: the first ``stem`` letters of a word (up
+    to an accented letter; five at least), or the word alone when shorter and unaccented ("cvv");
+    for a phrase, the same of its longest word when that has eight letters or more, else the whole
+    phrase (see `re2_pattern`). A gate may wake the detector needlessly, never miss. Literals keep
+    the trigger pass (one RE2 set over every message) fast; a common first word would wake the
+    detector on most messages ("the" for "the new one is", "can" for "can't log in")."""
     literals: set[str] = set()
-    patterns: set[str] = set()
+    words_alone: set[str] = set()
+    phrases: list[str] = []
     for word in words:
-        cleaned = clean(word)
-        first = re.split(r"[\s\-'’.]+", cleaned)[0] or cleaned
+        tokens = [t for t in re.split(r"[\s\-'’./]+", word) if t]
+        longest = max(tokens, key=len)
+        if len(tokens) > 1 and len(longest) < _TELLING:
+            phrases.append(word)  # "drei zahlen": "zahle" alone would wake on every "bezahlen"
+            continue
         prefix = ""
-        for char in first:
-            if not char.isascii():
+        for char in longest:
+            if not (char.isascii() and char.isalnum()):
                 break
             prefix += char
-        if len(prefix) >= 5:
-            literals.add(prefix)
-        elif prefix == first and len(first) >= 2:
-            patterns.add(r"\b" + re.escape(first) + r"\b")
+        if len(prefix) >= _SHORTEST_STEM:
+            literals.add(prefix[:stem])
+        elif prefix == longest and len(prefix) >= 3:
+            words_alone.add(prefix)
         else:
-            patterns.add(re2_pattern(cleaned))
+            phrases.append(word)
     kept = sorted(literals, key=len)
-    minimal = [w for i, w in enumerate(kept) if not any(w.startswith(o) for o in kept[:i])]
-    return pattern_triggers(*(re.escape(w) for w in minimal), *sorted(patterns))
+    minimal = [w for i, w in enumerate(kept) if not any(o in w for o in kept[:i])]
+    # A phrase another one's pattern already finds ("gültig" finds "gültig bis") needs none.
+    patterns = sorted({re2_pattern(w) for w in gate_words(phrases)})
+    alone = (r"\b" + re.escape(w) + r"\b" for w in sorted(words_alone))
+    return pattern_triggers(*(re.escape(w) for w in minimal), *alone, *patterns)
 
 
 class CueGroups:

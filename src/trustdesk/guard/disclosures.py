@@ -50,13 +50,15 @@ _DESCRIPTIVE = frozenset(fold(w) for w in _words("descriptive"))
 
 PASSWORD_GATE = gate_triggers(
     _words("password")
-    + _words("pin")
     + _words("anaphora")
     + _words("login_with")
     + _words("login_id")
     + _words("login_id_strong")
     + _words("login_trouble")
 )
+PIN_GATE = gate_triggers(_words("pin"))
+"""A PIN word wakes the password detector only in a text with a digit: a PIN is digits, and "I
+forgot my PIN" is common."""
 CODE_GATE = gate_triggers(_words("code") + _words("code_strong"))
 
 _LINKS = "|".join(

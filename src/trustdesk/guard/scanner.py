@@ -29,6 +29,7 @@ from trustdesk.guard.disclosures import (
     passwords_in_reply,
 )
 from trustdesk.guard.disclosures import PASSWORD_GATE as PACK_PASSWORD_GATE
+from trustdesk.guard.disclosures import PIN_GATE as PACK_PIN_GATE
 from trustdesk.guard.findings import DIRECTIONS, Direction, Finding, GuardInputError, ScanResult, TextTooLarge
 from trustdesk.guard.iban_parts import IBAN_WORDS_GATE, continued_iban, find_iban_starts
 from trustdesk.guard.language import language_for_words
@@ -103,7 +104,7 @@ def _detect(text: str, hits: frozenset[int], policy: Policy) -> list[Candidate]:
             candidates.extend(find_phones(st, policy.phone_region, claimed))
     if not hits.isdisjoint(PASSWORD_GATE) or (DIGIT in hits and not hits.isdisjoint(PIN_GATE)):
         candidates.extend(find_passwords(st))
-    if not hits.isdisjoint(PACK_PASSWORD_GATE):
+    if not hits.isdisjoint(PACK_PASSWORD_GATE) or (DIGIT in hits and not hits.isdisjoint(PACK_PIN_GATE)):
         candidates.extend(find_disclosed_passwords(st))
     if not hits.isdisjoint(SECRET_KEY_GATE):
         candidates.extend(find_secret_keys(st))
