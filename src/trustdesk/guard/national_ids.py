@@ -70,21 +70,26 @@ def _names_other_number(folded: str, start: int, end: int) -> bool:
     return OTHER_NUMBERS is not None and OTHER_NUMBERS.search(folded, start, end) is not None
 
 
-def _cued(cues: list[tuple[re.Pattern[str], str]], folded: str, start: int, end: int) -> bool:
-    """True when a cue (a pattern and the text it reads) ends shortly before ``folded[start:end]``
-    or starts shortly after it, with no word naming another number between cue and number."""
+def _cued(cues: list[tuple[re.Pattern[str], str]], folded: str, start: int, end: int) -> int:
+    """How strongly a cue (a pattern and the text it reads) names ``folded[start:end]``: 0 for not
+    at all, else more for a cue that ends closer before it and, at the same end, for a longer one
+    ("Brazilian tax ID" over "tax ID"); a cue must end shortly before the number or start shortly
+    after it, with no word naming another number between cue and number."""
     before = -1
+    first = start
     after = len(folded)
     for cue, haystack in cues:
         for preceding in cue.finditer(haystack, max(0, start - _CUE_BEFORE - _LONGEST_CUE), start):
-            if preceding.end() >= start - _CUE_BEFORE:
-                before = max(before, preceding.end())
+            if preceding.end() >= start - _CUE_BEFORE and (
+                preceding.end() > before or (preceding.end() == before and preceding.start() < first)
+            ):
+                before, first = preceding.end(), preceding.start()
         following = cue.search(haystack, end, min(len(haystack), end + _CUE_AFTER + _LONGEST_CUE))
         if following is not None and following.start() <= end + _CUE_AFTER:
             after = min(after, following.start())
     if before >= 0 and not _names_other_number(folded, before, start):
-        return True
-    return after < len(folded) and not _names_other_number(folded, end, after)
+        return 1_000_000 - (start - before) * 1_000 + (before - first)
+    return 1 if after < len(folded) and not _names_other_number(folded, end, after) else 0
 
 
 def _id(start: int, end: int, label: str) -> Candidate:
@@ -100,6 +105,7 @@ def find_national_ids(st: ScanText, claimed: list[Candidate] | None = None) -> l
     taken = claimed or []
     folded: str | None = None  # lower-case, accents removed; made once, if a number validates
     as_written: str | None = None  # accents removed, case kept (for capital cues)
+    strengths: list[int] = []  # how closely a cue names each of ``found``
     for watched in _WATCHED:
         if hits.isdisjoint(watched.gate):
             continue
@@ -117,14 +123,23 @@ def find_national_ids(st: ScanText, claimed: list[Candidate] | None = None) -> l
             if watched.capital_cue is not None:
                 as_written = as_written or fold(text)
                 cues.append((watched.capital_cue, as_written))
-            if _cued(cues, folded, start, end):
-                found.append(_id(start, end, kind.label))
+            strength = _cued(cues, folded, start, end)
+            if strength:
+                # Two kinds may take the same digits (an 11-digit German tax ID is often a valid
+                # CPF too): the one its cue names more closely keeps them.
+                same = next((i for i, c in enumerate(found) if (c.start, c.end) == (start, end)), None)
+                if same is None:
+                    found.append(_id(start, end, kind.label))
+                    strengths.append(strength)
+                elif strength > strengths[same]:
+                    found[same], strengths[same] = _id(start, end, kind.label), strength
             elif (
                 kind.standalone is not None
                 and kind.standalone.fullmatch(raw)
                 and not _names_other_number(folded, max(0, start - _LABEL_BEFORE), start)
             ):
                 found.append(_id(start, end, kind.label))
+                strengths.append(0)
     return found
 
 
