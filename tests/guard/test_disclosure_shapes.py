@@ -195,3 +195,14 @@ def test_account_numbers_by_their_local_names(text, secrets):
 def test_a_number_labelled_as_an_order_after_an_account_word_stays():
     text = "I'm checking my bank statement for order 12345678"
     assert stored(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If you feel you received this in error, please contact Utility Customer Service at 850.891.4968",
+        '<div class="yiv9061104628hse-column-container yiv9061104628hse-border">',
+    ],
+)
+def test_a_number_far_after_or_glued_to_a_word_that_starts_like_an_account_word_stays(text):
+    assert stored(text) == text

@@ -32,8 +32,9 @@ ACCOUNT_WORDS_GATE = gate_triggers(_words("account") + _words("account_weak"))
 
 # Between the word and the number: punctuation, "n°", "nr.", "is", "ist", "é" ... (no digits).
 _FILLER = r"(?P<filler>[^\d\n]{0,32}?)"
+_FILLER_WORDS = 4  # "RIB pour le remboursement : …"
 _ACCOUNT_VALUE = re.compile(
-    _FILLER + r"(?<![\d\-])(?P<value>\d(?:[ \-.]?\d){5,29}(?:-[\dxX])?)(?![\d]|[\-/]\d)"
+    _FILLER + r"(?<![\w\-])(?P<value>\d(?:[ \-.]?\d){5,29}(?:-[\dxX])?)(?![\d]|[\-/]\d)"
 )
 _CODE_VALUE = re.compile(r"[^\d\n]{0,12}?(?<![\d\-])(?P<value>\d(?:[ \-.]?\d){1,9})(?!\d)")
 _SENTENCE_END = re.compile(r"(?<!\bn)(?<!\bnr)(?<!\bno)[.!?]\s")
@@ -64,6 +65,8 @@ def find_pack_bank_accounts(st: ScanText, claimed: list[Candidate] | None = None
             value = _ACCOUNT_VALUE.match(folded, m_end)
             if value is None or _SENTENCE_END.search(value.group("filler")):
                 continue
+            if len(value.group("filler").split()) > _FILLER_WORDS:
+                continue  # "contact Utility Customer Service at 850…": too far to be its number
             if OTHER_NUMBERS is not None and OTHER_NUMBERS.search(value.group("filler")):
                 continue  # "checking my bank statement for order 12345678": the number is labelled
 
