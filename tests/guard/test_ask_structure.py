@@ -223,3 +223,12 @@ def test_entry_steps_after_a_step_that_opens_the_app_happen_there(text):
 )
 def test_telling_or_typing_into_the_chat_after_opening_the_app_is_still_an_ask(text):
     assert scan(text, "outbound").blocked
+
+
+def test_a_safety_promise_split_over_messages_asks_for_nothing():
+    assert not scan("for your PIN.", "outbound", context=["We never ask"]).blocked
+    context = ["Acme will never ask", "for your password, PIN or one-time code."]
+    assert not scan("Stay safe!", "outbound", context=context).blocked
+    # A secret named before still makes a request here an ask.
+    assert scan("Read it to me.", "outbound", context=["Did the code arrive?"]).blocked
+    assert scan("for your PIN.", "outbound", context=["Can you send me"]).blocked

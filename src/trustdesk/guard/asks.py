@@ -629,7 +629,16 @@ def _judge(
     asked = [
         n
         for n in live
-        if _is_request(views, n.kind, words, packs, n.end - n.start, _reports_sending(where[n], n, words))
+        # A secret carried from before is not named here: "Stay safe!" after "… or one-time code."
+        # is no bare name of it (a length of 0 turns that rule off).
+        if _is_request(
+            views,
+            n.kind,
+            words,
+            packs,
+            0 if carried else n.end - n.start,
+            _reports_sending(where[n], n, words),
+        )
     ]
     if len(asked) < len(live) and lead_in is not None:
         # "To verify it I need one more thing." … "the code we just texted you"
