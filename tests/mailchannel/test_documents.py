@@ -264,7 +264,9 @@ def test_the_time_limit_holds_inside_one_page() -> None:
     started = time.monotonic()
     with pytest.raises(Unchecked, match="took too long"):
         document_text(pdf, "pdf", DocumentLimits(max_seconds=0.5))
-    assert time.monotonic() - started < 5.0  # without the check in the page: about 50 s
+    # Without the check in the page: about 50 s. The bound leaves room for a loaded CI machine (5.96 s
+    # was seen once with a 5 s bound), and still fails if the deadline is not checked inside the page.
+    assert time.monotonic() - started < 15.0
 
 
 def test_one_huge_content_stream_is_refused_before_it_is_parsed() -> None:
