@@ -56,6 +56,12 @@ AREAS: list[tuple[str, str, str, str]] = [
     ("bot", "trustdesk.cli.bot", "group", "The support bot: classify messages, evaluate the classifier."),
     ("reports", "trustdesk.cli.reports", "group", "Suspicious-activity reports: analyse messages."),
     ("jobs", "trustdesk.cli.jobs", "group", "Background jobs: dead letters, retries, standalone workers."),
+    (
+        "backup",
+        "trustdesk.cli.backup",
+        "group",
+        "Backups: the database, attachments and keys in one checked archive; restore into an empty place.",
+    ),
 ]
 
 
