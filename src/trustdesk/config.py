@@ -179,11 +179,14 @@ def ensure_keys(settings: Settings) -> Settings:
         settings.encryption_key = _read_or_create_key(
             settings.data_dir / "encryption_key", lambda: Fernet.generate_key().decode()
         )
+    from trustdesk.secretbox import parse_keys
+
     try:
-        Fernet(settings.encryption_key.encode())
+        parse_keys(settings.encryption_key)
     except (ValueError, TypeError) as exc:
         raise ConfigurationError(
-            "TRUSTDESK_ENCRYPTION_KEY is not a valid Fernet key (32 url-safe base64 bytes)"
+            "TRUSTDESK_ENCRYPTION_KEY is not a valid Fernet key (32 url-safe base64 bytes; several may be "
+            "given newest first, separated by commas)"
         ) from exc
     return settings
 

@@ -62,6 +62,7 @@ AREAS: list[tuple[str, str, str, str]] = [
         "group",
         "Backups: the database, attachments and keys in one checked archive; restore into an empty place.",
     ),
+    ("keys", "trustdesk.cli.keys", "group", "Keys: rotate the encryption key that seals stored secrets."),
 ]
 
 
