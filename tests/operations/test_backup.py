@@ -24,6 +24,7 @@ from trustdesk.store.migrate import current_revision
 from trustdesk.store.models import AuditEvent, Tenant, WebhookEndpoint
 
 runner = CliRunner()
+PASSPHRASE = "correct horse battery staple"
 
 
 def _desk(settings_factory, database_url, migrated_engine):  # type: ignore[no-untyped-def]
@@ -52,7 +53,7 @@ def test_a_sqlite_desk_comes_back_whole(settings_factory, sqlite_url, tmp_path) 
     upgrade(engine)
     settings = _desk(settings_factory, sqlite_url, engine)
     archive = tmp_path / "out" / "desk.tar.gz"
-    manifest = create_backup(settings, engine, archive)
+    manifest = create_backup(settings, engine, archive, passphrase=PASSPHRASE)
     assert archive.stat().st_mode & 0o777 == 0o600
     assert set(manifest.files) == {
         "database/trustdesk.db",
@@ -63,7 +64,7 @@ def test_a_sqlite_desk_comes_back_whole(settings_factory, sqlite_url, tmp_path) 
     assert verify_backup(archive).revision == current_revision(engine)
 
     target = tmp_path / "restored"
-    restored = restore_backup(archive, data_dir=target)
+    restored = restore_backup(archive, data_dir=target, passphrase=PASSPHRASE)
     assert restored.manifest.database == "sqlite"
     assert (target / "attachments/1/ab/invoice.pdf").read_bytes() == b"%PDF-1.7 demo\x00\xff"
     key = (target / "encryption_key").read_text().strip()
@@ -109,7 +110,7 @@ def archive(settings_factory, sqlite_url, tmp_path):  # type: ignore[no-untyped-
     upgrade(engine)
     settings = _desk(settings_factory, sqlite_url, engine)
     path = tmp_path / "desk.tar.gz"
-    create_backup(settings, engine, path)
+    create_backup(settings, engine, path, passphrase=PASSPHRASE)
     engine.dispose()
     return path
 
@@ -145,7 +146,7 @@ def test_a_damaged_or_unsafe_archive_is_refused_and_nothing_is_placed(
         verify_backup(bad)
     target = tmp_path / "target"
     with pytest.raises(BackupError, match=message):
-        restore_backup(bad, data_dir=target)
+        restore_backup(bad, data_dir=target, passphrase=PASSPHRASE)
     assert not target.exists() or not any(target.iterdir())
     assert not (tmp_path / "evil").exists()
     assert not [p for p in tmp_path.iterdir() if ".restoring-" in p.name]  # the staging folder is gone
@@ -161,7 +162,7 @@ def test_a_foreign_file_and_an_occupied_target_are_refused(archive, tmp_path) ->
     occupied.mkdir()
     (occupied / "trustdesk.db").write_text("live data")
     with pytest.raises(BackupError, match="not an empty folder"):
-        restore_backup(archive, data_dir=occupied)
+        restore_backup(archive, data_dir=occupied, passphrase=PASSPHRASE)
     assert (occupied / "trustdesk.db").read_text() == "live data"
 
 
@@ -175,13 +176,14 @@ def test_the_cli_backs_up_verifies_restores_and_audits_both_ends(
     settings = _desk(settings_factory, sqlite_url, engine)
     monkeypatch.setenv("TRUSTDESK_DATA_DIR", str(settings.data_dir))
     monkeypatch.setenv("TRUSTDESK_DATABASE_URL", sqlite_url)
+    monkeypatch.setenv("TRUSTDESK_BACKUP_PASSPHRASE", PASSPHRASE)
     from trustdesk.config import get_settings
 
     get_settings.cache_clear()
     request.addfinalizer(get_settings.cache_clear)
     app = build_app("backup")
     out = tmp_path / "cli.tar.gz"
-    done = runner.invoke(app, ["backup", "create", "--out", str(out), "--json"])
+    done = runner.invoke(app, ["backup", "create", str(out), "--json"])
     assert done.exit_code == 0, done.output
     summary = json.loads(done.output)
     assert summary["database"] == "sqlite" and summary["folders"]["attachments"] == {"files": 1, "bytes": 15}
@@ -209,12 +211,12 @@ def test_a_postgresql_desk_comes_back_whole(settings_factory, postgres_url, tmp_
     upgrade(engine)
     settings = _desk(settings_factory, postgres_url, engine)
     archive = tmp_path / "pg.tar.gz"
-    manifest = create_backup(settings, engine, archive)
+    manifest = create_backup(settings, engine, archive, passphrase=PASSPHRASE)
     assert "database/trustdesk.pgdump" in manifest.files and manifest.database == "postgresql"
     with pytest.raises(BackupError, match="name an empty one"):
-        restore_backup(archive, data_dir=tmp_path / "nope")
+        restore_backup(archive, data_dir=tmp_path / "nope", passphrase=PASSPHRASE)
     with pytest.raises(BackupError, match="already has tables"):
-        restore_backup(archive, data_dir=tmp_path / "nope2", database_url=postgres_url)
+        restore_backup(archive, data_dir=tmp_path / "nope2", database_url=postgres_url, passphrase=PASSPHRASE)
 
     admin = _postgres_admin_engine()
     name = f"td_restore_{uuid.uuid4().hex[:10]}"
@@ -222,7 +224,7 @@ def test_a_postgresql_desk_comes_back_whole(settings_factory, postgres_url, tmp_
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     target_url = make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
     try:
-        restore_backup(archive, data_dir=tmp_path / "pgdata", database_url=target_url)
+        restore_backup(archive, data_dir=tmp_path / "pgdata", database_url=target_url, passphrase=PASSPHRASE)
         copy = make_engine(target_url)
         with make_session_factory(copy)() as s:
             assert s.scalar(select(Tenant.slug)) == "acme"
@@ -236,3 +238,28 @@ def test_a_postgresql_desk_comes_back_whole(settings_factory, postgres_url, tmp_
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
         engine.dispose()
+
+
+def test_the_keys_are_sealed_with_the_passphrase_and_a_wrong_one_fails_clearly(  # type: ignore[no-untyped-def]
+    settings_factory, sqlite_url, tmp_path
+) -> None:
+    from trustdesk.store.migrate import upgrade
+
+    engine = make_engine(sqlite_url)
+    upgrade(engine)
+    settings = _desk(settings_factory, sqlite_url, engine)
+    with pytest.raises(BackupError, match="TRUSTDESK_BACKUP_PASSPHRASE"):
+        create_backup(settings, engine, tmp_path / "none.tar.gz")
+    with pytest.raises(BackupError, match="at least 12"):
+        create_backup(settings, engine, tmp_path / "short.tar.gz", passphrase="short")
+    archive = tmp_path / "sealed.tar.gz"
+    create_backup(settings, engine, archive, passphrase=PASSPHRASE)
+    with tarfile.open(archive) as tar:
+        raw = b"".join(tar.extractfile(m).read() for m in tar.getmembers() if m.isfile())  # type: ignore[union-attr]
+    assert settings.encryption_key.encode() not in raw and settings.secret_key.encode() not in raw
+    with pytest.raises(BackupError, match="passphrase does not open"):
+        restore_backup(archive, data_dir=tmp_path / "wrong", passphrase="not the right passphrase")
+    assert not (tmp_path / "wrong").exists() or not any((tmp_path / "wrong").iterdir())
+    with pytest.raises(BackupError, match="keys are sealed"):
+        restore_backup(archive, data_dir=tmp_path / "none")
+    engine.dispose()

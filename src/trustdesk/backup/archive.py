@@ -32,6 +32,7 @@ class Manifest:
     revision: str | None
     keys_included: bool
     files: dict[str, dict[str, Any]] = field(default_factory=dict)  # member -> {"sha256", "bytes"}
+    key_seal: dict[str, Any] | None = None  # how the keys are sealed with the passphrase (passphrase.KeySeal)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -41,6 +42,7 @@ class Manifest:
             "database": self.database,
             "revision": self.revision,
             "keys_included": self.keys_included,
+            "key_seal": self.key_seal,
             "files": self.files,
         }
 
@@ -61,6 +63,7 @@ class Manifest:
             revision=data.get("revision") if isinstance(data.get("revision"), str) else None,
             keys_included=bool(data.get("keys_included")),
             files={str(k): dict(v) for k, v in files.items() if isinstance(v, dict)},
+            key_seal=data.get("key_seal") if isinstance(data.get("key_seal"), dict) else None,
         )
 
     def summary(self) -> dict[str, Any]:

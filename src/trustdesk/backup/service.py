@@ -21,6 +21,7 @@ from sqlalchemy import create_engine, inspect
 from sqlalchemy.engine import URL, Engine, make_url
 
 from trustdesk.backup.archive import BackupError, Manifest, extract_verified, write_archive
+from trustdesk.backup.passphrase import KeySeal, check_passphrase
 from trustdesk.config import Settings
 from trustdesk.store.migrate import current_revision
 
@@ -88,13 +89,20 @@ def _snapshot_database(engine: Engine, folder: Path) -> tuple[str, Path]:
     return PG_MEMBER, target
 
 
-def create_backup(settings: Settings, engine: Engine, out: Path, *, include_keys: bool = True) -> Manifest:
-    """Write a backup of the database, the attachments and (unless told not to) the keys to `out`."""
+def create_backup(
+    settings: Settings, engine: Engine, out: Path, *, passphrase: str | None = None, include_keys: bool = True
+) -> Manifest:
+    """Write a backup of the database, the attachments and (unless told not to) the keys, sealed with
+    the passphrase, to `out`."""
+    seal = KeySeal.new() if include_keys else None
+    if seal is not None:
+        passphrase = check_passphrase(passphrase)
     manifest = Manifest(
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
         database=_kind(engine.url),
         revision=current_revision(engine),
         keys_included=include_keys,
+        key_seal=seal.to_json() if seal is not None else None,
     )
     with tempfile.TemporaryDirectory(prefix="trustdesk-backup-") as scratch:
         folder = Path(scratch)
@@ -106,14 +114,14 @@ def create_backup(settings: Settings, engine: Engine, out: Path, *, include_keys
             for file in sorted(attachments.rglob("*")):
                 if file.is_file() and not file.is_symlink():
                     members["attachments/" + file.relative_to(attachments).as_posix()] = file
-        if include_keys:
+        if seal is not None and passphrase is not None:
             for key_name in KEY_FILES:
                 value = getattr(settings, key_name)
                 if value:
                     key_path = folder / key_name
                     fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-                    with os.fdopen(fd, "w") as handle:
-                        handle.write(str(value) + "\n")
+                    with os.fdopen(fd, "wb") as handle:
+                        handle.write(seal.seal(passphrase, (str(value) + "\n").encode()))
                     members[f"keys/{key_name}"] = key_path
         write_archive(out, manifest, members)
     return manifest
@@ -149,14 +157,32 @@ def _restore_postgres(dump: Path, url: URL) -> None:
     )
 
 
-def restore_backup(archive: Path, *, data_dir: Path, database_url: str | None = None) -> Restored:
+def _open_keys(staging: Path, manifest: Manifest, passphrase: str | None) -> None:
+    """Replace the sealed key files in staging by the keys themselves (before anything is placed)."""
+    present = [name for name in KEY_FILES if (staging / "keys" / name).is_file()]
+    if not present:
+        return
+    if not passphrase:
+        raise BackupError(
+            "this backup's keys are sealed: give the passphrase in TRUSTDESK_BACKUP_PASSPHRASE or --passphrase-file"
+        )
+    seal = KeySeal.from_json(manifest.key_seal)
+    for name in present:
+        path = staging / "keys" / name
+        path.write_bytes(seal.open(passphrase, path.read_bytes()))
+
+
+def restore_backup(
+    archive: Path, *, data_dir: Path, database_url: str | None = None, passphrase: str | None = None
+) -> Restored:
     """Restore into an empty data folder (and, for PostgreSQL, an empty database named by
-    database_url). Every checksum is checked before anything is put in place."""
+    database_url). Every checksum and the passphrase are checked before anything is put in place."""
     _empty_folder(data_dir)
     data_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{data_dir.name}.restoring-", dir=data_dir.parent))
     try:
         manifest = extract_verified(archive, staging)
+        _open_keys(staging, manifest, passphrase)
         sqlite_target = data_dir / "trustdesk.db"
         if manifest.database == "sqlite":
             if database_url and not make_url(database_url).drivername.startswith("sqlite"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import typer
@@ -9,6 +10,7 @@ import typer
 from trustdesk.audit.log import record
 from trustdesk.backup import BackupError, create_backup, restore_backup, verify_backup
 from trustdesk.cli.common import engine, fail, print_json, settings, unit_of_work
+from trustdesk.config import Settings
 from trustdesk.store.db import make_engine, make_session_factory, transaction
 
 app = typer.Typer(
@@ -19,20 +21,39 @@ app = typer.Typer(
 JSON = typer.Option(False, "--json", help="Machine-readable output.")
 
 
+PASSPHRASE_FILE = typer.Option(
+    None,
+    "--passphrase-file",
+    help="File holding the passphrase that seals the keys (else TRUSTDESK_BACKUP_PASSPHRASE).",
+)
+
+
+def _passphrase(path: Path | None) -> str | None:
+    if path is not None:
+        try:
+            return path.read_text(encoding="utf-8").rstrip("\r\n")
+        except OSError as exc:
+            fail(f"cannot read the passphrase file: {exc.strerror}")
+    return os.environ.get("TRUSTDESK_BACKUP_PASSPHRASE") or None
+
+
 @app.command("create")
 def create_command(
-    out: Path = typer.Option(..., "--out", help="Archive to write (.tar.gz); written atomically, mode 0600."),
+    archive: Path = typer.Argument(..., help="Archive to write (.tar.gz); written atomically, mode 0600."),
+    passphrase_file: Path = PASSPHRASE_FILE,
     no_keys: bool = typer.Option(
         False,
         "--no-keys",
-        help="Leave the secret and encryption keys out (keep them elsewhere: without the "
-        "encryption key, sealed secrets in the backup cannot be opened).",
+        help="Leave the secret and encryption keys out (keep them elsewhere: without the encryption key, "
+        "sealed secrets in the backup cannot be opened).",
     ),
     json_output: bool = JSON,
 ) -> None:
-    """Back up the database (a consistent snapshot), the attachments and the keys."""
+    """Back up the database (a consistent snapshot), the attachments and the keys (sealed with a passphrase)."""
     try:
-        manifest = create_backup(settings(), engine(), out, include_keys=not no_keys)
+        manifest = create_backup(
+            settings(), engine(), archive, passphrase=_passphrase(passphrase_file), include_keys=not no_keys
+        )
     except BackupError as exc:
         fail(str(exc))
     with unit_of_work() as session:
@@ -44,11 +65,9 @@ def create_command(
             details={"files": len(manifest.files), "keys_included": manifest.keys_included},
         )
     if json_output:
-        print_json({"archive": str(out), **manifest.summary()})
+        print_json({"archive": str(archive), **manifest.summary()})
     else:
-        typer.echo(f"backup written to {out} ({len(manifest.files)} files, revision {manifest.revision})")
-        if manifest.keys_included:
-            typer.echo("it holds the desk's keys: store it as carefully as the keys themselves")
+        typer.echo(f"backup written to {archive} ({len(manifest.files)} files, revision {manifest.revision})")
 
 
 @app.command("verify")
@@ -70,8 +89,11 @@ def verify_command(
 def restore_command(
     archive: Path = typer.Argument(..., help="The backup archive."),
     data_dir: Path = typer.Option(
-        ..., "--data-dir", help="An empty (or new) folder for attachments and keys."
+        None,
+        "--data-dir",
+        help="An empty (or new) folder for the desk's files (default: the configured one).",
     ),
+    passphrase_file: Path = PASSPHRASE_FILE,
     database_url: str = typer.Option(
         None,
         "--database-url",
@@ -80,8 +102,16 @@ def restore_command(
     json_output: bool = JSON,
 ) -> None:
     """Restore into an empty place after checking every file; then run `trustdesk db upgrade` there."""
+    if data_dir is None:
+        # Only the folder's name: loading the settings in full would generate keys into it.
+        try:
+            data_dir = Settings().data_dir
+        except ValueError as exc:
+            fail(f"invalid configuration: {exc}", 2)
     try:
-        restored = restore_backup(archive, data_dir=data_dir, database_url=database_url)
+        restored = restore_backup(
+            archive, data_dir=data_dir, database_url=database_url, passphrase=_passphrase(passphrase_file)
+        )
     except BackupError as exc:
         fail(str(exc))
     target = database_url or f"sqlite:///{(data_dir / 'trustdesk.db').resolve()}"
