@@ -17,6 +17,10 @@ JUDGEMENT_WEIGHTS: dict[str, float] = {
     # verification of indicators
     "indicator_reported": 0.95,
     "indicator_lookalike": 0.85,
+    # the authenticated sender: weight 0 for evidence of legitimacy (the scorer reads it as a vouch)
+    "authenticated_sender": 0.0,
+    "aligned_content": 0.0,
+    "brand_not_sender": 0.8,
     # mail authentication
     "spf_fail": 0.35,
     "spf_softfail": 0.2,
@@ -62,6 +66,7 @@ JUDGEMENT_WEIGHTS: dict[str, float] = {
     "mixed_script_words": 0.5,
     "invisible_padding": 0.2,
     "random_filler": 0.4,
+    "hidden_characters": 0.6,
     # links and attachments
     "abused_tld_link": 0.2,
     "link_text_mismatch": 0.45,
@@ -80,6 +85,10 @@ WEIGHTS: dict[str, float] = {
     # verification of indicators
     "indicator_reported": 0.95,
     "indicator_lookalike": 0.85,
+    # the authenticated sender: weight 0 for evidence of legitimacy (the scorer reads it as a vouch)
+    "authenticated_sender": 0.0,
+    "aligned_content": 0.0,
+    "brand_not_sender": 0.8,
     # mail authentication
     "spf_fail": 0.37,
     "spf_softfail": 0.2,
@@ -125,6 +134,7 @@ WEIGHTS: dict[str, float] = {
     "mixed_script_words": 0.5,
     "invisible_padding": 0.2,
     "random_filler": 0.44,
+    "hidden_characters": 0.6,
     # links and attachments
     "abused_tld_link": 0.21,
     "link_text_mismatch": 0.35,
