@@ -7,10 +7,11 @@ when it is the topmost one carrying an authserv-id the desk is configured to tru
 desk's own intake); RFC 8601 section 5 asks every receiver to remove or rename headers that carry its
 own id, and a receiver adds its own above everything the sender wrote.
 
-With a trusted header, the check is the one DMARC makes: the From domain is *authenticated* when a
-passing DKIM signature's d= or the passing SPF domain shares its organisational domain (relaxed
-alignment; organisational domains from the public suffix list snapshot shipped with tldextract, never
-fetched at run time), or when the receiver's DMARC result for that From domain is "pass". A forwarded
+With a trusted header, the check is the one DMARC makes: the From domain is *authenticated* when the
+receiver's DMARC result for it is "pass", or, where the receiver recorded no DMARC result, when a
+passing DKIM signature's d= shares its organisational domain (relaxed alignment; organisational
+domains from the public suffix list snapshot shipped with tldextract, never fetched at run time). A
+DMARC result other than pass (including "none": no policy published) never vouches. A forwarded
 copy keeps its original verdict in an ARC-Authentication-Results header; it counts when the trusted
 receiver found the ARC chain valid (arc=pass) and the ARC header's authserv-id is trusted too.
 """
@@ -168,13 +169,15 @@ def authenticated_domain(auth: ReceiverAuth | None, from_address: str) -> str:
     if not org:
         return ""
     from_domain = from_address.rsplit("@", 1)[1].lower()
+    if auth.dmarc is not None and auth.dmarc != "pass":
+        # DMARC judged the From domain and did not pass (or the domain publishes no policy, which
+        # every bulk sender has had to since 2024): aligned SPF or DKIM alone does not vouch then.
+        return ""
     if auth.dmarc == "pass" and (
         not auth.dmarc_from or organisational_domain(auth.dmarc_from) == org or auth.dmarc_from == from_domain
     ):
         return org
     if any(organisational_domain(d) == org for d in auth.dkim_pass_domains):
-        return org
-    if auth.spf == "pass" and auth.spf_domain and organisational_domain(auth.spf_domain) == org:
         return org
     return ""
 
