@@ -138,3 +138,43 @@ def test_batch_prints_one_json_line_per_file(tmp_path: Path) -> None:
     assert "error" in lines[2]
     two = CliRunner().invoke(app, ["analyze", str(tmp_path / "a.eml"), str(tmp_path / "b.txt")])
     assert len(two.stdout.splitlines()) == 2
+
+
+def test_a_trusted_id_below_an_untrusted_receiver_is_a_forgery() -> None:
+    untrusted = (
+        "Authentication-Results",
+        "mx.elsewhere.test; dkim=none; dmarc=fail header.from=bank-alerts.com",
+    )
+    forged = (
+        "Authentication-Results",
+        f"{RECEIVER}; dkim=pass header.d=bank-alerts.com; dmarc=pass header.from=bank-alerts.com",
+    )
+    assert receiver_auth([untrusted, forged], TRUST) is None
+    # A relay the desk trusts may sit below the desk's own intake: its verdict on the sender counts.
+    relay = TrustPolicy.of([RECEIVER, "mx.shop-intake.test"])
+    desk_header = (
+        "Authentication-Results",
+        f"{RECEIVER}; spf=pass smtp.mailfrom=relay@shop-intake.test; dmarc=none",
+    )
+    shop_header = (
+        "Authentication-Results",
+        "mx.shop-intake.test; dkim=pass header.d=bank-alerts.com; dmarc=pass header.from=bank-alerts.com",
+    )
+    auth = receiver_auth([desk_header, shop_header], relay)
+    assert auth is not None and authenticated_domain(auth, "alerts@bank-alerts.com") == "bank-alerts.com"
+
+
+def test_an_arc_verdict_counts_only_when_the_receiver_validated_the_chain() -> None:
+    arc = (
+        "ARC-Authentication-Results",
+        f"i=1; {RECEIVER}; dkim=pass header.d=harbourshop.co.uk; dmarc=pass header.from=harbourshop.co.uk",
+    )
+    broken = (
+        "Authentication-Results",
+        f"{RECEIVER}; dkim=fail header.d=harbourshop.co.uk; dmarc=fail header.from=harbourshop.co.uk; arc=fail",
+    )
+    valid = ("Authentication-Results", broken[1].replace("; arc=fail", "; arc=pass"))
+    assert authenticated_domain(receiver_auth([broken, arc], TRUST), "news@harbourshop.co.uk") == ""
+    forwarded = receiver_auth([valid, arc], TRUST)
+    assert forwarded is not None and forwarded.via_arc
+    assert authenticated_domain(forwarded, "news@harbourshop.co.uk") == "harbourshop.co.uk"

@@ -3,9 +3,10 @@
 Only the receiving side can vouch for a sender: a mail server records what it checked in an
 Authentication-Results header that it adds *on top* of the message. Anything lower down (or inside a
 forwarded message) was written by the sender or a forwarder and is a claim. So a header is trusted only
-when it is the topmost one carrying an authserv-id the desk is configured to trust (by default the
-desk's own intake); RFC 8601 section 5 asks every receiver to remove or rename headers that carry its
-own id, and a receiver adds its own above everything the sender wrote.
+when it belongs to the block of headers at the very top whose authserv-ids the desk is configured to
+trust (by default the desk's own intake), the topmost one per id: the block ends at the first header of
+a receiver not trusted. RFC 8601 section 5 asks every receiver to remove or rename headers that carry
+its own id, and a receiver adds its own above everything the sender wrote.
 
 With a trusted header, the check is the one DMARC makes: the From domain is *authenticated* when the
 receiver's DMARC result for it is "pass", or, where the receiver recorded no DMARC result, when a
@@ -106,40 +107,43 @@ def _summarise(header: AuthenticationResults, via_arc: bool = False) -> Receiver
     )
 
 
-def receiver_auth(headers: Sequence[tuple[str, str]], policy: TrustPolicy) -> ReceiverAuth | None:
-    """The trusted receiver's results from a message's headers (name, value) in their order, or None.
-
-    Per trusted authserv-id only the topmost header counts; with `policy.topmost_any` the topmost header
-    counts whoever wrote it. When the receiver found a valid ARC chain and its own DMARC did not pass (a
-    forward broke SPF or the signature), the forwarder's ARC-Authentication-Results of the highest
-    instance stands in, if its authserv-id is trusted.
-    """
-    chosen: AuthenticationResults | None = None
+def _trusted_block(headers: Sequence[tuple[str, str]], policy: TrustPolicy) -> list[AuthenticationResults]:
+    """The Authentication-Results headers at the top of the message that trusted receivers added, top
+    first. The block ends at the first header of a receiver not trusted: whatever lies below it may
+    have been written by anyone, including a copy of a trusted receiver's id. A second header with
+    the same id lower down is such a copy and is skipped."""
+    block: list[AuthenticationResults] = []
+    seen: set[str] = set()
     for name, value in headers:
         if name.lower() != AR_HEADER:
             continue
         parsed = parse_authentication_results(value)
         if parsed is None:
             continue
-        if policy.topmost_any or policy.trusts(parsed.authserv_id):
-            chosen = parsed
-        break  # only the topmost header can be the receiver's own
-    if chosen is None and not policy.topmost_any:
-        # The topmost header of a trusted receiver may sit below an untrusted internal relay's.
-        seen: set[str] = set()
-        for name, value in headers:
-            if name.lower() != AR_HEADER:
-                continue
-            parsed = parse_authentication_results(value)
-            if parsed is None or parsed.authserv_id in seen:
-                continue
+        if policy.topmost_any:
+            return [parsed]
+        if not policy.trusts(parsed.authserv_id):
+            break
+        if parsed.authserv_id not in seen:
             seen.add(parsed.authserv_id)
-            if policy.trusts(parsed.authserv_id):
-                chosen = parsed
-                break
-    if chosen is None:
+            block.append(parsed)
+    return block
+
+
+def receiver_auth(headers: Sequence[tuple[str, str]], policy: TrustPolicy) -> ReceiverAuth | None:
+    """The trusted receivers' results from a message's headers (name, value) in their order, or None.
+
+    Of the trusted block at the top (`_trusted_block`), the topmost header whose DMARC passed is used
+    (a retailer's own intake may relay to the desk, whose header then judges the relay), else the
+    topmost. When the receiver found a valid ARC chain and its DMARC did not pass (a forward broke
+    SPF or the signature), the forwarder's ARC-Authentication-Results of the highest instance stands
+    in, if its authserv-id is trusted too.
+    """
+    block = _trusted_block(headers, policy)
+    if not block:
         return None
-    summary = _summarise(chosen)
+    summaries = [_summarise(header) for header in block]
+    summary = next((s for s in summaries if s.dmarc == "pass"), summaries[0])
     if summary.arc == "pass" and summary.dmarc != "pass":
         arc_headers = [
             parsed
@@ -150,7 +154,7 @@ def receiver_auth(headers: Sequence[tuple[str, str]], policy: TrustPolicy) -> Re
         arc_headers.sort(key=lambda h: -h.instance)
         if arc_headers and policy.trusts(arc_headers[0].authserv_id):
             forwarded = _summarise(arc_headers[0], via_arc=True)
-            if forwarded.dmarc == "pass" or forwarded.dkim_pass_domains or forwarded.spf_domain:
+            if forwarded.dmarc == "pass" or forwarded.dkim_pass_domains:
                 return forwarded
     return summary
 
