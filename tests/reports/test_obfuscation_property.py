@@ -3,10 +3,17 @@ by more than 0.05: every signal reads the guard-normalised text, and the disguis
 
 from __future__ import annotations
 
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from trustdesk.reports import analyze
+from trustdesk.reports import analyze, analyze_view
+from trustdesk.reports.mailview import read_report
+from trustdesk.reports.training import half
 
 from .mailbuild import mail, raw
 
@@ -63,3 +70,23 @@ def test_hidden_characters_between_letters_are_a_signal() -> None:
     disguised = "\u200b".join(body)
     result = analyze(raw(mail(disguised, sender=sender, subject=subject)))
     assert "hidden_characters" in [r.code for r in result.reasons]
+
+
+_DATA = Path(os.environ.get("TRUSTDESK_SHARED_DATA", Path(__file__).resolve().parents[3] / "shared" / "data"))
+_POT = sorted((_DATA / "phishing_pot").glob("*.eml"))
+# Real phishing from the tune half only (the held-out half is never looked at while building).
+_TUNE_POT = [p for p in _POT if half(p.name) == "tune"][:12]
+
+
+@pytest.mark.skipif(not _TUNE_POT, reason=f"no shared data at {_DATA}")
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(index=st.integers(0, max(0, len(_TUNE_POT) - 1)), data=st.data())
+def test_invisible_characters_never_lower_a_real_phishing_score(index: int, data: st.DataObject) -> None:
+    view = read_report(_TUNE_POT[index].read_bytes())
+    base = analyze_view(view).score
+    disguised = replace(
+        view,
+        text=_insert(view.text[:3000], data, "body") + view.text[3000:],
+        subject=_insert(view.subject, data, "subject"),
+    )
+    assert analyze_view(disguised).score >= base - 0.05
