@@ -325,7 +325,9 @@ def modern(batch_size: int = 10_000, use_spamassassin: bool = False) -> None:
     for folder, is_phish in SETS.items():
         for path in sorted((DATA / folder).glob("*.eml")):
             raw = path.read_bytes()
-            lang = identify(wording_text(read_report(raw))).code.split("-")[0]
+            guess = identify(wording_text(read_report(raw)))
+            # Too short or unclear to tell: counted apart, not under the identifier's fallback language.
+            lang = guess.code.split("-")[0] if guess.source == "detected" else "unknown"
             rows.append((folder, half(path.name), lang, is_phish, raw))
     for mail in corpus():
         rows.append(("modern_legit", mail.half, mail.lang, False, mail.raw))

@@ -69,9 +69,16 @@ def tenant_check(slug: str) -> tuple[Check, list[str]]:
 
 def trust_policy() -> TrustPolicy:
     """Whose Authentication-Results to believe: the desk's own intake and the configured receivers."""
+    from pydantic import ValidationError
+
     from trustdesk.config import Settings
 
-    settings = Settings()
+    try:
+        # Settings without the key files load_settings would create: analysing stores nothing.
+        settings = Settings()
+    except ValidationError as exc:
+        _fail(f"invalid configuration: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}")
+        raise
     return TrustPolicy.of(settings.trusted_authserv_id_list())
 
 
