@@ -17,9 +17,8 @@ JUDGEMENT_WEIGHTS: dict[str, float] = {
     # verification of indicators
     "indicator_reported": 0.95,
     "indicator_lookalike": 0.85,
-    # the authenticated sender: weight 0 for evidence of legitimacy (the scorer reads it as a vouch)
-    "authenticated_sender": 0.0,
-    "aligned_content": 0.0,
+    # a brand the authenticated sender does not own (evidence *for* legitimacy carries no weight and is
+    # not listed: see trustdesk.reports.signals.sender)
     "brand_not_sender": 0.8,
     # mail authentication
     "spf_fail": 0.35,
@@ -85,9 +84,8 @@ WEIGHTS: dict[str, float] = {
     # verification of indicators
     "indicator_reported": 0.95,
     "indicator_lookalike": 0.85,
-    # the authenticated sender: weight 0 for evidence of legitimacy (the scorer reads it as a vouch)
-    "authenticated_sender": 0.0,
-    "aligned_content": 0.0,
+    # a brand the authenticated sender does not own (evidence *for* legitimacy carries no weight and is
+    # not listed: see trustdesk.reports.signals.sender)
     "brand_not_sender": 0.8,
     # mail authentication
     "spf_fail": 0.37,

@@ -63,8 +63,9 @@ def authenticated_sender(evidence: SenderEvidence) -> Reason | None:
     """The receiving server confirmed that the sender address's domain really sent the message."""
     if not evidence.domain:
         return None
-    return reason(
+    return Reason(
         AUTHENTICATED,
+        0.0,
         f"The receiving mail server confirmed that it really was sent by {evidence.domain}{_how(evidence)}.",
     )
 
@@ -73,8 +74,9 @@ def aligned_content(evidence: SenderEvidence) -> Reason | None:
     """Every link, image and reply address stays on the authenticated sender's own domain."""
     if not evidence.domain or not evidence.alignment.all_aligned:
         return None
-    return reason(
+    return Reason(
         ALIGNED,
+        0.0,
         f"Every link, image and reply address leads to {evidence.domain}, the authenticated sender's own domain.",
     )
 
