@@ -1,6 +1,6 @@
 """Quality floors of issue 17 on the held-out halves (the figures reached, see docs/performance.md):
-no modern legitimate shop mail is flagged, SpamAssassin ham stays within 2 %, and phishing recall stays
-where it is. Skips when ../shared/data is absent."""
+modern legitimate shop mail and SpamAssassin ham flagged at most 2 %, phishing recall at least 0.95
+(reached: 0.959). Skips when ../shared/data (or its modern_legit templates) is absent."""
 
 from __future__ import annotations
 
@@ -27,6 +27,9 @@ def _flagged_share(paths: list[Path], trust: TrustPolicy | None = None) -> float
     return sum(flagged) / len(flagged)
 
 
+@pytest.mark.skipif(
+    not (DATA / "modern_legit" / "templates.json").is_file(), reason=f"no modern_legit templates at {DATA}"
+)
 def test_modern_legit_held_out_has_no_false_positive() -> None:
     sys.path.insert(0, str(REPO / "bench"))
     from legit_mail import RECEIVER, corpus
