@@ -59,6 +59,16 @@ class Settings(BaseSettings):
         description="Hours an admin account must have held its role before it may approve or reject "
         "another admin's channel change or admin grant (four-eyes).",
     )
+    intake_authserv_id: str | None = Field(
+        default=None,
+        description="The authserv-id of the desk's own mail intake in Authentication-Results headers; "
+        "default: the host of public_base_url. Always trusted.",
+    )
+    trusted_authserv_ids: str = Field(
+        default="",
+        description="Comma-separated authserv-ids of further receiving servers whose topmost "
+        "Authentication-Results header the phishing judge believes (a retailer's own mail intake).",
+    )
     smtp_listen_host: str = "127.0.0.1"
     smtp_listen_port: int = Field(
         default=2525, ge=0, le=65535, description="Inbound SMTP listener of `serve`; 0 disables it."
@@ -142,6 +152,14 @@ class Settings(BaseSettings):
             except ValueError:
                 raise ValueError(f"{entry!r} is not an IP address or network") from None
         return ",".join(entries)
+
+    def trusted_authserv_id_list(self) -> list[str]:
+        """The desk's own intake authserv-id followed by the configured ones (lower-case)."""
+        from urllib.parse import urlsplit
+
+        own = self.intake_authserv_id or urlsplit(self.public_base_url).hostname or ""
+        extra = [i.strip() for i in self.trusted_authserv_ids.split(",")]
+        return [i.lower() for i in dict.fromkeys([own, *extra]) if i]
 
     @field_validator("log_level")
     @classmethod

@@ -53,6 +53,11 @@ CASES = [
     (delivery_problem, "Your parcel is on hold until the customs fee is paid", "Your parcel was delivered."),
     (romance_lure, "Hot singles want to meet you tonight", "Our singles tennis league starts soon."),
     (crypto_giveaway, "Claim your free XRP tokens in the airdrop", "We exchanged tokens at the fair."),
+    (
+        crypto_giveaway,
+        "Password reset for username: 1.52 BTC withdrawal pending, confirm at once",
+        "You can withdraw cash at any ATM.",
+    ),
     (gambling_bonus, "Welcome bonus: 400 free spins at our casino", "The casino museum reopens."),
     (legal_threat, "An arrest warrant will be issued for unpaid toll", "The court of appeals ruled."),
     (

@@ -35,6 +35,14 @@ from trustdesk.authenticity.model import (
 )
 from trustdesk.authenticity.references import find_references, normalize_reference, reference_is_well_formed
 from trustdesk.mail import DkimResult, MailParseError, ParsedMail, Resolver, parse_message
+from trustdesk.reports.evidence import (
+    AR_HEADER,
+    ARC_AR_HEADER,
+    NO_TRUST,
+    TrustPolicy,
+    authenticated_domain,
+    receiver_auth,
+)
 from trustdesk.verify import ChannelKind, Registry, Verdict, VerificationResult, verify_text
 from trustdesk.verify.explain import possessive, show
 
@@ -106,13 +114,16 @@ def check_message(
     reference: str | None = None,
     envelope: Envelope | None = None,
     tenants: Callable[[str], TenantIdentity | None] | None = None,
+    trust: TrustPolicy = NO_TRUST,
 ) -> MessageCheck:
     """Check a raw .eml (bytes), pasted text, or a bare reference; never raises for bad input.
 
     ``tenant`` limits the answer to one retailer (a reference of another retailer counts as
     unknown); ``resolver`` None skips DNS (auth is then "not_checked", but our own DKIM
     signature is still checked against the stored key); ``lookup`` finds sent-message records;
-    ``tenants`` (slug -> identity) names the retailer a message imitates when no tenant was given.
+    ``tenants`` (slug -> identity) names the retailer a message imitates when no tenant was given;
+    ``trust`` says whose Authentication-Results headers to believe: the same evidence the phishing
+    judge reads (`trustdesk.reports.evidence`), used where DNS was not asked or could not tell.
     """
     evidence = Evidence()
     raw: bytes | None = None
@@ -172,6 +183,7 @@ def check_message(
         found_refs += find_references(parsed.subject)
         if resolver is not None:
             auth = authenticate_mail(parsed, resolver, envelope, evidence)
+        auth = _with_receiver_results(parsed, auth, trust, evidence)
     elif text.strip():
         renderings.append(("text", text))
     for _, body in renderings:
@@ -359,6 +371,41 @@ def check_message(
     return done(MessageVerdict.GENUINE)
 
 
+_INCONCLUSIVE = frozenset({NOT_CHECKED, "temperror", "none", "neutral"})
+
+
+def _with_receiver_results(
+    parsed: ParsedMail, auth: dict[str, str], trust: TrustPolicy, evidence: Evidence
+) -> dict[str, str]:
+    """The trusted receiver's SPF/DKIM/DMARC where our own check was not made or could not tell.
+
+    The receiver checked the message when it was delivered, before any forward could break SPF or a
+    key rotation break DKIM; only a header of a trusted authserv-id counts (see reports.evidence)."""
+    headers = [(name, value) for name, value in parsed.headers if name.lower() in (AR_HEADER, ARC_AR_HEADER)]
+    receiver = receiver_auth(headers, trust) if headers else None
+    if receiver is None or auth.get("dmarc") not in _INCONCLUSIVE or receiver.dmarc is None:
+        return auth
+    sender = parsed.from_addresses[0].address if parsed.from_addresses else ""
+    aligned = authenticated_domain(receiver, sender)
+    merged = {
+        "spf": receiver.spf or auth.get("spf", NOT_CHECKED),
+        "dkim": receiver.dkim or auth.get("dkim", NOT_CHECKED),
+        "dmarc": "pass" if aligned else receiver.dmarc,
+    }
+    if aligned:
+        evidence.add(
+            "receiver-authenticated",
+            f"the receiving mail server {receiver.authserv_id} confirmed that it really came from {aligned}"
+            f" (DMARC {receiver.dmarc})",
+        )
+    else:
+        evidence.add(
+            "receiver-not-authenticated",
+            f"the receiving mail server {receiver.authserv_id} recorded DMARC {receiver.dmarc} for the sender",
+        )
+    return merged
+
+
 def _implied_tenant(
     contacts: Sequence[VerificationResult],
     renderings: Sequence[tuple[str, str]],
@@ -392,7 +439,15 @@ def _without_record(
     evidence: Evidence,
     refs: Sequence[str],
 ) -> MessageVerdict:
-    if parsed is not None and owner is not None and owner.domains and resolver is not None:
+    receiver_checked = any(
+        r["code"] in ("receiver-authenticated", "receiver-not-authenticated") for r in evidence.reasons
+    )
+    if (
+        parsed is not None
+        and owner is not None
+        and owner.domains
+        and (resolver is not None or receiver_checked)
+    ):
         if claims_domain(parsed.from_domain, owner.domains) and auth.get("dmarc") in (
             "fail",
             "none",

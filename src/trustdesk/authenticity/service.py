@@ -30,6 +30,7 @@ from trustdesk.authenticity.references import new_reference
 from trustdesk.config import Settings, get_settings
 from trustdesk.mail import Resolver, generate_dkim_keypair
 from trustdesk.mail.headers import HeaderRefused
+from trustdesk.reports.evidence import TrustPolicy
 from trustdesk.secretbox import SecretBox
 from trustdesk.store.models import DkimKey, OfficialChannelRow, SentMessage, Tenant
 from trustdesk.verify import Registry
@@ -212,6 +213,7 @@ def run_check(
         reference=reference,
         envelope=envelope,
         tenants=identity,
+        trust=TrustPolicy.of(settings.trusted_authserv_id_list()),
     )
 
 

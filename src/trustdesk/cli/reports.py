@@ -1,8 +1,10 @@
 """`trustdesk reports`: analyse a suspicious message without storing anything.
 
     trustdesk reports analyze FILE(.eml or text)|- [--tenant SLUG] --json
+    trustdesk reports analyze FILE FILE... | DIRECTORY [--tenant SLUG]
 
-prints {"score", "verdict", "reasons", "indicators"}. With --tenant the indicators are checked against
+prints {"score", "verdict", "reasons", "indicators"}; a batch (several files or a directory) prints one
+JSON line per file, {"file", "score", "verdict", "reasons", "indicators"}. With --tenant the indicators are checked against
 that retailer's official channels and confirmed-fraud indicators (the verification registry in the
 database), and the retailer's name is added to the brands whose impersonation is looked for.
 """
@@ -17,6 +19,7 @@ import typer
 
 from trustdesk.reports import ReportInputError, analyze
 from trustdesk.reports.domains import DEFAULT_BRANDS
+from trustdesk.reports.evidence import TrustPolicy
 from trustdesk.reports.mailview import Limits
 from trustdesk.reports.signals import Check
 
@@ -64,9 +67,60 @@ def tenant_check(slug: str) -> tuple[Check, list[str]]:
     return registry_check(registry, slug), names
 
 
+def trust_policy() -> TrustPolicy:
+    """Whose Authentication-Results to believe: the desk's own intake and the configured receivers."""
+    from pydantic import ValidationError
+
+    from trustdesk.config import Settings
+
+    try:
+        # Settings without the key files load_settings would create: analysing stores nothing.
+        settings = Settings()
+    except ValidationError as exc:
+        _fail(f"invalid configuration: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}")
+        raise
+    return TrustPolicy.of(settings.trusted_authserv_id_list())
+
+
+def _batch_files(sources: list[str]) -> list[Path]:
+    files: list[Path] = []
+    for source in sources:
+        path = Path(source)
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+        elif path.is_file():
+            files.append(path)
+        else:
+            _fail(f"no such file or directory: {source}")
+    return files
+
+
+def _analyze_batch(
+    files: list[Path], check: Check | None, brands: list[str], limits: Limits, trust: TrustPolicy
+) -> None:
+    """One JSON line per file: {"file", "score", "verdict", "reasons", "indicators"}, or {"file", "error"}."""
+    for path in files:
+        line: dict[str, object] = {"file": str(path)}
+        try:
+            if path.stat().st_size > limits.max_bytes:
+                raise ReportInputError(
+                    f"the file is {path.stat().st_size:,} bytes; the limit is {limits.max_bytes:,} bytes"
+                )
+            result = analyze(path.read_bytes(), check=check, brand_names=brands, limits=limits, trust=trust)
+        except (ReportInputError, OSError) as exc:
+            line["error"] = str(exc)
+        else:
+            line.update(result.to_dict())
+        sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
+
+
 @app.command("analyze")
 def analyze_command(
-    source: str = typer.Argument(..., metavar="FILE", help="An .eml file or a text file, or - for stdin."),
+    sources: list[str] = typer.Argument(
+        ...,
+        metavar="FILE...",
+        help="An .eml file or a text file, or - for stdin; several files or a directory for a batch.",
+    ),
     tenant: str | None = typer.Option(
         None, "--tenant", help="Check indicators against this retailer (slug)."
     ),
@@ -76,17 +130,26 @@ def analyze_command(
 ) -> None:
     """Score a suspicious message (phishing / suspicious / benign) with reasons and indicators.
 
-    Nothing is stored.
+    With several files or a directory, prints one JSON line per file: {"file", "score", "verdict",
+    "reasons", "indicators"} (or {"file", "error"} for a file that cannot be analysed). Nothing is stored.
     """
     limits = Limits()
-    data = _read_input(source, limits.max_bytes)
     check: Check | None = None
     brands = list(DEFAULT_BRANDS)
+    batch = len(sources) > 1 or (sources[0] != "-" and Path(sources[0]).is_dir())
+    if batch and "-" in sources:
+        _fail("- (stdin) cannot be mixed with files")
+    files = _batch_files(sources) if batch else []
+    data = b"" if batch else _read_input(sources[0], limits.max_bytes)
     if tenant is not None:
         check, tenant_brands = tenant_check(tenant)
         brands = tenant_brands + brands
+    trust = trust_policy()
+    if batch:
+        _analyze_batch(files, check, brands, limits, trust)
+        return
     try:
-        result = analyze(data, check=check, brand_names=brands, limits=limits)
+        result = analyze(data, check=check, brand_names=brands, limits=limits, trust=trust)
     except ReportInputError as exc:
         _fail(str(exc))
         return

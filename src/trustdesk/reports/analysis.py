@@ -5,15 +5,25 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 
 from trustdesk.reports import signals
 from trustdesk.reports.domains import DEFAULT_BRANDS, brand_keywords
+from trustdesk.reports.evidence import NO_TRUST, TrustPolicy, receiver_auth
 from trustdesk.reports.indicators import extract_indicators
-from trustdesk.reports.mailview import Limits, MailView, read_report
+from trustdesk.reports.mailview import AuthResults, Limits, MailView, read_report
 from trustdesk.reports.model import Analysis, Indicator, IndicatorKind, Reason, Verdict
-from trustdesk.reports.scoring import DEFAULT_THRESHOLDS, Thresholds, final_score, verdict_for
+from trustdesk.reports.normalised import normalised_view, strip_invisible
+from trustdesk.reports.scoring import DEFAULT_THRESHOLDS, Thresholds, final_score, verdict_for, vouch_level
 from trustdesk.reports.signals import Check
 from trustdesk.reports.signals._text import prose
+from trustdesk.reports.signals.sender import (
+    SenderEvidence,
+    aligned_content,
+    authenticated_sender,
+    brand_not_sender,
+    sender_evidence,
+)
 from trustdesk.reports.wording import Wording, shipped_model
 
 
@@ -23,9 +33,17 @@ def collect_signals(
     *,
     check: Check | None = None,
     brand_names: Iterable[str] = tuple(DEFAULT_BRANDS),
+    evidence: SenderEvidence | None = None,
+    raw: MailView | None = None,
 ) -> list[Reason]:
-    """Run every signal over a read report and return the reasons that fired, strongest first."""
+    """Run every signal over a read report and return the reasons that fired, strongest first.
+
+    `view` is the normalised report (invisible characters dropped, look-alikes folded); `raw` the report
+    as read, for the signals that look at the disguise itself; `evidence` what the trusted receiver
+    vouched for."""
     brands = brand_keywords(brand_names)
+    raw = raw or view
+    raw_text = prose(raw.text)
     urls = [i.value for i in indicators if i.kind is IndicatorKind.URL]
     has_phone = any(i.kind is IndicatorKind.PHONE for i in indicators)
     has_wallet = any(i.kind is IndicatorKind.WALLET for i in indicators)
@@ -37,6 +55,15 @@ def collect_signals(
     ]
     candidates: list[Reason | None] = [
         *signals.verification_signals(indicators, check),
+        *(
+            (
+                authenticated_sender(evidence),
+                aligned_content(evidence),
+                brand_not_sender(view, evidence, brands),
+            )
+            if evidence is not None
+            else ()
+        ),
         signals.spf_failure(view.auth),
         signals.dkim_failure(view.auth),
         signals.dmarc_failure(view.auth),
@@ -72,9 +99,10 @@ def collect_signals(
         signals.recipient_address_in_subject(view),
         signals.cloud_tenant_sender(view),
         signals.abused_tld_sender(view),
-        signals.styled_characters(text),
-        signals.mixed_script_words(text),
-        signals.invisible_padding(text),
+        signals.styled_characters(raw_text),
+        signals.mixed_script_words(raw_text),
+        signals.invisible_padding(raw_text),
+        signals.hidden_characters(raw.subject, raw.from_display, raw_text),
         signals.random_filler(text),
         signals.abused_tld_link(hosts),
         signals.link_text_mismatch(view.links),
@@ -101,24 +129,38 @@ def rule_analysis(
     check: Check | None = None,
     brand_names: Iterable[str] = tuple(DEFAULT_BRANDS),
     default_region: str | None = "US",
+    trust: TrustPolicy = NO_TRUST,
 ) -> tuple[tuple[Indicator, ...], list[Reason]]:
-    """The indicators of a read report and the rule signals that fired (without the wording model)."""
+    """The indicators of a read report and the rule signals that fired (without the wording model).
+
+    The report is normalised first (`trustdesk.reports.normalised`), so every signal reads the words a
+    person sees; the evidence of the trusted receiver (`trust`) is read before any wording."""
+    raw = view
+    view = normalised_view(view)
+    auth = receiver_auth(view.auth_headers, trust) if view.auth_headers else None
+    if auth is not None:
+        # The trusted receiver's results replace whatever the topmost header said.
+        view = replace(view, auth=AuthResults(spf=auth.spf, dkim=auth.dkim, dmarc=auth.dmarc))
+    evidence = sender_evidence(view, auth)
     senders = [a for a in (view.from_address, *view.reply_to) if a]
     senders += [
         link.href[7:].split("?", 1)[0] for link in view.links if link.href.lower().startswith("mailto:")
     ]
     indicators = extract_indicators(
-        view.text,
+        strip_invisible(raw.text),
         default_region=default_region,
         extra_urls=[link.href for link in view.links] + list(view.forms),
         extra_emails=senders,
     )
-    return indicators, collect_signals(view, indicators, check=check, brand_names=brand_names)
+    reasons = collect_signals(
+        view, indicators, check=check, brand_names=brand_names, evidence=evidence, raw=raw
+    )
+    return indicators, reasons
 
 
 def read_wording(view: MailView) -> Wording:
-    """The wording model's reading of a report."""
-    return shipped_model().wording.read(wording_text(view))
+    """The wording model's reading of a report (normalised, like every signal)."""
+    return shipped_model().wording.read(wording_text(normalised_view(view)))
 
 
 def wording_reason(wording: Wording) -> Reason | None:
@@ -142,14 +184,15 @@ def analyze_view(
     brand_names: Iterable[str] = tuple(DEFAULT_BRANDS),
     default_region: str | None = "US",
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    trust: TrustPolicy = NO_TRUST,
 ) -> Analysis:
     """Analyse an already-read report (for callers that parsed the mail themselves)."""
     indicators, reasons = rule_analysis(
-        view, check=check, brand_names=brand_names, default_region=default_region
+        view, check=check, brand_names=brand_names, default_region=default_region, trust=trust
     )
     wording = read_wording(view)
     score = final_score(reasons, wording.logit)
-    if not reasons and score >= thresholds.phishing:
+    if not any(r.weight > 0 for r in reasons) and score >= thresholds.phishing:
         # A "phishing" verdict needs at least one concrete red flag the user can check; wording alone
         # makes a message suspicious at most.
         score = max(thresholds.suspicious, thresholds.phishing - 0.01)
@@ -157,7 +200,7 @@ def analyze_view(
     # The wording is named only where it helps explain a warning: on its own it is weak evidence (a
     # shop's ordinary order mail can read like one), and "typical of phishing" under a benign verdict
     # would only confuse.
-    extra = wording_reason(wording) if verdict is not Verdict.BENIGN else None
+    extra = wording_reason(wording) if verdict is not Verdict.BENIGN and vouch_level(reasons) == 0 else None
     if extra is not None:
         reasons = sorted([*reasons, extra], key=lambda r: (-r.weight, r.code))
     return Analysis(
@@ -192,14 +235,21 @@ def analyze(
     default_region: str | None = "US",
     limits: Limits | None = None,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    trust: TrustPolicy = NO_TRUST,
 ) -> Analysis:
     """Analyse a reported message: raw .eml bytes, or pasted text (str or bytes).
 
     `check(indicator)` returns a verification verdict (official / lookalike / reported / unknown) and is
     typically bound to a tenant's registry; `brand_names` are the brands whose impersonation is looked
-    for (the tenant's own names in production). Raises `ReportInputError` for unusable input.
+    for (the tenant's own names in production); `trust` says whose Authentication-Results headers to
+    believe (`trustdesk.reports.evidence`). Raises `ReportInputError` for unusable input.
     """
     view = read_report(report, limits)
     return analyze_view(
-        view, check=check, brand_names=brand_names, default_region=default_region, thresholds=thresholds
+        view,
+        check=check,
+        brand_names=brand_names,
+        default_region=default_region,
+        thresholds=thresholds,
+        trust=trust,
     )

@@ -99,12 +99,17 @@ class MailView:
     # Targets of forms that are only a lookup box (one visible text field, nothing secret: a site search,
     # a stock quote): newsletters embed them, and they ask for nothing. Also listed in `forms`.
     lookup_forms: tuple[str, ...] = ()
+    # Image sources of HTML mail (where the pictures come from).
+    images: tuple[str, ...] = ()
+    # The Authentication-Results and ARC-Authentication-Results headers (name, value) of the message
+    # itself, top to bottom; empty for a forwarded message, whose headers are only claims.
+    auth_headers: tuple[tuple[str, str], ...] = ()
 
 
 _HEADER_LINE_RE = re.compile(rb"^(?:From .*|[!-9;-~]+:.*)$")
 _PARSE_ERRORS = (email.errors.MessageError, ValueError, TypeError, IndexError, AttributeError, LookupError)
 _BLOCK_TAGS = frozenset({"p", "br", "div", "tr", "li", "table", "h1", "h2", "h3", "h4", "h5", "h6", "td"})
-_KEPT_TAGS = _BLOCK_TAGS | {"a", "form", "input", "textarea", "select"}
+_KEPT_TAGS = _BLOCK_TAGS | {"a", "form", "input", "textarea", "select", "img"}
 # Input types that are not something the reader types into.
 _NOT_TYPED = frozenset({"hidden", "submit", "button", "image", "reset", "checkbox", "radio"})
 _SECRET_FIELD_RE = re.compile(
@@ -185,6 +190,7 @@ class _Walk:
         self.links: list[Link] = []
         self.forms: list[str] = []
         self.lookup_forms: list[str] = []
+        self.images: list[str] = []
         self.attachments: list[Attachment] = []
         self.notes: list[str] = []
         self.inner: list[Message] = []
@@ -242,6 +248,7 @@ class _Walk:
         self.links.extend(links)
         self.forms.extend(forms)
         self.lookup_forms.extend(parser.lookup_forms)
+        self.images.extend(parser.images)
         self.add_text(text)
 
 
@@ -316,6 +323,7 @@ class _TextAndLinks(HTMLParser):
         self.links: list[Link] = []
         self.forms: list[str] = []
         self.lookup_forms: list[str] = []
+        self.images: list[str] = []
         self._href: str | None = None
         self._anchor: list[str] = []
         # Within the current form: visible fields typed into, and whether one asks for a secret.
@@ -324,7 +332,11 @@ class _TextAndLinks(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _BLOCK_TAGS:
             self.chunks.append("\n")
-        if tag == "a":
+        if tag == "img":
+            source = (dict(attrs).get("src") or "").strip()
+            if source and len(self.images) < 200:
+                self.images.append(source)
+        elif tag == "a":
             self._href = dict(attrs).get("href") or ""
             self._anchor = []
         elif tag == "form":
@@ -381,6 +393,7 @@ def _parse_html(html: str) -> _TextAndLinks:
         clean_content_tags={"script", "style", "head", "title", "noscript", "template"},
         attributes={
             "a": {"href"},
+            "img": {"src"},
             "form": {"action"},
             "input": {"type", "name"},
             "textarea": {"name"},
@@ -605,6 +618,9 @@ def _view_message(message: EmailMessage, limits: Limits) -> MailView:
     body = "\n".join(walk.texts)
     text = (subject + "\n\n" if subject else "") + body
     auth = auth_results_from_headers(subject_msg)
+    auth_headers: tuple[tuple[str, str], ...] = ()
+    if subject_msg is message:
+        auth_headers = _auth_headers(message)
     view = MailView(
         text=text,
         is_mail=True,
@@ -622,8 +638,27 @@ def _view_message(message: EmailMessage, limits: Limits) -> MailView:
         attachments=tuple(walk.attachments),
         notes=tuple(walk.notes),
         lookup_forms=tuple(walk.lookup_forms),
+        images=tuple(walk.images),
+        auth_headers=auth_headers,
     )
     return _apply_inline_forward(view, body)
+
+
+_AUTH_HEADER_NAMES = frozenset({"authentication-results", "arc-authentication-results"})
+
+
+def _auth_headers(message: Message) -> tuple[tuple[str, str], ...]:
+    """The message's own (ARC-)Authentication-Results headers, top to bottom, unfolded (at most 50)."""
+    found = []
+    try:
+        for key, value in message.raw_items():
+            if key.lower() in _AUTH_HEADER_NAMES:
+                found.append((key, " ".join(str(value).split())))
+                if len(found) >= 50:
+                    break
+    except _PARSE_ERRORS:
+        return ()
+    return tuple(found)
 
 
 def _apply_inline_forward(view: MailView, body: str) -> MailView:
@@ -644,6 +679,7 @@ def _apply_inline_forward(view: MailView, body: str) -> MailView:
         reply_to=(),
         return_path="",
         auth=None,
+        auth_headers=(),
     )
 
 
@@ -695,5 +731,11 @@ def view_from_parsed_mail(parsed: ParsedMail, limits: Limits | None = None, _dep
         forms=tuple(link.url for link in parsed.links if link.tag == "form"),
         attachments=tuple(attachments),
         notes=tuple(parsed.defects[:5]),
+        images=tuple(link.url for link in parsed.links if link.tag == "img"),
+        auth_headers=tuple(
+            (name, " ".join(value.split()))
+            for name, value in parsed.headers
+            if name.lower() in _AUTH_HEADER_NAMES and _depth == 0
+        )[:50],
     )
     return _apply_inline_forward(view, body)

@@ -48,10 +48,58 @@ def risk_score(reasons: Iterable[Reason]) -> float:
     return 1.0 - keep
 
 
+# Evidence for legitimacy (weight 0): the trusted receiver authenticated the From domain; and all the
+# links, images and reply addresses stay on it.
+AUTHENTICATED_CODE = "authenticated_sender"
+ALIGNED_CODE = "aligned_content"
+# Red flags that stay red flags whoever sent the message: confirmed fraud, look-alikes, a brand the
+# authenticated sender does not own, disguised text, dangerous attachments, forms inside the mail,
+# forged sender fields, scams no shop writes and throw-away domains. A shop's genuine mail has none of them, so no vouch softens them.
+HARD_CODES = frozenset(
+    {
+        "indicator_reported", "indicator_lookalike", "brand_not_sender", "display_name_impersonation",
+        "display_name_address_spoof", "freemail_brand_claim", "malformed_sender", "cloud_tenant_sender",
+        "styled_characters", "mixed_script_words", "invisible_padding", "hidden_characters", "random_filler",
+        "html_form", "html_attachment", "executable_attachment", "archive_with_executable",
+        "suspicious_archive", "punycode_link", "ip_address_link", "link_text_mismatch",
+        # scams no shop's own mail resembles, and throw-away sender domains (authenticated or not)
+        "celebrity_sender", "crypto_giveaway", "advance_fee", "gambling_bonus", "romance_lure",
+        "gift_card_payment", "crypto_payment", "remote_access", "callback_scam", "reply_to_freemail",
+        "contact_elsewhere", "random_sender", "abused_tld_sender", "abused_tld_link", "free_hosting_link",
+        "shortened_link", "dkim_fail", "spf_fail", "dmarc_fail",
+    }
+)  # fmt: skip
+# How much of a soft signal's weight survives a vouch: level 1 (authenticated sender), level 2
+# (authenticated sender whose every link, image and reply address is its own). The wording never counts
+# against an authenticated sender: a shop's own receipt or dunning mail reads like what phishers copy.
+VOUCH_KEEP = {0: 1.0, 1: 0.3, 2: 0.0}
+
+
+def vouch_level(reasons: Iterable[Reason]) -> int:
+    """0 (no vouch), 1 (the From domain was authenticated by a trusted receiver) or 2 (and every link,
+    image and reply address is on that domain). A borrowed brand cancels any vouch."""
+    codes = {r.code for r in reasons}
+    if "brand_not_sender" in codes or AUTHENTICATED_CODE not in codes:
+        return 0
+    return 2 if ALIGNED_CODE in codes else 1
+
+
 def final_score(reasons: Iterable[Reason], wording_logit: float) -> float:
-    """The rule signals' noisy-OR merged with the wording log-odds; decisive reasons set a floor."""
-    rules = [r for r in reasons if r.code != WORDING_CODE]
-    score = shipped_model().combiner.score(risk_score(rules), wording_logit)
+    """The rule signals' noisy-OR merged with the wording log-odds; decisive reasons set a floor.
+
+    Evidence before wording: when a trusted receiver vouches for the sender, the soft signals (words
+    of scams, sender-name heuristics) and the wording count for less or nothing (`VOUCH_KEEP`); the
+    hard red flags (`HARD_CODES`) always count in full."""
+    listed = list(reasons)
+    keep = VOUCH_KEEP[vouch_level(listed)]
+    rules = []
+    for item in listed:
+        if item.code == WORDING_CODE or item.weight <= 0:
+            continue
+        if item.code not in HARD_CODES and keep < 1.0:
+            item = Reason(item.code, item.weight * keep, item.text)
+        rules.append(item)
+    score = shipped_model().combiner.score(risk_score(rules), wording_logit if keep == 1.0 else 0.0)
     decisive = [r.weight for r in rules if r.code in DECISIVE_CODES]
     return max([score, *decisive])
 

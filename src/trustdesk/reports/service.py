@@ -32,6 +32,7 @@ from trustdesk.mail.staff_mail import desk_sender, staff_mail
 from trustdesk.reports.analysis import analyze
 from trustdesk.reports.campaigns import GlueRule, glue_key
 from trustdesk.reports.domains import DEFAULT_BRANDS
+from trustdesk.reports.evidence import TrustPolicy
 from trustdesk.reports.export import ExportReport, csv_export, stix_bundle
 from trustdesk.reports.indicators import extract_indicators
 from trustdesk.reports.mailview import Limits, ReportInputError
@@ -167,6 +168,13 @@ def _redact(text: str, brand: str) -> tuple[str, list[str], str | None]:
     return result.redacted, removed, result.customer_notice
 
 
+def desk_trust() -> TrustPolicy:
+    """Whose Authentication-Results the desk believes: its own intake and the configured receivers."""
+    from trustdesk.config import get_settings
+
+    return TrustPolicy.of(get_settings().trusted_authserv_id_list())
+
+
 def analyse_input(data: ReportInput, *, tenant: Tenant, registry: Any) -> tuple[Analysis, str, str]:
     """Run the engine over a report input; returns the analysis, the text to store (unredacted, to be
     passed through the guard) and the subject. Raises ReportError for unusable input."""
@@ -181,7 +189,7 @@ def analyse_input(data: ReportInput, *, tenant: Tenant, registry: Any) -> tuple[
     if not (source.strip() if isinstance(source, str) else source.strip()):
         raise ReportError("give the suspicious text, an .eml file, a link, a phone number or a handle")
     try:
-        analysis = analyze(source, check=check, brand_names=brands, limits=INTAKE_LIMITS)
+        analysis = analyze(source, check=check, brand_names=brands, limits=INTAKE_LIMITS, trust=desk_trust())
     except ReportInputError as exc:
         raise ReportError(str(exc)) from None
     stored = data.text.strip()

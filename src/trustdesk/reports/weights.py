@@ -17,6 +17,9 @@ JUDGEMENT_WEIGHTS: dict[str, float] = {
     # verification of indicators
     "indicator_reported": 0.95,
     "indicator_lookalike": 0.85,
+    # a brand the authenticated sender does not own (evidence *for* legitimacy carries no weight and is
+    # not listed: see trustdesk.reports.signals.sender)
+    "brand_not_sender": 0.8,
     # mail authentication
     "spf_fail": 0.35,
     "spf_softfail": 0.2,
@@ -62,6 +65,7 @@ JUDGEMENT_WEIGHTS: dict[str, float] = {
     "mixed_script_words": 0.5,
     "invisible_padding": 0.2,
     "random_filler": 0.4,
+    "hidden_characters": 0.6,
     # links and attachments
     "abused_tld_link": 0.2,
     "link_text_mismatch": 0.45,
@@ -80,6 +84,9 @@ WEIGHTS: dict[str, float] = {
     # verification of indicators
     "indicator_reported": 0.95,
     "indicator_lookalike": 0.85,
+    # a brand the authenticated sender does not own (evidence *for* legitimacy carries no weight and is
+    # not listed: see trustdesk.reports.signals.sender)
+    "brand_not_sender": 0.8,
     # mail authentication
     "spf_fail": 0.37,
     "spf_softfail": 0.2,
@@ -125,6 +132,7 @@ WEIGHTS: dict[str, float] = {
     "mixed_script_words": 0.5,
     "invisible_padding": 0.2,
     "random_filler": 0.44,
+    "hidden_characters": 0.6,
     # links and attachments
     "abused_tld_link": 0.21,
     "link_text_mismatch": 0.35,

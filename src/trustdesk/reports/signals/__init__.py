@@ -3,6 +3,7 @@
 from trustdesk.reports.signals.auth import dkim_failure, dmarc_failure, no_authentication, spf_failure
 from trustdesk.reports.signals.evasion import (
     abused_tld_link,
+    hidden_characters,
     invisible_padding,
     mixed_script_words,
     random_filler,
@@ -78,6 +79,7 @@ __all__ = [
     "freemail_service_claim",
     "gambling_bonus",
     "gift_card_payment",
+    "hidden_characters",
     "html_form",
     "invisible_padding",
     "ip_address_link",

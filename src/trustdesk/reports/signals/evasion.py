@@ -87,3 +87,28 @@ def abused_tld_link(hosts: Iterable[str]) -> Reason | None:
                 f"A link leads to {registrable_domain(host)}, under a top-level domain popular with fraudsters.",
             )
     return None
+
+
+# Invisible and format characters between two Latin letters ("Mi\u200bcro\u200bsoft"): they split words
+# for a filter and vanish for the reader. Soft hyphens are left out (German newsletters hyphenate long
+# words with them), and so are joiners between letters of scripts that need them.
+_HIDDEN_IN_WORD_RE = re.compile(
+    r"(?<=[A-Za-z\u00c0-\u024f])"
+    r"[\u200b-\u200f\u2060-\u2064\u206a-\u206f\ufeff\u034f\u180e\u115f\u1160\u3164\uffa0\u202a-\u202e"
+    r"\u2066-\u2069\U000e0000-\U000e007f]+"
+    r"(?=[A-Za-z\u00c0-\u024f])"
+)
+
+
+def hidden_characters(*texts: str) -> Reason | None:
+    """Invisible characters slipped between the letters of words (three or more times): the words read
+    normally but no longer match what a filter looks for."""
+    count = 0
+    for text in texts:
+        count += sum(1 for _ in _HIDDEN_IN_WORD_RE.finditer(text[:200000]))
+        if count >= 3:
+            return reason(
+                "hidden_characters",
+                "Invisible characters are hidden between the letters of its words, a trick to slip past filters.",
+            )
+    return None

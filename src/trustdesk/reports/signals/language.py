@@ -309,7 +309,11 @@ _CRYPTO_GIVEAWAY_RE = re.compile(
     r"\b(?:airdrop|token (?:allocation|distribution|giveaway|claim)|claim (?:your )?(?:free )?(?:\w{2,6} )?"
     r"(?:tokens?|coins?|crypto|btc|eth|xrp|usdt|nft)|(?:free|daily) (?:btc|eth|bitcoin|crypto|tokens?)|"
     r"crypto ?(?:giveaway|bonus)|(?:double|multiply) your (?:bitcoin|btc|eth|crypto)|seed phrase|"
-    r"wallet (?:verification|validation|synchroni[sz]ation|sync))\b",
+    r"wallet (?:verification|validation|synchroni[sz]ation|sync)|"
+    # "withdraw funds" lures, often typed into a harmless site's password-reset or contact form
+    r"(?:btc|bitcoin|usdt|eth|crypto) ?(?:withdrawal|payout|auszahlung|saque|retiro)|"
+    r"(?:withdraw|withdrawal of|claim) (?:your )?(?:funds|balance|profits?|earnings)|"
+    r"\d[\d.,]{0,12} ?(?:btc|usdt|eth)\b\W{0,3}(?:\w+\W{1,3}){0,4}(?:pending|ready|available|credited|awaiting))\b",
     _I,
 )
 _GAMBLING_RE = re.compile(

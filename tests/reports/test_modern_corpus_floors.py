@@ -1,0 +1,53 @@
+"""Quality floors of issue 17 on the held-out halves (the figures reached, see docs/performance.md):
+modern legitimate shop mail and SpamAssassin ham flagged at most 2 %, phishing recall at least 0.95
+(reached: 0.959). Skips when ../shared/data (or its modern_legit templates) is absent."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from trustdesk.reports import analyze
+from trustdesk.reports.evidence import TrustPolicy
+from trustdesk.reports.model import Verdict
+from trustdesk.reports.training import half
+
+REPO = Path(__file__).resolve().parents[2]
+DATA = Path(os.environ.get("TRUSTDESK_SHARED_DATA", REPO.parent / "shared" / "data"))
+pytestmark = pytest.mark.skipif(not (DATA / "phishing_pot").is_dir(), reason=f"no shared data at {DATA}")
+
+
+def _flagged_share(paths: list[Path], trust: TrustPolicy | None = None) -> float:
+    flagged = [
+        analyze(p.read_bytes(), trust=trust or TrustPolicy()).verdict is not Verdict.BENIGN for p in paths
+    ]
+    return sum(flagged) / len(flagged)
+
+
+@pytest.mark.skipif(
+    not (DATA / "modern_legit" / "templates.json").is_file(), reason=f"no modern_legit templates at {DATA}"
+)
+def test_modern_legit_held_out_has_no_false_positive() -> None:
+    sys.path.insert(0, str(REPO / "bench"))
+    from legit_mail import RECEIVER, corpus
+
+    trust = TrustPolicy.of([RECEIVER])
+    mails = [m for m in corpus() if m.half == "held-out"]
+    flagged = [m.name for m in mails if analyze(m.raw, trust=trust).verdict is not Verdict.BENIGN]
+    assert len(mails) >= 40
+    assert len(flagged) / len(mails) <= 0.02, flagged
+
+
+def test_held_out_phishing_recall_and_ham_false_positives() -> None:
+    phish = [p for p in sorted((DATA / "phishing_pot").glob("*.eml")) if half(p.name) == "held-out"]
+    ham = [
+        p
+        for folder in ("easy_ham", "hard_ham")
+        for p in sorted((DATA / folder).glob("*.eml"))
+        if half(p.name) == "held-out"
+    ]
+    assert _flagged_share(phish) >= 0.95
+    assert _flagged_share(ham) <= 0.02
