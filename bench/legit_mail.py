@@ -1,6 +1,6 @@
 """The modern legitimate corpus: shops' transactional and account mail rendered into real MIME mail.
 
-Templates come from openly licensed shop systems (../shared/data/modern_legit/templates.json, see its
+Templates come from openly licensed shop systems (bench/data/modern_legit/templates.json, see its
 SOURCE.md) and from our own phrasing (bench/data/legit_own.json). Each template is rendered for a few
 fictional shops of its language into multipart/alternative mail with the headers a receiving server
 leaves: Received, Return-Path, DKIM-Signature and the receiver's Authentication-Results (SPF, DKIM and
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -27,8 +26,7 @@ from pathlib import Path
 from trustdesk.reports.training import half
 
 REPO = Path(__file__).resolve().parents[1]
-DATA = Path(os.environ.get("TRUSTDESK_SHARED_DATA", REPO.parent / "shared" / "data"))
-TEMPLATES = DATA / "modern_legit" / "templates.json"
+TEMPLATES = REPO / "bench" / "data" / "modern_legit" / "templates.json"
 OWN_TEMPLATES = REPO / "bench" / "data" / "legit_own.json"
 # The receiving server of the generated mail: the desk's intake in this benchmark.
 RECEIVER = "mx.intake.trustdesk.test"
