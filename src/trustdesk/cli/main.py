@@ -56,6 +56,12 @@ AREAS: list[tuple[str, str, str, str]] = [
     ("bot", "trustdesk.cli.bot", "group", "The support bot: classify messages, evaluate the classifier."),
     ("reports", "trustdesk.cli.reports", "group", "Suspicious-activity reports: analyse messages."),
     ("jobs", "trustdesk.cli.jobs", "group", "Background jobs: dead letters, retries, standalone workers."),
+    (
+        "privacy",
+        "trustdesk.cli.privacy",
+        "group",
+        "Data-subject requests: export or erase everything held about a person.",
+    ),
 ]
 
 
