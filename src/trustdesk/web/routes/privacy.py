@@ -152,7 +152,7 @@ def _erase(
     summary="Find a person by e-mail, phone or order number",
     responses=errors(e422="invalid input, or invalid_lookup: not an e-mail address or phone number"),
 )
-def search_api(
+def privacy_search(
     body: SearchIn, request: Request, auth: Auth = Depends(require(PRIVACY)), session: Session = Depends(db)
 ) -> SearchOut:
     matches = _search(session, request, auth, body.by, body.value)
@@ -171,7 +171,7 @@ def search_api(
     }
     | errors(404, e404="nobody with that address is known to this retailer"),
 )
-def export_api(
+def privacy_export(
     body: SubjectIn, request: Request, auth: Auth = Depends(require(PRIVACY)), session: Session = Depends(db)
 ) -> Response:
     return _export(session, request, auth, body.email)
@@ -189,7 +189,7 @@ def export_api(
         e503="cache_unavailable: Redis could not be read; nothing was erased",
     ),
 )
-def erase_api(
+def privacy_erase(
     body: EraseIn, request: Request, auth: Auth = Depends(require(PRIVACY)), session: Session = Depends(db)
 ) -> EraseOut:
     result = _erase(session, request, auth, body.email, dry_run=body.dry_run, confirm=body.confirm)
