@@ -71,3 +71,14 @@ def test_clear_errors(cli_env: Seeded, tmp_path: Path) -> None:
     )
     assert result.exit_code != 0 and "nobody with that e-mail address" in result.output
     assert not out.exists()
+
+
+def test_retention_rules_and_a_dry_run_from_the_cli(cli_env: Seeded) -> None:
+    code, body = invoke("retention", "set", "--tenant", "acme", "--kind", "reports", "--days", "30", "--json")
+    assert code == 0 and body["rules"] == {"reports": 30}
+    code, body = invoke("retention", "run", "--tenant", "acme", "--kind", "reports", "--dry-run", "--json")
+    assert code == 0 and body["expired"] == 0 and body["job"] is None  # the report was filed today
+    code, body = invoke("retention", "run", "--tenant", "acme", "--kind", "mail", "--json")
+    assert code != 0 and body["error"]["code"] == "bad_request"  # no rule for mail
+    code, body = invoke("retention", "set", "--tenant", "acme", "--kind", "reports", "--forever", "--json")
+    assert code == 0 and body["rules"] == {}

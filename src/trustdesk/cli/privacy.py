@@ -103,3 +103,76 @@ def erase_command(
     typer.echo(f"{verb}: {held or 'nothing'}")
     if result.tombstone_id is not None:
         typer.echo(f"tombstone {result.tombstone_id}")
+
+
+retention = typer.Typer(
+    help="Retention schedules: how long each kind of data is kept, and runs that delete what is older.",
+    no_args_is_help=True,
+)
+app.add_typer(retention, name="retention")
+
+
+@retention.command("set")
+def retention_set(
+    tenant: str = typer.Option(..., "--tenant", help="Tenant slug."),
+    kind: str = typer.Option(..., "--kind", help="conversations, mail, attachments or reports."),
+    days: int = typer.Option(None, "--days", help="Keep this many days (1 to 3650)."),
+    forever: bool = typer.Option(False, "--forever", help="Remove the rule: keep this kind for ever."),
+    json_output: bool = typer.Option(False, "--json"),
+) -> None:
+    """Set (or with --forever remove) one kind's retention rule. Audited."""
+    from trustdesk.privacy.retention import RetentionError
+    from trustdesk.privacy.retention_runs import rules, set_rule
+
+    if (days is None) == (not forever):
+        _error("bad_request", "give --days N or --forever", json_output, 2)
+    try:
+        with unit_of_work() as session:
+            t = get_tenant(session, tenant)
+            set_rule(session, t, kind, None if forever else days, actor="cli")
+            current = rules(session, t.id)
+    except TenantError as exc:
+        _error("unknown_tenant", str(exc), json_output)
+    except (RetentionError, ValueError) as exc:
+        _error("bad_request", str(exc), json_output, 2)
+    if json_output:
+        print_json({"tenant": tenant, "rules": current})
+    else:
+        typer.echo(
+            ", ".join(f"{k}: {d} days" for k, d in sorted(current.items())) or "no rules: everything kept"
+        )
+
+
+@retention.command("run")
+def retention_run(
+    tenant: str = typer.Option(..., "--tenant", help="Tenant slug."),
+    kind: str = typer.Option(..., "--kind", help="conversations, mail, attachments or reports."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Count what is past retention; change nothing."),
+    json_output: bool = typer.Option(False, "--json"),
+) -> None:
+    """Start a run (a durable job the desk's workers or `trustdesk jobs work` carry out in batches)."""
+    from trustdesk.privacy.retention import RetentionError
+    from trustdesk.privacy.retention_runs import start_run
+
+    try:
+        with unit_of_work() as session:
+            t = get_tenant(session, tenant)
+            started = start_run(session, t, kind, actor="cli", dry_run=dry_run)
+    except TenantError as exc:
+        _error("unknown_tenant", str(exc), json_output)
+    except RetentionError as exc:
+        _error("bad_request", str(exc), json_output, 2)
+    out = {
+        "tenant": tenant,
+        "kind": started.kind,
+        "keep_days": started.keep_days,
+        "expired": started.expired,
+        "dry_run": dry_run,
+        "job": started.job_id,
+    }
+    if json_output:
+        print_json(out)
+    elif dry_run:
+        typer.echo(f"{started.expired} {started.kind} older than {started.keep_days} days would be deleted")
+    else:
+        typer.echo(f"run queued as job {started.job_id}: {started.expired} {started.kind} to delete")

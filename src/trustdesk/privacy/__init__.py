@@ -2,5 +2,6 @@
 about them as one archive, erase it and leave a tombstone that names nobody.
 
 Pure parts: `subject` (look-ups, keyed hash), `inventory` (where personal data lives), `archive`
-(zip + manifest). Storage: `finder`, `export`, `erasure`, `caches`; `service` ties them together.
+(zip + manifest), `retention` (rules). Storage: `finder`, `export`, `erasure`, `removal`, `caches`;
+`service` ties them together; `retention_runs` keeps the rules and runs them as batched jobs.
 """

@@ -25,14 +25,13 @@ from trustdesk.audit.log import record
 from trustdesk.privacy.caches import cache_key_patterns, delete_keys, existing_keys
 from trustdesk.privacy.finder import Subject
 from trustdesk.privacy.inventory import empty_counts
+from trustdesk.privacy.removal import orphaned_files, remove_conversations
 from trustdesk.privacy.subject import scrub
 from trustdesk.store.models import (
     AgentContact,
     Conversation,
     Customer,
     Job,
-    MailAttachment,
-    MailRecord,
     Message,
     Order,
     PrivacyErasure,
@@ -62,38 +61,13 @@ class ErasureResult:
         return {"dry_run": self.dry_run, "tombstone": self.tombstone_id, "counts": dict(self.counts)}
 
 
-def _orphaned_files(session: Session, tenant_id: int, subject: Subject, attachments_root: Path) -> list[Path]:
-    """Files of the person's attachments that no other conversation's attachment holds (content-addressed)."""
-    if not subject.attachment_ids:
-        return []
-    digests = set(
-        session.scalars(
-            select(MailAttachment.sha256).where(
-                MailAttachment.id.in_(subject.attachment_ids), MailAttachment.stored.is_(True)
-            )
-        )
-    )
-    shared = set(
-        session.scalars(
-            select(MailAttachment.sha256).where(
-                MailAttachment.tenant_id == tenant_id,
-                MailAttachment.sha256.in_(digests),
-                ~MailAttachment.id.in_(subject.attachment_ids),
-            )
-        )
-    )
-    root = Path(attachments_root) / str(int(tenant_id))
-    paths = [root / d[:2] / d for d in sorted(digests - shared)]
-    return [p for p in paths if p.exists()]
-
-
 def plan_erasure(
     session: Session, tenant: Tenant, subject: Subject, *, attachments_root: Path, redis: Any | None = None
 ) -> ErasureResult:
     """What an erasure would remove, counted without changing anything (the dry run)."""
     counts = empty_counts()
     counts.update(subject.counts())
-    files = _orphaned_files(session, tenant.id, subject, attachments_root)
+    files = orphaned_files(session, tenant.id, subject.attachment_ids, attachments_root)
     counts["attachment_files"] = len(files)
     keys: list[str] = []
     if redis is not None:
@@ -144,11 +118,6 @@ def erase_subject(
         report.reporter_contact = None
         report.subject = scrub(report.subject, needles)
         report.summary = scrub(report.summary, needles)
-    session.execute(
-        update(ReturnAuthorisationRow)
-        .where(ReturnAuthorisationRow.tenant_id == tid, ReturnAuthorisationRow.conversation_id.in_(conv_ids))
-        .values(conversation_id=None)
-    )
     if subject.return_ids:
         session.execute(
             update(ReturnAuthorisationRow)
@@ -163,21 +132,7 @@ def erase_subject(
         )
     if subject.agent_contact_ids:
         session.execute(delete(AgentContact).where(AgentContact.id.in_(subject.agent_contact_ids)))
-    if conv_ids:
-        session.execute(
-            delete(MailAttachment).where(
-                MailAttachment.tenant_id == tid, MailAttachment.conversation_id.in_(conv_ids)
-            )
-        )
-        session.execute(
-            delete(MailRecord).where(MailRecord.tenant_id == tid, MailRecord.conversation_id.in_(conv_ids))
-        )
-        session.execute(
-            delete(Message).where(Message.tenant_id == tid, Message.conversation_id.in_(conv_ids))
-        )
-        session.execute(
-            delete(Conversation).where(Conversation.tenant_id == tid, Conversation.id.in_(conv_ids))
-        )
+    remove_conversations(session, tid, conv_ids)
     if subject.customer_ids:
         owners = set(session.scalars(select(Order.customer_id).where(Order.id.in_(subject.order_ids))))
         for customer in session.scalars(select(Customer).where(Customer.id.in_(subject.customer_ids))):

@@ -22,7 +22,7 @@ from trustdesk.store.models.conversations import (
 )
 from trustdesk.store.models.guard import GuardPolicyRow
 from trustdesk.store.models.mail import MailAttachment, MailRecord, MailReportReceipt
-from trustdesk.store.models.privacy import PrivacyErasure
+from trustdesk.store.models.privacy import PrivacyErasure, RetentionRule
 from trustdesk.store.models.reports import (
     AlertThreshold,
     Campaign,
@@ -67,6 +67,7 @@ __all__ = [
     "Order",
     "OrderItem",
     "PrivacyErasure",
+    "RetentionRule",
     "RecoveryCode",
     "TenantOwned",
     "Tenant",
