@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}$")
 _PHONE_CHARS = re.compile(r"^\+?[0-9 ()./-]{6,32}$")
 
 
@@ -37,9 +36,13 @@ class Lookup:
 
 
 def normalise_email(value: str) -> str:
-    """The address as matched everywhere: trimmed and lower-cased (stores keep the case as typed)."""
+    """The address as matched everywhere: trimmed and lower-cased (stores keep the case as typed).
+
+    As lenient as the API's e-mail field (web.fields.EmailAddress): a local part, an @ and a domain
+    with a dot; an address the desk never stored is simply not found."""
     email = value.strip().lower()
-    if not _EMAIL.match(email) or "." not in email.rpartition("@")[2]:
+    local, _, domain = email.rpartition("@")
+    if not local or "." not in domain or len(email) > 320 or any(c.isspace() for c in email):
         raise SubjectError("enter a valid e-mail address")
     return email
 
