@@ -49,6 +49,8 @@ SEMANTIC_422 = [
     "api_create_article",
     "api_update_article",
     "public_report_api",
+    "privacy_search",  # the value must parse as the e-mail address or phone number it is searched as
+    "privacy_erase",  # `confirm` must repeat the address
 ]
 # Signing out ends the session every other operation is tested with: it runs last, on its own.
 SIGN_OUT = "logout"

@@ -30,6 +30,8 @@ class Permission(StrEnum):
     TRIAGE_REPORTS = "triage_reports"
     EXPORT_DATA = "export_data"
     IMPORT_DATA = "import_data"
+    # Data-subject requests (export and erase a person): admins only.
+    HANDLE_PRIVACY_REQUESTS = "handle_privacy_requests"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

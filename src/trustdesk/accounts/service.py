@@ -38,6 +38,14 @@ def normalise_email(email: str) -> str:
     return f"{local}@{domain.lower()}"
 
 
+def audit_actor(user: User) -> str:
+    """How the audit log names an account: staff by role and address (accountability), a customer by
+    id only, so the audit chain holds no customer's personal data and survives their erasure."""
+    if is_staff(user.role):
+        return f"{user.role}:{user.email}"
+    return f"customer:user:{user.id}"
+
+
 def _next_agent_number(session: Session, tenant_id: int) -> str:
     existing = session.scalars(
         select(User.agent_number).where(User.tenant_id == tenant_id, User.agent_number.is_not(None))
@@ -87,7 +95,12 @@ def create_user(
         actor=actor,
         tenant_id=tenant.id,
         target=f"user:{user.id}",
-        details={"role": role.value, "email": email, **({} if active else {"active": False})},
+        # A customer's address stays out of the audit chain (erasable data lives in its own tables).
+        details={
+            "role": role.value,
+            **({"email": email} if is_staff(role) else {}),
+            **({} if active else {"active": False}),
+        },
         ip=ip,
     )
     return user
@@ -206,10 +219,11 @@ def sign_in(
     user = session.scalar(select(User).where(User.tenant_id == tenant.id, User.email == email))
     if user is None or not user.is_active:
         passwords.verify_password(passwords.DUMMY_HASH, password)  # equalise timing
+        # The typed address is not kept: it may be a customer's, and the chain cannot forget it.
         record(
             session,
             "auth.login_failed",
-            actor=email,
+            actor="unknown-account",
             tenant_id=tenant.id,
             details={"reason": "unknown"},
             ip=ip,
@@ -220,7 +234,12 @@ def sign_in(
         # tell a guesser that the account exists. The audit log keeps the reason.
         passwords.verify_password(user.password_hash, password)
         record(
-            session, "auth.login_locked", actor=email, tenant_id=tenant.id, target=f"user:{user.id}", ip=ip
+            session,
+            "auth.login_locked",
+            actor=audit_actor(user),
+            tenant_id=tenant.id,
+            target=f"user:{user.id}",
+            ip=ip,
         )
         raise LoginFailed("wrong e-mail or password")
     if not passwords.verify_password(user.password_hash, password):
@@ -229,7 +248,7 @@ def sign_in(
         record(
             session,
             "auth.login_failed",
-            actor=email,
+            actor=audit_actor(user),
             tenant_id=tenant.id,
             target=f"user:{user.id}",
             details=details,
@@ -258,7 +277,7 @@ def sign_in(
     record(
         session,
         "auth.password_ok" if step != LoginStep.DONE else "auth.login",
-        actor=email,
+        actor=audit_actor(user),
         tenant_id=tenant.id,
         target=f"user:{user.id}",
         details={"step": step.value},
@@ -305,7 +324,7 @@ def _complete_second_factor(
     record(
         session,
         "auth.login",
-        actor=user.email,
+        actor=audit_actor(user),
         tenant_id=user.tenant_id,
         target=f"user:{user.id}",
         details={"second_factor": how},
@@ -350,7 +369,7 @@ def verify_second_factor(
             record(
                 session,
                 "auth.recovery_code_used",
-                actor=user.email,
+                actor=audit_actor(user),
                 tenant_id=user.tenant_id,
                 target=f"user:{user.id}",
                 ip=ip,
@@ -362,7 +381,7 @@ def verify_second_factor(
     record(
         session,
         "auth.second_factor_failed",
-        actor=user.email,
+        actor=audit_actor(user),
         tenant_id=user.tenant_id,
         target=f"user:{user.id}",
         ip=ip,
@@ -417,7 +436,7 @@ def confirm_totp_enrolment(
     record(
         session,
         "auth.totp_enrolled",
-        actor=user.email,
+        actor=audit_actor(user),
         tenant_id=user.tenant_id,
         target=f"user:{user.id}",
         ip=ip,

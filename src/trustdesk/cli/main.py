@@ -63,6 +63,12 @@ AREAS: list[tuple[str, str, str, str]] = [
         "Backups: the database, attachments and keys in one checked archive; restore into an empty place.",
     ),
     ("keys", "trustdesk.cli.keys", "group", "Keys: rotate the encryption key that seals stored secrets."),
+    (
+        "privacy",
+        "trustdesk.cli.privacy",
+        "group",
+        "Data-subject requests: export or erase everything held about a person.",
+    ),
 ]
 
 

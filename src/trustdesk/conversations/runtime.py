@@ -58,6 +58,7 @@ def default_handlers() -> dict[str, Handler]:
     from trustdesk.mailchannel import MAIL_SEND_JOB
     from trustdesk.mailchannel.report_inbox import ANSWER_JOB, send_report_answer
     from trustdesk.mailchannel.sender import send_reply
+    from trustdesk.privacy.retention_runs import RETENTION_JOB, run_retention_job
     from trustdesk.reports.service import send_alert_email
 
     return {
@@ -66,6 +67,7 @@ def default_handlers() -> dict[str, Handler]:
         MAIL_SEND_JOB: send_reply,
         ANSWER_JOB: send_report_answer,
         ADMIN_NOTICE_JOB: send_admin_notice,
+        RETENTION_JOB: run_retention_job,
     }
 
 

@@ -348,7 +348,9 @@ class MailIntake:
                 audit(
                     session,
                     "mail.display_name_impersonation",
-                    actor=f"mail:{sender}"[:200],
+                    # The sender's domain only: the address may be a customer's, and audit entries
+                    # cannot be erased (docs/architecture.md, "Privacy").
+                    actor=f"mail:@{sender.rpartition('@')[2]}"[:200],
                     tenant_id=tenant_id,
                     target=f"conversation:{conv.public_id}",
                     details={

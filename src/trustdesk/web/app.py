@@ -41,6 +41,7 @@ from trustdesk.web.routes import (
     mail_attachments,
     me,
     pages,
+    privacy,
     realtime,
     reports,
     staff,
@@ -66,6 +67,7 @@ ROUTERS = [
     chat_pages.router,
     reports.router,
     bot_admin.router,
+    privacy.router,
     pages.router,
 ]
 

@@ -80,7 +80,7 @@ class Auth:
 
     @property
     def actor(self) -> str:
-        return f"{self.user.role}:{self.user.email}"
+        return accounts.audit_actor(self.user)
 
     def can(self, permission: Permission) -> bool:
         return has_permission(self.user.role, permission)

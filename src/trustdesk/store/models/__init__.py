@@ -22,6 +22,7 @@ from trustdesk.store.models.conversations import (
 )
 from trustdesk.store.models.guard import GuardPolicyRow
 from trustdesk.store.models.mail import MailAttachment, MailRecord, MailReportReceipt
+from trustdesk.store.models.privacy import PrivacyErasure, RetentionRule
 from trustdesk.store.models.reports import (
     AlertThreshold,
     Campaign,
@@ -65,6 +66,8 @@ __all__ = [
     "MailRecord",
     "Order",
     "OrderItem",
+    "PrivacyErasure",
+    "RetentionRule",
     "RecoveryCode",
     "TenantOwned",
     "Tenant",
