@@ -9,6 +9,19 @@ from babel import Locale
 from trustdesk.i18n import Words, words
 from trustdesk.i18n.languages import cldr_locale
 
+# How the platforms write their own names (stored lower case).
+PLATFORM_NAMES = {
+    "x": "X",
+    "ios": "iOS",
+    "android": "Android",
+    "instagram": "Instagram",
+    "facebook": "Facebook",
+    "tiktok": "TikTok",
+    "youtube": "YouTube",
+    "linkedin": "LinkedIn",
+    "whatsapp": "WhatsApp",
+}
+
 
 def _kinds(w: Words) -> dict[str, str]:
     return {
@@ -45,7 +58,7 @@ def channel_note(platform: str | None, purpose: str | None, country: str | None,
     Königreich"); known purposes and every country in the customer's language."""
     parts: list[str] = []
     if platform:
-        parts.append(platform if platform.lower() != platform else platform.capitalize())
+        parts.append(PLATFORM_NAMES.get(platform.lower(), platform))
     if purpose:
         parts.append(_purposes(words(code)).get(purpose.strip().lower(), purpose))
     if country:

@@ -20,6 +20,7 @@ from babel.numbers import format_currency, format_decimal
 from fastapi import Request
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
+from markupsafe import Markup
 
 from trustdesk.channels.words import channel_kind_label, contact_channel_label
 from trustdesk.i18n import DEFAULT_LANGUAGE, LANGUAGES, Language, supported, translator
@@ -160,6 +161,13 @@ def _contact_channel(context: Context, channel: str) -> str:
     return contact_channel_label(channel, _code(context))
 
 
+@pass_context
+def _english_only(context: Context) -> Markup:
+    """` lang="en"` on an element whose words are not translated yet (a judge's English reasons) when
+    the page is in another language: screen readers then read it as English, and it is honest."""
+    return Markup(' lang="en"') if _code(context) != DEFAULT_LANGUAGE else Markup("")
+
+
 def install_i18n(env: Environment) -> None:
     """Give the environment Jinja2's i18n extension over our catalogs, and Babel's formatting."""
     env.add_extension("jinja2.ext.i18n")
@@ -174,4 +182,5 @@ def install_i18n(env: Environment) -> None:
         format_money=_format_money,
         contact_kind=_contact_kind,
         contact_channel=_contact_channel,
+        english_only=_english_only,
     )
