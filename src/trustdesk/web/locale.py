@@ -58,7 +58,9 @@ def page_language(request: Request, tenant: Tenant | None) -> PageLanguage:
     asked = supported(request.query_params.get("lang"))
     choice = asked if asked in offered.offered else request.cookies.get(LANG_COOKIE)
     negotiated = negotiate(request.headers.get("accept-language"), choice, offered.offered, offered.default)
-    query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    # The switch comes back to this page, without a redirect target of its own: a crafted ?next= is
+    # never echoed into the page (sign-in judges its own next= when it is submitted).
+    query = [(k, v) for k, v in request.query_params.multi_items() if k not in ("lang", "next")]
     here = request.url.path + ("?" + urlencode(query) if query else "")
     notice = None
     if negotiated.unavailable and negotiated.unavailable != negotiated.code:
