@@ -35,9 +35,9 @@ def test_a_german_password_never_reaches_the_agent_and_a_french_ask_is_refused_i
     customer_context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900})
     customer = customer_context.new_page()
     customer.goto(live_server.url + "/t/acme/chat")
-    customer.get_by_label("Your name").fill("Jana")
-    customer.get_by_label("How can we help?").fill("Hallo, wo ist meine Bestellung 100234?")
-    customer.get_by_role("button", name="Start chat").click()
+    customer.get_by_label("Ihr Name").fill("Jana")  # Acme offers German: the page speaks it
+    customer.get_by_label("Wie können wir Ihnen helfen?").fill("Hallo, wo ist meine Bestellung 100234?")
+    customer.get_by_role("button", name="Chat starten").click()
     customer.wait_for_selector("#chat-state.chat-state-ok")
 
     agent_context = browser.new_context(viewport={"width": 1400, "height": 950})
@@ -50,8 +50,8 @@ def test_a_german_password_never_reaches_the_agent_and_a_french_ask_is_refused_i
     agent.get_by_role("button", name="Claim").click()
 
     # The customer types her password in German: the agent sees it removed, she is told in German.
-    customer.get_by_label("Your message").fill(f"Ich komme nicht ins Konto, mein Passwort ist {PASSWORD}")
-    customer.get_by_label("Your message").press("Enter")
+    customer.get_by_label("Ihre Nachricht").fill(f"Ich komme nicht ins Konto, mein Passwort ist {PASSWORD}")
+    customer.get_by_label("Ihre Nachricht").press("Enter")
     agent.wait_for_selector("#cv-log .chat-body:has-text('Ich komme nicht ins Konto')")
     customer.wait_for_selector("#chat-log .chat-notice")
     assert PASSWORD not in agent.inner_text("body")

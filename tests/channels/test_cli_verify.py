@@ -80,3 +80,17 @@ def test_unknown_tenant_is_an_error(demo_env) -> None:  # type: ignore[no-untype
         timeout=120,
     )
     assert done.returncode == 1 and "no tenant" in done.stderr
+
+
+def test_the_demo_registry_holds_northwinds_own_official_channels(demo_env) -> None:  # type: ignore[no-untyped-def]
+    for contact, kind in (
+        ("northwindhome.co.uk", "domain"),
+        ("care@northwindhome.co.uk", "email"),
+        ("+44 20 7946 0958", "phone"),
+    ):
+        result = _verify(demo_env, contact, "--tenant", "northwind")["results"][0]
+        assert result["verdict"] == "official", (contact, result)
+        assert result["kind"] == kind
+    lookalike = _verify(demo_env, "northwlndhome.co.uk")["results"][0]
+    assert lookalike["verdict"] == "lookalike"
+    assert lookalike["imitates"]["tenant"] == "northwind"

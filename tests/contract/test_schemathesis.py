@@ -33,7 +33,8 @@ IDENTITIES = {
 # Operations that refuse, with 422 and a code naming the rule, input no JSON Schema can describe: a value
 # that must parse as a phone number or domain of its kind, a host that must be public, a password that
 # must be strong, a pattern RE2 must accept, text that must not ask for (or hold) a secret, a report the
-# analysis finds nothing in, a role change for a customer's account (not_staff). Their documents say so. Every other operation accepts schema-valid input (or
+# analysis finds nothing in, a role change for a customer's account (not_staff), a default language that is
+# not among the offered ones (invalid_languages). Their documents say so. Every other operation accepts schema-valid input (or
 # answers 401, 403, 404, 409 or 429, which the check allows).
 SEMANTIC_422 = [
     "request_change",
@@ -51,6 +52,7 @@ SEMANTIC_422 = [
     "public_report_api",
     "privacy_search",  # the value must parse as the e-mail address or phone number it is searched as
     "privacy_erase",  # `confirm` must repeat the address
+    "write_languages",
 ]
 # Signing out ends the session every other operation is tested with: it runs last, on its own.
 SIGN_OUT = "logout"

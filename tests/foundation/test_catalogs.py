@@ -9,6 +9,7 @@ or mistypes a {placeholder} fails here, not in front of a customer.
 from __future__ import annotations
 
 import gettext
+import re
 import shutil
 import string
 import subprocess
@@ -57,6 +58,15 @@ def brace_fields(text: str) -> list[str]:
     return sorted(field for _, field, _, _ in string.Formatter().parse(text) if field is not None)
 
 
+PERCENT_FIELD = re.compile(r"%\((\w+)\)[#0 +-]*\d*(?:\.\d+)?[sdifr]|%(?!%)[sdifr]")
+
+
+def percent_fields(text: str) -> list[str]:
+    """The %(name)s (and bare %s) placeholders of a python-format message (the templates' i18n tags
+    write these), as a sorted set: a translation may repeat a name the sentence needs twice."""
+    return sorted({match.group(1) or match.group(0) for match in PERCENT_FIELD.finditer(text)})
+
+
 def catalog_problems(catalog: Catalog, expected: dict[Key, str]) -> list[str]:
     """What is wrong with a catalog against the messages the sources use (empty when nothing)."""
     problems: list[str] = []
@@ -71,6 +81,11 @@ def catalog_problems(catalog: Catalog, expected: dict[Key, str]) -> list[str]:
             problems.append(f"untranslated or fuzzy {key!r}")
             continue
         sources = message.id if isinstance(message.id, tuple) else (message.id,)
+        if "python-format" in message.flags:
+            percent = percent_fields(sources[0])
+            for translation in translations:
+                if percent_fields(translation) != percent:
+                    problems.append(f"placeholders of {key!r}: {translation!r} should use {percent}")
         try:
             wanted = brace_fields(sources[0])
             for translation in translations:
@@ -113,6 +128,10 @@ def test_a_catalog_with_a_gap_or_a_broken_placeholder_is_caught():
     catalog.add("your card number", "", context="notice: never asked for")
     catalog.add("Offer the password-reset link instead.", "Bieten Sie den Link an.", flags=["fuzzy"])
     catalog.add("An old sentence.", "Ein alter Satz.")
+    expected[(None, "Hello, %(name)s")] = "x.html"
+    catalog.add("Hello, %(name)s", "Hallo %(nom)s", flags=["python-format"])
+    expected[(None, "Support hours: %(hours)s")] = "x.html"
+    catalog.add("Support hours: %(hours)s", "Servicezeiten: ", flags=["python-format"])
     problems = "\n".join(catalog_problems(catalog, expected))
     assert "placeholders of (None, '{brand} will never ask for {items}.')" in problems
     assert "broken placeholder in (None, 'We will never ask for {items}.')" in problems
@@ -120,6 +139,8 @@ def test_a_catalog_with_a_gap_or_a_broken_placeholder_is_caught():
     assert "untranslated or fuzzy (None, 'Offer the password-reset link instead.')" in problems
     assert "missing (None, 'Use the in-account verification instead.')" in problems
     assert "not used by the sources any more: (None, 'An old sentence.')" in problems
+    assert "placeholders of (None, 'Hello, %(name)s')" in problems
+    assert "placeholders of (None, 'Support hours: %(hours)s')" in problems
 
 
 @pytest.mark.parametrize("code", TRANSLATED)

@@ -26,6 +26,7 @@ class Permission(StrEnum):
     APPROVE_CHANNELS = "approve_channels"
     MANAGE_POLICY = "manage_policy"
     MANAGE_BOT = "manage_bot"
+    MANAGE_LANGUAGES = "manage_languages"
     VIEW_AUDIT = "view_audit"
     TRIAGE_REPORTS = "triage_reports"
     EXPORT_DATA = "export_data"

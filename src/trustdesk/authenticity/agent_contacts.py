@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from trustdesk.audit.log import record as audit
 from trustdesk.authenticity.fingerprint import FingerprintKey
+from trustdesk.i18n import words
 from trustdesk.store.models import AgentContact, Customer, OfficialChannelRow, Order, Tenant, User
 from trustdesk.verify import ChannelKind, normalize_channel_value
 from trustdesk.verify.explain import possessive
@@ -197,15 +198,19 @@ def check_code(
     code: str,
     key: FingerprintKey,
     ip: str | None = None,
+    lang: str | None = None,
 ) -> CodeCheck:
     """Check a code given by someone claiming to be an agent, with the order number and e-mail. Audited.
+    The explanation is written in ``lang`` (English without one).
 
     The caller's transaction must be committed afterwards (failed checks count towards lockout).
     """
+    w = words(lang)
     name = tenant.name
-    not_us = (
-        f"Nobody from {name} is contacting you about this order right now. Whoever is calling or writing "
-        f"is not {name}: end the conversation and do not share anything."
+    not_us = w.gettext(
+        "Nobody from {name} is contacting you about this order right now. Whoever is calling or writing "
+        "is not {name}: end the conversation and do not share anything.",
+        name=name,
     )
     customer = session.scalar(
         select(Customer)
@@ -266,12 +271,22 @@ def check_code(
     )
     session.flush()
     texts = {
-        CodeOutcome.VALID: f"Yes: this is a {name} agent contacting you as announced on your account page.",
-        CodeOutcome.WRONG_CODE: f"That code is wrong. A real {name} agent can tell you the code shown on your account page. "
+        CodeOutcome.VALID: w.gettext(
+            "Yes: this is a {name} agent contacting you as announced on your account page.", name=name
+        ),
+        CodeOutcome.WRONG_CODE: w.gettext(
+            "That code is wrong. A real {name} agent can tell you the code shown on your account page.",
+            name=name,
+        )
+        + " "
         + not_us,
-        CodeOutcome.EXPIRED: f"That code has expired. {not_us}",
-        CodeOutcome.ALREADY_USED: f"That code was already checked and cannot be used again. {not_us}",
-        CodeOutcome.LOCKED: f"Too many wrong codes were tried for this contact, so it is locked. {not_us}",
+        CodeOutcome.EXPIRED: w.gettext("That code has expired.") + " " + not_us,
+        CodeOutcome.ALREADY_USED: w.gettext("That code was already checked and cannot be used again.")
+        + " "
+        + not_us,
+        CodeOutcome.LOCKED: w.gettext("Too many wrong codes were tried for this contact, so it is locked.")
+        + " "
+        + not_us,
         CodeOutcome.NO_CONTACT: not_us,
     }
     contact = (

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from babel.dates import format_date
+
 from trustdesk.authenticity.canonical import (
     CriticalKind,
     CriticalToken,
@@ -34,6 +36,8 @@ from trustdesk.authenticity.model import (
     TenantIdentity,
 )
 from trustdesk.authenticity.references import find_references, normalize_reference, reference_is_well_formed
+from trustdesk.i18n import DEFAULT_LANGUAGE, Words, words
+from trustdesk.i18n.languages import cldr_locale
 from trustdesk.mail import DkimResult, MailParseError, ParsedMail, Resolver, parse_message
 from trustdesk.reports.evidence import (
     AR_HEADER,
@@ -115,8 +119,12 @@ def check_message(
     envelope: Envelope | None = None,
     tenants: Callable[[str], TenantIdentity | None] | None = None,
     trust: TrustPolicy = NO_TRUST,
+    lang: str | None = None,
 ) -> MessageCheck:
     """Check a raw .eml (bytes), pasted text, or a bare reference; never raises for bad input.
+
+    The explanation and next steps are written in ``lang`` (English without one); the reasons and
+    the list of changes stay English for now (docs/architecture.md, "Languages").
 
     ``tenant`` limits the answer to one retailer (a reference of another retailer counts as
     unknown); ``resolver`` None skips DNS (auth is then "not_checked", but our own DKIM
@@ -162,7 +170,7 @@ def check_message(
         except MailParseError as exc:
             evidence.add("mail-unreadable", f"the message could not be read: {exc}")
             return _finish(
-                MessageVerdict.CANNOT_TELL, evidence, auth, [], None, "eml", [], tenant, registry, None
+                MessageVerdict.CANNOT_TELL, evidence, auth, [], None, "eml", [], tenant, registry, None, lang
             )
         if parsed.defects:
             evidence.add(
@@ -220,7 +228,17 @@ def check_message(
     def done(verdict: MessageVerdict, changes: list[str] | None = None) -> MessageCheck:
         reference = record.reference if record else (refs[0] if refs else None)
         return _finish(
-            verdict, evidence, auth, contacts, reference, input_kind, changes or [], owner, registry, record
+            verdict,
+            evidence,
+            auth,
+            contacts,
+            reference,
+            input_kind,
+            changes or [],
+            owner,
+            registry,
+            record,
+            lang,
         )
 
     owner_slug = owner.slug if owner else None
@@ -548,6 +566,7 @@ def _finish(
     owner: TenantIdentity | None,
     registry: Registry,
     record: StoredMessage | None,
+    lang: str | None = None,
 ) -> MessageCheck:
     name = owner.name if owner else "the retailer"
     if verdict is MessageVerdict.GENUINE:
@@ -604,6 +623,9 @@ def _finish(
     official = _official_summary(registry, owner.slug if owner else None)
     if official:
         steps.append(f"Contact {name} only through its official channels: {official}.")
+    w = words(lang)
+    if w.code != DEFAULT_LANGUAGE:
+        explanation, steps = _in_language(w, verdict, evidence, owner, record, official)
     return MessageCheck(
         verdict=verdict,
         explanation=explanation,
@@ -616,3 +638,108 @@ def _finish(
         changes=changes,
         tenant=owner.slug if owner else None,
     )
+
+
+def _in_language(
+    w: Words,
+    verdict: MessageVerdict,
+    evidence: Evidence,
+    owner: TenantIdentity | None,
+    record: StoredMessage | None,
+    official: str,
+) -> tuple[str, list[str]]:
+    """The explanation and next steps of `_finish` in another language. Where the English names
+    single pieces of evidence, this one points to the list of them below the answer."""
+    name = owner.name if owner else w.pgettext("in place of a retailer's name", "the retailer")
+    codes = {r["code"] for r in evidence.reasons}
+    if verdict is MessageVerdict.GENUINE:
+        parts = [w.gettext("Yes, this is genuine: {name} sent exactly this message.", name=name)]
+        if "forwarded" in codes:
+            parts.append(
+                w.gettext(
+                    "Only the quoted part is ours; anything around it was added by whoever forwarded it."
+                )
+            )
+        added = [r["detail"] for r in evidence.reasons if r["code"] == "unofficial-contacts-added"]
+        if added:
+            parts.append(
+                w.gettext(
+                    "Careful: the text around our message, which we did not write, has contact details that "
+                    "are not ours: {contacts}.",
+                    contacts=added[0].rpartition(": ")[2],
+                )
+            )
+    elif verdict is MessageVerdict.ALTERED:
+        parts = [
+            w.gettext(
+                "Careful: this started as a message from {name}, but someone changed it. What changed is listed below.",
+                name=name,
+            )
+        ]
+    elif verdict is MessageVerdict.NOT_FROM_US:
+        parts = [w.gettext("This did not come from {name}. The signs are listed below.", name=name)]
+    else:
+        parts = [w.gettext("We cannot tell whether {name} sent this.", name=name)]
+        if "content-missing" in codes and record is not None:
+            sent_as = {
+                "email": w.pgettext("we sent", "an e-mail"),
+                "chat": w.pgettext("we sent", "a chat message"),
+                "sms": w.pgettext("we sent", "a text message"),
+                "notification": w.pgettext("we sent", "a notification"),
+            }
+            # Each filled in first: pybabel does not find a gettext call nested in another's arguments.
+            what = sent_as.get(record.channel) or w.pgettext("we sent", "a message")
+            when = format_date(record.created_at, format="long", locale=cldr_locale(w.code))
+            parts.append(
+                w.gettext(
+                    "We did send {what} with reference {reference} on {date}. Paste the whole message to check "
+                    "that nothing in it was changed.",
+                    what=what,
+                    reference=record.reference,
+                    date=when,
+                )
+            )
+        elif "our-signature-invalid" in codes or "sender-not-authenticated" in codes:
+            parts.append(
+                w.gettext(
+                    "The words match a message we sent, but the e-mail's signature is not ours, so we cannot "
+                    "confirm who delivered it."
+                )
+            )
+        elif "sent-from-our-domain" in codes and owner is not None:
+            parts.append(
+                w.gettext(
+                    "It really was sent from an e-mail domain of {name}, but not by its support desk, so we "
+                    "cannot vouch for its content.",
+                    name=owner.name,
+                )
+            )
+        elif "reference-mistyped" in codes:
+            parts.append(w.gettext("The reference looks mistyped; please copy it again exactly."))
+        elif "mail-unreadable" in codes:
+            parts.append(w.gettext("The file could not be read as an e-mail."))
+        else:
+            parts.append(
+                w.gettext(
+                    "It has no reference from our support desk (every message we send carries one), and we "
+                    "found nothing that proves it is fake."
+                )
+            )
+    steps: list[str] = []
+    if verdict is not MessageVerdict.GENUINE:
+        steps.append(
+            w.gettext(
+                "Do not click its links, call its numbers, reply, or share passwords, card details or codes."
+            )
+        )
+        if owner and owner.report_url:
+            steps.append(w.gettext("Report it: {url}", url=owner.report_url))
+        else:
+            steps.append(w.gettext("Report it to the retailer's security team."))
+    if official:
+        steps.append(
+            w.gettext(
+                "Contact {name} only through its official channels: {official}.", name=name, official=official
+            )
+        )
+    return " ".join(parts), steps

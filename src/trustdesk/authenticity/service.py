@@ -185,8 +185,10 @@ def run_check(
     reference: str | None = None,
     envelope: Envelope | None = None,
     report_path: str | None = None,
+    lang: str | None = None,
 ) -> MessageCheck:
     """check_message over the database: references, tenant identities and DKIM keys come from the store.
+    ``lang``: the language of the explanation and next steps (English without one).
 
     ``report_path`` (e.g. "/t/{slug}/report") becomes the "report it" link when the page exists.
     """
@@ -214,6 +216,7 @@ def run_check(
         envelope=envelope,
         tenants=identity,
         trust=TrustPolicy.of(settings.trusted_authserv_id_list()),
+        lang=lang,
     )
 
 

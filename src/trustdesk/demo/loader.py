@@ -33,8 +33,10 @@ DEMO_TENANTS = [
         "branding": {
             "primary_color": "#1d4ed8",
             "support_hours": "Mon-Sat 8:00-20:00 ET, Sun 10:00-16:00 ET",
-            "languages": ["en"],
+            "languages": ["en"],  # the bot's languages (botdesk.profile); the pages' are "languages" below
         },
+        "languages": ["en", "de", "fr"],
+        "default_language": "en",
         "orders": 400,
         "prefix": "AO",
         "staff": [
@@ -52,12 +54,17 @@ DEMO_TENANTS = [
         "branding": {
             "primary_color": "#0f766e",
             "support_hours": "Mon-Fri 9:00-17:30 UK",
-            "languages": ["en"],
+            "languages": ["en"],  # the bot's languages (botdesk.profile); the pages' are "languages" below
         },
+        "languages": ["en", "nl", "de"],
+        "default_language": "en",
         "orders": 120,
         "prefix": "NW",
         "staff": [
             ("admin@northwindhome.co.uk", "Nia Admin", Role.ADMIN),
+            # A second admin: the official channels are seeded through four-eyes approval, which
+            # needs one admin to request and another to approve (channels/demo.py).
+            ("admin2@northwindhome.co.uk", "Noor Admin", Role.ADMIN),
             ("agent@northwindhome.co.uk", "Ned Agent", Role.AGENT),
         ],
     },
@@ -122,6 +129,8 @@ def load_demo(session: Session, credentials_file: Path) -> DemoResult:
             name=spec["name"],
             primary_domain=spec["domain"],
             branding=spec["branding"],
+            languages=spec["languages"],
+            default_language=spec["default_language"],
             actor="demo",
         )
         for email, name, role in spec["staff"]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from trustdesk.audit.log import record
 from trustdesk.store.models import Tenant
+from trustdesk.tenancy.languages import LanguageSettingsError, validate_languages
 
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 _DOMAIN = re.compile(r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
@@ -19,7 +21,6 @@ DEFAULT_BRANDING: dict[str, Any] = {
     "accent_color": "#0f766e",
     "logo_text": "",
     "support_hours": "Mon-Fri 8:00-20:00",
-    "languages": ["en"],
 }
 
 
@@ -48,9 +49,15 @@ def create_tenant(
     primary_domain: str,
     branding: dict[str, Any] | None = None,
     return_window_days: int = 30,
+    languages: Sequence[str] = ("en",),
+    default_language: str | None = None,
     actor: str = "cli",
 ) -> Tenant:
     validate_slug(slug)
+    try:
+        offered = validate_languages(languages, default_language)
+    except LanguageSettingsError as exc:
+        raise TenantError(str(exc)) from exc
     if not name.strip():
         raise TenantError("name must not be empty")
     if session.scalar(select(Tenant.id).where(Tenant.slug == slug)) is not None:
@@ -61,6 +68,8 @@ def create_tenant(
         primary_domain=validate_domain(primary_domain),
         branding={**DEFAULT_BRANDING, "logo_text": name.strip(), **(branding or {})},
         return_window_days=return_window_days,
+        languages=list(offered.offered),
+        default_language=offered.default,
     )
     session.add(tenant)
     session.flush()

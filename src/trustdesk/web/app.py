@@ -25,6 +25,7 @@ from trustdesk.store.db import make_engine, make_session_factory
 from trustdesk.store.migrate import ensure_migrated
 from trustdesk.web.contract import install_openapi, operation_id
 from trustdesk.web.errors import install_error_handlers
+from trustdesk.web.locale import install_i18n
 from trustdesk.web.logs import setup_logging
 from trustdesk.web.middleware import EdgeMiddleware, Metrics
 from trustdesk.web.routes import (
@@ -38,6 +39,7 @@ from trustdesk.web.routes import (
     conversations,
     guard,
     health,
+    languages,
     mail_attachments,
     me,
     pages,
@@ -68,6 +70,7 @@ ROUTERS = [
     reports.router,
     bot_admin.router,
     privacy.router,
+    languages.router,
     pages.router,
 ]
 
@@ -104,6 +107,7 @@ def create_app(
         generate_unique_id_function=operation_id,
     )
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+    install_i18n(templates.env)
     app.state.trustdesk = AppState(
         settings=settings,
         engine=engine,

@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, Match, Mount
 
 from trustdesk.store.db import DatabaseUnavailable
+from trustdesk.web.locale import page_context, page_language, remembered_language
 
 log = logging.getLogger("trustdesk.web")
 
@@ -68,10 +69,12 @@ def _render(
 ) -> Response:
     if _wants_html(request):
         templates = request.app.state.trustdesk.templates
+        # The language of the page that failed, if it got that far; else the visitor's, over every language.
+        page = remembered_language(request) or page_language(request, None)
         return templates.TemplateResponse(
             request,
             "error.html",
-            {"status": status, "code": code, "message": message},
+            {"status": status, "code": code, "message": message, **page_context(page)},
             status_code=status,
             headers=headers,
         )

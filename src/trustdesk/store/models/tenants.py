@@ -20,4 +20,8 @@ class Tenant(Base):
     # Branding and support settings the pages and bot read: colours, logo text, hours, languages.
     branding: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
     return_window_days: Mapped[int] = mapped_column(Integer, nullable=False, default=30)
+    # The languages customers are served in, in the retailer's order, and the fallback among them
+    # (tenancy.languages checks both; codes as in trustdesk.i18n.LANGUAGES).
+    languages: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=lambda: ["en"])
+    default_language: Mapped[str] = mapped_column(String(8), nullable=False, default="en")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)

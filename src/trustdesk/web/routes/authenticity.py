@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from trustdesk.accounts.permissions import Permission
 from trustdesk.authenticity.service import run_check
+from trustdesk.i18n import words
 from trustdesk.mail import Resolver
 from trustdesk.mailchannel.intake import resolver_from_setting
 from trustdesk.ratelimit import Limit
@@ -42,6 +43,7 @@ from trustdesk.web.fields import (
     alternatives,
     count,
 )
+from trustdesk.web.locale import page_language
 
 router = APIRouter(tags=["authenticity"])
 
@@ -78,7 +80,12 @@ def _tenant(session: Session, slug: str | None) -> Tenant | None:
 
 
 def _run(
-    request: Request, session: Session, tenant: Tenant | None, data: bytes | str, reference: str | None
+    request: Request,
+    session: Session,
+    tenant: Tenant | None,
+    data: bytes | str,
+    reference: str | None,
+    lang: str | None = None,
 ) -> dict[str, Any]:
     state = app_state(request)
     outcome = run_check(
@@ -90,6 +97,7 @@ def _run(
         settings=state.settings,
         reference=reference or None,
         report_path=_report_path(request),
+        lang=lang,
     )
     session.rollback()  # read-only: nothing submitted is stored
     return outcome.to_dict()
@@ -239,7 +247,8 @@ async def check_submit(
             error="Paste the message, upload the e-mail file, or type the reference it carries.",
             status=422,
         )
-    outcome = _run(request, session, tenant, data, reference.strip() or None)
+    page = page_language(request, tenant)
+    outcome = _run(request, session, tenant, data, reference.strip() or None, lang=page.code)
     return _render(request, tenant, text=text, reference=reference, outcome=outcome)
 
 
@@ -332,7 +341,13 @@ class CodeCheckRequest(ApiModel):
 
 
 def _code_check(
-    request: Request, session: Session, tenant: Tenant, order: str, email: str, code: str
+    request: Request,
+    session: Session,
+    tenant: Tenant,
+    order: str,
+    email: str,
+    code: str,
+    lang: str | None = None,
 ) -> dict[str, Any]:
     from trustdesk.authenticity.agent_contacts import check_code
     from trustdesk.authenticity.service import fingerprint_key
@@ -341,7 +356,7 @@ def _code_check(
     rate_limit(request, "agent-code-order", f"{tenant.id}:{order.strip().lower()}", CODE_CHECK_ORDER_LIMIT)
     key = fingerprint_key(app_state(request).settings)
     result = check_code(
-        session, tenant, order_number=order, email=email, code=code, key=key, ip=client_ip(request)
+        session, tenant, order_number=order, email=email, code=code, key=key, ip=client_ip(request), lang=lang
     )
     session.commit()
     return result.to_dict()
@@ -382,6 +397,7 @@ def check_caller_submit(
 
     tenant = _tenant(session, slug)
     assert tenant is not None
+    page = page_language(request, tenant)
     if not (order_number.strip() and email.strip() and code.strip()):
         return render(
             request,
@@ -391,11 +407,12 @@ def check_caller_submit(
                 "outcome": None,
                 "order": order_number,
                 "email": email,
-                "error": "Fill in all three fields.",
+                "error": words(page.code).gettext("Fill in all three fields."),
+                "page_lang": page,
             },
             status_code=422,
         )
-    outcome = _code_check(request, session, tenant, order_number, email, code)
+    outcome = _code_check(request, session, tenant, order_number, email, code, lang=page.code)
     return render(
         request,
         "check_caller.html",

@@ -409,13 +409,14 @@ def revoke_indicator(
 
 # ----------------------------------------------------------------------------- console page
 
+from trustdesk.channels.words import channel_kind_label, channel_note  # noqa: E402
 from trustdesk.web.routes.pages import CHANNEL_PROVIDERS  # noqa: E402
 
-CHANNEL_PROVIDERS.append(lambda session, tenant: help_page_channels(session, tenant))
+CHANNEL_PROVIDERS.append(lambda session, tenant, lang: help_page_channels(session, tenant, lang))
 
 
-def help_page_channels(session: Session, tenant) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
-    """The public help page lists the retailer's official channels."""
+def help_page_channels(session: Session, tenant, lang: str = "en") -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+    """The public help page lists the retailer's official channels, named in the page's language."""
     from trustdesk.verify import format_phone
 
     out = []
@@ -425,8 +426,8 @@ def help_page_channels(session: Session, tenant) -> list[dict[str, str]]:  # typ
             if row.kind == "phone"
             else (f"@{row.value}" if row.kind == "social" else row.value)
         )
-        note = " ".join(x for x in (row.platform, row.purpose, row.country) if x)
-        out.append({"label": KIND_LABELS.get(row.kind, row.kind), "value": value, "note": note})
+        note = channel_note(row.platform, row.purpose, row.country, lang)
+        out.append({"label": channel_kind_label(row.kind, lang), "value": value, "note": note})
     return out
 
 

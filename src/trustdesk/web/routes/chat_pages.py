@@ -10,16 +10,18 @@ from __future__ import annotations
 import re
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from trustdesk.accounts.permissions import Permission, Role, has_permission
+from trustdesk.i18n import words
 from trustdesk.ratelimit import Limit
 from trustdesk.store.models import Tenant, User
 from trustdesk.tenancy.service import find_tenant
 from trustdesk.web.deps import Auth, client_ip, db, optional_auth, rate_limit
 from trustdesk.web.errors import not_found
+from trustdesk.web.locale import page_language
 from trustdesk.web.routes.pages import console_context, page_permission, render, staff_page
 from trustdesk.web.state import STATIC_DIR
 
@@ -104,6 +106,29 @@ def chat_embed(
     auth: Auth | None = Depends(optional_auth),
 ) -> HTMLResponse:
     return _chat_page(request, session, slug, auth, embedded=True)
+
+
+@router.get("/t/{slug}/chat/launcher.json")
+def chat_launcher_words(slug: str, request: Request, session: Session = Depends(db)) -> JSONResponse:
+    """The widget launcher's words, for a script running on the retailer's own site (any origin):
+    in the host page's language (``?lang=``) if the retailer offers it, else the visitor's."""
+    tenant = _public_tenant(request, session, slug)
+    page = page_language(request, tenant)
+    w = words(page.code)
+    body = {
+        "lang": page.code,
+        "open": w.gettext("Chat with us"),
+        "close": w.gettext("Close chat"),
+    }
+    return JSONResponse(
+        body,
+        headers={
+            "access-control-allow-origin": "*",
+            "cache-control": "public, max-age=300",
+            "vary": "Accept-Language",
+            "cross-origin-resource-policy": "cross-origin",
+        },
+    )
 
 
 @router.get("/t/{slug}/chat/theme.css")

@@ -17,6 +17,7 @@ from trustdesk.accounts import service as accounts
 from trustdesk.accounts.permissions import Permission, is_staff
 from trustdesk.audit.log import verify_chain
 from trustdesk.commerce.records import OrderStatus
+from trustdesk.i18n import words
 from trustdesk.insights import charts as insight_charts
 from trustdesk.insights.collect import PERIODS, gather
 from trustdesk.ratelimit import Limit
@@ -37,6 +38,7 @@ from trustdesk.web.deps import (
 )
 from trustdesk.web.errors import ApiError, not_found
 from trustdesk.web.fields import RowId
+from trustdesk.web.locale import PageLanguage, english_page, page_context, page_language
 from trustdesk.web.redirects import MAX_NEXT_CHARS, safe_next
 from trustdesk.web.routes.auth import end_session, perform_login
 
@@ -53,9 +55,26 @@ def money(cents: int, currency: str) -> str:
     return f"{symbol}{cents / 100:,.2f}"
 
 
+# The second-factor pages only staff reach: the staff side stays English (docs/architecture.md).
+STAFF_ONLY_TEMPLATES = frozenset({"totp.html", "enrol.html"})
+
+
 def render(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
+    """A page in its language: the console's English (``page_lang`` already set), else the language
+    negotiated over the offered languages of the page's retailer (``tenant``, else the signed-in
+    user's), else over every language the desk speaks."""
     templates = app_state(request).templates
-    return templates.TemplateResponse(request, template, {"money": money, **context}, status_code=status_code)
+    page = context.get("page_lang")
+    if template in STAFF_ONLY_TEMPLATES:
+        page = english_page(request)
+    if not isinstance(page, PageLanguage):
+        tenant = context.get("tenant")
+        auth = context.get("auth")
+        if not isinstance(tenant, Tenant):
+            tenant = auth.tenant if isinstance(auth, Auth) else None
+        page = page_language(request, tenant)
+    full = {"money": money, **context, **page_context(page)}
+    return templates.TemplateResponse(request, template, full, status_code=status_code)
 
 
 CONSOLE_NAV = [
@@ -67,6 +86,7 @@ CONSOLE_NAV = [
     ("reports", "/console/reports", "Reports", Permission.TRIAGE_REPORTS),
     ("bot", "/console/bot", "Bot", Permission.MANAGE_BOT),
     ("staff", "/console/staff", "Staff", Permission.MANAGE_STAFF),
+    ("languages", "/console/languages", "Languages", Permission.MANAGE_LANGUAGES),
     ("audit", "/console/audit", "Audit log", Permission.VIEW_AUDIT),
 ]
 
@@ -78,7 +98,13 @@ def console_context(request: Request, auth: Auth, section: str) -> dict[str, Any
         for key, href, label, perm in CONSOLE_NAV
         if (perm is None or auth.can(perm)) and href in routes
     ]
-    return {"auth": auth, "csrf_token": auth.session_row.csrf_token, "console_nav": nav, "section": section}
+    return {
+        "auth": auth,
+        "csrf_token": auth.session_row.csrf_token,
+        "console_nav": nav,
+        "section": section,
+        "page_lang": english_page(request),
+    }
 
 
 def staff_page(request: Request, auth: Auth | None = Depends(optional_auth)) -> Auth:
@@ -110,12 +136,12 @@ def login_form(
     request: Request,
     tenant: str | None = Query(default=None, max_length=63),
     next: str | None = Query(default=None, max_length=MAX_NEXT_CHARS),
+    session: Session = Depends(db),
 ) -> HTMLResponse:
     pre = secrets.token_urlsafe(24)
     # The form carries only a destination that is safe to go to (it is checked again on submit).
-    response = render(
-        request, "login.html", {"pre_csrf": pre, "tenant": tenant, "next": safe_next(next, "") or None}
-    )
+    context = {"pre_csrf": pre, "tenant": tenant, "next": safe_next(next, "") or None}
+    response = render(request, "login.html", context | _sign_in_language(request, session, tenant))
     response.set_cookie(
         PRE_SESSION_COOKIE,
         app_state(request).cookie_signer.sign(pre.encode()).decode(),
@@ -125,6 +151,12 @@ def login_form(
         max_age=3600,
     )
     return response
+
+
+def _sign_in_language(request: Request, session: Session, slug: str | None) -> dict[str, Any]:
+    """The sign-in page speaks the named retailer's languages (every language without one)."""
+    shop = find_tenant(session, slug.strip().lower()) if slug else None
+    return {"shop": shop, "page_lang": page_language(request, shop)}
 
 
 def _check_pre_csrf(request: Request, submitted: str) -> None:
@@ -157,6 +189,10 @@ def login_submit(
         if exc.status == 429:
             raise
         pre = secrets.token_urlsafe(24)
+        language = _sign_in_language(request, session, tenant)
+        error = exc.message
+        if exc.code == "login_failed":  # the one refusal a customer meets; the same for every cause
+            error = words(language["page_lang"].code).gettext("wrong e-mail or password")
         response = render(
             request,
             "login.html",
@@ -164,9 +200,10 @@ def login_submit(
                 "pre_csrf": pre,
                 "tenant": tenant,
                 "email": email,
-                "error": exc.message,
+                "error": error,
                 "next": destination or None,
-            },
+            }
+            | language,
             status_code=exc.status,
         )
         response.set_cookie(
@@ -562,7 +599,7 @@ def account(
 
 CHANNEL_PROVIDERS: list[
     Any
-] = []  # callables (session, tenant) -> list of {"label","value","note"}; filled by the channels area
+] = []  # callables (session, tenant, lang) -> list of {"label","value","note"}; filled by the channels area
 
 
 @router.get("/t/{slug}/help", response_class=HTMLResponse)
@@ -571,9 +608,10 @@ def tenant_help(slug: str, request: Request, session: Session = Depends(db)) -> 
     tenant = find_tenant(session, slug)
     if tenant is None:
         raise not_found("retailer")
+    page = page_language(request, tenant)
     channels: list[dict[str, str]] = []
     for provider in CHANNEL_PROVIDERS:
-        channels.extend(provider(session, tenant))
+        channels.extend(provider(session, tenant, page.code))
     from trustdesk.store.models import KnowledgeArticle
 
     articles = session.scalars(
@@ -581,4 +619,5 @@ def tenant_help(slug: str, request: Request, session: Session = Depends(db)) -> 
         .where(KnowledgeArticle.tenant_id == tenant.id, KnowledgeArticle.published.is_(True))
         .order_by(KnowledgeArticle.title)
     ).all()
-    return render(request, "help.html", {"tenant": tenant, "channels": channels, "articles": articles})
+    context = {"tenant": tenant, "channels": channels, "articles": articles, "page_lang": page}
+    return render(request, "help.html", context)

@@ -8,6 +8,18 @@
   if (!root) { return; }
   var tenant = root.getAttribute("data-tenant");
   var tenantName = root.getAttribute("data-tenant-name");
+  // The page's words in its language (templates/_chat_panel.html); English if they cannot be read.
+  var words = {};
+  try { words = JSON.parse(root.getAttribute("data-words") || "{}"); } catch (e) { words = {}; }
+  var pageLang = root.getAttribute("data-lang") || document.documentElement.lang || undefined;
+
+  // A word of the page's language with its {placeholders} filled.
+  function say(key, fallback, values) {
+    var text = typeof words[key] === "string" ? words[key] : fallback;
+    return text.replace(/\{(\w+)\}/g, function (whole, name) {
+      return values && Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole;
+    });
+  }
   var api = "/api/v1/public/" + encodeURIComponent(tenant) + "/chat/conversations";
   var storeKey = "trustdesk.chat." + tenant;
 
@@ -70,28 +82,29 @@
   function timeOf(iso) {
     if (!iso) { return ""; }
     var d = new Date(iso);
-    return isNaN(d) ? "" : d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    return isNaN(d) ? "" : d.toLocaleTimeString(pageLang ? [pageLang] : [], { hour: "2-digit", minute: "2-digit" });
   }
 
   function authorLabel(msg) {
     var wrap = document.createElement("span");
     wrap.className = "chat-author";
     if (msg.author_kind === "customer") {
-      wrap.textContent = "You";
+      wrap.textContent = say("you", "You");
     } else if (msg.author_kind === "bot") {
-      wrap.textContent = tenantName + " assistant ";
+      wrap.textContent = say("assistant", "{name} assistant", { name: tenantName }) + " ";
       var tag = document.createElement("span");
       tag.className = "chat-tag chat-tag-bot";
-      tag.textContent = "Automated";
+      tag.textContent = say("automated", "Automated");
       wrap.appendChild(tag);
     } else if (msg.author_kind === "agent") {
-      wrap.textContent = (msg.author_name || "Agent") + " ";
+      wrap.textContent = (msg.author_name || say("agent", "Agent")) + " ";
       var badge = document.createElement("span");
       badge.className = "chat-tag chat-tag-agent";
-      badge.textContent = "\u2713 Verified " + tenantName + " agent" + (msg.agent_number ? " \u00b7 " + msg.agent_number : "");
+      badge.textContent = "\u2713 " + say("verified_agent", "Verified {name} agent", { name: tenantName }) +
+        (msg.agent_number ? " \u00b7 " + msg.agent_number : "");
       wrap.appendChild(badge);
     } else {
-      wrap.textContent = tenantName + " (system notice)";
+      wrap.textContent = say("system", "{name} (system notice)", { name: tenantName });
     }
     return wrap;
   }
@@ -110,10 +123,11 @@
     meta.appendChild(when);
     if (msg.reference) {
       // The message's public reference: the customer can check it on the retailer's check page.
-      li.title = "Reference " + msg.reference + " — check it at /t/" + tenant + "/check";
+      li.title = say("reference_title", "Reference {reference}: check it at {url}",
+        { reference: msg.reference, url: "/t/" + tenant + "/check" });
       var ref = document.createElement("span");
       ref.className = "chat-ref";
-      ref.textContent = " · Ref " + msg.reference;
+      ref.textContent = " · " + say("reference", "Ref {reference}", { reference: msg.reference });
       meta.appendChild(ref);
     }
     var body = document.createElement("p");
@@ -129,11 +143,13 @@
     // Who is answering: the name and public agent number the desk vouches for.
     var agent = summary && summary.agent;
     if (summary && summary.status === "resolved") {
-      agentLine.textContent = "This chat is marked resolved. Write again if you need more help.";
+      agentLine.textContent = say("resolved", "This chat is marked resolved. Write again if you need more help.");
       agentLine.hidden = false;
     } else if (agent && agent.name) {
-      agentLine.textContent = "\u2713 " + agent.name + (agent.agent_number ? " (agent number " + agent.agent_number + ")" : "") +
-        " from " + tenantName + " is handling your chat.";
+      var who = { agent: agent.name, number: agent.agent_number, name: tenantName };
+      agentLine.textContent = "\u2713 " + (agent.agent_number
+        ? say("handling_number", "{agent} (agent number {number}) from {name} is handling your chat.", who)
+        : say("handling", "{agent} from {name} is handling your chat.", who));
       agentLine.hidden = false;
     } else {
       agentLine.textContent = "";
@@ -177,7 +193,7 @@
       retry = document.createElement("button");
       retry.type = "button";
       retry.className = "linklike small";
-      retry.textContent = "Retry";
+      retry.textContent = say("retry", "Retry");
       retry.addEventListener("click", function () { transmit(p); });
       p.el.appendChild(retry);
     } else if (state !== "failed" && retry) {
@@ -187,10 +203,10 @@
 
   function transmit(p) {
     if (ws && ws.readyState === WebSocket.OPEN) {
-      markPending(p, "sending", "Sending\u2026");
+      markPending(p, "sending", say("sending", "Sending\u2026"));
       ws.send(JSON.stringify({ type: "send", client_msg_id: p.id, body: p.body }));
     } else {
-      markPending(p, "queued", "Waiting for connection\u2026");
+      markPending(p, "queued", say("waiting", "Waiting for connection\u2026"));
     }
   }
 
@@ -215,7 +231,7 @@
     switch (frame.type) {
       case "ready":
         retryDelay = 1000;
-        setState("Connected", "ok");
+        setState(say("connected", "Connected"), "ok");
         showError(errorLine, "");
         pending.forEach(function (p) { if (p.state !== "failed") { transmit(p); } });
         break;
@@ -225,26 +241,28 @@
       case "ack":
         // The message frame normally arrives first; if the ack wins, the message follows.
         var acked = findPending(frame.client_msg_id);
-        if (acked) { markPending(acked, "sent", "Sent"); }
+        if (acked) { markPending(acked, "sent", say("sent", "Sent")); }
         break;
       case "conversation":
         showAgent(frame.conversation);
         break;
       case "error":
         var failed = frame.client_msg_id ? findPending(frame.client_msg_id) : null;
-        var text = frame.message || "Something went wrong.";
+        var text = frame.message || say("went_wrong", "Something went wrong.");
         if (frame.code === "rate_limited") {
-          text = "You are sending messages too quickly. Please wait " + (frame.retry_after || "a few") + " seconds and try again.";
+          text = say("too_quick", "You are sending messages too quickly. Please try again in {seconds} s.",
+            { seconds: Math.max(1, parseInt(frame.retry_after, 10) || 5) });
         } else if (frame.code === "message_too_long" || frame.code === "frame_too_large") {
-          text = "That message is too long. Please shorten it (at most 5,000 characters).";
+          text = say("too_long", "That message is too long. Please shorten it (at most 5,000 characters).");
         }
         if (failed && frame.code === "rate_limited") {
           // Not refused, only early: try again by itself once the limit allows (same client_msg_id).
           var wait = Math.max(1, parseInt(frame.retry_after, 10) || 5);
-          markPending(failed, "failed", "Held back: you are sending quickly. It will be sent automatically in " + wait + " seconds.");
+          markPending(failed, "failed", say("held_back",
+            "Held back: you are sending quickly. It will be sent automatically in {seconds} s.", { seconds: wait }));
           window.setTimeout(function () { if (failed.state === "failed" && findPending(failed.id)) { transmit(failed); } }, wait * 1000);
         } else if (failed) {
-          markPending(failed, "failed", "Not sent: " + text);
+          markPending(failed, "failed", say("not_sent", "Not sent: {reason}", { reason: text }));
         }
         showError(errorLine, text);
         if (frame.code === "not_found") { forget(); }
@@ -260,7 +278,7 @@
     closedByUs = false;
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
     var url = scheme + window.location.host + api + "/" + encodeURIComponent(conv.id) + "/ws";
-    setState("Connecting\u2026", "info");
+    setState(say("connecting", "Connecting\u2026"), "info");
     var socket = new WebSocket(url);
     ws = socket;
     socket.addEventListener("open", function () {
@@ -274,9 +292,11 @@
     socket.addEventListener("close", function () {
       if (ws !== socket) { return; }
       ws = null;
-      pending.forEach(function (p) { if (p.state === "sending") { markPending(p, "queued", "Waiting for connection\u2026"); } });
+      pending.forEach(function (p) {
+        if (p.state === "sending") { markPending(p, "queued", say("waiting", "Waiting for connection\u2026")); }
+      });
       if (closedByUs || !conv) { return; }
-      setState("Connection lost. Reconnecting\u2026", "warn");
+      setState(say("lost", "Connection lost. Reconnecting\u2026"), "warn");
       reconnectTimer = window.setTimeout(connect, retryDelay);
       retryDelay = Math.min(retryDelay * 2, 15000);
     });
@@ -296,7 +316,8 @@
   function enterRoom() {
     startForm.hidden = true;
     room.hidden = false;
-    refLine.textContent = conv.reference ? "Conversation reference " + conv.reference : "";
+    refLine.textContent = conv.reference
+      ? say("conversation_reference", "Conversation reference {reference}", { reference: conv.reference }) : "";
     input.focus();
   }
 
@@ -309,7 +330,7 @@
     save();
     room.hidden = true;
     startForm.hidden = false;
-    setState("Not connected");
+    setState(say("not_connected", "Not connected"));
     var first = startForm.querySelector("input, textarea");
     if (first) { first.focus(); }
   }
@@ -323,14 +344,14 @@
 
   function errorText(status, data) {
     var err = data && data.error;
-    if (status === 429) { return "Too many chats started from here. Please wait a minute and try again."; }
+    if (status === 429) { return say("too_many_chats", "Too many chats started from here. Please wait a minute and try again."); }
     var tooLong = status === 413 || (status === 422 && err && (err.problems || []).some(function (p) {
       return /at most/.test(p.problem);
     }));
-    if (tooLong) { return "That message is too long. Please shorten it (at most 5,000 characters)."; }
+    if (tooLong) { return say("too_long", "That message is too long. Please shorten it (at most 5,000 characters)."); }
     if (err && err.message) { return err.message; }
     if (data && data.detail && data.detail[0] && data.detail[0].msg) { return data.detail[0].msg; }
-    return "We could not start the chat. Please try again.";
+    return say("could_not_start", "We could not start the chat. Please try again.");
   }
 
   startForm.addEventListener("submit", function (event) {
@@ -339,7 +360,7 @@
     var name = document.getElementById("chat-name");
     var email = document.getElementById("chat-email");
     var text = first.value.trim();
-    if (!text) { showError(startError, "Please write your question."); first.focus(); return; }
+    if (!text) { showError(startError, say("write_question", "Please write your question.")); first.focus(); return; }
     var clientId = newId();
     var payload = { message: text, client_msg_id: clientId };
     if (name && name.value.trim()) { payload.name = name.value.trim(); }
@@ -362,7 +383,7 @@
       })
       .catch(function () {
         button.disabled = false;
-        showError(startError, "We could not reach the chat service. Check your connection and try again.");
+        showError(startError, say("unreachable", "We could not reach the chat service. Check your connection and try again."));
       });
   });
 
@@ -370,7 +391,10 @@
     event.preventDefault();
     var text = input.value.trim();
     if (!text) { return; }
-    if (text.length > 5000) { showError(errorLine, "That message is too long. Please shorten it (at most 5,000 characters)."); return; }
+    if (text.length > 5000) {
+      showError(errorLine, say("too_long", "That message is too long. Please shorten it (at most 5,000 characters)."));
+      return;
+    }
     showError(errorLine, "");
     input.value = "";
     queueSend(text);

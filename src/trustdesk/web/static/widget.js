@@ -1,5 +1,8 @@
 // Trustdesk chat launcher for a retailer's own site:
 //   <script src="https://desk.example/widget.js" data-tenant="acme" async></script>
+// Its words come from the desk in the retailer's languages (/t/{tenant}/chat/launcher.json): the
+// host page's language (data-lang, else <html lang>) when the retailer offers it, else the visitor's
+// browser languages. The chat frame opens in the same language.
 // It adds one button; the chat itself runs in a frame served by the desk (/t/{tenant}/chat/embed),
 // so the retailer's page never sees the conversation and the desk's strict CSP still applies inside.
 // Styles are set through the CSSOM (element.style), which a host page's CSP does not block.
@@ -14,7 +17,10 @@
   var tenant = (script.getAttribute("data-tenant") || "").toLowerCase();
   if (!/^[a-z0-9-]{1,63}$/.test(tenant)) { return; }
   var origin = new URL(script.src, window.location.href).origin;
-  var label = script.getAttribute("data-label") || "Chat with us";
+  var ownLabel = script.getAttribute("data-label");
+  var hostLang = script.getAttribute("data-lang") || document.documentElement.lang || "";
+  var words = { lang: "", open: ownLabel || "Chat with us", close: "Close chat" };
+  var label = words.open;
   var colour = /^#[0-9a-fA-F]{6}$/.test(script.getAttribute("data-color") || "") ? script.getAttribute("data-color") : "#1d4ed8";
 
   function css(el, rules) { for (var k in rules) { el.style[k] = rules[k]; } }
@@ -48,14 +54,15 @@
     function open() {
       if (!frame) {
         frame = document.createElement("iframe");
-        frame.src = origin + "/t/" + encodeURIComponent(tenant) + "/chat/embed";
+        frame.src = origin + "/t/" + encodeURIComponent(tenant) + "/chat/embed" +
+          (words.lang ? "?lang=" + encodeURIComponent(words.lang) : "");
         frame.title = label;
         css(frame, { width: "100%", height: "100%", border: "0", display: "block" });
         panel.appendChild(frame);
       }
       panel.style.display = "block";
       button.setAttribute("aria-expanded", "true");
-      button.textContent = "Close chat";
+      button.textContent = words.close;
       frame.focus();
     }
 
@@ -78,5 +85,25 @@
     document.body.appendChild(button);
   }
 
-  if (document.body) { mount(); } else { document.addEventListener("DOMContentLoaded", mount); }
+  function mountWhenReady() {
+    if (document.body) { mount(); } else { document.addEventListener("DOMContentLoaded", mount); }
+  }
+
+  // The launcher's words in the visitor's language; English if the desk cannot be reached.
+  var wordsUrl = origin + "/t/" + encodeURIComponent(tenant) + "/chat/launcher.json" +
+    (/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/.test(hostLang) ? "?lang=" + encodeURIComponent(hostLang) : "");
+  if (window.fetch) {
+    window.fetch(wordsUrl, { credentials: "omit" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) {
+        if (data && typeof data.open === "string" && typeof data.close === "string") {
+          words = { lang: String(data.lang || ""), open: ownLabel || data.open, close: data.close };
+          label = words.open;
+        }
+      })
+      .catch(function () { /* keep the English words */ })
+      .then(mountWhenReady);
+  } else {
+    mountWhenReady();
+  }
 })();
