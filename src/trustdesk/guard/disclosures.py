@@ -73,12 +73,13 @@ _AFTER = re.compile(
 )
 _BARE = re.compile(r"[ \t]+(?P<value>[^\s\"'“”‘’«»<]{6,128})")
 # After a PIN word: up to seven words of complement ("de autenticação do meu Cartão de Cidadão"),
-# then ":" or a link word and up to two words that qualify it ("è sempre", "is nog steeds").
+# then ":" or a link word and up to two words that qualify it ("è sempre", "is nog steeds"). The
+# digits may be read out in pairs or one by one ("73 04", "7 3 0 4").
 _PIN_AFTER = re.compile(
     r"(?:(?:,?\s+[^\W\d_][\w'’\-]*){0,7}?(?:\s*[:=]\s*|,?\s+(?:"
     + (_LINKS or r"(?!x)x")
     + r")(?:\s*:)?(?:\s+[^\W\d_][\w'’\-]*){0,2}\s+)|\s*:?\s*|,\s+(?:le|la|el|il|o|a|het|de)\s+)"
-    r"(?<![\d\-])(?P<value>\d{4,8}|\d{3} \d{3}|\d{2} \d{2} \d{2})(?![\d]|[\-/.,]\d)"
+    r"(?<![\d\-])(?P<value>\d{4,8}|\d{3} \d{3}|\d{2} \d{2}(?: \d{2})?|\d(?: \d){3,7})(?![\d]|[\-/.,]\d)"
 )
 # Further on in the sentence, with a link word before or after the digits: "my PIN every time and
 # it's definitely 0819", "'pincode onjuist', maar ik weet zeker dat het 0418 is".
