@@ -690,8 +690,9 @@ def _quotations_masked(text: str, words: _Words) -> str:
     parts: list[str] = []
     last = 0
     for m in _QUOTED.finditer(text):
-        before = folded[max(0, m.start() - 30) : m.start()].rstrip(" :")
-        if before.endswith(":") or words.quote_intro.search(before.split(".")[-1]) is not None:
+        raw = folded[max(0, m.start() - 30) : m.start()].rstrip()
+        before = raw.rstrip(" :")
+        if raw.endswith(":") or words.quote_intro.search(before.split(".")[-1]) is not None:
             parts.append(text[last : m.start()])
             parts.append(" " * (m.end() - m.start()))
             last = m.end()
