@@ -379,7 +379,13 @@ def _steps_into_official_place(view: str, words: _Words, packs: list[_Exemptions
     if any(_search(pack.chat_here, view) is not None for pack in packs):
         return False
     opening = min(
-        (m.end() for pack in packs if pack.open_place is not None for m in [pack.open_place.search(view)] if m),
+        (
+            m.end()
+            for pack in packs
+            if pack.open_place is not None
+            for m in [pack.open_place.search(view)]
+            if m
+        ),
         default=None,
     )
     if opening is None:

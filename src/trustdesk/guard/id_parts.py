@@ -24,7 +24,9 @@ _MARKERS = (f"[removed: {FIRST_PART}]", f"[removed: {NEXT_PART}]")
 # Digits that end a message (in groups, as IDs are printed), then only punctuation or an emoji.
 _ENDING_RUN = re.compile(r"(?<![\w*•#+/.\-])(?P<run>\d{2,}(?:[ .\-/]\d{1,}){0,3})[^\w]{0,4}$")
 # Digits (maybe a check letter) that open a message: the rest of the number.
-_OPENING_RUN = re.compile(r"^[^\w]{0,3}(?P<run>\d{1,}(?:[ .\-/]\d{1,}){0,3}(?:[ \-]?[a-zA-Z](?!\w))?)(?![\d/,.]\d|\s?[€$£%])")
+_OPENING_RUN = re.compile(
+    r"^[^\w]{0,3}(?P<run>\d{1,}(?:[ .\-/]\d{1,}){0,3}(?:[ \-]?[a-zA-Z](?!\w))?)(?![\d/,.]\d|\s?[€$£%])"
+)
 _AFTER_PART = re.compile(r"[^\w\]]+$")
 _NOT_DIGITS = re.compile(r"\D")
 _MIN_DIGITS = 3  # "CPF 12" names too little to be a part
@@ -51,9 +53,7 @@ def id_begun(text: str, found: list[Candidate]) -> Candidate | None:
         return None
     folded = fold(text.lower())
     window_start = max(0, start - _CUE_REACH)
-    cue = None
-    for cue in _CUE.finditer(folded, max(0, window_start - 40), start):
-        pass
+    cue = max(_CUE.finditer(folded, max(0, window_start - 40), start), key=lambda m: m.end(), default=None)
     if cue is None or cue.end() < window_start:
         return None
     between = text[cue.end() : start].split()
