@@ -22,14 +22,19 @@ NEXT_PART = "ID number (next part)"
 _MARKERS = (f"[removed: {FIRST_PART}]", f"[removed: {NEXT_PART}]")
 
 # Digits that end a message (in groups, as IDs are printed), then only punctuation or an emoji.
-_ENDING_RUN = re.compile(r"(?<![\w*•#+/.\-])(?P<run>\d{2,}(?:[ .\-/]\d{1,}){0,3})[^\w]{0,4}$")
+_ENDING_RUN = re.compile(
+    r"(?<![\w*•#+/.\-])(?P<run>(?:\d{2,}|(?=[a-z]*\d)[a-z0-9]{4,15})(?:[ .\-/]\d{1,}){0,3})[^\w]{0,4}$",
+    re.IGNORECASE,
+)
 # Digits (maybe a check letter) that open a message: the rest of the number.
 _OPENING_RUN = re.compile(
-    r"^[^\w]{0,3}(?P<run>\d{1,}(?:[ .\-/]\d{1,}){0,3}(?:[ \-]?[a-zA-Z](?!\w))?)(?![\d/,.]\d|\s?[€$£%])"
+    r"^[^\w]{0,3}(?P<run>(?=[a-z]*\d)[a-z0-9]{1,15}(?:[ .\-/]\d{1,}){0,3}(?:[ \-]?[a-z](?!\w))?)(?![\d/,.]\d|\s?[€$£%])",
+    re.IGNORECASE,
 )
 _AFTER_PART = re.compile(r"[^\w\]]+$")
 _NOT_DIGITS = re.compile(r"\D")
 _MIN_DIGITS = 3  # "CPF 12" names too little to be a part
+_MIN_CHARS = 6  # letters with digits: the start of a codice fiscale or DNI ("RSSMRA85")
 _MAX_DIGITS = 8  # more is a whole ID, valid or not (an invalid one after its name is kept)
 _CUE_REACH = 24  # how far before the digits the ID's name may end ("PESEL: ", "CPF é o ")
 _SENTENCE_END = re.compile(r"[.?!;\n](?:\s|$)")
@@ -49,7 +54,11 @@ def id_begun(text: str, found: list[Candidate]) -> Candidate | None:
         return None
     start, end = m.span("run")
     digits = _NOT_DIGITS.sub("", m.group("run"))
-    if not _MIN_DIGITS <= len(digits) <= _MAX_DIGITS or any(c.start < end and start < c.end for c in found):
+    if (
+        not (_MIN_DIGITS <= len(digits) or len(m.group("run")) >= _MIN_CHARS)
+        or len(digits) > _MAX_DIGITS
+        or any(c.start < end and start < c.end for c in found)
+    ):
         return None
     folded = fold(text.lower())
     window_start = max(0, start - _CUE_REACH)
