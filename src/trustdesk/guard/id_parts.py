@@ -23,7 +23,7 @@ _MARKERS = (f"[removed: {FIRST_PART}]", f"[removed: {NEXT_PART}]")
 
 # Digits that end a message (in groups, as IDs are printed), then only punctuation or an emoji.
 _ENDING_RUN = re.compile(
-    r"(?<![\w*•#+/.\-])(?P<run>(?:\d{2,}|(?=[a-z]*\d)[a-z0-9]{4,15})(?:[ .\-/]\d{1,}){0,3})[^\w]{0,4}$",
+    r"(?<![\w*•#+/.\-])(?P<run>(?:\d+|(?=[a-z]*\d)[a-z0-9]{4,15})(?:[ .\-/]\d+){0,4})[^\w]{0,4}$",
     re.IGNORECASE,
 )
 # Digits (maybe a check letter) that open a message: the rest of the number.
@@ -36,6 +36,7 @@ _NOT_DIGITS = re.compile(r"\D")
 _MIN_DIGITS = 3  # "CPF 12" names too little to be a part
 _MIN_CHARS = 6  # letters with digits: the start of a codice fiscale or DNI ("RSSMRA85")
 _MAX_DIGITS = 8  # more is a whole ID, valid or not (an invalid one after its name is kept)
+_MAX_REST_DIGITS = 13  # the rest of the longest ID (a NIR has 15 digits)
 _CUE_REACH = 24  # how far before the digits the ID's name may end ("PESEL: ", "CPF é o ")
 _SENTENCE_END = re.compile(r"[.?!;\n](?:\s|$)")
 _CUE = re.compile("|".join(f"(?:{p.pattern})" for p in CUE_PATTERNS.values())) if CUE_PATTERNS else None
@@ -80,6 +81,6 @@ def id_continued(previous: str, text: str) -> list[Candidate]:
     if not _AFTER_PART.sub("", previous).endswith(_MARKERS):
         return []
     m = _OPENING_RUN.match(text)
-    if m is None or not 1 <= len(_NOT_DIGITS.sub("", m.group("run"))) <= _MAX_DIGITS:
+    if m is None or not 1 <= len(_NOT_DIGITS.sub("", m.group("run"))) <= _MAX_REST_DIGITS:
         return []
     return [_part(*m.span("run"), NEXT_PART)]
