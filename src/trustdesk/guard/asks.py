@@ -61,6 +61,7 @@ class _Exemptions:
     definition: re.Pattern[str] | None
     open_place: re.Pattern[str] | None
     dangling: re.Pattern[str] | None
+    navigate: re.Pattern[str] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +111,7 @@ _EXEMPTIONS = (
     "definition",
     "open_place",
     "dangling",
+    "navigate",
 )
 
 
@@ -367,6 +369,38 @@ def _opens_official_place(view: str, packs: list[_Exemptions]) -> bool:
     if any(_search(pack.chat_here, view) is not None for pack in packs):
         return False
     return any(_search(pack.open_place, view) is not None for pack in packs)
+
+
+def _steps_into_official_place(view: str, words: _Words, packs: list[_Exemptions]) -> bool:
+    """True for one clause that opens an official place and then only enters the secret there
+    ("Open the app, then enter the code", "Abra la app e introduzca el código"): once the entry
+    verbs are set aside, no request is left after the opening ("open the app and tell me the
+    code" keeps its "tell me")."""
+    if any(_search(pack.chat_here, view) is not None for pack in packs):
+        return False
+    opening = min(
+        (
+            m.end()
+            for pack in packs
+            if pack.open_place is not None
+            for m in [pack.open_place.search(view)]
+            if m
+        ),
+        default=None,
+    )
+    if opening is None:
+        return False
+    rest = view[opening:]
+    entered = False
+    for pack in packs:
+        if pack.entry_verb is not None and pack.entry_verb.search(rest) is not None:
+            entered = True
+            rest = pack.entry_verb.sub(_blank, rest)
+        if pack.navigate is not None:
+            rest = pack.navigate.sub(_blank, rest)
+    if not entered or any(_live_request(pack.tell, rest, packs) for pack in packs):
+        return False
+    return not _live_request(words.request, rest, packs)
 
 
 def _enters_there(view: str, packs: list[_Exemptions]) -> bool:
@@ -662,8 +696,9 @@ def _quotations_masked(text: str, words: _Words) -> str:
     parts: list[str] = []
     last = 0
     for m in _QUOTED.finditer(text):
-        before = folded[max(0, m.start() - 30) : m.start()].rstrip(" :")
-        if before.endswith(":") or words.quote_intro.search(before.split(".")[-1]) is not None:
+        raw = folded[max(0, m.start() - 30) : m.start()].rstrip()
+        before = raw.rstrip(" :")
+        if raw.endswith(":") or words.quote_intro.search(before.split(".")[-1]) is not None:
             parts.append(text[last : m.start()])
             parts.append(" " * (m.end() - m.start()))
             last = m.end()
@@ -754,6 +789,13 @@ def find_asks(text: str, context: tuple[str, ...] = ()) -> list[Ask]:
             packs = _present(plain, words)
             if found and in_official_place and _enters_there(plain, packs):
                 found = []  # "1. Open the app 2. Enter the SMS code": entered in the app
+            elif (
+                found
+                and all(n.kind != FindingType.REMOTE_ACCESS for n in found)
+                and _steps_into_official_place(plain, words, packs)
+            ):
+                found = []  # "Open the app, then enter the code": both steps in one clause
+                in_official_place = True
             elif not found and _opens_official_place(plain, packs):
                 in_official_place = True
         if clause.rstrip().endswith(":"):

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 
 from trustdesk.guard.candidates import PRIORITY, Candidate
-from trustdesk.guard.credentials import _looks_secret, _plausible_value, _trim
+from trustdesk.guard.credentials import _DESCRIPTIVE_WORDS, _looks_secret, _plausible_value, _trim
 from trustdesk.guard.cues import (
     CueGroups,
     CueSearch,
@@ -73,12 +73,13 @@ _AFTER = re.compile(
 )
 _BARE = re.compile(r"[ \t]+(?P<value>[^\s\"'“”‘’«»<]{6,128})")
 # After a PIN word: up to seven words of complement ("de autenticação do meu Cartão de Cidadão"),
-# then ":" or a link word and up to two words that qualify it ("è sempre", "is nog steeds").
+# then ":" or a link word and up to two words that qualify it ("è sempre", "is nog steeds"). The
+# digits may be read out in pairs or one by one ("73 04", "7 3 0 4").
 _PIN_AFTER = re.compile(
     r"(?:(?:,?\s+[^\W\d_][\w'’\-]*){0,7}?(?:\s*[:=]\s*|,?\s+(?:"
     + (_LINKS or r"(?!x)x")
     + r")(?:\s*:)?(?:\s+[^\W\d_][\w'’\-]*){0,2}\s+)|\s*:?\s*|,\s+(?:le|la|el|il|o|a|het|de)\s+)"
-    r"(?<![\d\-])(?P<value>\d{4,8}|\d{3} \d{3}|\d{2} \d{2} \d{2})(?![\d]|[\-/.,]\d)"
+    r"(?<![\d\-])(?P<value>\d{4,8}|\d{3} \d{3}|\d{2} \d{2}(?: \d{2})?|\d(?: \d){3,7})(?![\d]|[\-/.,]\d)"
 )
 # Further on in the sentence, with a link word before or after the digits: "my PIN every time and
 # it's definitely 0819", "'pincode onjuist', maar ik weet zeker dat het 0418 is".
@@ -179,6 +180,36 @@ _LOGIN_ID_VALUE = re.compile(
 )
 
 
+# Signs a customer spells out inside a password read aloud ("Coquelicot tiret bas 2021",
+# "Girasole trattino basso 77"): the words on both sides of one belong to the password.
+_SPOKEN_SIGN = (
+    "|".join(
+        re.escape(fold(w)).replace(r"\ ", r"\s+")
+        for w in sorted(_words("spoken_signs"), key=len, reverse=True)
+    )
+    or r"(?!x)x"
+)
+_SPOKEN_PART = re.compile(r"[ \t]+(?:" + _SPOKEN_SIGN + r")[ \t]+(?P<part>[^\s\"'“”‘’«»<,;]{1,64})")
+
+
+def _spoken_password(st: ScanText, end: int) -> Candidate | None:
+    """A password read aloud after a password word: a value, then a spelled-out sign and more."""
+    m = _AFTER.match(st.folded, end)
+    if m is None or m.group("q") or m.group("value")[-1] in ",.;:!?":
+        return None
+    if m.group("value") in _DESCRIPTIVE or m.group("value") in _DESCRIPTIVE_WORDS:
+        return None  # "my password is wrong - dash it"
+    stop = m.end("value")
+    signs = 0
+    while (part := _SPOKEN_PART.match(st.folded, stop)) is not None:
+        stop = part.end("part")
+        signs += 1
+    if not signs:
+        return None
+    _, start, stop = _trim(st.text[m.start("value") : stop], m.start("value"))
+    return _password(start, stop)
+
+
 def find_disclosed_passwords(st: ScanText) -> list[Candidate]:
     """Passwords and PINs revealed after a pack's password or PIN word (one pass finds every cue)."""
     found: list[Candidate] = []
@@ -187,7 +218,7 @@ def find_disclosed_passwords(st: ScanText) -> list[Candidate]:
     for _, end, kind in _PASSWORD_CUES.find(folded):
         kinds.add(kind)
         if kind == "password":
-            candidate = _value_after(st, end)
+            candidate = _spoken_password(st, end) or _value_after(st, end)
             if candidate is not None:
                 found.append(candidate)
         elif kind == "anaphora":

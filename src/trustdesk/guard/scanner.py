@@ -32,6 +32,7 @@ from trustdesk.guard.disclosures import PASSWORD_GATE as PACK_PASSWORD_GATE
 from trustdesk.guard.disclosures import PIN_GATE as PACK_PIN_GATE
 from trustdesk.guard.findings import DIRECTIONS, Direction, Finding, GuardInputError, ScanResult, TextTooLarge
 from trustdesk.guard.iban_parts import IBAN_WORDS_GATE, continued_iban, find_iban_starts
+from trustdesk.guard.id_parts import id_begun, id_continued
 from trustdesk.guard.language import language_for_words
 from trustdesk.guard.national_ids import NATIONAL_ID_GATE, continued_national_ids, find_national_ids
 from trustdesk.guard.normalize import NormalizedText, normalize
@@ -213,6 +214,7 @@ def _continuations(previous: str, text: str, earlier: tuple[str, ...]) -> list[C
     if len(text) <= _REPLY_CHARS and any(password_topic(item) for item in earlier[-2:]):
         found.extend(passwords_in_reply(text))
     found.extend(continued_national_ids(previous, text))
+    found.extend(id_continued(previous, text))
     found.extend(continued_code(previous, text))
     found.extend(continued_after_name(previous, text))
     found.extend(continued_iban(previous, text))
@@ -300,6 +302,15 @@ def scan(
                 begun = card_begun(plain, earlier, candidates)
                 if begun is not None:
                     candidates = resolve_overlaps([*candidates, begun])
+        # An ID number's first part ends the message ("PESEL: 850412" … "38513").
+        if (
+            DIGIT in found
+            and not found.isdisjoint(NATIONAL_ID_GATE)
+            and plain.rstrip(_TRAILING)[-1:].isdigit()
+        ):
+            begun_id = id_begun(plain, candidates)
+            if begun_id is not None:
+                candidates = resolve_overlaps([*candidates, begun_id])
     if not candidates and direction == "inbound":
         return _tuple_new(ScanResult, ((), text, False, (), None, direction, lang))
     actions = policy.action_map
