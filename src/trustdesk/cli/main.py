@@ -25,6 +25,7 @@ AREAS: list[tuple[str, str, str]] = [
     ("verify", "trustdesk.cli.verify", "command"),
     ("channels", "trustdesk.cli.channels", "group"),
     ("mail", "trustdesk.cli.mail", "group"),
+    ("mailboxes", "trustdesk.cli.mailboxes", "group"),
     ("message", "trustdesk.cli.message", "group"),
     ("bot", "trustdesk.cli.bot", "group"),
     ("reports", "trustdesk.cli.reports", "group"),

@@ -1,0 +1,252 @@
+"""A real IMAP server for tests: Debian's Dovecot with a throw-away configuration on loopback.
+
+Everything lives under one temporary directory (configuration, TLS pair, password file, maildirs,
+sockets, log). As root the server drops to Dovecot's own system users, as any other user it runs
+as that user. `scripts/ensure-dovecot.sh` installs the package (`make install-test` calls it).
+"""
+
+from __future__ import annotations
+
+import grp
+import os
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
+DOVEADM = shutil.which("doveadm") or "/usr/bin/doveadm"
+
+
+def dovecot_available() -> bool:
+    return os.access(DOVECOT, os.X_OK)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass(frozen=True)
+class TlsPair:
+    cert: Path
+    key: Path
+
+
+def self_signed_pair(directory: Path, name: str = "localhost") -> TlsPair:
+    """A fresh self-signed certificate for `name` and 127.0.0.1 (it is its own CA for clients)."""
+    import datetime as dt
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=2))
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [x509.DNSName(name), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+            ),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    directory.mkdir(parents=True, exist_ok=True)
+    cert_path, key_path = directory / f"{name}.crt", directory / f"{name}.key"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    key_path.chmod(0o600)
+    return TlsPair(cert_path, key_path)
+
+
+class DovecotServer:
+    """IMAP with STARTTLS on `imap_port` and implicit TLS on `imaps_port`; users from a passwd file."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.imap_port = free_port()
+        self.imaps_port = free_port()
+        self.tls = self_signed_pair(root / "tls")
+        self.users: dict[str, str] = {}
+        # Mail processes run as Dovecot's user when we are root: their folders cannot sit under
+        # pytest's private (0700) temporary directory.
+        self.mail_root = Path(tempfile.mkdtemp(prefix="td-dovecot-mail-")) if os.geteuid() == 0 else root / "mail"
+        self._process: subprocess.Popen[bytes] | None = None
+
+    # ---- configuration
+
+    def _identity(self) -> tuple[str, str, str, int, int]:
+        """(internal user, login user, group, mail uid, mail gid)."""
+        if os.geteuid() == 0:
+            internal = pwd.getpwnam("dovecot")
+            login = pwd.getpwnam("dovenull")
+            return "dovecot", "dovenull", grp.getgrgid(internal.pw_gid).gr_name, internal.pw_uid, internal.pw_gid
+        me = pwd.getpwuid(os.geteuid())
+        group = grp.getgrgid(me.pw_gid).gr_name
+        return me.pw_name, me.pw_name, group, me.pw_uid, me.pw_gid
+
+    def add_user(self, username: str, password: str) -> None:
+        self.users[username] = password
+        self._write_passwd()
+
+    def _write_passwd(self) -> None:
+        lines = [f"{name}:{{PLAIN}}{password}::::::" for name, password in self.users.items()]
+        path = self.root / "passwd"
+        path.write_text("\n".join(lines) + "\n")
+
+    def _write_config(self) -> Path:
+        internal, login, group, uid, gid = self._identity()
+        for sub in ("run", "state"):
+            (self.root / sub).mkdir(parents=True, exist_ok=True)
+        self.mail_root.mkdir(parents=True, exist_ok=True)
+        if os.geteuid() == 0:
+            os.chown(self.mail_root, uid, gid)
+        config = f"""
+base_dir = {self.root}/run
+state_dir = {self.root}/state
+log_path = {self.root}/dovecot.log
+protocols = imap
+listen = 127.0.0.1
+ssl = yes
+ssl_cert = <{self.tls.cert}
+ssl_key = <{self.tls.key}
+ssl_min_protocol = TLSv1.2
+disable_plaintext_auth = yes
+auth_mechanisms = plain login
+default_internal_user = {internal}
+default_internal_group = {group}
+default_login_user = {login}
+first_valid_uid = {uid}
+last_valid_uid = {uid}
+first_valid_gid = 0
+mail_location = maildir:{self.mail_root}/%u
+mail_uid = {uid}
+mail_gid = {gid}
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {self.root}/passwd
+}}
+userdb {{
+  driver = static
+  args = uid={uid} gid={gid} home={self.mail_root}/%u
+}}
+namespace inbox {{
+  inbox = yes
+  separator = /
+  mailbox Archive {{
+    auto = create
+  }}
+}}
+service imap-login {{
+  chroot =
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {self.imap_port}
+  }}
+  inet_listener imaps {{
+    address = 127.0.0.1
+    port = {self.imaps_port}
+    ssl = yes
+  }}
+}}
+service anvil {{
+  chroot =
+}}
+service auth {{
+  user = {internal if os.geteuid() != 0 else "root"}
+}}
+service auth-worker {{
+  user = {internal if os.geteuid() != 0 else "root"}
+}}
+service stats {{
+  inet_listener http {{
+    port = 0
+  }}
+}}
+"""
+        path = self.root / "dovecot.conf"
+        path.write_text(config)
+        return path
+
+    # ---- life cycle
+
+    @property
+    def config(self) -> Path:
+        return self.root / "dovecot.conf"
+
+    def start(self) -> DovecotServer:
+        self._write_passwd()
+        config = self._write_config()
+        self._process = subprocess.Popen(  # noqa: S603 - a fixed binary and our own configuration
+            [DOVECOT, "-F", "-c", str(config)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,  # its own process group: kill() takes the login and imap processes too
+        )
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                raise RuntimeError(f"dovecot exited: {self.diagnostics()}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.imaps_port), timeout=0.5):
+                    return self
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"dovecot did not listen in time: {self.diagnostics()}")
+
+    def diagnostics(self) -> str:
+        parts = []
+        if self._process is not None and self._process.stderr is not None and self._process.poll() is not None:
+            parts.append(self._process.stderr.read().decode(errors="replace")[-2000:])
+        log = self.root / "dovecot.log"
+        if log.exists():
+            parts.append(log.read_text(errors="replace")[-2000:])
+        return "\n".join(parts)
+
+    def kill(self) -> None:
+        """Stop the server abruptly: SIGKILL to the master and every process it started."""
+        if self._process is not None and self._process.poll() is None:
+            os.killpg(self._process.pid, signal.SIGKILL)
+            self._process.wait(10)
+        self._stop_children()
+
+    def stop(self) -> None:
+        if self._process is not None and self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait(10)
+        self._stop_children()
+        self._process = None
+        if self.mail_root != self.root / "mail":
+            shutil.rmtree(self.mail_root, ignore_errors=True)
+
+    def _stop_children(self) -> None:
+        # Login and imap processes outlive a killed master for a moment; they hold no port once it is gone.
+        pid_file = self.root / "run" / "master.pid"
+        if pid_file.exists():
+            pid_file.unlink()
