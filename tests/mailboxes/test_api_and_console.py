@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from tests.foundation.factory import sign_in_staff
-from tests.mailboxes.conftest import ACME_SUPPORT, ImapAccount, World
+from tests.mailboxes.helpers import ACME_SUPPORT, ImapAccount, World
 
 from trustdesk.store.db import make_engine
 from trustdesk.store.models import AuditEvent
@@ -46,12 +46,21 @@ def test_admin_api(world: World, acme_account: ImapAccount, app) -> None:  # typ
         agent, _ = sign_in_staff(b, "acme", "sam@acme-shop.com")
         other, _ = sign_in_staff(c, "globex", "boss@globex-shop.com")
         assert agent.client.get("/api/v1/mailboxes").status_code == 403
-        assert agent.client.post("/api/v1/mailboxes", json=body(acme_account), headers=agent.headers()).status_code == 403
+        assert (
+            agent.client.post(
+                "/api/v1/mailboxes", json=body(acme_account), headers=agent.headers()
+            ).status_code
+            == 403
+        )
 
-        clear = admin.client.post("/api/v1/mailboxes", json=body(acme_account, imap_security="none"), headers=admin.headers())
+        clear = admin.client.post(
+            "/api/v1/mailboxes", json=body(acme_account, imap_security="none"), headers=admin.headers()
+        )
         assert clear.status_code == 422
         foreign = admin.client.post(
-            "/api/v1/mailboxes", json=body(acme_account, address="care@globex-shop.com"), headers=admin.headers()
+            "/api/v1/mailboxes",
+            json=body(acme_account, address="care@globex-shop.com"),
+            headers=admin.headers(),
         )
         assert foreign.status_code == 422 and foreign.json()["error"]["code"] == "invalid_mailbox"
         assert "not an official e-mail address of Acme Shop" in foreign.json()["error"]["message"]
@@ -69,15 +78,26 @@ def test_admin_api(world: World, acme_account: ImapAccount, app) -> None:  # typ
         assert [m["id"] for m in admin.client.get("/api/v1/mailboxes").json()] == [box["id"]]
 
         tested = admin.client.post(f"/api/v1/mailboxes/{box['id']}/test", headers=admin.headers())
-        assert tested.status_code == 200 and tested.json()["ok"] is True and tested.json()["imap"]["idle"] is True
+        assert (
+            tested.status_code == 200
+            and tested.json()["ok"] is True
+            and tested.json()["imap"]["idle"] is True
+        )
 
         # Globex's admin: an empty list, and Acme's mailbox is not found whatever the method.
         assert other.client.get("/api/v1/mailboxes").json() == []
         assert other.client.get(f"/api/v1/mailboxes/{box['id']}").status_code == 404
-        assert other.client.post(f"/api/v1/mailboxes/{box['id']}/test", headers=other.headers()).status_code == 404
-        assert other.client.delete(f"/api/v1/mailboxes/{box['id']}", headers=other.headers()).status_code == 404
+        assert (
+            other.client.post(f"/api/v1/mailboxes/{box['id']}/test", headers=other.headers()).status_code
+            == 404
+        )
+        assert (
+            other.client.delete(f"/api/v1/mailboxes/{box['id']}", headers=other.headers()).status_code == 404
+        )
 
-        assert admin.client.delete(f"/api/v1/mailboxes/{box['id']}", headers=admin.headers()).status_code == 204
+        assert (
+            admin.client.delete(f"/api/v1/mailboxes/{box['id']}", headers=admin.headers()).status_code == 204
+        )
         assert admin.client.get(f"/api/v1/mailboxes/{box['id']}").status_code == 404
     with world.sessions() as s:
         events = s.execute(
@@ -103,7 +123,9 @@ def test_console_page(world: World, acme_account: ImapAccount, app) -> None:  # 
         page = admin.client.get("/console/mailboxes")
         assert page.status_code == 200 and "Connect a mailbox" in page.text
         assert "script-src 'self'" in page.headers["content-security-policy"]
-        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page.text), "no inline script under the strict CSP"
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page.text), (
+            "no inline script under the strict CSP"
+        )
         assert 'href="/console/mailboxes"' in admin.client.get("/console/mail").text
 
         form = {
@@ -131,4 +153,9 @@ def test_console_page(world: World, acme_account: ImapAccount, app) -> None:  # 
             f"/console/mailboxes/{mailbox_id}/remove", data={"csrf_token": admin.csrf}, follow_redirects=False
         )
         assert removed.status_code == 303
-        assert ACME_SUPPORT not in admin.client.get("/console/mailboxes").text.split("Connect a mailbox")[0].split("<tbody>")[1]
+        assert (
+            ACME_SUPPORT
+            not in admin.client.get("/console/mailboxes")
+            .text.split("Connect a mailbox")[0]
+            .split("<tbody>")[1]
+        )

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import select
-from tests.mailboxes.conftest import ACME_SUPPORT, ImapAccount, World
+from tests.mailboxes.helpers import ACME_SUPPORT, ImapAccount, World
 
 from trustdesk.config import get_settings
 from trustdesk.store.models import AuditEvent, MailboxRow
@@ -49,7 +49,9 @@ def add_args(account: ImapAccount, *, tenant: str = "acme", address: str = ACME_
     ]  # fmt: skip
 
 
-def test_add_test_list_remove(world: World, acme_account: ImapAccount, cli, caplog: pytest.LogCaptureFixture) -> None:  # type: ignore[no-untyped-def]
+def test_add_test_list_remove(
+    world: World, acme_account: ImapAccount, cli, caplog: pytest.LogCaptureFixture
+) -> None:  # type: ignore[no-untyped-def]
     caplog.set_level(logging.DEBUG)
     added = cli(*add_args(acme_account), stdin=acme_account.password + "\n")
     assert added.code == 0, added.err
@@ -71,11 +73,17 @@ def test_add_test_list_remove(world: World, acme_account: ImapAccount, cli, capl
     assert [json.loads(line)["id"] for line in listed.out.splitlines()] == [box["id"]]
 
     removed = cli("remove", box["id"], "--tenant", "acme", "--json")
-    assert removed.code == 0 and json.loads(removed.out) == {"id": box["id"], "address": ACME_SUPPORT, "removed": True}
+    assert removed.code == 0 and json.loads(removed.out) == {
+        "id": box["id"],
+        "address": ACME_SUPPORT,
+        "removed": True,
+    }
     assert cli("list", "--tenant", "acme", "--json").out == ""
     with world.sessions() as s:
         actions = s.scalars(
-            select(AuditEvent.action).where(AuditEvent.target == f"mailbox:{box['id']}").order_by(AuditEvent.id)
+            select(AuditEvent.action)
+            .where(AuditEvent.target == f"mailbox:{box['id']}")
+            .order_by(AuditEvent.id)
         ).all()
     assert actions == ["mailbox.added", "mailbox.tested", "mailbox.removed"]
     assert acme_account.password not in world.all_rows()
@@ -99,12 +107,19 @@ def test_bad_credentials_give_a_clear_error(world: World, acme_account: ImapAcco
 
 def test_bad_input_is_refused_with_the_field(acme_account: ImapAccount, cli) -> None:  # type: ignore[no-untyped-def]
     not_official = cli(*add_args(acme_account, address="someone@acme-shop.com"), stdin="x\n")
-    assert not_official.code == 2 and "address: someone@acme-shop.com is not an official e-mail address" in not_official.err
+    assert (
+        not_official.code == 2
+        and "address: someone@acme-shop.com is not an official e-mail address" in not_official.err
+    )
     clear_text = cli(*[a if a != "starttls" else "none" for a in add_args(acme_account)], stdin="x\n")
-    assert clear_text.code == 2 and "imap_security must be 'tls' (implicit TLS) or 'starttls'" in clear_text.err
+    assert (
+        clear_text.code == 2 and "imap_security must be 'tls' (implicit TLS) or 'starttls'" in clear_text.err
+    )
 
 
-def test_one_retailer_cannot_see_or_touch_anothers_mailbox(world: World, acme_account: ImapAccount, cli) -> None:  # type: ignore[no-untyped-def]
+def test_one_retailer_cannot_see_or_touch_anothers_mailbox(
+    world: World, acme_account: ImapAccount, cli
+) -> None:  # type: ignore[no-untyped-def]
     box = json.loads(cli(*add_args(acme_account), stdin=acme_account.password + "\n").out)
     # Globex cannot connect Acme's address, nor list, test or remove Acme's mailbox.
     stolen = cli(*add_args(acme_account, tenant="globex"), stdin="x\n")
@@ -113,4 +128,6 @@ def test_one_retailer_cannot_see_or_touch_anothers_mailbox(world: World, acme_ac
     for command in ("test", "remove"):
         attempt = cli(command, box["id"], "--tenant", "globex")
         assert attempt.code == 2 and "no mailbox" in attempt.err
-    assert [json.loads(line)["id"] for line in cli("list", "--tenant", "acme", "--json").out.splitlines()] == [box["id"]]
+    assert [
+        json.loads(line)["id"] for line in cli("list", "--tenant", "acme", "--json").out.splitlines()
+    ] == [box["id"]]

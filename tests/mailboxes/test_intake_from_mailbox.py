@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from imapclient.exceptions import IMAPClientError
 from sqlalchemy import func, select
-from tests.mailboxes.conftest import (
+from tests.mailboxes.helpers import (
     ACME_SUPPORT,
     CUSTOMER,
     ImapAccount,
@@ -29,7 +29,11 @@ class Crash(Exception):
 
 def session_for(world: World, account: ImapAccount, row: MailboxRow):  # type: ignore[no-untyped-def]
     return open_imap(
-        imap_endpoint(row), account.username, account.password, "password", ca_file=str(account.server.tls.cert)
+        imap_endpoint(row),
+        account.username,
+        account.password,
+        "password",
+        ca_file=str(account.server.tls.cert),
     )
 
 
@@ -45,7 +49,9 @@ def stored_state(world: World, row: MailboxRow) -> tuple[int | None, int, int]:
         return fresh.uid_validity, int(fresh.last_uid), int(fresh.fetched_total)
 
 
-def test_fetched_mail_is_guarded_threaded_and_marked_after_commit(world: World, acme_account: ImapAccount) -> None:
+def test_fetched_mail_is_guarded_threaded_and_marked_after_commit(
+    world: World, acme_account: ImapAccount
+) -> None:
     acme_account.put(customer_mail(subject=f"Refund to {CARD}", body=f"I paid with card {CARD} twice."))
     row = connect_mailbox(world, acme_account)
     client = session_for(world, acme_account, row)
@@ -70,7 +76,11 @@ def test_fetched_mail_is_guarded_threaded_and_marked_after_commit(world: World, 
 
     # A reply by the customer threads into the same conversation; only mail above the stored UID is read.
     acme_account.put(
-        customer_mail(subject="Re: Refund", body="Any news?", headers={"In-Reply-To": record.header_message_id and f"<{record.header_message_id}>"})
+        customer_mail(
+            subject="Re: Refund",
+            body="Any news?",
+            headers={"In-Reply-To": record.header_message_id and f"<{record.header_message_id}>"},
+        )
     )
     client = session_for(world, acme_account, row)
     try:
@@ -185,12 +195,14 @@ def test_uidvalidity_change_resyncs_without_duplicates(world: World, acme_accoun
     validity, last_uid, _ = stored_state(world, row)
     assert validity != before and last_uid == 3
     with world.sessions() as s:
-        events = s.scalars(select(AuditEvent.action).where(AuditEvent.action == "mailbox.uidvalidity_changed")).all()
+        events = s.scalars(
+            select(AuditEvent.action).where(AuditEvent.action == "mailbox.uidvalidity_changed")
+        ).all()
     assert len(events) == 1
 
 
 def test_a_server_killed_mid_batch_loses_and_duplicates_nothing(world: World, private_dovecot) -> None:  # type: ignore[no-untyped-def]
-    from tests.mailboxes.conftest import make_account
+    from tests.mailboxes.helpers import make_account
 
     account = make_account(private_dovecot, ACME_SUPPORT)
     row = connect_mailbox(world, account)
@@ -220,4 +232,7 @@ def test_a_server_killed_mid_batch_loses_and_duplicates_nothing(world: World, pr
     bodies = [m.body for m in customer_messages(world)]
     assert sorted(bodies) == sorted(f"Mail {n}." for n in range(10))
     with world.sessions() as s:
-        assert s.scalar(select(func.count()).select_from(MailRecord).where(MailRecord.mailbox_id == row.id)) == 10
+        assert (
+            s.scalar(select(func.count()).select_from(MailRecord).where(MailRecord.mailbox_id == row.id))
+            == 10
+        )

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from tests.mailboxes.conftest import (
+from tests.mailboxes.helpers import (
     ACME_SUPPORT,
     CUSTOMER,
     ImapAccount,
@@ -21,8 +21,8 @@ from tests.mailboxes.conftest import (
     folder_pass,
 )
 
-from support.dovecot import self_signed_pair
 from support.submission_server import SubmissionServer
+from support.tls import self_signed_pair
 from trustdesk.authenticity.service import create_dkim_key
 from trustdesk.conversations.domain import Author, AuthorKind
 from trustdesk.conversations.pipeline import post_message
@@ -34,7 +34,11 @@ from trustdesk.store.models import Conversation, Job, MailRecord, Tenant
 
 def fetch(world: World, account: ImapAccount, row) -> None:  # type: ignore[no-untyped-def]
     client = open_imap(
-        imap_endpoint(row), account.username, account.password, "password", ca_file=str(account.server.tls.cert)
+        imap_endpoint(row),
+        account.username,
+        account.password,
+        "password",
+        ca_file=str(account.server.tls.cert),
     )
     try:
         folder_pass(world, row).run(client)
@@ -47,7 +51,9 @@ def reply(world: World) -> dict:
         conv = s.scalars(select(Conversation).where(Conversation.tenant_id == world.tenants["acme"])).one()
         public_id = conv.public_id
     author = Author(AuthorKind.AGENT, user_id=world.agents["acme"], name="Sam")
-    return post_message(world.desk, world.tenants["acme"], public_id, author, "Your parcel left today.").message
+    return post_message(
+        world.desk, world.tenants["acme"], public_id, author, "Your parcel left today."
+    ).message
 
 
 @pytest.mark.parametrize("implicit_tls", [False, True], ids=["starttls-587", "tls-465"])
@@ -55,7 +61,9 @@ def test_reply_goes_through_the_mailbox_submission_server(
     world: World, sink: Sink, acme_account: ImapAccount, tmp_path: Path, implicit_tls: bool
 ) -> None:
     tls = self_signed_pair(tmp_path / "smtp-tls")
-    server = SubmissionServer(tls, acme_account.username, "smtp-secret-8125", implicit_tls=implicit_tls).start()
+    server = SubmissionServer(
+        tls, acme_account.username, "smtp-secret-8125", implicit_tls=implicit_tls
+    ).start()
     world.settings.mailbox_ca_file = str(tls.cert)
     try:
         with world.sessions() as s:
@@ -116,7 +124,9 @@ def test_refused_submission_sign_in_dead_letters_the_reply_with_the_reason(
     assert "a-wrong-one-3345" not in (job.last_error or "")
 
 
-def test_conversations_from_the_listener_still_use_the_relay(world: World, sink: Sink, acme_account: ImapAccount) -> None:
+def test_conversations_from_the_listener_still_use_the_relay(
+    world: World, sink: Sink, acme_account: ImapAccount
+) -> None:
     connect_mailbox(world, acme_account, smtp_host="127.0.0.1", smtp_port=9, smtp_secret="unused")
     world.send(subject="Via MX", body="Hello through the listener.")
     reply(world)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 from sqlalchemy import select
-from tests.mailboxes.conftest import ImapAccount, World, connect_mailbox, customer_mail
+from tests.mailboxes.helpers import ImapAccount, World, connect_mailbox, customer_mail
 
 from trustdesk.mailboxes.fetcher import FetchTiming, MailboxFetcher
 from trustdesk.store.models import MailboxRow, Message
@@ -25,12 +25,19 @@ def wait_for(predicate, timeout: float = 20.0) -> None:  # type: ignore[no-untyp
 
 def bodies(world: World) -> list[str]:
     with world.sessions() as s:
-        return list(s.scalars(select(Message.body).where(Message.author_kind == "customer").order_by(Message.id)))
+        return list(
+            s.scalars(select(Message.body).where(Message.author_kind == "customer").order_by(Message.id))
+        )
 
 
 def fetcher_for(world: World, account: ImapAccount, worker_id: str) -> MailboxFetcher:
     return MailboxFetcher(
-        world.sessions, world.intake, world.box, ca_file=str(account.server.tls.cert), timing=FAST, worker_id=worker_id
+        world.sessions,
+        world.intake,
+        world.box,
+        ca_file=str(account.server.tls.cert),
+        timing=FAST,
+        worker_id=worker_id,
     )
 
 
@@ -73,6 +80,7 @@ def test_refused_sign_in_is_recorded_without_the_secret(world: World, acme_accou
     fetcher = fetcher_for(world, acme_account, "instance-a")
     fetcher.start()
     try:
+
         def recorded() -> bool:
             with world.sessions() as s:
                 fresh = s.get(MailboxRow, row.id)

@@ -16,8 +16,9 @@ import socket
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
+
+from support.tls import self_signed_pair
 
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
 DOVEADM = shutil.which("doveadm") or "/usr/bin/doveadm"
@@ -33,54 +34,6 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@dataclass(frozen=True)
-class TlsPair:
-    cert: Path
-    key: Path
-
-
-def self_signed_pair(directory: Path, name: str = "localhost") -> TlsPair:
-    """A fresh self-signed certificate for `name` and 127.0.0.1 (it is its own CA for clients)."""
-    import datetime as dt
-    import ipaddress
-
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(now + dt.timedelta(days=2))
-        .add_extension(
-            x509.SubjectAlternativeName(
-                [x509.DNSName(name), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
-            ),
-            critical=False,
-        )
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    directory.mkdir(parents=True, exist_ok=True)
-    cert_path, key_path = directory / f"{name}.crt", directory / f"{name}.key"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-    )
-    key_path.chmod(0o600)
-    return TlsPair(cert_path, key_path)
-
-
 class DovecotServer:
     """IMAP with STARTTLS on `imap_port` and implicit TLS on `imaps_port`; users from a passwd file."""
 
@@ -92,7 +45,9 @@ class DovecotServer:
         self.users: dict[str, str] = {}
         # Mail processes run as Dovecot's user when we are root: their folders cannot sit under
         # pytest's private (0700) temporary directory.
-        self.mail_root = Path(tempfile.mkdtemp(prefix="td-dovecot-mail-")) if os.geteuid() == 0 else root / "mail"
+        self.mail_root = (
+            Path(tempfile.mkdtemp(prefix="td-dovecot-mail-")) if os.geteuid() == 0 else root / "mail"
+        )
         self._process: subprocess.Popen[bytes] | None = None
 
     # ---- configuration
@@ -101,8 +56,13 @@ class DovecotServer:
         """(internal user, login user, group, mail uid, mail gid)."""
         if os.geteuid() == 0:
             internal = pwd.getpwnam("dovecot")
-            login = pwd.getpwnam("dovenull")
-            return "dovecot", "dovenull", grp.getgrgid(internal.pw_gid).gr_name, internal.pw_uid, internal.pw_gid
+            return (
+                "dovecot",
+                "dovenull",
+                grp.getgrgid(internal.pw_gid).gr_name,
+                internal.pw_uid,
+                internal.pw_gid,
+            )
         me = pwd.getpwuid(os.geteuid())
         group = grp.getgrgid(me.pw_gid).gr_name
         return me.pw_name, me.pw_name, group, me.pw_uid, me.pw_gid
@@ -218,7 +178,11 @@ service stats {{
 
     def diagnostics(self) -> str:
         parts = []
-        if self._process is not None and self._process.stderr is not None and self._process.poll() is not None:
+        if (
+            self._process is not None
+            and self._process.stderr is not None
+            and self._process.poll() is not None
+        ):
             parts.append(self._process.stderr.read().decode(errors="replace")[-2000:])
         log = self.root / "dovecot.log"
         if log.exists():

@@ -11,7 +11,7 @@ from typing import Any
 
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
-from support.dovecot import TlsPair
+from support.tls import TlsPair
 
 
 class SubmissionServer:
@@ -30,7 +30,9 @@ class SubmissionServer:
         context.load_cert_chain(str(self.tls.cert), str(self.tls.key))
         return context
 
-    def _authenticate(self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+    def _authenticate(
+        self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any
+    ) -> AuthResult:
         if isinstance(data, LoginPassword) and (
             data.login.decode() == self.username and data.password.decode() == self.password
         ):
@@ -40,7 +42,9 @@ class SubmissionServer:
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         who = session.auth_data if isinstance(session.auth_data, str) else None
-        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.original_content), who))
+        self.messages.append(
+            (envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.original_content), who)
+        )
         return "250 2.0.0 OK: queued"
 
     def start(self) -> SubmissionServer:
@@ -79,4 +83,6 @@ class SubmissionServer:
             if len(self.messages) >= count:
                 return
             time.sleep(0.05)
-        raise AssertionError(f"the submission server received {len(self.messages)} messages, expected {count}")
+        raise AssertionError(
+            f"the submission server received {len(self.messages)} messages, expected {count}"
+        )

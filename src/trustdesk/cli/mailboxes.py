@@ -59,8 +59,12 @@ def add(
     imap_port: int | None = typer.Option(None, "--imap-port", help="Default 993 (tls) or 143 (starttls)."),
     imap_security: str = typer.Option("tls", "--imap-security", help="tls (implicit) or starttls."),
     folder: str = typer.Option("INBOX", "--folder"),
-    move_to: str | None = typer.Option(None, "--move-to", help="Move taken mail to this folder (default: mark it read)."),
-    smtp_host: str | None = typer.Option(None, "--smtp-host", help="Submission server for replies (optional)."),
+    move_to: str | None = typer.Option(
+        None, "--move-to", help="Move taken mail to this folder (default: mark it read)."
+    ),
+    smtp_host: str | None = typer.Option(
+        None, "--smtp-host", help="Submission server for replies (optional)."
+    ),
     smtp_port: int | None = typer.Option(None, "--smtp-port", help="Default 587 (starttls) or 465 (tls)."),
     smtp_security: str = typer.Option("starttls", "--smtp-security", help="starttls or tls."),
     smtp_username: str | None = typer.Option(None, "--smtp-username", help="Default: --username."),
@@ -101,7 +105,9 @@ def add(
     if as_json:
         print_json(out)
         return
-    typer.echo(f"connected {out['address']} ({out['id']}); check it with: trustdesk mailboxes test --tenant {tenant} {out['id']}")
+    typer.echo(
+        f"connected {out['address']} ({out['id']}); check it with: trustdesk mailboxes test --tenant {tenant} {out['id']}"
+    )
 
 
 @app.command("list")

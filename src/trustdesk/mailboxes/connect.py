@@ -55,11 +55,13 @@ def _network_error(kind: str, endpoint: Endpoint, exc: BaseException) -> Mailbox
     where = f"{endpoint.host}:{endpoint.port}"
     if isinstance(exc, ssl.SSLCertVerificationError):
         return MailboxConnectError(
-            "tls", f"the {kind} server {where} presented a certificate that is not trusted: {exc.verify_message}"
+            "tls",
+            f"the {kind} server {where} presented a certificate that is not trusted: {exc.verify_message}",
         )
     if isinstance(exc, ssl.SSLError):
         return MailboxConnectError(
-            "tls", f"TLS with the {kind} server {where} failed ({_server_text(exc)}); check the port and the security mode"
+            "tls",
+            f"TLS with the {kind} server {where} failed ({_server_text(exc)}); check the port and the security mode",
         )
     if isinstance(exc, socket.gaierror):
         return MailboxConnectError("connect", f"the {kind} host {endpoint.host} cannot be found")
@@ -94,7 +96,8 @@ def open_imap(
         if endpoint.security == "starttls":
             if not client.has_capability("STARTTLS"):
                 raise MailboxConnectError(
-                    "tls", f"the IMAP server {endpoint.host}:{endpoint.port} does not offer STARTTLS; use 'tls'"
+                    "tls",
+                    f"the IMAP server {endpoint.host}:{endpoint.port} does not offer STARTTLS; use 'tls'",
                 )
             try:
                 client.starttls(context)
@@ -207,7 +210,9 @@ def submit(
         ) from None
     except aiosmtplib.SMTPRecipientsRefused as exc:
         reasons = "; ".join(f"{r.code} {_server_text(r.message)}" for r in exc.recipients)
-        raise MailboxConnectError("send", f"the SMTP server refused the recipient: {reasons}", permanent=True) from None
+        raise MailboxConnectError(
+            "send", f"the SMTP server refused the recipient: {reasons}", permanent=True
+        ) from None
     except aiosmtplib.SMTPResponseException as exc:
         message = f"the SMTP server answered {exc.code} {_server_text(exc.message)}"
         raise MailboxConnectError("send", message, permanent=500 <= exc.code < 600) from None

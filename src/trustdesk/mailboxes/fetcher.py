@@ -157,7 +157,9 @@ class MailboxSession:
                 if pause:
                     stop.wait(pause)
         except Exception as exc:  # noqa: BLE001 - the session ends; the lease lapses and it is claimed again
-            log.warning("mailbox session ended", extra={"mailbox_id": self.mailbox_id, "error": type(exc).__name__})
+            log.warning(
+                "mailbox session ended", extra={"mailbox_id": self.mailbox_id, "error": type(exc).__name__}
+            )
         finally:
             self.release()
 
@@ -178,7 +180,12 @@ class MailboxSession:
         client: IMAPClient | None = None
         try:
             client = open_imap(
-                endpoint, username, credentials.imap, auth_kind, ca_file=fetcher.ca_file, timeout=timing.timeout
+                endpoint,
+                username,
+                credentials.imap,
+                auth_kind,
+                ca_file=fetcher.ca_file,
+                timeout=timing.timeout,
             )
             folder_pass = FolderPass(fetcher.sessions, fetcher.intake, target, batch=timing.batch)
             self.record(folder_pass.run(client, fetcher.stopping), None)
@@ -197,12 +204,15 @@ class MailboxSession:
         except MailboxConnectError as exc:
             self.record(None, exc.message)
             log.warning(
-                "mailbox unavailable", extra={"mailbox": target.public_id, "stage": exc.stage, "permanent": exc.permanent}
+                "mailbox unavailable",
+                extra={"mailbox": target.public_id, "stage": exc.stage, "permanent": exc.permanent},
             )
             return timing.poll_seconds * (5 if exc.permanent else 1)
         except (OSError, IMAPClientError) as exc:
             self.record(None, f"the IMAP session broke: {type(exc).__name__}")
-            log.warning("mailbox session broke", extra={"mailbox": target.public_id, "error": type(exc).__name__})
+            log.warning(
+                "mailbox session broke", extra={"mailbox": target.public_id, "error": type(exc).__name__}
+            )
             return timing.poll_seconds
         finally:
             if client is not None:
@@ -249,7 +259,10 @@ class MailboxSession:
                 )
                 session.commit()
         except Exception as exc:  # noqa: BLE001 - the lease then simply lapses
-            log.warning("mailbox lease not released", extra={"mailbox_id": self.mailbox_id, "error": type(exc).__name__})
+            log.warning(
+                "mailbox lease not released",
+                extra={"mailbox_id": self.mailbox_id, "error": type(exc).__name__},
+            )
 
     def record(self, result: PassResult | None, error: str | None) -> None:
         """Keep the outcome on the row: the last error (or none), for the console and `mailboxes list`."""

@@ -50,14 +50,32 @@ def submission_route(
         return None
     credentials = open_credentials(box, row)
     return SubmissionRoute(
-        row.public_id, row.address, endpoint, row.smtp_username or row.username, credentials.for_smtp, row.auth_kind
+        row.public_id,
+        row.address,
+        endpoint,
+        row.smtp_username or row.username,
+        credentials.for_smtp,
+        row.auth_kind,
     )
 
 
-def send_through(route: SubmissionRoute, raw: bytes, sender: str, recipient: str, *, ca_file: str | None) -> None:
+def send_through(
+    route: SubmissionRoute, raw: bytes, sender: str, recipient: str, *, ca_file: str | None
+) -> None:
     """Submit one reply; MailboxConnectError (permanent or not) when it cannot be sent."""
     if sender != route.address:
         raise MailboxConnectError(
-            "send", f"the reply's sender {sender} is not the mailbox's address {route.address}", permanent=True
+            "send",
+            f"the reply's sender {sender} is not the mailbox's address {route.address}",
+            permanent=True,
         )
-    submit(raw, sender, [recipient], route.endpoint, route.username, route.secret, route.auth_kind, ca_file=ca_file)
+    submit(
+        raw,
+        sender,
+        [recipient],
+        route.endpoint,
+        route.username,
+        route.secret,
+        route.auth_kind,
+        ca_file=ca_file,
+    )

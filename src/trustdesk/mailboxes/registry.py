@@ -17,7 +17,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from trustdesk.audit.log import record as audit
-from trustdesk.mailboxes.connect import MailboxConnectError, close_imap, open_imap, select as select_folder, submit
+from trustdesk.mailboxes.connect import MailboxConnectError, close_imap, open_imap, submit
+from trustdesk.mailboxes.connect import select as select_folder
 from trustdesk.mailboxes.spec import Credentials, Endpoint, MailboxInputError, MailboxSpec
 from trustdesk.mailchannel.sender import official_addresses
 from trustdesk.secretbox import SecretBox
@@ -29,7 +30,14 @@ class MailboxNotFound(LookupError):
 
 
 def add_mailbox(
-    session: Session, tenant: Tenant, spec: MailboxSpec, box: SecretBox, *, actor: str, user_id: int | None = None, ip: str | None = None
+    session: Session,
+    tenant: Tenant,
+    spec: MailboxSpec,
+    box: SecretBox,
+    *,
+    actor: str,
+    user_id: int | None = None,
+    ip: str | None = None,
 ) -> MailboxRow:
     """Store a new mailbox for `tenant` (caller commits); MailboxInputError when it cannot be."""
     if spec.address not in official_addresses(session, tenant):
@@ -42,7 +50,9 @@ def add_mailbox(
         select(MailboxRow.id).where(MailboxRow.tenant_id == tenant.id, MailboxRow.address == spec.address)
     )
     if existing is not None:
-        raise MailboxInputError("address", f"a mailbox for {spec.address} is already connected; remove it first")
+        raise MailboxInputError(
+            "address", f"a mailbox for {spec.address} is already connected; remove it first"
+        )
     row = MailboxRow(
         tenant_id=tenant.id,
         public_id="mbx_" + secrets.token_urlsafe(12),
@@ -196,11 +206,18 @@ class CheckResult:
         return {"ok": self.ok, "error": self.error, "stage": self.stage, **(self.details or {})}
 
 
-def check_imap(row: MailboxRow, credentials: Credentials, *, ca_file: str | None, timeout: float = 20.0) -> CheckResult:
+def check_imap(
+    row: MailboxRow, credentials: Credentials, *, ca_file: str | None, timeout: float = 20.0
+) -> CheckResult:
     """Connect, sign in and open the folder; reports the folder's message count and IDLE support."""
     try:
         client = open_imap(
-            imap_endpoint(row), row.username, credentials.imap, row.auth_kind, ca_file=ca_file, timeout=timeout
+            imap_endpoint(row),
+            row.username,
+            credentials.imap,
+            row.auth_kind,
+            ca_file=ca_file,
+            timeout=timeout,
         )
     except MailboxConnectError as exc:
         return CheckResult(False, exc.message, exc.stage)
@@ -210,7 +227,9 @@ def check_imap(row: MailboxRow, credentials: Credentials, *, ca_file: str | None
         unseen = len(client.search("UNSEEN"))
         idle = bool(client.has_capability("IDLE"))
         if row.after_intake == "move" and row.move_to and not client.folder_exists(row.move_to):
-            return CheckResult(False, f"the folder {row.move_to!r} to move taken mail to does not exist", "folder")
+            return CheckResult(
+                False, f"the folder {row.move_to!r} to move taken mail to does not exist", "folder"
+            )
     except MailboxConnectError as exc:
         return CheckResult(False, exc.message, exc.stage)
     finally:
@@ -218,7 +237,9 @@ def check_imap(row: MailboxRow, credentials: Credentials, *, ca_file: str | None
     return CheckResult(True, details={"messages": count, "unseen": unseen, "idle": idle})
 
 
-def check_smtp(row: MailboxRow, credentials: Credentials, *, ca_file: str | None, timeout: float = 20.0) -> CheckResult | None:
+def check_smtp(
+    row: MailboxRow, credentials: Credentials, *, ca_file: str | None, timeout: float = 20.0
+) -> CheckResult | None:
     endpoint = smtp_endpoint(row)
     if endpoint is None:
         return None

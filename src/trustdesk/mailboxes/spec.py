@@ -15,7 +15,9 @@ AFTER_INTAKE = ("seen", "move")
 DEFAULT_IMAP_PORTS = {"tls": 993, "starttls": 143}
 DEFAULT_SMTP_PORTS = {"tls": 465, "starttls": 587}
 
-_HOST = re.compile(r"^(?=.{1,253}$)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?)+$|^\d{1,3}(?:\.\d{1,3}){3}$")
+_HOST = re.compile(
+    r"^(?=.{1,253}$)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?)+$|^\d{1,3}(?:\.\d{1,3}){3}$"
+)
 _ADDRESS = re.compile(r"^[^@\s<>\"]{1,64}@[A-Za-z0-9.-]{1,253}$")
 _FOLDER = re.compile(r"^[^\x00-\x1f\x7f*%\"\\]{1,200}$")
 
@@ -111,7 +113,9 @@ def build_spec(
     if not _ADDRESS.match(addr):
         raise MailboxInputError("address", "address must be an e-mail address, e.g. help@shop.example")
     if auth_kind not in AUTH_KINDS:
-        raise MailboxInputError("auth_kind", "auth_kind must be 'password' or 'oauth2' (an XOAUTH2 access token)")
+        raise MailboxInputError(
+            "auth_kind", "auth_kind must be 'password' or 'oauth2' (an XOAUTH2 access token)"
+        )
     user = username.strip()
     if not user or len(user) > 320 or any(c in user for c in "\r\n\x00"):
         raise MailboxInputError("username", "username is required (at most 320 characters, one line)")
@@ -119,21 +123,29 @@ def build_spec(
         raise MailboxInputError(
             "secret", "the password or access token is required (one line, at most 4096 characters)"
         )
-    if smtp_secret is not None and (not smtp_secret or len(smtp_secret) > 4096 or any(c in smtp_secret for c in "\r\n\x00")):
-        raise MailboxInputError("smtp_secret", "the SMTP password or token must be one line of at most 4096 characters")
+    if smtp_secret is not None and (
+        not smtp_secret or len(smtp_secret) > 4096 or any(c in smtp_secret for c in "\r\n\x00")
+    ):
+        raise MailboxInputError(
+            "smtp_secret", "the SMTP password or token must be one line of at most 4096 characters"
+        )
     imap_mode = _security(imap_security, "imap_security")
     imap = Endpoint(
         _host(imap_host, "imap_host"), _port(imap_port, imap_mode, DEFAULT_IMAP_PORTS, "imap_port"), imap_mode
     )
     box = (folder or "INBOX").strip()
     if not _FOLDER.match(box):
-        raise MailboxInputError("folder", "folder must be a mailbox name such as INBOX (no wildcards or quotes)")
+        raise MailboxInputError(
+            "folder", "folder must be a mailbox name such as INBOX (no wildcards or quotes)"
+        )
     if after_intake not in AFTER_INTAKE:
         raise MailboxInputError("after_intake", "after_intake must be 'seen' or 'move'")
     target = (move_to or "").strip() or None
     if after_intake == "move":
         if target is None or not _FOLDER.match(target):
-            raise MailboxInputError("move_to", "move_to must name the folder taken mail is moved to, e.g. Archive")
+            raise MailboxInputError(
+                "move_to", "move_to must name the folder taken mail is moved to, e.g. Archive"
+            )
         if target == box:
             raise MailboxInputError("move_to", "move_to must differ from the folder mail is fetched from")
     else:
@@ -142,7 +154,9 @@ def build_spec(
     if smtp_host is not None and smtp_host.strip():
         smtp_mode = _security(smtp_security, "smtp_security")
         smtp = Endpoint(
-            _host(smtp_host, "smtp_host"), _port(smtp_port, smtp_mode, DEFAULT_SMTP_PORTS, "smtp_port"), smtp_mode
+            _host(smtp_host, "smtp_host"),
+            _port(smtp_port, smtp_mode, DEFAULT_SMTP_PORTS, "smtp_port"),
+            smtp_mode,
         )
     elif smtp_port is not None or smtp_username or smtp_secret:
         raise MailboxInputError("smtp_host", "smtp_host is required when other SMTP settings are given")

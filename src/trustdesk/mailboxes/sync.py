@@ -89,7 +89,11 @@ def envelope_of(raw: bytes, address: str, mailbox_id: int) -> Envelope:
     match = re.search(r"<([^<>]*)>", return_path)
     mail_from = (match.group(1) if match else return_path).strip()
     return Envelope(
-        client_ip=client_ip, helo=helo[:255], mail_from=mail_from[:320], recipients=(address,), mailbox_id=mailbox_id
+        client_ip=client_ip,
+        helo=helo[:255],
+        mail_from=mail_from[:320],
+        recipients=(address,),
+        mailbox_id=mailbox_id,
     )
 
 
@@ -173,7 +177,9 @@ class FolderPass:
         except MailRefused as exc:
             # A mail the desk will never take (malformed, too big): left unread in the mailbox for a person.
             result.refused += 1
-            log.info("mailbox mail refused", extra={"mailbox": target.public_id, "uid": uid, "code": exc.code})
+            log.info(
+                "mailbox mail refused", extra={"mailbox": target.public_id, "uid": uid, "code": exc.code}
+            )
             with self.sessions() as session:
                 audit(
                     session,

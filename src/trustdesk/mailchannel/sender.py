@@ -238,7 +238,6 @@ def deliver(raw: bytes, sender: str, recipient: str, relay: Relay) -> None:
 def send_reply(context: JobContext) -> None:
     """The "mail.send" job handler."""
     from trustdesk.config import get_settings
-
     from trustdesk.mailboxes.connect import MailboxConnectError
     from trustdesk.mailboxes.outbound import send_through, submission_route
 

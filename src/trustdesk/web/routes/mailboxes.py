@@ -28,7 +28,7 @@ from trustdesk.ratelimit import Limit
 from trustdesk.web.contract import errors
 from trustdesk.web.deps import Auth, app_state, check_csrf, client_ip, db, rate_limit, require
 from trustdesk.web.errors import ApiError, not_found
-from trustdesk.web.fields import EmailAddress, ApiModel, count
+from trustdesk.web.fields import ApiModel, EmailAddress, count
 from trustdesk.web.routes.pages import console_context, page_permission, render, staff_page
 
 router = APIRouter(tags=["mailboxes"])
@@ -46,7 +46,9 @@ Port = count(1, 65535)
 class MailboxIn(ApiModel):
     address: EmailAddress = Field(description="One of the retailer's official e-mail addresses")
     username: Line
-    secret: Secret = Field(description="Password, or an OAuth2 access token with auth_kind oauth2; stored sealed, never returned")
+    secret: Secret = Field(
+        description="Password, or an OAuth2 access token with auth_kind oauth2; stored sealed, never returned"
+    )
     auth_kind: Literal["password", "oauth2"] = "password"
     imap_host: Host
     imap_port: Port | None = Field(default=None, description="Default 993 (tls) or 143 (starttls)")
@@ -119,7 +121,9 @@ def _spec(body: MailboxIn) -> Any:
     return build_spec(**body.model_dump())
 
 
-@router.get("/api/v1/mailboxes", response_model=list[MailboxOut], summary="This retailer's connected mailboxes")
+@router.get(
+    "/api/v1/mailboxes", response_model=list[MailboxOut], summary="This retailer's connected mailboxes"
+)
 def api_list(auth: Auth = Depends(require(MANAGE)), session: Session = Depends(db)) -> list[dict[str, Any]]:
     return [mailbox_dict(row) for row in list_mailboxes(session, auth.tenant.id)]
 
@@ -160,7 +164,9 @@ def api_add(
     summary="One mailbox with its fetch state",
     responses=errors(404),
 )
-def api_get(mailbox_id: MailboxRef, auth: Auth = Depends(require(MANAGE)), session: Session = Depends(db)) -> dict[str, Any]:
+def api_get(
+    mailbox_id: MailboxRef, auth: Auth = Depends(require(MANAGE)), session: Session = Depends(db)
+) -> dict[str, Any]:
     try:
         return mailbox_dict(find_mailbox(session, auth.tenant.id, mailbox_id))
     except MailboxNotFound:
@@ -174,7 +180,10 @@ def api_get(mailbox_id: MailboxRef, auth: Auth = Depends(require(MANAGE)), sessi
     responses=errors(404, 429),
 )
 def api_test(
-    mailbox_id: MailboxRef, request: Request, auth: Auth = Depends(require(MANAGE)), session: Session = Depends(db)
+    mailbox_id: MailboxRef,
+    request: Request,
+    auth: Auth = Depends(require(MANAGE)),
+    session: Session = Depends(db),
 ) -> dict[str, Any]:
     try:
         row = find_mailbox(session, auth.tenant.id, mailbox_id)
@@ -183,7 +192,12 @@ def api_test(
     rate_limit(request, "mailbox-test", str(auth.tenant.id), TEST_LIMIT)
     state = app_state(request)
     result = test_mailbox(
-        session, row, state.box, ca_file=state.settings.mailbox_ca_file, actor=auth.actor, ip=client_ip(request)
+        session,
+        row,
+        state.box,
+        ca_file=state.settings.mailbox_ca_file,
+        actor=auth.actor,
+        ip=client_ip(request),
     )
     session.commit()
     return result
@@ -196,7 +210,10 @@ def api_test(
     responses=errors(404),
 )
 def api_remove(
-    mailbox_id: MailboxRef, request: Request, auth: Auth = Depends(require(MANAGE)), session: Session = Depends(db)
+    mailbox_id: MailboxRef,
+    request: Request,
+    auth: Auth = Depends(require(MANAGE)),
+    session: Session = Depends(db),
 ) -> Response:
     try:
         remove_mailbox(session, auth.tenant.id, mailbox_id, actor=auth.actor, ip=client_ip(request))
@@ -227,7 +244,9 @@ def _page(
 
 
 @router.get("/console/mailboxes", response_class=HTMLResponse, include_in_schema=False)
-def console_mailboxes(request: Request, auth: Auth = Depends(staff_page), session: Session = Depends(db)) -> HTMLResponse:
+def console_mailboxes(
+    request: Request, auth: Auth = Depends(staff_page), session: Session = Depends(db)
+) -> HTMLResponse:
     page_permission(auth, MANAGE)
     return _page(request, auth, session)
 
@@ -270,7 +289,13 @@ def console_add(
             smtp_security=smtp_security,
         )
         add_mailbox(
-            session, auth.tenant, spec, app_state(request).box, actor=auth.actor, user_id=auth.user.id, ip=client_ip(request)
+            session,
+            auth.tenant,
+            spec,
+            app_state(request).box,
+            actor=auth.actor,
+            user_id=auth.user.id,
+            ip=client_ip(request),
         )
     except MailboxInputError as exc:
         session.rollback()
@@ -305,7 +330,12 @@ def console_test(
     rate_limit(request, "mailbox-test", str(auth.tenant.id), TEST_LIMIT)
     state = app_state(request)
     result = test_mailbox(
-        session, row, state.box, ca_file=state.settings.mailbox_ca_file, actor=auth.actor, ip=client_ip(request)
+        session,
+        row,
+        state.box,
+        ca_file=state.settings.mailbox_ca_file,
+        actor=auth.actor,
+        ip=client_ip(request),
     )
     session.commit()
     return _page(request, auth, session, tested=result)

@@ -52,7 +52,10 @@ def upgrade() -> None:
         sa.Column("updated_at", trustdesk.store.models.base.UTCDateTime(), nullable=False),
         sa.Column("tenant_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["created_by_id"], ["users.id"], name=op.f("fk_mailboxes_created_by_id_users"), ondelete="SET NULL"
+            ["created_by_id"],
+            ["users.id"],
+            name=op.f("fk_mailboxes_created_by_id_users"),
+            ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
             ["tenant_id"], ["tenants.id"], name=op.f("fk_mailboxes_tenant_id_tenants"), ondelete="CASCADE"
