@@ -46,9 +46,9 @@ def tls_context(ca_file: str | None = None) -> ssl.SSLContext:
     return context
 
 
-def _server_text(exc: BaseException) -> str:
+def _server_text(exc: BaseException | str) -> str:
     text = str(exc).replace("\r", " ").replace("\n", " ").strip()
-    return text[:200] or type(exc).__name__
+    return text[:200] or (type(exc).__name__ if isinstance(exc, BaseException) else "no reason given")
 
 
 def _network_error(kind: str, endpoint: Endpoint, exc: BaseException) -> MailboxConnectError:

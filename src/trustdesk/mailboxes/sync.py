@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.parser import BytesHeaderParser
 from email.policy import compat32
@@ -107,7 +109,7 @@ class FolderPass:
         target: MailboxTarget,
         *,
         batch: int = 100,
-        after_commit: object = None,
+        after_commit: Callable[[int], None] | None = None,
     ) -> None:
         self.sessions = sessions
         self.intake = intake
@@ -116,7 +118,7 @@ class FolderPass:
         # Test hook: called with the UID after the intake committed and before the flag/UID steps.
         self.after_commit = after_commit
 
-    def run(self, client: IMAPClient, stop: object = None) -> PassResult:
+    def run(self, client: IMAPClient, stop: threading.Event | None = None) -> PassResult:
         target = self.target
         if self.intake.tenant_for(target.address) != target.tenant_id:
             raise MailboxConnectError(
@@ -150,7 +152,13 @@ class FolderPass:
         return result
 
     def _take_chunk(
-        self, client: IMAPClient, chunk: list[int], result: PassResult, *, remember: bool, stop: object = None
+        self,
+        client: IMAPClient,
+        chunk: list[int],
+        result: PassResult,
+        *,
+        remember: bool,
+        stop: threading.Event | None = None,
     ) -> None:
         fetched = client.fetch(chunk, ["BODY.PEEK[]"])
         for uid in chunk:
@@ -162,7 +170,7 @@ class FolderPass:
             raw = bytes(data[b"BODY[]"])
             taken = self._take(uid, raw, result)
             if self.after_commit is not None:
-                self.after_commit(uid)  # type: ignore[operator]
+                self.after_commit(uid)
             if taken:
                 self._mark(client, uid)
             if remember:
@@ -253,5 +261,5 @@ def _chunks(items: list[int], size: int) -> list[list[int]]:
     return [items[i : i + size] for i in range(0, len(items), max(1, size))]
 
 
-def _stopping(stop: object) -> bool:
-    return bool(stop is not None and stop.is_set())  # type: ignore[attr-defined]
+def _stopping(stop: threading.Event | None) -> bool:
+    return stop is not None and stop.is_set()
