@@ -22,6 +22,7 @@ from tests.mailchannel.conftest import (  # noqa: F401 - fixtures shared with th
 )
 
 from support.dovecot import DovecotServer, dovecot_available
+from support.oauth_introspection import IntrospectionServer
 
 
 def _ensure_dovecot() -> None:
@@ -33,10 +34,20 @@ def _ensure_dovecot() -> None:
 
 
 @pytest.fixture(scope="session")
-def dovecot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DovecotServer]:
-    """One IMAP server for the session; each test gets its own mail user (see `imap_account`)."""
+def oauth() -> Iterator[IntrospectionServer]:
+    """The token introspection endpoint the test Dovecot asks about XOAUTH2 access tokens."""
+    server = IntrospectionServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def dovecot(tmp_path_factory: pytest.TempPathFactory, oauth: IntrospectionServer) -> Iterator[DovecotServer]:
+    """One IMAP server for the session (passwords and XOAUTH2); each test gets its own mail user."""
     _ensure_dovecot()
-    server = DovecotServer(tmp_path_factory.mktemp("dovecot")).start()
+    server = DovecotServer(tmp_path_factory.mktemp("dovecot"), oauth_introspection_url=oauth.url).start()
     try:
         yield server
     finally:

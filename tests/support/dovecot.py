@@ -37,8 +37,10 @@ def free_port() -> int:
 class DovecotServer:
     """IMAP with STARTTLS on `imap_port` and implicit TLS on `imaps_port`; users from a passwd file."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, oauth_introspection_url: str | None = None) -> None:
         self.root = root
+        # With an introspection URL, XOAUTH2/OAUTHBEARER sign-ins are checked there (oauth2 passdb).
+        self.oauth_introspection_url = oauth_introspection_url
         self.imap_port = free_port()
         self.imaps_port = free_port()
         self.tls = self_signed_pair(root / "tls")
@@ -83,6 +85,20 @@ class DovecotServer:
         self.mail_root.mkdir(parents=True, exist_ok=True)
         if os.geteuid() == 0:
             os.chown(self.mail_root, uid, gid)
+        oauth = ""
+        mechanisms = "plain login"
+        if self.oauth_introspection_url:
+            mechanisms += " xoauth2 oauthbearer"
+            (self.root / "oauth2.conf.ext").write_text(
+                f"introspection_mode = post\nintrospection_url = {self.oauth_introspection_url}\n"
+                "username_attribute = username\nactive_attribute = active\nactive_value = true\n"
+            )
+            oauth = f"""
+passdb {{
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = {self.root}/oauth2.conf.ext
+}}"""
         config = f"""
 base_dir = {self.root}/run
 state_dir = {self.root}/state
@@ -94,7 +110,7 @@ ssl_cert = <{self.tls.cert}
 ssl_key = <{self.tls.key}
 ssl_min_protocol = TLSv1.2
 disable_plaintext_auth = yes
-auth_mechanisms = plain login
+auth_mechanisms = {mechanisms}
 default_internal_user = {internal}
 default_internal_group = {group}
 default_login_user = {login}
@@ -106,8 +122,9 @@ mail_uid = {uid}
 mail_gid = {gid}
 passdb {{
   driver = passwd-file
+  mechanisms = plain login
   args = scheme=PLAIN username_format=%u {self.root}/passwd
-}}
+}}{oauth}
 userdb {{
   driver = static
   args = uid={uid} gid={gid} home={self.mail_root}/%u

@@ -1,9 +1,12 @@
 """A real SMTP submission server for tests (aiosmtpd): STARTTLS (port 587 style) or implicit TLS
-(465 style), AUTH PLAIN/LOGIN only after TLS, one user; keeps what it receives."""
+(465 style), AUTH PLAIN/LOGIN (one user) and XOAUTH2 (known access tokens) only after TLS; keeps
+what it receives."""
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import ssl
 import threading
 import time
@@ -20,6 +23,7 @@ class SubmissionServer:
         self.username = username
         self.password = password
         self.implicit_tls = implicit_tls
+        self.tokens: dict[str, str] = {}  # XOAUTH2 access token -> user name
         self.messages: list[tuple[str, list[str], bytes, str | None]] = []
         self.failed_logins = 0
         self.port = 0
@@ -37,6 +41,19 @@ class SubmissionServer:
             data.login.decode() == self.username and data.password.decode() == self.password
         ):
             return AuthResult(success=True, auth_data=data.login.decode())
+        self.failed_logins += 1
+        return AuthResult(success=False, handled=False)
+
+    async def auth_XOAUTH2(self, server: Any, args: list[str]) -> AuthResult:  # noqa: N802 - aiosmtpd's hook name
+        """SASL XOAUTH2 (Google, Microsoft): base64("user=NAME^Aauth=Bearer TOKEN^A^A") as the initial response."""
+        try:
+            fields = base64.b64decode(args[1] if len(args) > 1 else "", validate=True).decode().split("\x01")
+        except (binascii.Error, UnicodeDecodeError):
+            return AuthResult(success=False, handled=False)
+        user = next((f[5:] for f in fields if f.startswith("user=")), "")
+        token = next((f[12:] for f in fields if f.startswith("auth=Bearer ")), "")
+        if token and self.tokens.get(token) == user:
+            return AuthResult(success=True, auth_data=user)
         self.failed_logins += 1
         return AuthResult(success=False, handled=False)
 
