@@ -1,11 +1,11 @@
 """One pass over a mailbox folder: new mail through the intake, then flagged, then remembered.
 
-For each new message, in this order:
+For each batch of new messages (up to `batch`), in this order:
 
-    FETCH BODY.PEEK[] (does not set \\Seen) -> MailIntake.accept (guard, thread, store: commits)
-      -> mark \\Seen, or move it -> store its UID as the mailbox's last_uid (commit)
+    FETCH BODY.PEEK[] (does not set \\Seen) -> per mail MailIntake.accept (guard, thread, store: commits)
+      -> mark the batch \\Seen, or move it -> store its highest UID as the mailbox's last_uid (commit)
 
-A crash anywhere leaves the message to be fetched again, and the intake recognises a mail it
+A crash anywhere leaves the batch's unmarked mail to be fetched again, and the intake recognises a mail it
 already holds (its Message-ID, else its bytes, per sender and retailer): nothing is lost and
 nothing is stored twice. Steady state takes every UID above last_uid. On the first pass, and when
 the server's UIDVALIDITY changed (its UIDs were renumbered), the stored UID means nothing: the
@@ -161,9 +161,12 @@ class FolderPass:
         stop: threading.Event | None = None,
     ) -> None:
         fetched = client.fetch(chunk, ["BODY.PEEK[]"])
+        done: list[int] = []
+        taken_uids: list[int] = []
+        newly_taken = result.taken
         for uid in chunk:
             if _stopping(stop):
-                return  # the rest is fetched again next time
+                break  # the rest is fetched again next time
             data = fetched.get(uid)
             if data is None or b"BODY[]" not in data:
                 continue  # expunged meanwhile by someone else
@@ -171,11 +174,16 @@ class FolderPass:
             taken = self._take(uid, raw, result)
             if self.after_commit is not None:
                 self.after_commit(uid)
+            done.append(uid)
             if taken:
-                self._mark(client, uid)
-            if remember:
-                self._remember(uid, counted=taken)
+                taken_uids.append(uid)
             result.uids.append(uid)
+        # Every mail of the batch is committed: flag (or move) them in one command, then remember the
+        # highest UID. An exception above skips both, as a crash would: those mails are fetched again.
+        if taken_uids:
+            self._mark(client, taken_uids)
+        if remember and done:
+            self._remember(max(done), counted=result.taken - newly_taken)
 
     def _take(self, uid: int, raw: bytes, result: PassResult) -> bool:
         """True when the mail is in the desk (new or already there); False when refused for good."""
@@ -205,28 +213,28 @@ class FolderPass:
             result.taken += 1
         return True
 
-    def _mark(self, client: IMAPClient, uid: int) -> None:
+    def _mark(self, client: IMAPClient, uids: list[int]) -> None:
         target = self.target
-        client.add_flags([uid], [SEEN], silent=True)
+        client.add_flags(uids, [SEEN], silent=True)
         if target.after_intake == "move" and target.move_to:
             if client.has_capability("MOVE"):
-                client.move([uid], target.move_to)
+                client.move(uids, target.move_to)
             else:
-                client.copy([uid], target.move_to)
-                client.add_flags([uid], [DELETED], silent=True)
+                client.copy(uids, target.move_to)
+                client.add_flags(uids, [DELETED], silent=True)
                 if client.has_capability("UIDPLUS"):
-                    client.uid_expunge([uid])
+                    client.uid_expunge(uids)
                 else:
                     client.expunge()
 
-    def _remember(self, uid: int, *, counted: bool) -> None:
+    def _remember(self, uid: int, *, counted: int) -> None:
         with self.sessions() as session:
             session.execute(
                 update(MailboxRow)
                 .where(MailboxRow.id == self.target.id, MailboxRow.last_uid < uid)
                 .values(
                     last_uid=uid,
-                    fetched_total=MailboxRow.fetched_total + (1 if counted else 0),
+                    fetched_total=MailboxRow.fetched_total + counted,
                     last_fetch_at=utcnow(),
                 )
             )
