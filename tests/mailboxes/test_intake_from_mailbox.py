@@ -236,3 +236,49 @@ def test_a_server_killed_mid_batch_loses_and_duplicates_nothing(world: World, pr
             s.scalar(select(func.count()).select_from(MailRecord).where(MailRecord.mailbox_id == row.id))
             == 10
         )
+
+
+def test_a_report_mailbox_files_forwards_as_reports(world: World, acme_account: ImapAccount) -> None:
+    from email.message import EmailMessage
+
+    from trustdesk.mailchannel.report_inbox import ReportInbox
+    from trustdesk.store.models import OfficialChannelRow, Report
+
+    address = "report@acme-shop.com"
+    with world.sessions() as s:
+        s.add(
+            OfficialChannelRow(
+                tenant_id=world.tenants["acme"], kind="email", value=address, purpose="report phishing"
+            )
+        )
+        s.commit()
+    world.intake.forget_addresses()
+    world.intake.reports = ReportInbox(
+        world.sessions, resolver=world.intake.resolver, settings=world.settings
+    )
+    phish = EmailMessage()
+    phish["From"] = "Acme Shop Security <security@acme-shop-secure.com>"
+    phish["To"] = CUSTOMER
+    phish["Subject"] = "Your account is locked"
+    phish.set_content(
+        "Your Acme Shop account is locked. Verify your card at http://acme-shop-secure.com/login now."
+    )
+    forward = EmailMessage()
+    forward["From"] = f"Pat Example <{CUSTOMER}>"
+    forward["To"] = address
+    forward["Subject"] = "Fwd: Your account is locked"
+    forward["Message-ID"] = "<fwd1@customer.example>"
+    forward.set_content("Is this really from you?")
+    forward.add_attachment(phish)
+    acme_account.put(forward.as_bytes().replace(b"\n", b"\r\n"))
+    row = connect_mailbox(world, acme_account, address=address)
+    client = session_for(world, acme_account, row)
+    try:
+        assert folder_pass(world, row).run(client).taken == 1
+    finally:
+        close_imap(client)
+    with world.sessions() as s:
+        reports = s.scalars(select(Report).where(Report.tenant_id == world.tenants["acme"])).all()
+        conversations = s.scalar(select(func.count()).select_from(Conversation))
+    assert len(reports) == 1 and "acme-shop-secure" in reports[0].summary and conversations == 0
+    assert "\\Seen" in acme_account.flags()[1]
