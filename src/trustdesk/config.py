@@ -144,6 +144,12 @@ class Settings(BaseSettings):
         description="Let webhooks reach private, loopback and internal hosts (development and tests only).",
     )
     job_workers: int = Field(default=1, ge=0, le=32, description="Job workers inside each server process.")
+    trusted_proxies: str = Field(
+        default="",
+        description="Reverse proxies (comma-separated addresses or networks, e.g. 127.0.0.1) whose "
+        "X-Forwarded-For and X-Forwarded-Proto are believed; empty believes none. Rate limits and the "
+        "audit log see the customer's address only through a trusted proxy.",
+    )
     chat_start_per_ip: str = Field(
         default="20/60", pattern=r"^\d{1,9}/\d{1,6}$", description="New chats per IP: count/seconds."
     )
@@ -158,6 +164,19 @@ class Settings(BaseSettings):
     chat_send_per_conversation: str = Field(
         default="20/10", pattern=r"^\d{1,9}/\d{1,6}$", description="Messages per conversation."
     )
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies(cls, value: str) -> str:
+        import ipaddress
+
+        entries = [part.strip() for part in value.split(",") if part.strip()]
+        for entry in entries:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(f"{entry!r} is not an IP address or network") from None
+        return ",".join(entries)
 
     @field_validator("log_level")
     @classmethod
@@ -214,11 +233,14 @@ def ensure_keys(settings: Settings) -> Settings:
         settings.encryption_key = _read_or_create_key(
             settings.data_dir / "encryption_key", lambda: Fernet.generate_key().decode()
         )
+    from trustdesk.secretbox import parse_keys
+
     try:
-        Fernet(settings.encryption_key.encode())
+        parse_keys(settings.encryption_key)
     except (ValueError, TypeError) as exc:
         raise ConfigurationError(
-            "TRUSTDESK_ENCRYPTION_KEY is not a valid Fernet key (32 url-safe base64 bytes)"
+            "TRUSTDESK_ENCRYPTION_KEY is not a valid Fernet key (32 url-safe base64 bytes; several may be "
+            "given newest first, separated by commas)"
         ) from exc
     return settings
 

@@ -42,7 +42,9 @@ def command(
             port=bind_port,
             log_config=None,
             access_log=False,
-            proxy_headers=False,
+            # Forwarded headers are believed only from the configured proxies (TRUSTDESK_TRUSTED_PROXIES).
+            proxy_headers=bool(s.trusted_proxies),
+            forwarded_allow_ips=s.trusted_proxies or None,
             # No WebSocket compression: chat frames are small, so it saves little bandwidth and costs CPU
             # on every frame; and compressing attacker-typed text next to the desk's own data in one
             # stream is the CRIME/BREACH pattern.

@@ -19,7 +19,9 @@ from trustdesk.accounts.permissions import Role
 from trustdesk.botdesk.demo import seed_demo_bot
 from trustdesk.channels.demo import seed_demo_channels
 from trustdesk.commerce.importer import import_orders
+from trustdesk.conversations.demo import seed_demo_conversations
 from trustdesk.demo.orders import demo_customers, demo_orders
+from trustdesk.reports.demo import seed_demo_reports
 from trustdesk.store.models import Customer, Tenant
 from trustdesk.tenancy.service import create_tenant, find_tenant
 
@@ -66,7 +68,12 @@ DEMO_STAFF_AGE = timedelta(days=90)
 
 # Later areas (channels, bot, reports, ...) register functions here to add their demo data.
 DemoExtension = Callable[[Session, Tenant], None]
-DEMO_EXTENSIONS: list[DemoExtension] = [seed_demo_channels, seed_demo_bot]
+DEMO_EXTENSIONS: list[DemoExtension] = [
+    seed_demo_channels,
+    seed_demo_bot,
+    seed_demo_reports,
+    seed_demo_conversations,
+]
 
 
 @dataclass

@@ -17,6 +17,8 @@ from trustdesk.accounts import service as accounts
 from trustdesk.accounts.permissions import Permission, is_staff
 from trustdesk.audit.log import verify_chain
 from trustdesk.commerce.records import OrderStatus
+from trustdesk.insights import charts as insight_charts
+from trustdesk.insights.collect import PERIODS, gather
 from trustdesk.ratelimit import Limit
 from trustdesk.store.models import AdminGrant, AuditEvent, Customer, Order, Tenant, User
 from trustdesk.tenancy.service import find_tenant
@@ -325,9 +327,13 @@ def logout_submit(
 
 @router.get("/console", response_class=HTMLResponse)
 def console_home(
-    request: Request, auth: Auth = Depends(staff_page), session: Session = Depends(db)
+    request: Request,
+    days: int = Query(default=14, ge=1, le=366),
+    auth: Auth = Depends(staff_page),
+    session: Session = Depends(db),
 ) -> HTMLResponse:
     tid = auth.tenant.id
+    period = days if days in PERIODS else 14
     stats = [
         {
             "label": "customers",
@@ -350,7 +356,17 @@ def console_home(
             ),
         },
     ]
-    return render(request, "console_home.html", console_context(request, auth, "home") | {"stats": stats})
+    overview = gather(session, tid, days=period)
+    context = console_context(request, auth, "home") | {
+        "stats": stats,
+        "overview": overview,
+        "periods": PERIODS,
+        "charts": [
+            {"chart": c, "svg": insight_charts.render(c), "table": insight_charts.table(c)}
+            for c in overview.charts
+        ],
+    }
+    return render(request, "console_home.html", context)
 
 
 ORDERS_PER_PAGE = 50
