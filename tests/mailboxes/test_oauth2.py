@@ -25,7 +25,8 @@ from support.tls import self_signed_pair
 from trustdesk.conversations.domain import Author, AuthorKind
 from trustdesk.conversations.pipeline import post_message
 from trustdesk.mailboxes.connect import close_imap, open_imap
-from trustdesk.mailboxes.registry import imap_endpoint, open_credentials, test_mailbox
+from trustdesk.mailboxes.registry import imap_endpoint, open_credentials
+from trustdesk.mailboxes.registry import test_mailbox as try_mailbox  # not a test of its own
 from trustdesk.store.models import Conversation, MailboxRow
 
 
@@ -79,7 +80,7 @@ def test_an_unknown_token_is_a_clear_error(
     with world.sessions() as s:
         stored = s.get(MailboxRow, row.id)
         assert stored is not None
-        result = test_mailbox(
+        result = try_mailbox(
             s, stored, world.box, ca_file=str(acme_account.server.tls.cert), actor="admin:boss@acme-shop.com"
         )
         s.commit()
