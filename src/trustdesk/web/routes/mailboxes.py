@@ -124,7 +124,9 @@ def _spec(body: MailboxIn) -> Any:
 @router.get(
     "/api/v1/mailboxes", response_model=list[MailboxOut], summary="This retailer's connected mailboxes"
 )
-def api_list(auth: Auth = Depends(require(MANAGE)), session: Session = Depends(db)) -> list[dict[str, Any]]:
+def mailbox_list(
+    auth: Auth = Depends(require(MANAGE)), session: Session = Depends(db)
+) -> list[dict[str, Any]]:
     return [mailbox_dict(row) for row in list_mailboxes(session, auth.tenant.id)]
 
 
@@ -138,7 +140,7 @@ def api_list(auth: Auth = Depends(require(MANAGE)), session: Session = Depends(d
         "or one already connected (invalid_mailbox)"
     ),
 )
-def api_add(
+def mailbox_add(
     body: MailboxIn, request: Request, auth: Auth = Depends(require(MANAGE)), session: Session = Depends(db)
 ) -> dict[str, Any]:
     try:
@@ -164,7 +166,7 @@ def api_add(
     summary="One mailbox with its fetch state",
     responses=errors(404),
 )
-def api_get(
+def mailbox_get(
     mailbox_id: MailboxRef, auth: Auth = Depends(require(MANAGE)), session: Session = Depends(db)
 ) -> dict[str, Any]:
     try:
@@ -179,7 +181,7 @@ def api_get(
     summary="Connect and sign in to the mailbox's IMAP (and SMTP) servers now; audited",
     responses=errors(404, 429),
 )
-def api_test(
+def mailbox_test(
     mailbox_id: MailboxRef,
     request: Request,
     auth: Auth = Depends(require(MANAGE)),
@@ -209,7 +211,7 @@ def api_test(
     summary="Disconnect a mailbox and delete its secret; audited",
     responses=errors(404),
 )
-def api_remove(
+def mailbox_remove(
     mailbox_id: MailboxRef,
     request: Request,
     auth: Auth = Depends(require(MANAGE)),
@@ -252,7 +254,7 @@ def console_mailboxes(
 
 
 @router.post("/console/mailboxes", include_in_schema=False)
-def console_add(
+def console_add_mailbox(
     request: Request,
     csrf_token: str = Form(max_length=200),
     address: str = Form(max_length=320),
@@ -314,7 +316,7 @@ def _port(value: str, name: str) -> int | None:
 
 
 @router.post("/console/mailboxes/{mailbox_id}/test", include_in_schema=False)
-def console_test(
+def console_test_mailbox(
     mailbox_id: MailboxRef,
     request: Request,
     csrf_token: str = Form(max_length=200),
@@ -342,7 +344,7 @@ def console_test(
 
 
 @router.post("/console/mailboxes/{mailbox_id}/remove", include_in_schema=False)
-def console_remove(
+def console_remove_mailbox(
     mailbox_id: MailboxRef,
     request: Request,
     csrf_token: str = Form(max_length=200),
