@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck pytest install install-test native browser bench clean messages catalogs
+.PHONY: run test lint typecheck pytest install install-test native browser mailserver bench clean messages catalogs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,10 @@ run: install native catalogs
 browser:
 	@scripts/ensure-browser.sh
 
+# Mailbox tests (tests/mailboxes) run Debian's Dovecot on loopback with a throw-away configuration.
+mailserver:
+	@scripts/ensure-dovecot.sh
+
 lint: install-test
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/ruff format --check src tests bench scripts
@@ -68,7 +72,7 @@ lint: install-test
 typecheck: install-test
 	$(BIN)/mypy
 
-pytest: install-test native browser catalogs
+pytest: install-test native browser mailserver catalogs
 	$(BIN)/python -m pytest -q
 
 test: lint typecheck pytest

@@ -218,6 +218,34 @@ def _admin_grant(s: Session, t: Tenant) -> int:
     return row.id
 
 
+def _mailbox(s: Session, t: Tenant) -> str:
+    """The other tenant's connected mailbox (its host names the tenant's domain, so a leak would show)."""
+    from trustdesk.store.models import MailboxRow
+
+    found = s.scalar(select(MailboxRow.public_id).where(MailboxRow.tenant_id == t.id))
+    if found:
+        return found
+    row = MailboxRow(
+        tenant_id=t.id,
+        public_id=f"mbx_other{t.id}",
+        address=f"help@{t.primary_domain}",
+        enabled=False,  # never fetched by a worker during the test
+        auth_kind="password",
+        username=f"help@{t.primary_domain}",
+        secret_sealed="sealed",
+        imap_host=f"imap.{t.primary_domain}",
+        imap_port=993,
+        imap_security="tls",
+        folder="INBOX",
+        after_intake="seen",
+        last_uid=0,
+        fetched_total=0,
+    )
+    s.add(row)
+    s.commit()
+    return row.public_id
+
+
 PROVIDERS: dict[str, Callable[[Session, Tenant], Any]] = {
     "order_number": lambda s, t: s.scalar(select(Order.number).where(Order.tenant_id == t.id)),
     "customer_id": lambda s, t: s.scalar(select(Customer.id).where(Customer.tenant_id == t.id)),
@@ -237,6 +265,7 @@ PROVIDERS: dict[str, Callable[[Session, Tenant], Any]] = {
     "example_id": _bot_example,
     "article_id": _kb_article,
     "grant_id": _admin_grant,
+    "mailbox_id": _mailbox,
 }
 
 # Public routes keyed by tenant slug are meant to be readable by anyone (help page, manifest, verify).

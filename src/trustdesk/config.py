@@ -97,6 +97,41 @@ class Settings(BaseSettings):
     smtp_relay_username: str | None = None
     smtp_relay_password: str | None = None
     smtp_relay_starttls: bool = False
+    smtp_listen_tls_cert: Path | None = Field(
+        default=None,
+        description="PEM certificate (chain) for the listener's STARTTLS; with the key, STARTTLS is offered.",
+    )
+    smtp_listen_tls_key: Path | None = Field(
+        default=None, description="PEM private key for the listener's STARTTLS."
+    )
+    smtp_listen_auth_username: str | None = Field(
+        default=None,
+        description="Offer SMTP AUTH (after STARTTLS only) with this user name and the password below.",
+    )
+    smtp_listen_auth_password: SecretStr | None = None
+    smtp_listen_auth_required: bool = Field(
+        default=False,
+        description="Refuse mail from sessions that did not authenticate (a relay forwarding to the desk).",
+    )
+    mailbox_fetch: bool = Field(
+        default=True, description="`serve` fetches mail from the retailers' connected mailboxes (IMAP)."
+    )
+    mailbox_ca_file: str | None = Field(
+        default=None,
+        description="Extra CA certificates (PEM) trusted for mailbox IMAP/SMTP servers, e.g. a self-hosted server's private CA.",
+    )
+    mailbox_idle_seconds: int = Field(
+        default=1500, ge=5, le=1740, description="Longest IMAP IDLE before it is renewed."
+    )
+    mailbox_poll_seconds: int = Field(
+        default=60,
+        ge=1,
+        le=3600,
+        description="Polling interval for servers without IDLE, and the pause after an error.",
+    )
+    mailbox_sessions: int = Field(
+        default=50, ge=1, le=1000, description="IMAP sessions one server process holds at most."
+    )
     metrics_token: SecretStr | None = Field(
         default=None,
         description="Bearer token that opens /metrics from any address (Authorization: Bearer ...).",

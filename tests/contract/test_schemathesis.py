@@ -34,7 +34,8 @@ IDENTITIES = {
 # that must parse as a phone number or domain of its kind, a host that must be public, a password that
 # must be strong, a pattern RE2 must accept, text that must not ask for (or hold) a secret, a report the
 # analysis finds nothing in, a role change for a customer's account (not_staff), a default language that is
-# not among the offered ones (invalid_languages). Their documents say so. Every other operation accepts schema-valid input (or
+# not among the offered ones (invalid_languages), a mailbox address that must be one of the retailer's
+# official e-mail addresses. Their documents say so. Every other operation accepts schema-valid input (or
 # answers 401, 403, 404, 409 or 429, which the check allows).
 SEMANTIC_422 = [
     "request_change",
@@ -53,6 +54,7 @@ SEMANTIC_422 = [
     "privacy_search",  # the value must parse as the e-mail address or phone number it is searched as
     "privacy_erase",  # `confirm` must repeat the address
     "write_languages",
+    "mailbox_add",
 ]
 # Signing out ends the session every other operation is tested with: it runs last, on its own.
 SIGN_OUT = "logout"

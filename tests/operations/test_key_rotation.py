@@ -35,7 +35,7 @@ def test_every_sealed_column_is_known_to_the_rotation() -> None:
         (table.name, column.name)
         for table in Base.metadata.tables.values()
         for column in table.columns
-        if column.name.endswith("_encrypted")
+        if column.name.endswith(("_encrypted", "_sealed"))
     }
     assert found == sealed
 
@@ -109,6 +109,7 @@ def test_rotate_reseals_everything_and_retires_the_old_key(desk) -> None:  # typ
         "dkim_keys.private_key_encrypted": 1,
         "manifest_signing_keys.private_key_encrypted": 1,
         "webhook_endpoints.secret_encrypted": 1,
+        "mailboxes.secret_sealed": 0,
     }
     new = key_file.read_text().strip()
     assert "," not in new and new != old and key_file.stat().st_mode & 0o777 == 0o600

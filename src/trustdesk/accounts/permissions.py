@@ -23,6 +23,7 @@ class Permission(StrEnum):
     HANDLE_CONVERSATIONS = "handle_conversations"
     MANAGE_STAFF = "manage_staff"
     MANAGE_CHANNELS = "manage_channels"
+    MANAGE_MAILBOXES = "manage_mailboxes"  # connect retailer mailboxes (holds their credentials): admins only
     APPROVE_CHANNELS = "approve_channels"
     MANAGE_POLICY = "manage_policy"
     MANAGE_BOT = "manage_bot"

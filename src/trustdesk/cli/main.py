@@ -48,6 +48,12 @@ AREAS: list[tuple[str, str, str, str]] = [
     ("channels", "trustdesk.cli.channels", "group", "Official channels: signed manifests."),
     ("mail", "trustdesk.cli.mail", "group", "Mail: DKIM keys and DNS checks."),
     (
+        "mailboxes",
+        "trustdesk.cli.mailboxes",
+        "group",
+        "Retailers' own mailboxes: IMAP intake and SMTP submission.",
+    ),
+    (
         "message",
         "trustdesk.cli.message",
         "group",

@@ -1,4 +1,5 @@
-"""`trustdesk serve`: the web app, its job workers and the inbound SMTP listener (e-mail channel)."""
+"""`trustdesk serve`: the web app, its job workers, the inbound SMTP listener (e-mail channel) and
+the worker that fetches mail from the retailers' connected mailboxes (IMAP)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ def command(
     runtime = app.state.trustdesk.runtime
     runtime.services.setdefault("settings", s)  # the mail job reads the relay settings from here
     listener = _start_mail(runtime.desk, s, app.state.trustdesk.rate_limiter)
+    fetcher = _start_mailboxes(runtime.desk, s, app.state.trustdesk.rate_limiter)
     typer.echo(
         f"Trustdesk on http://{bind_host}:{bind_port}/  (staff sign-in: /login, API docs: /api/v1/docs)",
         err=True,
@@ -49,6 +51,8 @@ def command(
             ws_per_message_deflate=False,
         )
     finally:
+        if fetcher is not None:
+            fetcher.stop()
         if listener is not None:
             listener.stop()
 
@@ -58,10 +62,13 @@ def _start_mail(desk, s, limiter):  # type: ignore[no-untyped-def]
     loudly, and the web app still starts: chat and the console do not depend on mail."""
     import logging
 
+    from trustdesk.config import ConfigurationError
     from trustdesk.mailchannel.service import start_listener
 
     try:
         listener = start_listener(desk, s, limiter)
+    except ConfigurationError as exc:
+        fail(str(exc), 2)
     except OSError as exc:
         message = (
             f"SMTP listener NOT started: cannot listen on {s.smtp_listen_host}:{s.smtp_listen_port} ({exc}); "
@@ -73,3 +80,14 @@ def _start_mail(desk, s, limiter):  # type: ignore[no-untyped-def]
     if listener is not None:
         typer.echo(f"Mail for retailers' support addresses: smtp://{listener.host}:{listener.port}", err=True)
     return listener
+
+
+def _start_mailboxes(desk, s, limiter):  # type: ignore[no-untyped-def]
+    """Fetch from connected mailboxes (TRUSTDESK_MAILBOX_FETCH; `trustdesk mailboxes work` runs it apart)."""
+    if not s.mailbox_fetch:
+        return None
+    from trustdesk.mailboxes.service import build_fetcher
+
+    fetcher = build_fetcher(desk, s, limiter)
+    fetcher.start()
+    return fetcher

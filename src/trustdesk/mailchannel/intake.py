@@ -67,12 +67,17 @@ ADDRESS_BOOK_TTL_SECONDS = 10.0
 
 @dataclass(frozen=True)
 class Envelope:
-    """What the SMTP session said: who connected, HELO, MAIL FROM and the accepted recipients."""
+    """What the SMTP session said: who connected, HELO, MAIL FROM and the accepted recipients.
+
+    For mail fetched from a retailer's mailbox (trustdesk.mailboxes) the same facts as the mailbox
+    provider recorded them (its newest Received hop, Return-Path), and the mailbox's row id.
+    """
 
     client_ip: str
     helo: str
     mail_from: str
     recipients: tuple[str, ...]
+    mailbox_id: int | None = None
 
 
 class MailRefused(Exception):
@@ -316,6 +321,7 @@ class MailIntake:
                 auth=auth.as_dict() if auth is not None else None,
                 spoofing=spoofing,
                 impersonation=impersonation,
+                mailbox_id=envelope.mailbox_id,
             )
             session.add(mail)
             session.flush()

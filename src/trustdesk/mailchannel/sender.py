@@ -5,7 +5,8 @@ Message-ID before the first attempt (a retry resends the very same mail, so the 
 drop a duplicate), builds multipart/alternative text + HTML with In-Reply-To/References, the
 conversation reference in the subject and the message's public reference (header and footer),
 DKIM-signs it with the retailer's key for the From domain when there is one, and hands it to
-the relay with aiosmtplib. Refusals (5xx) dead-letter at once; everything else is retried with
+the relay with aiosmtplib (or, for a conversation fetched from the retailer's own mailbox, to that
+mailbox's SMTP submission server: trustdesk.mailboxes.outbound). Refusals (5xx) dead-letter at once; everything else is retried with
 backoff by the job worker, dead-lettered after the configured attempts. The relay password is
 never logged or stored in a job.
 """
@@ -237,12 +238,18 @@ def deliver(raw: bytes, sender: str, recipient: str, relay: Relay) -> None:
 def send_reply(context: JobContext) -> None:
     """The "mail.send" job handler."""
     from trustdesk.config import get_settings
+    from trustdesk.mailboxes.connect import MailboxConnectError
+    from trustdesk.mailboxes.outbound import send_through, submission_route
 
     settings = context.services.get("settings") or get_settings()
     box = context.services.get("box") or SecretBox(settings.encryption_key or "")
     relay = context.services.get("mail_relay") or Relay.from_settings(settings)
     with context.sessions() as session:
-        if relay is None:
+        # A conversation fetched from the retailer's own mailbox is answered through its SMTP submission.
+        route = submission_route(
+            session, context.job.tenant_id, int(context.payload.get("conversation_id", 0)), box
+        )
+        if relay is None and route is None:
             conv = session.get(Conversation, int(context.payload.get("conversation_id", 0)))
             _refuse(
                 session,
@@ -256,7 +263,15 @@ def send_reply(context: JobContext) -> None:
         record, raw = prepared
         record_id, sender, recipient = record.id, record.from_address, record.to_address
         session.rollback()
-    deliver(raw, sender, recipient, relay)  # type: ignore[arg-type]
+    if route is not None:
+        try:
+            send_through(route, raw, sender, recipient, ca_file=getattr(settings, "mailbox_ca_file", None))
+        except MailboxConnectError as exc:
+            if exc.permanent:
+                raise PermanentJobError(exc.message) from None
+            raise RuntimeError(exc.message) from None
+    else:
+        deliver(raw, sender, recipient, relay)  # type: ignore[arg-type]
     with context.sessions() as session:
         session.execute(
             update(MailRecord).where(MailRecord.id == record_id).values(status="sent", sent_at=utcnow())

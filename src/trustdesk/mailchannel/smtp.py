@@ -1,5 +1,7 @@
 """The inbound SMTP listener (aiosmtpd) on its own thread and event loop.
 
+With a certificate it offers STARTTLS; with credentials it offers AUTH (PLAIN, LOGIN), only once
+the session is encrypted, and may require it (a relay that forwards the retailer's mail here).
 Recipients are checked at RCPT (550 for anything that is not a retailer's support address),
 size at DATA (552), and the mail is taken in by MailIntake on a worker thread (the pipeline
 and DNS are blocking). A mail is acknowledged (250) only after it is committed; an unexpected
@@ -9,11 +11,14 @@ error answers 451 so the sending server retries: nothing accepted is lost.
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
+import ssl
 import threading
+from dataclasses import dataclass
 from typing import Any
 
-from aiosmtpd.smtp import SMTP, Envelope, Session
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
 from trustdesk.mailchannel.intake import Envelope as MailEnvelope
 from trustdesk.mailchannel.intake import MailIntake, MailRefused
@@ -87,8 +92,35 @@ class DeskHandler:
         return f"250 2.0.0 OK: received in {references}"
 
 
+@dataclass(frozen=True)
+class ListenerAuth:
+    """The one account that may AUTH to the listener. Never logged: the repr hides the password."""
+
+    username: str
+    password: str
+    required: bool = False
+
+    def __repr__(self) -> str:
+        return f"ListenerAuth({self.username!r}, required={self.required})"
+
+    def check(
+        self, server: SMTP, session: Session, envelope: Envelope, mechanism: str, data: Any
+    ) -> AuthResult:
+        """aiosmtpd authenticator: constant-time comparison of both parts."""
+        if isinstance(data, LoginPassword):
+            user_ok = hmac.compare_digest(data.login, self.username.encode())
+            password_ok = hmac.compare_digest(data.password, self.password.encode())
+            if user_ok and password_ok:
+                return AuthResult(success=True, auth_data=self.username)
+        log.info("smtp auth refused", extra={"mechanism": mechanism})
+        return AuthResult(success=False, handled=False)
+
+
 class SmtpListener:
-    """Runs the SMTP server on a background thread. `port=0` picks a free port (see `.port`)."""
+    """Runs the SMTP server on a background thread. `port=0` picks a free port (see `.port`).
+
+    `tls_context` (a server context with the certificate loaded) offers STARTTLS; `auth` offers
+    AUTH after STARTTLS only (and requires it when `auth.required`)."""
 
     def __init__(
         self,
@@ -101,7 +133,13 @@ class SmtpListener:
         timeout: float = 60.0,
         limiter: RateLimiter | None = None,
         per_ip: Limit | None = None,
+        tls_context: ssl.SSLContext | None = None,
+        auth: ListenerAuth | None = None,
     ) -> None:
+        if auth is not None and tls_context is None:
+            raise ValueError("SMTP AUTH is offered only after STARTTLS: give the listener a TLS certificate")
+        self.tls_context = tls_context
+        self.auth = auth
         self.intake = intake
         self.host = host
         self.port = port
@@ -122,6 +160,10 @@ class SmtpListener:
             hostname=self.hostname,
             ident="Trustdesk ESMTP",
             timeout=self.timeout,
+            tls_context=self.tls_context,
+            authenticator=self.auth.check if self.auth is not None else None,
+            auth_required=bool(self.auth is not None and self.auth.required),
+            auth_require_tls=True,
             loop=self._loop,
         )
 

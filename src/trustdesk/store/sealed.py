@@ -1,8 +1,8 @@
 """Every column that holds a secret sealed with the deployment's encryption key, and re-sealing them
 all under the newest key in one transaction (key rotation).
 
-A sealed column's name ends in "_encrypted"; tests/operations/test_key_rotation.py fails when such a
-column is missing here, so a new one cannot be forgotten by a rotation.
+A sealed column's name ends in "_encrypted" or "_sealed"; tests/operations/test_key_rotation.py fails
+when such a column is missing here, so a new one cannot be forgotten by a rotation.
 """
 
 from __future__ import annotations
@@ -13,13 +13,14 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from trustdesk.secretbox import SecretBox
-from trustdesk.store.models import DkimKey, ManifestSigningKey, User, WebhookEndpoint
+from trustdesk.store.models import DkimKey, MailboxRow, ManifestSigningKey, User, WebhookEndpoint
 
 SEALED: tuple[tuple[Any, str], ...] = (
     (User, "totp_secret_encrypted"),
     (DkimKey, "private_key_encrypted"),
     (ManifestSigningKey, "private_key_encrypted"),
     (WebhookEndpoint, "secret_encrypted"),
+    (MailboxRow, "secret_sealed"),
 )
 BATCH = 500
 

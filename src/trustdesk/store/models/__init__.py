@@ -22,6 +22,7 @@ from trustdesk.store.models.conversations import (
 )
 from trustdesk.store.models.guard import GuardPolicyRow
 from trustdesk.store.models.mail import MailAttachment, MailRecord, MailReportReceipt
+from trustdesk.store.models.mailboxes import MailboxRow
 from trustdesk.store.models.privacy import PrivacyErasure, RetentionRule
 from trustdesk.store.models.reports import (
     AlertThreshold,
@@ -64,6 +65,7 @@ __all__ = [
     "GuardPolicyRow",
     "MailAttachment",
     "MailRecord",
+    "MailboxRow",
     "Order",
     "OrderItem",
     "PrivacyErasure",

@@ -44,6 +44,9 @@ class MailRecord(TenantOwned, Base):
     spoofing: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     # Why the From display name impersonates the retailer or another sender (mail.impersonation).
     impersonation: Mapped[str | None] = mapped_column(String(300))
+    # Inbound: the retailer's mailbox it was fetched from (None: the SMTP listener); replies in the
+    # conversation are then submitted through that mailbox's SMTP server.
+    mailbox_id: Mapped[int | None] = mapped_column(ForeignKey("mailboxes.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -447,7 +447,12 @@ def _mail_page(
     return render(
         request,
         "console_mail.html",
-        {**console_context(request, auth, "mail"), "keys": keys, "error": error},
+        {
+            **console_context(request, auth, "mail"),
+            "keys": keys,
+            "error": error,
+            "can_connect_mailboxes": auth.can(Permission.MANAGE_MAILBOXES),
+        },
         status_code=status,
     )
 

@@ -1,0 +1,81 @@
+"""Replies in a conversation that came from a retailer's mailbox leave through that mailbox's SMTP
+submission server (so they pass the retailer's own SPF and land in its Sent mail where the provider
+keeps it); the reply itself is built, referenced and DKIM-signed exactly as for the relay."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from trustdesk.mailboxes.connect import MailboxConnectError, submit
+from trustdesk.mailboxes.registry import open_credentials, smtp_endpoint
+from trustdesk.mailboxes.spec import Endpoint
+from trustdesk.secretbox import SecretBox
+from trustdesk.store.models import MailboxRow, MailRecord
+
+
+@dataclass(frozen=True)
+class SubmissionRoute:
+    mailbox: str  # public id, for logs
+    address: str
+    endpoint: Endpoint
+    username: str
+    secret: str
+    auth_kind: str
+
+    def __repr__(self) -> str:
+        return f"SubmissionRoute({self.mailbox}, {self.endpoint.host}:{self.endpoint.port} {self.endpoint.security})"
+
+
+def submission_route(
+    session: Session, tenant_id: int | None, conversation_id: int, box: SecretBox
+) -> SubmissionRoute | None:
+    """The mailbox the conversation's latest inbound mail was fetched from, when it can send (else None:
+    the desk's relay is used)."""
+    mailbox_id = session.scalar(
+        select(MailRecord.mailbox_id)
+        .where(MailRecord.conversation_id == conversation_id, MailRecord.direction == "inbound")
+        .order_by(MailRecord.id.desc())
+        .limit(1)
+    )
+    if mailbox_id is None:
+        return None
+    row = session.get(MailboxRow, mailbox_id)
+    if row is None or row.tenant_id != tenant_id or not row.enabled:
+        return None
+    endpoint = smtp_endpoint(row)
+    if endpoint is None:
+        return None
+    credentials = open_credentials(box, row)
+    return SubmissionRoute(
+        row.public_id,
+        row.address,
+        endpoint,
+        row.smtp_username or row.username,
+        credentials.for_smtp,
+        row.auth_kind,
+    )
+
+
+def send_through(
+    route: SubmissionRoute, raw: bytes, sender: str, recipient: str, *, ca_file: str | None
+) -> None:
+    """Submit one reply; MailboxConnectError (permanent or not) when it cannot be sent."""
+    if sender != route.address:
+        raise MailboxConnectError(
+            "send",
+            f"the reply's sender {sender} is not the mailbox's address {route.address}",
+            permanent=True,
+        )
+    submit(
+        raw,
+        sender,
+        [recipient],
+        route.endpoint,
+        route.username,
+        route.secret,
+        route.auth_kind,
+        ca_file=ca_file,
+    )

@@ -1,0 +1,70 @@
+"""The mail-channel world (two retailers, real listener and DNS) plus a real Dovecot IMAP server on
+loopback holding the retailers' support mailboxes. Dovecot comes from Debian's packages
+(scripts/ensure-dovecot.sh installs it where it can); without it these tests skip, and fail in CI."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from tests.conftest import REPO_ROOT, skip_or_fail
+from tests.mailboxes.helpers import ImapAccount, make_account
+from tests.mailchannel.conftest import (  # noqa: F401 - fixtures shared with the mail channel's tests
+    ACME_SUPPORT,
+    CUSTOMER,
+    GLOBEX_SUPPORT,
+    Sink,
+    World,
+    sink,
+    world,
+)
+
+from support.dovecot import DovecotServer, dovecot_available
+from support.oauth_introspection import IntrospectionServer
+
+
+def _ensure_dovecot() -> None:
+    if dovecot_available():
+        return
+    subprocess.run([str(REPO_ROOT / "scripts" / "ensure-dovecot.sh")], check=False)  # noqa: S603
+    if not dovecot_available():
+        skip_or_fail("Dovecot (Debian package dovecot-imapd) is not installed and cannot be installed here")
+
+
+@pytest.fixture(scope="session")
+def oauth() -> Iterator[IntrospectionServer]:
+    """The token introspection endpoint the test Dovecot asks about XOAUTH2 access tokens."""
+    server = IntrospectionServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def dovecot(tmp_path_factory: pytest.TempPathFactory, oauth: IntrospectionServer) -> Iterator[DovecotServer]:
+    """One IMAP server for the session (passwords and XOAUTH2); each test gets its own mail user."""
+    _ensure_dovecot()
+    server = DovecotServer(tmp_path_factory.mktemp("dovecot"), oauth_introspection_url=oauth.url).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def private_dovecot(tmp_path: Path) -> Iterator[DovecotServer]:
+    """A server of the test's own, for tests that kill it."""
+    _ensure_dovecot()
+    server = DovecotServer(tmp_path / "dovecot").start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def acme_account(dovecot: DovecotServer) -> ImapAccount:
+    return make_account(dovecot, ACME_SUPPORT)
