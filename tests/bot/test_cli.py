@@ -23,7 +23,8 @@ def test_classify_plain_lines_from_stdin() -> None:
     rows = [json.loads(line) for line in result.output.splitlines()]
     assert [r["id"] for r in rows] == [1, 3]
     assert [r["intent"] for r in rows] == ["track_shipment", "account_access"]
-    assert all(set(r) == {"id", "intent", "confidence"} and 0 <= r["confidence"] <= 1 for r in rows)
+    assert all(set(r) == {"id", "intent", "confidence", "lang"} and 0 <= r["confidence"] <= 1 for r in rows)
+    assert [r["lang"] for r in rows] == ["en", "en"]
 
 
 def test_classify_json_objects_from_a_file_keeps_ids(tmp_path: Path) -> None:
@@ -35,7 +36,7 @@ def test_classify_json_objects_from_a_file_keeps_ids(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     # No database here: a warning on stderr says the shipped model is used; stdout is all JSON.
     rows = [json.loads(line) for line in result.output.splitlines() if not line.startswith("warning:")]
-    assert rows[0] == {"id": "m-1", "intent": "cancel_order", "confidence": rows[0]["confidence"]}
+    assert rows[0] == {"id": "m-1", "intent": "cancel_order", "confidence": rows[0]["confidence"], "lang": "en"}
     assert rows[1]["id"] == 42 and rows[1]["intent"] == "out_of_scope"
 
 

@@ -2,7 +2,10 @@
 
 Short support messages vary a lot in wording; mapping equivalent words onto one
 form and replacing contact details and numbers with placeholders lets a small
-hand-written training set cover much more phrasing.
+hand-written training set cover much more phrasing. Accents are folded ("Rücksendung" and
+"Rucksendung" meet), and each language's lexicon (data/lexicon/*.txt) maps its key support words
+onto the English word the shipped examples use, so the large English set teaches the classifier
+about "Bestellung", "commande" or "zamówienie" too.
 """
 
 from __future__ import annotations
@@ -21,6 +24,15 @@ _PHONE = re.compile(r"\+?\d[\d ()-]{6,}\d")
 _NUMBER = re.compile(r"#?\b[a-z]{0,4}-?\d[\w-]*")
 _REPEAT = re.compile(r"(.)\1{2,}")
 _WORD = re.compile(r"[a-z]+(?:-[a-z]+)?")
+# Letters that Unicode does not decompose into a base letter and an accent.
+_UNDECOMPOSED = str.maketrans({"ł": "l", "ß": "ss", "ø": "o", "æ": "ae", "œ": "oe", "đ": "d"})
+
+
+def fold(text: str) -> str:
+    """Lower-cased `text` without accents ("Zamówienie" -> "zamowienie", "Straße" -> "strasse")."""
+    lowered = unicodedata.normalize("NFKC", text).lower().translate(_UNDECOMPOSED)
+    return "".join(ch for ch in unicodedata.normalize("NFKD", lowered) if not unicodedata.combining(ch))
+
 
 EMAIL_TOKEN = " zzemail "
 LINK_TOKEN = " zzlink "
@@ -30,7 +42,7 @@ PRODUCT_TOKEN = " zzproduct"
 
 
 def _data_lines(name: str) -> list[str]:
-    text = resources.files("trustdesk.bot").joinpath("data", name).read_text(encoding="utf-8")
+    text = resources.files("trustdesk.bot").joinpath("data", *name.split("/")).read_text(encoding="utf-8")
     return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
 
 
@@ -50,7 +62,7 @@ class Normaliser:
 
     def __call__(self, text: str) -> str:
         """Return the normalised form of `text` that the vectorisers see."""
-        s = unicodedata.normalize("NFKC", text).lower()
+        s = fold(text)
         s = _EMAIL.sub(EMAIL_TOKEN, s)
         s = _URL.sub(LINK_TOKEN, s)
         s = _PHONE.sub(PHONE_TOKEN, s)
@@ -99,7 +111,7 @@ def parse_synonyms(lines: Iterable[str]) -> tuple[tuple[str, str], ...]:
         for variant in variants.split(","):
             variant = variant.strip().lower()
             if variant:
-                pairs.append((variant, canonical.strip().lower()))
+                pairs.append((fold(variant), fold(canonical.strip())))
     return tuple(pairs)
 
 
@@ -107,4 +119,13 @@ def default_normaliser(extra_product_terms: Iterable[str] = ()) -> Normaliser:
     """The normaliser built from the package's synonym and product-term lists (plus tenant terms)."""
     terms = {t.lower() for t in _data_lines("product_terms.txt")}
     terms.update(t.strip().lower() for t in extra_product_terms if t.strip())
-    return Normaliser(synonyms=parse_synonyms(_data_lines("synonyms.txt")), product_terms=frozenset(terms))
+    pairs = list(parse_synonyms(_data_lines("synonyms.txt")))
+    known = {variant for variant, _ in pairs}
+    lexicons = resources.files("trustdesk.bot").joinpath("data", "lexicon")
+    for entry in sorted(lexicons.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".txt"):
+            for variant, canonical in parse_synonyms(_data_lines(f"lexicon/{entry.name}")):
+                if variant not in known and variant != canonical:  # the first mapping of a word wins
+                    known.add(variant)
+                    pairs.append((variant, canonical))
+    return Normaliser(synonyms=tuple(pairs), product_terms=frozenset(terms))

@@ -11,7 +11,11 @@ _EMAIL = re.compile(r"(?<![\w.+-])([\w.+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0
 # An order reference: optional short letter prefix, then 4-12 digits (dashes allowed).
 _ORDER = re.compile(r"(?<![\w@.-])#?((?:[A-Za-z]{1,4}-?)?\d{4,12}(?:-\d{1,6})*)(?![\w@-])")
 _PHONE_LIKE = re.compile(r"\+?\d[\d ()-]{8,}\d")
-_ALL = re.compile(r"\b(all|both|every(thing)?|whole\s+order|all\s+of\s+(them|it))\b", re.IGNORECASE)
+_ALL = re.compile(
+    r"\b(all|both|every(thing)?|whole\s+order|all\s+of\s+(them|it)|alle|alles|beide|tout|tous|toutes|les\s+deux|"
+    r"todo|todos|todas|ambos|ambas|tutto|tutti|tutte|entrambi|allemaal|tudo|wszystko|wszystkie|oba|obie)\b",
+    re.IGNORECASE,
+)
 _NUMBERS = re.compile(r"\b(\d{1,2})\b")
 
 
