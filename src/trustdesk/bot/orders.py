@@ -7,9 +7,11 @@ order exists, and every failed look-up is counted and reported as an event.
 
 from __future__ import annotations
 
+from datetime import date
+
 from trustdesk.bot.context import Order, OrderStatus, RefundStatus
 from trustdesk.bot.intents import Intent
-from trustdesk.bot.slots import find_email, find_order_number, same_order_number
+from trustdesk.bot.slots import find_date, find_email, find_order_number, same_order_number
 from trustdesk.bot.state import Awaiting, BotEvent, HandoffReason
 from trustdesk.bot.turn import TurnBuilder, money
 
@@ -19,9 +21,12 @@ _NOT_SHIPPED = {OrderStatus.PLACED, OrderStatus.PROCESSING, OrderStatus.ON_HOLD}
 
 
 def take_order_slots(t: TurnBuilder, text: str) -> bool:
-    """Store an order number and/or e-mail found in `text`; True if either was found."""
+    """Store an order number and/or e-mail found in `text`; True if either was found. A signed-in
+    customer choosing among their orders may name one by the day it was placed ("die vom 3. März")."""
     number = find_order_number(text)
     email = find_email(text)
+    if number is None and t.ctx.customer is not None and t.state.awaiting is Awaiting.ORDER_NUMBER:
+        number = _order_placed_on(t, find_date(text, t.lang, t.ctx.now.date()))
     if number:
         verified = t.state.verified_order
         if verified is None or not same_order_number(number, verified):
@@ -31,6 +36,15 @@ def take_order_slots(t: TurnBuilder, text: str) -> bool:
     if email:
         t.state = t.state.with_slots(email=email)
     return bool(number or email)
+
+
+def _order_placed_on(t: TurnBuilder, day: date | None) -> str | None:
+    """The number of the signed-in customer's one recent order placed on `day`, if exactly one was."""
+    if day is None or t.ctx.customer is None:
+        return None
+    orders = t.ctx.retailer.list_customer_orders(t.ctx.customer.customer_id, RECENT_ORDERS)
+    placed = [o.number for o in orders if o.placed_on == day]
+    return placed[0] if len(placed) == 1 else None
 
 
 def access_order(t: TurnBuilder, flow: Intent) -> Order | None:
