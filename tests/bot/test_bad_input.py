@@ -38,7 +38,9 @@ def test_enormous_input_does_not_crash_and_is_capped_in_the_transcript(chat: Cha
         ("我的订单在哪里？", "zh"),
     ],
 )
-def test_languages_the_bot_does_not_speak_get_the_offer_of_a_person(chat: Chat, message: str, code: str) -> None:
+def test_languages_the_bot_does_not_speak_get_the_offer_of_a_person(
+    chat: Chat, message: str, code: str
+) -> None:
     turn = chat.send(message)
     assert BotEvent.NON_ENGLISH in turn.events
     assert "I can only chat in English, German, French" in chat.text()

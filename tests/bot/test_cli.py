@@ -36,7 +36,12 @@ def test_classify_json_objects_from_a_file_keeps_ids(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     # No database here: a warning on stderr says the shipped model is used; stdout is all JSON.
     rows = [json.loads(line) for line in result.output.splitlines() if not line.startswith("warning:")]
-    assert rows[0] == {"id": "m-1", "intent": "cancel_order", "confidence": rows[0]["confidence"], "lang": "en"}
+    assert rows[0] == {
+        "id": "m-1",
+        "intent": "cancel_order",
+        "confidence": rows[0]["confidence"],
+        "lang": "en",
+    }
     assert rows[1]["id"] == 42 and rows[1]["intent"] == "out_of_scope"
 
 
