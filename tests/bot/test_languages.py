@@ -5,12 +5,16 @@ from __future__ import annotations
 import string
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
 
+from trustdesk.bot.classifier import IntentModel
 from trustdesk.bot.context import Order, OrderStatus
 from trustdesk.bot.engine import BotEngine
+from trustdesk.bot.evaluation import evaluate
+from trustdesk.bot.examples import load_examples
 from trustdesk.bot.intents import Intent
 from trustdesk.bot.replies import TEMPLATES, placeholders, say
 from trustdesk.bot.slots import find_date
@@ -89,7 +93,12 @@ def test_polish_on_a_retailer_without_polish_gets_the_default_and_is_told_in_bot
         ("¿Dónde está mi pedido?", "es", Intent.ORDER_STATUS, "número de pedido"),
         ("Ik wil mijn jas retourneren", "nl", Intent.RETURN_ITEM, "bestelnummer"),
         ("Vorrei annullare il mio ordine", "it", Intent.CANCEL_ORDER, "numero d'ordine"),
-        ("Quero cancelar a minha encomenda, estou a ver que ainda não saiu", "pt-PT", Intent.CANCEL_ORDER, "número da encomenda"),
+        (
+            "Quero cancelar a minha encomenda, estou a ver que ainda não saiu",
+            "pt-PT",
+            Intent.CANCEL_ORDER,
+            "número da encomenda",
+        ),
         ("Cadê meu pedido? Tô esperando faz dias", "pt-BR", Intent.ORDER_STATUS, "número do pedido"),
         ("Gdzie jest moje zamówienie? Czekam już tydzień", "pl", Intent.ORDER_STATUS, "numer zamówienia"),
     ],
@@ -190,3 +199,23 @@ def test_every_bot_reply_is_translated_with_its_placeholders(lang: str) -> None:
         )
         rendered = say(key, lang, **{name: f"<{name}>" for name in placeholders(key)})
         assert rendered == message.string.format(**{name: f"<{name}>" for name in placeholders(key)}).strip()
+
+
+HELDOUT_LANGUAGES = Path(__file__).parent / "data" / "languages"
+# Floors a little below the measurement (docs/performance.md, "Languages"): training is deterministic, so
+# only a change to the code or the examples moves the scores. Aggregates only: no message is printed.
+LANGUAGE_ACCURACY_FLOOR = 0.85
+OUT_OF_SCOPE_RECALL_FLOOR = 0.85
+
+
+def test_each_languages_heldout_accuracy_stays_above_its_floor(model: IntentModel) -> None:
+    oos_right = oos_total = 0
+    for path in sorted(HELDOUT_LANGUAGES.glob("heldout_*.jsonl")):
+        examples = load_examples(path)
+        assert len(examples) >= 60 and {e.intent for e in examples} == set(Intent)
+        report = evaluate(model, examples)
+        assert report.accuracy >= LANGUAGE_ACCURACY_FLOOR, (path.name, round(report.accuracy, 4))
+        predictions = model.classify_many([e.text for e in examples if e.intent is Intent.OUT_OF_SCOPE])
+        oos_right += sum(p.intent is Intent.OUT_OF_SCOPE for p in predictions)
+        oos_total += len(predictions)
+    assert oos_total and oos_right / oos_total >= OUT_OF_SCOPE_RECALL_FLOOR
