@@ -67,7 +67,7 @@ def test_french_customer_asking_for_a_person_is_handed_over_in_french(
     chat = Chat(engine, shop)
     turn = chat.send("Bonjour, je voudrais parler à un conseiller s'il vous plaît")
     assert turn.handoff is not None and turn.handoff.reason is HandoffReason.CUSTOMER_REQUEST
-    assert turn.state.language == "fr"
+    assert turn.state.language == "fr" and turn.handoff.language == "fr"
     assert "Je vous mets en relation avec un membre de l'équipe Acme" in chat.text()
 
 

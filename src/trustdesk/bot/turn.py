@@ -140,7 +140,7 @@ class TurnBuilder:
             slots={k: v for k, v in self.state.slots.items() if not k.startswith("_")},
             transcript=self.state.transcript,
             wait_estimate=wait,
-            language=language,
+            language=language or self.lang,
         )
 
     def _summary(self, reason: HandoffReason, intent: Intent | None) -> str:

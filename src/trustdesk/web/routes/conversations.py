@@ -548,10 +548,15 @@ def assign(
     return _assign(request, auth, conversation_id, body.user_id, claim=False)
 
 
-class LanguageIn(BaseModel):
+class LanguageIn(ApiModel):
     language: str = Field(
         min_length=2, max_length=35, description='A supported language code ("de", "pt-BR")'
     )
+
+
+class CustomerLanguageOut(BaseModel):
+    id: str
+    language: str
 
 
 @router.post(
@@ -1060,6 +1065,7 @@ def customer_history(
 
 @public_router.post(
     "/{tenant}/chat/conversations/{conversation_id}/language",
+    response_model=CustomerLanguageOut,
     summary="Choose the conversation's language (the bot answers in it from now on); audited",
     responses=errors(
         401,
