@@ -104,7 +104,7 @@ class LanguageNotOffered(ConversationError):
     """A language change names a language that is not supported or that the retailer does not offer."""
 
     code = "language_not_offered"
-    status = 422
+    status = 409
 
 
 class CannotAssign(ConversationError):

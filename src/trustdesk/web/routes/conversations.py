@@ -28,6 +28,7 @@ from trustdesk.conversations import (
     MessageBlocked,
 )
 from trustdesk.conversations.runtime import Runtime
+from trustdesk.i18n.languages import LANGUAGES
 from trustdesk.mailchannel.views import add_mail_info
 from trustdesk.ratelimit import Limit
 from trustdesk.store.models import CannedReply, Conversation, Job, Tenant, User, WebhookEndpoint
@@ -548,10 +549,12 @@ def assign(
     return _assign(request, auth, conversation_id, body.user_id, claim=False)
 
 
+# The supported languages' codes, exactly as the API writes them.
+LanguageCode = Literal[tuple(LANGUAGES)]  # type: ignore[valid-type]
+
+
 class LanguageIn(ApiModel):
-    language: str = Field(
-        min_length=2, max_length=35, description='A supported language code ("de", "pt-BR")'
-    )
+    language: LanguageCode = Field(description='A supported language code ("de", "pt-BR")')
 
 
 class CustomerLanguageOut(BaseModel):
@@ -563,7 +566,7 @@ class CustomerLanguageOut(BaseModel):
     "/conversations/{conversation_id}/language",
     response_model=ConversationOut,
     summary="Set the conversation's language (the bot answers in it from now on); audited",
-    responses=errors(404, e422="language_not_offered: not a language this retailer offers"),
+    responses=errors(404, e409="language_not_offered: a language this retailer does not offer"),
 )
 def agent_set_language(
     conversation_id: str,
@@ -1074,7 +1077,7 @@ def customer_history(
         e401="neither a conversation token nor a signed-in customer's session",
         e403="csrf_failed: a cookie session must send its CSRF token",
         e404="no such retailer, or no conversation this token or account may open",
-        e422="language_not_offered: not a language this retailer offers",
+        e409="language_not_offered: a language this retailer does not offer",
     ),
     openapi_extra=chat_security("POST"),
 )
