@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 
 from trustdesk.bot.classifier import IntentModel
-from trustdesk.bot.context import Customer
+from trustdesk.bot.context import Customer, TenantProfile
 from trustdesk.bot.engine import BotEngine
 from trustdesk.bot.examples import shipped_examples
 from trustdesk.bot.registry import load_or_train
 from trustdesk.bot.state import BotTurn, ConversationState
 
-from .fakes import NOW, FakeRetailer, context
+from .fakes import NOW, TENANT, FakeRetailer, context
 
 DATA = Path(__file__).parent / "data"
 
@@ -55,11 +55,18 @@ class Chat:
     state: ConversationState = field(default_factory=ConversationState)
     now: datetime = NOW
     turns: list[BotTurn] = field(default_factory=list)
+    tenant: TenantProfile = TENANT
+    language_hint: str | None = None
 
     def send(self, message: str, *, after: timedelta = timedelta(minutes=1)) -> BotTurn:
         self.now = self.now + after
         ctx = context(
-            self.retailer, customer=self.customer, now=self.now, lookups_allowed=self.lookups_allowed
+            self.retailer,
+            customer=self.customer,
+            now=self.now,
+            lookups_allowed=self.lookups_allowed,
+            tenant=self.tenant,
+            language_hint=self.language_hint,
         )
         turn = self.engine.respond(self.state, message, ctx)
         self.state = turn.state

@@ -275,9 +275,16 @@ def context(
     customer: Customer | None = None,
     now: datetime = NOW,
     lookups_allowed: bool = True,
+    tenant: TenantProfile = TENANT,
+    language_hint: str | None = None,
 ) -> BotContext:
     return BotContext(
-        tenant=TENANT, retailer=retailer, now=now, customer=customer, order_lookups_allowed=lookups_allowed
+        tenant=tenant,
+        retailer=retailer,
+        now=now,
+        customer=customer,
+        order_lookups_allowed=lookups_allowed,
+        language_hint=language_hint,
     )
 
 

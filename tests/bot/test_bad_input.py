@@ -34,18 +34,17 @@ def test_enormous_input_does_not_crash_and_is_capped_in_the_transcript(chat: Cha
 @pytest.mark.parametrize(
     ("message", "code"),
     [
-        ("¿Dónde está mi pedido? Lo compré hace una semana", "es"),
-        ("Bonjour, je n'ai pas reçu ma commande et je veux savoir où elle est", "fr"),
-        ("Hallo, ich habe meine Bestellung noch nicht bekommen, wo ist sie?", "de"),
         ("Где мой заказ? Я жду уже две недели", "ru"),
         ("我的订单在哪里？", "zh"),
     ],
 )
-def test_other_languages_are_answered_with_the_offer_of_a_person(chat: Chat, message: str, code: str) -> None:
+def test_languages_the_bot_does_not_speak_get_the_offer_of_a_person(
+    chat: Chat, message: str, code: str
+) -> None:
     turn = chat.send(message)
     assert BotEvent.NON_ENGLISH in turn.events
-    assert "I can only chat in English" in chat.text()
-    assert "English and Spanish" in chat.text()
+    assert "I can only chat in English, German, French" in chat.text()
+    assert "Our team can help in English and Spanish" in chat.text()
     second = chat.send(message)
     assert second.handoff is not None
     assert second.handoff.reason is HandoffReason.LANGUAGE
@@ -53,8 +52,8 @@ def test_other_languages_are_answered_with_the_offer_of_a_person(chat: Chat, mes
 
 
 def test_yes_in_another_language_accepts_the_offer(chat: Chat) -> None:
-    chat.send("¿Dónde está mi pedido? Lo compré hace una semana")
-    assert chat.send("sí").handoff is not None
+    chat.send("Где мой заказ? Я жду уже две недели")
+    assert chat.send("да").handoff is not None
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,8 @@ def test_classify_plain_lines_from_stdin() -> None:
     rows = [json.loads(line) for line in result.output.splitlines()]
     assert [r["id"] for r in rows] == [1, 3]
     assert [r["intent"] for r in rows] == ["track_shipment", "account_access"]
-    assert all(set(r) == {"id", "intent", "confidence"} and 0 <= r["confidence"] <= 1 for r in rows)
+    assert all(set(r) == {"id", "intent", "confidence", "lang"} and 0 <= r["confidence"] <= 1 for r in rows)
+    assert [r["lang"] for r in rows] == ["en", "en"]
 
 
 def test_classify_json_objects_from_a_file_keeps_ids(tmp_path: Path) -> None:
@@ -35,8 +36,38 @@ def test_classify_json_objects_from_a_file_keeps_ids(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     # No database here: a warning on stderr says the shipped model is used; stdout is all JSON.
     rows = [json.loads(line) for line in result.output.splitlines() if not line.startswith("warning:")]
-    assert rows[0] == {"id": "m-1", "intent": "cancel_order", "confidence": rows[0]["confidence"]}
+    assert rows[0] == {
+        "id": "m-1",
+        "intent": "cancel_order",
+        "confidence": rows[0]["confidence"],
+        "lang": "en",
+    }
     assert rows[1]["id"] == 42 and rows[1]["intent"] == "out_of_scope"
+
+
+def test_classify_reads_an_optional_lang_and_writes_the_language_used() -> None:
+    lines = [
+        '{"id": "de-1", "text": "Wo ist meine Bestellung 100234?"}',
+        '{"id": "fr-1", "text": "Je voudrais annuler ma commande", "lang": "fr"}',
+        '{"id": "pt-1", "text": "Quero devolver o casaco", "lang": "pt_pt"}',
+        '{"id": "hint", "text": "ok", "lang": "pl"}',
+        "Ik wil mijn jas retourneren",
+    ]
+    result = runner.invoke(app, ["bot", "classify"], input="\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert all(set(r) == {"id", "intent", "confidence", "lang"} for r in rows)
+    assert [r["lang"] for r in rows] == ["de", "fr", "pt-PT", "pl", "nl"]
+    assert [r["intent"] for r in rows[:3]] == ["order_status", "cancel_order", "return_item"]
+    assert rows[4]["intent"] == "return_item"
+
+
+def test_classify_rejects_a_language_it_does_not_know() -> None:
+    result = runner.invoke(app, ["bot", "classify"], input='{"id": 1, "text": "hola", "lang": "xx"}\n')
+    assert result.exit_code == 2
+    assert "unsupported language 'xx'" in result.output
+    result = runner.invoke(app, ["bot", "classify"], input='{"id": 1, "text": "hola", "lang": 7}\n')
+    assert result.exit_code == 2
 
 
 def test_classify_with_extra_examples(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ if importlib.util.find_spec("trustdesk.guard") is None:  # pragma: no cover - de
     )
 
 from trustdesk.guard import scan  # noqa: E402
+from trustdesk.i18n.languages import LANGUAGES  # noqa: E402
 
 SAMPLE = {
     "tenant": "Acme",
@@ -54,14 +55,17 @@ SAMPLE = {
     "excerpt": "Standard delivery takes 3 to 5 working days.",
     "minutes": 4,
     "hours": 24,
+    "language": "Polish",
+    "default_language": "English",
 }
 
 
+@pytest.mark.parametrize("lang", sorted(LANGUAGES))
 @pytest.mark.parametrize("key", sorted(TEMPLATES))
-def test_every_template_passes_the_outbound_guard(key: str) -> None:
-    text = say(key, **{name: SAMPLE[name] for name in placeholders(key)})
+def test_every_template_passes_the_outbound_guard_in_every_language(key: str, lang: str) -> None:
+    text = say(key, lang, **{name: SAMPLE[name] for name in placeholders(key)})
     result = scan(text, direction="outbound", brand="Acme")
-    assert not result.blocked, (key, result.block_reasons)
+    assert not result.blocked, (key, lang, text, result.block_reasons)
 
 
 def test_every_reply_in_real_conversations_passes_the_outbound_guard(chat: Chat) -> None:

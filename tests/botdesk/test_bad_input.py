@@ -29,10 +29,17 @@ def test_a_wall_of_text_goes_to_a_person(botdesk: BotDesk) -> None:
     assert chat.conversation().bot_active is False
 
 
-def test_another_language_gets_an_honest_answer_and_an_offer(botdesk: BotDesk) -> None:
+def test_a_language_the_bot_speaks_is_answered_in_it(botdesk: BotDesk) -> None:
     chat = botdesk.chat()
     reply = chat.send("Hola, ¿dónde está mi pedido? Lo compré hace dos semanas y todavía no ha llegado.")
-    assert "I can only chat in English" in reply
+    assert "número de pedido" in reply
+    assert chat.conversation().language == "es"
+
+
+def test_a_language_the_bot_does_not_speak_gets_an_honest_answer_and_an_offer(botdesk: BotDesk) -> None:
+    chat = botdesk.chat()
+    reply = chat.send("Здравствуйте, где мой заказ? Я купил его две недели назад.")
+    assert "I can only chat in English, German, French" in reply
     assert "pass you to a person" in reply
 
 

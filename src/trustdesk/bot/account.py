@@ -15,7 +15,9 @@ MAX_RESETS = 2
 _SIGN_IN_TROUBLE = re.compile(
     r"pass\s*word|passcode|log\s*-?\s*(in|on)|sign\s*-?\s*in|locked|lock(ed)?\s+out|access|reset|"
     r"can'?t\s+get\s+in|get\s+(back\s+)?in(to)?|code|2fa|two[- ]?(factor|step)|verification|authenticat|credentials|"
-    r"suspended|disabled|deactivated|recover",
+    r"suspended|disabled|deactivated|recover|"
+    r"passwort|kennwort|anmeld|einlogg|gesperrt|mot\s+de\s+passe|connect|bloqu|contraseña|iniciar\s+sesión|"
+    r"entrar|acced|accesso|bloccat|wachtwoord|inlog|geblokkeerd|senha|palavra-passe|hasł|zalog|zablokow",
     re.IGNORECASE,
 )
 

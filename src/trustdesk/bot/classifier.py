@@ -1,5 +1,10 @@
 """Intent classifier: a linear model over word and character n-grams, with an out-of-scope rule.
 
+Languages: one model learns from the examples of every language (each language's lexicon maps its
+key words onto the English ones, bot/normalise.py); English messages are answered by a companion
+model trained on the English examples only, so the other languages never cost English accuracy.
+Which one answers follows the message's language (given, or identified as the guard does).
+
 NumPy only: the n-gram analysers and TF-IDF weights are in features.py, the L-BFGS training of the
 multinomial logistic regression in logistic.py. Training takes a few seconds on one core and
 classification about a millisecond per message. A model is saved as JSON (vocabularies, settings)
@@ -24,9 +29,12 @@ from trustdesk.bot.features import Analyser, SparseRows, TfidfBlock, hstack, seg
 from trustdesk.bot.intents import Intent
 from trustdesk.bot.logistic import fit_multinomial
 from trustdesk.bot.normalise import Normaliser, default_normaliser
+from trustdesk.guard.language import identify
+from trustdesk.i18n.languages import DEFAULT_LANGUAGE, supported
 
 SCHEMA_VERSION = 1
 MODEL_JSON = "model.json"
+ENGLISH_DIR = "english"
 WEIGHTS_NPZ = "weights.npz"
 
 
@@ -120,6 +128,29 @@ class IntentModel:
         self._example_count = example_count
         self._training_seconds = training_seconds
         self._oos_index = self._classes.index(Intent.OUT_OF_SCOPE)
+        # The English-only companion (None when the examples were all in one language).
+        self._english: IntentModel | None = None
+
+    @property
+    def english(self) -> IntentModel | None:
+        """The companion model that answers English messages, if any."""
+        return self._english
+
+    def with_english(self, english: IntentModel | None) -> IntentModel:
+        """This model answering English messages with `english` (no retraining)."""
+        clone = object.__new__(type(self))
+        clone.__dict__.update(self.__dict__)
+        clone._english = english
+        return clone
+
+    def _answers(self, text: str, lang: str | None) -> IntentModel:
+        """The model for a message: the English companion for English, else this one."""
+        if self._english is None:
+            return self
+        code = supported(lang) if lang is not None else None
+        if code is None:
+            code = identify(text).code
+        return self._english if code == DEFAULT_LANGUAGE else self
 
     @property
     def intents(self) -> tuple[Intent, ...]:
@@ -151,6 +182,8 @@ class IntentModel:
         clone = object.__new__(IntentModel)
         clone.__dict__.update(self.__dict__)
         clone._operating_point = operating_point
+        if self._english is not None:
+            clone._english = self._english.with_operating_point(operating_point)
         return clone
 
     def _featurise(self, text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -195,15 +228,38 @@ class IntentModel:
         similarity = np.array([self._similarity(idx, val) for idx, val in rows], dtype=np.float64)
         return scores, similarity
 
-    def classify_many(self, texts: Sequence[str]) -> list[Prediction]:
-        """Classify several messages at once."""
+    def classify_many(
+        self, texts: Sequence[str], langs: Sequence[str | None] | None = None
+    ) -> list[Prediction]:
+        """Classify several messages at once (`langs`: each one's language, if known)."""
+        if not texts:
+            return []
+        if self._english is not None:
+            chosen = [
+                self._answers(t, lang) for t, lang in zip(texts, langs or [None] * len(texts), strict=True)
+            ]
+            results: list[Prediction | None] = [None] * len(texts)
+            for model in (self, self._english):
+                picked = [i for i, m in enumerate(chosen) if m is model]
+                for i, prediction in zip(
+                    picked, model._classify_own([texts[i] for i in picked]), strict=True
+                ):
+                    results[i] = prediction
+            return [r for r in results if r is not None]
+        return self._classify_own(texts)
+
+    def _classify_own(self, texts: Sequence[str]) -> list[Prediction]:
         if not texts:
             return []
         probabilities, similarity = self.probabilities(list(texts))
         return [self._decide(row, float(sim)) for row, sim in zip(probabilities, similarity, strict=True)]
 
-    def classify(self, text: str) -> Prediction:
-        """Classify one message."""
+    def classify(self, text: str, lang: str | None = None) -> Prediction:
+        """Classify one message (`lang`: its language, if known; else it is identified)."""
+        model = self._answers(text, lang)
+        return model._classify_one(text) if model is not self else self._classify_one(text)
+
+    def _classify_one(self, text: str) -> Prediction:
         indices, values = self._featurise(text)
         scores = values @ self._coef_t[indices] + self._intercept
         scores -= scores.max()
@@ -247,6 +303,7 @@ class IntentModel:
             "normaliser": self._normaliser.to_json(),
             "word": {"vocabulary": self._word.terms()},
             "char": {"vocabulary": self._char.terms()},
+            "english_companion": self._english is not None,
         }
         reference = self._reference_t.transpose()
         tmp_json = directory / (MODEL_JSON + ".tmp")
@@ -263,6 +320,8 @@ class IntentModel:
             ref_indptr=reference.indptr.astype(np.int32),
             ref_shape=np.asarray([reference.n_rows, reference.n_cols], dtype=np.int64),
         )
+        if self._english is not None:
+            self._english.save(directory / ENGLISH_DIR)
         # Replace both files only when both are complete, so a reader never sees half a model.
         tmp_npz.replace(directory / WEIGHTS_NPZ)
         tmp_json.replace(directory / MODEL_JSON)
@@ -302,7 +361,7 @@ class IntentModel:
             raise ModelFileError(f"model in {directory} has weights that do not match its vocabulary")
         if n_cols != n_features or Intent.OUT_OF_SCOPE not in classes:
             raise ModelFileError(f"model in {directory} has an inconsistent reference matrix")
-        return cls(
+        model = cls(
             normaliser=normaliser,
             word=word,
             char=char,
@@ -316,6 +375,9 @@ class IntentModel:
             example_count=int(meta["example_count"]),
             training_seconds=float(meta["training_seconds"]),
         )
+        if meta.get("english_companion"):
+            model._english = IntentModel.load(directory / ENGLISH_DIR)
+        return model
 
 
 def _pair(value: Any) -> tuple[int, int]:
@@ -354,10 +416,24 @@ def train(
 ) -> IntentModel:
     """Train an IntentModel from labelled examples (every intent, out_of_scope included, needs some).
 
-    Pure and thread-safe: it touches no shared state, so it can run in a background thread
-    while the previous model keeps answering.
+    With examples in English and in other languages, an English-only companion is trained too and
+    answers English messages. Pure and thread-safe: it touches no shared state, so it can run in a
+    background thread while the previous model keeps answering.
     """
     data = list(examples)
+    english = [e for e in data if e.lang == DEFAULT_LANGUAGE]
+    if english and len(english) < len(data) and not {i for i in Intent} - {e.intent for e in english}:
+        model = _train_one(data, normaliser, config, operating_point)
+        return model.with_english(_train_one(english, normaliser, config, operating_point))
+    return _train_one(data, normaliser, config, operating_point)
+
+
+def _train_one(
+    data: list[Example],
+    normaliser: Normaliser | None,
+    config: TrainingConfig | None,
+    operating_point: OperatingPoint | None,
+) -> IntentModel:
     config = config or TrainingConfig()
     normaliser = normaliser or default_normaliser()
     missing = sorted(i.value for i in set(Intent) - {e.intent for e in data})

@@ -10,19 +10,19 @@ from trustdesk.bot.screening import says_secret_was_shared
 from trustdesk.bot.state import Awaiting, BotEvent, HandoffReason
 from trustdesk.bot.turn import TurnBuilder
 
-_KIND_NAMES = {
-    "phone": "phone number",
-    "email": "e-mail address",
-    "url": "website",
-    "domain": "website",
-    "handle": "account",
+_KIND_KEYS = {
+    "phone": "kind_phone",
+    "email": "kind_email",
+    "url": "kind_website",
+    "domain": "kind_website",
+    "handle": "kind_account",
 }
 
 
 def explain(t: TurnBuilder, checks: Sequence[ContactCheck]) -> None:
     """One sentence per contact, in the verdict's words."""
     for check in checks:
-        kind = _KIND_NAMES.get(check.kind, check.kind)
+        kind = t.text(_KIND_KEYS[check.kind]) if check.kind in _KIND_KEYS else check.kind
         if check.verdict is Verdict.OFFICIAL:
             t.say("contact_official", contact=check.contact, kind=kind)
         elif check.verdict is Verdict.LOOKALIKE:
@@ -30,7 +30,7 @@ def explain(t: TurnBuilder, checks: Sequence[ContactCheck]) -> None:
             t.say(
                 "contact_lookalike",
                 contact=check.contact,
-                imitates=check.imitates or f"an official {kind}",
+                imitates=check.imitates or t.text("imitates_official", kind=kind),
                 why=why,
             )
         elif check.verdict is Verdict.REPORTED:

@@ -13,6 +13,10 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Protocol
 
+from trustdesk.i18n.languages import DEFAULT_LANGUAGE, LANGUAGES
+
+SUPPORTED_CODES: tuple[str, ...] = tuple(LANGUAGES)
+
 
 class OrderStatus(StrEnum):
     """Where an order is in its life."""
@@ -162,6 +166,7 @@ class KnowledgeHit:
     url: str
     excerpt: str
     relevance: float
+    language: str = DEFAULT_LANGUAGE  # the article's language (a supported code)
 
 
 class RetailerData(Protocol):
@@ -221,7 +226,10 @@ class TenantProfile:
     slug: str
     name: str
     bot_name: str = "the virtual assistant"
-    bot_languages: tuple[str, ...] = ("en",)
+    # The languages the retailer offers customers, in its order of preference, and the one used when
+    # a customer's language is not offered (until tenants store them: every supported one, "en").
+    languages: tuple[str, ...] = SUPPORTED_CODES
+    default_language: str = DEFAULT_LANGUAGE
     agent_languages: tuple[str, ...] = ("en",)
     help_center_url: str | None = None
     report_url: str | None = None
@@ -246,5 +254,8 @@ class BotContext:
     retailer: RetailerData
     now: datetime
     customer: Customer | None = None
+    # The language of the page the chat runs on or of the signed-in account, for texts too short to
+    # tell ("ok", "100234"); None when unknown.
+    language_hint: str | None = None
     # The caller's rate limiter: False once this client has made too many order look-ups.
     order_lookups_allowed: bool = True

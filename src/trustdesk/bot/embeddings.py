@@ -215,6 +215,7 @@ class BlendedModel(IntentModel):
         blended._emb_coef = coef
         blended._emb_intercept = intercept
         blended._alpha = alpha
+        blended._english = None  # the blend answers every language itself
         return blended
 
     def _embedding_probabilities(self, texts: Sequence[str]) -> np.ndarray:
@@ -228,7 +229,8 @@ class BlendedModel(IntentModel):
         tfidf, similarity = super().probabilities(texts)
         return (1.0 - self._alpha) * tfidf + self._alpha * self._embedding_probabilities(texts), similarity
 
-    def classify(self, text: str) -> Prediction:
+    def classify(self, text: str, lang: str | None = None) -> Prediction:
+        del lang  # one multilingual blend answers every language
         probabilities, similarity = self.probabilities([text])
         return self._decide(probabilities[0], float(similarity[0]))
 

@@ -17,7 +17,9 @@ from trustdesk.bot.contacts import continue_contacts, handle_contacts
 from trustdesk.bot.context import BotContext
 from trustdesk.bot.intents import ORDER_INTENTS, Intent
 from trustdesk.bot.knowledge_answers import answer_from_help
+from trustdesk.bot.language import decide_language
 from trustdesk.bot.orders import access_order, answer_order, confirm_cancellation, take_order_slots
+from trustdesk.bot.replies import say
 from trustdesk.bot.returns import choose_return_items, confirm_return, say_policy, start_return
 from trustdesk.bot.screening import (
     asks_if_human,
@@ -32,7 +34,8 @@ from trustdesk.bot.screening import (
     wants_human,
 )
 from trustdesk.bot.state import Awaiting, BotEvent, BotTurn, ConversationState, HandoffReason
-from trustdesk.bot.turn import TurnBuilder, language_names
+from trustdesk.bot.turn import TurnBuilder, language_name, language_names
+from trustdesk.i18n.languages import supported
 
 MAX_INPUT_CHARS = 20_000
 RAPID_FIRE_WINDOW = timedelta(seconds=10)
@@ -67,8 +70,8 @@ _REPROMPT = {
 class IntentClassifier(Protocol):
     """Anything that classifies a message: an IntentModel or a ModelHolder."""
 
-    def classify(self, text: str) -> Prediction:
-        """Classify one message."""
+    def classify(self, text: str, lang: str | None = None) -> Prediction:
+        """Classify one message written in `lang` (identified from the text when None)."""
         ...
 
 
@@ -92,13 +95,59 @@ class BotEngine:
         t = TurnBuilder(state.heard("customer", text, ctx.now), ctx)
         if state.handed_off:
             return t.finish()  # a person owns the conversation now
+        declined = self._language(t, text)
         if not t.state.disclosed:
             t.say("disclosure")
             t.update(disclosed=True)
+        if declined is not None:
+            self._not_offered(t, declined)
         if self._rapid_fire(t):
             return t.finish()
         self._turn(t, text)
         return t.finish()
+
+    # -- the conversation's language -----------------------------------------------------------
+
+    def _language(self, t: TurnBuilder, text: str) -> str | None:
+        """Set the conversation's language from `text`; returns a language the customer wrote in
+        that the retailer does not offer, the first time they do."""
+        tenant = t.ctx.tenant
+        decision = decide_language(
+            text,
+            current=t.state.language,
+            current_source=t.state.language_source,
+            offered=tenant.languages,
+            default=tenant.default_language,
+            hint=t.ctx.language_hint,
+        )
+        if t.state.language is not None and decision.code != t.state.language:
+            t.event(BotEvent.LANGUAGE_CHANGED)
+        t.update(
+            language=decision.code,
+            language_source=decision.source,
+            language_confidence=round(decision.confidence, 4),
+        )
+        refused = decision.not_offered
+        if refused is None or refused in t.state.languages_declined:
+            return None
+        t.event(BotEvent.LANGUAGE_NOT_OFFERED)
+        t.update(languages_declined=(*t.state.languages_declined, refused))
+        return refused
+
+    def _not_offered(self, t: TurnBuilder, refused: str) -> None:
+        """Say, in the customer's language and then in the one the chat continues in, that their
+        language is not offered here."""
+        default = t.lang
+        sentences = [
+            say(
+                "language_not_offered",
+                lang,
+                language=language_name(refused, lang),
+                default_language=language_name(default, lang),
+            )
+            for lang in (refused, default)
+        ]
+        t.replies.append("\n\n".join(sentences))
 
     # -- the decision ladder ------------------------------------------------------------------
 
@@ -134,7 +183,7 @@ class BotEngine:
             return
         if t.state.awaiting in _SLOT_WAITS and self._fill_slot(t, text):
             return
-        prediction = self._classifier.classify(text)
+        prediction = self._classifier.classify(text, t.lang)
         t.intent = prediction.intent
         t.confidence = prediction.confidence
         if t.state.awaiting in _SLOT_WAITS and not self._switches(t, prediction):
@@ -170,8 +219,9 @@ class BotEngine:
         return True
 
     def _other_language(self, t: TurnBuilder, text: str) -> bool:
+        """A language the bot does not speak at all (another script, Turkish...): offer a person."""
         guess = guess_language(text)
-        if guess.code is None or guess.code in t.ctx.tenant.bot_languages:
+        if guess.code is None or supported(guess.code) is not None:
             if guess.code is not None:
                 t.update(non_english_streak=0)
             return False
@@ -183,8 +233,8 @@ class BotEngine:
             return True
         t.say(
             "language",
-            bot_languages=language_names(t.ctx.tenant.bot_languages),
-            agent_languages=language_names(t.ctx.tenant.agent_languages),
+            bot_languages=language_names(t.ctx.tenant.languages, t.lang),
+            agent_languages=language_names(t.ctx.tenant.agent_languages, t.lang),
         )
         t.state = t.state.with_slots(_pending_handoff=HandoffReason.LANGUAGE.value, _language=guess.code)
         t.wait_for(Awaiting.CONFIRM_HANDOFF)

@@ -10,6 +10,7 @@ from importlib import resources
 from pathlib import Path
 
 from trustdesk.bot.intents import Intent, parse_intent
+from trustdesk.i18n.languages import LANGUAGES, supported
 
 MAX_EXAMPLE_CHARS = 500
 
@@ -24,10 +25,12 @@ class Example:
 
     text: str
     intent: Intent
+    lang: str = "en"  # the language it is written in (BCP 47, a supported code)
 
 
-def parse_examples(lines: Iterable[str], *, source: str = "<examples>") -> list[Example]:
-    """Parse JSONL lines of {"text": ..., "intent": ...}; blank lines are skipped."""
+def parse_examples(lines: Iterable[str], *, source: str = "<examples>", lang: str = "en") -> list[Example]:
+    """Parse JSONL lines of {"text": ..., "intent": ...} and an optional "lang" (else `lang`);
+    blank lines are skipped."""
     examples: list[Example] = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -51,7 +54,11 @@ def parse_examples(lines: Iterable[str], *, source: str = "<examples>") -> list[
             intent = parse_intent(row["intent"])
         except ValueError as exc:
             raise ExampleFileError(f"{source}:{number}: {exc}") from None
-        examples.append(Example(text=text, intent=intent))
+        written_in = row.get("lang", lang)
+        code = supported(written_in) if isinstance(written_in, str) else None
+        if code is None:
+            raise ExampleFileError(f"{source}:{number}: unsupported language {written_in!r}")
+        examples.append(Example(text=text, intent=intent, lang=code))
     return examples
 
 
@@ -61,10 +68,26 @@ def load_examples(path: Path) -> list[Example]:
         return parse_examples(handle, source=str(path))
 
 
-def shipped_examples() -> list[Example]:
-    """The training examples that ship with Trustdesk (written for the project, not scraped)."""
-    text = resources.files("trustdesk.bot").joinpath("data", "training.jsonl").read_text(encoding="utf-8")
-    return parse_examples(text.splitlines(), source="trustdesk/bot/data/training.jsonl")
+def shipped_files() -> dict[str, str]:
+    """The shipped training file of each language: training.jsonl is English, the others
+    training_<code>.jsonl (docs/architecture.md, "Bot languages")."""
+    return {code: "training.jsonl" if code == "en" else f"training_{code}.jsonl" for code in LANGUAGES}
+
+
+def shipped_examples(languages: Iterable[str] | None = None) -> list[Example]:
+    """The training examples that ship with Trustdesk (written for the project, not scraped), in
+    every supported language, or only in `languages`."""
+    wanted = set(LANGUAGES) if languages is None else {supported(c) or c for c in languages}
+    examples: list[Example] = []
+    for code, name in shipped_files().items():
+        if code not in wanted:
+            continue
+        data = resources.files("trustdesk.bot").joinpath("data", name)
+        if not data.is_file():
+            continue
+        lines = data.read_text(encoding="utf-8").splitlines()
+        examples += parse_examples(lines, source=f"trustdesk/bot/data/{name}", lang=code)
+    return examples
 
 
 def _key(text: str) -> str:
@@ -95,10 +118,18 @@ JsonId = str | int | float | bool | None
 
 
 def iter_texts(lines: Iterable[str]) -> Iterator[tuple[JsonId, str]]:
-    """Yield (id, text) from lines that are either plain text or JSON objects {"id", "text"}.
+    """Yield (id, text) from lines that are either plain text or JSON objects {"id", "text"}."""
+    for ident, text, _ in iter_requests(lines):
+        yield (ident, text)
+
+
+def iter_requests(lines: Iterable[str]) -> Iterator[tuple[JsonId, str, str | None]]:
+    """Yield (id, text, lang) from lines that are either plain text or JSON objects {"id", "text", "lang"}.
 
     A line that is a JSON object must carry a string "text"; its "id" (a JSON scalar) is passed
-    through unchanged and defaults to the 1-based line number, as it does for plain lines.
+    through unchanged and defaults to the 1-based line number, as it does for plain lines. Its
+    optional "lang" must be a string (whether it names a supported language is the caller's check);
+    plain lines have none.
     """
     for number, line in enumerate(lines, start=1):
         raw = line.rstrip("\r\n")
@@ -117,6 +148,9 @@ def iter_texts(lines: Iterable[str]) -> Iterator[tuple[JsonId, str]]:
                 ident = row.get("id", number)
                 if isinstance(ident, (dict, list)):
                     raise ExampleFileError(f"line {number}: 'id' must be a string or a number")
-                yield (ident, text)
+                lang = row.get("lang")
+                if lang is not None and not isinstance(lang, str):
+                    raise ExampleFileError(f"line {number}: 'lang' must be a language code such as \"de\"")
+                yield (ident, text, lang)
                 continue
-        yield (number, raw)
+        yield (number, raw, None)

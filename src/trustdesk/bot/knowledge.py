@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from markdown_it import MarkdownIt
 
 from trustdesk.bot.context import KnowledgeHit
+from trustdesk.bot.normalise import fold
+from trustdesk.i18n.languages import DEFAULT_LANGUAGE
 
 _WORD = re.compile(r"[a-z0-9]+")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\s*\n+\s*")
@@ -37,17 +39,18 @@ def _stem(word: str) -> str:
 
 def terms(text: str) -> list[str]:
     """Search terms of `text`: lower-cased, stop words dropped, lightly stemmed."""
-    return [_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP]
+    return [_stem(w) for w in _WORD.findall(fold(text)) if w not in _STOP]
 
 
 @dataclass(frozen=True)
 class Article:
-    """A help article (Markdown body) and its public address."""
+    """A help article (Markdown body), its public address and its language."""
 
     slug: str
     title: str
     body_markdown: str
     url: str
+    language: str = DEFAULT_LANGUAGE
 
 
 def markdown_to_text(markdown: str) -> str:
@@ -118,6 +121,7 @@ class KnowledgeBase:
                 url=self._articles[i].url,
                 excerpt=self._excerpt(i, query_terms),
                 relevance=round(min(1.0, relevance), 4),
+                language=self._articles[i].language,
             )
             for _, relevance, i in scored[:limit]
         ]

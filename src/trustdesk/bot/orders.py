@@ -11,25 +11,22 @@ from datetime import date
 
 from trustdesk.bot.context import Order, OrderStatus, RefundStatus
 from trustdesk.bot.intents import Intent
-from trustdesk.bot.replies import say
-from trustdesk.bot.slots import find_email, find_order_number, same_order_number
+from trustdesk.bot.slots import find_date, find_email, find_order_number, same_order_number
 from trustdesk.bot.state import Awaiting, BotEvent, HandoffReason
-from trustdesk.bot.turn import TurnBuilder
+from trustdesk.bot.turn import TurnBuilder, money
 
 MAX_ORDER_LOOKUP_FAILURES = 3
 RECENT_ORDERS = 5
 _NOT_SHIPPED = {OrderStatus.PLACED, OrderStatus.PROCESSING, OrderStatus.ON_HOLD}
 
 
-def fmt_date(value: date) -> str:
-    """A date the way customers read it: '3 March 2025'."""
-    return f"{value.day} {value.strftime('%B %Y')}"
-
-
 def take_order_slots(t: TurnBuilder, text: str) -> bool:
-    """Store an order number and/or e-mail found in `text`; True if either was found."""
+    """Store an order number and/or e-mail found in `text`; True if either was found. A signed-in
+    customer choosing among their orders may name one by the day it was placed ("die vom 3. März")."""
     number = find_order_number(text)
     email = find_email(text)
+    if number is None and t.ctx.customer is not None and t.state.awaiting is Awaiting.ORDER_NUMBER:
+        number = _order_placed_on(t, find_date(text, t.lang, t.ctx.now.date()))
     if number:
         verified = t.state.verified_order
         if verified is None or not same_order_number(number, verified):
@@ -39,6 +36,15 @@ def take_order_slots(t: TurnBuilder, text: str) -> bool:
     if email:
         t.state = t.state.with_slots(email=email)
     return bool(number or email)
+
+
+def _order_placed_on(t: TurnBuilder, day: date | None) -> str | None:
+    """The number of the signed-in customer's one recent order placed on `day`, if exactly one was."""
+    if day is None or t.ctx.customer is None:
+        return None
+    orders = t.ctx.retailer.list_customer_orders(t.ctx.customer.customer_id, RECENT_ORDERS)
+    placed = [o.number for o in orders if o.placed_on == day]
+    return placed[0] if len(placed) == 1 else None
 
 
 def access_order(t: TurnBuilder, flow: Intent) -> Order | None:
@@ -80,7 +86,9 @@ def access_order(t: TurnBuilder, flow: Intent) -> Order | None:
             if not orders:
                 t.say("no_orders_on_account")
             else:
-                choices = "; ".join(f"{o.number} (placed {fmt_date(o.placed_on)})" for o in orders)
+                choices = "; ".join(
+                    t.text("order_choice", number=o.number, placed_on=t.date(o.placed_on)) for o in orders
+                )
                 t.say("choose_order", choices=choices)
             t.wait_for(Awaiting.ORDER_NUMBER, flow)
             return None
@@ -114,10 +122,10 @@ def access_order(t: TurnBuilder, flow: Intent) -> Order | None:
 
 def _status_line(t: TurnBuilder, order: Order) -> None:
     number = order.number
-    placed = fmt_date(order.placed_on)
+    placed = t.date(order.placed_on)
     ship_hint = ""
     if order.expected_ship_date is not None:
-        ship_hint = " " + say("ship_hint", date=fmt_date(order.expected_ship_date))
+        ship_hint = " " + t.text("ship_hint", date=t.date(order.expected_ship_date))
     if order.status is OrderStatus.PLACED:
         t.say("status_placed", number=number, placed_on=placed, ship_hint=ship_hint)
     elif order.status is OrderStatus.PROCESSING:
@@ -136,13 +144,13 @@ def _status_line(t: TurnBuilder, order: Order) -> None:
 
 def _shipment_lines(t: TurnBuilder, order: Order) -> None:
     if order.status is OrderStatus.DELIVERED and order.delivered_on is not None:
-        t.say("status_delivered", number=order.number, delivered_on=fmt_date(order.delivered_on))
+        t.say("status_delivered", number=order.number, delivered_on=t.date(order.delivered_on))
         return
     for shipment in order.shipments:
         eta = ""
         if shipment.estimated_delivery is not None:
-            eta = " " + say("eta", date=fmt_date(shipment.estimated_delivery))
-        shipped_on = fmt_date(shipment.shipped_on) if shipment.shipped_on else "recently"
+            eta = " " + t.text("eta", date=t.date(shipment.estimated_delivery))
+        shipped_on = t.date(shipment.shipped_on) if shipment.shipped_on else t.text("shipped_recently")
         t.say(
             "status_shipped",
             number=order.number,
@@ -154,7 +162,7 @@ def _shipment_lines(t: TurnBuilder, order: Order) -> None:
         if shipment.tracking_url:
             t.say("tracking_link", url=shipment.tracking_url)
     if not order.shipments:
-        t.say("status_processing", number=order.number, placed_on=fmt_date(order.placed_on), ship_hint="")
+        t.say("status_processing", number=order.number, placed_on=t.date(order.placed_on), ship_hint="")
 
 
 def answer_order(t: TurnBuilder, flow: Intent, order: Order) -> None:
@@ -185,7 +193,7 @@ def answer_order(t: TurnBuilder, flow: Intent, order: Order) -> None:
     elif flow is Intent.REFUND_STATUS:
         _refund_lines(t, order)
     elif flow is Intent.PAYMENT_ISSUE:
-        t.say("payment_status", number=order.number, status=order.payment_status.value.replace("_", " "))
+        t.say("payment_status", number=order.number, status=t.text(f"payment_{order.payment_status.value}"))
     else:
         _status_line(t, order)
 
@@ -198,7 +206,7 @@ def _offer_cancellation(t: TurnBuilder, order: Order) -> None:
     elif order.status in (OrderStatus.SHIPPED, OrderStatus.DELIVERED):
         t.say("cancel_too_late", number=order.number)
     else:
-        t.say("cancel_nothing", number=order.number, status=order.status.value)
+        t.say("cancel_nothing", number=order.number, status=t.text(f"order_{order.status.value}"))
 
 
 def confirm_cancellation(t: TurnBuilder, yes: bool) -> None:
@@ -230,17 +238,17 @@ def _refund_lines(t: TurnBuilder, order: Order) -> None:
             issued = refund.issued_on or refund.created_on
             t.say(
                 "refund_issued",
-                amount=str(refund.amount),
+                amount=money(refund.amount, t.lang),
                 number=order.number,
-                date=fmt_date(issued),
+                date=t.date(issued),
                 method=refund.method,
             )
         elif refund.status is RefundStatus.PENDING:
             t.say(
                 "refund_pending",
-                amount=str(refund.amount),
+                amount=money(refund.amount, t.lang),
                 number=order.number,
-                date=fmt_date(refund.created_on),
+                date=t.date(refund.created_on),
             )
         else:
-            t.say("refund_failed", amount=str(refund.amount), number=order.number)
+            t.say("refund_failed", amount=money(refund.amount, t.lang), number=order.number)

@@ -100,9 +100,9 @@ class ModelHolder:
         """How many times the model has been swapped."""
         return self._generation
 
-    def classify(self, text: str) -> Prediction:
-        """Classify with the current model."""
-        return self._model.classify(text)
+    def classify(self, text: str, lang: str | None = None) -> Prediction:
+        """Classify with the current model (`lang`: the message's language, if known)."""
+        return self._model.classify(text, lang)
 
     def swap(self, model: IntentModel) -> None:
         """Put `model` in service."""

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from trustdesk.bot.context import Order, OrderItem, OrderStatus
 from trustdesk.bot.intents import Intent
-from trustdesk.bot.orders import access_order, fmt_date
+from trustdesk.bot.orders import access_order
 from trustdesk.bot.slots import choose_items
 from trustdesk.bot.state import Awaiting, BotEvent
 from trustdesk.bot.turn import TurnBuilder
@@ -17,7 +17,7 @@ def returnable_items(t: TurnBuilder, order: Order) -> tuple[OrderItem, ...] | No
     policy = t.ctx.retailer.return_policy()
     delivered = order.delivered_on
     if order.status in (OrderStatus.CANCELLED, OrderStatus.RETURNED):
-        t.say("cancel_nothing", number=order.number, status=order.status.value)
+        t.say("cancel_nothing", number=order.number, status=t.text(f"order_{order.status.value}"))
         return None
     if delivered is None or order.status is not OrderStatus.DELIVERED:
         t.say("return_not_delivered", number=order.number, window_days=policy.window_days)
@@ -28,7 +28,7 @@ def returnable_items(t: TurnBuilder, order: Order) -> tuple[OrderItem, ...] | No
             "return_window_closed",
             window_days=policy.window_days,
             number=order.number,
-            deadline=fmt_date(deadline),
+            deadline=t.date(deadline),
         )
         return None
     items = tuple(i for i in order.items if i.returnable)
@@ -59,7 +59,7 @@ def start_return(t: TurnBuilder, text: str, order: Order | None) -> None:
 def say_policy(t: TurnBuilder) -> None:
     """One line on the return window, plus the policy link when the tenant has one."""
     policy = t.ctx.retailer.return_policy()
-    free = ", and returns are free" if policy.free_returns else ""
+    free = t.text("return_policy_free") if policy.free_returns else ""
     t.say("return_policy", window_days=policy.window_days, free=free)
     if policy.policy_url:
         t.say("return_policy_link", url=policy.policy_url)
@@ -113,4 +113,4 @@ def confirm_return(t: TurnBuilder, yes: bool) -> None:
     if authorisation.label_url:
         t.say("return_label", url=authorisation.label_url)
     if authorisation.send_by:
-        t.say("return_send_by", date=fmt_date(authorisation.send_by))
+        t.say("return_send_by", date=t.date(authorisation.send_by))

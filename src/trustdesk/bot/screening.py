@@ -173,6 +173,43 @@ _NEGATIVE: dict[str, float] = {
     "fed up": 1.5,
     "never again": 1.5,
     "joke": 0.5,
+    # German, French, Spanish, Italian, Dutch, Portuguese, Polish
+    "unverschämt": 2,
+    "frechheit": 2,
+    "anwalt": 2,
+    "stinksauer": 2,
+    "wütend": 1.5,
+    "nie wieder": 1.5,
+    "scandaleux": 2,
+    "inadmissible": 1.5,
+    "honteux": 1.5,
+    "furieux": 2,
+    "furieuse": 2,
+    "avocat": 2,
+    "plus jamais": 1.5,
+    "vergüenza": 1.5,
+    "indignado": 2,
+    "indignada": 2,
+    "abogado": 2,
+    "nunca más": 1.5,
+    "vergogna": 1.5,
+    "vergognoso": 1.5,
+    "avvocato": 2,
+    "furioso": 2,
+    "furiosa": 2,
+    "mai più": 1.5,
+    "schandalig": 2,
+    "woedend": 2,
+    "advocaat": 2,
+    "nooit meer": 1.5,
+    "vergonha": 1.5,
+    "advogado": 2,
+    "nunca mais": 1.5,
+    "skandal": 2,
+    "wściekły": 2,
+    "wściekła": 2,
+    "prawnik": 2,
+    "nigdy więcej": 1.5,
 }
 _PROFANITY = re.compile(
     r"\b(f+u+c+k+\w*|sh[i1]t+\w*|wtf|bullshit|crap|bloody|damn|bastards?|ffs)\b", re.IGNORECASE
@@ -208,7 +245,14 @@ def is_strongly_negative(text: str) -> bool:
 _ASKS_IF_HUMAN = re.compile(
     r"\b(are|r)\s+(you|u)\s+(a\s+|an\s+)?(real|human|bot|robot|person|machine|ai|chat\s*bot|automated|computer|live)\b"
     r"|\b(am\s+i|i'?m)\s+(talking|chatting|speaking)\s+(to|with)\s+(a\s+)?(bot|robot|human|person|machine|real)"
-    r"|\bis\s+this\s+(a\s+)?(bot|robot|human|real\s+person|automated)",
+    r"|\bis\s+this\s+(a\s+)?(bot|robot|human|real\s+person|automated)"
+    r"|\b(bist\s+du|sind\s+sie)\s+(ein\s+|eine\s+)?(bot|roboter|mensch|ki|maschine|echte)"
+    r"|\b(es[- ]tu|êtes[- ]vous|etes[- ]vous)\s+(un\s+|une\s+)?(bot|robot|humain|vrai|vraie|ia|machine)"
+    r"|\b(eres|es\s+usted)\s+(un\s+|una\s+)?(bot|robot|humano|persona\s+real|máquina|ia)"
+    r"|\b(sei|è)\s+(un\s+|una\s+)?(bot|robot|umano|persona\s+vera|macchina)"
+    r"|\b(ben\s+je|bent\s+u)\s+(een\s+)?(bot|robot|mens|echt)"
+    r"|\b(você\s+é|és|é\s+um)\s+(um\s+|uma\s+)?(bot|robô|robo|humano|pessoa\s+real)"
+    r"|\bczy\s+(jesteś|pan\s+jest|pani\s+jest)\s+(botem|robotem|człowiekiem)",
     re.IGNORECASE,
 )
 
@@ -221,7 +265,18 @@ def asks_if_human(text: str) -> bool:
 _WANTS_HUMAN = re.compile(
     r"^\s*(agent|human|person|operator|representative|rep|real person|live agent|staff)\s*[.!]*\s*$"
     r"|\b(speak|talk|chat)\s+(to|with)\s+(a\s+|an\s+|the\s+|some\s*one|somebody|your\s+)?"
-    r"(human|person|agent|someone|somebody|representative|manager|supervisor|staff)",
+    r"(human|person|agent|someone|somebody|representative|manager|supervisor|staff)"
+    # The same in the other languages the bot speaks: a bare "person, please" or "talk to a person".
+    r"|^\s*(mitarbeiter(in)?|mensch|berater(in)?|conseill(er|ère)|humain|agente|operador|operatore|assistente|"
+    r"medewerker|atendente|konsultant|człowiek)(\s+(bitte|s'il\s+vous\s+plaît|svp|por\s+favor|per\s+favore|"
+    r"alsjeblieft|aub|graag|proszę))?\s*[.!]*\s*$"
+    r"|\b(mit|einem?)\s+(einem\s+|einer\s+)?(mitarbeiter(in)?|menschen|berater(in)?)\s+(sprechen|reden)"
+    r"|\bparler\s+(à|a|avec)\s+(un|une|quelqu'un|un\s+vrai|une\s+vraie)\s*(conseill(er|ère)|humain|personne|agent)?"
+    r"|\bhablar\s+con\s+(un|una|alguien)\s*(agente|persona|humano|operador)?"
+    r"|\bparlare\s+con\s+(un|una|qualcuno)\s*(operatore|persona|umano)?"
+    r"|\b(spreken|praten)\s+met\s+een\s+(medewerker|mens)|\been\s+medewerker\s+spreken"
+    r"|\bfalar\s+com\s+(um|uma|alguém)\s*(atendente|assistente|pessoa|humano|operador)?"
+    r"|\b(po)?rozmawiać\s+z\s+(konsultantem|człowiekiem|pracownikiem)",
     re.IGNORECASE,
 )
 
@@ -233,11 +288,15 @@ def wants_human(text: str) -> bool:
 
 _YES = re.compile(
     r"^\s*(yes|yeah|yea|yep|yup|y|sure|ok|okay|please|please do|go ahead|do it|confirm|confirmed|correct|"
-    r"that'?s right|right|absolutely|definitely|sí|si|oui|ja|jawohl|sim|tak|evet|да|はい)\b",
+    r"that'?s right|right|absolutely|definitely|sí|si|oui|ja|jawohl|sim|tak|evet|да|はい|"
+    r"genau|gerne|klar|richtig|ouais|d'accord|volontiers|bien\s+sûr|claro|vale|dale|sì|certo|va\s+bene|"
+    r"graag|prima|akkoord|pode\s+ser|jasne|oczywiście|dobrze|okej)\b",
     re.IGNORECASE,
 )
 _NO = re.compile(
-    r"^\s*(no|nope|nah|n|don'?t|do not|not now|not yet|never ?mind|stop|leave it|non|nein|nee|não|nie|hayır|нет|いいえ)\b",
+    r"^\s*(no|nope|nah|n|don'?t|do not|not now|not yet|never ?mind|stop|leave it|non|nein|nee|não|nie|hayır|нет|いいえ|"
+    r"nao|neen|lieber\s+nicht|nicht\s+jetzt|pas\s+maintenant|ahora\s+no|adesso\s+no|nu\s+niet|agora\s+não|"
+    r"nie\s+teraz)\b",
     re.IGNORECASE,
 )
 
@@ -254,7 +313,14 @@ def is_no(text: str) -> bool:
 
 _OFFERS_SECRET = re.compile(
     r"\b(my|the)\s+(password|passcode|pin|one[- ]time\s+code|otp|verification\s+code|security\s+code|cvv|cvc)\s+(is|was|=|:)"
-    r"|\bhere\s+(is|'?s)\s+my\s+(password|card|pin|code)",
+    r"|\bhere\s+(is|'?s)\s+my\s+(password|card|pin|code)"
+    r"|\bmein\s+(passwort|kennwort|pin|code)\s+(ist|lautet|:)"
+    r"|\bmon\s+(mot\s+de\s+passe|code)\s+(est|:)"
+    r"|\bmi\s+(contraseña|clave|pin|código)\s+(es|:)"
+    r"|\bla\s+mia\s+password\s+(è|e|:)"
+    r"|\bmijn\s+(wachtwoord|pincode|code)\s+(is|:)"
+    r"|\b(minha\s+senha|a\s+minha\s+palavra-passe|meu\s+pin)\s+(é|e|:)"
+    r"|\bmoje\s+hasło\s+(to|:)",
     re.IGNORECASE,
 )
 
@@ -268,7 +334,14 @@ _DISPUTE = re.compile(
     r"\b(dispute|disputing|chargeback|charge\s*back|unauthori[sz]ed|didn'?t\s+(make|authori[sz]e|order|buy)|"
     r"don'?t\s+recogni[sz]e|not\s+recogni[sz]ed|never\s+(bought|ordered|made)|fraudulent|"
     r"charged\s+(me\s+)?(twice|two\s+times|double|three\s+times)|double[- ]charged|taken\s+(the\s+)?money\s+twice|"
-    r"two\s+(charges|payments)|reverse\s+the\s+charge)",
+    r"two\s+(charges|payments)|reverse\s+the\s+charge|"
+    r"doppelt\s+(abgebucht|belastet)|zweimal\s+(abgebucht|belastet)|nicht\s+autorisiert|kenne\s+ich\s+nicht|"
+    r"deux\s+fois|pas\s+autorisé|ne\s+reconnais\s+pas|"
+    r"dos\s+veces|no\s+reconozco|"
+    r"due\s+volte|non\s+riconosco|"
+    r"twee\s+keer|niet\s+herken|"
+    r"duas\s+vezes|em\s+dobro|não\s+reconheço|"
+    r"dwa\s+razy|nie\s+rozpoznaję)",
     re.IGNORECASE,
 )
 
@@ -281,7 +354,10 @@ def mentions_payment_dispute(text: str) -> bool:
 _TAKEOVER = re.compile(
     r"\b(hack(ed|ing)?|compromised|hijack(ed)?|taken\s+over|took\s+over|someone\s+(else\s+)?(got|logged|is\s+using|has\s+access|changed|accessed)|"
     r"somebody\s+(else\s+)?(got|logged|is\s+using|has\s+access|changed|accessed)|without\s+my\s+permission|"
-    r"wasn'?t\s+me|not\s+me|didn'?t\s+(place|make)\s+(these|those|this|that)?\s*orders?)",
+    r"wasn'?t\s+me|not\s+me|didn'?t\s+(place|make)\s+(these|those|this|that)?\s*orders?|"
+    r"gehackt|jemand\s+hat\s+sich|piraté|quelqu'un\s+s'est\s+connecté|hackead[oa]|hackearam|alguien\s+ha\s+entrado|"
+    r"hackerato|qualcuno\s+è\s+entrato|iemand\s+heeft\s+ingelogd|alguém\s+entrou|piratearam|"
+    r"włamał|ktoś\s+zalogował)",
     re.IGNORECASE,
 )
 

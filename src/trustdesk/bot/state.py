@@ -57,7 +57,9 @@ class BotEvent(StrEnum):
     CONTACTS_VERIFIED = "contacts_verified"
     INJECTION_SUSPECTED = "injection_suspected"
     RAPID_FIRE = "rapid_fire"
-    NON_ENGLISH = "non_english"
+    NON_ENGLISH = "non_english"  # a language the bot does not speak at all
+    LANGUAGE_CHANGED = "language_changed"
+    LANGUAGE_NOT_OFFERED = "language_not_offered"
     SECRET_OFFERED = "secret_offered"
     HANDOFF = "handoff"
 
@@ -90,6 +92,14 @@ class ConversationState:
     handed_off: bool = False
     last_intent: Intent | None = None
     transcript: tuple[TranscriptEntry, ...] = ()
+    # The conversation's language (a supported code) and how it was chosen: "detected" from the
+    # customer's words, "hint" (the page's or account's), "default" (the retailer's), or set by
+    # the "customer" or an "agent" (then detection no longer changes it). None until the first turn.
+    language: str | None = None
+    language_source: str = "default"
+    language_confidence: float = 0.0
+    # Languages the customer was told the retailer does not offer (told once each).
+    languages_declined: tuple[str, ...] = ()
 
     def slot(self, name: str) -> str | None:
         """The value of a slot, or None."""
@@ -130,6 +140,10 @@ class ConversationState:
             "transcript": [
                 {"speaker": e.speaker, "text": e.text, "at": e.at.isoformat()} for e in self.transcript
             ],
+            "language": self.language,
+            "language_source": self.language_source,
+            "language_confidence": self.language_confidence,
+            "languages_declined": list(self.languages_declined),
         }
 
     @classmethod
@@ -154,6 +168,10 @@ class ConversationState:
                 TranscriptEntry(str(e["speaker"]), str(e["text"]), datetime.fromisoformat(e["at"]))
                 for e in data.get("transcript", [])
             ),
+            language=str(data["language"]) if data.get("language") else None,
+            language_source=str(data.get("language_source", "default")),
+            language_confidence=float(data.get("language_confidence", 0.0)),
+            languages_declined=tuple(str(c) for c in data.get("languages_declined", [])),
         )
 
 

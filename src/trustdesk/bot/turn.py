@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
-from trustdesk.bot.context import BotContext
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_currency
+
+from trustdesk.bot.context import BotContext, Money
 from trustdesk.bot.intents import Intent
 from trustdesk.bot.replies import say
 from trustdesk.bot.state import Awaiting, BotEvent, BotTurn, ConversationState, Handoff, HandoffReason
+from trustdesk.i18n import words
+from trustdesk.i18n.languages import DEFAULT_LANGUAGE, cldr_locale, supported
 
 HIGH_PRIORITY = frozenset(
     {HandoffReason.SECURITY, HandoffReason.PAYMENT_DISPUTE, HandoffReason.NEGATIVE_SENTIMENT}
@@ -41,30 +48,30 @@ _REASON_TEXT: dict[HandoffReason, str] = {
 }
 
 
-def language_names(codes: tuple[str, ...]) -> str:
-    """'en' -> 'English'; several codes joined with 'and'."""
-    names = {
-        "en": "English",
-        "es": "Spanish",
-        "fr": "French",
-        "de": "German",
-        "it": "Italian",
-        "pt": "Portuguese",
-        "nl": "Dutch",
-        "pl": "Polish",
-        "tr": "Turkish",
-        "ru": "Russian",
-        "el": "Greek",
-        "ar": "Arabic",
-        "he": "Hebrew",
-        "zh": "Chinese",
-        "ja": "Japanese",
-        "ko": "Korean",
-        "th": "Thai",
-        "hi": "Hindi",
-    }
-    spelled = [names.get(c, c) for c in codes] or ["English"]
-    return spelled[0] if len(spelled) == 1 else ", ".join(spelled[:-1]) + " and " + spelled[-1]
+def language_names(codes: Sequence[str], lang: str | None) -> str:
+    """Language codes as names in `lang`, joined with its "and" (("de", "fr"), "en" -> "German and French")."""
+    return words(lang).join_and([language_name(code, lang) for code in codes] or [language_name("en", lang)])
+
+
+def language_name(code: str, lang: str | None) -> str:
+    """The name of a language in `lang` ("pl" in German: "Polnisch"), from CLDR."""
+    found = supported(code)
+    target = Locale.parse((found or code).replace("-", "_"))
+    where = Locale.parse(cldr_locale(supported(lang) or DEFAULT_LANGUAGE))
+    name = target.get_display_name(where) or code
+    return name[:1].upper() + name[1:] if where.language in ("en", "de") else name
+
+
+def money(value: Money, lang: str | None) -> str:
+    """An amount the way customers of `lang` read it ("€20.00", "20,00 €")."""
+    return format_currency(
+        value.amount, value.currency, locale=cldr_locale(supported(lang) or DEFAULT_LANGUAGE)
+    )
+
+
+def format_day(value: date, lang: str | None) -> str:
+    """A date the way customers of `lang` read it ("3 March 2025", "3. März 2025", "3 de marzo de 2025")."""
+    return format_date(value, format="long", locale=cldr_locale(supported(lang) or DEFAULT_LANGUAGE))
 
 
 @dataclass
@@ -79,11 +86,24 @@ class TurnBuilder:
     confidence: float = 0.0
     handoff: Handoff | None = None
 
-    def say(self, key: str, **values: Any) -> None:
-        """Add a reply from the templates (tenant name and bot name are filled in)."""
+    @property
+    def lang(self) -> str:
+        """The language the bot answers in: the conversation's, else the retailer's default."""
+        return self.state.language or self.ctx.tenant.default_language
+
+    def text(self, key: str, **values: Any) -> str:
+        """A template rendered in the conversation's language (tenant and bot name filled in)."""
         values.setdefault("tenant", self.ctx.tenant.name)
         values.setdefault("bot_name", self.ctx.tenant.bot_name)
-        self.replies.append(say(key, **values))
+        return say(key, self.lang, **values)
+
+    def say(self, key: str, **values: Any) -> None:
+        """Add a reply from the templates, in the conversation's language."""
+        self.replies.append(self.text(key, **values))
+
+    def date(self, value: date) -> str:
+        """A date in the conversation's language."""
+        return format_day(value, self.lang)
 
     def event(self, event: BotEvent) -> None:
         """Record something the caller should know about."""
@@ -101,13 +121,13 @@ class TurnBuilder:
         """Pass the conversation to a person: build the handoff and tell the customer."""
         wait = self.ctx.retailer.human_wait_estimate()
         why_key = _WHY.get(reason, "why_default")
-        why = say(why_key, agent_languages=language_names(self.ctx.tenant.agent_languages))
+        why = self.text(why_key, agent_languages=language_names(self.ctx.tenant.agent_languages, self.lang))
         if wait is None:
-            eta = say("handoff_eta_offline", hours=self.ctx.tenant.offline_reply_hours)
+            eta = self.text("handoff_eta_offline", hours=self.ctx.tenant.offline_reply_hours)
         elif wait <= timedelta(minutes=2):
-            eta = say("handoff_eta_soon")
+            eta = self.text("handoff_eta_soon")
         else:
-            eta = say("handoff_eta_minutes", minutes=max(1, round(wait.total_seconds() / 60)))
+            eta = self.text("handoff_eta_minutes", minutes=max(1, round(wait.total_seconds() / 60)))
         self.say("handoff", why=why, eta=eta)
         intent = self.intent if self.intent is not None else self.state.flow
         self.update(handed_off=True, awaiting=Awaiting.NOTHING)
@@ -120,7 +140,7 @@ class TurnBuilder:
             slots={k: v for k, v in self.state.slots.items() if not k.startswith("_")},
             transcript=self.state.transcript,
             wait_estimate=wait,
-            language=language,
+            language=language or self.lang,
         )
 
     def _summary(self, reason: HandoffReason, intent: Intent | None) -> str:

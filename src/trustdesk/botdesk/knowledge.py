@@ -43,7 +43,9 @@ class TenantKnowledge:
         rows = session.scalars(select(KnowledgeArticle).where(*published).order_by(KnowledgeArticle.id)).all()
         index = KnowledgeBase(
             [
-                Article(r.slug, r.title, r.body_markdown, public_url(base, article_path(slug, r.slug)))
+                Article(
+                    r.slug, r.title, r.body_markdown, public_url(base, article_path(slug, r.slug)), r.language
+                )
                 for r in rows
             ]
         )

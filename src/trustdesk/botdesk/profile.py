@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from trustdesk.bot.context import TenantProfile
+from trustdesk.bot.context import SUPPORTED_CODES, TenantProfile
+from trustdesk.i18n.languages import DEFAULT_LANGUAGE
 from trustdesk.store.models import Tenant
 
 BOT_KEY = "bot"
@@ -41,14 +42,26 @@ def public_url(base: str | None, path: str) -> str:
     return f"{base.rstrip('/')}{path}" if base else path
 
 
-def tenant_profile(tenant: Tenant, base_url: str | None) -> TenantProfile:
-    """What the bot says about the retailer it works for, and the official pages it links to."""
+def tenant_profile(
+    tenant: Tenant,
+    base_url: str | None,
+    *,
+    languages: tuple[str, ...] = SUPPORTED_CODES,
+    default_language: str = DEFAULT_LANGUAGE,
+) -> TenantProfile:
+    """What the bot says about the retailer it works for, and the official pages it links to.
+
+    `languages` and `default_language`: what the retailer offers customers (every supported
+    language and English until tenants store their own). The bot settings' "languages" are
+    the languages its team answers in.
+    """
     settings = bot_settings(tenant)
     return TenantProfile(
         slug=tenant.slug,
         name=tenant.name,
         bot_name=settings.name,
-        bot_languages=settings.languages,
+        languages=languages,
+        default_language=default_language,
         agent_languages=settings.languages,
         help_center_url=public_url(base_url, f"/t/{tenant.slug}/help"),
         report_url=public_url(base_url, f"/t/{tenant.slug}/report"),

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from trustdesk.audit.log import record
 from trustdesk.bot.context import BotContext, Customer
+from trustdesk.bot.language import offered_or_default
 from trustdesk.bot.replies import say
 from trustdesk.bot.state import ConversationState, Handoff
 from trustdesk.botdesk.handoff import handoff_note
@@ -79,14 +80,20 @@ class BotService:
 
     # -- opening a chat ------------------------------------------------------------------------
 
-    def opening(self, session: Session, tenant_id: int) -> tuple[str, str, dict[str, Any]] | None:
-        """The bot's name, its disclosure and the initial state, if this retailer's bot is on."""
+    def opening(
+        self, session: Session, tenant_id: int, language: str | None = None
+    ) -> tuple[str, str, dict[str, Any]] | None:
+        """The bot's name, its disclosure and the initial state, if this retailer's bot is on; in
+        the page's `language` when the retailer offers it, else in its default."""
         tenant = session.get(Tenant, tenant_id)
         if tenant is None or not bot_settings(tenant).enabled:
             return None
         profile = tenant_profile(tenant, self.base_url)
-        disclosure = say("disclosure", tenant=profile.name, bot_name=profile.bot_name)
-        state = ConversationState(disclosed=True).heard("bot", disclosure, utcnow())
+        lang = offered_or_default(language, profile.languages, profile.default_language)
+        disclosure = say("disclosure", lang, tenant=profile.name, bot_name=profile.bot_name)
+        state = ConversationState(
+            disclosed=True, language=lang, language_source="hint" if lang == language else "default"
+        ).heard("bot", disclosure, utcnow())
         return profile.bot_name, disclosure, {STATE_KEY: state.to_json(), SEQ_KEY: 0}
 
     # -- one job -------------------------------------------------------------------------------
@@ -176,12 +183,15 @@ class BotService:
                 wake=self.desk.wake_workers,
             )
             state = ConversationState.from_json(stored.get(STATE_KEY) or {"disclosed": False})
+            hint = conv.language
             tenant_id, public_id = tenant.id, conv.public_id
             session.rollback()
         bot = Author(AuthorKind.BOT, name=profile.bot_name)
         answered = 0
         for seq, body in pending:
-            ctx = BotContext(tenant=profile, retailer=retailer, now=utcnow(), customer=customer)
+            ctx = BotContext(
+                tenant=profile, retailer=retailer, now=utcnow(), customer=customer, language_hint=hint
+            )
             turn = engine.respond(state, body, ctx)
             handoff = turn.handoff
             for index, reply in enumerate(turn.replies):
@@ -210,7 +220,9 @@ class BotService:
             session.execute(
                 update(Conversation)
                 .where(Conversation.id == conversation_id)
-                .values(bot_state={STATE_KEY: state.to_json(), SEQ_KEY: seq}, **changes)
+                .values(
+                    bot_state={STATE_KEY: state.to_json(), SEQ_KEY: seq}, language=state.language, **changes
+                )
             )
             session.commit()
 
@@ -246,6 +258,7 @@ class BotService:
                 return
             conv.bot_active = False
             conv.bot_state = {STATE_KEY: state.to_json(), SEQ_KEY: seq}
+            conv.language = state.language or conv.language
             conv.updated_at = utcnow()
             if conv.status == Status.RESOLVED:
                 conv.status = Status.NEW.value

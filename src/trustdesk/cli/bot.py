@@ -1,8 +1,10 @@
 """`trustdesk bot`: classify messages and evaluate the intent classifier.
 
     trustdesk bot classify [FILE] [--tenant SLUG] [--examples FILE]
-        reads lines of text, or JSON objects {"id", "text"}, from FILE or stdin and writes one
-        JSON object {"id", "intent", "confidence"} per input line.
+        reads lines of text, or JSON objects {"id", "text"} with an optional "lang", from FILE or
+        stdin and writes one JSON object {"id", "intent", "confidence", "lang"} per input line
+        ("lang": the language used: the given one, else the one detected in the text, within the
+        retailer's languages; a language it does not offer gives its default).
     trustdesk bot eval FILE [--json] [--min-accuracy X] [--examples FILE]
         reads {"text", "intent"} lines and prints accuracy, macro-F1 and a confusion summary.
 
@@ -20,9 +22,12 @@ from typing import TextIO
 import typer
 
 from trustdesk.bot.classifier import IntentModel
+from trustdesk.bot.context import SUPPORTED_CODES
 from trustdesk.bot.evaluation import evaluate
-from trustdesk.bot.examples import Example, ExampleFileError, iter_texts, load_examples
+from trustdesk.bot.examples import Example, ExampleFileError, iter_requests, load_examples
+from trustdesk.bot.language import decide_language, offered_or_default
 from trustdesk.bot.registry import default_model
+from trustdesk.i18n.languages import DEFAULT_LANGUAGE, LANGUAGES, supported
 
 app = typer.Typer(help="The support bot: classify messages, evaluate the classifier.", no_args_is_help=True)
 
@@ -94,6 +99,25 @@ def _open(source: str | None) -> TextIO:
     return path.open(encoding="utf-8")
 
 
+def _languages(slug: str | None) -> tuple[tuple[str, ...], str]:
+    """The languages a retailer offers and its default. Tenants do not store them yet, so every
+    retailer (and no --tenant) offers every supported language, English first."""
+    del slug
+    return SUPPORTED_CODES, DEFAULT_LANGUAGE
+
+
+def _language_used(text: str, lang: str | None, offered: tuple[str, ...], default: str) -> str:
+    """The given language (must be supported) or the detected one, within `offered`."""
+    if lang is not None:
+        code = supported(lang)
+        if code is None:
+            raise ExampleFileError(f"unsupported language {lang!r}; supported: {', '.join(LANGUAGES)}")
+        return offered_or_default(code, offered, default)
+    return decide_language(
+        text, current=None, current_source="default", offered=offered, default=default
+    ).code
+
+
 @app.command("classify")
 def classify_command(
     source: str | None = typer.Argument(
@@ -103,16 +127,20 @@ def classify_command(
     examples: Path | None = typer.Option(None, "--examples", metavar="FILE", help=EXAMPLES_HELP),
     embeddings: bool = typer.Option(False, "--embeddings", help=EMBEDDINGS_HELP),
 ) -> None:
-    """Write {"id", "intent", "confidence"} for every input line (id: the given one, else the line number)."""
+    """Write {"id", "intent", "confidence", "lang"} for every input line (id: the given one, else the
+    line number; lang: the language used)."""
     model = _model(examples, tenant, embeddings)
+    offered, default = _languages(tenant)
     handle = _open(source)
     try:
-        for ident, text in iter_texts(handle):
-            prediction = model.classify(text)
+        for ident, text, lang in iter_requests(handle):
+            used = _language_used(text, lang, offered, default)
+            prediction = model.classify(text, used)
             row = {
                 "id": ident,
                 "intent": prediction.intent.value,
                 "confidence": round(prediction.confidence, 4),
+                "lang": used,
             }
             typer.echo(json.dumps(row, ensure_ascii=False))
     except ExampleFileError as exc:

@@ -25,6 +25,7 @@ from trustdesk.conversations.operations import (
     canned_dict,
     conversation_for_token,
     create_canned_reply,
+    set_language,
     set_status,
 )
 from trustdesk.conversations.pipeline import (
@@ -81,6 +82,7 @@ __all__ = [
     "messages_after",
     "normalise_body",
     "post_message",
+    "set_language",
     "set_status",
     "start_conversation",
 ]

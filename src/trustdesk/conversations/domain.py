@@ -100,6 +100,13 @@ class InvalidTransition(ConversationError):
     status = 409
 
 
+class LanguageNotOffered(ConversationError):
+    """A language change names a language that is not supported or that the retailer does not offer."""
+
+    code = "language_not_offered"
+    status = 409
+
+
 class CannotAssign(ConversationError):
     """The chosen person exists here but may not handle conversations (a customer, a deactivated account)."""
 

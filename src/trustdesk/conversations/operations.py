@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,6 +18,7 @@ from trustdesk.conversations.domain import (
     ConversationNotFound,
     InvalidMessage,
     InvalidTransition,
+    LanguageNotOffered,
     MessageBlocked,
     Status,
     clean_line,
@@ -25,6 +27,7 @@ from trustdesk.conversations.domain import (
 from trustdesk.conversations.pipeline import Desk, _webhook_conversation, token_hash
 from trustdesk.conversations.views import conversation_dict
 from trustdesk.guard import scan
+from trustdesk.i18n.languages import LANGUAGES, supported
 from trustdesk.store.models import CannedReply, Conversation, User, utcnow
 from trustdesk.webhooks import enqueue_event
 
@@ -147,6 +150,56 @@ def set_status(desk: Desk, tenant_id: int, public_id: str, *, resolved: bool, by
     _announce(desk, conv_pk, tenant_id, summary, {assignee_id})
     if jobs and desk.wake_workers:
         desk.wake_workers()
+    return summary
+
+
+# Where the bot keeps its ConversationState in `Conversation.bot_state` (botdesk.service.STATE_KEY).
+BOT_STATE_KEY = "engine"
+
+
+def set_language(
+    desk: Desk,
+    tenant_id: int,
+    public_id: str,
+    language: str,
+    *,
+    by: User | None,
+    offered: Sequence[str] = tuple(LANGUAGES),
+    ip: str | None = None,
+) -> dict[str, Any]:
+    """Set the conversation's language: by an agent (`by`) or by the customer (`by` None). The bot
+    then answers in it and no longer follows the language it detects. Audited."""
+    code = supported(language)
+    if code is None or code not in offered:
+        raise LanguageNotOffered(f"language {language!r} is not offered here; offered: {', '.join(offered)}")
+    with desk.writing(), desk.sessions() as session:
+        conv = _locked(session, tenant_id, public_id)
+        previous = conv.language
+        conv.language = code
+        if conv.bot_state:
+            # The bot's stored state (bot.state.ConversationState) keeps the choice and who made it.
+            stored = dict(conv.bot_state)
+            state = dict(stored.get(BOT_STATE_KEY) or {})
+            state.update(language=code, language_source="agent" if by is not None else "customer")
+            stored[BOT_STATE_KEY] = state
+            conv.bot_state = stored
+        conv.updated_at = utcnow()
+        session.flush()
+        record(
+            session,
+            "conversation.language",
+            actor=f"{by.role}:{by.email}" if by is not None else "customer",
+            tenant_id=tenant_id,
+            target=f"conversation:{public_id}",
+            details={"from": previous, "to": code, "by": "agent" if by is not None else "customer"},
+            ip=ip,
+        )
+        assignee = session.get(User, conv.assignee_user_id) if conv.assignee_user_id else None
+        summary = conversation_dict(conv, assignee)
+        session.commit()
+        conv_pk = conv.id
+        assignee_id = conv.assignee_user_id
+    _announce(desk, conv_pk, tenant_id, summary, {assignee_id})
     return summary
 
 

@@ -46,6 +46,7 @@ from trustdesk.conversations.domain import (
 )
 from trustdesk.conversations.views import conversation_dict, customer_conversation_dict, message_dict
 from trustdesk.guard import Policy, ScanResult, scan, wants_context
+from trustdesk.i18n.languages import supported
 from trustdesk.jobs import enqueue
 from trustdesk.mailchannel import MAIL_SEND_JOB
 from trustdesk.store.models import Conversation, Customer, Message, Tenant, User, WebhookEndpoint, utcnow
@@ -136,7 +137,8 @@ class Desk:
     bot_turns: bool = False  # set once a "bot.turn" job handler is registered
     # With the bot installed: (session, tenant_id) -> (bot's name, disclosure text, initial bot state)
     # when the retailer's bot answers new chats, else None.
-    bot_opening: Callable[[Session, int], tuple[str, str, dict[str, Any]] | None] | None = None
+    # (session, tenant id, the page's language or None) -> the bot's name, disclosure and state.
+    bot_opening: Callable[[Session, int, str | None], tuple[str, str, dict[str, Any]] | None] | None = None
     # The app's settings: outbound references are fingerprinted with the key the check page uses.
     settings: Any = None
     _brands: dict[int, str] = field(default_factory=dict)
@@ -737,11 +739,15 @@ def start_conversation(
     first_message: str | None = None,
     client_msg_id: str | None = None,
     ip: str | None = None,
+    language: str | None = None,
 ) -> Started:
     """Open a conversation and return the customer's access token (shown once; only its hash is kept).
 
-    The first message, when given, goes through `post_message` like any other.
+    The first message, when given, goes through `post_message` like any other. `language`: the
+    page's or account's language, the conversation's until the customer's words say otherwise
+    (an unsupported code counts as none).
     """
+    language = supported(language)
     if first_message is not None:
         normalise_body(first_message)  # reject bad input before creating anything
     token = new_access_token()
@@ -749,7 +755,7 @@ def start_conversation(
         desk.brand(session, tenant_id)
         opening = None
         if desk.bot_turns and desk.bot_opening is not None and channel == Channel.CHAT:
-            opening = desk.bot_opening(session, tenant_id)
+            opening = desk.bot_opening(session, tenant_id, language)
         now = utcnow()
         email = clean_line(customer.email, 320) or None
         conv = Conversation(
@@ -766,6 +772,7 @@ def start_conversation(
             last_seq=0,
             bot_active=opening is not None,
             bot_state=opening[2] if opening is not None else None,
+            language=language,
             access_token_hash=token_hash(token),
             created_at=now,
             updated_at=now,

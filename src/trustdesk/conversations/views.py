@@ -50,6 +50,7 @@ def conversation_dict(conv: Conversation | Any, assignee: Any = None) -> dict[st
         "assignee": assignee_dict(assignee),
         "last_seq": conv.last_seq,
         "bot_active": conv.bot_active,
+        "language": getattr(conv, "language", None),
         "created_at": _iso(conv.created_at),
         "updated_at": _iso(conv.updated_at),
         "last_message_at": _iso(conv.last_message_at),
@@ -73,6 +74,7 @@ def customer_conversation_dict(conv: Conversation, assignee: Any = None) -> dict
         "status": conv.status,
         "subject": conv.subject,
         "last_seq": conv.last_seq,
+        "language": conv.language,
         "agent": (
             {"name": assignee.display_name, "agent_number": assignee.agent_number}
             if assignee is not None

@@ -34,6 +34,9 @@ class KnowledgeArticle(TenantOwned, Base):
     slug: Mapped[str] = mapped_column(String(100), nullable=False)
     title: Mapped[str] = mapped_column(String(200), nullable=False)
     body_markdown: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    # The article's language (a supported code); the bot quotes articles in the conversation's
+    # language first, else in the retailer's default language and says so.
+    language: Mapped[str] = mapped_column(String(8), nullable=False, default="en", server_default="en")
     published: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     updated_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)

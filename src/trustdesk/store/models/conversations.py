@@ -51,6 +51,9 @@ class Conversation(TenantOwned, Base):
     # The bot's slots, pending question and transcript summary (bot.state.ConversationState JSON);
     # only already-guarded text, never a secret.
     bot_state: Mapped[dict | None] = mapped_column(JSON)
+    # The conversation's language (a supported BCP 47 code: "de", "pt-BR"): detected from the
+    # customer's messages by the bot, or set by the customer or an agent; None until known.
+    language: Mapped[str | None] = mapped_column(String(8))
     # SHA-256 of the bearer token handed to the customer when the chat started.
     access_token_hash: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)

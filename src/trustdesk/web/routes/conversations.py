@@ -28,6 +28,7 @@ from trustdesk.conversations import (
     MessageBlocked,
 )
 from trustdesk.conversations.runtime import Runtime
+from trustdesk.i18n.languages import LANGUAGES
 from trustdesk.mailchannel.views import add_mail_info
 from trustdesk.ratelimit import Limit
 from trustdesk.store.models import CannedReply, Conversation, Job, Tenant, User, WebhookEndpoint
@@ -128,6 +129,7 @@ class ConversationOut(BaseModel):
     assignee: AssigneeOut | None
     last_seq: int
     bot_active: bool
+    language: str | None = None
     created_at: str
     updated_at: str
     last_message_at: str
@@ -210,6 +212,7 @@ class CustomerConversationOut(BaseModel):
     status: str
     subject: str
     last_seq: int
+    language: str | None = None
     agent: dict[str, Any] | None
     created_at: str | None
 
@@ -223,6 +226,11 @@ class StartChatIn(ApiModel):
     message: MessageText | None = Field(default=None, description="The first message")
     client_msg_id: ClientMsgId | None = None
     visitor_id: str | None = Field(default=None, max_length=64)
+    language: str | None = Field(
+        default=None,
+        max_length=35,
+        description='The page\'s language ("de", "pt-BR"): the chat\'s until the customer\'s words say otherwise',
+    )
 
 
 class StartChatOut(BaseModel):
@@ -539,6 +547,46 @@ def assign(
 ) -> Any:
     release(session)
     return _assign(request, auth, conversation_id, body.user_id, claim=False)
+
+
+# The supported languages' codes, exactly as the API writes them.
+LanguageCode = Literal[tuple(LANGUAGES)]  # type: ignore[valid-type]
+
+
+class LanguageIn(ApiModel):
+    language: LanguageCode = Field(description='A supported language code ("de", "pt-BR")')
+
+
+class CustomerLanguageOut(BaseModel):
+    id: str
+    language: str
+
+
+@router.post(
+    "/conversations/{conversation_id}/language",
+    response_model=ConversationOut,
+    summary="Set the conversation's language (the bot answers in it from now on); audited",
+    responses=errors(404, e409="language_not_offered: a language this retailer does not offer"),
+)
+def agent_set_language(
+    conversation_id: str,
+    body: LanguageIn,
+    request: Request,
+    auth: Auth = Depends(require(HANDLE)),
+    session: Session = Depends(db),
+) -> Any:
+    release(session)
+    try:
+        return conv_service.set_language(
+            runtime(request).desk,
+            auth.tenant.id,
+            conversation_id,
+            body.language,
+            by=auth.user,
+            ip=client_ip(request),
+        )
+    except ConversationError as exc:
+        return _raise(exc)
 
 
 def _status(request: Request, auth: Auth, conversation_id: str, resolved: bool) -> Any:
@@ -938,6 +986,7 @@ def start_chat(
             first_message=body.message,
             client_msg_id=body.client_msg_id,
             ip=client_ip(request),
+            language=body.language,
         )
     except ConversationError as exc:
         return _raise(exc)
@@ -1015,6 +1064,41 @@ def customer_history(
             conv_service.messages_after(session, conv, after_seq, limit=limit, include_internal=False)
         ),
     }
+
+
+@public_router.post(
+    "/{tenant}/chat/conversations/{conversation_id}/language",
+    response_model=CustomerLanguageOut,
+    summary="Choose the conversation's language (the bot answers in it from now on); audited",
+    responses=errors(
+        401,
+        403,
+        404,
+        e401="neither a conversation token nor a signed-in customer's session",
+        e403="csrf_failed: a cookie session must send its CSRF token",
+        e404="no such retailer, or no conversation this token or account may open",
+        e409="language_not_offered: a language this retailer does not offer",
+    ),
+    openapi_extra=chat_security("POST"),
+)
+def customer_set_language(
+    tenant: TenantSlug,
+    conversation_id: str,
+    body: LanguageIn,
+    request: Request,
+    session: Session = Depends(db),
+    auth: Auth | None = Depends(optional_auth),
+) -> Any:
+    retailer = _tenant(session, tenant)
+    customer_conversation(request, session, retailer, conversation_id, auth)
+    release(session)
+    try:
+        summary = conv_service.set_language(
+            runtime(request).desk, retailer.id, conversation_id, body.language, by=None, ip=client_ip(request)
+        )
+    except ConversationError as exc:
+        return _raise(exc)
+    return {"id": summary["id"], "language": summary["language"]}
 
 
 @public_router.post(
