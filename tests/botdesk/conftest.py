@@ -16,6 +16,7 @@ from tests.foundation.factory import SignedIn, add_orders, make_tenant, make_use
 
 from trustdesk.accounts.permissions import Role
 from trustdesk.botdesk.demo import seed_demo_bot
+from trustdesk.i18n import LANGUAGES
 from trustdesk.store.db import make_session_factory
 from trustdesk.store.models import Conversation, Tenant
 from trustdesk.web.app import create_app
@@ -143,6 +144,10 @@ def botdesk(migrated_engine, database_url, settings_factory) -> Iterator[BotDesk
     app = create_app(settings_factory(database_url), engine=migrated_engine)
     with make_session_factory(migrated_engine)() as s:
         tenant = make_tenant(s, TENANT)
+        # This retailer offers every supported language (English by default), so the bot's own
+        # language handling is what the tests see; offering fewer is tested in tests/bot and here by name.
+        tenant.languages = list(LANGUAGES)
+        tenant.default_language = "en"
         enable_bot(s, tenant)
         make_user(s, tenant, "sam@acme.test", Role.AGENT)
         make_user(s, tenant, "alex@acme.test", Role.ADMIN)

@@ -8,6 +8,7 @@ from typing import Any
 from trustdesk.bot.context import SUPPORTED_CODES, TenantProfile
 from trustdesk.i18n.languages import DEFAULT_LANGUAGE
 from trustdesk.store.models import Tenant
+from trustdesk.tenancy.language_settings import tenant_languages
 
 BOT_KEY = "bot"
 
@@ -51,9 +52,9 @@ def tenant_profile(
 ) -> TenantProfile:
     """What the bot says about the retailer it works for, and the official pages it links to.
 
-    `languages` and `default_language`: what the retailer offers customers (every supported
-    language and English until tenants store their own). The bot settings' "languages" are
-    the languages its team answers in.
+    `languages` and `default_language`: what the retailer offers customers (`offered_profile`
+    reads them from the retailer; every supported language and English when not given). The bot
+    settings' "languages" are the languages its team answers in.
     """
     settings = bot_settings(tenant)
     return TenantProfile(
@@ -67,3 +68,9 @@ def tenant_profile(
         report_url=public_url(base_url, f"/t/{tenant.slug}/report"),
         official_channels_url=public_url(base_url, f"/t/{tenant.slug}/help"),
     )
+
+
+def offered_profile(tenant: Tenant, base_url: str | None) -> TenantProfile:
+    """The bot's profile of a retailer with the languages the retailer offers its customers."""
+    chosen = tenant_languages(tenant)
+    return tenant_profile(tenant, base_url, languages=tuple(chosen.offered), default_language=chosen.default)

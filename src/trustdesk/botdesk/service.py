@@ -30,7 +30,7 @@ from trustdesk.bot.state import ConversationState, Handoff
 from trustdesk.botdesk.handoff import handoff_note
 from trustdesk.botdesk.knowledge import TenantKnowledge
 from trustdesk.botdesk.models import TenantModels
-from trustdesk.botdesk.profile import bot_settings, tenant_profile
+from trustdesk.botdesk.profile import bot_settings, offered_profile
 from trustdesk.botdesk.retailer import RESET_JOB, tenant_retailer
 from trustdesk.bus import conversation_topic, queue_topic
 from trustdesk.channels.index import RegistryCache
@@ -88,7 +88,7 @@ class BotService:
         tenant = session.get(Tenant, tenant_id)
         if tenant is None or not bot_settings(tenant).enabled:
             return None
-        profile = tenant_profile(tenant, self.base_url)
+        profile = offered_profile(tenant, self.base_url)
         lang = offered_or_default(language, profile.languages, profile.default_language)
         disclosure = say("disclosure", lang, tenant=profile.name, bot_name=profile.bot_name)
         state = ConversationState(
@@ -166,7 +166,7 @@ class BotService:
             if not pending:
                 return 0
             engine = BotEngine(self.models.classifier(session, tenant.id))
-            profile = tenant_profile(tenant, self.base_url)
+            profile = offered_profile(tenant, self.base_url)
             customer = None
             if conv.customer_id is not None and conv.customer_email:
                 customer = Customer(str(conv.customer_id), conv.customer_email, conv.customer_name or None)

@@ -52,13 +52,15 @@ def _fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
-def _tenant_examples(slug: str) -> list[Example]:
-    """The retailer's own examples from the configured database. Without a usable database or with
-    an unknown slug this warns and returns none, so scripts passing --tenant keep working."""
+def _tenant_facts(slug: str) -> tuple[list[Example], tuple[str, ...], str]:
+    """The retailer's own examples and the languages it offers (with its default), from the configured
+    database. Without a usable database or with an unknown slug this warns and falls back to the
+    shipped model and every supported language, so scripts passing --tenant keep working."""
     from trustdesk.botdesk.models import tenant_examples
     from trustdesk.config import ConfigurationError, get_settings
     from trustdesk.store.db import DatabaseNotMigrated, DatabaseUnavailable, make_engine, make_session_factory
     from trustdesk.store.migrate import ensure_migrated
+    from trustdesk.tenancy.language_settings import tenant_languages
     from trustdesk.tenancy.service import find_tenant
 
     try:
@@ -70,16 +72,20 @@ def _tenant_examples(slug: str) -> list[Example]:
         with make_session_factory(engine, write=False)() as session:
             tenant = find_tenant(session, slug.strip().lower())
             if tenant is not None:
-                return tenant_examples(session, tenant.id)
+                chosen = tenant_languages(tenant)
+                return tenant_examples(session, tenant.id), tuple(chosen.offered), chosen.default
         reason = f"no retailer with the slug {slug!r}"
     except (ConfigurationError, DatabaseUnavailable, DatabaseNotMigrated) as exc:
         reason = f"the database is not usable ({type(exc).__name__})"
-    typer.echo(f"warning: {reason}; using the shipped model", err=True)
-    return []
+    typer.echo(f"warning: {reason}; using the shipped model and every language", err=True)
+    return [], SUPPORTED_CODES, DEFAULT_LANGUAGE
 
 
-def _model(examples: Path | None, tenant: str | None = None, embeddings: bool = False) -> IntentModel:
-    extra: list[Example] = _tenant_examples(tenant) if tenant else []
+def _model(
+    examples: Path | None, tenant: str | None = None, embeddings: bool = False
+) -> tuple[IntentModel, tuple[str, ...], str]:
+    """The model (with the retailer's and the file's examples) and the languages offered, default."""
+    extra, offered, default = _tenant_facts(tenant) if tenant else ([], SUPPORTED_CODES, DEFAULT_LANGUAGE)
     if examples is not None:
         if not examples.is_file():
             _fail(f"no such file: {examples}")
@@ -87,7 +93,7 @@ def _model(examples: Path | None, tenant: str | None = None, embeddings: bool = 
             extra += load_examples(examples)
         except ExampleFileError as exc:
             _fail(str(exc))
-    return default_model(extra, embeddings=True if embeddings else None)
+    return default_model(extra, embeddings=True if embeddings else None), offered, default
 
 
 def _open(source: str | None) -> TextIO:
@@ -97,13 +103,6 @@ def _open(source: str | None) -> TextIO:
     if not path.is_file():
         _fail(f"no such file: {source}")
     return path.open(encoding="utf-8")
-
-
-def _languages(slug: str | None) -> tuple[tuple[str, ...], str]:
-    """The languages a retailer offers and its default. Tenants do not store them yet, so every
-    retailer (and no --tenant) offers every supported language, English first."""
-    del slug
-    return SUPPORTED_CODES, DEFAULT_LANGUAGE
 
 
 def _language_used(text: str, lang: str | None, offered: tuple[str, ...], default: str) -> str:
@@ -129,8 +128,7 @@ def classify_command(
 ) -> None:
     """Write {"id", "intent", "confidence", "lang"} for every input line (id: the given one, else the
     line number; lang: the language used)."""
-    model = _model(examples, tenant, embeddings)
-    offered, default = _languages(tenant)
+    model, offered, default = _model(examples, tenant, embeddings)
     handle = _open(source)
     try:
         for ident, text, lang in iter_requests(handle):
@@ -171,7 +169,7 @@ def eval_command(
         _fail(str(exc))
     if not labelled:
         _fail(f"{source} holds no examples")
-    report = evaluate(_model(examples, tenant, embeddings), labelled)
+    report = evaluate(_model(examples, tenant, embeddings)[0], labelled)
     if json_output:
         typer.echo(json.dumps(report.to_json(max_errors=errors), ensure_ascii=False))
     else:

@@ -33,7 +33,7 @@ DEMO_TENANTS = [
         "branding": {
             "primary_color": "#1d4ed8",
             "support_hours": "Mon-Sat 8:00-20:00 ET, Sun 10:00-16:00 ET",
-            "languages": ["en"],  # the bot's languages (botdesk.profile); the pages' are "languages" below
+            "languages": ["en", "de", "fr"],  # the team's languages (botdesk.profile); customers' are below
         },
         "languages": ["en", "de", "fr"],
         "default_language": "en",
@@ -54,7 +54,7 @@ DEMO_TENANTS = [
         "branding": {
             "primary_color": "#0f766e",
             "support_hours": "Mon-Fri 9:00-17:30 UK",
-            "languages": ["en"],  # the bot's languages (botdesk.profile); the pages' are "languages" below
+            "languages": ["en", "nl", "de"],  # the team's languages (botdesk.profile); customers' are below
         },
         "languages": ["en", "nl", "de"],
         "default_language": "en",

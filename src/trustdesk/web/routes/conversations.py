@@ -32,6 +32,7 @@ from trustdesk.i18n.languages import LANGUAGES
 from trustdesk.mailchannel.views import add_mail_info
 from trustdesk.ratelimit import Limit
 from trustdesk.store.models import CannedReply, Conversation, Job, Tenant, User, WebhookEndpoint
+from trustdesk.tenancy.language_settings import tenant_languages
 from trustdesk.tenancy.service import find_tenant
 from trustdesk.web.contract import chat_security, errors, link, with_links
 from trustdesk.web.deps import Auth, app_state, check_csrf, client_ip, db, optional_auth, rate_limit, require
@@ -583,6 +584,7 @@ def agent_set_language(
             conversation_id,
             body.language,
             by=auth.user,
+            offered=tuple(tenant_languages(auth.tenant).offered),
             ip=client_ip(request),
         )
     except ConversationError as exc:
@@ -1094,7 +1096,13 @@ def customer_set_language(
     release(session)
     try:
         summary = conv_service.set_language(
-            runtime(request).desk, retailer.id, conversation_id, body.language, by=None, ip=client_ip(request)
+            runtime(request).desk,
+            retailer.id,
+            conversation_id,
+            body.language,
+            by=None,
+            offered=tuple(tenant_languages(retailer).offered),
+            ip=client_ip(request),
         )
     except ConversationError as exc:
         return _raise(exc)

@@ -363,6 +363,8 @@
     if (!text) { showError(startError, say("write_question", "Please write your question.")); first.focus(); return; }
     var clientId = newId();
     var payload = { message: text, client_msg_id: clientId };
+    // The page's language is the conversation's until the customer's own words say otherwise.
+    if (pageLang) { payload.language = pageLang; }
     if (name && name.value.trim()) { payload.name = name.value.trim(); }
     if (email && email.value.trim()) { payload.email = email.value.trim(); }
     var button = startForm.querySelector("button[type=submit]");
