@@ -21,7 +21,7 @@ from trustdesk.guard.candidates import PRIORITY, Candidate
 from trustdesk.guard.card_details import find_pack_card_details, pack_cue_after
 from trustdesk.guard.checksums import luhn_valid
 from trustdesk.guard.cues import fold
-from trustdesk.guard.scantext import ScanText, pattern_triggers, triggers, word_start
+from trustdesk.guard.scantext import ScanText, digits_in, pattern_triggers, triggers, word_start
 
 # Candidates are named tuples built with tuple.__new__ (the generated __new__ is an extra Python call).
 _new = tuple.__new__
@@ -29,7 +29,6 @@ _CARD_PRIORITY = PRIORITY["PAYMENT_CARD"]
 
 _GROUP = re.compile(r"\d+")
 _ISSUER_LEADS = frozenset("23456")
-_NOT_DIGITS = str.maketrans("", "", " \t\r\n-._*/\\|,:•·~'")
 
 MIN_PAN, MAX_PAN = 12, 19
 _LONGEST_PHONE = 15  # digits of an international number (E.164)
@@ -303,7 +302,7 @@ def find_cards(st: ScanText, claimed: list[Candidate] | None = None) -> list[Can
             continue
         whole_checked = glued_ok and run_digits <= MAX_PAN
         if whole_checked:  # the whole run may be the card: "4111 1111 1111 1111"
-            digits = chunk.translate(_NOT_DIGITS)
+            digits = digits_in(chunk)
             if is_card_number(digits):
                 _accept(st, found, run_start, run_end, digits)
                 continue

@@ -167,11 +167,39 @@ def gate_words(words: list[str]) -> list[str]:
     return kept
 
 
+# The compiled program inside a `re2` pattern (`_regexp`) and its search mode: an ASCII text is
+# searched through it directly, where byte offsets are character offsets. The package's own
+# `finditer` decodes offsets and builds a match object per match in Python, several microseconds a
+# call (google-re2 is pinned in pyproject.toml). Other texts still go through the package.
+_UNANCHORED: Any = re2._Anchor.UNANCHORED
+
+
+def _ascii_spans(raw: Any, data: bytes, start: int, end: int, first_only: bool) -> list[Any]:
+    """The span lists of RE2's ``Match`` over ``data[start:end]``, left to right, as `finditer`
+    walks them (an empty match moves on by one byte); with ``first_only`` the first one only."""
+    size = len(data)
+    pos = max(0, min(start, size))
+    stop = max(0, min(end, size))
+    found: list[Any] = []
+    if pos > stop:
+        return found
+    while True:
+        spans = raw.Match(_UNANCHORED, data, pos, stop)
+        match_end = spans[0][1]
+        if match_end < 0:
+            break
+        found.append(spans)
+        if first_only or pos == stop:
+            break
+        pos = pos + 1 if pos == match_end else match_end
+    return found
+
+
 class CueSearch:
     """Finds any of many cue words in folded text in one linear pass (RE2), where Python's engine
     would try every alternative at every position (a few hundred microseconds per message)."""
 
-    __slots__ = ("_compiled",)
+    __slots__ = ("_compiled", "_raw")
 
     def __init__(self, words: list[str]) -> None:
         options = re2.Options()
@@ -182,15 +210,20 @@ class CueSearch:
             for w in sorted(words, key=len, reverse=True)
         )
         self._compiled: Any = re2.compile(body, options)
+        self._raw: Any = self._compiled._regexp
 
     def spans(self, text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
         """(start, end) of every non-overlapping cue in ``text[start:end]``, left to right."""
         stop = len(text) if end is None else end
+        if text.isascii():
+            return [spans[0] for spans in _ascii_spans(self._raw, text.encode(), start, stop, False)]
         return [(m.start(), m.end()) for m in self._compiled.finditer(text, start, stop)]
 
     def search(self, text: str, start: int = 0, end: int | None = None) -> bool:
         """True when a cue occurs in ``text[start:end]``."""
         stop = len(text) if end is None else end
+        if text.isascii():
+            return bool(_ascii_spans(self._raw, text.encode(), start, stop, True))
         return self._compiled.search(text, start, stop) is not None
 
 
@@ -242,7 +275,7 @@ def gate_triggers(words: list[str], stem: int = _STEM) -> frozenset[int]:
 class CueGroups:
     """Several named lists of cue words found in one linear pass: (start, end, name) per cue."""
 
-    __slots__ = ("_compiled", "_names")
+    __slots__ = ("_compiled", "_names", "_raw")
 
     def __init__(self, groups: dict[str, list[str]]) -> None:
         options = re2.Options()
@@ -261,10 +294,18 @@ class CueGroups:
             for name in self._names
         )
         self._compiled: Any = re2.compile(body or r"(?!x)x", options)
+        self._raw: Any = self._compiled._regexp
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
         """Every non-overlapping cue in ``text``: its span and the name of its list."""
         found: list[tuple[int, int, str]] = []
+        if text.isascii():
+            for spans in _ascii_spans(self._raw, text.encode(), 0, len(text), False):
+                for index, name in enumerate(self._names, 1):
+                    if spans[index][0] >= 0:
+                        found.append((spans[0][0], spans[0][1], name))
+                        break
+            return found
         for m in self._compiled.finditer(text):
             for index, name in enumerate(self._names, 1):
                 if m.start(index) >= 0:

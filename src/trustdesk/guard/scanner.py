@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from typing import Final
 
 from trustdesk.guard.asks import find_asks
 from trustdesk.guard.bank_accounts import ACCOUNT_WORDS_GATE, find_pack_bank_accounts
@@ -47,6 +48,7 @@ from trustdesk.guard.scantext import (
     DIGIT,
     IBAN_SHAPE,
     PHONE_SHAPE,
+    GateMask,
     ScanText,
     hits_of,
 )
@@ -71,45 +73,98 @@ def detect(text: str, policy: Policy = DEFAULT_POLICY) -> list[Candidate]:
 # Cue words and shapes that wake a detector in a text without digits.
 _NO_DIGIT_GATE = PASSWORD_GATE | PACK_PASSWORD_GATE | SECRET_KEY_GATE | {AT_SIGN}
 
+# Every gate `_detect` and `scan` test, as one bit each: `_GATES.of(hits)` reads a message's hits once.
+_GATES: Final = GateMask(
+    [
+        NUMBER_WORDS_GATE,
+        frozenset({DIGIT}),
+        _NO_DIGIT_GATE,
+        frozenset({IBAN_SHAPE}),
+        frozenset({CARD_SHAPE}) | JOINED_SHAPE,
+        IBAN_WORDS_GATE,
+        DETAIL_GATE,
+        ACCOUNT_GATE,
+        ACCOUNT_WORDS_GATE,
+        NATIONAL_ID_GATE,
+        OTP_GATE,
+        CODE_GATE,
+        CODE_START_GATE,
+        frozenset({PHONE_SHAPE}),
+        PASSWORD_GATE,
+        PIN_GATE,
+        PACK_PASSWORD_GATE,
+        PACK_PIN_GATE,
+        SECRET_KEY_GATE,
+        frozenset({AT_SIGN}),
+        frozenset({ASCII_CONTROL}),
+        CARD_GATE,
+    ]
+)
+_NUMBER_WORDS: Final = 1 << 0
+_DIGIT: Final = 1 << 1
+_NO_DIGIT: Final = 1 << 2
+_IBAN_SHAPE: Final = 1 << 3
+_CARD_SHAPES: Final = 1 << 4
+_IBAN_WORDS: Final = 1 << 5
+_DETAILS: Final = 1 << 6
+_ACCOUNT: Final = 1 << 7
+_ACCOUNT_WORDS: Final = 1 << 8
+_NATIONAL_ID: Final = 1 << 9
+_OTP: Final = 1 << 10
+_CODE: Final = 1 << 11
+_CODE_START: Final = 1 << 12
+_PHONE_SHAPE: Final = 1 << 13
+_PASSWORD: Final = 1 << 14
+_PIN: Final = 1 << 15
+_PACK_PASSWORD: Final = 1 << 16
+_PACK_PIN: Final = 1 << 17
+_SECRET_KEY: Final = 1 << 18
+_AT_SIGN: Final = 1 << 19
+_ASCII_CONTROL: Final = 1 << 20
+_CARD_WORDS: Final = 1 << 21
 
-def _detect(text: str, hits: frozenset[int], policy: Policy) -> list[Candidate]:
-    """`detect` for a text whose trigger ids ``hits`` are known."""
-    if not hits.isdisjoint(NUMBER_WORDS_GATE) and (view := digit_view(text)) is not None:
+
+def _detect(text: str, hits: frozenset[int], policy: Policy, gates: int = -1) -> list[Candidate]:
+    """`detect` for a text whose trigger ids ``hits`` are known (``gates``: `_GATES.of(hits)`, when
+    the caller has it)."""
+    if gates < 0:
+        gates = _GATES.of(hits)
+    if gates & _NUMBER_WORDS and (view := digit_view(text)) is not None:
         return _detect_with_view(text, hits, view, policy)
-    if DIGIT not in hits and hits.isdisjoint(_NO_DIGIT_GATE) and not policy.custom_detectors:
+    if not gates & (_DIGIT | _NO_DIGIT) and not policy.custom_detectors:
         return []  # most messages: no digit, no cue word (nothing to prepare, no detector to run)
     st = ScanText(text, hits)
     candidates: list[Candidate] = []
-    if DIGIT in hits:
-        ibans = find_ibans(st) if IBAN_SHAPE in hits else []
-        cards = find_cards(st, ibans) if CARD_SHAPE in hits or not hits.isdisjoint(JOINED_SHAPE) else []
+    if gates & _DIGIT:
+        ibans = find_ibans(st) if gates & _IBAN_SHAPE else []
+        cards = find_cards(st, ibans) if gates & _CARD_SHAPES else []
         claimed = cards + ibans
         candidates.extend(claimed)
-        if not hits.isdisjoint(IBAN_WORDS_GATE):
+        if gates & _IBAN_WORDS:
             candidates.extend(find_iban_starts(st, claimed))
-        if cards or not hits.isdisjoint(DETAIL_GATE):
+        if cards or gates & _DETAILS:
             candidates.extend(find_card_details(st, cards))
-        accounts = find_bank_accounts(st) if not hits.isdisjoint(ACCOUNT_GATE) else []
+        accounts = find_bank_accounts(st) if gates & _ACCOUNT else []
         candidates.extend(accounts)
-        if accounts or not hits.isdisjoint(ACCOUNT_WORDS_GATE):
+        if accounts or gates & _ACCOUNT_WORDS:
             candidates.extend(find_pack_bank_accounts(st, claimed + accounts))
-        if not hits.isdisjoint(NATIONAL_ID_GATE):
+        if gates & _NATIONAL_ID:
             candidates.extend(find_national_ids(st, claimed))
-        if not hits.isdisjoint(OTP_GATE):
+        if gates & _OTP:
             candidates.extend(find_one_time_codes(st))
-        if not hits.isdisjoint(CODE_GATE):
+        if gates & _CODE:
             candidates.extend(find_disclosed_codes(st))
-        if not hits.isdisjoint(CODE_START_GATE):
+        if gates & _CODE_START:
             candidates.extend(find_code_starts(st))
-        if PHONE_SHAPE in hits:
+        if gates & _PHONE_SHAPE:
             candidates.extend(find_phones(st, policy.phone_region, claimed))
-    if not hits.isdisjoint(PASSWORD_GATE) or (DIGIT in hits and not hits.isdisjoint(PIN_GATE)):
+    if gates & _PASSWORD or (gates & _DIGIT and gates & _PIN):
         candidates.extend(find_passwords(st))
-    if not hits.isdisjoint(PACK_PASSWORD_GATE) or (DIGIT in hits and not hits.isdisjoint(PACK_PIN_GATE)):
+    if gates & _PACK_PASSWORD or (gates & _DIGIT and gates & _PACK_PIN):
         candidates.extend(find_disclosed_passwords(st))
-    if not hits.isdisjoint(SECRET_KEY_GATE):
+    if gates & _SECRET_KEY:
         candidates.extend(find_secret_keys(st))
-    if AT_SIGN in hits:
+    if gates & _AT_SIGN:
         candidates.extend(find_emails(st))
     for detector in policy.custom_detectors:
         candidates.extend(detector.find(st.text))
@@ -279,20 +334,22 @@ def scan(
     # An ASCII text without control characters is its own normal form: the trigger pass over it
     # says so, and its result then serves the detectors (one pass, no character-by-character check).
     found = hits_of(text) if text.isascii() else None
-    if found is not None and ASCII_CONTROL not in found:
+    gates = _GATES.of(found) if found is not None else 0
+    if found is not None and not gates & _ASCII_CONTROL:
         normalized = _IDENTITY  # nothing to normalise: spans map to themselves
-        candidates = _detect(text, found, policy)
+        candidates = _detect(text, found, policy, gates)
     else:
         normalized = normalize(text)
         found = hits_of(normalized.text)
-        candidates = _detect(normalized.text, found, policy)
+        gates = _GATES.of(found)
+        candidates = _detect(normalized.text, found, policy, gates)
     if direction == "inbound":
         plain = text if normalized is _IDENTITY else normalized.text
         if earlier:
             candidates = _continued(candidates, plain, found, earlier)
         # Cheap tests first: most messages hold no digit or name no card (and neither did the
         # author's message before), or do not end with four digits not yet found as something.
-        if DIGIT in found and (earlier or not found.isdisjoint(CARD_GATE)):
+        if gates & _DIGIT and (earlier or gates & _CARD_WORDS):
             ending = plain.rstrip(_TRAILING)
             if ending[-1:] and not ending[-1].isascii():
                 ending = _SIGNS_AT_END.sub("", ending)  # an emoji after the digits

@@ -26,6 +26,16 @@ _SEPARATORS = " \t\r\n-._*/\\|,:•·~'"
 # (It starts with a plain character class so that the search skips to the next digit in C.)
 DIGIT_RUN = re.compile(r"[0-9][0-9]*(?:[ \t\r\n\-._*/\\|,:•·~']{1,3}[0-9]+)*")
 _NOT_DIGITS = str.maketrans("", "", _SEPARATORS)
+_ASCII_SEPARATORS = "".join(c for c in _SEPARATORS if c.isascii()).encode()
+
+
+def digits_in(run: str) -> str:
+    """The digits of a run of digit groups (``text[start:end]`` of a `DigitRun`), separators dropped."""
+    if run.isascii():  # bytes.translate deletes in C; str.translate looks up every character in a dict
+        return run.encode().translate(None, _ASCII_SEPARATORS).decode()
+    return run.translate(_NOT_DIGITS)
+
+
 # For ASCII text, runs are found in a copy of its bytes where every digit is "0", every separator
 # "-" and anything else "x": the search then skips to the next "0" instead of testing a character
 # class at every position, and a run's digits are counted by bytes.count.
@@ -151,6 +161,31 @@ def trigger_hits(words: list[int] | None, shapes: list[int] | None = ()) -> froz
             _EVERYTHING = frozenset(_TRIGGER_INDEX.values())
         return _EVERYTHING
     return frozenset(words + shapes) if shapes else frozenset(words)
+
+
+class GateMask:
+    """Bits for a fixed list of gates (sets of trigger ids): ``of(hits)`` has bit ``i`` set when
+    ``hits`` meets gate ``i``. One pass over a message's few hits replaces a set test per gate."""
+
+    __slots__ = ("_bits",)
+
+    def __init__(self, gates: list[frozenset[int]]) -> None:
+        size = max((max(gate) for gate in gates if gate), default=-1) + 1
+        bits = [0] * size
+        for index, gate in enumerate(gates):
+            for trigger_id in gate:
+                bits[trigger_id] |= 1 << index
+        self._bits = bits
+
+    def of(self, hits: frozenset[int]) -> int:
+        """The bits of the gates ``hits`` meets (ids registered after the gates belong to none)."""
+        bits = self._bits
+        size = len(bits)
+        mask = 0
+        for trigger_id in hits:
+            if trigger_id < size:
+                mask |= bits[trigger_id]
+        return mask
 
 
 DigitRun = tuple[int, int, int]
