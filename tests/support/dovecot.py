@@ -8,11 +8,13 @@ as that user. `scripts/ensure-dovecot.sh` installs the package (`make install-te
 from __future__ import annotations
 
 import grp
+import imaplib
 import os
 import pwd
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import tempfile
 import time
@@ -72,11 +74,43 @@ class DovecotServer:
     def add_user(self, username: str, password: str) -> None:
         self.users[username] = password
         self._write_passwd()
+        if self._process is not None and self._process.poll() is None:
+            self._wait_until_known(username, password)
 
     def _write_passwd(self) -> None:
+        """Replace the password file in one step, with a modification time later than the last one:
+        Dovecot re-reads it when its time or size changes, and the time has whole seconds, so two
+        writes within a second could otherwise go unseen (a user "refused" now and then in CI)."""
         lines = [f"{name}:{{PLAIN}}{password}::::::" for name, password in self.users.items()]
         path = self.root / "passwd"
-        path.write_text("\n".join(lines) + "\n")
+        partial = path.with_name("passwd.partial")
+        partial.write_text("\n".join(lines) + "\n")
+        stamp = max(int(time.time()), getattr(self, "_passwd_stamp", 0) + 1)
+        os.utime(partial, (stamp, stamp))
+        os.replace(partial, path)
+        self._passwd_stamp = stamp
+
+    def _wait_until_known(self, username: str, password: str, timeout: float = 20.0) -> None:
+        """Sign in once, so a test starts only when the server knows the new user."""
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with imaplib.IMAP4_SSL(
+                    "127.0.0.1", self.imaps_port, ssl_context=context, timeout=10
+                ) as client:
+                    client.login(username, password)
+                    client.logout()
+                return
+            except (imaplib.IMAP4.error, OSError):
+                if time.monotonic() > deadline:
+                    raise RuntimeError(
+                        f"dovecot does not accept the new user: {self.diagnostics()}"
+                    ) from None
+                self._write_passwd()
+                time.sleep(0.5)
 
     def _write_config(self) -> Path:
         internal, login, group, uid, gid = self._identity()
