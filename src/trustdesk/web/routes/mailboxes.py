@@ -121,6 +121,27 @@ def _spec(body: MailboxIn) -> Any:
     return build_spec(**body.model_dump())
 
 
+def _run_test(request: Request, session: Session, auth: Auth, mailbox_id: str) -> dict[str, Any]:
+    """Sign in to the tenant's mailbox (IMAP and SMTP) and record the outcome; the API and the
+    console page both answer from this (rate-limited, audited by test_mailbox)."""
+    try:
+        row = find_mailbox(session, auth.tenant.id, mailbox_id)
+    except MailboxNotFound:
+        raise not_found("mailbox") from None
+    rate_limit(request, "mailbox-test", str(auth.tenant.id), TEST_LIMIT)
+    state = app_state(request)
+    result = test_mailbox(
+        session,
+        row,
+        state.box,
+        ca_file=state.settings.mailbox_ca_file,
+        actor=auth.actor,
+        ip=client_ip(request),
+    )
+    session.commit()
+    return result
+
+
 @router.get(
     "/api/v1/mailboxes", response_model=list[MailboxOut], summary="This retailer's connected mailboxes"
 )
@@ -187,21 +208,7 @@ def mailbox_test(
     auth: Auth = Depends(require(MANAGE)),
     session: Session = Depends(db),
 ) -> dict[str, Any]:
-    try:
-        row = find_mailbox(session, auth.tenant.id, mailbox_id)
-    except MailboxNotFound:
-        raise not_found("mailbox") from None
-    rate_limit(request, "mailbox-test", str(auth.tenant.id), TEST_LIMIT)
-    state = app_state(request)
-    result = test_mailbox(
-        session,
-        row,
-        state.box,
-        ca_file=state.settings.mailbox_ca_file,
-        actor=auth.actor,
-        ip=client_ip(request),
-    )
-    session.commit()
+    result = _run_test(request, session, auth, mailbox_id)
     return result
 
 
@@ -325,21 +332,7 @@ def console_test_mailbox(
 ) -> Response:
     check_csrf(request, auth, csrf_token)
     page_permission(auth, MANAGE)
-    try:
-        row = find_mailbox(session, auth.tenant.id, mailbox_id)
-    except MailboxNotFound:
-        raise not_found("mailbox") from None
-    rate_limit(request, "mailbox-test", str(auth.tenant.id), TEST_LIMIT)
-    state = app_state(request)
-    result = test_mailbox(
-        session,
-        row,
-        state.box,
-        ca_file=state.settings.mailbox_ca_file,
-        actor=auth.actor,
-        ip=client_ip(request),
-    )
-    session.commit()
+    result = _run_test(request, session, auth, mailbox_id)
     return _page(request, auth, session, tested=result)
 
 
