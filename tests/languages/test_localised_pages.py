@@ -58,6 +58,15 @@ def test_the_switch_never_leaves_the_site(app, sessions, client):  # type: ignor
     assert r.headers["location"] == "/verify" and LANG_COOKIE not in r.headers.get("set-cookie", "")
 
 
+def test_the_switch_replaces_an_earlier_choice_and_keeps_the_fragment(app, sessions, client):  # type: ignore[no-untyped-def]
+    r = client.get(
+        "/language",
+        params={"lang": "de", "next": "/t/acme/help?lang=fr&q=r%C3%BCck#returns"},
+        follow_redirects=False,
+    )
+    assert r.headers["location"] == "/t/acme/help?q=r%C3%BCck&lang=de#returns"
+
+
 def test_a_language_the_retailer_does_not_offer_gets_the_default_and_says_so_twice(app, sessions, client):  # type: ignore[no-untyped-def]
     _shop(sessions, "northwind", languages=("en", "nl", "de"), default="en")
     page = client.get("/t/northwind/help", headers={"accept-language": "pl-PL,pl;q=0.9"}).text

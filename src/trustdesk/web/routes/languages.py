@@ -7,7 +7,7 @@ only carries them over HTTP, with the change audited in the same transaction.
 from __future__ import annotations
 
 from typing import Any, Literal
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -157,6 +157,15 @@ async def console_save_languages(
 # --- the customers' language switch ------------------------------------------------------------------
 
 
+def with_language(target: str, code: str) -> str:
+    """``target`` with its ``lang`` parameter set to ``code``: an earlier choice replaced, any
+    "#fragment" kept last (where a parameter appended after it would be lost)."""
+    parts = urlsplit(target)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "lang"]
+    query.append(("lang", code))
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
 @router.get("/language", include_in_schema=False)
 def switch_language(
     request: Request,
@@ -169,7 +178,7 @@ def switch_language(
     target = safe_next(next, "/") or "/"
     if code is not None:
         # In the URL too: a framed widget on a retailer's site may not keep the desk's cookie.
-        target += ("&" if "?" in target else "?") + urlencode({"lang": code})
+        target = with_language(target, code)
     response = RedirectResponse(target, status_code=303)
     if code is not None:
         response.set_cookie(
