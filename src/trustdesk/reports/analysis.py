@@ -92,6 +92,12 @@ def collect_signals(
         signals.gambling_bonus(text),
         signals.legal_threat(text),
         signals.subscription_lapse(text),
+        # A story the customer typed, not a mail: list mail discusses scams without being one.
+        *(
+            (signals.narrated_secret_ask(text), signals.narrated_impersonation(text))
+            if not view.is_mail
+            else ()
+        ),
         signals.malformed_sender(view),
         signals.sender_name_mismatch(view),
         signals.random_sender(view),

@@ -60,6 +60,9 @@ JUDGEMENT_WEIGHTS: dict[str, float] = {
     "gambling_bonus": 0.35,
     "legal_threat": 0.25,
     "subscription_lapse": 0.3,
+    # a scam the customer tells about (a call, a text, a chat)
+    "narrated_secret_ask": 0.75,
+    "narrated_impersonation": 0.35,
     # filter evasion
     "styled_characters": 0.5,
     "mixed_script_words": 0.5,
@@ -127,6 +130,10 @@ WEIGHTS: dict[str, float] = {
     "gambling_bonus": 0.39,
     "legal_threat": 0.25,
     "subscription_lapse": 0.33,
+    # a scam the customer tells about: never seen in the tune half (no mail there tells a story),
+    # so the judgement weights stand
+    "narrated_secret_ask": 0.75,
+    "narrated_impersonation": 0.35,
     # filter evasion
     "styled_characters": 0.53,
     "mixed_script_words": 0.5,

@@ -53,9 +53,12 @@ from trustdesk.reports.signals.links import (
     risky_attachments,
     shortened_link,
 )
+from trustdesk.reports.signals.narrative import narrated_impersonation, narrated_secret_ask
 from trustdesk.reports.signals.verification import Check, verdict_of, verification_signals
 
 __all__ = [
+    "narrated_impersonation",
+    "narrated_secret_ask",
     "dkim_failure",
     "dmarc_failure",
     "spf_failure",
