@@ -11,6 +11,7 @@ import smtplib
 from email.message import EmailMessage
 from email.policy import default as default_policy
 
+import pytest
 from sqlalchemy import func, select
 from tests.mailchannel.conftest import CUSTOMER, GLOBEX_SUPPORT, Sink, World
 
@@ -231,3 +232,52 @@ def test_a_retry_after_a_failed_report_delivery_neither_counts_nor_answers_twice
     world.send_raw(again.as_bytes(), to=[REPORT_ADDRESS])
     with world.sessions() as s:
         assert s.scalar(select(Report.duplicate_count).where(Report.tenant_id == acme)) == 2
+
+
+def test_an_authentication_results_header_the_sender_wrote_with_the_desks_id_is_not_believed(
+    world: World, sink: Sink, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """RFC 8601 section 5: the desk removes headers carrying its own authserv-id and adds its own.
+    A phisher who writes "dmarc=pass" for the retailer's domain under the desk's id gains nothing."""
+    _with_report_address(world)
+    own_id = world.settings.trusted_authserv_id_list()[0]
+    monkeypatch.setenv("TRUSTDESK_INTAKE_AUTHSERV_ID", own_id)  # the judge reads the process's settings
+    spoof = EmailMessage()
+    spoof["Authentication-Results"] = (
+        f"{own_id}; spf=pass smtp.mailfrom=acme-shop.com; dkim=pass header.d=acme-shop.com; "
+        "dmarc=pass header.from=acme-shop.com"
+    )
+    spoof["From"] = "Acme Shop <service@acme-shop.com>"
+    spoof["To"] = REPORT_ADDRESS
+    spoof["Subject"] = "Your account is locked"
+    spoof.set_content(PHISH_TEXT)
+    world.send_raw(spoof.as_bytes(), to=[REPORT_ADDRESS], mail_from="bounce@acme-shop-secure.com")
+    with world.sessions() as s:
+        event = s.scalar(select(AuditEvent).where(AuditEvent.action == "report.received_by_mail"))
+        assert event is not None and event.details["verdict"] != "genuine"
+        report = s.scalar(select(Report).where(Report.tenant_id == world.tenants["acme"]))
+        assert report is not None
+        codes = {r["code"] if isinstance(r, dict) else r[0] for r in report.reasons}
+        assert "authenticated_sender" not in codes, report.reasons  # the forged pass vouches for nothing
+
+
+def test_the_stamp_removes_only_the_desks_own_id_and_keeps_the_body() -> None:
+    from trustdesk.mail.stamp import stamp_authentication_results
+
+    raw = (
+        b"Authentication-Results: (forged) DESK.example;\r\n\tdmarc=pass header.from=shop.example\r\n"
+        b"Authentication-Results: mx.other.example; spf=pass smtp.mailfrom=shop.example\r\n"
+        b"From: a@shop.example\r\n\r\nAuthentication-Results: desk.example; body text stays\r\n"
+    )
+    out = stamp_authentication_results(raw, "desk.example", "desk.example; spf=fail smtp.mailfrom=x.example")
+    head, _, body = out.partition(b"\r\n\r\n")
+    assert head.split(b"\r\n") == [
+        b"Authentication-Results: desk.example; spf=fail smtp.mailfrom=x.example",
+        b"Authentication-Results: mx.other.example; spf=pass smtp.mailfrom=shop.example",
+        b"From: a@shop.example",
+    ]
+    assert body == b"Authentication-Results: desk.example; body text stays\r\n"
+    lf = stamp_authentication_results(
+        b"Authentication-Results: desk.example; x=y\nFrom: a@b\n\nhi\n", "desk.example", None
+    )
+    assert lf == b"From: a@b\n\nhi\n"

@@ -38,6 +38,7 @@ from trustdesk.mail import (
     parse_message,
 )
 from trustdesk.mail.impersonation import display_name_impersonation
+from trustdesk.mail.stamp import stamp_authentication_results
 from trustdesk.mailchannel.addresses import AddressBook, normalise_address
 from trustdesk.mailchannel.attachments import AttachmentStore
 from trustdesk.mailchannel.content import malformed_reason, message_text
@@ -222,10 +223,22 @@ class MailIntake:
             for tenant_id, rcpt in tenants.items()
             if (tenant_id, rcpt) not in to_report
         ]
+        if to_report:
+            raw = self._stamped(raw, auth)
         for tenant_id, rcpt in to_report:
             # Forwarded suspicious mail: checked and reported, not a support conversation.
             reports.accept(tenant_id, rcpt, raw, parsed, auth)  # type: ignore[union-attr]
         return delivered
+
+    def _stamped(self, raw: bytes, auth: AuthResults | None) -> bytes:
+        """``raw`` as the judge may read it: headers that claim the desk's own authserv-id removed (the
+        sender wrote them) and, when it checked the mail, the desk's own results on top."""
+        settings = self.desk.settings
+        ids = settings.trusted_authserv_id_list() if settings is not None else []
+        if not ids:
+            return raw
+        results = auth.authentication_results_header(ids[0]) if auth is not None else None
+        return stamp_authentication_results(raw, ids[0], results)
 
     def _authenticate(self, parsed: ParsedMail, envelope: Envelope) -> AuthResults | None:
         if self.resolver is None:
