@@ -196,6 +196,13 @@ class Settings(BaseSettings):
         extra = [i.strip() for i in self.trusted_authserv_ids.split(",")]
         return [i.lower() for i in dict.fromkeys([own, *extra]) if i]
 
+    def upload_authserv_id_list(self) -> list[str]:
+        """Whose Authentication-Results to believe in mail a person hands in (an upload, a forwarded
+        original, a file): only the configured receivers. The desk's own intake id in such mail was
+        written by someone else, since the intake removes its id from all it receives and adds its own."""
+        extra = [i.strip().lower() for i in self.trusted_authserv_ids.split(",")]
+        return [i for i in dict.fromkeys(extra) if i]
+
     @field_validator("log_level")
     @classmethod
     def _known_level(cls, value: str) -> str:

@@ -234,11 +234,13 @@ def test_a_retry_after_a_failed_report_delivery_neither_counts_nor_answers_twice
         assert s.scalar(select(Report.duplicate_count).where(Report.tenant_id == acme)) == 2
 
 
+@pytest.mark.parametrize("how", ["sent_directly", "attached_to_a_forward"])
 def test_an_authentication_results_header_the_sender_wrote_with_the_desks_id_is_not_believed(
-    world: World, sink: Sink, monkeypatch: pytest.MonkeyPatch
+    world: World, sink: Sink, monkeypatch: pytest.MonkeyPatch, how: str
 ) -> None:
-    """RFC 8601 section 5: the desk removes headers carrying its own authserv-id and adds its own.
-    A phisher who writes "dmarc=pass" for the retailer's domain under the desk's id gains nothing."""
+    """RFC 8601 section 5: the desk removes headers carrying its own authserv-id from what it receives
+    and adds its own; in an original attached to a forward its id is never believed. A phisher who
+    writes "dmarc=pass" for the retailer's domain under the desk's id gains nothing either way."""
     _with_report_address(world)
     own_id = world.settings.trusted_authserv_id_list()[0]
     monkeypatch.setenv("TRUSTDESK_INTAKE_AUTHSERV_ID", own_id)  # the judge reads the process's settings
@@ -251,13 +253,22 @@ def test_an_authentication_results_header_the_sender_wrote_with_the_desks_id_is_
     spoof["To"] = REPORT_ADDRESS
     spoof["Subject"] = "Your account is locked"
     spoof.set_content(PHISH_TEXT)
-    world.send_raw(spoof.as_bytes(), to=[REPORT_ADDRESS], mail_from="bounce@acme-shop-secure.com")
+    if how == "sent_directly":
+        world.send_raw(spoof.as_bytes(), to=[REPORT_ADDRESS], mail_from="bounce@acme-shop-secure.com")
+    else:
+        forward = EmailMessage()
+        forward["From"] = f"Pat Example <{CUSTOMER}>"
+        forward["To"] = REPORT_ADDRESS
+        forward["Subject"] = "Fwd: Your account is locked"
+        forward.set_content("Is this really from you?")
+        forward.add_attachment(spoof)
+        world.send_raw(forward.as_bytes(), to=[REPORT_ADDRESS], mail_from=CUSTOMER)
     with world.sessions() as s:
         event = s.scalar(select(AuditEvent).where(AuditEvent.action == "report.received_by_mail"))
         assert event is not None and event.details["verdict"] != "genuine"
         report = s.scalar(select(Report).where(Report.tenant_id == world.tenants["acme"]))
         assert report is not None
-        codes = {r["code"] if isinstance(r, dict) else r[0] for r in report.reasons}
+        codes = {r["code"] for r in report.reasons}
         assert "authenticated_sender" not in codes, report.reasons  # the forged pass vouches for nothing
 
 

@@ -186,6 +186,7 @@ def run_check(
     envelope: Envelope | None = None,
     report_path: str | None = None,
     lang: str | None = None,
+    stamped_by_intake: bool = False,
 ) -> MessageCheck:
     """check_message over the database: references, tenant identities and DKIM keys come from the store.
     ``lang``: the language of the explanation and next steps (English without one).
@@ -215,7 +216,10 @@ def run_check(
         reference=reference,
         envelope=envelope,
         tenants=identity,
-        trust=TrustPolicy.of(settings.trusted_authserv_id_list()),
+        # The desk's own authserv-id only in mail its intake received and stamped (see desk_trust).
+        trust=TrustPolicy.of(
+            settings.trusted_authserv_id_list() if stamped_by_intake else settings.upload_authserv_id_list()
+        ),
         lang=lang,
     )
 

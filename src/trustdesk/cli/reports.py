@@ -68,7 +68,8 @@ def tenant_check(slug: str) -> tuple[Check, list[str]]:
 
 
 def trust_policy() -> TrustPolicy:
-    """Whose Authentication-Results to believe: the desk's own intake and the configured receivers."""
+    """Whose Authentication-Results to believe in a file handed in: the configured receivers (the desk's
+    own intake id in a file was not written by the intake, which stamps only what it receives)."""
     from pydantic import ValidationError
 
     from trustdesk.config import Settings
@@ -79,7 +80,7 @@ def trust_policy() -> TrustPolicy:
     except ValidationError as exc:
         _fail(f"invalid configuration: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}")
         raise
-    return TrustPolicy.of(settings.trusted_authserv_id_list())
+    return TrustPolicy.of(settings.upload_authserv_id_list())
 
 
 def _batch_files(sources: list[str]) -> list[Path]:

@@ -180,6 +180,8 @@ class ReportInbox:
             not_answered = self._why_not_answer(session, tenant_id, parsed, auth, forwarder)
             answer = not_answered is None
             registry = self.registry.get(session)
+            # The intake stamped the mail it received, not an original attached to it (a claim).
+            stamped = forwarded.how == "inline"
             check = run_check(
                 session,
                 forwarded.original,
@@ -188,6 +190,7 @@ class ReportInbox:
                 resolver=self.resolver,
                 settings=self.settings,
                 report_path=REPORT_PATH,
+                stamped_by_intake=stamped,
             )
             report_reference: str | None = None
             if check.verdict != MessageVerdict.GENUINE:
@@ -195,7 +198,12 @@ class ReportInbox:
                     result = submit_report(
                         session,
                         tenant,
-                        ReportInput(eml=forwarded.original, channel="email", reporter_contact=forwarder),
+                        ReportInput(
+                            eml=forwarded.original,
+                            channel="email",
+                            reporter_contact=forwarder,
+                            stamped_by_intake=stamped,
+                        ),
                         registry=registry,
                     )
                 except ReportError as exc:

@@ -94,6 +94,9 @@ class ReportInput:
     channel: str = "other"
     seen_at: datetime | None = None
     reporter_contact: str = ""
+    # The eml is the mail as the desk's own intake received it, with the intake's Authentication-Results
+    # on top (mailchannel.intake): only then is the desk's own authserv-id believed.
+    stamped_by_intake: bool = False
 
 
 @dataclass
@@ -168,11 +171,14 @@ def _redact(text: str, brand: str) -> tuple[str, list[str], str | None]:
     return result.redacted, removed, result.customer_notice
 
 
-def desk_trust() -> TrustPolicy:
-    """Whose Authentication-Results the desk believes: its own intake and the configured receivers."""
+def desk_trust(stamped_by_intake: bool = False) -> TrustPolicy:
+    """Whose Authentication-Results the desk believes: the configured receivers, and its own intake
+    for mail the intake itself received and stamped."""
     from trustdesk.config import get_settings
 
-    return TrustPolicy.of(get_settings().trusted_authserv_id_list())
+    settings = get_settings()
+    ids = settings.trusted_authserv_id_list() if stamped_by_intake else settings.upload_authserv_id_list()
+    return TrustPolicy.of(ids)
 
 
 def analyse_input(data: ReportInput, *, tenant: Tenant, registry: Any) -> tuple[Analysis, str, str]:
@@ -189,7 +195,13 @@ def analyse_input(data: ReportInput, *, tenant: Tenant, registry: Any) -> tuple[
     if not (source.strip() if isinstance(source, str) else source.strip()):
         raise ReportError("give the suspicious text, an .eml file, a link, a phone number or a handle")
     try:
-        analysis = analyze(source, check=check, brand_names=brands, limits=INTAKE_LIMITS, trust=desk_trust())
+        analysis = analyze(
+            source,
+            check=check,
+            brand_names=brands,
+            limits=INTAKE_LIMITS,
+            trust=desk_trust(data.stamped_by_intake),
+        )
     except ReportInputError as exc:
         raise ReportError(str(exc)) from None
     stored = data.text.strip()
