@@ -22,7 +22,8 @@ from html.parser import HTMLParser
 
 import nh3
 
-from trustdesk.mail.parsing import ParsedMail, parse_message
+from trustdesk.mail.model import ParsedMail
+from trustdesk.mail.parsing import parse_message
 from trustdesk.reports.domains import has_public_suffix
 
 
