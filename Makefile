@@ -77,9 +77,10 @@ pytest: install-test native browser mailserver catalogs
 
 test: lint typecheck pytest
 
-bench: install-test
-	$(BIN)/python -m pip install --quiet -e '.[bench]'
-	@echo "run a benchmark with: $(BIN)/python bench/<area>.py (see docs/performance.md)"
+# Every benchmark with reduced sizes, pinned to CPU 0, in a few minutes (bench/run_all.py); the
+# full-size command of each area, and its reference figures, are in docs/performance.md.
+bench: install-test native catalogs
+	$(BIN)/python bench/run_all.py
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info src/trustdesk/_native .pytest_cache .mypy_cache .ruff_cache

@@ -7,6 +7,7 @@ core, training/loading time, and the installed size of the classifier's dependen
 
     .venv/bin/python bench/bot.py                      # everything, text summary
     .venv/bin/python bench/bot.py --json               # machine-readable
+    .venv/bin/python bench/bot.py --quick              # no CLINC150/banking77, one latency round
     .venv/bin/python bench/bot.py --install-size       # also: pip install the bot's dependencies into a
         fresh venv in /tmp and measure what they add to site-packages (du -sk, minus the empty venv)
     .venv/bin/python bench/bot.py --compare-sklearn    # also: CPU time of scikit-learn's LogisticRegression
@@ -328,6 +329,11 @@ def main() -> None:
         action="store_true",
         help="the TF-IDF model blended with sentence embeddings (needs the `embeddings` extra)",
     )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="no CLINC150 and banking77 sets, one latency round (bench/run_all.py)",
+    )
     args = parser.parse_args()
 
     examples = shipped_examples()
@@ -380,7 +386,7 @@ def main() -> None:
             "top_confusions": [f"{e.value}->{p.value}:{n}" for e, p, n in report.confusions[:6]],
         }
 
-    if (SHARED / "clinc150" / "data_full.json").is_file():
+    if (SHARED / "clinc150" / "data_full.json").is_file() and not args.quick:
         test = clinc("test")
         oos = [e.text for e in test if e.intent is Intent.OUT_OF_SCOPE]
         mapped = [e for e in test if e.intent is not Intent.OUT_OF_SCOPE]
@@ -404,7 +410,7 @@ def main() -> None:
             "other_domain_queries": len(other),
             "other_domain_rejected": round(oos_recall(model, other), 4),
         }
-    if (SHARED / "banking77" / "test.csv").is_file():
+    if (SHARED / "banking77" / "test.csv").is_file() and not args.quick:
         bank = banking77()
         predicted = [p.intent for p in model.classify_many([e.text for e in bank])]
         accuracy, macro_f1, per_intent = score_predictions(
@@ -420,12 +426,13 @@ def main() -> None:
     results["languages"] = language_heldout(model)
 
     heldout_texts = [e.text for e in load_examples(DATA / "heldout.jsonl")]
-    results["latency_one_core"] = latency(model, heldout_texts)
+    rounds = 1 if args.quick else 3
+    results["latency_one_core"] = latency(model, heldout_texts, rounds)
     other_texts = [
         e.text for path in sorted(LANGUAGE_DATA.glob("heldout_*.jsonl")) for e in load_examples(path)
     ]
     if other_texts:
-        results["latency_one_core_other_languages"] = latency(model, other_texts)
+        results["latency_one_core_other_languages"] = latency(model, other_texts, rounds)
     results["installed_mb"] = installed_size()
     if args.embeddings:
         results["embeddings_extra_installed_mb"] = installed_size(EMBEDDING_DISTRIBUTIONS)

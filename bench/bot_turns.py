@@ -18,6 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from pinning import pin_to_one_core
 from trustdesk.botdesk import register
 from trustdesk.botdesk.demo import seed_demo_bot
 from trustdesk.commerce.importer import import_orders
@@ -59,6 +60,7 @@ def main() -> None:
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    pin_to_one_core()
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
         engine = make_engine(url)

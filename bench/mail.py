@@ -16,6 +16,7 @@ import smtplib
 import sys
 import tempfile
 import time
+from datetime import timedelta
 from email.message import EmailMessage
 from email.policy import SMTP
 from pathlib import Path
@@ -72,6 +73,8 @@ def main() -> None:
                         password="bench-password-123456", actor="bench")
             for n in (1, 2)
         ]  # fmt: skip
+        for admin in admins:  # established admins: past the four-eyes cool-off
+            admin.created_at -= timedelta(days=30)
         s.flush()
         seed_channels(s, tenant, admins[0], admins[1], [ChannelInput("email", SUPPORT, purpose="support")])
         s.commit()

@@ -17,6 +17,8 @@ import sys
 import time
 from pathlib import Path
 
+from pinning import pin_to_one_core
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
@@ -120,6 +122,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--messages", type=int, default=300)
     args = parser.parse_args()
+    pin_to_one_core()
     bench_parsing()
     bench_auth(args.messages)
 

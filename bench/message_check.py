@@ -28,6 +28,8 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pinning import pin_to_one_core
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
@@ -177,6 +179,7 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=1000)
     parser.add_argument("--phishing", type=int, default=300)
     args = parser.parse_args()
+    pin_to_one_core()
     rng = random.Random(6)
     key = FingerprintKey.derive("bench secret")
     dkim = generate_dkim_keypair(2048)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from pinning import pin_to_one_core
 from trustdesk.channels.index import load_registry
 from trustdesk.reports.service import ReportInput, submit_report
 from trustdesk.store.db import make_engine, make_session_factory
@@ -29,6 +30,7 @@ def main() -> None:
     parser.add_argument("--reports", type=int, default=1000)
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
+    pin_to_one_core()
     url = args.database_url or f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}"
     engine = make_engine(url)
     upgrade(engine)

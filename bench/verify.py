@@ -30,6 +30,8 @@ from pathlib import Path
 
 import phonenumbers
 
+from pinning import pin_to_one_core
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO))
@@ -324,6 +326,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="smaller samples")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
+    pin_to_one_core()
     rng = random.Random(11)
     n_queries = 5_000 if args.quick else 20_000
     results: dict[str, object] = {}

@@ -22,7 +22,7 @@ from tests.mailchannel.files import make_docx, make_odt, make_pdf, make_zip
 from tests.mailchannel.test_inbound import CARD, CARD_SPACED
 
 from trustdesk.guard import Policy, ScanResult, scan
-from trustdesk.mail.parsing import sniff_type
+from trustdesk.mail.filetypes import sniff_type
 from trustdesk.mailchannel.documents import (
     DocumentLimits,
     Unchecked,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from trustdesk.reports import AuthResults
-from trustdesk.reports.mailview import auth_results_from_values
+from trustdesk.reports.mail_headers import auth_results_from_values
 from trustdesk.reports.signals import dkim_failure, dmarc_failure, no_authentication, spf_failure
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from trustdesk.reports.domains import DEFAULT_BRANDS, brand_keywords
-from trustdesk.reports.mailview import MailView
+from trustdesk.reports.mail_values import MailView
 from trustdesk.reports.signals import (
     abused_tld_sender,
     cloud_tenant_sender,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from trustdesk.reports.mailview import Attachment, Link
+from trustdesk.reports.mail_values import Attachment, Link
 from trustdesk.reports.signals import (
     abused_tld_link,
     free_hosting_link,

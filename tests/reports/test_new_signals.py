@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from trustdesk.reports import analyze, read_report
 from trustdesk.reports.domains import DEFAULT_BRANDS, brand_keywords
-from trustdesk.reports.mailview import MailView
+from trustdesk.reports.mail_values import MailView
 from trustdesk.reports.signals import (
     celebrity_sender,
     contact_elsewhere,

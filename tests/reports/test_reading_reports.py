@@ -9,7 +9,8 @@ import pytest
 
 from trustdesk.mail.parsing import parse_message
 from trustdesk.reports import Limits, ReportInputError, read_report, view_from_parsed_mail
-from trustdesk.reports.mailview import looks_like_mail, parse_sender
+from trustdesk.reports.mail_headers import parse_sender
+from trustdesk.reports.mailview import looks_like_mail
 
 from .mailbuild import mail, raw
 

@@ -20,7 +20,7 @@ import typer
 from trustdesk.reports import ReportInputError, analyze
 from trustdesk.reports.domains import DEFAULT_BRANDS
 from trustdesk.reports.evidence import TrustPolicy
-from trustdesk.reports.mailview import Limits
+from trustdesk.reports.mail_values import Limits
 from trustdesk.reports.signals import Check
 
 app = typer.Typer(help="Suspicious-activity reports: analyse messages.", no_args_is_help=True)

@@ -31,17 +31,9 @@ from trustdesk.mail.dmarc import (
 )
 from trustdesk.mail.dns_check import CheckStatus, DnsCheck, RecordCheck, check_dns_records
 from trustdesk.mail.html_text import Link, html_links, html_to_text, text_links
-from trustdesk.mail.parsing import (
-    DEFAULT_LIMITS,
-    Address,
-    Attachment,
-    MailLimits,
-    MailParseError,
-    MailTooLargeError,
-    ParsedMail,
-    ReceivedHop,
-    parse_message,
-)
+from trustdesk.mail.limits import DEFAULT_LIMITS, MailLimits, MailParseError, MailTooLargeError
+from trustdesk.mail.model import Address, Attachment, ParsedMail, ReceivedHop
+from trustdesk.mail.parsing import parse_message
 from trustdesk.mail.resolver import DnsAnswer, DnsStatus, Resolver
 from trustdesk.mail.spf import SpfOutcome, SpfResult, check_spf, expand_macros, parse_spf_record
 

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from trustdesk.mail.dkim_auth import DkimResult, DkimSignatureResult, verify_dkim
 from trustdesk.mail.dmarc import DmarcOutcome, DmarcResult, evaluate_dmarc, sample_fraction
 from trustdesk.mail.impersonation import claims_own_domain, seen_domain
-from trustdesk.mail.parsing import DEFAULT_LIMITS, MailLimits, ParsedMail, parse_message
+from trustdesk.mail.limits import DEFAULT_LIMITS, MailLimits
+from trustdesk.mail.model import ParsedMail
+from trustdesk.mail.parsing import parse_message
 from trustdesk.mail.resolver import Resolver
 from trustdesk.mail.spf import SpfOutcome, SpfResult, check_spf
 

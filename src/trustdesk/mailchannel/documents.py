@@ -42,7 +42,7 @@ from xml.parsers import expat
 
 from trustdesk.guard import MAX_TEXT_CHARS, Finding, ScanResult
 from trustdesk.guard.notice import named
-from trustdesk.mail.parsing import sniff_type
+from trustdesk.mail.filetypes import sniff_type
 
 
 class _PdfTrouble(logging.Handler):

@@ -16,14 +16,8 @@ from trustdesk.reports.analysis import analyze, analyze_view, collect_signals
 from trustdesk.reports.campaigns import Assignment, CampaignGrouper, GlueRule, Merge, glue_keys
 from trustdesk.reports.export import CSV_COLUMNS, ExportReport, csv_export, stix_bundle, stix_pattern
 from trustdesk.reports.indicators import extract_indicators
-from trustdesk.reports.mailview import (
-    AuthResults,
-    Limits,
-    MailView,
-    ReportInputError,
-    read_report,
-    view_from_parsed_mail,
-)
+from trustdesk.reports.mail_values import AuthResults, Limits, MailView, ReportInputError
+from trustdesk.reports.mailview import read_report, view_from_parsed_mail
 from trustdesk.reports.model import Analysis, Indicator, IndicatorKind, Reason, Verdict
 from trustdesk.reports.registry_check import registry_check
 from trustdesk.reports.scoring import DEFAULT_THRESHOLDS, Thresholds, risk_score, verdict_for

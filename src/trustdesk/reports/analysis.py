@@ -11,7 +11,8 @@ from trustdesk.reports import signals
 from trustdesk.reports.domains import DEFAULT_BRANDS, brand_keywords
 from trustdesk.reports.evidence import NO_TRUST, TrustPolicy, receiver_auth
 from trustdesk.reports.indicators import extract_indicators
-from trustdesk.reports.mailview import AuthResults, Limits, MailView, read_report
+from trustdesk.reports.mail_values import AuthResults, Limits, MailView
+from trustdesk.reports.mailview import read_report
 from trustdesk.reports.model import Analysis, Indicator, IndicatorKind, Reason, Verdict
 from trustdesk.reports.normalised import normalised_view, strip_invisible
 from trustdesk.reports.scoring import DEFAULT_THRESHOLDS, Thresholds, final_score, verdict_for, vouch_level

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import replace
 
 from trustdesk.guard.normalize import normalize
-from trustdesk.reports.mailview import Link, MailView
+from trustdesk.reports.mail_values import Link, MailView
 
 _INVISIBLE_RE = re.compile(
     r"[\u00ad\u034f\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufeff\uffa0\U000e0000-\U000e007f]"

@@ -59,7 +59,8 @@ from trustdesk.verify.model import (
     VerificationResult,
 )
 from trustdesk.verify.phones import PhoneNumber, format_phone, parse_phone
-from trustdesk.verify.registry import Registry, TextVerification, verify_text
+from trustdesk.verify.registry import Registry
+from trustdesk.verify.text_check import TextVerification, verify_text
 from trustdesk.verify.urls import ParsedUrl, parse_url
 
 __all__ = [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from trustdesk.reports.mailview import AuthResults
+from trustdesk.reports.mail_values import AuthResults
 from trustdesk.reports.model import Reason
 from trustdesk.reports.signals._reason import reason
 

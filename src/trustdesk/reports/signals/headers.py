@@ -12,7 +12,7 @@ from trustdesk.reports.domains import (
     on_abused_tld,
     registrable_domain,
 )
-from trustdesk.reports.mailview import MailView
+from trustdesk.reports.mail_values import MailView
 from trustdesk.reports.model import Reason
 from trustdesk.reports.signals._reason import reason
 

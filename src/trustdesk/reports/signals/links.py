@@ -14,7 +14,7 @@ from trustdesk.reports.domains import (
     is_shortener,
     registrable_domain,
 )
-from trustdesk.reports.mailview import Attachment, Link
+from trustdesk.reports.mail_values import Attachment, Link
 from trustdesk.reports.model import Reason
 from trustdesk.reports.signals._reason import reason
 from trustdesk.verify.defang import refang

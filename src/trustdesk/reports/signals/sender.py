@@ -16,7 +16,7 @@ from trustdesk.reports.evidence import (
     alignment,
     authenticated_domain,
 )
-from trustdesk.reports.mailview import MailView
+from trustdesk.reports.mail_values import MailView
 from trustdesk.reports.model import Reason
 from trustdesk.reports.signals._reason import reason
 
