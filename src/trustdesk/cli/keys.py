@@ -48,10 +48,14 @@ def _key_file(config: Settings, name: str, configured: str | None) -> Path:
     # Rotating the file while the environment (or a config file) still names the old key would leave
     # the next start unable to open anything.
     if os.environ.get(env) or not path.is_file() or path.read_text().strip() != (configured or ""):
+        then = (
+            "run `trustdesk keys reseal`, then set it to 'NEW' alone"
+            if name == "encryption_key"
+            else "and restart every instance (older keys keep verifying what they signed)"
+        )
         fail(
             f"the {name.replace('_', ' ')} is configured outside {path} ({env} or a config file), which this "
-            f"command cannot change: set it to 'NEW,OLD' (a new key first), restart, then follow "
-            "docs/deployment.md, 'Keys'",
+            f"command cannot change: set it to 'NEW,OLD' (a new key first), {then}; see docs/deployment.md, 'Keys'",
             2,
         )
     return path
