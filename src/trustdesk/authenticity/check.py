@@ -235,11 +235,14 @@ def check_message(
         "reference-found",
         f"{record.reference} is {_CHANNEL_NOUNS.get(record.channel, 'a message')} {record.tenant.name} sent on {record.created_at:%d %B %Y}",
     )
-    if record.key_id != key.key_id:
+    signing_key = key.for_id(record.key_id)
+    if signing_key is None:
         evidence.add(
             "fingerprint-key-changed", "the desk's checking key has changed since this message was sent"
         )
         return done(MessageVerdict.CANNOT_TELL)
+    # A message sent before a secret-key rotation is compared with the key that fingerprinted it.
+    key = signing_key
     if not renderings:
         evidence.add("content-missing", "only the reference was given, so the content cannot be compared")
         return done(MessageVerdict.CANNOT_TELL)

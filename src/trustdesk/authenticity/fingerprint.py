@@ -11,7 +11,7 @@ import hashlib
 import hmac
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -31,9 +31,13 @@ DIGEST_HEX = 24  # 96 bits per critical-token digest: no collisions in practice,
 
 @dataclass(frozen=True)
 class FingerprintKey:
-    """The per-deployment HMAC key; ``key_id`` (public) tells which key made a stored fingerprint."""
+    """The per-deployment HMAC key; ``key_id`` (public) tells which key made a stored fingerprint.
+
+    After a secret-key rotation the key carries the ones it replaced (``previous``), so a fingerprint
+    made before the rotation is still checked with the key that made it (``for_id``)."""
 
     secret: bytes
+    previous: tuple[FingerprintKey, ...] = field(default=(), compare=False, repr=False)
 
     @classmethod
     def derive(cls, settings_secret: str) -> FingerprintKey:
@@ -49,6 +53,22 @@ class FingerprintKey:
     def key_id(self) -> str:
         """A short public identifier of this key."""
         return hmac.new(self.secret, b"key-id", hashlib.sha256).hexdigest()[:12]
+
+    def with_previous(self, older: Sequence[FingerprintKey]) -> FingerprintKey:
+        """This key, able to hand out the older keys by id."""
+        return FingerprintKey(self.secret, tuple(k for k in older if k.secret != self.secret))
+
+    def for_id(self, key_id: str) -> FingerprintKey | None:
+        """The key (this one or a previous one) whose public id is ``key_id``; None when unknown."""
+        for key in (self, *self.previous):
+            if key.key_id == key_id:
+                return key
+        return None
+
+    @property
+    def all_keys(self) -> tuple[FingerprintKey, ...]:
+        """This key and the previous ones, newest first."""
+        return (self, *self.previous)
 
     def mac(self, *parts: str) -> str:
         """HMAC-SHA256 over the parts, unambiguously separated."""

@@ -48,9 +48,12 @@ class SentRecord:
 
 
 def fingerprint_key(settings: Settings | None = None) -> FingerprintKey:
-    """The deployment's fingerprint key, derived from the settings secret."""
+    """The deployment's fingerprint key, derived from the newest settings secret; it carries the keys
+    of older secrets (after a rotation) so earlier fingerprints still verify."""
+    from trustdesk.signing_keys import fingerprint_ring
+
     settings = settings or get_settings()
-    return FingerprintKey.derive(settings.secret_key or "")
+    return fingerprint_ring(settings.secret_key)
 
 
 def record_outbound(

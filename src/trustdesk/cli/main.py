@@ -68,7 +68,12 @@ AREAS: list[tuple[str, str, str, str]] = [
         "group",
         "Backups: the database, attachments and keys in one checked archive; restore into an empty place.",
     ),
-    ("keys", "trustdesk.cli.keys", "group", "Keys: rotate the encryption key that seals stored secrets."),
+    (
+        "keys",
+        "trustdesk.cli.keys",
+        "group",
+        "Keys: rotate the encryption key that seals stored secrets and the secret key that signs sessions.",
+    ),
     (
         "privacy",
         "trustdesk.cli.privacy",

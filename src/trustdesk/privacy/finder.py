@@ -9,6 +9,7 @@ anonymous chat from the same browser is the same person.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, or_, select
@@ -115,11 +116,12 @@ def _ids(session: Session, query) -> list[int]:  # type: ignore[no-untyped-def]
 
 
 def find_subject(
-    session: Session, tenant_id: int, email: str, *, recipient_hash: str | None = None
+    session: Session, tenant_id: int, email: str, *, recipient_hashes: Sequence[str] = ()
 ) -> Subject:
     """Everything tenant `tenant_id` holds about the person with this address (nothing of any other tenant).
 
-    `recipient_hash` is the keyed hash `sent_messages` keep of the address (authenticity key)."""
+    `recipient_hashes` are the keyed hashes `sent_messages` keep of the address (authenticity key; one
+    per configured secret key, as rows sent before a rotation carry the older key's hash)."""
     email = normalise_email(email)
     s = Subject(tenant_id=tenant_id, email=email)
     customers = session.scalars(
@@ -196,8 +198,8 @@ def find_subject(
         and (contact.strip().lower() == email or any(same_phone(contact, phone_digits(p)) for p in s.phones))
     )
     sent: list[ColumnElement[bool]] = [SentMessage.conversation_id.in_(conv_ids)]
-    if recipient_hash:
-        sent.append(SentMessage.recipient_hash == recipient_hash)
+    if recipient_hashes:
+        sent.append(SentMessage.recipient_hash.in_(list(recipient_hashes)))
     s.sent_message_ids = _ids(
         session, select(SentMessage.id).where(SentMessage.tenant_id == tenant_id, or_(*sent))
     )

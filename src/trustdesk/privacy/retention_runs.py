@@ -9,6 +9,7 @@ run's totals (`retention.run`). Deleted attachment files are removed after each 
 from __future__ import annotations
 
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -22,6 +23,7 @@ from trustdesk.jobs import enqueue
 from trustdesk.jobs.worker import JobContext
 from trustdesk.privacy.removal import orphaned_files, remove_conversations
 from trustdesk.privacy.retention import (
+    BATCH_PAUSE_SECONDS,
     BATCH_SIZE,
     BATCHES_PER_JOB,
     RetentionError,
@@ -214,6 +216,7 @@ def run_retention_job(context: JobContext) -> None:
             path.unlink(missing_ok=True)
         if finished:
             return
+        time.sleep(BATCH_PAUSE_SECONDS)
     with context.sessions() as session:
         enqueue(session, RETENTION_JOB, payload, tenant_id=tenant_id)
         session.commit()

@@ -21,6 +21,7 @@ from trustdesk.privacy.erasure import ErasureResult, erase_subject, plan_erasure
 from trustdesk.privacy.export import collect_export
 from trustdesk.privacy.finder import Subject, addresses_for, find_subject
 from trustdesk.privacy.subject import Lookup, SubjectError, normalise_email, subject_key
+from trustdesk.signing_keys import parse_secret_keys
 from trustdesk.store.models import Tenant
 
 
@@ -34,7 +35,10 @@ class CacheUnavailable(RuntimeError):
 
 @dataclass(frozen=True)
 class PrivacyDeps:
-    """What requests need from the deployment: the secret (keyed hashes), the files, Redis."""
+    """What requests need from the deployment: the secret (keyed hashes), the files, Redis.
+
+    ``secret_key`` is the configured value, possibly a key ring ("NEW,OLD" after a rotation): new
+    tombstones are keyed with the newest key, and lookups try every key."""
 
     secret_key: str
     attachments_root: Path
@@ -51,6 +55,10 @@ class PrivacyDeps:
             secret_key=settings.secret_key or "", attachments_root=settings.attachments_dir, redis=client
         )
 
+    @property
+    def secrets(self) -> list[str]:
+        return parse_secret_keys(self.secret_key)
+
     def read_attachment(self, tenant_id: int, sha256: str) -> bytes | None:
         from trustdesk.mailchannel.attachments import AttachmentStore
 
@@ -60,8 +68,8 @@ class PrivacyDeps:
 def locate(session: Session, tenant: Tenant, email: str, deps: PrivacyDeps) -> Subject:
     """Everything held about the person with this address; NobodyFound when that is nothing."""
     email = normalise_email(email)
-    recipient = FingerprintKey.derive(deps.secret_key).mac("recipient", tenant.slug, email)
-    subject = find_subject(session, tenant.id, email, recipient_hash=recipient)
+    recipients = [FingerprintKey.derive(key).mac("recipient", tenant.slug, email) for key in deps.secrets]
+    subject = find_subject(session, tenant.id, email, recipient_hashes=recipients)
     if not subject.found:
         raise NobodyFound(f"nobody with that e-mail address is known to {tenant.slug}")
     return subject
@@ -81,8 +89,10 @@ def search(session: Session, tenant: Tenant, lookup: Lookup, deps: PrivacyDeps) 
 
     matches = []
     for email in addresses_for(session, tenant.id, lookup):
-        key = subject_key(deps.secret_key, tenant.slug, email)
-        erased = len(earlier_erasures(session, tenant.id, key))
+        erased = sum(
+            len(earlier_erasures(session, tenant.id, subject_key(secret, tenant.slug, email)))
+            for secret in deps.secrets
+        )
         try:
             subject = locate(session, tenant, email, deps)
         except NobodyFound:
@@ -132,7 +142,7 @@ def erase(
             session,
             tenant,
             subject,
-            subject_key=subject_key(deps.secret_key, tenant.slug, subject.email),
+            subject_key=subject_key(deps.secrets[0], tenant.slug, subject.email),
             actor=actor,
             attachments_root=deps.attachments_root,
             redis=deps.redis,

@@ -29,6 +29,9 @@ def _enable_sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[n
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
+    # Deleted rows are zeroed in the file, not left in free pages: retention runs and erasures must
+    # not leave personal data readable in the database's bytes (most builds default to this; some do not).
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 

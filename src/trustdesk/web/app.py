@@ -11,7 +11,6 @@ from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from itsdangerous import Signer
 from sqlalchemy.engine import Engine
 
 from trustdesk import __version__, native
@@ -21,6 +20,7 @@ from trustdesk.config import Settings, get_settings
 from trustdesk.conversations.runtime import ChatLimits, build_runtime
 from trustdesk.ratelimit import make_rate_limiter
 from trustdesk.secretbox import SecretBox
+from trustdesk.signing_keys import session_signer
 from trustdesk.store.db import make_engine, make_session_factory
 from trustdesk.store.migrate import ensure_migrated
 from trustdesk.web.contract import install_openapi, operation_id
@@ -117,7 +117,7 @@ def create_app(
         read_sessions=make_session_factory(engine, write=False),
         rate_limiter=make_rate_limiter(settings.redis_url),
         box=SecretBox(settings.encryption_key or ""),
-        cookie_signer=Signer(settings.secret_key or "", salt="trustdesk.session"),
+        cookie_signer=session_signer(settings.secret_key),
         templates=templates,
         lockout=LockoutPolicy(settings.login_max_failures, settings.lockout_minutes),
     )
