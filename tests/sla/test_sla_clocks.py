@@ -42,7 +42,9 @@ def turn(at: datetime, side: str) -> Turn:
 
 def test_first_response_due_across_a_night() -> None:
     created = berlin(2026, 12, 7, 16, 0)  # Monday, one business hour left
-    clocks = evaluate(policy(), Timeline(created, "normal", "chat", [turn(created, CUSTOMER)]), berlin(2026, 12, 7, 20, 0))
+    clocks = evaluate(
+        policy(), Timeline(created, "normal", "chat", [turn(created, CUSTOMER)]), berlin(2026, 12, 7, 20, 0)
+    )
     first = clocks.get(Target.FIRST_RESPONSE)
     assert first is not None
     assert first.due_at == berlin(2026, 12, 8, 10, 0)
@@ -63,7 +65,9 @@ def test_first_response_over_a_holiday_and_weekend_and_the_done_when() -> None:
     assert clocks.level(berlin(2026, 12, 28, 10, 10)) == NEAR
     assert clocks.level(berlin(2026, 12, 28, 10, 30)) == BREACHED
     # Answered on Monday at 10:00: met, with 90 business minutes used.
-    answered = Timeline(created, "normal", "chat", [turn(created, CUSTOMER), turn(berlin(2026, 12, 28, 10, 0), RETAILER)])
+    answered = Timeline(
+        created, "normal", "chat", [turn(created, CUSTOMER), turn(berlin(2026, 12, 28, 10, 0), RETAILER)]
+    )
     done = evaluate(policy(), answered, berlin(2026, 12, 28, 12, 0)).get(Target.FIRST_RESPONSE)
     assert done is not None and done.state(berlin(2026, 12, 28, 12, 0)) == MET
     assert done.used_seconds == 90 * 60
@@ -71,7 +75,9 @@ def test_first_response_over_a_holiday_and_weekend_and_the_done_when() -> None:
 
 def test_late_answer_is_a_breach_with_its_time() -> None:
     created = berlin(2026, 12, 7, 9, 0)
-    late = Timeline(created, "urgent", "chat", [turn(created, CUSTOMER), turn(berlin(2026, 12, 7, 9, 45), RETAILER)])
+    late = Timeline(
+        created, "urgent", "chat", [turn(created, CUSTOMER), turn(berlin(2026, 12, 7, 9, 45), RETAILER)]
+    )
     clocks = evaluate(policy(), late, berlin(2026, 12, 7, 10, 0))
     first = clocks.get(Target.FIRST_RESPONSE)
     assert first is not None and first.breached and first.state(berlin(2026, 12, 7, 10, 0)) == BREACHED
@@ -84,7 +90,9 @@ def test_rule_by_priority_and_channel() -> None:
     assert p.rule_for("normal", "email").first_response == 240  # type: ignore[union-attr]
     assert p.rule_for("low", "chat").first_response == 120  # type: ignore[union-attr]
     email = evaluate(p, Timeline(berlin(2026, 12, 7, 9, 0), "normal", "email"), berlin(2026, 12, 7, 9, 5))
-    assert [c.target for c in email.clocks] == [Target.FIRST_RESPONSE]  # no next-response or resolution target
+    assert [c.target for c in email.clocks] == [
+        Target.FIRST_RESPONSE
+    ]  # no next-response or resolution target
 
 
 def test_next_response_runs_from_the_customer_s_new_message() -> None:
@@ -148,7 +156,10 @@ def test_no_rule_means_no_clock() -> None:
     [
         ({"targets": [{"priority": "sometime", "channel": "*"}]}, "priority"),
         ({"targets": [{"priority": "*", "channel": "fax"}]}, "channel"),
-        ({"targets": [{"priority": "*", "channel": "*", "first_response_minutes": 0}]}, "first_response_minutes"),
+        (
+            {"targets": [{"priority": "*", "channel": "*", "first_response_minutes": 0}]},
+            "first_response_minutes",
+        ),
         ({"targets": [{"priority": "*", "channel": "*"}, {"priority": "*", "channel": "*"}]}, "second rule"),
         ({"targets": [{"priority": "*", "channel": "*", "speed": 3}]}, "unknown field"),
         ({"near_breach_percent": 100}, "near_breach_percent"),

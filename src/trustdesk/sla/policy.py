@@ -119,7 +119,9 @@ class SlaPolicy:
             rule = _rule(item, f"targets[{index}]")
             key = (rule.priority, rule.channel)
             if key in seen:
-                raise PolicyError(f"targets[{index}]: a second rule for priority {key[0]} on channel {key[1]}")
+                raise PolicyError(
+                    f"targets[{index}]: a second rule for priority {key[0]} on channel {key[1]}"
+                )
             seen.add(key)
             rules.append(rule)
         near = raw.get("near_breach_percent", 80)
@@ -160,7 +162,8 @@ def _rule(item: object, where: str) -> TargetRule:
     if channel not in (*CHANNELS, ANY):
         raise PolicyError(f"{where}.channel: one of {', '.join(CHANNELS)} or * (any)")
     extra = sorted(
-        set(item) - {"priority", "channel", "first_response_minutes", "next_response_minutes", "resolution_minutes"}
+        set(item)
+        - {"priority", "channel", "first_response_minutes", "next_response_minutes", "resolution_minutes"}
     )
     if extra:
         raise PolicyError(f"{where}: unknown field {extra[0]!r}")
