@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-
 from tests.sla.conftest import Desk, policy_body
+
 from trustdesk.store.models import AuditEvent, User
 
 
