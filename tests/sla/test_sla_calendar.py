@@ -105,3 +105,11 @@ def test_unusable_calendars_are_refused(zone: str, hours: dict, holidays: list, 
 def test_naive_instants_are_refused(office: BusinessCalendar) -> None:
     with pytest.raises(CalendarError, match="time zone"):
         office.add(datetime(2026, 12, 7, 10, 0), 60)
+
+
+def test_subtract_walks_back_over_a_weekend_and_holiday(office: BusinessCalendar) -> None:
+    # Monday 28 Dec 09:30 minus 2 business hours: 30 min on Monday, then back over the weekend and
+    # the 25th (a holiday) to Thursday 24th 15:30.
+    start = office.subtract(berlin(2026, 12, 28, 9, 30), 2 * 3600)
+    assert start == berlin(2026, 12, 24, 15, 30)
+    assert office.seconds_between(start, berlin(2026, 12, 28, 9, 30)) == 2 * 3600

@@ -149,6 +149,17 @@ class BusinessCalendar:
                     yield (max(a, since), b)
             day += timedelta(days=1)
 
+    def open_intervals_before(self, until: datetime) -> Iterator[Interval]:
+        """Opening intervals (UTC) that start before `until`, clipped to end no later, latest first."""
+        until = _utc(until)
+        zone = ZoneInfo(self.timezone)
+        day = until.astimezone(zone).date() + timedelta(days=1)
+        for _ in range(HORIZON_DAYS):
+            for a, b in reversed(self._day_intervals(day, zone)):
+                if a < until:
+                    yield (a, min(b, until))
+            day -= timedelta(days=1)
+
     def working_intervals(self, since: datetime, pauses: Sequence[Interval] = ()) -> Iterator[Interval]:
         """Opening intervals after `since` with the pauses taken out."""
         ordered = _merge(pauses)
@@ -169,6 +180,15 @@ class BusinessCalendar:
                 return a + left
             left -= b - a
         raise CalendarError(f"no opening hours within {HORIZON_DAYS} days of {start.isoformat()}")
+
+    def subtract(self, end: datetime, seconds: float) -> datetime:
+        """The latest instant from which `seconds` of business time run until `end` (no pauses)."""
+        left = timedelta(seconds=max(0.0, seconds))
+        for a, b in self.open_intervals_before(end):
+            if b - a >= left:
+                return b - left
+            left -= b - a
+        raise CalendarError(f"no opening hours within {HORIZON_DAYS} days before {end.isoformat()}")
 
     def seconds_between(self, start: datetime, end: datetime, pauses: Sequence[Interval] = ()) -> float:
         """Business seconds (outside pauses) in [start, end); 0 when end is not after start."""
