@@ -207,10 +207,10 @@
     queueTimer = window.setTimeout(loadQueue, 250);
   }
 
-  document.querySelectorAll(".cv-filters button").forEach(function (b) {
+  document.querySelectorAll(".cv-filters button[data-view]").forEach(function (b) {
     b.addEventListener("click", function () {
       view = b.getAttribute("data-view");
-      document.querySelectorAll(".cv-filters button").forEach(function (o) { o.setAttribute("aria-pressed", String(o === b)); });
+      document.querySelectorAll(".cv-filters button[data-view]").forEach(function (o) { o.setAttribute("aria-pressed", String(o === b)); });
       loadQueue();
     });
   });
