@@ -35,7 +35,7 @@ from trustdesk.store.models import User, utcnow
 from trustdesk.web.contract import errors
 from trustdesk.web.deps import Auth, app_state, check_csrf, client_ip, db, require
 from trustdesk.web.errors import ApiError
-from trustdesk.web.fields import ApiModel, RowId, Timestamp
+from trustdesk.web.fields import ApiModel, RowId, Timestamp, count
 from trustdesk.web.routes.conversations import ConversationOut, _raise, release, runtime
 from trustdesk.web.routes.pages import console_context, page_permission, render, staff_page
 
@@ -49,7 +49,7 @@ ClockTime = Annotated[str, StringConstraints(pattern=r"^(?:[01]\d|2[0-3]):[0-5]\
 Span = Annotated[list[ClockTime], Field(min_length=2, max_length=2, description='["09:00", "17:00"]')]
 DayHours = Annotated[list[Span], Field(default_factory=list, max_length=6)]
 IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
-Minutes = Annotated[int, Field(ge=1, le=MAX_TARGET_MINUTES)]
+Minutes = count(1, MAX_TARGET_MINUTES)
 
 
 # --- labels (agents) -----------------------------------------------------------------------------
