@@ -103,3 +103,33 @@ def test_queue_shows_breach_and_near_breach_and_sorts_by_due(live_server, page) 
     expect(overdue.locator(".tag-pill")).to_have_text(["#refund-request", "#vip"])
     expect(overdue.locator(".prio-urgent")).to_have_text("urgent")
     assert page.problems == []  # type: ignore[attr-defined]
+
+
+def test_admin_reaches_the_sla_page_and_saves_business_hours(live_server, browser) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda exc: problems.append(str(exc)))
+    try:
+        sign_in_agent(page, live_server, "admin@acmeoutfitters.com")
+        page.goto(live_server.url + "/console/conversations")
+        page.get_by_role("link", name="Service levels and business hours").click()
+        page.wait_for_url("**/console/sla")
+        expect(page.get_by_role("heading", name="Service levels", exact=True)).to_be_visible()
+        expect(
+            page.get_by_role("table", name="SLA attainment of conversations started in the last 30 days")
+        ).to_be_visible()
+        page.get_by_label("Saturday").fill("10:00-14:00")
+        page.get_by_label("Holidays").fill("2026-12-25\n2026-12-26")
+        page.get_by_role("button", name="Save service levels").click()
+        page.wait_for_url("**/console/sla?saved=1")
+        expect(page.get_by_role("status").filter(has_text="Saved.")).to_be_visible()
+        expect(page.get_by_label("Saturday")).to_have_value("10:00-14:00")
+        page.get_by_label("Saturday").fill("ten to two")
+        page.get_by_role("button", name="Save service levels").click()
+        expect(page.get_by_role("alert")).to_contain_text("business hours on sat")
+        expect(page.get_by_label("Saturday")).to_have_value("ten to two")  # nothing typed is lost
+        page.screenshot(path="test-artifacts/console-sla.png", full_page=True)
+        assert problems == []
+    finally:
+        context.close()

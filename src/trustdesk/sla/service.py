@@ -312,10 +312,10 @@ def run_sweep_job(context: Any) -> None:
     with context.sessions() as session:
         result, events = sweep(session, tenant_id)
         if policy_row(session, tenant_id) is not None:
-            # The job itself is still running: queue the next one directly.
-            enqueue(
-                session, SWEEP_JOB, {"tenant_id": tenant_id}, tenant_id=tenant_id, delay_seconds=SWEEP_SECONDS
-            )
+            # The job itself is still running: queue the next one directly. A full batch means more
+            # clocks are stale (a new policy, a backlog): go on at once.
+            delay = 0.0 if result.refreshed >= SWEEP_BATCH else SWEEP_SECONDS
+            enqueue(session, SWEEP_JOB, {"tenant_id": tenant_id}, tenant_id=tenant_id, delay_seconds=delay)
         session.commit()
     desk = context.services.get("desk")
     if desk is not None:

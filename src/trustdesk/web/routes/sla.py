@@ -232,6 +232,7 @@ def write_policy(
     "/api/v1/sla/attainment",
     response_model=AttainmentOut,
     summary="SLA attainment of conversations created in a period (default: the last 30 days)",
+    responses=errors(e422="invalid input, or invalid_period: since after until"),
 )
 def read_attainment(
     since: Timestamp | None = Query(default=None),
@@ -240,7 +241,12 @@ def read_attainment(
     session: Session = Depends(db),
 ) -> dict[str, Any]:
     end = until or utcnow()
-    start = since or end - timedelta(days=30)
+    try:
+        start = since or end - timedelta(days=30)
+    except OverflowError:
+        raise ApiError(422, "invalid_period", "until is too early to count 30 days back from it") from None
+    if start > end:
+        raise ApiError(422, "invalid_period", "since must not be after until")
     counts = sla_service.attainment(session, auth.tenant.id, start, end)
     out: dict[str, Any] = {"since": start.isoformat(), "until": end.isoformat()}
     for name, c in counts.items():
