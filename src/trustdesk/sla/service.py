@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from trustdesk.accounts.permissions import Permission, has_permission
@@ -328,33 +328,35 @@ def run_sweep_job(context: Any) -> None:
 def attainment(
     session: Session, tenant_id: int, since: datetime, until: datetime, *, now: datetime | None = None
 ) -> dict[str, dict[str, int]]:
-    """SLA attainment of conversations created in [since, until): per target, how many were met,
-    missed, and are still running; for the dashboard. Reads only `sla_clocks` and timestamps."""
+    """SLA attainment of conversations created in [since, until): per target, how many met it, missed it
+    (an overdue running clock counts as missed) and are still running (paused clocks not counted).
+    One aggregate query over `sla_clocks` and conversation timestamps; for the dashboard."""
     now = now or utcnow()
-    rows = session.execute(
+
+    def counts(met: Any, due: Any) -> list[Any]:
+        return [
+            func.coalesce(func.sum(case((met.is_(True), 1), else_=0)), 0),
+            func.coalesce(
+                func.sum(case((or_(met.is_(False), and_(met.is_(None), due <= now)), 1), else_=0)), 0
+            ),
+            func.coalesce(func.sum(case((and_(met.is_(None), due > now), 1), else_=0)), 0),
+        ]
+
+    row = session.execute(
         select(
-            SlaClock.first_response_due_at,
-            SlaClock.first_response_met,
-            SlaClock.resolution_due_at,
-            SlaClock.resolution_met,
-            SlaClock.next_response_turns,
-            SlaClock.next_response_breaches,
+            *counts(SlaClock.first_response_met, SlaClock.first_response_due_at),
+            *counts(SlaClock.resolution_met, SlaClock.resolution_due_at),
+            func.coalesce(func.sum(SlaClock.next_response_turns - SlaClock.next_response_breaches), 0),
+            func.coalesce(func.sum(SlaClock.next_response_breaches), 0),
         )
         .join(Conversation, Conversation.id == SlaClock.conversation_id)
         .where(
-            SlaClock.tenant_id == tenant_id,
-            and_(Conversation.created_at >= since, Conversation.created_at < until),
+            SlaClock.tenant_id == tenant_id, Conversation.created_at >= since, Conversation.created_at < until
         )
-    ).all()
-    out = {t.value: {"met": 0, "missed": 0, "running": 0} for t in Target}
-    for fr_due, fr_met, res_due, res_met, turns, breaches in rows:
-        for name, due, met in (("first_response", fr_due, fr_met), ("resolution", res_due, res_met)):
-            if met is True:
-                out[name]["met"] += 1
-            elif met is False or (due is not None and due <= now):
-                out[name]["missed"] += 1
-            elif due is not None:  # running (a paused resolution clock has no due time: not counted)
-                out[name]["running"] += 1
-        out["next_response"]["met"] += turns - breaches
-        out["next_response"]["missed"] += breaches
-    return out
+    ).one()
+    values = [int(v) for v in row]
+    return {
+        "first_response": dict(zip(("met", "missed", "running"), values[0:3], strict=True)),
+        "next_response": {"met": values[6], "missed": values[7], "running": 0},
+        "resolution": dict(zip(("met", "missed", "running"), values[3:6], strict=True)),
+    }
