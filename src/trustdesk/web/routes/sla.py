@@ -201,7 +201,7 @@ def _state(session: Session, tenant_id: int) -> dict[str, Any]:
 
 
 @router.get("/api/v1/sla/policy", response_model=PolicyState, summary="The retailer's SLA policy")
-def read_policy(auth: Auth = Depends(require(HANDLE)), session: Session = Depends(db)) -> dict[str, Any]:
+def read_sla_policy(auth: Auth = Depends(require(HANDLE)), session: Session = Depends(db)) -> dict[str, Any]:
     return _state(session, auth.tenant.id)
 
 
@@ -214,7 +214,7 @@ def read_policy(auth: Auth = Depends(require(HANDLE)), session: Session = Depend
         "an impossible date, or an escalation agent who is not an active agent here"
     ),
 )
-def write_policy(
+def write_sla_policy(
     body: PolicyIn, request: Request, auth: Auth = Depends(require(MANAGE)), session: Session = Depends(db)
 ) -> dict[str, Any]:
     try:
