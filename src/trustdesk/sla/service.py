@@ -226,8 +226,8 @@ def sweep(
     policy = load_policy(session, tenant_id)
     if policy is None:
         return result, events
-    stale = session.scalars(
-        select(Conversation)
+    stale = session.execute(
+        select(Conversation, SlaClock)
         .outerjoin(SlaClock, SlaClock.conversation_id == Conversation.id)
         .where(
             Conversation.tenant_id == tenant_id,
@@ -236,8 +236,11 @@ def sweep(
         .order_by(Conversation.updated_at.desc())
         .limit(batch)
     ).all()
-    for conv in stale:
-        refresh_clock(session, conv, policy, now)
+    for conv, clock in stale:
+        if clock is None:  # loaded with its conversation: no look-up per row
+            clock = SlaClock(conversation_id=conv.id, tenant_id=tenant_id)
+            session.add(clock)
+        fill_clock(clock, session, conv, policy, now)
         result.refreshed += 1
     session.flush()
 
