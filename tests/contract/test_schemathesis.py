@@ -35,7 +35,7 @@ IDENTITIES = {
 # must be strong, a pattern RE2 must accept, text that must not ask for (or hold) a secret, a report the
 # analysis finds nothing in, a role change for a customer's account (not_staff), a default language that is
 # not among the offered ones (invalid_languages), a mailbox address that must be one of the retailer's
-# official e-mail addresses. Their documents say so. Every other operation accepts schema-valid input (or
+# official e-mail addresses, an SLA policy's time zone, hours and dates. Their documents say so. Every other operation accepts schema-valid input (or
 # answers 401, 403, 404, 409 or 429, which the check allows).
 SEMANTIC_422 = [
     "request_change",
@@ -55,6 +55,9 @@ SEMANTIC_422 = [
     "privacy_erase",  # `confirm` must repeat the address
     "write_languages",
     "mailbox_add",
+    "write_sla_policy",  # a time zone zoneinfo knows, hours that do not overlap, a real date, an agent of ours
+    "set_conversation_labels",  # a tag needs a letter or digit
+    "read_attainment",  # since must not be after until
 ]
 # Signing out ends the session every other operation is tested with: it runs last, on its own.
 SIGN_OUT = "logout"

@@ -28,6 +28,7 @@ class Permission(StrEnum):
     MANAGE_POLICY = "manage_policy"
     MANAGE_BOT = "manage_bot"
     MANAGE_LANGUAGES = "manage_languages"
+    MANAGE_SLA = "manage_sla"  # SLA targets, business hours, holidays, escalation: admins only
     VIEW_AUDIT = "view_audit"
     TRIAGE_REPORTS = "triage_reports"
     EXPORT_DATA = "export_data"

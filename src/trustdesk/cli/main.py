@@ -62,6 +62,7 @@ AREAS: list[tuple[str, str, str, str]] = [
     ("bot", "trustdesk.cli.bot", "group", "The support bot: classify messages, evaluate the classifier."),
     ("reports", "trustdesk.cli.reports", "group", "Suspicious-activity reports: analyse messages."),
     ("jobs", "trustdesk.cli.jobs", "group", "Background jobs: dead letters, retries, standalone workers."),
+    ("sla", "trustdesk.cli.sla", "group", "Service levels: SLA targets, business hours and holidays."),
     (
         "backup",
         "trustdesk.cli.backup",

@@ -61,6 +61,7 @@ def default_handlers() -> dict[str, Handler]:
     from trustdesk.privacy.retention_runs import RETENTION_JOB, run_retention_job
     from trustdesk.reports.service import send_alert_email
     from trustdesk.store.resealing import RESEAL_JOB, run_reseal_job
+    from trustdesk.sla.service import SWEEP_JOB, run_sweep_job
 
     return {
         WEBHOOK_JOB: deliver,
@@ -70,6 +71,7 @@ def default_handlers() -> dict[str, Handler]:
         ADMIN_NOTICE_JOB: send_admin_notice,
         RETENTION_JOB: run_retention_job,
         RESEAL_JOB: run_reseal_job,
+        SWEEP_JOB: run_sweep_job,
     }
 
 
@@ -129,6 +131,7 @@ def build_runtime(
     # One shared registry: another part registers its job kind with runtime.handlers[kind] = fn.
     pool = [Worker(sessions, registry, services) for _ in range(max(0, count))]
     desk = Desk(sessions, bus=bus)
+    services["desk"] = desk  # handlers that announce to the agents' queue (sla.sweep)
     runtime = Runtime(desk, bus, pool, limits or ChatLimits(), services, registry, ChatWriter(desk))
     runtime.desk.wake_workers = runtime.wake_workers
     return runtime

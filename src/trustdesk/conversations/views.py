@@ -51,6 +51,7 @@ def conversation_dict(conv: Conversation | Any, assignee: Any = None) -> dict[st
         "last_seq": conv.last_seq,
         "bot_active": conv.bot_active,
         "language": getattr(conv, "language", None),
+        "priority": getattr(conv, "priority", None) or "normal",
         "created_at": _iso(conv.created_at),
         "updated_at": _iso(conv.updated_at),
         "last_message_at": _iso(conv.last_message_at),
@@ -164,8 +165,9 @@ def list_queue(
     user_id: int,
     limit: int = 50,
     before: datetime | None = None,
+    sort: str = "activity",
 ) -> list[dict[str, Any]]:
-    """One page of the agents' queue, most recently active first."""
+    """One page of the agents' queue, most recently active first (sort="due": SLA due time first)."""
     if view not in QUEUE_VIEWS:
         raise ValueError(f"view must be one of {', '.join(QUEUE_VIEWS)}")
     query = select(Conversation, User).outerjoin(User, User.id == Conversation.assignee_user_id)
@@ -183,7 +185,13 @@ def list_queue(
         query = query.where(Conversation.status == view, Conversation.bot_active.is_(False))
     if before is not None:
         query = query.where(Conversation.last_message_at < before)
-    rows = session.execute(query.order_by(Conversation.last_message_at.desc()).limit(limit)).all()
+    if sort == "due":
+        from trustdesk.sla.queue import order_by_due
+
+        query = order_by_due(query)
+    else:
+        query = query.order_by(Conversation.last_message_at.desc())
+    rows = session.execute(query.limit(limit)).all()
     return [conversation_dict(conv, user) for conv, user in rows]
 
 

@@ -22,6 +22,7 @@ from trustdesk.commerce.importer import import_orders
 from trustdesk.conversations.demo import seed_demo_conversations
 from trustdesk.demo.orders import demo_customers, demo_orders
 from trustdesk.reports.demo import seed_demo_reports
+from trustdesk.sla.demo import seed_demo_sla
 from trustdesk.store.models import Customer, Tenant
 from trustdesk.tenancy.service import create_tenant, find_tenant
 
@@ -80,6 +81,7 @@ DEMO_EXTENSIONS: list[DemoExtension] = [
     seed_demo_bot,
     seed_demo_reports,
     seed_demo_conversations,
+    seed_demo_sla,
 ]
 
 

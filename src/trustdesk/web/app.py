@@ -47,6 +47,7 @@ from trustdesk.web.routes import (
     privacy,
     realtime,
     reports,
+    sla,
     staff,
     verify,
 )
@@ -73,6 +74,7 @@ ROUTERS = [
     bot_admin.router,
     privacy.router,
     languages.router,
+    sla.router,
     pages.router,
 ]
 

@@ -20,7 +20,13 @@ from trustdesk.store.models import WebhookEndpoint, utcnow
 from trustdesk.webhooks.destinations import BlockedDestination, check_host, public_only_transport
 from trustdesk.webhooks.signing import SIGNATURE_HEADER, sign
 
-EVENTS = ("message.created", "conversation.assigned", "conversation.resolved", "campaign.alert")
+EVENTS = (
+    "message.created",
+    "conversation.assigned",
+    "conversation.resolved",
+    "conversation.sla_breached",
+    "campaign.alert",
+)
 JOB_KIND = "webhook.deliver"
 DELIVERY_TIMEOUT_SECONDS = 10.0
 MAX_ATTEMPTS = 10

@@ -32,6 +32,7 @@ from trustdesk.store.models.reports import (
     ReportIndicator,
     ReportSighting,
 )
+from trustdesk.store.models.sla import ConversationTag, SlaClock, SlaPolicyRow, Tag
 from trustdesk.store.models.tenants import Tenant
 
 __all__ = [
@@ -58,6 +59,10 @@ __all__ = [
     "Base",
     "CannedReply",
     "Conversation",
+    "ConversationTag",
+    "SlaClock",
+    "SlaPolicyRow",
+    "Tag",
     "Job",
     "Message",
     "WebhookEndpoint",

@@ -54,6 +54,10 @@ class Conversation(TenantOwned, Base):
     # The conversation's language (a supported BCP 47 code: "de", "pt-BR"): detected from the
     # customer's messages by the bot, or set by the customer or an agent; None until known.
     language: Mapped[str | None] = mapped_column(String(8))
+    # low | normal | high | urgent (sla.policy.Priority): chooses the SLA targets; set by agents.
+    priority: Mapped[str] = mapped_column(
+        String(8), nullable=False, default="normal", server_default="normal"
+    )
     # SHA-256 of the bearer token handed to the customer when the chat started.
     access_token_hash: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)

@@ -31,6 +31,7 @@ from trustdesk.conversations.runtime import Runtime
 from trustdesk.i18n.languages import LANGUAGES
 from trustdesk.mailchannel.views import add_mail_info
 from trustdesk.ratelimit import Limit
+from trustdesk.sla.queue import annotate as annotate_sla
 from trustdesk.store.models import CannedReply, Conversation, Job, Tenant, User, WebhookEndpoint
 from trustdesk.tenancy.language_settings import tenant_languages
 from trustdesk.tenancy.service import find_tenant
@@ -120,6 +121,17 @@ class Timers(BaseModel):
     waiting_for_first_response_seconds: int | None
 
 
+class SlaOut(BaseModel):
+    target: str | None = Field(
+        description="The running SLA target due first: first_response, next_response, resolution"
+    )
+    due_at: str | None
+    level: Literal["ok", "near", "breached", "none"] = Field(description="near: most of the target used")
+    business_seconds_left: int | None = Field(description="Negative once breached")
+    breached_before: bool = Field(description="An earlier target of this conversation was missed")
+    escalated_at: str | None
+
+
 class ConversationOut(BaseModel):
     id: str
     reference: str
@@ -131,6 +143,9 @@ class ConversationOut(BaseModel):
     last_seq: int
     bot_active: bool
     language: str | None = None
+    priority: Literal["low", "normal", "high", "urgent"] = "normal"
+    tags: list[str] = Field(default_factory=list)
+    sla: SlaOut | None = Field(default=None, description="Null when the retailer has no SLA policy")
     created_at: str
     updated_at: str
     last_message_at: str
@@ -393,12 +408,14 @@ def queue(
     view: Literal["new", "mine", "open", "waiting", "resolved", "unassigned", "all"] = "new",
     before: Timestamp | None = Query(default=None, description="last_message_at of the last row seen"),
     limit: page_size(200) = 50,
+    sort: Literal["activity", "due"] = Query(default="activity", description="due: SLA due time first"),
     auth: Auth = Depends(require(HANDLE)),
     session: Session = Depends(db),
 ) -> list[dict[str, Any]]:
-    return conv_service.list_queue(
-        session, auth.tenant.id, view=view, user_id=auth.user.id, limit=limit, before=before
+    rows = conv_service.list_queue(
+        session, auth.tenant.id, view=view, user_id=auth.user.id, limit=limit, before=before, sort=sort
     )
+    return annotate_sla(session, auth.tenant.id, rows)
 
 
 @router.get(
@@ -429,7 +446,9 @@ def conversation_detail(
             ).all()
         )
     return {
-        "conversation": conv_service.conversation_dict(conv, assignee),
+        "conversation": annotate_sla(
+            session, auth.tenant.id, [conv_service.conversation_dict(conv, assignee)]
+        )[0],
         "customer_profile": conv_service.customer_profile(session, conv),
         "possible_customer_matches": matches,
         "messages": add_mail_info(session, conv, conv_service.messages_after(session, conv, 0, limit=1000)),

@@ -14,6 +14,7 @@
   var blockedBox = $("cv-blocked"), sendError = $("cv-send-error"), actionError = $("cv-action-error");
 
   var view = "new";
+  var sort = "activity";    // or "due": SLA due time first
   var current = null;       // conversation dict (staff view)
   var lastSeq = 0;
   var shown = {};
@@ -67,7 +68,7 @@
     if (!append) { list.textContent = ""; }
     listEmpty.hidden = rows.length > 0 || list.children.length > 0;
     // A full page means there may be older conversations: offer them (cursor: last activity).
-    more.hidden = rows.length < QUEUE_PAGE;
+    more.hidden = rows.length < QUEUE_PAGE || sort === "due";
     if (rows.length) { oldestShown = rows[rows.length - 1].last_message_at; }
     rows.forEach(function (c) {
       var li = document.createElement("li");
@@ -88,6 +89,8 @@
       sub.className = "cv-item-sub";
       sub.textContent = c.reference + " \u00b7 " + (c.subject || c.channel) + (c.assignee ? " \u00b7 " + c.assignee.name : " \u00b7 unassigned");
       b.appendChild(top); b.appendChild(sub);
+      var badges = slaBadges(c);
+      if (badges) { b.appendChild(badges); }
       if (!c.first_response_at && c.status !== "resolved") {
         var wait = document.createElement("span");
         wait.className = "cv-item-sub cv-wait";
@@ -108,8 +111,83 @@
     });
   }
 
+  // --- priorities, tags and SLA ------------------------------------------------------------------
+
+  function slaText(sla) {
+    if (!sla || sla.level === "none" || !sla.due_at) { return null; }
+    var what = { first_response: "first response", next_response: "next response", resolution: "resolution" }[sla.target] || sla.target;
+    var left = sla.business_seconds_left;
+    if (sla.level === "breached") { return "SLA breached: " + what + " overdue by " + duration(-left) + " business time"; }
+    return (sla.level === "near" ? "SLA near breach: " : "SLA: ") + what + " due in " + duration(left) + " business time";
+  }
+
+  function pill(cls, text) {
+    var el = document.createElement("span");
+    el.className = cls;
+    el.textContent = text;
+    return el;
+  }
+
+  function slaBadges(c) {
+    var wrap = document.createElement("span");
+    wrap.className = "cv-badges";
+    if (c.sla && c.sla.level && c.sla.level !== "none" && c.status !== "resolved") {
+      var label = { breached: "SLA breached", near: "SLA near", ok: "SLA ok" }[c.sla.level];
+      var b = pill("sla-pill sla-" + c.sla.level, label);
+      b.setAttribute("data-sla", c.sla.level);
+      b.title = slaText(c.sla) || "";
+      wrap.appendChild(b);
+    }
+    if (c.priority && c.priority !== "normal") { wrap.appendChild(pill("sla-pill prio-" + c.priority, c.priority)); }
+    (c.tags || []).forEach(function (t) { wrap.appendChild(pill("tag-pill", "#" + t)); });
+    return wrap.children.length ? wrap : null;
+  }
+
+  function renderLabels() {
+    var line = $("cv-sla"), text = current ? slaText(current.sla) : null;
+    line.textContent = text || "";
+    line.hidden = !text;
+    line.className = "small cv-sla-line" + (current && current.sla ? " sla-text-" + current.sla.level : "");
+    if (!current) { return; }
+    $("cv-priority").value = current.priority || "normal";
+    if (document.activeElement !== $("cv-tags")) { $("cv-tags").value = (current.tags || []).join(", "); }
+  }
+
+  $("cv-labels").addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (!current) { return; }
+    show(actionError, ""); show($("cv-labels-ok"), "");
+    var tags = $("cv-tags").value.split(",").map(function (t) { return t.trim(); }).filter(Boolean);
+    api("POST", "/conversations/" + encodeURIComponent(current.id) + "/labels", { priority: $("cv-priority").value, tags: tags })
+      .then(function (conv) {
+        current = conv;
+        $("cv-tags").value = (conv.tags || []).join(", ");
+        renderHeader();
+        show($("cv-labels-ok"), "Labels saved.");
+        refreshQueueSoon();
+        loadTags();
+      })
+      .catch(function (e) { show(actionError, "Labels not saved: " + e.message); });
+  });
+
+  function loadTags() {
+    api("GET", "/tags").then(function (tags) {
+      var dl = $("cv-tag-list");
+      dl.textContent = "";
+      tags.forEach(function (t) { var o = document.createElement("option"); o.value = t.name; dl.appendChild(o); });
+    }).catch(function () { /* suggestions only */ });
+  }
+
+  document.querySelectorAll(".cv-sort button").forEach(function (b) {
+    b.addEventListener("click", function () {
+      sort = b.getAttribute("data-sort");
+      document.querySelectorAll(".cv-sort button").forEach(function (o) { o.setAttribute("aria-pressed", String(o === b)); });
+      loadQueue();
+    });
+  });
+
   function loadQueue() {
-    return api("GET", "/conversations?view=" + view + "&limit=" + QUEUE_PAGE).then(function (rows) {
+    return api("GET", "/conversations?view=" + view + "&limit=" + QUEUE_PAGE + "&sort=" + sort).then(function (rows) {
       renderQueue(rows, false);
     }).catch(function (e) {
       show(actionError, "Could not load the queue: " + e.message);
@@ -129,10 +207,10 @@
     queueTimer = window.setTimeout(loadQueue, 250);
   }
 
-  document.querySelectorAll(".cv-filters button").forEach(function (b) {
+  document.querySelectorAll(".cv-filters button[data-view]").forEach(function (b) {
     b.addEventListener("click", function () {
       view = b.getAttribute("data-view");
-      document.querySelectorAll(".cv-filters button").forEach(function (o) { o.setAttribute("aria-pressed", String(o === b)); });
+      document.querySelectorAll(".cv-filters button[data-view]").forEach(function (o) { o.setAttribute("aria-pressed", String(o === b)); });
       loadQueue();
     });
   });
@@ -261,6 +339,7 @@
     $("cv-claim").hidden = !!mine || current.status === "resolved";
     $("cv-resolve").hidden = current.status === "resolved";
     $("cv-reopen").hidden = current.status !== "resolved";
+    renderLabels();
     tickTimers();
   }
 
@@ -454,7 +533,15 @@
         }
         break;
       case "conversation":
-        if (current && f.conversation.id === current.id) { current = f.conversation; renderHeader(); }
+        if (current && f.conversation.id === current.id) {
+          // Bus summaries carry no tags or SLA state: keep what the API gave until the next read.
+          f.conversation.tags = f.conversation.tags || current.tags;
+          f.conversation.sla = f.conversation.sla || current.sla;
+          current = f.conversation; renderHeader();
+        }
+        if (f.conversation.sla_escalation) {
+          $("cv-announce").textContent = "SLA breached: " + f.conversation.reference + (f.conversation.sla_escalation.reassigned_to ? ", reassigned" : "");
+        }
         if (!known[f.conversation.id] && f.conversation.status === "new") {
           known[f.conversation.id] = true;
           $("cv-announce").textContent = "New conversation from " + (f.conversation.customer.name || "a visitor") + ", " + f.conversation.reference;
@@ -540,6 +627,12 @@
       .catch(function (e) { show($("cv-canned-error"), "Not saved: " + e.message); });
   });
 
+  // Clocks move without events: refresh the first page now and then (not once older pages are shown).
+  window.setInterval(function () {
+    if (!document.hidden && list.children.length <= QUEUE_PAGE) { loadQueue(); }
+  }, 60000);
+
   loadQueue();
+  loadTags();
   connect();
 })();
