@@ -42,7 +42,7 @@ from trustdesk.ratelimit import MemoryRateLimiter, RateLimiter
 from trustdesk.store.models import Conversation, Message, Tenant, utcnow
 
 if TYPE_CHECKING:
-    from trustdesk.conversations.runtime import Runtime
+    from trustdesk.runtime import Runtime
 
 log = logging.getLogger("trustdesk.bot")
 

@@ -105,9 +105,9 @@ def work_command(
 ) -> None:
     """Run job workers without the web server (several processes may run this on PostgreSQL)."""
     from trustdesk.botdesk import register as register_bot
-    from trustdesk.conversations.runtime import default_handlers
     from trustdesk.jobs import Worker
     from trustdesk.ratelimit import make_rate_limiter
+    from trustdesk.runtime import default_handlers
     from trustdesk.secretbox import SecretBox
     from trustdesk.store.db import make_session_factory
     from trustdesk.web.logs import setup_logging

@@ -18,8 +18,8 @@ from trustdesk import __version__, native
 from trustdesk.accounts.lockout import LockoutPolicy
 from trustdesk.botdesk import install as install_bot
 from trustdesk.config import Settings, get_settings
-from trustdesk.conversations.runtime import ChatLimits, build_runtime
 from trustdesk.ratelimit import make_rate_limiter
+from trustdesk.runtime import ChatLimits, build_runtime
 from trustdesk.secretbox import SecretBox
 from trustdesk.store.db import make_engine, make_session_factory
 from trustdesk.store.migrate import ensure_migrated

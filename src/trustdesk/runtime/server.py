@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -13,62 +13,9 @@ from trustdesk.bus import LocalBus, make_bus
 from trustdesk.conversations.pipeline import Desk
 from trustdesk.conversations.writer import ChatWriter
 from trustdesk.jobs import Handler, Worker
-from trustdesk.ratelimit import Limit
+from trustdesk.runtime.handlers import default_handlers
+from trustdesk.runtime.limits import ChatLimits
 from trustdesk.secretbox import SecretBox
-from trustdesk.webhooks import JOB_KIND as WEBHOOK_JOB
-from trustdesk.webhooks import deliver
-
-
-def parse_limit(raw: str) -> Limit:
-    """A limit written "count/seconds" (validated by Settings)."""
-    count, _, seconds = raw.partition("/")
-    return Limit(int(count), int(seconds or 60))
-
-
-def _limit(name: str, default: str) -> Limit:
-    """A limit from the environment variable `name`, else `default` (for use without Settings)."""
-    return parse_limit(os.environ.get(name, default))
-
-
-@dataclass
-class ChatLimits:
-    """Flood limits for chat. Overridable per deployment (e.g. load tests) through the environment."""
-
-    start_per_ip: Limit = field(default_factory=lambda: _limit("TRUSTDESK_CHAT_START_PER_IP", "20/60"))
-    send_per_ip: Limit = field(default_factory=lambda: _limit("TRUSTDESK_CHAT_SEND_PER_IP", "240/60"))
-    send_per_conversation: Limit = field(
-        default_factory=lambda: _limit("TRUSTDESK_CHAT_SEND_PER_CONVERSATION", "20/10")
-    )
-    max_frame_bytes: int = 64 * 1024
-    max_bad_frames: int = 20
-
-    @classmethod
-    def from_settings(cls, settings: Any) -> ChatLimits:
-        """The limits a deployment configured (TRUSTDESK_CHAT_*), validated by Settings."""
-        return cls(
-            start_per_ip=parse_limit(settings.chat_start_per_ip),
-            send_per_ip=parse_limit(settings.chat_send_per_ip),
-            send_per_conversation=parse_limit(settings.chat_send_per_conversation),
-        )
-
-
-def default_handlers() -> dict[str, Handler]:
-    """The job kinds every server (and `trustdesk jobs work`) runs; other parts add theirs."""
-    from trustdesk.accounts.admin_notices import ADMIN_NOTICE_JOB, send_admin_notice
-    from trustdesk.mailchannel import MAIL_SEND_JOB
-    from trustdesk.mailchannel.report_inbox import ANSWER_JOB, send_report_answer
-    from trustdesk.mailchannel.sender import send_reply
-    from trustdesk.privacy.retention_runs import RETENTION_JOB, run_retention_job
-    from trustdesk.reports.service import send_alert_email
-
-    return {
-        WEBHOOK_JOB: deliver,
-        "reports.alert_email": send_alert_email,
-        MAIL_SEND_JOB: send_reply,
-        ANSWER_JOB: send_report_answer,
-        ADMIN_NOTICE_JOB: send_admin_notice,
-        RETENTION_JOB: run_retention_job,
-    }
 
 
 @dataclass
