@@ -26,9 +26,10 @@ from trustdesk.config import Settings
 from trustdesk.conversations.pipeline import Desk
 from trustdesk.jobs import Worker
 from trustdesk.mail import MailLimits, Resolver
+from trustdesk.mail.relay import Relay
 from trustdesk.mailchannel.attachments import AttachmentStore
 from trustdesk.mailchannel.intake import MailIntake
-from trustdesk.mailchannel.sender import Relay, send_reply
+from trustdesk.mailchannel.sender import send_reply
 from trustdesk.mailchannel.smtp import SmtpListener
 from trustdesk.secretbox import SecretBox
 from trustdesk.store.db import make_engine, make_session_factory

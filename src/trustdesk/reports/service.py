@@ -911,10 +911,13 @@ def send_alert_email(context: JobContext) -> None:
             )
             session.commit()
         raise PermanentJobError(reason) from None
-    from trustdesk.mailchannel.sender import Relay, deliver
+    from trustdesk.mail.relay import Relay, RelayRefused, deliver
 
     relay = context.services.get("mail_relay") or Relay.from_settings(settings)
-    deliver(raw, sender, Mailbox.from_text(to).address, relay)  # type: ignore[arg-type]
+    try:
+        deliver(raw, sender, Mailbox.from_text(to).address, relay)  # type: ignore[arg-type]
+    except RelayRefused as exc:
+        raise PermanentJobError(str(exc)) from None
 
 
 # ----------------------------------------------------------------------------- export
