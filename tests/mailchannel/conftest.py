@@ -27,11 +27,11 @@ from trustdesk.conversations.pipeline import Desk
 from trustdesk.jobs import Worker
 from trustdesk.mail import MailLimits, Resolver
 from trustdesk.mail.relay import Relay
-from trustdesk.mailchannel.attachments import AttachmentStore
 from trustdesk.mailchannel.intake import MailIntake
 from trustdesk.mailchannel.sender import send_reply
 from trustdesk.mailchannel.smtp import SmtpListener
 from trustdesk.secretbox import SecretBox
+from trustdesk.store.attachments import AttachmentStore
 from trustdesk.store.db import make_engine, make_session_factory
 from trustdesk.store.migrate import upgrade
 

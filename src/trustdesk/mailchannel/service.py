@@ -8,11 +8,11 @@ from typing import Any
 
 from trustdesk.conversations.pipeline import Desk
 from trustdesk.mail import MailLimits
-from trustdesk.mailchannel.attachments import AttachmentStore
 from trustdesk.mailchannel.intake import MailIntake, resolver_from_setting
 from trustdesk.mailchannel.report_inbox import ReportInbox
 from trustdesk.mailchannel.smtp import ListenerAuth, SmtpListener
 from trustdesk.ratelimit import RateLimiter, parse_limit
+from trustdesk.store.attachments import AttachmentStore
 
 log = logging.getLogger("trustdesk.mail")
 
