@@ -13,6 +13,7 @@ from trustdesk.bus import LocalBus, make_bus
 from trustdesk.conversations.pipeline import Desk
 from trustdesk.conversations.writer import ChatWriter
 from trustdesk.jobs import Handler, Worker
+from trustdesk.runtime.channels import build_desk
 from trustdesk.runtime.handlers import default_handlers
 from trustdesk.runtime.limits import ChatLimits
 from trustdesk.secretbox import SecretBox
@@ -65,15 +66,20 @@ def build_runtime(
     workers: int | None = None,
     handlers: dict[str, Handler] | None = None,
     limits: ChatLimits | None = None,
+    settings: Any = None,
 ) -> Runtime:
-    """Wire bus, desk and workers (`workers`: in-process job workers; default TRUSTDESK_JOB_WORKERS or 1)."""
+    """Wire bus, desk (with its channels) and workers (`workers`: in-process job workers; default
+    TRUSTDESK_JOB_WORKERS or 1). `settings` reach the desk and the job handlers (e.g. the relay)."""
     count = int(os.environ.get("TRUSTDESK_JOB_WORKERS", "1")) if workers is None else workers
     bus = make_bus(redis_url)
     services: dict[str, Any] = {"box": box}
+    if settings is not None:
+        services["settings"] = settings  # e.g. the mail job's relay settings
+        services["webhook_allow_private"] = settings.webhook_allow_private_networks
     registry = handlers if handlers is not None else default_handlers()
     # One shared registry: another part registers its job kind with runtime.handlers[kind] = fn.
     pool = [Worker(sessions, registry, services) for _ in range(max(0, count))]
-    desk = Desk(sessions, bus=bus)
+    desk = build_desk(sessions, bus=bus, settings=settings)
     runtime = Runtime(desk, bus, pool, limits or ChatLimits(), services, registry, ChatWriter(desk))
     runtime.desk.wake_workers = runtime.wake_workers
     return runtime
