@@ -40,7 +40,8 @@ from trustdesk.mailchannel.forwarded import (
     may_answer,
 )
 from trustdesk.ratelimit import Limit, MemoryRateLimiter, RateLimiter
-from trustdesk.reports.service import ReportError, ReportInput, submit_report
+from trustdesk.reports.errors import ReportError
+from trustdesk.reports.intake import ReportInput, submit_report
 from trustdesk.secretbox import SecretBox
 from trustdesk.store.models import MailReportReceipt, OfficialChannelRow, Tenant
 

@@ -14,7 +14,7 @@ def default_handlers() -> dict[str, Handler]:
     from trustdesk.mailchannel.report_inbox import ANSWER_JOB, send_report_answer
     from trustdesk.mailchannel.sender import send_reply
     from trustdesk.privacy.retention_runs import RETENTION_JOB, run_retention_job
-    from trustdesk.reports.service import send_alert_email
+    from trustdesk.reports.alert_mail import send_alert_email
 
     return {
         WEBHOOK_JOB: deliver,
