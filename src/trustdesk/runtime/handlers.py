@@ -15,10 +15,11 @@ def default_handlers() -> dict[str, Handler]:
     from trustdesk.mailchannel.sender import send_reply
     from trustdesk.privacy.retention_runs import RETENTION_JOB, run_retention_job
     from trustdesk.reports.alert_mail import send_alert_email
+    from trustdesk.reports.alerts import ALERT_EMAIL_JOB
 
     return {
         WEBHOOK_JOB: deliver,
-        "reports.alert_email": send_alert_email,
+        ALERT_EMAIL_JOB: send_alert_email,
         MAIL_SEND_JOB: send_reply,
         ANSWER_JOB: send_report_answer,
         ADMIN_NOTICE_JOB: send_admin_notice,
