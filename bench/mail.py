@@ -28,9 +28,9 @@ from trustdesk.accounts.service import create_user
 from trustdesk.channels.changes import ChannelInput, seed_channels
 from trustdesk.conversations.pipeline import Desk
 from trustdesk.mail import MailLimits, Resolver
-from trustdesk.mailchannel.attachments import AttachmentStore
 from trustdesk.mailchannel.intake import MailIntake
 from trustdesk.mailchannel.smtp import SmtpListener
+from trustdesk.store.attachments import AttachmentStore
 from trustdesk.store.db import make_engine, make_session_factory
 from trustdesk.store.migrate import upgrade
 from trustdesk.store.models import Conversation, Message

@@ -43,9 +43,9 @@ from trustdesk.mailboxes.connect import close_imap, open_imap  # noqa: E402
 from trustdesk.mailboxes.registry import add_mailbox, imap_endpoint  # noqa: E402
 from trustdesk.mailboxes.spec import build_spec  # noqa: E402
 from trustdesk.mailboxes.sync import FolderPass, MailboxTarget  # noqa: E402
-from trustdesk.mailchannel.attachments import AttachmentStore  # noqa: E402
 from trustdesk.mailchannel.intake import MailIntake  # noqa: E402
 from trustdesk.secretbox import SecretBox  # noqa: E402
+from trustdesk.store.attachments import AttachmentStore  # noqa: E402
 from trustdesk.store.db import make_engine, make_session_factory  # noqa: E402
 from trustdesk.store.migrate import upgrade  # noqa: E402
 from trustdesk.store.models import MailRecord, Message  # noqa: E402

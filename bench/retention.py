@@ -26,9 +26,9 @@ from sqlalchemy import func, insert, select, text
 from trustdesk.config import load_settings
 from trustdesk.conversations.domain import Author, AuthorKind
 from trustdesk.conversations.pipeline import CustomerRef, Desk, post_message, start_conversation
-from trustdesk.conversations.runtime import default_handlers
 from trustdesk.jobs import Worker
 from trustdesk.privacy.retention_runs import set_rule, start_run
+from trustdesk.runtime import default_handlers
 from trustdesk.store.db import make_engine, make_session_factory
 from trustdesk.store.migrate import upgrade
 from trustdesk.store.models import Conversation, Message, Tenant, utcnow

@@ -22,6 +22,12 @@ class Limit:
     seconds: int
 
 
+def parse_limit(raw: str) -> Limit:
+    """A limit written "count/seconds" (validated by Settings)."""
+    count, _, seconds = raw.partition("/")
+    return Limit(int(count), int(seconds or 60))
+
+
 @dataclass(frozen=True)
 class Decision:
     allowed: bool

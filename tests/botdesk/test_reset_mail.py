@@ -14,7 +14,7 @@ from tests.mailchannel.conftest import Sink
 from trustdesk.botdesk.mail import send_reset_mail
 from trustdesk.botdesk.retailer import RESET_JOB
 from trustdesk.jobs import Worker
-from trustdesk.mailchannel.sender import Relay
+from trustdesk.mail.relay import Relay
 from trustdesk.store.models import AuditEvent, Job, OfficialChannelRow, SentMessage
 
 OFFICIAL = "care@acme.test"

@@ -16,7 +16,7 @@ from tests.mailchannel.conftest import Sink
 from trustdesk.accounts.admin_notices import ADMIN_NOTICE_JOB, send_admin_notice
 from trustdesk.accounts.permissions import Role
 from trustdesk.jobs import Worker
-from trustdesk.mailchannel.sender import Relay
+from trustdesk.mail.relay import Relay
 from trustdesk.store.models import AuditEvent, Job, Tenant, User
 from trustdesk.web.app import create_app
 

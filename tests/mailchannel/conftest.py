@@ -26,11 +26,13 @@ from trustdesk.config import Settings
 from trustdesk.conversations.pipeline import Desk
 from trustdesk.jobs import Worker
 from trustdesk.mail import MailLimits, Resolver
-from trustdesk.mailchannel.attachments import AttachmentStore
+from trustdesk.mail.relay import Relay
 from trustdesk.mailchannel.intake import MailIntake
-from trustdesk.mailchannel.sender import Relay, send_reply
+from trustdesk.mailchannel.sender import send_reply
 from trustdesk.mailchannel.smtp import SmtpListener
+from trustdesk.runtime import build_desk
 from trustdesk.secretbox import SecretBox
+from trustdesk.store.attachments import AttachmentStore
 from trustdesk.store.db import make_engine, make_session_factory
 from trustdesk.store.migrate import upgrade
 
@@ -191,7 +193,7 @@ def world(database_url: str, tmp_path: Path, settings_factory: Any) -> Iterator[
     dns = DnsTestServer().start()
     customer_zone(dns)
     resolver = Resolver(["127.0.0.1"], port=dns.port, timeout=1.0)
-    desk = Desk(sessions, settings=settings)
+    desk = build_desk(sessions, settings=settings)
     intake = MailIntake(
         desk,
         attachments=AttachmentStore(settings.attachments_dir),

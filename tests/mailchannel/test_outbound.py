@@ -15,7 +15,7 @@ from trustdesk.channels.index import load_registry
 from trustdesk.conversations.domain import Author, AuthorKind
 from trustdesk.conversations.pipeline import post_message
 from trustdesk.mail import DkimResult, Resolver, verify_dkim
-from trustdesk.mailchannel.sender import Relay
+from trustdesk.mail.relay import Relay
 from trustdesk.store.models import AuditEvent, Conversation, Job, MailRecord, SentMessage, Tenant
 
 REPLY = (

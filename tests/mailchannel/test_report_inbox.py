@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 from tests.mailchannel.conftest import CUSTOMER, GLOBEX_SUPPORT, Sink, World
 
 from trustdesk.jobs import Worker
+from trustdesk.mail.relay import Relay
 from trustdesk.mailchannel.report_inbox import ANSWER_JOB, ReportInbox, send_report_answer
-from trustdesk.mailchannel.sender import Relay
 from trustdesk.store.models import AuditEvent, Conversation, Job, OfficialChannelRow, Report, ReportSighting
 
 REPORT_ADDRESS = "report@acme-shop.com"

@@ -17,8 +17,8 @@ from trustdesk.accounts.permissions import Role
 from trustdesk.audit.log import verify_chain
 from trustdesk.cli.main import build_app
 from trustdesk.config import get_settings
-from trustdesk.conversations.runtime import default_handlers
 from trustdesk.jobs import Worker
+from trustdesk.runtime import default_handlers
 from trustdesk.secretbox import SecretBox
 from trustdesk.store.db import make_engine, make_session_factory
 from trustdesk.store.migrate import upgrade

@@ -108,8 +108,8 @@ def test_breach_escalates_once_reassigns_and_is_audited(desk: Desk) -> None:
 
 
 def test_the_sweep_job_runs_through_the_job_system_and_requeues_itself(desk: Desk) -> None:
-    from trustdesk.conversations.runtime import default_handlers
     from trustdesk.jobs import Worker
+    from trustdesk.runtime import default_handlers
 
     _set_policy(desk)
     conv = desk.start_chat()

@@ -58,7 +58,7 @@ def notice_text(lines: list[str], url: str) -> str:
 def send_admin_notice(context: JobContext) -> None:
     """Job handler for "staff.admin_notice": one mail to one admin's own address."""
     from trustdesk.config import get_settings
-    from trustdesk.mailchannel.sender import Relay, deliver
+    from trustdesk.mail.relay import Relay, RelayRefused, deliver
 
     settings: Any = context.services.get("settings") or get_settings()
     relay = context.services.get("mail_relay") or Relay.from_settings(settings)
@@ -103,4 +103,7 @@ def send_admin_notice(context: JobContext) -> None:
             raise PermanentJobError(reason)
         recipient = user.email
         session.rollback()
-    deliver(raw, sender, recipient, relay)  # type: ignore[arg-type]
+    try:
+        deliver(raw, sender, recipient, relay)  # type: ignore[arg-type]
+    except RelayRefused as exc:
+        raise PermanentJobError(str(exc)) from None

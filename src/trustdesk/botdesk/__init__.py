@@ -6,6 +6,6 @@ The pure engine lives in `trustdesk.bot`; this package is the only place it meet
 """
 
 from trustdesk.botdesk.profile import BotSettings, bot_settings, tenant_profile
-from trustdesk.botdesk.service import BotService, install, register
+from trustdesk.botdesk.service import BotService, register
 
-__all__ = ["BotService", "BotSettings", "bot_settings", "install", "register", "tenant_profile"]
+__all__ = ["BotService", "BotSettings", "bot_settings", "register", "tenant_profile"]

@@ -6,7 +6,8 @@ from trustdesk.audit.log import record
 from trustdesk.authenticity.service import compose_email
 from trustdesk.jobs import JobContext, PermanentJobError
 from trustdesk.mail.headers import HeaderRefused
-from trustdesk.mailchannel.sender import Relay, deliver, official_addresses
+from trustdesk.mail.relay import Relay, RelayRefused, deliver
+from trustdesk.mailchannel.sender import official_addresses
 from trustdesk.secretbox import SecretBox
 from trustdesk.store.models import Tenant, User
 
@@ -85,4 +86,7 @@ def send_reset_mail(context: JobContext) -> None:
             raise PermanentJobError(reason) from None
         recipient = user.email
         session.commit()  # the reference is recorded before the mail can arrive
-    deliver(raw, str(sender), recipient, relay)  # type: ignore[arg-type]
+    try:
+        deliver(raw, str(sender), recipient, relay)  # type: ignore[arg-type]
+    except RelayRefused as exc:
+        raise PermanentJobError(str(exc)) from None

@@ -17,7 +17,7 @@ import threading
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -40,9 +40,6 @@ from trustdesk.conversations.views import conversation_dict
 from trustdesk.jobs import JobContext
 from trustdesk.ratelimit import MemoryRateLimiter, RateLimiter
 from trustdesk.store.models import Conversation, Message, Tenant, utcnow
-
-if TYPE_CHECKING:
-    from trustdesk.conversations.runtime import Runtime
 
 log = logging.getLogger("trustdesk.bot")
 
@@ -364,12 +361,4 @@ def register(
     services["bot"] = service
     desk.bot_opening = service.opening
     desk.bot_turns = True
-    return service
-
-
-def install(runtime: Runtime, *, rate_limiter: RateLimiter | None = None) -> BotService:
-    """Register the bot with a server's runtime (its workers answer; its desk opens chats with the bot)
-    and start loading the models of the retailers that have it on."""
-    service = register(runtime.desk, runtime.handlers, runtime.services, rate_limiter=rate_limiter)
-    service.warm_up()
     return service

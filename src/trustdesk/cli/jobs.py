@@ -105,9 +105,9 @@ def work_command(
 ) -> None:
     """Run job workers without the web server (several processes may run this on PostgreSQL)."""
     from trustdesk.botdesk import register as register_bot
-    from trustdesk.conversations.runtime import default_handlers
     from trustdesk.jobs import Worker
     from trustdesk.ratelimit import make_rate_limiter
+    from trustdesk.runtime import default_handlers
     from trustdesk.secretbox import SecretBox
     from trustdesk.store.db import make_session_factory
     from trustdesk.web.logs import setup_logging
@@ -160,11 +160,11 @@ def _standalone_desk(sessions, settings_):  # type: ignore[no-untyped-def]
     import threading
 
     from trustdesk.bus import make_bus
-    from trustdesk.conversations.pipeline import Desk
+    from trustdesk.runtime import build_desk
 
     bus = make_bus(settings_.redis_url)
     if settings_.redis_url:
         loop = asyncio.new_event_loop()
         threading.Thread(target=loop.run_forever, name="bus-loop", daemon=True).start()
         asyncio.run_coroutine_threadsafe(bus.start(), loop).result(timeout=10)
-    return Desk(sessions, bus=bus, settings=settings_)
+    return build_desk(sessions, bus=bus, settings=settings_)

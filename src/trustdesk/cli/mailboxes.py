@@ -198,15 +198,15 @@ def work() -> None:
     import threading
 
     from trustdesk.cli.common import engine
-    from trustdesk.conversations.pipeline import Desk
     from trustdesk.mailboxes.service import build_fetcher
+    from trustdesk.runtime import build_desk
     from trustdesk.store.db import make_session_factory
     from trustdesk.web.logs import setup_logging
 
     s = settings()
     setup_logging(s.log_level, s.log_json)
     sessions = make_session_factory(engine())
-    fetcher = build_fetcher(Desk(sessions, settings=s), s)
+    fetcher = build_fetcher(build_desk(sessions, settings=s), s)
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
     signal.signal(signal.SIGINT, lambda *_: done.set())

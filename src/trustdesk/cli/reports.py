@@ -177,7 +177,8 @@ def export_command(
 ) -> None:
     """Export a retailer's stored reports, indicators and campaigns as STIX 2.1 or CSV (audited)."""
     from trustdesk.cli.common import fail, unit_of_work
-    from trustdesk.reports.service import ReportError, export_text
+    from trustdesk.reports.data_export import export_text
+    from trustdesk.reports.errors import ReportError
     from trustdesk.tenancy.service import find_tenant
 
     if fmt not in ("stix", "csv"):

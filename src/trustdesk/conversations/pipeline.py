@@ -48,7 +48,6 @@ from trustdesk.conversations.views import conversation_dict, customer_conversati
 from trustdesk.guard import Policy, ScanResult, scan, wants_context
 from trustdesk.i18n.languages import supported
 from trustdesk.jobs import enqueue
-from trustdesk.mailchannel import MAIL_SEND_JOB
 from trustdesk.store.models import Conversation, Customer, Message, Tenant, User, WebhookEndpoint, utcnow
 from trustdesk.tenancy.guard_policy import get_policy
 from trustdesk.webhooks import enqueue_event
@@ -127,9 +126,23 @@ class Person:
     agent_number: str | None
 
 
+@dataclass(frozen=True)
+class ReplyJob:
+    """How a channel sends the desk's public answers in its conversations: a durable job of this kind,
+    enqueued in the answer's own transaction (the pipeline knows the kind only by this name)."""
+
+    kind: str
+    max_attempts: int = 8
+
+
+class ChannelNotWired(RuntimeError):
+    """An answer needs a channel's job that no one registered: a desk not built by trustdesk.runtime."""
+
+
 @dataclass
 class Desk:
-    """What the pipeline needs from the running deployment: sessions, the bus, a way to wake workers."""
+    """What the pipeline needs from the running deployment: sessions, the bus, a way to wake workers,
+    and the jobs the channels registered (built and wired by trustdesk.runtime)."""
 
     sessions: sessionmaker[Session]
     bus: LocalBus | None = None
@@ -141,11 +154,24 @@ class Desk:
     bot_opening: Callable[[Session, int, str | None], tuple[str, str, dict[str, Any]] | None] | None = None
     # The app's settings: outbound references are fingerprinted with the key the check page uses.
     settings: Any = None
+    # Conversation channel ("email") -> the job that sends the desk's answers there, registered by the
+    # channel at the composition root (trustdesk.runtime.channels).
+    reply_jobs: dict[str, ReplyJob] = field(default_factory=dict)
     _brands: dict[int, str] = field(default_factory=dict)
     _people: dict[int, tuple[float, Person]] = field(default_factory=dict)
     _webhooks: dict[int, tuple[float, bool]] = field(default_factory=dict)
     _policies: dict[int, tuple[float, Policy]] = field(default_factory=dict)
     _write_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def reply_job(self, channel: str) -> ReplyJob:
+        """The job that sends an answer in a conversation of this channel; ChannelNotWired if none is
+        registered (the answer is refused before anything is written rather than stored and never sent)."""
+        job = self.reply_jobs.get(channel)
+        if job is None:
+            raise ChannelNotWired(
+                f"no job sends answers in {channel} conversations (build the desk with trustdesk.runtime)"
+            )
+        return job
 
     def writing(self) -> AbstractContextManager[Any]:
         """Serialise this process's pipeline writes on SQLite (one writer anyway): threads queue on a
@@ -524,6 +550,7 @@ def _compose(desk: Desk, session: Session, screened: _Screened, conv: SimpleName
         and visibility == Visibility.PUBLIC
         and bool(conv.customer_email)
     )
+    mail_job = desk.reply_job(Channel.EMAIL.value) if mail_reply else None
     if author.kind in (AuthorKind.AGENT, AuthorKind.BOT) and visibility == Visibility.PUBLIC:
         # Everything the retailer says gets a reference and a stored fingerprint (never the text),
         # so a customer can later ask "was this really from you?".
@@ -590,13 +617,13 @@ def _compose(desk: Desk, session: Session, screened: _Screened, conv: SimpleName
             tenant_id=tenant_id,
         )
         stored.jobs += 1
-    if mail_reply:
+    if mail_job is not None:
         enqueue(
             session,
-            MAIL_SEND_JOB,
+            mail_job.kind,
             {"conversation_id": conv.id, "seq": msg.seq},
             tenant_id=tenant_id,
-            max_attempts=int(getattr(desk.settings, "smtp_relay_max_attempts", 8) or 8),
+            max_attempts=mail_job.max_attempts,
         )
         stored.jobs += 1
     topic = conversation_topic(conv.id)

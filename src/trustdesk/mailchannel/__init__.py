@@ -5,7 +5,7 @@
     agent reply in an e-mail conversation -> job "mail.send" -> sender.send_reply (aiosmtplib)
 
 Pure rules (recipients, threading, the outbound MIME) live in addresses, threads and compose;
-this module imports nothing so the pipeline can name the job kind without import cycles.
+this module imports nothing, so the composition root (trustdesk.runtime) names the job kind cheaply.
 """
 
 MAIL_SEND_JOB = "mail.send"

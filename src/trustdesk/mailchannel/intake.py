@@ -40,7 +40,6 @@ from trustdesk.mail import (
 from trustdesk.mail.impersonation import display_name_impersonation
 from trustdesk.mail.stamp import stamp_authentication_results
 from trustdesk.mailchannel.addresses import AddressBook, normalise_address
-from trustdesk.mailchannel.attachments import AttachmentStore
 from trustdesk.mailchannel.content import malformed_reason, message_text
 from trustdesk.mailchannel.documents import check_document, document_format, sniffed_text
 from trustdesk.mailchannel.threads import (
@@ -51,6 +50,7 @@ from trustdesk.mailchannel.threads import (
     clean_message_id,
 )
 from trustdesk.mailchannel.views import mail_info
+from trustdesk.store.attachments import AttachmentStore
 from trustdesk.store.models import (
     Conversation,
     MailAttachment,

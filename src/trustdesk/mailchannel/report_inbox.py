@@ -29,6 +29,7 @@ from trustdesk.guard import scan
 from trustdesk.jobs import JobContext, PermanentJobError, enqueue
 from trustdesk.mail import AuthResults, ParsedMail, Resolver
 from trustdesk.mail.headers import HeaderRefused, header_text
+from trustdesk.mail.relay import Relay, RelayRefused, deliver
 from trustdesk.mailchannel.addresses import normalise_address, without_tag
 from trustdesk.mailchannel.compose import safe_header_address
 from trustdesk.mailchannel.forwarded import (
@@ -38,9 +39,9 @@ from trustdesk.mailchannel.forwarded import (
     is_report_purpose,
     may_answer,
 )
-from trustdesk.mailchannel.sender import Relay, deliver
 from trustdesk.ratelimit import Limit, MemoryRateLimiter, RateLimiter
-from trustdesk.reports.service import ReportError, ReportInput, submit_report
+from trustdesk.reports.errors import ReportError
+from trustdesk.reports.intake import ReportInput, submit_report
 from trustdesk.secretbox import SecretBox
 from trustdesk.store.models import MailReportReceipt, OfficialChannelRow, Tenant
 
@@ -338,4 +339,7 @@ def send_report_answer(context: JobContext) -> None:
             "no SMTP relay is configured (TRUSTDESK_SMTP_RELAY_HOST); the answer was not sent"
         )
     payload = context.payload
-    deliver(base64.b64decode(payload["mail"]), str(payload["sender"]), str(payload["recipient"]), relay)
+    try:
+        deliver(base64.b64decode(payload["mail"]), str(payload["sender"]), str(payload["recipient"]), relay)
+    except RelayRefused as exc:
+        raise PermanentJobError(str(exc)) from None

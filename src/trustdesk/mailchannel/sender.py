@@ -13,12 +13,9 @@ never logged or stored in a job.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from dataclasses import dataclass
 from typing import Any, NoReturn
 
-import aiosmtplib
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -28,6 +25,7 @@ from trustdesk.authenticity.service import active_dkim_key, dkim_private_key
 from trustdesk.jobs import JobContext, PermanentJobError
 from trustdesk.mail import organizational_domain
 from trustdesk.mail.headers import HeaderRefused, valid_msg_id
+from trustdesk.mail.relay import Relay, RelayRefused, deliver
 from trustdesk.mailchannel.addresses import domain_owners, normalise_address, on_foreign_domain
 from trustdesk.mailchannel.compose import Reply, build_reply, new_message_id, safe_header_address, sign_reply
 from trustdesk.mailchannel.threads import reply_references, reply_subject
@@ -35,32 +33,6 @@ from trustdesk.secretbox import SecretBox
 from trustdesk.store.models import Conversation, MailRecord, Message, OfficialChannelRow, Tenant, utcnow
 
 log = logging.getLogger("trustdesk.mail")
-
-
-@dataclass(frozen=True)
-class Relay:
-    host: str
-    port: int
-    starttls: bool
-    username: str | None
-    password: str | None = None  # never logged, never in a repr
-    timeout: float = 30.0
-
-    def __repr__(self) -> str:
-        return f"Relay({self.host}:{self.port}, starttls={self.starttls}, auth={'yes' if self.username else 'no'})"
-
-    @classmethod
-    def from_settings(cls, settings: Any) -> Relay | None:
-        host = getattr(settings, "smtp_relay_host", None)
-        if not host:
-            return None
-        return cls(
-            host=str(host),
-            port=int(getattr(settings, "smtp_relay_port", 25)),
-            starttls=bool(getattr(settings, "smtp_relay_starttls", False)),
-            username=getattr(settings, "smtp_relay_username", None) or None,
-            password=getattr(settings, "smtp_relay_password", None) or None,
-        )
 
 
 def official_addresses(session: Session, tenant: Tenant) -> list[str]:
@@ -210,31 +182,6 @@ def prepare(
     return record, raw
 
 
-def deliver(raw: bytes, sender: str, recipient: str, relay: Relay) -> None:
-    """Hand one mail to the relay; PermanentJobError for a refusal (5xx), any other error is retried."""
-    try:
-        asyncio.run(
-            aiosmtplib.send(
-                raw,
-                sender=sender,
-                recipients=[recipient],
-                hostname=relay.host,
-                port=relay.port,
-                start_tls=True if relay.starttls else False,
-                username=relay.username,
-                password=relay.password,
-                timeout=relay.timeout,
-            )
-        )
-    except aiosmtplib.SMTPRecipientsRefused as exc:
-        reasons = "; ".join(f"{r.code} {r.message}"[:200] for r in exc.recipients)
-        raise PermanentJobError(f"the relay refused the recipient: {reasons}") from None
-    except aiosmtplib.SMTPResponseException as exc:
-        if 500 <= exc.code < 600:
-            raise PermanentJobError(f"the relay refused the mail: {exc.code} {exc.message[:200]}") from None
-        raise RuntimeError(f"the relay answered {exc.code} {exc.message[:200]}") from None
-
-
 def send_reply(context: JobContext) -> None:
     """The "mail.send" job handler."""
     from trustdesk.config import get_settings
@@ -271,7 +218,10 @@ def send_reply(context: JobContext) -> None:
                 raise PermanentJobError(exc.message) from None
             raise RuntimeError(exc.message) from None
     else:
-        deliver(raw, sender, recipient, relay)  # type: ignore[arg-type]
+        try:
+            deliver(raw, sender, recipient, relay)  # type: ignore[arg-type]
+        except RelayRefused as exc:
+            raise PermanentJobError(str(exc)) from None
     with context.sessions() as session:
         session.execute(
             update(MailRecord).where(MailRecord.id == record_id).values(status="sent", sent_at=utcnow())

@@ -7,13 +7,12 @@ import ssl
 from typing import Any
 
 from trustdesk.conversations.pipeline import Desk
-from trustdesk.conversations.runtime import parse_limit
 from trustdesk.mail import MailLimits
-from trustdesk.mailchannel.attachments import AttachmentStore
 from trustdesk.mailchannel.intake import MailIntake, resolver_from_setting
 from trustdesk.mailchannel.report_inbox import ReportInbox
 from trustdesk.mailchannel.smtp import ListenerAuth, SmtpListener
-from trustdesk.ratelimit import RateLimiter
+from trustdesk.ratelimit import RateLimiter, parse_limit
+from trustdesk.store.attachments import AttachmentStore
 
 log = logging.getLogger("trustdesk.mail")
 

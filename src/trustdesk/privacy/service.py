@@ -60,7 +60,7 @@ class PrivacyDeps:
         return parse_secret_keys(self.secret_key)
 
     def read_attachment(self, tenant_id: int, sha256: str) -> bytes | None:
-        from trustdesk.mailchannel.attachments import AttachmentStore
+        from trustdesk.store.attachments import AttachmentStore
 
         return AttachmentStore(self.attachments_root).read(tenant_id, sha256)
 

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from trustdesk.channels.index import RegistryCache
-from trustdesk.reports.service import ReportInput, submit_report
+from trustdesk.reports.intake import ReportInput, submit_report
 from trustdesk.store.models import Report, Tenant
 from trustdesk.store.models.base import utcnow
 

@@ -15,10 +15,9 @@ from sqlalchemy.engine import Engine
 
 from trustdesk import __version__, native
 from trustdesk.accounts.lockout import LockoutPolicy
-from trustdesk.botdesk import install as install_bot
 from trustdesk.config import Settings, get_settings
-from trustdesk.conversations.runtime import ChatLimits, build_runtime
 from trustdesk.ratelimit import make_rate_limiter
+from trustdesk.runtime import ChatLimits, build_runtime, install_bot
 from trustdesk.secretbox import SecretBox
 from trustdesk.signing_keys import session_signer
 from trustdesk.store.db import make_engine, make_session_factory
@@ -129,10 +128,8 @@ def create_app(
         redis_url=settings.redis_url,
         workers=settings.job_workers,
         limits=ChatLimits.from_settings(settings),
+        settings=settings,
     )
-    app.state.trustdesk.runtime.desk.settings = settings
-    app.state.trustdesk.runtime.services["webhook_allow_private"] = settings.webhook_allow_private_networks
-    app.state.trustdesk.runtime.services["settings"] = settings  # e.g. the mail job's relay settings
     install_bot(app.state.trustdesk.runtime, rate_limiter=app.state.trustdesk.rate_limiter)
     app.state.metrics = Metrics()
     install_error_handlers(app)

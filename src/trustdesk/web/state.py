@@ -33,5 +33,5 @@ class AppState:
     templates: Jinja2Templates
     lockout: LockoutPolicy
     registry: RegistryCache = field(default_factory=RegistryCache)
-    runtime: Any = None  # trustdesk.conversations.runtime.Runtime: bus, job workers, the pipeline's desk
+    runtime: Any = None  # trustdesk.runtime.Runtime: bus, job workers, the pipeline's desk
     extras: dict[str, object] = field(default_factory=dict)

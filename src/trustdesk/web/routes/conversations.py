@@ -27,10 +27,10 @@ from trustdesk.conversations import (
     CustomerRef,
     MessageBlocked,
 )
-from trustdesk.conversations.runtime import Runtime
 from trustdesk.i18n.languages import LANGUAGES
 from trustdesk.mailchannel.views import add_mail_info
 from trustdesk.ratelimit import Limit
+from trustdesk.runtime import Runtime
 from trustdesk.sla.queue import annotate as annotate_sla
 from trustdesk.store.models import CannedReply, Conversation, Job, Tenant, User, WebhookEndpoint
 from trustdesk.tenancy.language_settings import tenant_languages

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from trustdesk.accounts.permissions import Permission
 from trustdesk.conversations.domain import clean_line
-from trustdesk.mailchannel.attachments import AttachmentStore
+from trustdesk.store.attachments import AttachmentStore
 from trustdesk.store.models import Conversation, MailAttachment
 from trustdesk.web.contract import errors
 from trustdesk.web.deps import Auth, app_state, db, require

@@ -37,8 +37,8 @@ from trustdesk.accounts.permissions import Permission, Role, has_permission
 from trustdesk.bus import RESYNC, Subscription, agent_topic, conversation_topic, queue_topic
 from trustdesk.conversations import Author, AuthorKind, ConversationError, MessageBlocked
 from trustdesk.conversations.pipeline import SendRequest
-from trustdesk.conversations.runtime import Runtime
 from trustdesk.ratelimit import Limit
+from trustdesk.runtime import Runtime
 from trustdesk.store.models import Conversation, Tenant, User
 from trustdesk.tenancy.service import find_tenant
 from trustdesk.web.deps import SESSION_COOKIE
