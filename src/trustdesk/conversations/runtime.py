@@ -60,6 +60,8 @@ def default_handlers() -> dict[str, Handler]:
     from trustdesk.mailchannel.sender import send_reply
     from trustdesk.privacy.retention_runs import RETENTION_JOB, run_retention_job
     from trustdesk.reports.service import send_alert_email
+    from trustdesk.satisfaction.invite import send_invite
+    from trustdesk.satisfaction.service import INVITE_JOB
 
     return {
         WEBHOOK_JOB: deliver,
@@ -68,6 +70,7 @@ def default_handlers() -> dict[str, Handler]:
         ANSWER_JOB: send_report_answer,
         ADMIN_NOTICE_JOB: send_admin_notice,
         RETENTION_JOB: run_retention_job,
+        INVITE_JOB: send_invite,
     }
 
 
