@@ -13,6 +13,7 @@
   var errorLine = document.getElementById("sv-error");
   var take = document.getElementById("sv-take");
   var openLink = document.getElementById("sv-open");
+  var doneLine = document.getElementById("sv-done");
   var REFRESH_MS = 5000;
   var current = null;   // {id, last_seq}
   var shown = {};       // seq -> true, for the open transcript
@@ -101,8 +102,8 @@
     var held = c.bot_active && !c.assignee && c.status !== "resolved";
     take.hidden = !held;
     openLink.hidden = held;
-    if (!held) {
-      show(errorLine, c.assignee ? "Now handled by " + c.assignee.name + "." : "The bot no longer holds this conversation.");
+    if (!held && doneLine.hidden) {
+      show(doneLine, c.assignee ? "Now handled by " + c.assignee.name + "." : "The bot no longer holds this conversation.");
     }
   }
 
@@ -114,6 +115,7 @@
     shown = {};
     log.textContent = "";
     show(errorLine, "");
+    show(doneLine, "");
     Array.prototype.forEach.call(list.querySelectorAll(".cv-item"), function (b) {
       if (b.getAttribute("data-id") === id) { b.setAttribute("aria-current", "true"); } else { b.removeAttribute("aria-current"); }
     });
@@ -140,9 +142,9 @@
     take.disabled = true;
     api("POST", "/supervision/bot-conversations/" + encodeURIComponent(current.id) + "/take-over")
       .then(function (c) {
-        showState(c);
         show(errorLine, "");
-        live.textContent = "You have taken over " + c.reference + ". The customer was told a person joined.";
+        show(doneLine, "You have taken over " + c.reference + ". The customer was told a person joined.");
+        showState(c);
         refresh();
       })
       .catch(function (e) { show(errorLine, e.message); refresh(); })
