@@ -17,7 +17,9 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     server = make_server(tmp_path_factory.mktemp("csat"))
-    bot_off(server, "northwind")  # acme keeps the demo's bot (the supervisor's view); northwind's chats go to agents
+    bot_off(
+        server, "northwind"
+    )  # acme keeps the demo's bot (the supervisor's view); northwind's chats go to agents
     server.start()
     yield server
     server.stop()
@@ -102,7 +104,8 @@ def test_customer_rates_the_chat_once_it_is_resolved(live_server, browser, page)
 def test_supervisor_watches_the_bot_live_and_takes_over(live_server, browser, page) -> None:  # type: ignore[no-untyped-def]
     supervisor = page
     sign_in_agent(supervisor, live_server, "supervisor@acmeoutfitters.com")
-    supervisor.get_by_role("link", name="Supervise").click()
+    supervisor.get_by_role("link", name="Conversations").click()
+    supervisor.get_by_role("link", name="Watch the bot's conversations").click()
     supervisor.wait_for_url("**/console/supervise")
     items = supervisor.locator("#sv-list .cv-item")
     expect(items).to_have_count(2)  # the demo's two chats with the bot
@@ -132,7 +135,9 @@ def test_supervisor_watches_the_bot_live_and_takes_over(live_server, browser, pa
         expect(supervisor.get_by_role("button", name="Take over")).to_be_hidden()
         expect(supervisor.locator("#sv-list .cv-item", has_text="Quinn")).to_have_count(0)
         # The customer is told a person joined, and who is handling the chat.
-        expect(customer.locator("#chat-log")).to_contain_text("Jordan Supervisor from Acme Outfitters has joined the chat")
+        expect(customer.locator("#chat-log")).to_contain_text(
+            "Jordan Supervisor from Acme Outfitters has joined the chat"
+        )
         expect(customer.locator("#chat-agent")).to_contain_text("Jordan Supervisor")
         ARTIFACTS.mkdir(exist_ok=True)
         customer.screenshot(path=str(ARTIFACTS / "supervisor-take-over-customer.png"), full_page=True)

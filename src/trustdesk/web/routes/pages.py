@@ -80,7 +80,6 @@ def render(request: Request, template: str, context: dict[str, Any], status_code
 CONSOLE_NAV = [
     ("home", "/console", "Overview", None),
     ("conversations", "/console/conversations", "Conversations", Permission.HANDLE_CONVERSATIONS),
-    ("supervise", "/console/supervise", "Supervise", Permission.SUPERVISE_CONVERSATIONS),
     ("orders", "/console/orders", "Orders", Permission.VIEW_ORDERS),
     ("channels", "/console/channels", "Channels", Permission.VIEW_CHANNELS),
     ("mail", "/console/mail", "Mail", Permission.MANAGE_CHANNELS),
