@@ -28,7 +28,7 @@ from trustdesk.web.contract import chat_security, errors
 from trustdesk.web.deps import Auth, app_state, client_ip, db, optional_auth, rate_limit, require
 from trustdesk.web.errors import ApiError, not_found
 from trustdesk.web.fields import ApiModel, TenantSlug
-from trustdesk.web.locale import page_language
+from trustdesk.web.locale import LANG_COOKIE, page_language
 from trustdesk.web.routes.conversations import _tenant, customer_conversation, release, runtime
 from trustdesk.web.routes.pages import console_context, page_permission, render, staff_page
 
@@ -156,7 +156,8 @@ def _survey_page(
     request: Request, tenant: Tenant, conv: Conversation, survey: Any, **extra: Any
 ) -> dict[str, Any]:
     page = page_language(request, tenant)
-    if "lang" not in request.query_params and survey is not None:
+    chosen = "lang" in request.query_params or LANG_COOKIE in request.cookies  # the customer's own choice
+    if not chosen and survey is not None:
         page = replace(page, code=survey.language, notice=None, notice_lang=None)  # the conversation's
     return {
         "tenant": tenant,
