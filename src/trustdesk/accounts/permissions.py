@@ -10,9 +10,11 @@ class Role(StrEnum):
     AGENT = "agent"
     ADMIN = "admin"
     SECURITY = "security"
+    # An agent who also watches the bot's conversations, takes them over and reads satisfaction results.
+    SUPERVISOR = "supervisor"
 
 
-STAFF_ROLES = frozenset({Role.AGENT, Role.ADMIN, Role.SECURITY})
+STAFF_ROLES = frozenset({Role.AGENT, Role.ADMIN, Role.SECURITY, Role.SUPERVISOR})
 
 
 class Permission(StrEnum):
@@ -35,19 +37,26 @@ class Permission(StrEnum):
     IMPORT_DATA = "import_data"
     # Data-subject requests (export and erase a person): admins only.
     HANDLE_PRIVACY_REQUESTS = "handle_privacy_requests"
+    # Watch conversations the bot holds and take them over (admins and supervisors).
+    SUPERVISE_CONVERSATIONS = "supervise_conversations"
+    # Customer satisfaction results per agent and channel (admins and supervisors).
+    VIEW_SATISFACTION = "view_satisfaction"
 
+
+_AGENT = frozenset(
+    {
+        Permission.VIEW_OWN_ACCOUNT,
+        Permission.VIEW_CUSTOMERS,
+        Permission.VIEW_ORDERS,
+        Permission.VIEW_CHANNELS,
+        Permission.HANDLE_CONVERSATIONS,
+    }
+)
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CUSTOMER: frozenset({Permission.VIEW_OWN_ACCOUNT}),
-    Role.AGENT: frozenset(
-        {
-            Permission.VIEW_OWN_ACCOUNT,
-            Permission.VIEW_CUSTOMERS,
-            Permission.VIEW_ORDERS,
-            Permission.VIEW_CHANNELS,
-            Permission.HANDLE_CONVERSATIONS,
-        }
-    ),
+    Role.AGENT: _AGENT,
+    Role.SUPERVISOR: _AGENT | {Permission.SUPERVISE_CONVERSATIONS, Permission.VIEW_SATISFACTION},
     Role.SECURITY: frozenset(
         {
             Permission.VIEW_OWN_ACCOUNT,

@@ -356,7 +356,7 @@ class StoreRetailer:
                 select(func.count(User.id)).where(
                     User.tenant_id == self.tenant_id,
                     User.is_active.is_(True),
-                    User.role.in_([Role.AGENT.value, Role.ADMIN.value]),
+                    User.role.in_([Role.AGENT.value, Role.SUPERVISOR.value, Role.ADMIN.value]),
                 )
             )
             waiting = session.scalar(

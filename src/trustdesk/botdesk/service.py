@@ -16,7 +16,7 @@ import logging
 import threading
 import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from sqlalchemy import select, text, update
@@ -281,6 +281,11 @@ class BotService:
         )
 
     # -- one turn at a time per conversation ---------------------------------------------------
+
+    def holding(self, conversation_id: int) -> AbstractContextManager[None]:
+        """Wait for the conversation's bot turn in progress, if any, and keep the next one out while
+        held (a supervisor taking the conversation over: no bot reply after the hand-over)."""
+        return self._serialised(conversation_id)
 
     @contextmanager
     def _serialised(self, conversation_id: int) -> Iterator[None]:

@@ -138,6 +138,9 @@ def set_status(desk: Desk, tenant_id: int, public_id: str, *, resolved: bool, by
         assignee = session.get(User, conv.assignee_user_id) if conv.assignee_user_id else None
         summary = conversation_dict(conv, assignee)
         if resolved:
+            from trustdesk.satisfaction.service import offer  # imports conversations: loaded late
+
+            jobs += offer(session, conv, now=now)  # the CSAT survey: asked in the chat, mailed for e-mail
             jobs += enqueue_event(
                 session,
                 tenant_id,

@@ -20,8 +20,10 @@ from trustdesk.botdesk.demo import seed_demo_bot
 from trustdesk.channels.demo import seed_demo_channels
 from trustdesk.commerce.importer import import_orders
 from trustdesk.conversations.demo import seed_demo_conversations
+from trustdesk.conversations.demo_bot_held import seed_demo_bot_held
 from trustdesk.demo.orders import demo_customers, demo_orders
 from trustdesk.reports.demo import seed_demo_reports
+from trustdesk.satisfaction.demo import seed_demo_satisfaction
 from trustdesk.sla.demo import seed_demo_sla
 from trustdesk.store.models import Customer, Tenant
 from trustdesk.tenancy.service import create_tenant, find_tenant
@@ -45,6 +47,7 @@ DEMO_TENANTS = [
             ("admin2@acmeoutfitters.com", "Blake Admin", Role.ADMIN),
             ("agent@acmeoutfitters.com", "Casey Agent", Role.AGENT),
             ("agent2@acmeoutfitters.com", "Devon Agent", Role.AGENT),
+            ("supervisor@acmeoutfitters.com", "Jordan Supervisor", Role.SUPERVISOR),
             ("security@acmeoutfitters.com", "Sam Security", Role.SECURITY),
         ],
     },
@@ -67,6 +70,7 @@ DEMO_TENANTS = [
             # needs one admin to request and another to approve (channels/demo.py).
             ("admin2@northwindhome.co.uk", "Noor Admin", Role.ADMIN),
             ("agent@northwindhome.co.uk", "Ned Agent", Role.AGENT),
+            ("supervisor@northwindhome.co.uk", "Nell Supervisor", Role.SUPERVISOR),
         ],
     },
 ]
@@ -82,6 +86,8 @@ DEMO_EXTENSIONS: list[DemoExtension] = [
     seed_demo_reports,
     seed_demo_conversations,
     seed_demo_sla,
+    seed_demo_satisfaction,
+    seed_demo_bot_held,
 ]
 
 

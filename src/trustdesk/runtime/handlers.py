@@ -13,9 +13,11 @@ def default_handlers() -> dict[str, Handler]:
     from trustdesk.mailchannel import MAIL_SEND_JOB
     from trustdesk.mailchannel.report_inbox import ANSWER_JOB, send_report_answer
     from trustdesk.mailchannel.sender import send_reply
+    from trustdesk.mailchannel.survey_invite import send_invite
     from trustdesk.privacy.retention_runs import RETENTION_JOB, run_retention_job
     from trustdesk.reports.alert_mail import send_alert_email
     from trustdesk.reports.alerts import ALERT_EMAIL_JOB
+    from trustdesk.satisfaction.service import INVITE_JOB
     from trustdesk.sla.service import SWEEP_JOB, run_sweep_job
     from trustdesk.store.resealing import RESEAL_JOB, run_reseal_job
 
@@ -28,4 +30,5 @@ def default_handlers() -> dict[str, Handler]:
         RETENTION_JOB: run_retention_job,
         RESEAL_JOB: run_reseal_job,
         SWEEP_JOB: run_sweep_job,
+        INVITE_JOB: send_invite,
     }

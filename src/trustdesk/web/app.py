@@ -36,6 +36,7 @@ from trustdesk.web.routes import (
     chat_pages,
     commerce,
     conversations,
+    csat,
     guard,
     health,
     languages,
@@ -48,6 +49,7 @@ from trustdesk.web.routes import (
     reports,
     sla,
     staff,
+    supervisor,
     verify,
 )
 from trustdesk.web.state import STATIC_DIR, TEMPLATES_DIR, AppState
@@ -65,6 +67,8 @@ ROUTERS = [
     guard.router,
     conversations.router,
     conversations.public_router,
+    csat.router,
+    supervisor.router,
     mail_attachments.router,
     mailboxes.router,
     realtime.router,

@@ -32,6 +32,7 @@ from trustdesk.store.models.reports import (
     ReportIndicator,
     ReportSighting,
 )
+from trustdesk.store.models.satisfaction import SatisfactionSurvey
 from trustdesk.store.models.sla import ConversationTag, SlaClock, SlaPolicyRow, Tag
 from trustdesk.store.models.tenants import Tenant
 
@@ -75,6 +76,7 @@ __all__ = [
     "OrderItem",
     "PrivacyErasure",
     "RetentionRule",
+    "SatisfactionSurvey",
     "RecoveryCode",
     "TenantOwned",
     "Tenant",

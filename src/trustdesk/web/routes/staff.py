@@ -40,8 +40,8 @@ class StaffOut(BaseModel):
     )
 
 
-StaffRole = Literal["agent", "admin", "security"]
-STAFF_ROLES = ["agent", "admin", "security"]
+StaffRole = Literal["agent", "supervisor", "admin", "security"]
+STAFF_ROLES = ["agent", "supervisor", "admin", "security"]
 
 
 class StaffCreate(ApiModel):

@@ -142,6 +142,10 @@
   function showAgent(summary) {
     // Who is answering: the name and public agent number the desk vouches for.
     var agent = summary && summary.agent;
+    // survey.js asks the satisfaction question once the chat is resolved.
+    root.dispatchEvent(new CustomEvent("trustdesk:chat-status", {
+      detail: { status: summary ? summary.status : null, id: conv ? conv.id : null, token: conv ? conv.token : null }
+    }));
     if (summary && summary.status === "resolved") {
       agentLine.textContent = say("resolved", "This chat is marked resolved. Write again if you need more help.");
       agentLine.hidden = false;
