@@ -55,6 +55,11 @@ class Words:
         return join_or(items, self.code)
 
 
+def N_(message: str) -> str:  # noqa: N802 - gettext's own name for "translate later", known to pybabel
+    """Mark ``message`` for extraction where it is stored, to be translated when it is shown."""
+    return message
+
+
 @lru_cache(maxsize=32)
 def words(code: str | None) -> Words:
     """The `Words` of a language code (cached per code as given)."""
