@@ -27,7 +27,9 @@ def _everywhere(sessions) -> None:  # type: ignore[no-untyped-def]
         tenant = make_tenant(s, "acme")
         tenant.languages, tenant.default_language = list(LANGUAGES), "en"
         s.flush()
-        s.add(OfficialChannelRow(tenant_id=tenant.id, kind="domain", value="acme-shop.com", purpose="website"))
+        s.add(
+            OfficialChannelRow(tenant_id=tenant.id, kind="domain", value="acme-shop.com", purpose="website")
+        )
         s.commit()
 
 
