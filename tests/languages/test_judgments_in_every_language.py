@@ -12,6 +12,7 @@ from tests.foundation.factory import make_tenant
 
 from trustdesk.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from trustdesk.reports.reason_words import SENTENCES, reason_words
+from trustdesk.reports.weights import WEIGHTS
 from trustdesk.store.models import OfficialChannelRow
 
 TRANSLATED = [code for code in LANGUAGES if code != DEFAULT_LANGUAGE]
@@ -116,3 +117,7 @@ def test_every_report_reason_has_its_sentence(lang: str) -> None:
         assert quoted.endswith("“jetzt zahlen”.") and "English" not in plain, (code, quoted)
         assert not _english_runs(plain) & _english_runs(sentence), (lang, code, plain)
     assert reason_words("a_new_code", "Kept in English.", lang) == "Kept in English."
+
+
+def test_every_reason_the_engine_weighs_has_a_sentence() -> None:
+    assert set(WEIGHTS) - set(SENTENCES) == set()

@@ -94,6 +94,11 @@ SENTENCES = {
     "indicator_reported": N_("A contact in it has already been reported as fraud"),
     "indicator_lookalike": N_("A contact in it imitates an official one"),
     "phishing_wording": N_("Its wording is typical of phishing and spam mail"),
+    # The narrative signals (a scam the customer tells in their own words).
+    "narrated_secret_ask": N_(
+        "Someone asked you for a code, card details or a password: real support never does"
+    ),
+    "narrated_impersonation": N_("Someone posed as a company's support or staff"),
 }
 _QUOTE = re.compile(r"“[^”]{1,80}”")
 
