@@ -42,11 +42,16 @@ def _answer(page, url: str, text: str, button: str, shots: Path, name: str) -> l
     return page.evaluate(VISIBLE_TEXTS)
 
 
+# What the customer pasted into the form is theirs, in whatever language they received it.
+PASTED = {" ".join(CONTACTS.split()), " ".join(MESSAGE.split())}
+
+
 def _leftovers(german: list[str], english: list[str]) -> list[str]:
     return [
         text
         for text in german
         if text in set(english)
+        and text not in PASTED
         and text not in SAME_IN_ENGLISH
         and not all(CONTACT_VALUE.match(token) or re.fullmatch(r"[+\d]+", token) for token in text.split())
         and re.search(r"[A-Za-z]{3}", text)
