@@ -50,7 +50,7 @@ class VerifyRequest(ApiModel):
         description="A pasted message: every contact in it is checked (none in it: no results).",
     )
     tenant: TenantSlug | None = Field(default=None, description="Check against this retailer only (slug).")
-    lang: Annotated[LanguageCode | None, NotNull] = Field(
+    lang: LanguageCode | None = Field(
         default=None,
         description='Also write each verdict in this language ("de", "pt-BR"): every result then has '
         '"localized" {lang, explanation, reasons}. "explanation" and "reasons" stay English.',
