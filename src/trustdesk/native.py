@@ -24,8 +24,9 @@ NATIVE_ROOT = PACKAGE_ROOT / "_native"
 COMPILED_PACKAGES = ("guard", "verify")
 GROUP_SUFFIX = "__mypyc"
 # Modules left as Python: exception hierarchies whose subclasses override class attributes
-# (mypyc turns those into per-instance slots); they are not on the hot path.
-PURE_MODULES = {"verify": frozenset({"errors.py"})}
+# (mypyc turns those into per-instance slots), and the verdicts' wording in other languages, which
+# reads the gettext catalogs (trustdesk.i18n); neither is on the hot path.
+PURE_MODULES = {"verify": frozenset({"errors.py", "wording.py"})}
 
 _active: dict[str, Path] = {}
 

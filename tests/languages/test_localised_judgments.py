@@ -29,7 +29,7 @@ def test_the_message_check_explains_and_advises_in_french(app, sessions, client)
     text = "Bonjour, votre colis est bloqué. Payez les frais ici : https://acme-colis.test/payer"
     page = client.post("/t/acme/check", data={"text": text}, headers={"accept-language": "fr-FR"}).text
     assert "Nous ne pouvons pas dire si Acme Shop a envoyé ce message." in page or (
-        "Ce message ne vient pas de Acme Shop." in page
+        "Ce message n'a pas été envoyé par Acme Shop." in page
     )
     assert "Ne cliquez sur aucun lien, n’appelez aucun numéro" in page
     assert "Do not click its links" not in page and "We cannot tell" not in page

@@ -50,7 +50,12 @@ def test_still_frozen_equal_and_hashable() -> None:
     result = VerificationResult(contact=contact, verdict=Verdict.UNKNOWN, reasons=(reason,), explanation="x")
     assert result.extra == {} and result.official is None and result.imitates is None
     assert dataclasses.replace(result, explanation="y").explanation == "y"
-    assert dataclasses.asdict(reason) == {"code": "official", "detail": "an official domain channel"}
+    assert dataclasses.asdict(reason) == {
+        "code": "official",
+        "detail": "an official domain channel",
+        "message": "",
+        "params": (),
+    }
 
 
 def test_refuses_what_it_cannot_copy() -> None:

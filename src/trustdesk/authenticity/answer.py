@@ -7,10 +7,12 @@ from collections.abc import Sequence
 from babel.dates import format_date
 
 from trustdesk.authenticity.model import Evidence, MessageCheck, MessageVerdict, StoredMessage, TenantIdentity
+from trustdesk.authenticity.wording import written
 from trustdesk.i18n import DEFAULT_LANGUAGE, Words, words
 from trustdesk.i18n.languages import cldr_locale
 from trustdesk.verify import ChannelKind, Registry, VerificationResult
 from trustdesk.verify.explain import possessive, show
+from trustdesk.verify.wording import localize
 
 
 def _official_summary(registry: Registry, tenant: str | None) -> str:
@@ -117,8 +119,18 @@ def _finish(
     if official:
         steps.append(f"Contact {name} only through its official channels: {official}.")
     w = words(lang)
+    localized = None
     if w.code != DEFAULT_LANGUAGE:
         explanation, steps = _in_language(w, verdict, evidence, owner, record, official)
+        localized = {
+            "lang": w.code,
+            "reasons": [
+                written(say, params, w) if say else reason["detail"]
+                for reason, (say, params) in zip(evidence.reasons, evidence.words, strict=True)
+            ],
+            "changes": [written(say, params, w) for say, params in evidence.change_words],
+            "contacts": [localize(contact, w.code) for contact in contacts],
+        }
     return MessageCheck(
         verdict=verdict,
         explanation=explanation,
@@ -130,6 +142,7 @@ def _finish(
         input_kind=input_kind,
         changes=changes,
         tenant=owner.slug if owner else None,
+        localized=localized,
     )
 
 

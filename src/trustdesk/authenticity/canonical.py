@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
+from trustdesk.authenticity.footers import footer_pattern
 from trustdesk.verify import ChannelKind, extract_contacts
 
 MAX_CANONICAL_CHARS = 200_000
@@ -32,11 +33,8 @@ _TOKEN = re.compile(rf"(?P<url>{_URL})|(?P<email>{_EMAIL})|(?P<word>{_WORD})", r
 _URL_TRAILING = ".,;:!?'\")]}>*"
 _DIGIT = re.compile(r"\d")
 
-#: Our footer line (re-wrapping may have split it anywhere a space was).
-FOOTER_PATTERN = re.compile(
-    r"Reference\s+TD(?:[-\u2010\u2011][ \t]*\n?[ \t]*|[ ])?[0-9A-Za-z]{10}\s*(?:[\u00b7|\-\u2013\u2014*]\s*)?check\s+it\s+at\s+\S+",
-    re.IGNORECASE,
-)
+#: Our footer line in any supported language (re-wrapping may have split it anywhere a space was).
+FOOTER_PATTERN = footer_pattern()
 
 _FORWARD_MARKERS = re.compile(
     r"^(?:-{2,}\s*(?:forwarded message|original message|weitergeleitete nachricht|message transf[ée]r[ée]|"

@@ -38,6 +38,7 @@ from trustdesk.authenticity.model import (
 from trustdesk.authenticity.receiver import _with_receiver_results
 from trustdesk.authenticity.references import find_references, normalize_reference, reference_is_well_formed
 from trustdesk.authenticity.unreferenced import _implied_tenant, _without_record
+from trustdesk.authenticity.wording import N_, Phrase, Said, change_words
 from trustdesk.mail import DkimResult, MailParseError, ParsedMail, Resolver, parse_message
 from trustdesk.reports.evidence import NO_TRUST, TrustPolicy
 from trustdesk.verify import ChannelKind, Registry, Verdict, verify_text
@@ -75,8 +76,9 @@ def check_message(
 ) -> MessageCheck:
     """Check a raw .eml (bytes), pasted text, or a bare reference; never raises for bad input.
 
-    The explanation and next steps are written in ``lang`` (English without one); the reasons and
-    the list of changes stay English for now (docs/architecture.md, "Languages").
+    The explanation and next steps are written in ``lang`` (English without one); the reasons, the
+    list of changes and the contacts' verdicts stay English and, in another language, are also
+    written in it under `MessageCheck.localized`.
 
     ``tenant`` limits the answer to one retailer (a reference of another retailer counts as
     unknown); ``resolver`` None skips DNS (auth is then "not_checked", but our own DKIM
@@ -120,13 +122,19 @@ def check_message(
         try:
             parsed = parse_message(raw)
         except MailParseError as exc:
-            evidence.add("mail-unreadable", f"the message could not be read: {exc}")
+            evidence.add(
+                "mail-unreadable",
+                f"the message could not be read: {exc}",
+                say=N_("the message could not be read as an e-mail"),
+            )
             return _finish(
                 MessageVerdict.CANNOT_TELL, evidence, auth, [], None, "eml", [], tenant, registry, None, lang
             )
         if parsed.defects:
             evidence.add(
-                "mail-defects", "the message is malformed in places: " + "; ".join(parsed.defects[:3])
+                "mail-defects",
+                "the message is malformed in places: " + "; ".join(parsed.defects[:3]),
+                say=N_("the message is malformed in places"),
             )
         if parsed.text_plain.strip():
             renderings.append(("text", parsed.text_plain))
@@ -152,7 +160,10 @@ def check_message(
         normal = normalize_reference(reference)
         if normal is None:
             evidence.add(
-                "reference-malformed", f"{reference.strip()[:40]!r} is not shaped like one of our references"
+                "reference-malformed",
+                f"{reference.strip()[:40]!r} is not shaped like one of our references",
+                say=N_("{reference} is not shaped like one of our references"),
+                reference=repr(reference.strip()[:40]),
             )
         else:
             found_refs.insert(0, normal)
@@ -162,7 +173,12 @@ def check_message(
     record: StoredMessage | None = None
     for ref in refs:
         if not reference_is_well_formed(ref):
-            evidence.add("reference-mistyped", f"{ref} is mistyped: one of its characters is wrong")
+            evidence.add(
+                "reference-mistyped",
+                f"{ref} is mistyped: one of its characters is wrong",
+                say=N_("{reference} is mistyped: one of its characters is wrong"),
+                reference=ref,
+            )
             continue
         candidate = lookup(ref)
         if candidate is None or (slug is not None and candidate.tenant.slug != slug):
@@ -171,6 +187,13 @@ def check_message(
                 "unknown-reference",
                 f"{ref} is not a reference of a message sent by {who}: it was made up",
                 negative=True,
+                say=N_("{reference} is not a reference of a message sent by {name}: it was made up")
+                if tenant
+                else N_(
+                    "{reference} is not a reference of a message sent by any retailer on Trustdesk: it was made up"
+                ),
+                reference=ref,
+                name=tenant.name if tenant else "",
             )
             continue
         record = candidate
@@ -210,12 +233,18 @@ def check_message(
                 "lookalike-contact",
                 f"{result.contact.value or result.contact.raw}: {result.explanation}",
                 negative=True,
+                say=N_("{contact}: {explanation}"),
+                contact=result.contact.value or result.contact.raw,
+                explanation=result,
             )
         elif result.verdict is Verdict.REPORTED:
             evidence.add(
                 "reported-contact",
                 f"{result.contact.value or result.contact.raw}: {result.explanation}",
                 negative=True,
+                say=N_("{contact}: {explanation}"),
+                contact=result.contact.value or result.contact.raw,
+                explanation=result,
             )
 
     if owner is None:
@@ -234,21 +263,36 @@ def check_message(
     evidence.add(
         "reference-found",
         f"{record.reference} is {_CHANNEL_NOUNS.get(record.channel, 'a message')} {record.tenant.name} sent on {record.created_at:%d %B %Y}",
+        say=N_("{reference} is {what} that {name} sent on {date}"),
+        reference=record.reference,
+        what=Phrase("we sent", _CHANNEL_NOUNS.get(record.channel, "a message")),
+        name=record.tenant.name,
+        date=record.created_at,
     )
     signing_key = key.for_id(record.key_id)
     if signing_key is None:
         evidence.add(
-            "fingerprint-key-changed", "the desk's checking key has changed since this message was sent"
+            "fingerprint-key-changed",
+            "the desk's checking key has changed since this message was sent",
+            say=N_("the desk's checking key has changed since this message was sent"),
         )
         return done(MessageVerdict.CANNOT_TELL)
     # A message sent before a secret-key rotation is compared with the key that fingerprinted it.
     key = signing_key
     if not renderings:
-        evidence.add("content-missing", "only the reference was given, so the content cannot be compared")
+        evidence.add(
+            "content-missing",
+            "only the reference was given, so the content cannot be compared",
+            say=N_("only the reference was given, so the content cannot be compared"),
+        )
         return done(MessageVerdict.CANNOT_TELL)
     if record.token_count == 0:
         # Nothing but symbols (say, an emoji) was sent: any text would "contain" it.
-        evidence.add("nothing-to-compare", "the message we sent had no words, numbers or links to compare")
+        evidence.add(
+            "nothing-to-compare",
+            "the message we sent had no words, numbers or links to compare",
+            say=N_("the message we sent had no words, numbers or links to compare"),
+        )
         return done(MessageVerdict.CANNOT_TELL)
 
     changes: list[str] = []
@@ -264,14 +308,28 @@ def check_message(
         if outcome.changes:
             for change in outcome.changes:
                 sentence = change.sentence()
+                say, params = change_words(change)
                 if sentence not in changes:
                     changes.append(sentence)
-                evidence.add(f"{change.kind.value}-{change.action}", sentence.rstrip(".") + where)
+                    evidence.change_words.append((say, params))
+                evidence.add(
+                    f"{change.kind.value}-{change.action}",
+                    sentence.rstrip(".") + where,
+                    say=N_("{change} (in the HTML version)") if where else N_("{change}"),
+                    change=Said(say, params),
+                )
         else:
             sentence = "The wording was changed (no link, number or contact detail was touched)."
+            say = N_("The wording was changed (no link, number or contact detail was touched).")
             if sentence not in changes:
                 changes.append(sentence)
-            evidence.add("wording-changed", sentence.rstrip(".") + where)
+                evidence.change_words.append((say, {}))
+            evidence.add(
+                "wording-changed",
+                sentence.rstrip(".") + where,
+                say=N_("{change} (in the HTML version)") if where else N_("{change}"),
+                change=Said(say, {}),
+            )
     if hrefs and not altered:
         allowed = {d for k, d in record.critical if k == CriticalKind.LINK.value}
         own_check = f"/t/{record.tenant.slug}/check"
@@ -289,14 +347,21 @@ def check_message(
             if digest[0][1] not in allowed:
                 altered = True
                 changes.append("A link behind the text was changed.")
+                evidence.change_words.append((N_("A link behind the text was changed."), {}))
                 evidence.add(
                     "link-target-changed",
                     f"a link in the message points somewhere we did not send: {href[:200]}",
+                    say=N_("a link in the message points somewhere we did not send: {link}"),
+                    link=href[:200],
                 )
                 break
     if altered:
         return done(MessageVerdict.ALTERED, changes)
-    evidence.add("content-matches", "the content matches the message we sent, word for word")
+    evidence.add(
+        "content-matches",
+        "the content matches the message we sent, word for word",
+        say=N_("the content matches the message we sent, word for word"),
+    )
     added = " ".join(outside_parts).strip()
     if added:
         strangers: list[str] = []
@@ -310,18 +375,34 @@ def check_message(
             if result.verdict in (Verdict.LOOKALIKE, Verdict.REPORTED):
                 sentence = f"Text was added around our message with a suspicious contact: {result.contact.value or result.contact.raw}."
                 changes.append(sentence)
-                evidence.add("suspicious-text-added", sentence.rstrip("."), negative=True)
+                say = N_("Text was added around our message with a suspicious contact: {contact}.")
+                shown = result.contact.value or result.contact.raw
+                evidence.change_words.append((say, {"contact": shown}))
+                evidence.add(
+                    "suspicious-text-added",
+                    sentence.rstrip("."),
+                    negative=True,
+                    say=N_("Text was added around our message with a suspicious contact: {contact}"),
+                    contact=shown,
+                )
         if changes:
             return done(MessageVerdict.ALTERED, changes)
         if tokenize(added):
             evidence.add(
-                "forwarded", "our message is quoted or forwarded inside other text, which we did not write"
+                "forwarded",
+                "our message is quoted or forwarded inside other text, which we did not write",
+                say=N_("our message is quoted or forwarded inside other text, which we did not write"),
             )
         if strangers:
             evidence.add(
                 "unofficial-contacts-added",
                 "the text around our message, which we did not write, has contact details that are not ours: "
                 + ", ".join(dict.fromkeys(strangers[:5])),
+                say=N_(
+                    "the text around our message, which we did not write, has contact details that are not ours: "
+                    "{contacts}"
+                ),
+                contacts=", ".join(dict.fromkeys(strangers[:5])),
             )
     if parsed is not None and claims_us and not record.tenant.dkim_keys:
         # The retailer signs with its mail provider's key, not one the desk holds: rely on DMARC.
@@ -329,16 +410,34 @@ def check_message(
             evidence.add(
                 "sender-not-authenticated",
                 f"the e-mail claims to come from {parsed.from_domain} but DMARC is {auth.get('dmarc')}",
+                say=N_("the e-mail claims to come from {domain} but DMARC is {result}"),
+                domain=parsed.from_domain,
+                result=auth.get("dmarc"),
             )
             return done(MessageVerdict.CANNOT_TELL)
-        evidence.add("sender-authenticated", f"DMARC passes for {parsed.from_domain}")
+        evidence.add(
+            "sender-authenticated",
+            f"DMARC passes for {parsed.from_domain}",
+            say=N_("DMARC passes for {domain}"),
+            domain=parsed.from_domain,
+        )
     elif parsed is not None and claims_us:
         ours = our_dkim(parsed, record.tenant)
         if ours is not DkimResult.PASS:
             evidence.add(
                 "our-signature-invalid",
                 f"the e-mail claims to come from {parsed.from_domain} but does not carry our valid DKIM signature ({ours.value})",
+                say=N_(
+                    "the e-mail claims to come from {domain} but does not carry our valid DKIM signature ({result})"
+                ),
+                domain=parsed.from_domain,
+                result=ours.value,
             )
             return done(MessageVerdict.CANNOT_TELL)
-        evidence.add("our-signature-valid", f"signed with {possessive(record.tenant.name)} DKIM key")
+        evidence.add(
+            "our-signature-valid",
+            f"signed with {possessive(record.tenant.name)} DKIM key",
+            say=N_("signed with the DKIM key of {name}"),
+            name=record.tenant.name,
+        )
     return done(MessageVerdict.GENUINE)

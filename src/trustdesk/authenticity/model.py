@@ -82,9 +82,14 @@ class MessageCheck:
     input_kind: str = "text"
     changes: list[str] = field(default_factory=list)
     tenant: str | None = None
+    # The reasons, changes and contacts' explanations in the language asked for (not English):
+    # {"lang", "reasons": [...], "changes": [...], "contacts": [...]}, in the order of the English.
+    localized: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """The stable JSON shape: verdict, reasons, auth {spf, dkim, dmarc}, contacts, and more."""
+        """The stable JSON shape: verdict, reasons, auth {spf, dkim, dmarc}, contacts, and more
+        ("localized" only when the check was asked for another language)."""
+        extra = {"localized": self.localized} if self.localized is not None else {}
         return {
             "verdict": self.verdict.value,
             "reasons": self.reasons,
@@ -96,7 +101,7 @@ class MessageCheck:
             "changes": self.changes,
             "input": self.input_kind,
             "tenant": self.tenant,
-        }
+        } | extra
 
     def as_text(self) -> str:
         """Plain text for an automatic reply to a message forwarded to the check address, or a terminal."""
@@ -117,12 +122,19 @@ class MessageCheck:
 
 @dataclass
 class Evidence:
-    """Reasons gathered during a check; negative ones are evidence the message is not from us."""
+    """Reasons gathered during a check; negative ones are evidence the message is not from us.
+
+    Beside each English detail, `words` keeps the gettext message (``say``) and values it is written
+    from in another language (authenticity.wording); `change_words` does the same for each change.
+    """
 
     reasons: list[dict[str, str]] = field(default_factory=list)
     negative: list[str] = field(default_factory=list)
+    words: list[tuple[str, dict[str, object]]] = field(default_factory=list)
+    change_words: list[tuple[str, dict[str, object]]] = field(default_factory=list)
 
-    def add(self, code: str, detail: str, *, negative: bool = False) -> None:
+    def add(self, code: str, detail: str, *, negative: bool = False, say: str = "", **params: object) -> None:
         self.reasons.append({"code": code, "detail": detail})
+        self.words.append((say, params))
         if negative:
             self.negative.append(detail)

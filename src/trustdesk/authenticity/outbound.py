@@ -11,6 +11,7 @@ from email.policy import SMTP
 from email.utils import format_datetime
 
 from trustdesk.authenticity.canonical import _URL, _trim_url
+from trustdesk.authenticity.footers import footer_text
 from trustdesk.authenticity.model import REFERENCE_HEADER
 from trustdesk.mail import sign_message
 from trustdesk.mail.headers import FieldValue, Mailbox, MsgIds, Text, Token, assemble, header_text
@@ -21,9 +22,10 @@ def check_url(public_base_url: str, tenant_slug: str) -> str:
     return f"{public_base_url.rstrip('/')}/t/{tenant_slug}/check"
 
 
-def footer_line(reference: str, public_base_url: str, tenant_slug: str) -> str:
-    """The line appended to every outbound e-mail, e.g. "Reference TD-… · check it at https://…/t/acme/check"."""
-    return f"Reference {reference} \u00b7 check it at {check_url(public_base_url, tenant_slug)}"
+def footer_line(reference: str, public_base_url: str, tenant_slug: str, lang: str | None = None) -> str:
+    """The line appended to every outbound e-mail, e.g. "Reference TD-… · check it at https://…/t/acme/check",
+    in ``lang`` (the conversation's language; English without one)."""
+    return footer_text(reference, check_url(public_base_url, tenant_slug), lang)
 
 
 _LINK = re.compile(_URL, re.IGNORECASE)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from trustdesk.authenticity.model import NOT_CHECKED, Evidence
+from trustdesk.authenticity.wording import N_
 from trustdesk.mail import ParsedMail
 from trustdesk.reports.evidence import (
     AR_HEADER,
@@ -38,10 +39,19 @@ def _with_receiver_results(
             "receiver-authenticated",
             f"the receiving mail server {receiver.authserv_id} confirmed that it really came from {aligned}"
             f" (DMARC {receiver.dmarc})",
+            say=N_(
+                "the receiving mail server {server} confirmed that it really came from {domain} (DMARC {result})"
+            ),
+            server=receiver.authserv_id,
+            domain=aligned,
+            result=receiver.dmarc,
         )
     else:
         evidence.add(
             "receiver-not-authenticated",
             f"the receiving mail server {receiver.authserv_id} recorded DMARC {receiver.dmarc} for the sender",
+            say=N_("the receiving mail server {server} recorded DMARC {result} for the sender"),
+            server=receiver.authserv_id,
+            result=receiver.dmarc,
         )
     return merged

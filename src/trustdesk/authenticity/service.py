@@ -68,6 +68,7 @@ def record_outbound(
     settings: Settings | None = None,
     key: FingerprintKey | None = None,
     public_base_url: str | None = None,
+    lang: str | None = None,
 ) -> SentRecord:
     """Give one outbound message (already guard-redacted text, without footer) a reference and store its fingerprint.
 
@@ -105,7 +106,7 @@ def record_outbound(
     session.flush()
     return SentRecord(
         reference,
-        footer_line(reference, public_base_url, tenant.slug),
+        footer_line(reference, public_base_url, tenant.slug, lang),
         check_url(public_base_url, tenant.slug),
     )
 
@@ -309,6 +310,7 @@ def compose_email(
     key: FingerprintKey | None = None,
     public_base_url: str | None = None,
     extra_headers: tuple[tuple[str, str], ...] = (),
+    lang: str | None = None,
 ) -> tuple[SentRecord, bytes]:
     """Record an outbound e-mail and build it: reference header, footer, text + HTML, DKIM-signed with the tenant's key.
 
@@ -326,6 +328,7 @@ def compose_email(
             recipient=to_address,
             key=key,
             public_base_url=public_base_url,
+            lang=lang,
         )
         signing = active_dkim_key(session, tenant)
         raw = build_email(

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 
 from trustdesk.authenticity.mailcheck import claims_domain, our_dkim
 from trustdesk.authenticity.model import Evidence, MessageVerdict, TenantIdentity
+from trustdesk.authenticity.wording import N_
 from trustdesk.mail import DkimResult, ParsedMail, Resolver
 from trustdesk.verify import ChannelKind, Registry, Verdict, VerificationResult
 from trustdesk.verify.explain import possessive
@@ -71,6 +72,13 @@ def _without_record(
                     f"it claims to come from {parsed.from_domain} but fails the authentication {possessive(owner.name)} mail always passes"
                     f" (DMARC {auth.get('dmarc')})",
                     negative=True,
+                    say=N_(
+                        "it claims to come from {domain} but fails the authentication that mail from {name} always "
+                        "passes (DMARC {result})"
+                    ),
+                    domain=parsed.from_domain,
+                    name=owner.name,
+                    result=auth.get("dmarc"),
                 )
     elif (
         parsed is not None
@@ -83,6 +91,9 @@ def _without_record(
                 "our-signature-missing",
                 f"it claims to come from {parsed.from_domain} but does not carry {possessive(owner.name)} DKIM signature",
                 negative=True,
+                say=N_("it claims to come from {domain} but does not carry the DKIM signature of {name}"),
+                domain=parsed.from_domain,
+                name=owner.name,
             )
     authentic_sender = (
         parsed is not None
@@ -98,6 +109,9 @@ def _without_record(
         evidence.add(
             "sent-from-our-domain",
             f"it was really sent from {parsed.from_domain}, {possessive(owner.name)} own domain, but not by its support desk",
+            say=N_("it was really sent from {domain}, an own domain of {name}, but not by its support desk"),
+            domain=parsed.from_domain,
+            name=owner.name,
         )
     names = {} if authentic_sender else ({owner.slug: owner.name} if owner else registry.tenants())
     joined = " ".join(body for _, body in renderings)
@@ -120,10 +134,17 @@ def _without_record(
                 "brand-with-unofficial-contacts",
                 f"it uses the name {name} but points you to contact details that are not {possessive(name)}: {shown}",
                 negative=True,
+                say=N_(
+                    "it uses the name {name} but points you to contact details that do not belong to it: {contacts}"
+                ),
+                name=name,
+                contacts=shown,
             )
         break
     if not refs and renderings:
         evidence.add(
-            "no-reference", "it carries no reference, and every message our support desk sends has one"
+            "no-reference",
+            "it carries no reference, and every message our support desk sends has one",
+            say=N_("it carries no reference, and every message our support desk sends has one"),
         )
     return MessageVerdict.NOT_FROM_US if evidence.negative else MessageVerdict.CANNOT_TELL

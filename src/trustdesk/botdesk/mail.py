@@ -4,25 +4,31 @@ from __future__ import annotations
 
 from trustdesk.audit.log import record
 from trustdesk.authenticity.service import compose_email
+from trustdesk.i18n import words
 from trustdesk.jobs import JobContext, PermanentJobError
 from trustdesk.mail.headers import HeaderRefused
 from trustdesk.mail.relay import Relay, RelayRefused, deliver
 from trustdesk.mailchannel.sender import official_addresses
 from trustdesk.secretbox import SecretBox
 from trustdesk.store.models import Tenant, User
+from trustdesk.tenancy.language_settings import tenant_languages
 
 
-def reset_text(tenant: Tenant, user: User, base_url: str) -> tuple[str, str]:
-    """Subject and text: where to sign in and reset, and the reminder that nobody will ask for the password."""
+def reset_text(tenant: Tenant, user: User, base_url: str, lang: str | None = None) -> tuple[str, str]:
+    """Subject and text, in ``lang``: where to sign in and reset, and the reminder that nobody will ask
+    for the password."""
+    w = words(lang)
     sign_in = f"{base_url.rstrip('/')}/login?tenant={tenant.slug}"
-    text = (
-        f"Hello {user.display_name},\n\n"
-        f"You asked our assistant for help getting into your {tenant.name} account.\n"
-        f"Sign in or reset your password only on our official page:\n\n  {sign_in}\n\n"
-        f"{tenant.name} will never ask for your password, card number or one-time codes by chat, "
-        "phone or e-mail. If you did not ask for this, you can ignore this message.\n"
+    hello = w.gettext("Hello {name},", name=user.display_name)
+    asked = w.gettext("You asked our assistant for help getting into your {shop} account.", shop=tenant.name)
+    where = w.gettext("Sign in or reset your password only on our official page:")
+    never = w.gettext(
+        "{shop} will never ask for your password, card number or one-time codes by chat, phone or e-mail. "
+        "If you did not ask for this, you can ignore this message.",
+        shop=tenant.name,
     )
-    return f"Getting back into your {tenant.name} account", text
+    subject = w.gettext("Getting back into your {shop} account", shop=tenant.name)
+    return subject, f"{hello}\n\n{asked}\n{where}\n\n  {sign_in}\n\n{never}\n"
 
 
 def send_reset_mail(context: JobContext) -> None:
@@ -60,7 +66,8 @@ def send_reset_mail(context: JobContext) -> None:
             session.commit()
             raise PermanentJobError(reason)
         base_url = str(getattr(settings, "public_base_url", ""))
-        subject, text = reset_text(tenant, user, base_url)
+        lang = context.payload.get("lang") or tenant_languages(tenant).default
+        subject, text = reset_text(tenant, user, base_url, lang)
         try:
             _, raw = compose_email(
                 session,
@@ -71,6 +78,7 @@ def send_reset_mail(context: JobContext) -> None:
                 to_address=user.email,
                 subject=subject,
                 public_base_url=base_url,
+                lang=lang,
             )
         except HeaderRefused as exc:
             reason = f"the mail's headers failed the check before signing: {exc}"

@@ -306,7 +306,10 @@ class StoreRetailer:
             )
             if user is None:
                 return
-            enqueue(session, RESET_JOB, {"user_id": user.id}, tenant_id=self.tenant_id)
+            conversation = session.get(Conversation, self.conversation_id) if self.conversation_id else None
+            lang = conversation.language if conversation is not None else None
+            # The mail is written in the conversation's language (the retailer's default without one).
+            enqueue(session, RESET_JOB, {"user_id": user.id, "lang": lang}, tenant_id=self.tenant_id)
             record(
                 session,
                 "bot.password_reset_requested",

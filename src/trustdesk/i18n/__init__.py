@@ -21,11 +21,12 @@ from trustdesk.i18n.languages import (
     supported,
 )
 from trustdesk.i18n.lists import join_and, join_or
-from trustdesk.i18n.words import Words, words
+from trustdesk.i18n.words import N_, Words, words
 
 __all__ = [
     "DEFAULT_LANGUAGE",
     "LANGUAGES",
+    "N_",
     "Language",
     "UnsupportedLanguage",
     "Words",

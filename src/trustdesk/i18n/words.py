@@ -46,6 +46,12 @@ class Words:
         """``message`` as used in ``context`` (the slot it fills), in this language, filled."""
         return _filled(self._translations.pgettext(context, message), message, values)
 
+    def ngettext(self, singular: str, plural: str, n: int, /, **values: object) -> str:
+        """The form of ``singular``/``plural`` this language uses for ``n``, filled."""
+        return _filled(
+            self._translations.ngettext(singular, plural, n), singular if n == 1 else plural, values
+        )
+
     def join_and(self, items: Sequence[str]) -> str:
         """``items`` joined with this language's "and"."""
         return join_and(items, self.code)
@@ -53,6 +59,11 @@ class Words:
     def join_or(self, items: Sequence[str]) -> str:
         """``items`` joined with this language's "or"."""
         return join_or(items, self.code)
+
+
+def N_(message: str) -> str:  # noqa: N802 - gettext's own name for "translate later", known to pybabel
+    """Mark ``message`` for extraction where it is stored, to be translated when it is shown."""
+    return message
 
 
 @lru_cache(maxsize=32)

@@ -21,11 +21,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from trustdesk.audit.log import record as audit
+from trustdesk.authenticity.canonical import prepare, segment_starts
 from trustdesk.authenticity.model import MessageVerdict
 from trustdesk.authenticity.service import compose_email, run_check
 from trustdesk.channels.index import RegistryCache
 from trustdesk.config import get_settings
 from trustdesk.guard import scan
+from trustdesk.guard.language import identify
+from trustdesk.i18n import N_, words
 from trustdesk.jobs import JobContext, PermanentJobError, enqueue
 from trustdesk.mail import AuthResults, ParsedMail, Resolver
 from trustdesk.mail.headers import HeaderRefused, header_text
@@ -44,6 +47,7 @@ from trustdesk.reports.errors import ReportError
 from trustdesk.reports.intake import ReportInput, submit_report
 from trustdesk.secretbox import SecretBox
 from trustdesk.store.models import MailReportReceipt, OfficialChannelRow, Tenant
+from trustdesk.tenancy.language_settings import tenant_languages
 
 log = logging.getLogger("trustdesk.mail")
 
@@ -53,16 +57,34 @@ ANSWER_JOB = "mail.report_answer"
 ANSWERS_PER_FORWARDER = Limit(5, 24 * 3600)
 # RFC 3834: what we send is an automatic answer, so other responders must not answer it in turn.
 ANSWER_HEADERS = (("Auto-Submitted", "auto-replied"),)
-ANSWER_SUBJECT = "{name}: what we found in the message you forwarded"
+ANSWER_SUBJECT = N_("{name}: what we found in the message you forwarded")
 REPORT_PATH = "/t/{slug}/report"
 
 _VERDICT_LINES = {
-    MessageVerdict.GENUINE: "This message really was sent by {name}.",
-    MessageVerdict.ALTERED: "This message started as one of ours, but someone changed it. Do not act on it.",
-    MessageVerdict.NOT_FROM_US: "This message was not sent by {name}. Do not click its links, call its numbers "
-    "or give it any details.",
-    MessageVerdict.CANNOT_TELL: "We cannot confirm that {name} sent this message, so please treat it with care.",
+    MessageVerdict.GENUINE: N_("This message really was sent by {name}."),
+    MessageVerdict.ALTERED: N_(
+        "This message started as one of ours, but someone changed it. Do not act on it."
+    ),
+    MessageVerdict.NOT_FROM_US: N_(
+        "This message was not sent by {name}. Do not click its links, call its numbers or give it any details."
+    ),
+    MessageVerdict.CANNOT_TELL: N_(
+        "We cannot confirm that {name} sent this message, so please treat it with care."
+    ),
 }
+
+
+def answer_language(tenant: Tenant, forwarder_text: str) -> str:
+    """The language of the answer: the one the forwarder wrote their note in when the retailer offers
+    it, else the retailer's default (a bare forward says nothing about its sender's language)."""
+    offered = tenant_languages(tenant)
+    prepared = prepare(forwarder_text)
+    starts = segment_starts(prepared)
+    note = prepared[: starts[0]] if starts else prepared  # their own words, not the forwarded message's
+    guess = identify(note, None, offered.default) if note.strip() else None
+    if guess is not None and guess.source == "detected" and guess.code in offered.offered:
+        return guess.code
+    return offered.default
 
 
 @dataclass(frozen=True)
@@ -82,24 +104,32 @@ def answer_text(
     next_steps: list[str],
     report_reference: str | None,
     suspicious_contacts: list[str],
+    lang: str | None = None,
 ) -> str:
-    """The plain-language answer mailed to the forwarder; the suspicious contacts it quotes are
-    defanged so that our own mail never carries a clickable link to the criminals."""
+    """The plain-language answer mailed to the forwarder, in ``lang``; the suspicious contacts it quotes
+    are defanged so that our own mail never carries a clickable link to the criminals."""
+    w = words(lang)
     lines = [
-        "Thank you for forwarding this message to us.",
+        w.gettext("Thank you for forwarding this message to us."),
         "",
-        _VERDICT_LINES[verdict].format(name=tenant_name),
+        w.gettext(_VERDICT_LINES[verdict], name=tenant_name),
         "",
         explanation.strip(),
     ]
     if next_steps:
-        lines += ["", "What to do next:"] + [f"- {step}" for step in next_steps]
+        lines += ["", w.gettext("What to do next:")] + [f"- {step}" for step in next_steps]
     if report_reference:
         lines += [
             "",
-            f"We recorded your report as {report_reference}; our security team reviews every report.",
+            w.gettext(
+                "We recorded your report as {reference}; our security team reviews every report.",
+                reference=report_reference,
+            ),
         ]
-    lines += ["", f"{tenant_name} will never ask you for a password, a full card number or a one-time code."]
+    never = w.gettext(
+        "{name} will never ask you for a password, a full card number or a one-time code.", name=tenant_name
+    )
+    lines += ["", never]
     return defang_text("\n".join(lines), suspicious_contacts)
 
 
@@ -183,6 +213,7 @@ class ReportInbox:
             registry = self.registry.get(session)
             # The intake stamped the mail it received, not an original attached to it (a claim).
             stamped = forwarded.how == "inline"
+            lang = answer_language(tenant, parsed.text_plain[:2000])
             check = run_check(
                 session,
                 forwarded.original,
@@ -192,6 +223,7 @@ class ReportInbox:
                 settings=self.settings,
                 report_path=REPORT_PATH,
                 stamped_by_intake=stamped,
+                lang=lang,
             )
             report_reference: str | None = None
             if check.verdict != MessageVerdict.GENUINE:
@@ -240,11 +272,12 @@ class ReportInbox:
                     check.next_steps,
                     report_reference,
                     suspicious,
+                    lang,
                 )
                 text = scan(text, "inbound", brand=tenant.name).redacted
                 # A fixed subject: echoing the forward's would put text of the sender's choosing into a
                 # header the retailer signs, ready to be replayed to others (DKIM replay).
-                subject = ANSWER_SUBJECT.format(name=header_text(tenant.name, 80))
+                subject = words(lang).gettext(ANSWER_SUBJECT, name=header_text(tenant.name, 80))
                 try:
                     _, mail = compose_email(
                         session,
@@ -256,6 +289,7 @@ class ReportInbox:
                         subject=subject,
                         public_base_url=base,
                         extra_headers=ANSWER_HEADERS,
+                        lang=lang,
                     )
                 except HeaderRefused as exc:
                     # The answer's headers did not read back exactly as intended: never signed, never sent.

@@ -161,7 +161,8 @@ def prepare(
                 to_address=record.to_address,
                 subject=reply_subject(conv.subject, conv.reference),
                 text=message.body,
-                footer=footer_line(str(message.reference), base_url, tenant.slug),
+                # In the conversation's language: the footer is the line a worried customer acts on.
+                footer=footer_line(str(message.reference), base_url, tenant.slug, conv.language),
                 reference=str(message.reference),
                 message_id=record.header_message_id,
                 in_reply_to=record.in_reply_to,

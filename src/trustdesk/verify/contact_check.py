@@ -17,8 +17,16 @@ from trustdesk.verify.errors import ContactInputError
 from trustdesk.verify.extract import ParsedContact
 from trustdesk.verify.handles import SOCIAL_HOSTS, SocialHandle, normalize_app_id, parse_handle
 from trustdesk.verify.index import Candidate, Posting, flatten
-from trustdesk.verify.lookalike import MIN_LEN_EDIT1, MIN_LEN_EDIT2, LabelMatch, Technique, compare_labels
+from trustdesk.verify.lookalike import (
+    MIN_LEN_EDIT1,
+    MIN_LEN_EDIT2,
+    LabelMatch,
+    Technique,
+    compare_labels,
+    technique,
+)
 from trustdesk.verify.model import (
+    N_,
     ChannelKind,
     ExtractedContact,
     OfficialChannel,
@@ -26,6 +34,7 @@ from trustdesk.verify.model import (
     ReportedIndicator,
     Verdict,
     VerificationResult,
+    reason,
 )
 from trustdesk.verify.phones import PhoneNumber, format_phone, is_vanity, parse_phone
 from trustdesk.verify.urls import ParsedUrl, parse_url
@@ -126,10 +135,18 @@ class _Check:
             if candidate.via == "contains":
                 official = flatten(candidate.label)
                 rest = flatten(text).replace(official, " ", 1) if official in flatten(text) else ""
-                detail = f"contains the brand name '{candidate.label}'"
                 if rest.strip():
-                    detail += f" with '{rest.strip()}' added"
-                match = LabelMatch(text, candidate.label, (Technique("brand-embedded", detail),), 0.8)
+                    embedded = technique(
+                        "brand-embedded",
+                        N_("contains the brand name '{brand}' with '{added}' added"),
+                        brand=candidate.label,
+                        added=rest.strip(),
+                    )
+                else:
+                    embedded = technique(
+                        "brand-embedded", N_("contains the brand name '{brand}'"), brand=candidate.label
+                    )
+                match = LabelMatch(text, candidate.label, (embedded,), 0.8)
             else:
                 compared = compare_labels(text.lower(), candidate.label)
                 if compared is None or (exact_only and not compared.exact and compared.score < 0.95):
@@ -178,7 +195,11 @@ class _Check:
         if host.registrable:
             platform = []
             if host.is_private_suffix:
-                platform = [Technique("shared-hosting", f"hosted on the shared platform {host.suffix}")]
+                platform = [
+                    technique(
+                        "shared-hosting", N_("hosted on the shared platform {platform}"), platform=host.suffix
+                    )
+                ]
             self._probe_core(Core(host.label, ()), host, platform)
             if not any(m.score >= 0.9 for m in self.matches):
                 # The name itself is no close copy: try it without affix words ("acme-support").
@@ -195,24 +216,32 @@ class _Check:
                     self._add_match(
                         candidate,
                         match,
-                        [Technique("subdomain", f"a dot inserted into the name: '{dotted}'")],
+                        [technique("subdomain", N_("a dot inserted into the name: '{name}'"), name=dotted)],
                         0.95,
                     )
             where = host.registrable or host.name
             for label in subs:
                 for core in label_cores(label):
                     extra = [
-                        Technique("brand-in-subdomain", f"'{label}' used as a subdomain of unrelated {where}")
+                        technique(
+                            "brand-in-subdomain",
+                            N_("'{label}' used as a subdomain of unrelated {where}"),
+                            label=label,
+                            where=where,
+                        )
                     ]
                     if core.removed:
                         extra.append(_dictionary(core))
                     self._probe(core.text, edits=1, contains=not core.removed, weight=0.85, extra=extra)
             official_in_sub = self._official_domain_inside(host.subdomain)
             if official_in_sub is not None:
-                detail = (
-                    f"the official domain {official_in_sub.value} is written in front of unrelated {where}"
+                written = technique(
+                    "brand-in-subdomain",
+                    N_("the official domain {domain} is written in front of unrelated {where}"),
+                    domain=official_in_sub.value,
+                    where=where,
                 )
-                self._add_channel_match(official_in_sub, Technique("brand-in-subdomain", detail), 1.0)
+                self._add_channel_match(official_in_sub, written, 1.0)
 
     def _official_domain_inside(self, text: str) -> OfficialChannel | None:
         labels = text.split(".")
@@ -262,18 +291,22 @@ class _Check:
                 suffixes.append(official.suffix)
         if not suffixes or host.suffix in suffixes or host.is_private_suffix:
             return None
-        return Technique("tld-swap", f".{sorted(suffixes)[0]} -> .{host.suffix}")
+        return technique(
+            "tld-swap", N_(".{official} -> .{used}"), official=sorted(suffixes)[0], used=host.suffix
+        )
 
     def _check_url(self, url: ParsedUrl) -> None:
         if url.has_password or url.username:
             self.cautions.append(
-                Reason(
+                reason(
                     "url-has-credentials",
-                    "the link carries a user name or password before the host, a phishing trick",
+                    N_("the link carries a user name or password before the host, a phishing trick"),
                 )
             )
         if url.nonstandard_port:
-            self.cautions.append(Reason("nonstandard-port", f"it uses the unusual port {url.port}"))
+            self.cautions.append(
+                reason("nonstandard-port", N_("it uses the unusual port {port}"), port=str(url.port))
+            )
         path = url.path.rstrip("/")
         for prefix_len in range(len(path), -1, -1):
             if prefix_len < len(path) and path[prefix_len] != "/":
@@ -283,7 +316,9 @@ class _Check:
         if url.username:
             self._userinfo(url)
         if url.host is None:
-            self.reasons.append(Reason("ip-address-host", f"the link points at a bare IP address ({url.ip})"))
+            self.reasons.append(
+                reason("ip-address-host", N_("the link points at a bare IP address ({ip})"), ip=str(url.ip))
+            )
         else:
             self._check_host(url.host, url)
             if url.host.registrable in SOCIAL_HOSTS and not self.official_ids:
@@ -294,7 +329,9 @@ class _Check:
     def _userinfo(self, url: ParsedUrl) -> None:
         user = url.username.lower()
         real = url.host_text
-        technique = Technique("url-credentials", f"starts with '{user}' but really goes to {real}")
+        trick = technique(
+            "url-credentials", N_("starts with '{shown}' but really goes to {real}"), shown=user, real=real
+        )
         try:
             shown = parse_host(user)
         except ContactInputError:
@@ -303,13 +340,13 @@ class _Check:
             for channel_id in self._host_official(shown):
                 channel = self._channel(channel_id)
                 if self._in_scope(channel.tenant):
-                    self._add_channel_match(channel, technique, 1.0)
+                    self._add_channel_match(channel, trick, 1.0)
                     return
             if shown.registrable:
                 for core in label_cores(shown.label):
-                    self._probe(core.text, edits=1, contains=False, weight=0.95, extra=[technique])
+                    self._probe(core.text, edits=1, contains=False, weight=0.95, extra=[trick])
                 return
-        self._probe(user, edits=1, contains=True, weight=0.9, extra=[technique])
+        self._probe(user, edits=1, contains=True, weight=0.9, extra=[trick])
 
     def _social_url(self, url: ParsedUrl) -> None:
         segments = [segment for segment in url.path.split("/") if segment]
@@ -344,11 +381,23 @@ class _Check:
                 except ContactInputError:
                     inside = None
             if inside is not None:
-                detail = f"the official domain {inside.value} appears in the path of unrelated {where}"
-                self._add_channel_match(inside, Technique("brand-in-path", detail), 0.85)
+                in_path = technique(
+                    "brand-in-path",
+                    N_("the official domain {domain} appears in the path of unrelated {where}"),
+                    domain=inside.value,
+                    where=where,
+                )
+                self._add_channel_match(inside, in_path, 0.85)
         for token in url.path_tokens:
             if len(token) >= 4 and not is_affix_word(token):
-                extra = [Technique("brand-in-path", f"'{token}' appears in the path of unrelated {where}")]
+                extra = [
+                    technique(
+                        "brand-in-path",
+                        N_("'{word}' appears in the path of unrelated {where}"),
+                        word=token,
+                        where=where,
+                    )
+                ]
                 self._probe(token, edits=0, contains=False, weight=0.75, extra=extra, exact_only=True)
 
     def _check_email(self, address: EmailAddress) -> None:
@@ -359,7 +408,11 @@ class _Check:
             if host_ids:
                 self.official_ids |= host_ids
                 self.reasons.append(
-                    Reason("official-domain", f"the address is on the official domain {address.host.name}")
+                    reason(
+                        "official-domain",
+                        N_("the address is on the official domain {domain}"),
+                        domain=address.host.name,
+                    )
                 )
                 return
         self._report_host(address.host)
@@ -370,12 +423,14 @@ class _Check:
             self._host_lookalike(address.host)
         where = address.host.registrable
         if freemail:
-            local_technique = Technique(
-                "freemail-brand", f"a free-mail address at {where} using the brand name"
+            local_technique = technique(
+                "freemail-brand", N_("a free-mail address at {where} using the brand name"), where=where
             )
         else:
-            local_technique = Technique(
-                "brand-in-local-part", f"the brand name is used before the @ of unrelated {where}"
+            local_technique = technique(
+                "brand-in-local-part",
+                N_("the brand name is used before the @ of unrelated {where}"),
+                where=where,
             )
         local = address.local.lower()
         for part in {local, *re.split(r"[._+\-]", local)}:
@@ -387,39 +442,42 @@ class _Check:
 
     def _display_name(self, display: str, where: str) -> None:
         words = [word.lower() for word in _WORD.findall(display)][:12]
-        technique = Technique(
-            "display-name", f"the sender name '{display[:60]}' claims the brand but the address is at {where}"
+        claim = technique(
+            "display-name",
+            N_("the sender name '{name}' claims the brand but the address is at {where}"),
+            name=display[:60],
+            where=where,
         )
         grams = {
             "".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, min(len(words), i + 4) + 1)
         }
         for gram in grams:
             if len(gram) >= 4:
-                self._probe(gram, edits=0, contains=False, weight=0.85, extra=[technique], exact_only=True)
+                self._probe(gram, edits=0, contains=False, weight=0.85, extra=[claim], exact_only=True)
 
     def _check_phone(self, number: PhoneNumber) -> None:
         self.official_ids |= self.r._phones.get(number.e164, set())
         self._report("phone", number.e164)
         if number.vanity:
             self.cautions.append(
-                Reason("vanity-number", "letters were converted to digits as on a phone keypad")
+                reason("vanity-number", N_("letters were converted to digits as on a phone keypad"))
             )
         if self.official_ids or len(number.e164) < 9:
             return
         for official, relation in self.r._phone_index.near(number.e164, number.national_number):
-            technique = _phone_technique(number.e164, official, relation)
-            if technique is None:
+            near = _phone_technique(number.e164, official, relation)
+            if near is None:
                 continue
             for channel_id in self.r._phones.get(official, set()):
                 channel = self._channel(channel_id)
                 if self._in_scope(channel.tenant):
                     score = (
                         0.95
-                        if technique.code in ("phone-one-digit", "phone-transposed", "phone-country-code")
+                        if near.code in ("phone-one-digit", "phone-transposed", "phone-country-code")
                         else 0.85
                     )
                     self.matches.append(
-                        _Match(channel.tenant, official, [technique], score, {(channel.tenant, channel_id)})
+                        _Match(channel.tenant, official, [near], score, {(channel.tenant, channel_id)})
                     )
 
     def _check_handle(self, handle: SocialHandle) -> None:
@@ -433,7 +491,11 @@ class _Check:
             if not handle.platform:
                 platforms = sorted({self._channel(i).platform for i in self.official_ids})
                 self.reasons.append(
-                    Reason("official-handle", f"an official handle on {', '.join(platforms)}")
+                    reason(
+                        "official-handle",
+                        N_("an official handle on {platforms}"),
+                        platforms=", ".join(platforms),
+                    )
                 )
             return
         same_elsewhere = [
@@ -443,13 +505,17 @@ class _Check:
         ]
         for channel_id in same_elsewhere:
             channel = self._channel(channel_id)
-            detail = (
-                f"the official handle @{channel.value} is on {channel.platform}, not on {handle.platform}"
+            elsewhere = technique(
+                "handle-other-platform",
+                N_("the official handle @{handle} is on {platform}, not on {used}"),
+                handle=channel.value,
+                platform=channel.platform,
+                used=handle.platform,
             )
-            self._add_channel_match(channel, Technique("handle-other-platform", detail), 1.0)
-        technique = Technique("handle-imitation", "a social-media handle imitating the brand")
+            self._add_channel_match(channel, elsewhere, 1.0)
+        imitation = technique("handle-imitation", N_("a social-media handle imitating the brand"))
         for core in label_cores(handle.compact):
-            extra = [technique] + ([_dictionary(core)] if core.removed else [])
+            extra = [imitation] + ([_dictionary(core)] if core.removed else [])
             edits = 1 if len(core.text) >= MIN_LEN_EDIT1 else 0
             self._probe(core.text, edits=edits, contains=not core.removed, weight=0.95, extra=extra)
 
@@ -458,12 +524,12 @@ class _Check:
         self._report("app", app_id)
         if self.official_ids or app_id.startswith("id"):
             return
-        technique = Technique("app-imitation", "an app identifier imitating the brand")
+        imitation = technique("app-imitation", N_("an app identifier imitating the brand"))
         for part in app_id.split(".")[:6]:
             if part in ("com", "net", "org", "app", "android", "ios", "co"):
                 continue
             for core in label_cores(part):
-                self._probe(core.text, edits=1, contains=False, weight=0.9, extra=[technique])
+                self._probe(core.text, edits=1, contains=False, weight=0.9, extra=[imitation])
 
     # -- verdict --------------------------------------------------------------------
 
@@ -540,12 +606,17 @@ class _Check:
         official = self._pick_official()
         if official is not None:
             reasons = [
-                Reason("official", f"an official {official.kind.value} channel of {official.tenant_name}")
+                reason(
+                    "official",
+                    N_("an official {kind} channel of {name}"),
+                    kind=official.kind.value,
+                    name=official.tenant_name,
+                )
             ]
             reasons += self.reasons + self.cautions
             if self.reported is not None:
                 reasons.append(
-                    Reason("reported-conflict", "also listed as reported fraud; staff should review")
+                    reason("reported-conflict", N_("also listed as reported fraud; staff should review"))
                 )
             return VerificationResult(
                 contact=contact,
@@ -556,14 +627,19 @@ class _Check:
             )
         if self.official_ids:
             owner = self._channel(sorted(self.official_ids)[0])
-            reason = Reason("official-other-tenant", f"it is an official channel of {owner.tenant_name}")
-            return self.r._unknown(contact, self.tenant, [reason])
+            other = reason(
+                "official-other-tenant", N_("it is an official channel of {name}"), name=owner.tenant_name
+            )
+            return self.r._unknown(contact, self.tenant, [other])
         best = min((m for m in self.matches if m.score > 0), key=self._rank, default=None)
         imitates = self._imitated_channel(best) if best is not None else None
         if self.reported is not None:
-            reasons = [Reason("reported", self.reported.note or "confirmed as fraudulent by a report")]
+            if self.reported.note:
+                reasons = [Reason("reported", self.reported.note)]
+            else:
+                reasons = [reason("reported", N_("confirmed as fraudulent by a report"))]
             if best is not None:
-                reasons += [Reason(t.code, t.detail) for t in best.techniques]
+                reasons += [Reason(t.code, t.detail, t.message, t.params) for t in best.techniques]
             return VerificationResult(
                 contact=contact,
                 verdict=Verdict.REPORTED,
@@ -575,15 +651,17 @@ class _Check:
         if best is not None and imitates is not None:
             seen: set[tuple[str, str]] = set()
             reasons = []
-            for technique in best.techniques:
-                if (technique.code, technique.detail) not in seen:
-                    seen.add((technique.code, technique.detail))
-                    reasons.append(Reason(technique.code, technique.detail))
+            for found in best.techniques:
+                if (found.code, found.detail) not in seen:
+                    seen.add((found.code, found.detail))
+                    reasons.append(Reason(found.code, found.detail, found.message, found.params))
             reasons += self.reasons + self.cautions
             also = sorted({m.tenant for m in self.matches if m.score > 0 and m.tenant != best.tenant})
             if also:
                 names = ", ".join(self.r._tenant_names[t] for t in also[:3])
-                reasons.append(Reason("also-resembles", f"also resembles channels of {names}"))
+                reasons.append(
+                    reason("also-resembles", N_("also resembles channels of {names}"), names=names)
+                )
             instead = self._best_channel(best.tenant, _instead_kind(self.kind), imitates)
             return VerificationResult(
                 contact=contact,
@@ -591,7 +669,7 @@ class _Check:
                 reasons=tuple(reasons),
                 explanation=explain.explain_lookalike(self.kind, imitates, reasons, instead),
                 imitates=imitates,
-                extra={"score": round(best.score, 3)},
+                extra={"score": round(best.score, 3), "instead": instead},
             )
         return self.r._unknown(contact, self.tenant, self.reasons + self.cautions)
 
@@ -602,27 +680,29 @@ def _instead_kind(kind: ChannelKind) -> ChannelKind:
 
 def _dictionary(core: Core) -> Technique:
     words = " + ".join(f"'{word}'" for word in core.removed)
-    return Technique("dictionary", f"the brand with {words} added")
+    return technique("dictionary", N_("the brand with {words} added"), words=words)
 
 
 def _phone_technique(candidate: str, official: str, relation: str) -> Technique | None:
     shown = format_phone(official)
     if relation == "country-code":
-        return Technique("phone-country-code", f"the same digits as {shown} under another country code")
-    if relation in ("omission", "insertion"):
-        what = "left out" if relation == "omission" else "added"
-        return Technique(
-            "phone-digit-" + ("omitted" if relation == "omission" else "added"),
-            f"one digit {what} compared with {shown}",
+        return technique(
+            "phone-country-code", N_("the same digits as {number} under another country code"), number=shown
         )
+    if relation == "omission":
+        return technique("phone-digit-omitted", N_("one digit left out compared with {number}"), number=shown)
+    if relation == "insertion":
+        return technique("phone-digit-added", N_("one digit added compared with {number}"), number=shown)
     if len(candidate) != len(official):
         return None
     diffs = [i for i, (a, b) in enumerate(zip(candidate, official, strict=True)) if a != b]
     if len(diffs) == 1:
-        return Technique("phone-one-digit", f"one digit differs from {shown}")
+        return technique("phone-one-digit", N_("one digit differs from {number}"), number=shown)
     if len(diffs) == 2:
         i, j = diffs
         if j == i + 1 and candidate[i] == official[j] and candidate[j] == official[i]:
-            return Technique("phone-transposed", f"two neighbouring digits of {shown} swapped")
-        return Technique("phone-two-digits", f"two digits differ from {shown}")
+            return technique(
+                "phone-transposed", N_("two neighbouring digits of {number} swapped"), number=shown
+            )
+        return technique("phone-two-digits", N_("two digits differ from {number}"), number=shown)
     return None

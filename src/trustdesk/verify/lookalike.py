@@ -8,7 +8,7 @@ omission, replacement, vowel-swap, bitsquatting, transposition, plural.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from trustdesk.verify.confusables import (
@@ -19,6 +19,7 @@ from trustdesk.verify.confusables import (
     is_mixed_script,
 )
 from trustdesk.verify.frozen import fast_init
+from trustdesk.verify.model import N_, Params
 
 VOWELS = frozenset("aeiouy")
 # Below these official-label lengths an edit is too likely to be an unrelated word.
@@ -57,6 +58,14 @@ class Technique:
 
     code: str
     detail: str
+    # The English gettext message of `detail` and its values, as on `Reason`.
+    message: str = field(default="", repr=False, compare=False)
+    params: Params = field(default=(), repr=False, compare=False)
+
+
+def technique(code: str, message: str, **params: str) -> Technique:
+    """A `Technique` whose detail is ``message`` (marked with `N_`) filled with ``params``."""
+    return Technique(code, message.format(**params) if params else message, message, tuple(params.items()))
 
 
 @fast_init
@@ -78,14 +87,14 @@ class LabelMatch:
 def _substitution(a: str, b: str) -> Technique:
     """Name one substitution of official char `b` by candidate char `a`."""
     if frozenset((a, b)) in ASCII_LOOKALIKES or (fold(a) == fold(b)):
-        return Technique("homoglyph", f"{describe_char(a)} looks like {describe_char(b)}")
+        return technique("homoglyph", N_("{a} looks like {b}"), a=describe_char(a), b=describe_char(b))
     if a in VOWELS and b in VOWELS:
-        return Technique("vowel-swap", f"vowel '{b}' replaced by '{a}'")
+        return technique("vowel-swap", N_("vowel '{old}' replaced by '{new}'"), old=b, new=a)
     if a.isascii() and b.isascii() and bin(ord(a) ^ ord(b)).count("1") == 1:
-        return Technique("bitsquatting", f"'{b}' became '{a}' (one bit flipped)")
+        return technique("bitsquatting", N_("'{old}' became '{new}' (one bit flipped)"), old=b, new=a)
     if a in KEYBOARD_NEIGHBOURS.get(b, ()):
-        return Technique("replacement", f"'{b}' replaced by neighbouring key '{a}'")
-    return Technique("replacement", f"'{b}' replaced by '{a}'")
+        return technique("replacement", N_("'{old}' replaced by neighbouring key '{new}'"), old=b, new=a)
+    return technique("replacement", N_("'{old}' replaced by '{new}'"), old=b, new=a)
 
 
 def _edit_ops(cand: str, off: str, limit: int) -> list[tuple[str, int, str, str]] | None:
@@ -151,17 +160,17 @@ def _name_op(op: tuple[str, int, str, str], off: str) -> Technique:
     if kind == "substitute":
         return _substitution(new, old)
     if kind == "transpose":
-        return Technique("transposition", f"'{old}' swapped to '{new}'")
+        return technique("transposition", N_("'{old}' swapped to '{new}'"), old=old, new=new)
     if kind == "delete":
-        return Technique("omission", f"'{old}' left out")
+        return technique("omission", N_("'{old}' left out"), old=old)
     neighbours = {off[pos - 1] if pos > 0 else "", off[pos] if pos < len(off) else ""}
     if new in neighbours:
-        return Technique("repetition", f"'{new}' doubled")
+        return technique("repetition", N_("'{new}' doubled"), new=new)
     if pos == len(off):
         if new == "s":
-            return Technique("plural", "'s' added at the end")
-        return Technique("addition", f"'{new}' added at the end")
-    return Technique("insertion", f"'{new}' inserted")
+            return technique("plural", N_("'s' added at the end"))
+        return technique("addition", N_("'{new}' added at the end"), new=new)
+    return technique("insertion", N_("'{new}' inserted"), new=new)
 
 
 def _glyph_sequences(cand: str, off: str) -> list[Technique]:
@@ -169,7 +178,11 @@ def _glyph_sequences(cand: str, off: str) -> list[Technique]:
     found = []
     for sequence, letter in (*(("rn", "m"), ("vv", "w")), *EXTRA_MULTI_GLYPHS):
         if sequence in cand and letter in off and cand.replace(sequence, letter) == off:
-            found.append(Technique("homoglyph", f"'{sequence}' looks like '{letter}'"))
+            found.append(
+                technique(
+                    "homoglyph", N_("'{sequence}' looks like '{letter}'"), sequence=sequence, letter=letter
+                )
+            )
     return found
 
 
@@ -187,11 +200,13 @@ def _homoglyph_details(cand: str, off: str) -> list[Technique]:
                 and (fold(a) == fold(b) or frozenset((a, b)) in ASCII_LOOKALIKES)
             ):
                 seen.add(a + b)
-                details.append(Technique("homoglyph", f"{describe_char(a)} looks like {describe_char(b)}"))
+                details.append(
+                    technique("homoglyph", N_("{a} looks like {b}"), a=describe_char(a), b=describe_char(b))
+                )
     if not details:
         details.append(
-            Technique(
-                "homoglyph", "looks the same as the official name once look-alike characters are resolved"
+            technique(
+                "homoglyph", N_("looks the same as the official name once look-alike characters are resolved")
             )
         )
     return details
@@ -210,10 +225,10 @@ def compare_labels(candidate: str, official: str) -> LabelMatch | None:
     cand_flat, off_flat = candidate.replace("-", ""), official.replace("-", "")
     if candidate.count("-") != official.count("-"):
         more = candidate.count("-") > official.count("-")
-        techniques.append(Technique("hyphenation", "hyphen added" if more else "hyphen removed"))
+        techniques.append(technique("hyphenation", N_("hyphen added") if more else N_("hyphen removed")))
     if cand_flat == off_flat:
         if not techniques:
-            techniques.append(Technique("hyphenation", "hyphen moved"))
+            techniques.append(technique("hyphenation", N_("hyphen moved")))
         return LabelMatch(candidate, official, tuple(techniques), 0.95)
     if len(off_flat) < MIN_LEN_HOMOGLYPH:
         return None
@@ -221,7 +236,7 @@ def compare_labels(candidate: str, official: str) -> LabelMatch | None:
     if fold(cand_flat) == fold(off_flat):
         techniques.extend(_homoglyph_details(cand_flat, off_flat))
         if mixed:
-            techniques.append(Technique("mixed-script", "mixes letters of different alphabets"))
+            techniques.append(technique("mixed-script", N_("mixes letters of different alphabets")))
         return LabelMatch(candidate, official, tuple(techniques), 1.0)
     score = 0.9
     ops = _edit_ops(cand_flat, off_flat, 2)
@@ -233,7 +248,7 @@ def compare_labels(candidate: str, official: str) -> LabelMatch | None:
         folded_ops = _edit_ops(fold(cand_flat), fold(off_flat), 2)
         if folded_ops is None or len(folded_ops) > 1 or len(off_flat) < MIN_LEN_EDIT1:
             return None
-        techniques.append(Technique("homoglyph", "uses look-alike characters"))
+        techniques.append(technique("homoglyph", N_("uses look-alike characters")))
         techniques.extend(_name_op(op, fold(off_flat)) for op in folded_ops)
         return LabelMatch(candidate, official, tuple(techniques), 0.8)
     named = [_name_op(op, off_flat) for op in ops]
@@ -246,5 +261,5 @@ def compare_labels(candidate: str, official: str) -> LabelMatch | None:
     else:
         return None
     if mixed:
-        named.append(Technique("mixed-script", "mixes letters of different alphabets"))
+        named.append(technique("mixed-script", N_("mixes letters of different alphabets")))
     return LabelMatch(candidate, official, tuple(techniques + named), score)

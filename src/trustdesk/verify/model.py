@@ -134,17 +134,38 @@ class ReportedIndicator:
     note: str = ""
 
 
+Params = tuple[tuple[str, str], ...]
+
+
+def N_(message: str) -> str:  # noqa: N802 - gettext's own name for "translate later", known to pybabel
+    """Mark a reason's English message for `make messages`; `verify.wording` translates it when shown
+    (the verify package itself stays free of the gettext catalogs)."""
+    return message
+
+
 @fast_init
 @dataclass(frozen=True, slots=True)
 class Reason:
-    """One machine-readable reason behind a verdict: a stable `code` plus human `detail`."""
+    """One machine-readable reason behind a verdict: a stable `code` plus human `detail`.
+
+    `message` is the English gettext message `detail` was filled from and `params` its values, so
+    `trustdesk.verify.wording` can write the same reason in another language; a reason without a
+    message (a report's own note, a parser's detail) is worded from its code alone.
+    """
 
     code: str
     detail: str
+    message: str = field(default="", repr=False, compare=False)
+    params: Params = field(default=(), repr=False, compare=False)
 
     def to_dict(self) -> dict[str, str]:
         """Plain JSON-ready form."""
         return {"code": self.code, "detail": self.detail}
+
+
+def reason(code: str, message: str, **params: str) -> Reason:
+    """A `Reason` whose English detail is ``message`` (marked with `N_`) filled with ``params``."""
+    return Reason(code, message.format(**params) if params else message, message, tuple(params.items()))
 
 
 @fast_init

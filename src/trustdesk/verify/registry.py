@@ -20,6 +20,7 @@ from trustdesk.verify.errors import ContactInputError
 from trustdesk.verify.extract import ParsedContact, parse_contact_parts
 from trustdesk.verify.index import BrandIndex, PhoneIndex, flatten
 from trustdesk.verify.model import (
+    N_,
     ChannelKind,
     ExtractedContact,
     OfficialChannel,
@@ -27,6 +28,7 @@ from trustdesk.verify.model import (
     ReportedIndicator,
     Verdict,
     VerificationResult,
+    reason,
 )
 from trustdesk.verify.phones import format_phone, parse_phone
 from trustdesk.verify.urls import parse_url
@@ -217,11 +219,12 @@ class Registry:
         self, contact: ExtractedContact, tenant: str | None, reasons: list[Reason]
     ) -> VerificationResult:
         if not reasons:
-            reasons = [Reason("not-registered", "not an official channel of any tenant checked")]
+            reasons = [reason("not-registered", N_("not an official channel of any tenant checked"))]
         name = self._tenant_names.get(tenant) if tenant else None
         return VerificationResult(
             contact=contact,
             verdict=Verdict.UNKNOWN,
             reasons=tuple(reasons),
             explanation=explain.explain_unknown(contact.kind, name, reasons),
+            extra={"tenant_name": name} if name else {},
         )

@@ -25,6 +25,7 @@ from markupsafe import Markup
 from trustdesk.channels.words import channel_kind_label, contact_channel_label
 from trustdesk.i18n import DEFAULT_LANGUAGE, LANGUAGES, Language, supported, translator
 from trustdesk.i18n.languages import cldr_locale
+from trustdesk.reports.reason_words import reason_words
 from trustdesk.store.models import Tenant
 from trustdesk.tenancy.language_settings import tenant_languages
 from trustdesk.tenancy.languages import ENGLISH_ONLY, TenantLanguages, negotiate, not_offered_notice
@@ -170,6 +171,12 @@ def _english_only(context: Context) -> Markup:
     return Markup(' lang="en"') if _code(context) != DEFAULT_LANGUAGE else Markup("")
 
 
+@pass_context
+def _report_reason(context: Context, reason: dict[str, Any]) -> str:
+    """A stored report reason ({"code", "text"}) as the page's language writes it."""
+    return reason_words(str(reason.get("code", "")), str(reason.get("text", "")), _code(context))
+
+
 def install_i18n(env: Environment) -> None:
     """Give the environment Jinja2's i18n extension over our catalogs, and Babel's formatting."""
     env.add_extension("jinja2.ext.i18n")
@@ -185,4 +192,5 @@ def install_i18n(env: Environment) -> None:
         contact_kind=_contact_kind,
         contact_channel=_contact_channel,
         english_only=_english_only,
+        report_reason=_report_reason,
     )

@@ -236,7 +236,12 @@ async def check_submit(
         raw = await eml.read(MAX_EML_BYTES + 1)
         if len(raw) > MAX_EML_BYTES:
             return _render(
-                request, tenant, text=text, reference=reference, error="That file is too large.", status=413
+                request,
+                tenant,
+                text=text,
+                reference=reference,
+                error=words(page_language(request, tenant).code).gettext("That file is too large."),
+                status=413,
             )
         if raw.strip():
             data = raw
@@ -244,7 +249,9 @@ async def check_submit(
         return _render(
             request,
             tenant,
-            error="Paste the message, upload the e-mail file, or type the reference it carries.",
+            error=words(page_language(request, tenant).code).gettext(
+                "Paste the message, upload the e-mail file, or type the reference it carries."
+            ),
             status=422,
         )
     page = page_language(request, tenant)

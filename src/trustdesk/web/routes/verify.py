@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse
@@ -11,17 +11,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from trustdesk.channels.signing import active_key, published_keys
+from trustdesk.i18n import LANGUAGES, words
 from trustdesk.ratelimit import Limit
 from trustdesk.store.models import Tenant
 from trustdesk.tenancy.service import find_tenant
 from trustdesk.verify import Registry, format_phone, parse_contact, verify_text
 from trustdesk.verify.manifest import build_index, build_manifest, jwks_document, sign_manifest
+from trustdesk.verify.wording import localize
 from trustdesk.web.contract import errors
 from trustdesk.web.deps import app_state, client_ip, db, rate_limit, write_db
 from trustdesk.web.errors import not_found
 from trustdesk.web.fields import ApiModel, NonBlank, NotNull, TenantSlug, alternatives
+from trustdesk.web.locale import page_language
 
 router = APIRouter(tags=["verify"])
+
+LanguageCode = Literal[tuple(LANGUAGES)]  # type: ignore[valid-type]
 
 MAX_VERIFY_TEXT = 20_000
 VERIFY_LIMIT = Limit(60, 60)
@@ -45,6 +50,11 @@ class VerifyRequest(ApiModel):
         description="A pasted message: every contact in it is checked (none in it: no results).",
     )
     tenant: TenantSlug | None = Field(default=None, description="Check against this retailer only (slug).")
+    lang: LanguageCode | None = Field(
+        default=None,
+        description='Also write each verdict in this language ("de", "pt-BR"): every result then has '
+        '"localized" {lang, explanation, reasons}. "explanation" and "reasons" stay English.',
+    )
 
     @model_validator(mode="after")
     def _one_input(self) -> VerifyRequest:
@@ -60,15 +70,25 @@ class VerifyResponse(BaseModel):
 
 
 def run_verification(
-    registry: Registry, *, contact: str | None, text: str | None, tenant: str | None
+    registry: Registry, *, contact: str | None, text: str | None, tenant: str | None, lang: str | None = None
 ) -> dict[str, Any]:
-    """Shared by the API, the page and the CLI: {"results": [...], "truncated": bool}."""
+    """Shared by the API, the page and the CLI: {"results": [...], "truncated": bool}; with ``lang``
+    each result also has "localized": its explanation and reasons in that language."""
     if contact is not None and contact.strip():
         result = registry.check(
             parse_contact(contact.strip(), default_region=registry.default_region), tenant
         )
-        return {"results": [result.to_dict()], "truncated": False}
-    return verify_text(text or "", registry, tenant).to_dict()
+        results, truncated = [result], False
+    else:
+        found = verify_text(text or "", registry, tenant)
+        results, truncated = found.results, found.truncated
+    answers = []
+    for result in results:
+        answer = result.to_dict()
+        if lang is not None:
+            answer["localized"] = localize(result, lang)
+        answers.append(answer)
+    return {"results": answers, "truncated": truncated}
 
 
 def display_contact(kind: str, value: str) -> str:
@@ -102,7 +122,7 @@ def verify_api(body: VerifyRequest, request: Request, session: Session = Depends
     tenant = _tenant_or_404(session, body.tenant)
     registry = app_state(request).registry.get(session)
     outcome = run_verification(
-        registry, contact=body.contact, text=body.text, tenant=tenant.slug if tenant else None
+        registry, contact=body.contact, text=body.text, tenant=tenant.slug if tenant else None, lang=body.lang
     )
     return VerifyResponse(tenant=tenant.slug if tenant else None, **outcome)
 
@@ -153,11 +173,16 @@ def _submit(request: Request, session: Session, tenant: Tenant | None, text: str
             request,
             tenant,
             text,
-            error="Paste a phone number, e-mail address, web address or the whole message.",
+            error=words(page_language(request, tenant).code).gettext(
+                "Paste a phone number, e-mail address, web address or the whole message."
+            ),
             status=422,
         )
     registry = app_state(request).registry.get(session)
-    outcome = run_verification(registry, contact=None, text=text, tenant=tenant.slug if tenant else None)
+    page = page_language(request, tenant)
+    outcome = run_verification(
+        registry, contact=None, text=text, tenant=tenant.slug if tenant else None, lang=page.code
+    )
     return _render(request, tenant, text, outcome)
 
 
