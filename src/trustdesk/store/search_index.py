@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, text
+from sqlalchemy import ColumnElement, func, literal_column, text
 from sqlalchemy.sql.elements import TextClause
 
 from trustdesk.conversations.search_terms import MIN_PREFIX, SearchText
@@ -75,7 +75,7 @@ def postgres_match(search: SearchText) -> ColumnElement[bool]:
         for option in options[1:]:
             either = either.op("||")(option)
         query = either if query is None else query.op("&&")(either)
-    return text(PG_VECTOR_SQL).op("@@")(query)  # type: ignore[no-any-return]
+    return literal_column(f"({PG_VECTOR_SQL})").op("@@")(query)  # type: ignore[no-any-return]
 
 
 def literal_config(name: str) -> TextClause:
