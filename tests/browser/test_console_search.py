@@ -29,10 +29,18 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     assert tenant_id is not None
     desk = Desk(sessions)
     start_conversation(
-        desk, tenant_id, CustomerRef(name="Greta Search"), first_message="Meine Bestellung ist nicht angekommen", language="de"
+        desk,
+        tenant_id,
+        CustomerRef(name="Greta Search"),
+        first_message="Meine Bestellung ist nicht angekommen",
+        language="de",
     )
     start_conversation(
-        desk, tenant_id, CustomerRef(name="Fleur Search"), first_message="Ma commande est en retard", language="fr"
+        desk,
+        tenant_id,
+        CustomerRef(name="Fleur Search"),
+        first_message="Ma commande est en retard",
+        language="fr",
     )
     engine.dispose()
     server.start()

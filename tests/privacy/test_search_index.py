@@ -27,7 +27,11 @@ def found(world: World, tenant_id: int, words: str) -> list[str]:
 def indexed_words(world: World) -> set[str]:
     """Every word the SQLite index still holds (fts5vocab reads the index itself, not the messages)."""
     with world.sessions() as s:
-        s.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_vocab USING fts5vocab(main, messages_fts, 'row')"))
+        s.execute(
+            text(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_vocab USING fts5vocab(main, messages_fts, 'row')"
+            )
+        )
         return set(s.scalars(text("SELECT term FROM temp.search_vocab")))
 
 
@@ -51,7 +55,9 @@ def test_an_erased_persons_words_cannot_be_found_afterwards(seeded: Seeded) -> N
 def test_conversations_past_retention_leave_the_index(world: World) -> None:
     acme = world.tenants["acme"]
     old = start_conversation(world.desk, acme, CustomerRef(name="Old"), first_message="the quixotic teapot")
-    kept = start_conversation(world.desk, acme, CustomerRef(name="New"), first_message="another quixotic kettle")
+    kept = start_conversation(
+        world.desk, acme, CustomerRef(name="New"), first_message="another quixotic kettle"
+    )
     with world.sessions() as s:
         s.execute(
             update(Conversation)

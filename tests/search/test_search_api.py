@@ -48,7 +48,10 @@ def test_a_hit_carries_the_queue_shape_and_a_highlighted_snippet(desk: Desk) -> 
     match = hit["match"]
     assert match["seq"] >= 1 and match["author_kind"] == "customer"
     assert [s["text"] for s in match["snippet"] if s["hit"]] == ["Bestellung"]
-    assert "".join(s["text"] for s in match["snippet"]) == "Guten Tag, die Bestellung 4711 ist beschädigt angekommen."
+    assert (
+        "".join(s["text"] for s in match["snippet"])
+        == "Guten Tag, die Bestellung 4711 ist beschädigt angekommen."
+    )
     assert plain[0]["match"] is None  # the queue without q answers as before
 
 
@@ -89,7 +92,7 @@ def test_filters_narrow_the_search_and_work_without_words(desk: Desk) -> None:
 
     page = search(desk, q="problem", limit=2)
     assert ids(page) == [third, second]
-    rest = search(desk, q="problem", limit=2, before=page[-1]["last_message_at"])
+    rest = search(desk, q="problem", limit=2, before=page[-1]["match"]["created_at"])
     assert ids(rest) == [first]
 
 
@@ -120,7 +123,8 @@ def test_another_retailers_conversations_are_never_found(desk: Desk) -> None:
         s.commit()
     ours = chat(desk, "The zeppelin model arrived broken")
     r = desk.customer().post(
-        "/api/v1/public/globex/chat/conversations", json={"name": "Kit", "message": "My zeppelin kit is missing"}
+        "/api/v1/public/globex/chat/conversations",
+        json={"name": "Kit", "message": "My zeppelin kit is missing"},
     )
     assert r.status_code == 201, r.text
     theirs = r.json()["conversation"]["id"]
@@ -152,11 +156,20 @@ def test_secrets_the_guard_removed_cannot_be_searched_for(desk: Desk) -> None:
     conv = started["conversation"]["id"]
     r = desk.customer().post(
         f"/api/v1/public/acme/chat/conversations/{conv}/messages",
-        json={"body": "My card is 4111 1111 1111 1111 and my password is Hunter2!Secret, is the parcel lost?"},
+        json={
+            "body": "My card is 4111 1111 1111 1111 and my password is Hunter2!Secret, is the parcel lost?"
+        },
         headers=bearer(started),
     )
     assert r.status_code in (200, 201), r.text
     assert "4111 1111" not in r.json()["message"]["body"]
     assert ids(search(desk, q="lost")) == [conv]  # the message itself is indexed
-    for secret in ("4111111111111111", "4111 1111 1111 1111", "4111", "Hunter2!Secret", "Hunter2", "Hunter2 Secret"):
+    for secret in (
+        "4111111111111111",
+        "4111 1111 1111 1111",
+        "4111",
+        "Hunter2!Secret",
+        "Hunter2",
+        "Hunter2 Secret",
+    ):
         assert search(desk, q=secret) == [], secret

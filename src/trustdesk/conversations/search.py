@@ -1,8 +1,8 @@
 """Searching a tenant's conversations: words in their messages, and filters on the conversation.
 
 search_conversations(session, tenant_id, text=parse("Bestellungen", ["de"]), filters=Filters(status="open"), ...)
-answers the queue's own dictionaries (views.conversation_dict), most recently active first, each
-with `match`: the newest message that matched and a snippet with its hits marked. The words are
+answers the queue's own dictionaries (views.conversation_dict), the newest hit first, each with
+`match`: the newest message that matched and a snippet with its hits marked. The words are
 looked up in the database's full-text index (store/search_index.py), which holds only stored,
 guarded text: a secret the guard removed was never written, so it cannot be found.
 Tenant and view are applied exactly as in the queue (views.in_view), so a search shows nothing
@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, column, func, or_, select, table
 from sqlalchemy.orm import Session
 
 from trustdesk.conversations.search_terms import SearchText, snippet
 from trustdesk.conversations.views import conversation_dict, in_view
 from trustdesk.store.models import Conversation, Customer, Message, User
-from trustdesk.store.search_index import postgres_match, sqlite_match
+from trustdesk.store.search_index import FTS_TABLE, postgres_match, sqlite_match
 
 NO_ASSIGNEE = "none"
 
@@ -58,15 +58,63 @@ def _conditions(session: Session, tenant_id: int, filters: Filters) -> list[Colu
         conds.append(Conversation.customer_id == filters.customer)
     elif filters.customer is not None:
         email = filters.customer.lower()
-        records = select(Customer.id).where(Customer.tenant_id == tenant_id, func.lower(Customer.email) == email)
-        conds.append(or_(func.lower(Conversation.customer_email) == email, Conversation.customer_id.in_(records)))
+        records = select(Customer.id).where(
+            Customer.tenant_id == tenant_id, func.lower(Customer.email) == email
+        )
+        conds.append(
+            or_(func.lower(Conversation.customer_email) == email, Conversation.customer_id.in_(records))
+        )
     return conds
 
 
-def _text_match(session: Session, text: SearchText) -> ColumnElement[bool]:
-    if session.get_bind().dialect.name == "postgresql":
-        return postgres_match(text)
-    return sqlite_match(text)  # type: ignore[return-value]
+def _newest_hits(
+    session: Session,
+    tenant_id: int,
+    text: SearchText,
+    conditions: list[ColumnElement[bool]],
+    *,
+    view: str,
+    user_id: int,
+    limit: int,
+) -> list[tuple[int, int]]:
+    """(conversation id, its newest matching message id) for up to `limit` conversations, newest first.
+
+    Matching messages are read newest first in chunks and stop once `limit` conversations are
+    found, so a common word costs a page, not every message that holds it: FTS5 walks its index in
+    rowid order, PostgreSQL takes the GIN matches or walks the primary key, as its planner judges.
+    """
+    dialect = session.get_bind().dialect.name
+    chunk = max(200, limit * 8)
+    found: dict[int, int] = {}
+    cursor: int | None = None
+    while len(found) < limit:
+        if dialect == "postgresql":
+            query = select(Message.id, Message.conversation_id).where(postgres_match(text))
+            order = Message.id.desc()
+        else:
+            fts = table(FTS_TABLE, column("rowid"))
+            query = (
+                select(Message.id, Message.conversation_id)
+                .select_from(fts)
+                .join(Message, Message.id == fts.c.rowid)
+                .where(sqlite_match(text))
+            )
+            order = fts.c.rowid.desc()
+        query = query.join(Conversation, Conversation.id == Message.conversation_id).where(
+            Message.tenant_id == tenant_id, Conversation.tenant_id == tenant_id, *conditions
+        )
+        query = in_view(query, view, user_id)
+        if cursor is not None:
+            query = query.where(Message.id < cursor)
+        rows = session.execute(query.order_by(order).limit(chunk)).all()
+        for message_id, conversation_id in rows:
+            found.setdefault(conversation_id, message_id)
+            if len(found) == limit:
+                break
+        if len(rows) < chunk:
+            break
+        cursor = rows[-1][0]
+    return list(found.items())
 
 
 def search_conversations(
@@ -80,49 +128,58 @@ def search_conversations(
     limit: int = 50,
     before: datetime | None = None,
 ) -> list[dict[str, Any]]:
-    """One page of matching conversations (queue dicts + `match`), most recently active first.
+    """One page of matching conversations (queue dicts + `match`).
 
-    `before` is the cursor: the last_message_at of the last row of the previous page.
+    With words: the conversations whose newest matching message is newest come first, and
+    `before` (the cursor) is the `match.created_at` of the last row of the previous page;
+    since/until bound the matching message. Without words: the queue's order and cursor
+    (last_message_at), since/until bound the conversation's last message.
     """
-    query = select(Conversation, User).outerjoin(User, User.id == Conversation.assignee_user_id)
-    query = in_view(query.where(Conversation.tenant_id == tenant_id), view, user_id)
-    query = query.where(*_conditions(session, tenant_id, filters))
-    if text is not None:
-        hit_filter = [Message.tenant_id == tenant_id, _text_match(session, text)]
+    conditions = _conditions(session, tenant_id, filters)
+    if text is None:
         if filters.since is not None:
-            hit_filter.append(Message.created_at >= filters.since)
+            conditions.append(Conversation.last_message_at >= filters.since)
         if filters.until is not None:
-            hit_filter.append(Message.created_at < filters.until)
-        hits = (
-            select(Message.conversation_id, func.max(Message.id).label("message_id"))
-            .where(*hit_filter)
-            .group_by(Message.conversation_id)
-            .subquery("hits")
-        )
-        query = query.join(hits, hits.c.conversation_id == Conversation.id).add_columns(hits.c.message_id)
-    else:
-        if filters.since is not None:
-            query = query.where(Conversation.last_message_at >= filters.since)
-        if filters.until is not None:
-            query = query.where(Conversation.last_message_at < filters.until)
+            conditions.append(Conversation.last_message_at < filters.until)
+        if before is not None:
+            conditions.append(Conversation.last_message_at < before)
+        query = select(Conversation, User).outerjoin(User, User.id == Conversation.assignee_user_id)
+        query = in_view(query.where(Conversation.tenant_id == tenant_id, *conditions), view, user_id)
+        rows = session.execute(query.order_by(Conversation.last_message_at.desc()).limit(limit)).all()
+        return [{**conversation_dict(conv, user), "match": None} for conv, user in rows]
+
+    if filters.since is not None:
+        conditions.append(Message.created_at >= filters.since)
+    if filters.until is not None:
+        conditions.append(Message.created_at < filters.until)
     if before is not None:
-        query = query.where(Conversation.last_message_at < before)
-    rows = session.execute(query.order_by(Conversation.last_message_at.desc()).limit(limit)).all()
-    matched = _matched_messages(session, text, [row[2] for row in rows] if text is not None else [])
-    results = []
-    for row in rows:
-        item = conversation_dict(row[0], row[1])
-        item["match"] = matched.get(row[2]) if text is not None else None
-        results.append(item)
-    return results
+        conditions.append(Message.created_at < before)
+    hits = _newest_hits(session, tenant_id, text, conditions, view=view, user_id=user_id, limit=limit)
+    if not hits:
+        return []
+    conversations = {
+        conv.id: (conv, user)
+        for conv, user in session.execute(
+            select(Conversation, User)
+            .outerjoin(User, User.id == Conversation.assignee_user_id)
+            .where(Conversation.id.in_([c for c, _ in hits]))
+        ).all()
+    }
+    matched = _matched_messages(session, text, [m for _, m in hits])
+    return [
+        {**conversation_dict(*conversations[conv_id]), "match": matched[message_id]}
+        for conv_id, message_id in hits
+        if conv_id in conversations and message_id in matched
+    ]
 
 
 def _matched_messages(session: Session, text: SearchText | None, ids: list[int]) -> dict[int, dict[str, Any]]:
     if text is None or not ids:
         return {}
     rows = session.execute(
-        select(Message.id, Message.seq, Message.author_kind, Message.visibility, Message.created_at, Message.body)
-        .where(Message.id.in_(ids))
+        select(
+            Message.id, Message.seq, Message.author_kind, Message.visibility, Message.created_at, Message.body
+        ).where(Message.id.in_(ids))
     ).all()
     return {
         row.id: {

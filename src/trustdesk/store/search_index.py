@@ -18,15 +18,17 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, literal_column, text
 from sqlalchemy.sql.elements import TextClause
 
-from trustdesk.conversations.search_terms import MIN_PREFIX, SearchText
+from trustdesk.conversations.search_terms import MIN_PREFIX, SearchText, fts5_query
 
 FTS_TABLE = "messages_fts"
 PG_INDEX = "ix_messages_search"
 # Objects the migration creates that no model declares (autogenerate must leave them alone).
-SQLITE_OBJECTS = frozenset({FTS_TABLE} | {f"{FTS_TABLE}_{s}" for s in ("data", "idx", "docsize", "config", "content")})
+SQLITE_OBJECTS = frozenset(
+    {FTS_TABLE} | {f"{FTS_TABLE}_{s}" for s in ("data", "idx", "docsize", "config", "content")}
+)
 PG_OBJECTS = frozenset({PG_INDEX})
 # Merges every segment of the FTS5 index into one, leaving out deleted rows' words for good.
-SQLITE_MERGE_ALL = f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('optimize')"
+SQLITE_MERGE_ALL = "INSERT INTO messages_fts (messages_fts) VALUES ('optimize')"
 
 # Languages with a PostgreSQL text search config; Polish has none and is matched by stem prefixes.
 PG_CONFIGS = {
@@ -50,12 +52,8 @@ def include_name(name: str | None, type_: str, _parents: dict[str, Any]) -> bool
 
 
 def sqlite_match(search: SearchText) -> TextClause:
-    """`messages.id IN (...)` of the messages whose body matches, by the FTS5 index."""
-    from trustdesk.conversations.search_terms import fts5_query
-
-    return text(f"messages.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts_query)").bindparams(
-        fts_query=fts5_query(search)
-    )
+    """`messages_fts MATCH <query>`: for a query that reads from messages_fts (joined on rowid)."""
+    return text("messages_fts MATCH :fts_query").bindparams(fts_query=fts5_query(search))
 
 
 def postgres_match(search: SearchText) -> ColumnElement[bool]:
@@ -63,8 +61,11 @@ def postgres_match(search: SearchText) -> ColumnElement[bool]:
     configs = [PG_CONFIGS[k] for k in search.languages if k in PG_CONFIGS]
     query: Any = None
     for term in search.terms:
-        chunk = " ".join(term.words) if term.is_phrase else term.text
-        options: list[Any] = [func.plainto_tsquery(literal_config(c), chunk) for c in ("simple", *configs)]
+        # The chunk as typed, so PostgreSQL's parser sees an address or a number as one token; a
+        # phrase of its words too ("order-123" typed "order 123" in the message).
+        options: list[Any] = [func.plainto_tsquery(literal_config(c), term.text) for c in ("simple", *configs)]
+        if term.is_phrase:
+            options.append(func.phraseto_tsquery(literal_config("simple"), " ".join(term.words)))
         # No Polish dictionary: a Polish stem matches the 'simple' lexemes it begins (as on SQLite).
         options += [
             func.to_tsquery(literal_config("simple"), f"'{stem}':*")

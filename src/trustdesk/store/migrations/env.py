@@ -37,7 +37,10 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
     # Batch mode lets ALTERs work on SQLite by rebuilding tables; on PostgreSQL it is plain ALTER.
     # include_name: the search index (migration 0017) is SQL of its own, not a model.
     context.configure(
-        connection=connection, target_metadata=target_metadata, render_as_batch=True, include_name=include_name
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -132,5 +132,12 @@ def run(
         except BadQuery as exc:
             raise ApiError(422, "invalid_search", str(exc)) from None
     return search_conversations(
-        session, auth.tenant.id, text=text, filters=filters, view=view, user_id=auth.user.id, limit=limit, before=before
+        session,
+        auth.tenant.id,
+        text=text,
+        filters=filters,
+        view=view,
+        user_id=auth.user.id,
+        limit=limit,
+        before=before,
     )

@@ -69,7 +69,8 @@
     listEmpty.hidden = rows.length > 0 || list.children.length > 0;
     // A full page means there may be older conversations: offer them (cursor: last activity).
     more.hidden = rows.length < QUEUE_PAGE;
-    if (rows.length) { oldestShown = rows[rows.length - 1].last_message_at; }
+    // A search pages by its hits' times; the queue by last activity.
+    if (rows.length) { var last = rows[rows.length - 1]; oldestShown = last.match ? last.match.created_at : last.last_message_at; }
     rows.forEach(function (c) {
       var li = document.createElement("li");
       var b = document.createElement("button");
