@@ -213,9 +213,9 @@ def pin_backend(engine: Engine) -> None:
         print("  (could not pin the PostgreSQL backend to core 0)", flush=True)
 
 
-def measure(engine: Engine, tenant_id: int, rounds: int) -> list[float]:
+def measure(engine: Engine, tenant_id: int, rounds: int) -> list[tuple[str, float]]:
     sessions = make_session_factory(engine, write=False)
-    timings = []
+    timings: list[tuple[str, float]] = []
     with sessions() as session:
         if engine.dialect.name == "postgresql":
             backend = session.execute(text("SELECT pg_backend_pid()")).scalar_one()
@@ -230,7 +230,9 @@ def measure(engine: Engine, tenant_id: int, rounds: int) -> list[float]:
             search_conversations(
                 session, tenant_id, text=query, filters=Filters(status=status), user_id=0, limit=50
             )
-            timings.append((time.perf_counter() - t0) * 1000)
+            timings.append(
+                (f"{words}" + (f" status={status}" if status else ""), (time.perf_counter() - t0) * 1000)
+            )
             session.rollback()
     return timings
 
@@ -251,12 +253,19 @@ def run(kind: str, messages: int, rounds: int, workdir: Path) -> dict[str, float
                 conn.execute(text("ANALYZE"))
             print(f"  index built in {time.perf_counter() - t0:.0f} s", flush=True)
         measure(engine, tenant_id, len(QUERIES))  # warm the caches once
-        timings = measure(engine, tenant_id, rounds)
+        measured = measure(engine, tenant_id, rounds)
     finally:
         engine.dispose()
         if pg_name:
             drop_database(pg_name)
-    timings.sort()
+    by_query: dict[str, list[float]] = {}
+    for label, ms in measured:
+        by_query.setdefault(label, []).append(ms)
+    slowest = sorted(by_query.items(), key=lambda item: -statistics.median(item[1]))[:3]
+    print(
+        "  slowest queries (median): " + ", ".join(f"{q!r} {statistics.median(v):.0f} ms" for q, v in slowest)
+    )
+    timings = sorted(ms for _, ms in measured)
     return {
         "p50": statistics.median(timings),
         "p95": timings[int(len(timings) * 0.95) - 1],

@@ -63,7 +63,9 @@ def postgres_match(search: SearchText) -> ColumnElement[bool]:
     for term in search.terms:
         # The chunk as typed, so PostgreSQL's parser sees an address or a number as one token; a
         # phrase of its words too ("order-123" typed "order 123" in the message).
-        options: list[Any] = [func.plainto_tsquery(literal_config(c), term.text) for c in ("simple", *configs)]
+        options: list[Any] = [
+            func.plainto_tsquery(literal_config(c), term.text) for c in ("simple", *configs)
+        ]
         if term.is_phrase:
             options.append(func.phraseto_tsquery(literal_config("simple"), " ".join(term.words)))
         # No Polish dictionary: a Polish stem matches the 'simple' lexemes it begins (as on SQLite).

@@ -398,7 +398,9 @@ def queue(
     view: Literal["new", "mine", "open", "waiting", "resolved", "unassigned", "all"] | None = Query(
         default=None, description='Default "new"; "all" when searching'
     ),
-    before: Timestamp | None = Query(default=None, description="last_message_at of the last row seen (with q: its match.created_at)"),
+    before: Timestamp | None = Query(
+        default=None, description="last_message_at of the last row seen (with q: its match.created_at)"
+    ),
     limit: page_size(200) = 50,
     find: search.SearchParams = Depends(search.search_params),
     auth: Auth = Depends(require(HANDLE)),
