@@ -105,8 +105,10 @@ def test_bad_parameters_are_a_422_with_a_reason(desk: Desk) -> None:
         ({"status": "sleeping"}, "status"),
         ({"language": "xx"}, "language"),
         ({"channel": "fax"}, "channel"),
-        ({"assignee": "someone"}, "assignee must be"),
+        ({"assignee": "someone"}, "query.assignee"),
         ({"customer": "not an address"}, "customer must be"),
+        ({"customer": "pat\x00@example.org"}, "customer must be"),
+        ({"q": "parcel\x00"}, "control characters"),
         ({"since": "yesterday"}, "since"),
         ({"since": "2026-02-01T00:00:00Z", "until": "2026-01-01T00:00:00Z"}, "since must be before until"),
     ]

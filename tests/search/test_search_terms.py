@@ -31,7 +31,9 @@ def test_signs_make_a_phrase_and_nothing_typed_is_fts5_syntax() -> None:
     assert all(t.words for t in text.terms)
 
 
-@pytest.mark.parametrize("bad", ["", "   ", "-- && !", "x" * 201, " ".join(f"w{i}" for i in range(9))])
+@pytest.mark.parametrize(
+    "bad", ["", "   ", "-- && !", "x" * 201, " ".join(f"w{i}" for i in range(9)), "parcel\x00", "a\x1b[0m"]
+)
 def test_unsearchable_text_is_refused_with_a_reason(bad: str) -> None:
     with pytest.raises(BadQuery):
         parse(bad, ["en"])

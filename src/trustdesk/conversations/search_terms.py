@@ -49,6 +49,11 @@ def fold(word: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+def has_control_characters(text: str) -> bool:
+    """Control or unassigned characters (NUL, escapes) other than white space: nothing to search for."""
+    return any(unicodedata.category(ch) in ("Cc", "Cs", "Cn") and not ch.isspace() for ch in text)
+
+
 def stem_language(code: str) -> str:
     """The stemmer key of a supported language code ("pt-BR" -> "pt")."""
     return code.split("-", 1)[0].lower()
@@ -89,6 +94,8 @@ def parse(text: str, languages: list[str] | tuple[str, ...]) -> SearchText:
         raise BadQuery("q is empty: type at least one word")
     if len(text) > MAX_QUERY_CHARS:
         raise BadQuery(f"q is longer than {MAX_QUERY_CHARS} characters")
+    if has_control_characters(text):
+        raise BadQuery("q holds control characters")
     keys = tuple(dict.fromkeys(stem_language(c) for c in languages if stem_language(c) in STEMMERS))
     terms: list[Term] = []
     for chunk in text.split():

@@ -16,7 +16,14 @@ from sqlalchemy.orm import Session
 
 from trustdesk.conversations import Channel, Status
 from trustdesk.conversations.search import NO_ASSIGNEE, Filters, search_conversations
-from trustdesk.conversations.search_terms import MAX_QUERY_CHARS, STEMMERS, BadQuery, parse, stem_language
+from trustdesk.conversations.search_terms import (
+    MAX_QUERY_CHARS,
+    STEMMERS,
+    BadQuery,
+    has_control_characters,
+    parse,
+    stem_language,
+)
 from trustdesk.i18n.languages import LANGUAGES
 from trustdesk.web.deps import Auth
 from trustdesk.web.errors import ApiError
@@ -57,7 +64,7 @@ def _customer(value: str | None) -> int | str | None:
     value = value.strip()
     if value.isdigit() and len(value) <= 18:
         return int(value)
-    if "@" not in value or len(value) > 320 or any(ch.isspace() for ch in value):
+    if "@" not in value or any(ch.isspace() for ch in value) or has_control_characters(value):
         raise ApiError(422, "invalid_search", "customer must be a customer id or an e-mail address")
     return value
 
@@ -87,7 +94,9 @@ def search_params(
         default=None, description="The conversation's language; words are then stemmed in it only"
     ),
     assignee: str | None = Query(
-        default=None, max_length=20, description='A user id, "me" or "none" (in the queue)'
+        default=None,
+        pattern=r"^(me|none|[0-9]{1,18})$",
+        description='A user id, "me" or "none" (in the queue)',
     ),
     customer: str | None = Query(
         default=None, max_length=320, description="A customer id or the e-mail address the customer used"
