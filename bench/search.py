@@ -35,6 +35,7 @@ from trustdesk.store.db import make_engine, make_session_factory
 from trustdesk.store.migrate import upgrade
 from trustdesk.store.models import Conversation, Message, Tenant, utcnow
 
+CORE = 0
 PG_ADMIN = os.environ.get("TRUSTDESK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 SENTENCES = {
@@ -203,16 +204,6 @@ def generate(engine: Engine, messages: int, seed: int = 7) -> int:
     return int(ids[0])
 
 
-def pin_backend(engine: Engine) -> None:
-    """Put this connection's PostgreSQL backend on the benchmark's core (we run as its owner or root)."""
-    with engine.connect() as conn:
-        pid = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
-    try:
-        os.sched_setaffinity(pid, {0})
-    except OSError:
-        print("  (could not pin the PostgreSQL backend to core 0)", flush=True)
-
-
 def measure(engine: Engine, tenant_id: int, rounds: int) -> list[tuple[str, float]]:
     sessions = make_session_factory(engine, write=False)
     timings: list[tuple[str, float]] = []
@@ -220,7 +211,7 @@ def measure(engine: Engine, tenant_id: int, rounds: int) -> list[tuple[str, floa
         if engine.dialect.name == "postgresql":
             backend = session.execute(text("SELECT pg_backend_pid()")).scalar_one()
             try:
-                os.sched_setaffinity(backend, {0})
+                os.sched_setaffinity(backend, {CORE})
             except OSError:
                 pass
         for i in range(rounds):
@@ -278,11 +269,16 @@ def main() -> int:
     parser.add_argument("--messages", type=int, default=1_000_000, help="messages (conversations: a tenth)")
     parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--queries", type=int, default=320, help="timed searches per database")
+    parser.add_argument(
+        "--core", type=int, default=0, help="the one CPU core to run on (and the PostgreSQL backend)"
+    )
     args = parser.parse_args()
     if args.messages < 100 or args.queries < 20:
         print("error: --messages must be at least 100 and --queries at least 20", file=sys.stderr)
         return 2
-    os.sched_setaffinity(0, {0})
+    global CORE
+    CORE = args.core
+    os.sched_setaffinity(0, {CORE})
     kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
     results = {}
     with tempfile.TemporaryDirectory(prefix="td-search-bench-") as tmp:

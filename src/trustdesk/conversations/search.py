@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, column, func, or_, select, table
+from sqlalchemy import ColumnElement, Select, column, func, or_, select, table
+from sqlalchemy import text as sa_text
 from sqlalchemy.orm import Session
 
 from trustdesk.conversations.search_terms import SearchText, snippet
@@ -71,7 +72,8 @@ def _newest_hits(
     session: Session,
     tenant_id: int,
     text: SearchText,
-    conditions: list[ColumnElement[bool]],
+    conversation_conditions: list[ColumnElement[bool]],
+    message_conditions: list[ColumnElement[bool]],
     *,
     view: str,
     user_id: int,
@@ -79,44 +81,65 @@ def _newest_hits(
 ) -> list[tuple[int, int]]:
     """(conversation id, its newest matching message id) for up to `limit` conversations, newest first.
 
-    Matching messages are read newest first in chunks and stop once `limit` conversations are
-    found: FTS5 walks its index in rowid order, so a common word costs a page, not every message
-    that holds it; on PostgreSQL the GIN index gives every match and the newest are sorted out.
+    Matching messages are read newest first in chunks until `limit` conversations are found.
+    SQLite: FTS5 walks its index in rowid order joined to the conversation's filters, so a common
+    word costs a page, not every message holding it. PostgreSQL: the GIN index gives every match of
+    the tenant and the newest chunk is sorted out of those ("+ 0" keeps the planner from walking the
+    primary key and computing each body's vectors row by row: seconds for a rare word); the
+    conversation's filters are then read by primary key, with chunks growing when they reject most.
     """
-    dialect = session.get_bind().dialect.name
+    if session.get_bind().dialect.name != "postgresql":
+        fts = table(FTS_TABLE, column("rowid"))
+        query = (
+            select(Message.id, Message.conversation_id)
+            .select_from(fts)
+            .join(Message, Message.id == fts.c.rowid)
+            .join(Conversation, Conversation.id == Message.conversation_id)
+            .where(sqlite_match(text), Message.tenant_id == tenant_id, *message_conditions)
+            .where(Conversation.tenant_id == tenant_id, *conversation_conditions)
+        )
+        return _collect(session, in_view(query, view, user_id), fts.c.rowid, Message.id, limit, None)
+
+    # A search reads a few hundred rows: a parallel worker costs more to start than it saves.
+    session.execute(sa_text("SET LOCAL max_parallel_workers_per_gather = 0"))
+    matches = select(Message.id, Message.conversation_id).where(
+        Message.tenant_id == tenant_id, postgres_match(text), *message_conditions
+    )
+    allowed = in_view(
+        select(Conversation.id).where(Conversation.tenant_id == tenant_id, *conversation_conditions),
+        view,
+        user_id,
+    )
+    return _collect(session, matches, Message.id + 0, Message.id, limit, allowed)
+
+
+def _collect(
+    session: Session,
+    query: Select[Any],
+    order: ColumnElement[Any],
+    message_id: ColumnElement[int],
+    limit: int,
+    allowed: Select[Any] | None,
+) -> list[tuple[int, int]]:
     chunk = max(200, limit * 8)
     found: dict[int, int] = {}
     cursor: int | None = None
     while len(found) < limit:
-        if dialect == "postgresql":
-            query = select(Message.id, Message.conversation_id).where(postgres_match(text))
-            # "+ 0" keeps the planner off the primary key: walking it newest first would compute the
-            # body's vectors row by row until enough matched (seconds for a rare word); the GIN index
-            # finds every match at once and the newest are sorted out of those.
-            order = (Message.id + 0).desc()
-        else:
-            fts = table(FTS_TABLE, column("rowid"))
-            query = (
-                select(Message.id, Message.conversation_id)
-                .select_from(fts)
-                .join(Message, Message.id == fts.c.rowid)
-                .where(sqlite_match(text))
-            )
-            order = fts.c.rowid.desc()
-        query = query.join(Conversation, Conversation.id == Message.conversation_id).where(
-            Message.tenant_id == tenant_id, Conversation.tenant_id == tenant_id, *conditions
-        )
-        query = in_view(query, view, user_id)
-        if cursor is not None:
-            query = query.where(Message.id < cursor)
-        rows = session.execute(query.order_by(order).limit(chunk)).all()
-        for message_id, conversation_id in rows:
-            found.setdefault(conversation_id, message_id)
-            if len(found) == limit:
-                break
+        page = query if cursor is None else query.where(message_id < cursor)
+        rows = session.execute(page.order_by(order.desc()).limit(chunk)).all()
+        keep: set[int] | None = None
+        if allowed is not None and rows:
+            conversation_ids = {conv_id for _, conv_id in rows}
+            keep = set(session.scalars(allowed.where(Conversation.id.in_(conversation_ids))))
+        for hit_id, conv_id in rows:
+            if keep is None or conv_id in keep:
+                found.setdefault(conv_id, hit_id)
+                if len(found) == limit:
+                    break
         if len(rows) < chunk:
             break
         cursor = rows[-1][0]
+        chunk *= 4  # the filters rejected most: read further back in larger steps
     return list(found.items())
 
 
@@ -151,13 +174,16 @@ def search_conversations(
         rows = session.execute(query.order_by(Conversation.last_message_at.desc()).limit(limit)).all()
         return [{**conversation_dict(conv, user), "match": None} for conv, user in rows]
 
+    in_time: list[ColumnElement[bool]] = []
     if filters.since is not None:
-        conditions.append(Message.created_at >= filters.since)
+        in_time.append(Message.created_at >= filters.since)
     if filters.until is not None:
-        conditions.append(Message.created_at < filters.until)
+        in_time.append(Message.created_at < filters.until)
     if before is not None:
-        conditions.append(Message.created_at < before)
-    hits = _newest_hits(session, tenant_id, text, conditions, view=view, user_id=user_id, limit=limit)
+        in_time.append(Message.created_at < before)
+    hits = _newest_hits(
+        session, tenant_id, text, conditions, in_time, view=view, user_id=user_id, limit=limit
+    )
     if not hits:
         return []
     conversations = {
