@@ -115,10 +115,7 @@ def _newest_hits(
     # The newest window of message ids first (a primary-key range ANDed with the GIN bitmap): a
     # common word then reads a window's matches, not all of them; windows widen until a page is full.
     newest = session.scalar(select(func.max(Message.id))) or 0
-    # Only the window's lower bound may use the primary key: given a narrow range below a cursor too,
-    # the planner walks it and computes each body's vectors row by row (seconds at a million rows).
-    unindexed = Message.id + 0
-    return _collect(session, matches, unindexed, unindexed, limit, allowed, window=(newest + 1, WINDOW))
+    return _collect(session, matches, Message.id + 0, Message.id, limit, allowed, window=(newest + 1, WINDOW))
 
 
 def _collect(
@@ -139,7 +136,7 @@ def _collect(
         page = query if cursor is None else query.where(message_id < cursor)
         low = max(0, high - width)
         if window is not None:
-            page = page.where(Message.id >= low)
+            page = page.where(message_id >= low)
         rows = session.execute(page.order_by(order.desc()).limit(chunk)).all()
         keep: set[int] | None = None
         if allowed is not None and rows:
