@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 from tests.conversations.conftest import Desk, bearer, start_chat
 from tests.foundation.factory import make_tenant, make_user, sign_in_staff
@@ -176,10 +175,3 @@ def test_secrets_the_guard_removed_cannot_be_searched_for(desk: Desk) -> None:
         "Hunter2 Secret",
     ):
         assert search(desk, q=secret) == [], secret
-
-
-def test_postgres_windows_of_one_message_find_the_same(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
-    # PostgreSQL reads the newest window of message ids first and widens it: with windows of one
-    # message the answers, their order and the paging must not change (SQLite ignores the window).
-    monkeypatch.setattr("trustdesk.conversations.search.WINDOW", 1)
-    test_filters_narrow_the_search_and_work_without_words(desk)

@@ -25,8 +25,6 @@ from trustdesk.store.models import Conversation, Customer, Message, User
 from trustdesk.store.search_index import FTS_TABLE, postgres_match, sqlite_match
 
 NO_ASSIGNEE = "none"
-# PostgreSQL: how many of the newest message ids the first window holds (widened 4x each time).
-WINDOW = 25_000
 
 
 @dataclass(frozen=True)
@@ -112,10 +110,7 @@ def _newest_hits(
         view,
         user_id,
     )
-    # The newest window of message ids first (a primary-key range ANDed with the GIN bitmap): a
-    # common word then reads a window's matches, not all of them; windows widen until a page is full.
-    newest = session.scalar(select(func.max(Message.id))) or 0
-    return _collect(session, matches, Message.id + 0, Message.id, limit, allowed, window=(newest + 1, WINDOW))
+    return _collect(session, matches, Message.id + 0, Message.id, limit, allowed)
 
 
 def _collect(
@@ -125,18 +120,12 @@ def _collect(
     message_id: ColumnElement[int],
     limit: int,
     allowed: Select[Any] | None,
-    *,
-    window: tuple[int, int] | None = None,
 ) -> list[tuple[int, int]]:
     chunk = max(200, limit * 8)
     found: dict[int, int] = {}
     cursor: int | None = None
-    high, width = window if window is not None else (0, 0)
     while len(found) < limit:
         page = query if cursor is None else query.where(message_id < cursor)
-        low = max(0, high - width)
-        if window is not None:
-            page = page.where(message_id >= low)
         rows = session.execute(page.order_by(order.desc()).limit(chunk)).all()
         keep: set[int] | None = None
         if allowed is not None and rows:
@@ -147,13 +136,10 @@ def _collect(
                 found.setdefault(conv_id, hit_id)
                 if len(found) == limit:
                     break
-        if len(rows) == chunk:
-            cursor = rows[-1][0]
-            chunk *= 4  # the filters rejected most: read further back in larger steps
-        elif window is not None and low > 0:
-            cursor, high, width = low, low, width * 4  # this window is done: the one before, wider
-        else:
+        if len(rows) < chunk:
             break
+        cursor = rows[-1][0]
+        chunk *= 4  # the filters rejected most: read further back in larger steps
     return list(found.items())
 
 
