@@ -12,6 +12,7 @@ from alembic.runtime.migration import MigrationContext
 from trustdesk.store.db import DatabaseNotMigrated, make_engine
 from trustdesk.store.migrate import current_revision, ensure_migrated, head_revision, upgrade
 from trustdesk.store.models import Base
+from trustdesk.store.search_index import include_name
 from trustdesk.web.app import create_app
 
 
@@ -61,7 +62,10 @@ def test_a_desk_at_any_earlier_schema_upgrades_to_head_keeping_its_data(database
 
 def test_models_match_migrations(migrated_engine) -> None:  # type: ignore[no-untyped-def]
     with migrated_engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+        diff = compare_metadata(
+            MigrationContext.configure(conn, opts={"compare_type": True, "include_name": include_name}),
+            Base.metadata,
+        )
     assert diff == [], f"models and migrations differ; generate a migration: {diff}"
 
 

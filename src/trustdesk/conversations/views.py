@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from trustdesk.conversations.domain import ConversationNotFound, Status, Visibility
@@ -157,6 +157,24 @@ def messages_after(
     ]
 
 
+def in_view(query: Select[Any], view: str, user_id: int) -> Select[Any]:
+    """`query` narrowed to the conversations of one queue view (the search uses the same views)."""
+    if view not in QUEUE_VIEWS:
+        raise ValueError(f"view must be one of {', '.join(QUEUE_VIEWS)}")
+    if view == "mine":
+        return query.where(Conversation.assignee_user_id == user_id, Conversation.status != Status.RESOLVED)
+    if view == "unassigned":
+        # Conversations the bot is still handling join the queue when it hands them over.
+        return query.where(
+            Conversation.assignee_user_id.is_(None),
+            Conversation.status != Status.RESOLVED,
+            Conversation.bot_active.is_(False),
+        )
+    if view != "all":
+        return query.where(Conversation.status == view, Conversation.bot_active.is_(False))
+    return query
+
+
 def list_queue(
     session: Session,
     tenant_id: int,
@@ -168,21 +186,8 @@ def list_queue(
     sort: str = "activity",
 ) -> list[dict[str, Any]]:
     """One page of the agents' queue, most recently active first (sort="due": SLA due time first)."""
-    if view not in QUEUE_VIEWS:
-        raise ValueError(f"view must be one of {', '.join(QUEUE_VIEWS)}")
     query = select(Conversation, User).outerjoin(User, User.id == Conversation.assignee_user_id)
-    query = query.where(Conversation.tenant_id == tenant_id)
-    if view == "mine":
-        query = query.where(Conversation.assignee_user_id == user_id, Conversation.status != Status.RESOLVED)
-    elif view == "unassigned":
-        # Conversations the bot is still handling join the queue when it hands them over.
-        query = query.where(
-            Conversation.assignee_user_id.is_(None),
-            Conversation.status != Status.RESOLVED,
-            Conversation.bot_active.is_(False),
-        )
-    elif view != "all":
-        query = query.where(Conversation.status == view, Conversation.bot_active.is_(False))
+    query = in_view(query.where(Conversation.tenant_id == tenant_id), view, user_id)
     if before is not None:
         query = query.where(Conversation.last_message_at < before)
     if sort == "due":

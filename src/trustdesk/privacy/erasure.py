@@ -44,6 +44,7 @@ from trustdesk.store.models import (
     UserSession,
     utcnow,
 )
+from trustdesk.store.search_index import SQLITE_MERGE_ALL
 
 ERASED_DOMAIN = "erased.invalid"  # RFC 2606: can never be a real address
 
@@ -181,7 +182,8 @@ def purge_outside_database(
     result: ErasureResult, redis: Any | None = None, engine: Engine | None = None
 ) -> None:
     """After the commit: remove the attachment files and the Redis keys the erasure listed, and on
-    SQLite fold the write-ahead log into the database and truncate it (it still holds the old pages)."""
+    SQLite merge the search index and fold the write-ahead log into the database and truncate it (it
+    still holds the old pages)."""
     if result.dry_run:
         return
     for path in result.files:
@@ -193,7 +195,12 @@ def purge_outside_database(
         try:
             # Outside any transaction; best effort: a reader holding an old snapshot leaves the log for
             # the next checkpoint.
-            raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            cursor = raw.cursor()
+            # The search index (FTS5) keeps a deleted message's words in older segments until they
+            # merge: merge them now, with freed pages zeroed, so erased words leave the file too.
+            cursor.execute("PRAGMA secure_delete = ON")
+            cursor.execute(SQLITE_MERGE_ALL)
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             raw.close()
 

@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from trustdesk.store.models import Base
+from trustdesk.store.search_index import include_name
 
 config = context.config
 target_metadata = Base.metadata
@@ -34,7 +35,13 @@ def run_migrations_online() -> None:
 
 def _run(connection) -> None:  # type: ignore[no-untyped-def]
     # Batch mode lets ALTERs work on SQLite by rebuilding tables; on PostgreSQL it is plain ALTER.
-    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+    # include_name: the search index (migration 0017) is SQL of its own, not a model.
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=True,
+        include_name=include_name,
+    )
     with context.begin_transaction():
         context.run_migrations()
 

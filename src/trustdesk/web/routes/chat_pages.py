@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from trustdesk.accounts.permissions import Permission, Role, has_permission
 from trustdesk.i18n import words
+from trustdesk.i18n.languages import LANGUAGES
 from trustdesk.ratelimit import Limit
 from trustdesk.store.models import Tenant, User
 from trustdesk.tenancy.service import find_tenant
@@ -161,4 +162,5 @@ def console_conversations(
     ]
     context = console_context(request, auth, "conversations")
     context["colleagues"] = colleagues
+    context["search_languages"] = [(code, lang.english_name) for code, lang in LANGUAGES.items()]
     return render(request, "console_conversations.html", context)

@@ -50,6 +50,7 @@ from trustdesk.web.fields import (
     Timestamp,
     page_size,
 )
+from trustdesk.web.routes import search
 from trustdesk.web.routes.mail_attachments import MailOut
 
 log = logging.getLogger("trustdesk.conversations")
@@ -398,23 +399,41 @@ def _chat_links(conversation_id: str) -> dict[str, dict[str, Any]]:
     }
 
 
+class ConversationHit(ConversationOut):
+    match: search.SearchMatch | None = Field(default=None, description="With q: where the words were found")
+
+
 @router.get(
     "/conversations",
-    response_model=list[ConversationOut],
-    summary="The queue, filtered",
-    responses=with_links(200, **_conversation_links("$response.body#/0/id")),
+    response_model=list[ConversationHit],
+    summary="The queue, filtered; with q or a filter, a search (routes/search.py)",
+    responses={**with_links(200, **_conversation_links("$response.body#/0/id")), **errors(422)},
 )
 def queue(
-    view: Literal["new", "mine", "open", "waiting", "resolved", "unassigned", "all"] = "new",
-    before: Timestamp | None = Query(default=None, description="last_message_at of the last row seen"),
+    view: Literal["new", "mine", "open", "waiting", "resolved", "unassigned", "all"] | None = Query(
+        default=None, description='Default "new"; "all" when searching'
+    ),
+    before: Timestamp | None = Query(
+        default=None, description="last_message_at of the last row seen (with q: its match.created_at)"
+    ),
     limit: page_size(200) = 50,
     sort: Literal["activity", "due"] = Query(default="activity", description="due: SLA due time first"),
+    find: search.SearchParams = Depends(search.search_params),
     auth: Auth = Depends(require(HANDLE)),
     session: Session = Depends(db),
 ) -> list[dict[str, Any]]:
-    rows = conv_service.list_queue(
-        session, auth.tenant.id, view=view, user_id=auth.user.id, limit=limit, before=before, sort=sort
-    )
+    if find.active:
+        rows = search.run(session, auth, find, view=view or "all", limit=limit, before=before)
+    else:
+        rows = conv_service.list_queue(
+            session,
+            auth.tenant.id,
+            view=view or "new",
+            user_id=auth.user.id,
+            limit=limit,
+            before=before,
+            sort=sort,
+        )
     return annotate_sla(session, auth.tenant.id, rows)
 
 

@@ -15,6 +15,7 @@
 
   var view = "new";
   var sort = "activity";    // or "due": SLA due time first
+  var searching = "";       // the search's query string ("q=...&status=..."), "" for the queue
   var current = null;       // conversation dict (staff view)
   var lastSeq = 0;
   var shown = {};
@@ -68,8 +69,9 @@
     if (!append) { list.textContent = ""; }
     listEmpty.hidden = rows.length > 0 || list.children.length > 0;
     // A full page means there may be older conversations: offer them (cursor: last activity).
-    more.hidden = rows.length < QUEUE_PAGE || sort === "due";
-    if (rows.length) { oldestShown = rows[rows.length - 1].last_message_at; }
+    more.hidden = rows.length < QUEUE_PAGE || (sort === "due" && !searching);
+    // A search pages by its hits' times; the queue by last activity.
+    if (rows.length) { var last = rows[rows.length - 1]; oldestShown = last.match ? last.match.created_at : last.last_message_at; }
     rows.forEach(function (c) {
       var li = document.createElement("li");
       var b = document.createElement("button");
@@ -91,6 +93,7 @@
       b.appendChild(top); b.appendChild(sub);
       var badges = slaBadges(c);
       if (badges) { b.appendChild(badges); }
+      if (c.match) { b.appendChild(snippet(c.match)); }
       if (!c.first_response_at && c.status !== "resolved") {
         var wait = document.createElement("span");
         wait.className = "cv-item-sub cv-wait";
@@ -186,17 +189,23 @@
     });
   });
 
+  function listPath() {
+    return "/conversations?" + (searching || "view=" + view + "&sort=" + sort) + "&limit=" + QUEUE_PAGE;
+  }
+
   function loadQueue() {
-    return api("GET", "/conversations?view=" + view + "&limit=" + QUEUE_PAGE + "&sort=" + sort).then(function (rows) {
+    return api("GET", listPath()).then(function (rows) {
       renderQueue(rows, false);
+      if (searching) { announce(rows.length === 0 ? "No conversation matches" : rows.length === 1 ? "1 conversation found" : rows.length + (rows.length === QUEUE_PAGE ? " or more" : "") + " conversations found"); }
     }).catch(function (e) {
+      if (searching) { show(searchError, "Search failed: " + e.message); return; }
       show(actionError, "Could not load the queue: " + e.message);
     });
   }
 
   more.addEventListener("click", function () {
     if (!oldestShown) { return; }
-    var path = "/conversations?view=" + view + "&limit=" + QUEUE_PAGE + "&before=" + encodeURIComponent(oldestShown);
+    var path = listPath() + "&before=" + encodeURIComponent(oldestShown);
     api("GET", path).then(function (rows) { renderQueue(rows, true); }).catch(function (e) {
       show(actionError, "Could not load older conversations: " + e.message);
     });
@@ -210,9 +219,74 @@
   document.querySelectorAll(".cv-filters button[data-view]").forEach(function (b) {
     b.addEventListener("click", function () {
       view = b.getAttribute("data-view");
+      endSearch();
       document.querySelectorAll(".cv-filters button[data-view]").forEach(function (o) { o.setAttribute("aria-pressed", String(o === b)); });
       loadQueue();
     });
+  });
+
+  // --- search ---------------------------------------------------------------------------------
+  // The same list, asked with q and filters; hits come with a snippet whose found words are <mark>ed
+  // (built as text nodes: message text is never parsed as HTML).
+
+  var searchForm = $("cv-search"), searchError = $("cv-search-error"), searchClear = $("cv-search-clear");
+
+  function announce(text) { $("cv-announce").textContent = text; }
+
+  function snippet(match) {
+    var p = document.createElement("span");
+    p.className = "cv-item-sub cv-snippet";
+    match.snippet.forEach(function (part) {
+      var node = document.createTextNode(part.text);
+      if (part.hit) { var m = document.createElement("mark"); m.appendChild(node); p.appendChild(m); }
+      else { p.appendChild(node); }
+    });
+    return p;
+  }
+
+  function nextDay(date) {
+    var d = new Date(date + "T00:00:00Z");
+    d.setUTCDate(d.getUTCDate() + 1);
+    return d.toISOString().slice(0, 10);
+  }
+
+  function searchQuery() {
+    var params = new URLSearchParams();
+    new FormData(searchForm).forEach(function (value, key) {
+      value = String(value).trim();
+      if (!value) { return; }
+      // Dates are whole days in UTC; "until" includes its day.
+      if (key === "since") { value = value + "T00:00:00Z"; }
+      if (key === "until") { value = nextDay(value) + "T00:00:00Z"; }
+      params.append(key, value);
+    });
+    return params.toString();
+  }
+
+  function endSearch() {
+    searching = "";
+    searchClear.hidden = true;
+    show(searchError, "");
+  }
+
+  searchForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    show(searchError, "");
+    var query = searchQuery();
+    if (!query) { show(searchError, "Type a word or choose a filter to search."); $("cv-q").focus(); return; }
+    searching = query;
+    searchClear.hidden = false;
+    document.querySelectorAll(".cv-filters button").forEach(function (o) { o.setAttribute("aria-pressed", "false"); });
+    loadQueue();
+  });
+
+  searchClear.addEventListener("click", function () {
+    searchForm.reset();
+    endSearch();
+    document.querySelectorAll(".cv-filters button").forEach(function (o) { o.setAttribute("aria-pressed", String(o.getAttribute("data-view") === view)); });
+    loadQueue();
+    announce("Search cleared: showing the queue");
+    $("cv-q").focus();
   });
 
   // --- conversation ---------------------------------------------------------------------------

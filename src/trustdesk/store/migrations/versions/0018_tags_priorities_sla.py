@@ -2,7 +2,7 @@
 (sla branch, issue 18).
 
 Revision ID: 0018
-Revises: 0016
+Revises: 0017
 Create Date: 2026-12-07 15:40:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import trustdesk.store.models.base
 
 revision = "0018"
-down_revision = "0016"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 

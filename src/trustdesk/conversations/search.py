@@ -1,0 +1,222 @@
+"""Searching a tenant's conversations: words in their messages, and filters on the conversation.
+
+search_conversations(session, tenant_id, text=parse("Bestellungen", ["de"]), filters=Filters(status="open"), ...)
+answers the queue's own dictionaries (views.conversation_dict), the newest hit first, each with
+`match`: the newest message that matched and a snippet with its hits marked. The words are
+looked up in the database's full-text index (store/search_index.py), which holds only stored,
+guarded text: a secret the guard removed was never written, so it cannot be found.
+Tenant and view are applied exactly as in the queue (views.in_view), so a search shows nothing
+the queue would not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, column, func, or_, select, table
+from sqlalchemy import text as sa_text
+from sqlalchemy.orm import Session
+
+from trustdesk.conversations.search_terms import SearchText, snippet
+from trustdesk.conversations.views import conversation_dict, in_view
+from trustdesk.store.models import Conversation, Customer, Message, User
+from trustdesk.store.search_index import FTS_TABLE, postgres_match, sqlite_match
+
+NO_ASSIGNEE = "none"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Conversation filters; None means any. `assignee` is a user id or NO_ASSIGNEE; `customer` a
+    customer id or an e-mail address; `since`/`until` bound the matching message's time (with
+    words) or the conversation's last message (without)."""
+
+    status: str | None = None
+    channel: str | None = None
+    language: str | None = None
+    assignee: int | str | None = None
+    customer: int | str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    # Tags and priorities (another branch) add a field here and one condition in _conditions.
+
+
+def _conditions(session: Session, tenant_id: int, filters: Filters) -> list[ColumnElement[bool]]:
+    conds: list[ColumnElement[bool]] = []
+    if filters.status is not None:
+        conds.append(Conversation.status == filters.status)
+    if filters.channel is not None:
+        conds.append(Conversation.channel == filters.channel)
+    if filters.language is not None:
+        conds.append(Conversation.language == filters.language)
+    if filters.assignee == NO_ASSIGNEE:
+        conds.append(Conversation.assignee_user_id.is_(None))
+    elif filters.assignee is not None:
+        conds.append(Conversation.assignee_user_id == filters.assignee)
+    if isinstance(filters.customer, int):
+        conds.append(Conversation.customer_id == filters.customer)
+    elif filters.customer is not None:
+        email = filters.customer.lower()
+        records = select(Customer.id).where(
+            Customer.tenant_id == tenant_id, func.lower(Customer.email) == email
+        )
+        conds.append(
+            or_(func.lower(Conversation.customer_email) == email, Conversation.customer_id.in_(records))
+        )
+    return conds
+
+
+def _newest_hits(
+    session: Session,
+    tenant_id: int,
+    text: SearchText,
+    conversation_conditions: list[ColumnElement[bool]],
+    message_conditions: list[ColumnElement[bool]],
+    *,
+    view: str,
+    user_id: int,
+    limit: int,
+) -> list[tuple[int, int]]:
+    """(conversation id, its newest matching message id) for up to `limit` conversations, newest first.
+
+    Matching messages are read newest first in chunks until `limit` conversations are found.
+    SQLite: FTS5 walks its index in rowid order joined to the conversation's filters, so a common
+    word costs a page, not every message holding it. PostgreSQL: the GIN index gives every match of
+    the tenant and the newest chunk is sorted out of those ("+ 0" keeps the planner from walking the
+    primary key and computing each body's vectors row by row: seconds for a rare word); the
+    conversation's filters are then read by primary key, with chunks growing when they reject most.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        fts = table(FTS_TABLE, column("rowid"))
+        query = (
+            select(Message.id, Message.conversation_id)
+            .select_from(fts)
+            .join(Message, Message.id == fts.c.rowid)
+            .join(Conversation, Conversation.id == Message.conversation_id)
+            .where(sqlite_match(text), Message.tenant_id == tenant_id, *message_conditions)
+            .where(Conversation.tenant_id == tenant_id, *conversation_conditions)
+        )
+        return _collect(session, in_view(query, view, user_id), fts.c.rowid, Message.id, limit, None)
+
+    # A search reads a few hundred rows: a parallel worker costs more to start than it saves.
+    session.execute(sa_text("SET LOCAL max_parallel_workers_per_gather = 0"))
+    matches = select(Message.id, Message.conversation_id).where(
+        Message.tenant_id == tenant_id, postgres_match(text), *message_conditions
+    )
+    allowed = in_view(
+        select(Conversation.id).where(Conversation.tenant_id == tenant_id, *conversation_conditions),
+        view,
+        user_id,
+    )
+    return _collect(session, matches, Message.id + 0, Message.id, limit, allowed)
+
+
+def _collect(
+    session: Session,
+    query: Select[Any],
+    order: ColumnElement[Any],
+    message_id: ColumnElement[int],
+    limit: int,
+    allowed: Select[Any] | None,
+) -> list[tuple[int, int]]:
+    chunk = max(200, limit * 8)
+    found: dict[int, int] = {}
+    cursor: int | None = None
+    while len(found) < limit:
+        page = query if cursor is None else query.where(message_id < cursor)
+        rows = session.execute(page.order_by(order.desc()).limit(chunk)).all()
+        keep: set[int] | None = None
+        if allowed is not None and rows:
+            conversation_ids = {conv_id for _, conv_id in rows}
+            keep = set(session.scalars(allowed.where(Conversation.id.in_(conversation_ids))))
+        for hit_id, conv_id in rows:
+            if keep is None or conv_id in keep:
+                found.setdefault(conv_id, hit_id)
+                if len(found) == limit:
+                    break
+        if len(rows) < chunk:
+            break
+        cursor = rows[-1][0]
+        chunk *= 4  # the filters rejected most: read further back in larger steps
+    return list(found.items())
+
+
+def search_conversations(
+    session: Session,
+    tenant_id: int,
+    *,
+    text: SearchText | None,
+    filters: Filters,
+    view: str = "all",
+    user_id: int,
+    limit: int = 50,
+    before: datetime | None = None,
+) -> list[dict[str, Any]]:
+    """One page of matching conversations (queue dicts + `match`).
+
+    With words: the conversations whose newest matching message is newest come first, and
+    `before` (the cursor) is the `match.created_at` of the last row of the previous page;
+    since/until bound the matching message. Without words: the queue's order and cursor
+    (last_message_at), since/until bound the conversation's last message.
+    """
+    conditions = _conditions(session, tenant_id, filters)
+    if text is None:
+        if filters.since is not None:
+            conditions.append(Conversation.last_message_at >= filters.since)
+        if filters.until is not None:
+            conditions.append(Conversation.last_message_at < filters.until)
+        if before is not None:
+            conditions.append(Conversation.last_message_at < before)
+        query = select(Conversation, User).outerjoin(User, User.id == Conversation.assignee_user_id)
+        query = in_view(query.where(Conversation.tenant_id == tenant_id, *conditions), view, user_id)
+        rows = session.execute(query.order_by(Conversation.last_message_at.desc()).limit(limit)).all()
+        return [{**conversation_dict(conv, user), "match": None} for conv, user in rows]
+
+    in_time: list[ColumnElement[bool]] = []
+    if filters.since is not None:
+        in_time.append(Message.created_at >= filters.since)
+    if filters.until is not None:
+        in_time.append(Message.created_at < filters.until)
+    if before is not None:
+        in_time.append(Message.created_at < before)
+    hits = _newest_hits(
+        session, tenant_id, text, conditions, in_time, view=view, user_id=user_id, limit=limit
+    )
+    if not hits:
+        return []
+    conversations = {
+        conv.id: (conv, user)
+        for conv, user in session.execute(
+            select(Conversation, User)
+            .outerjoin(User, User.id == Conversation.assignee_user_id)
+            .where(Conversation.id.in_([c for c, _ in hits]))
+        ).all()
+    }
+    matched = _matched_messages(session, text, [m for _, m in hits])
+    return [
+        {**conversation_dict(*conversations[conv_id]), "match": matched[message_id]}
+        for conv_id, message_id in hits
+        if conv_id in conversations and message_id in matched
+    ]
+
+
+def _matched_messages(session: Session, text: SearchText | None, ids: list[int]) -> dict[int, dict[str, Any]]:
+    if text is None or not ids:
+        return {}
+    rows = session.execute(
+        select(
+            Message.id, Message.seq, Message.author_kind, Message.visibility, Message.created_at, Message.body
+        ).where(Message.id.in_(ids))
+    ).all()
+    return {
+        row.id: {
+            "seq": row.seq,
+            "author_kind": row.author_kind,
+            "visibility": row.visibility,
+            "created_at": row.created_at.isoformat(),
+            "snippet": [{"text": s.text, "hit": s.hit} for s in snippet(text, row.body)],
+        }
+        for row in rows
+    }

@@ -1,0 +1,86 @@
+"""The full-text index over message bodies, one real engine per database (migration 0017).
+
+SQLite: `messages_fts`, an FTS5 table over `messages.body` (external content: the text is kept
+once, in `messages`), words folded by the unicode61 tokenizer (lower case, accents removed) and
+kept in step by three triggers on insert, body update and delete. Every delete goes through
+them, so privacy erasure and retention take a message out of the index in their own transaction.
+PostgreSQL: a GIN index on one expression, the body's lexemes in 'simple' (every word as written,
+which also serves Polish: PostgreSQL ships no Polish dictionary) and in each language's config,
+so a message is found by its stems whatever language the conversation is marked with; an
+expression index is never out of step with its rows.
+Only the stored body is indexed: the guard has already removed every secret from it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, literal_column, text
+from sqlalchemy.sql.elements import TextClause
+
+from trustdesk.conversations.search_terms import MIN_PREFIX, SearchText, fts5_query
+
+FTS_TABLE = "messages_fts"
+PG_INDEX = "ix_messages_search"
+# Objects the migration creates that no model declares (autogenerate must leave them alone).
+SQLITE_OBJECTS = frozenset(
+    {FTS_TABLE} | {f"{FTS_TABLE}_{s}" for s in ("data", "idx", "docsize", "config", "content")}
+)
+PG_OBJECTS = frozenset({PG_INDEX})
+# Merges every segment of the FTS5 index into one, leaving out deleted rows' words for good.
+SQLITE_MERGE_ALL = "INSERT INTO messages_fts (messages_fts) VALUES ('optimize')"
+
+# Languages with a PostgreSQL text search config; Polish has none and is matched by stem prefixes.
+PG_CONFIGS = {
+    "en": "english",
+    "de": "german",
+    "fr": "french",
+    "es": "spanish",
+    "it": "italian",
+    "nl": "dutch",
+    "pt": "portuguese",
+}
+# Must stay the exact expression of the index in migration 0017, or the planner cannot use it.
+PG_VECTOR_SQL = " || ".join(
+    f"to_tsvector('{config}'::regconfig, body)" for config in ("simple", *PG_CONFIGS.values())
+)
+
+
+def include_name(name: str | None, type_: str, _parents: dict[str, Any]) -> bool:
+    """Alembic autogenerate filter: the search index's own tables and index are not models."""
+    return name not in SQLITE_OBJECTS | PG_OBJECTS
+
+
+def sqlite_match(search: SearchText) -> TextClause:
+    """`messages_fts MATCH <query>`: for a query that reads from messages_fts (joined on rowid)."""
+    return text("messages_fts MATCH :fts_query").bindparams(fts_query=fts5_query(search))
+
+
+def postgres_match(search: SearchText) -> ColumnElement[bool]:
+    """`<vector> @@ <query>`: each term in 'simple' or a searched language's config; all terms."""
+    configs = [PG_CONFIGS[k] for k in search.languages if k in PG_CONFIGS]
+    query: Any = None
+    for term in search.terms:
+        # The chunk as typed, so PostgreSQL's parser sees an address or a number as one token; a
+        # phrase of its words too ("order-123" typed "order 123" in the message).
+        options: list[Any] = [
+            func.plainto_tsquery(literal_config(c), term.text) for c in ("simple", *configs)
+        ]
+        if term.is_phrase:
+            options.append(func.phraseto_tsquery(literal_config("simple"), " ".join(term.words)))
+        # No Polish dictionary: a Polish stem matches the 'simple' lexemes it begins (as on SQLite).
+        options += [
+            func.to_tsquery(literal_config("simple"), f"'{stem}':*")
+            for language, stem in term.stems
+            if language not in PG_CONFIGS and len(stem) >= MIN_PREFIX and stem != term.text.lower()
+        ]
+        either = options[0]
+        for option in options[1:]:
+            either = either.op("||")(option)
+        query = either if query is None else query.op("&&")(either)
+    return literal_column(f"({PG_VECTOR_SQL})").op("@@")(query)  # type: ignore[no-any-return]
+
+
+def literal_config(name: str) -> TextClause:
+    """A config name as a regconfig constant (names come from PG_CONFIGS, never from input)."""
+    return text(f"'{name}'::regconfig")
