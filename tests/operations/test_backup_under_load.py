@@ -20,10 +20,10 @@ import httpx
 import pytest
 from sqlalchemy import func, inspect, select, text
 from tests.mailchannel.conftest import World, world  # noqa: F401 - the real mail desk, reused
-from trustdesk.mailchannel.attachments import AttachmentStore
 
 from trustdesk.conversations.domain import Author, AuthorKind
 from trustdesk.conversations.pipeline import CustomerRef, post_message, start_conversation
+from trustdesk.store.attachments import AttachmentStore
 from trustdesk.store.db import make_engine
 from trustdesk.store.models import AuditEvent, MailAttachment, Message
 

@@ -18,7 +18,8 @@ from trustdesk.channels.index import load_registry
 from trustdesk.conversations.operations import set_status
 from trustdesk.jobs import Worker
 from trustdesk.mail import DkimResult, Resolver, verify_dkim
-from trustdesk.mailchannel.sender import Relay, send_reply
+from trustdesk.mail.relay import Relay
+from trustdesk.mailchannel.sender import send_reply
 from trustdesk.mailchannel.survey_invite import send_invite
 from trustdesk.satisfaction.service import INVITE_JOB
 from trustdesk.satisfaction.survey import link_key
