@@ -46,7 +46,8 @@ def test_a_password_reset_is_queued_for_the_accounts_own_address(botdesk: BotDes
     assert "official password reset link" in reply and "will ever ask you for your password" in reply
     with botdesk.sessions() as s:
         job = s.scalar(select(Job).where(Job.kind == "bot.password_reset_mail"))
-        assert job is not None and set(job.payload) == {"user_id"}  # no address or text in the payload
+        # No address or text in the payload: the account and the language the mail is written in.
+        assert job is not None and set(job.payload) == {"user_id", "lang"} and job.payload["lang"] == "en"
         assert s.scalar(select(AuditEvent.id).where(AuditEvent.action == "bot.password_reset_requested"))
 
 
