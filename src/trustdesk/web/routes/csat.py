@@ -33,7 +33,7 @@ from trustdesk.store.models import Conversation, Tenant, utcnow
 from trustdesk.web.contract import chat_security, errors
 from trustdesk.web.deps import Auth, app_state, client_ip, db, optional_auth, rate_limit, require
 from trustdesk.web.errors import ApiError, not_found
-from trustdesk.web.fields import ApiModel, TenantSlug
+from trustdesk.web.fields import ApiModel, TenantSlug, count
 from trustdesk.web.locale import LANG_COOKIE, page_language
 from trustdesk.web.routes.conversations import _tenant, customer_conversation, release, runtime
 from trustdesk.web.routes.pages import console_context, page_permission, render, staff_page
@@ -50,7 +50,8 @@ class SurveyState(BaseModel):
 
 
 class SurveyAnswerIn(ApiModel):
-    score: int = Field(ge=1, le=5, description="1 very dissatisfied .. 5 very satisfied")
+    # JSON Schema counts 3.0 as an integer, so the body may too (fields.count: a whole number).
+    score: count(1, 5) = Field(description="1 very dissatisfied .. 5 very satisfied")
     comment: Comment | None = Field(default=None, description="Optional; secrets are removed before storage")
 
 
