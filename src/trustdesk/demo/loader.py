@@ -85,9 +85,9 @@ DEMO_EXTENSIONS: list[DemoExtension] = [
     seed_demo_bot,
     seed_demo_reports,
     seed_demo_conversations,
-    seed_demo_sla,
     seed_demo_satisfaction,
     seed_demo_bot_held,
+    seed_demo_sla,  # last: it starts the SLA clocks of every demo conversation, the bot's too
 ]
 
 
