@@ -30,7 +30,7 @@ from sqlalchemy import create_engine, insert, text
 from sqlalchemy.engine import Engine, make_url
 
 from trustdesk.conversations.search import Filters, search_conversations
-from trustdesk.conversations.search_terms import STEMMERS, parse
+from trustdesk.i18n.search_terms import STEMMERS, parse
 from trustdesk.store.db import make_engine, make_session_factory
 from trustdesk.store.migrate import upgrade
 from trustdesk.store.models import Conversation, Message, Tenant, utcnow

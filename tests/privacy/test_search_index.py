@@ -11,7 +11,7 @@ from tests.privacy.test_retention import OLD, drain, start
 
 from trustdesk.conversations.pipeline import CustomerRef, start_conversation
 from trustdesk.conversations.search import Filters, search_conversations
-from trustdesk.conversations.search_terms import STEMMERS, parse
+from trustdesk.i18n.search_terms import STEMMERS, parse
 from trustdesk.privacy.retention_runs import set_rule
 from trustdesk.store.models import Conversation, Tenant
 

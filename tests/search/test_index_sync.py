@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 
 from trustdesk.conversations.pipeline import CustomerRef, Desk, start_conversation
 from trustdesk.conversations.search import Filters, search_conversations
-from trustdesk.conversations.search_terms import STEMMERS, parse
+from trustdesk.i18n.search_terms import STEMMERS, parse
 from trustdesk.store.db import make_session_factory
 from trustdesk.store.models import Message
 from trustdesk.store.search_index import postgres_match

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from trustdesk.conversations.search_terms import BadQuery, fold, fts5_query, matches_word, parse, snippet
+from trustdesk.i18n.search_terms import BadQuery, fold, fts5_query, matches_word, parse, snippet
 
 
 def test_a_word_is_widened_by_its_stems_in_the_languages_searched() -> None:

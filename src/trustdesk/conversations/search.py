@@ -19,8 +19,8 @@ from sqlalchemy import ColumnElement, Select, column, func, or_, select, table
 from sqlalchemy import text as sa_text
 from sqlalchemy.orm import Session
 
-from trustdesk.conversations.search_terms import SearchText, snippet
 from trustdesk.conversations.views import conversation_dict, in_view
+from trustdesk.i18n.search_terms import SearchText, snippet
 from trustdesk.store.models import Conversation, Customer, Message, User
 from trustdesk.store.search_index import FTS_TABLE, postgres_match, sqlite_match
 

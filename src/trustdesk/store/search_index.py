@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, literal_column, text
 from sqlalchemy.sql.elements import TextClause
 
-from trustdesk.conversations.search_terms import MIN_PREFIX, SearchText, fts5_query
+from trustdesk.i18n.search_terms import MIN_PREFIX, SearchText, fts5_query
 
 FTS_TABLE = "messages_fts"
 PG_INDEX = "ix_messages_search"

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from trustdesk.conversations import Channel, Status
 from trustdesk.conversations.search import NO_ASSIGNEE, Filters, search_conversations
-from trustdesk.conversations.search_terms import (
+from trustdesk.i18n.languages import LANGUAGES
+from trustdesk.i18n.search_terms import (
     MAX_QUERY_CHARS,
     STEMMERS,
     BadQuery,
@@ -24,7 +25,6 @@ from trustdesk.conversations.search_terms import (
     parse,
     stem_language,
 )
-from trustdesk.i18n.languages import LANGUAGES
 from trustdesk.web.deps import Auth
 from trustdesk.web.errors import ApiError
 from trustdesk.web.fields import Timestamp
