@@ -340,9 +340,10 @@ def modern(batch_size: int = 10_000, use_spamassassin: bool = False) -> None:
         policies = {"desk": desk, "worst": worst} if is_phish else {"desk": desk}
         for label, policy in policies.items():
             result = analysis_module.analyze(raw, trust=policy)
-            group = {"modern_legit": "modern_legit", "lang_mail": "lang_phish" if is_phish else "lang_legit"}.get(
-                folder, "phishing" if is_phish else "sa_ham"
-            )
+            group = {
+                "modern_legit": "modern_legit",
+                "lang_mail": "lang_phish" if is_phish else "lang_legit",
+            }.get(folder, "phishing" if is_phish else "sa_ham")
             flagged.setdefault((part, group, label, lang), []).append(result.verdict is not Verdict.BENIGN)
 
     def rate(part: str, group: str, label: str, lang: str | None = None) -> tuple[float, int]:
@@ -366,7 +367,9 @@ def modern(batch_size: int = 10_000, use_spamassassin: bool = False) -> None:
     for part in ("tune", "held-out"):
         r, n = rate(part, "lang_phish", "desk")
         m, mn = rate(part, "lang_legit", "desk")
-        print(f"own non-English set ({part}): phishing recall {r:.3f} of {n}, false positives {m:.3f} of {mn}")
+        print(
+            f"own non-English set ({part}): phishing recall {r:.3f} of {n}, false positives {m:.3f} of {mn}"
+        )
     held_out = [
         (folder, is_phish, raw)
         for folder, part, _, is_phish, raw in rows
@@ -391,7 +394,10 @@ def modern(batch_size: int = 10_000, use_spamassassin: bool = False) -> None:
         " | own set FP (n)"
     )
     for lang in langs:
-        cells = [rate("held-out", group, "desk", lang) for group in ("phishing", "lang_phish", "modern_legit", "lang_legit")]
+        cells = [
+            rate("held-out", group, "desk", lang)
+            for group in ("phishing", "lang_phish", "modern_legit", "lang_legit")
+        ]
         print(f"  {lang}: " + " | ".join(f"{v:.3f} ({n})" if n else "– (0)" for v, n in cells))
     batch_speed([raw for *_, raw in rows], batch_size, {"TRUSTDESK_TRUSTED_AUTHSERV_IDS": RECEIVER})
 
