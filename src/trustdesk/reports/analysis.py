@@ -118,9 +118,6 @@ def collect_signals(
         signals.shortened_link(urls),
         signals.free_hosting_link(urls),
         signals.html_form(view.forms, view.lookup_forms),
-        signals.lookalike_service_domain(view.from_address, urls),
-        signals.image_only_mail(view.is_mail, text, view.images, view.links),
-        signals.calendar_invite(view.attachments),
         *signals.risky_attachments(view.attachments),
     ]
     fired = [r for r in candidates if r is not None]

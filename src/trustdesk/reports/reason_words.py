@@ -88,13 +88,6 @@ SENTENCES = {
     "executable_attachment": N_("An attachment is a program that could take over your device"),
     "archive_with_executable": N_("An attached archive contains a program that could take over your device"),
     "suspicious_archive": N_("An attachment is an archive of a kind often used to hide malware"),
-    "lookalike_service_domain": N_(
-        "A domain in it is assembled from words of accounts, delivery or payment, the way look-alikes are made"
-    ),
-    "image_only_mail": N_("The message is almost only pictures and links, hiding its words from filters"),
-    "calendar_invite": N_(
-        "A calendar invitation is attached, which can put the sender's link into your calendar"
-    ),
     "brand_not_sender": N_(
         "It presents itself as a brand, but the authenticated sender is not one of the brand's domains"
     ),

@@ -66,7 +66,7 @@ HARD_CODES = frozenset(
         "celebrity_sender", "crypto_giveaway", "advance_fee", "gambling_bonus", "romance_lure",
         "gift_card_payment", "crypto_payment", "remote_access", "callback_scam", "reply_to_freemail",
         "contact_elsewhere", "random_sender", "abused_tld_sender", "abused_tld_link", "free_hosting_link",
-        "shortened_link", "dkim_fail", "spf_fail", "dmarc_fail", "lookalike_service_domain",
+        "shortened_link", "dkim_fail", "spf_fail", "dmarc_fail",
     }
 )  # fmt: skip
 # How much of a soft signal's weight survives a vouch: level 1 (authenticated sender), level 2

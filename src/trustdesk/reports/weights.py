@@ -81,10 +81,6 @@ JUDGEMENT_WEIGHTS: dict[str, float] = {
     "executable_attachment": 0.6,
     "archive_with_executable": 0.6,
     "suspicious_archive": 0.4,
-    # the lure's packaging (signals/lures.py); judgement weights, not fitted
-    "lookalike_service_domain": 0.6,
-    "image_only_mail": 0.3,
-    "calendar_invite": 0.3,
 }
 
 WEIGHTS: dict[str, float] = {
@@ -156,8 +152,4 @@ WEIGHTS: dict[str, float] = {
     "executable_attachment": 0.6,
     "archive_with_executable": 0.6,
     "suspicious_archive": 0.4,
-    # the lure's packaging (signals/lures.py); judgement weights, not fitted
-    "lookalike_service_domain": 0.6,
-    "image_only_mail": 0.3,
-    "calendar_invite": 0.3,
 }

@@ -53,7 +53,6 @@ from trustdesk.reports.signals.links import (
     risky_attachments,
     shortened_link,
 )
-from trustdesk.reports.signals.lures import calendar_invite, image_only_mail, lookalike_service_domain
 from trustdesk.reports.signals.narrative import narrated_impersonation, narrated_secret_ask
 from trustdesk.reports.signals.verification import Check, verdict_of, verification_signals
 
@@ -68,7 +67,6 @@ __all__ = [
     "abused_tld_sender",
     "account_threat",
     "advance_fee",
-    "calendar_invite",
     "callback_scam",
     "celebrity_sender",
     "cloud_tenant_sender",
@@ -85,13 +83,11 @@ __all__ = [
     "gambling_bonus",
     "gift_card_payment",
     "hidden_characters",
-    "image_only_mail",
     "html_form",
     "invisible_padding",
     "ip_address_link",
     "legal_threat",
     "link_text_mismatch",
-    "lookalike_service_domain",
     "malformed_sender",
     "mixed_script_words",
     "no_authentication",
