@@ -108,3 +108,18 @@ def test_tenant_registry_is_used(demo_env, tmp_path: Path) -> None:  # type: ign
         timeout=120,
     )
     assert unknown.returncode == 2 and "no tenant" in unknown.stderr
+
+
+def test_batch_reads_nested_folders_and_refuses_a_missing_path(tmp_path: Path) -> None:
+    (tmp_path / "inbox" / "2026").mkdir(parents=True)
+    (tmp_path / "inbox" / "2026" / "scam.eml").write_bytes(
+        raw(mail(SCAM, sender='"Acme" <help@acme-help.example.top>'))
+    )
+    (tmp_path / "inbox" / "note.txt").write_text("Lunch at noon?", encoding="utf-8")
+    result = runner.invoke(app, ["analyze", str(tmp_path / "inbox")])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [Path(line["file"]).name for line in lines] == ["scam.eml", "note.txt"]
+    assert lines[0]["verdict"] != "benign" and lines[1]["verdict"] == "benign"
+    missing = runner.invoke(app, ["analyze", str(tmp_path / "inbox"), str(tmp_path / "nowhere.eml")])
+    assert missing.exit_code != 0 and "nowhere.eml" in missing.output

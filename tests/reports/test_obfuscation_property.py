@@ -90,3 +90,20 @@ def test_invisible_characters_never_lower_a_real_phishing_score(index: int, data
         subject=_insert(view.subject, data, "subject"),
     )
     assert analyze_view(disguised).score >= base - 0.05
+
+
+@pytest.mark.skipif(not _TUNE_POT, reason=f"no shared data at {_DATA}")
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(index=st.integers(0, max(0, len(_TUNE_POT) - 1)), data=st.data())
+def test_invisible_characters_in_the_sender_name_and_links_text_never_lower_a_score(
+    index: int, data: st.DataObject
+) -> None:
+    view = read_report(_TUNE_POT[index].read_bytes())
+    base = analyze_view(view).score
+    disguised = replace(
+        view,
+        from_display=_insert(view.from_display, data, "sender name"),
+        links=tuple(replace(link, text=_insert(link.text, data, "link text")) for link in view.links[:5])
+        + view.links[5:],
+    )
+    assert analyze_view(disguised).score >= base - 0.05
