@@ -88,6 +88,7 @@ CONSOLE_NAV = [
     ("staff", "/console/staff", "Staff", Permission.MANAGE_STAFF),
     ("languages", "/console/languages", "Languages", Permission.MANAGE_LANGUAGES),
     ("audit", "/console/audit", "Audit log", Permission.VIEW_AUDIT),
+    ("keys", "/console/keys", "Keys", Permission.MANAGE_KEYS),
 ]
 
 
