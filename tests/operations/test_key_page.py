@@ -76,6 +76,7 @@ def test_only_the_operating_retailers_admins_reach_the_page(desk) -> None:  # ty
     ):
         client, csrf = _client(engine, tenant, email)
         assert client.get("/console/keys").status_code == 403, email
+        assert 'href="/console/keys"' not in client.get("/console").text
         for path, form in (
             ("/console/keys/rotate", {"kind": "secret"}),
             ("/console/keys/rotate", {"kind": "encryption"}),
@@ -122,6 +123,7 @@ def test_an_admin_rotates_both_keys_and_retires_the_old_ones(desk) -> None:  # t
     engine, data, settings = desk
     old_secret, old_key = settings.secret_key or "", settings.encryption_key or ""
     client, csrf = _client(engine, "acme", "admin@acme.test")
+    assert 'href="/console/keys"' in client.get("/console").text
     page = client.get("/console/keys")
     assert page.status_code == 200
     assert secret_key_id(old_secret) in page.text and encryption_key_id(old_key) in page.text
