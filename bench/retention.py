@@ -4,7 +4,7 @@ deleted per second and the latency of chat writes (`post_message`, the one path 
 takes) before and during the run.
 
     .venv/bin/python bench/retention.py                                  # 100,000 conversations, SQLite
-    .venv/bin/python bench/retention.py --conversations 20000 --database-url postgresql+psycopg://...
+    .venv/bin/python bench/retention.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/EMPTY_DB
 
 Each seeded conversation has two messages (customer, agent). Chat writes go to live conversations of
 the same tenant from one thread at a fixed pace; p99 is over the writes made while the run lasted.

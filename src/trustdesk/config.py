@@ -171,6 +171,11 @@ class Settings(BaseSettings):
         description="Blend the bot's intent model with sentence embeddings (needs the `embeddings` "
         "extra; without it a warning is logged and the plain model is used).",
     )
+    keys_admin_tenant: str | None = Field(
+        default=None,
+        description="The retailer (slug) whose admins may rotate and retire the deployment's keys in the "
+        "console; unset: the admins of a desk's only retailer, nobody's once a desk has several.",
+    )
     chat_send_per_conversation: str = Field(
         default="20/10", pattern=r"^\d{1,9}/\d{1,6}$", description="Messages per conversation."
     )

@@ -42,6 +42,7 @@ FLOORS: tuple[tuple[str, frozenset[str]], ...] = (
                 "backup",
                 "sla",
                 "signing_keys",
+                "keyring",
                 "satisfaction",
             }
         ),

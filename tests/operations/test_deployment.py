@@ -34,7 +34,7 @@ def test_the_systemd_units_verify_cleanly(tmp_path: Path) -> None:
         name = unit.name.replace("@.service", "@8001.service")
         (tmp_path / name).write_text(text)
         names.append(f"./{name}")
-    assert len(names) == 4
+    assert len(names) == 6
     done = subprocess.run(
         [analyze, "verify", "--man=no", *names], cwd=tmp_path, capture_output=True, text=True, check=False
     )

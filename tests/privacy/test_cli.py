@@ -82,3 +82,22 @@ def test_retention_rules_and_a_dry_run_from_the_cli(cli_env: Seeded) -> None:
     assert code != 0 and body["error"]["code"] == "bad_request"  # no rule for mail
     code, body = invoke("retention", "set", "--tenant", "acme", "--kind", "reports", "--forever", "--json")
     assert code == 0 and body["rules"] == {}
+
+
+def test_the_daily_timer_starts_every_rule_once(cli_env: Seeded) -> None:
+    code, body = invoke("retention", "run", "--all", "--json")
+    assert code == 0 and body["runs"] == []  # no rules yet
+    invoke("retention", "set", "--tenant", "acme", "--kind", "reports", "--days", "30", "--json")
+    invoke("retention", "set", "--tenant", "globex", "--kind", "mail", "--days", "90", "--json")
+    code, body = invoke("retention", "run", "--all", "--json")
+    assert code == 0
+    assert [(r["tenant"], r["kind"], r["keep_days"]) for r in body["runs"]] == [
+        ("acme", "reports", 30),
+        ("globex", "mail", 90),
+    ]
+    assert all(r["job_id"] for r in body["runs"])
+    # No worker has run them yet: the next day's timer does not queue them twice.
+    code, again = invoke("retention", "run", "--all", "--json")
+    assert code == 0 and [r["job_id"] for r in again["runs"]] == [None, None]
+    code, body = invoke("retention", "run", "--all", "--tenant", "acme", "--json")
+    assert code == 2 and body["error"]["code"] == "bad_request"

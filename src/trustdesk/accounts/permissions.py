@@ -37,6 +37,9 @@ class Permission(StrEnum):
     IMPORT_DATA = "import_data"
     # Data-subject requests (export and erase a person): admins only.
     HANDLE_PRIVACY_REQUESTS = "handle_privacy_requests"
+    # The deployment's key rings (rotate, retire): admins only, and only of the desk's operating retailer
+    # (keyring.operators), since the keys serve every retailer of the desk.
+    MANAGE_KEYS = "manage_keys"
     # Watch conversations the bot holds and take them over (admins and supervisors).
     SUPERVISE_CONVERSATIONS = "supervise_conversations"
     # Customer satisfaction results per agent and channel (admins and supervisors).

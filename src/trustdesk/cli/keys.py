@@ -3,27 +3,29 @@ sessions and message references."""
 
 from __future__ import annotations
 
-import os
-import secrets
-from pathlib import Path
+from typing import NoReturn
 
 import typer
 from cryptography.fernet import Fernet
-from sqlalchemy import update
 
 from trustdesk.audit.log import record
-from trustdesk.cli.common import fail, print_json, settings, unit_of_work
-from trustdesk.config import Settings
-from trustdesk.jobs import DEAD, DONE
-from trustdesk.secretbox import SecretBox, parse_keys
-from trustdesk.signing_keys import parse_secret_keys, secret_key_id
-from trustdesk.store.models import UserSession, utcnow
-from trustdesk.store.resealing import (
-    encryption_key_id,
-    latest_progress,
-    start_reseal,
-    unreadable_with_newest,
+from trustdesk.cli.common import err_console, print_json, settings, unit_of_work
+from trustdesk.keyring import (
+    ENCRYPTION,
+    SECRET,
+    ConfiguredElsewhere,
+    KeyRingError,
+    file_ring,
+    key_file,
+    retire_encryption,
+    retire_secret,
+    ring_status,
+    rotate_encryption_in_background,
+    rotate_secret,
+    write_key_file,
 )
+from trustdesk.secretbox import SecretBox
+from trustdesk.store.resealing import encryption_key_id, latest_progress, start_reseal
 from trustdesk.store.sealed import reseal_all
 
 app = typer.Typer(
@@ -32,39 +34,29 @@ app = typer.Typer(
 )
 
 
-def _write_key_file(path: Path, value: str) -> None:
-    """Replace the key file atomically, readable by its owner only."""
-    partial = path.with_name(f".{path.name}.partial")
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(value + "\n")
-    os.replace(partial, path)
-
-
-def _key_file(config: Settings, name: str, configured: str | None) -> Path:
-    """The key file this command may rewrite; exit 2 when the key is configured elsewhere."""
-    path = config.data_dir / name
-    env = f"TRUSTDESK_{name.upper()}"
-    # Rotating the file while the environment (or a config file) still names the old key would leave
-    # the next start unable to open anything.
-    if os.environ.get(env) or not path.is_file() or path.read_text().strip() != (configured or ""):
-        then = (
-            "run `trustdesk keys reseal`, then set it to 'NEW' alone"
-            if name == "encryption_key"
-            else "and restart every instance (older keys keep verifying what they signed)"
-        )
-        fail(
-            f"the {name.replace('_', ' ')} is configured outside {path} ({env} or a config file), which this "
-            f"command cannot change: set it to 'NEW,OLD' (a new key first), {then}; see docs/deployment.md, 'Keys'",
-            2,
-        )
-    return path
+def _error(exc: KeyRingError | str, json_output: bool, exit_code: int = 1) -> NoReturn:
+    """A refusal: its code and message as JSON on stdout with --json, else the message on stderr."""
+    code, message = (exc.code, exc.message) if isinstance(exc, KeyRingError) else ("key_ring", exc)
+    if isinstance(exc, ConfiguredElsewhere):
+        exit_code = 2
+    if json_output:
+        print_json({"error": {"code": code, "message": message}})
+    else:
+        err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(exit_code)
 
 
 def _reseal(keys: str) -> dict[str, int]:
     with unit_of_work() as session:
         counts = reseal_all(session, SecretBox(keys))
-        record(session, "keys.encryption_resealed", actor="cli", tenant_id=None, details={"resealed": counts})
+        record(
+            session,
+            "keys.encryption_resealed",
+            actor="cli",
+            tenant_id=None,
+            target=f"{ENCRYPTION}:{encryption_key_id(SecretBox(keys).keys[0])}",
+            details={"resealed": counts},
+        )
     return counts
 
 
@@ -76,49 +68,20 @@ def _start_background(keys: str) -> dict[str, object]:
 
 
 def _rotate_secret(end_sessions: bool, json_output: bool) -> None:
-    config = settings()
-    path = _key_file(config, "secret_key", config.secret_key)
-    old = parse_secret_keys(config.secret_key)
-    new = secrets.token_urlsafe(48)
-    with unit_of_work() as session:
-        ended = 0
-        if end_sessions:
-            result = session.execute(
-                update(UserSession).where(UserSession.revoked_at.is_(None)).values(revoked_at=utcnow())
-            )
-            ended = int(result.rowcount or 0)  # type: ignore[attr-defined]
-        record(
-            session,
-            "keys.secret_rotated",
-            actor="cli",
-            tenant_id=None,
-            target=f"secret_key:{secret_key_id(new)}",
-            details={
-                "key_id": secret_key_id(new),
-                "previous_key_ids": [secret_key_id(k) for k in old],
-                "sessions_ended": ended,
-            },
-        )
-    # The audit entry commits first: a rotation is never unaudited (an entry whose file write then
-    # failed says so loudly below, and the old key still works).
     try:
-        _write_key_file(path, ",".join([new, *old]))
-    except OSError as exc:
-        fail(f"could not write {path}: {exc}; the old secret key stays in force")
-    summary = {
-        "rotated": "secret_key",
-        "key_id": secret_key_id(new),
-        "previous_key_ids": [secret_key_id(k) for k in old],
-        "sessions_ended": ended,
-        "key_file": str(path),
-    }
+        with unit_of_work() as session:
+            rotation = rotate_secret(session, settings(), actor="cli", end_sessions=end_sessions)
+    except KeyRingError as exc:
+        _error(exc, json_output)
     if json_output:
-        print_json(summary)
+        print_json(rotation.as_dict())
     else:
-        how = f"{ended} sessions ended" if end_sessions else "signed-in staff stay signed in"
+        how = (
+            f"{rotation.sessions_ended} sessions ended" if end_sessions else "signed-in staff stay signed in"
+        )
         typer.echo(
-            f"new secret key {summary['key_id']} in {path} (older keys kept to verify what they signed); "
-            f"{how}; restart the desk"
+            f"new secret key {rotation.key_id} in {rotation.key_file} (older keys kept to verify what they "
+            f"signed); {how}; restart the desk"
         )
 
 
@@ -143,35 +106,51 @@ def rotate_command(
 
     With --background the re-sealing runs as a job in the workers (restart them first) and the old
     key stays until `keys retire`. With --secret, a new secret key signs from now on and the older
-    ones keep verifying sessions and message references made before; --end-sessions signs everyone out."""
+    ones keep verifying sessions and message references made before (until `keys retire --secret`);
+    --end-sessions signs everyone out."""
     if end_sessions and not secret:
-        fail("--end-sessions goes with --secret", 2)
+        _error("--end-sessions goes with --secret", json_output, 2)
     if secret:
         if background:
-            fail("--background is for the encryption key; a secret-key rotation needs no re-sealing", 2)
+            _error(
+                "--background is for the encryption key; a secret-key rotation needs no re-sealing",
+                json_output,
+                2,
+            )
         _rotate_secret(end_sessions, json_output)
         return
     config = settings()
-    path = _key_file(config, "encryption_key", config.encryption_key)
-    old = parse_keys(config.encryption_key or "")
-    new = Fernet.generate_key().decode()
-    _write_key_file(path, ",".join([new, *old]))
     if background:
-        started = _start_background(",".join([new, *old]))
+        try:
+            with unit_of_work() as session:
+                rotation = rotate_encryption_in_background(session, config, actor="cli")
+        except KeyRingError as exc:
+            _error(exc, json_output)
+        started = rotation.reseal or {}
         if json_output:
-            print_json({"rotated": True, "background": started, "key_file": str(path)})
+            print_json({"rotated": True, "background": started, "key_file": rotation.key_file})
         else:
             typer.echo(
-                f"new encryption key in {path} (the old one stays until `trustdesk keys retire`); restart the "
-                f"desk and its workers: job {started['job']} re-seals {started['total']} secrets "
+                f"new encryption key in {rotation.key_file} (the old one stays until `trustdesk keys retire`); "
+                f"restart the desk and its workers: job {started['job']} re-seals {started['total']} secrets "
                 "(`trustdesk keys status`)"
             )
         return
     try:
+        path = key_file(config, ENCRYPTION)
+    except ConfiguredElsewhere as exc:
+        _error(exc, json_output)
+    old = file_ring(config, ENCRYPTION)
+    new = Fernet.generate_key().decode()
+    write_key_file(path, [new, *old])
+    try:
         counts = _reseal(",".join([new, *old]))
     except ValueError as exc:
-        fail(f"{exc}; the key file keeps the new and the old keys, so nothing is lost: fix and run again")
-    _write_key_file(path, new)
+        _error(
+            f"{exc}; the key file keeps the new and the old keys, so nothing is lost: fix and run again",
+            json_output,
+        )
+    write_key_file(path, [new])
     if json_output:
         print_json({"rotated": True, "resealed": counts, "key_file": str(path)})
     else:
@@ -199,7 +178,7 @@ def reseal_command(
     try:
         counts = _reseal(keys)
     except ValueError as exc:
-        fail(str(exc))
+        _error(str(exc), json_output)
     if json_output:
         print_json({"resealed": counts})
     else:
@@ -210,20 +189,24 @@ def reseal_command(
 def status_command(
     json_output: bool = typer.Option(False, "--json", help="Machine-readable output."),
 ) -> None:
-    """The configured keys (public ids only) and the progress of the newest re-seal run."""
+    """The configured keys (public ids only, newest first, when each was made) and the progress of the
+    newest re-seal run."""
     config = settings()
     with unit_of_work() as session:
         progress = latest_progress(session)
+        rings = {kind: ring_status(session, config, kind) for kind in (ENCRYPTION, SECRET)}
     status = {
-        "encryption_keys": [encryption_key_id(k) for k in parse_keys(config.encryption_key or "")],
-        "secret_keys": [secret_key_id(k) for k in parse_secret_keys(config.secret_key)],
+        "encryption_keys": [k.id for k in rings[ENCRYPTION].keys],
+        "secret_keys": [k.id for k in rings[SECRET].keys],
+        "rings": {kind: ring.as_dict() for kind, ring in rings.items()},
         "reseal": progress.as_dict() if progress else None,
     }
     if json_output:
         print_json(status)
         return
-    typer.echo(f"encryption keys (newest first): {', '.join(status['encryption_keys'])}")  # type: ignore[arg-type]
-    typer.echo(f"secret keys (newest first): {', '.join(status['secret_keys'])}")  # type: ignore[arg-type]
+    for kind, ring in rings.items():
+        listed = ", ".join(f"{k.id} ({k.created_at:%Y-%m-%d})" if k.created_at else k.id for k in ring.keys)
+        typer.echo(f"{kind.replace('_', ' ')}s (newest first): {listed}")
     if progress is None:
         typer.echo("no re-seal run")
     else:
@@ -236,39 +219,47 @@ def status_command(
 
 @app.command("retire")
 def retire_command(
+    secret: bool = typer.Option(
+        False,
+        "--secret",
+        help="Retire older secret keys (by id, see `keys status`; every older one when no id is given).",
+    ),
+    key_ids: list[str] = typer.Argument(None, help="With --secret: the ids of the keys to retire."),
     json_output: bool = typer.Option(False, "--json", help="Machine-readable output."),
 ) -> None:
-    """Drop the older encryption keys once every stored secret opens with the newest alone."""
+    """Drop the older encryption keys once every stored secret opens with the newest alone.
+
+    With --secret, drop older secret keys: the staff sessions and message references they signed stop
+    verifying (the summary counts the references), so retire a key once those are no longer needed.
+    The current key is never retired; rotate first."""
     config = settings()
-    keys = parse_keys(config.encryption_key or "")
-    with unit_of_work() as session:
-        progress = latest_progress(session)
-        if progress is not None and progress.status not in (DONE, DEAD):
-            fail(
-                f"re-seal run {progress.run} is still {progress.status} ({progress.done} of {progress.total})"
-            )
-        left = unreadable_with_newest(session, SecretBox(",".join(keys)))
-        if sum(left.values()):
-            fail(
-                f"{sum(left.values())} stored secrets still need an older key ({', '.join(k for k, v in left.items() if v)}): "
-                "restart every instance and run `trustdesk keys reseal --background`, then try again"
-            )
-        external = bool(os.environ.get("TRUSTDESK_ENCRYPTION_KEY"))
-        if len(keys) > 1 and not external:
-            record(
-                session,
-                "keys.encryption_retired",
-                actor="cli",
-                tenant_id=None,
-                target=f"encryption_key:{encryption_key_id(keys[0])}",
-                details={"retired": [encryption_key_id(k) for k in keys[1:]]},
-            )
-    if external:
-        message = "every stored secret opens with the newest key: set TRUSTDESK_ENCRYPTION_KEY to it alone"
-    else:
-        _write_key_file(_key_file(config, "encryption_key", config.encryption_key), keys[0])
-        message = f"{len(keys) - 1} older encryption keys retired; restart the desk"
+    ids = [i.strip() for i in key_ids or [] if i.strip()]
+    if ids and not secret:
+        _error(
+            "key ids go with --secret (the encryption key retires every older key at once)", json_output, 2
+        )
+    try:
+        with unit_of_work() as session:
+            if secret:
+                retirement = retire_secret(session, config, ids, actor="cli")
+            else:
+                try:
+                    key_file(config, ENCRYPTION)
+                    managed = True
+                except ConfiguredElsewhere:
+                    managed = False
+                retirement = retire_encryption(session, config, actor="cli", write_file=managed)
+    except KeyRingError as exc:
+        _error(exc, json_output)
     if json_output:
-        print_json({"retired": len(keys) - 1, "key": encryption_key_id(keys[0])})
+        print_json(retirement.as_dict())
+        return
+    if secret:
+        typer.echo(
+            f"secret keys {', '.join(retirement.retired)} retired ({retirement.references_signed} message "
+            "references they signed no longer verify); restart the desk"
+        )
+    elif retirement.key_file is None:
+        typer.echo("every stored secret opens with the newest key: set TRUSTDESK_ENCRYPTION_KEY to it alone")
     else:
-        typer.echo(message)
+        typer.echo(f"{len(retirement.retired)} older encryption keys retired; restart the desk")

@@ -145,15 +145,36 @@ def retention_set(
 
 @retention.command("run")
 def retention_run(
-    tenant: str = typer.Option(..., "--tenant", help="Tenant slug."),
-    kind: str = typer.Option(..., "--kind", help="conversations, mail, attachments or reports."),
+    tenant: str = typer.Option(None, "--tenant", help="Tenant slug."),
+    kind: str = typer.Option(None, "--kind", help="conversations, mail, attachments or reports."),
+    every_rule: bool = typer.Option(
+        False, "--all", help="Every tenant's every rule (what a daily timer runs); skips runs still going."
+    ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Count what is past retention; change nothing."),
     json_output: bool = typer.Option(False, "--json"),
 ) -> None:
     """Start a run (a durable job the desk's workers or `trustdesk jobs work` carry out in batches)."""
     from trustdesk.privacy.retention import RetentionError
-    from trustdesk.privacy.retention_runs import start_run
+    from trustdesk.privacy.retention_runs import start_run, start_scheduled_runs
 
+    if every_rule:
+        if tenant or kind or dry_run:
+            _error("bad_request", "--all goes without --tenant, --kind and --dry-run", json_output, 2)
+        with unit_of_work() as session:
+            runs = start_scheduled_runs(session, actor="cli")
+        if json_output:
+            print_json({"runs": [run.__dict__ for run in runs]})
+        else:
+            for run in runs:
+                what = f"job {run.job_id}" if run.job_id else "previous run still going, none started"
+                typer.echo(
+                    f"{run.tenant} {run.kind} (keep {run.keep_days} days): {run.expired} to delete, {what}"
+                )
+            if not runs:
+                typer.echo("no retention rules: nothing to run")
+        return
+    if not tenant or not kind:
+        _error("bad_request", "give --tenant and --kind, or --all", json_output, 2)
     try:
         with unit_of_work() as session:
             t = get_tenant(session, tenant)

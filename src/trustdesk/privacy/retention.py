@@ -15,7 +15,8 @@ BATCH_SIZE = 200  # one batch holds SQLite's write lock for about a fifth of a s
 BATCHES_PER_JOB = 20  # then the job hands over to a fresh one: no job holds its lease for long
 # Between batches the job lets go of the database for longer than SQLite's busy handler sleeps
 # (100 ms): a chat message waiting for the write lock gets it, instead of losing every race to
-# the job's next batch (bench/retention.py measured chat p99 above 10 s without the pause).
+# the job's next batch (bench/retention.py measured chat p99 above 10 s without the pause). SQLite
+# only: PostgreSQL's row locks never make a chat write wait for a batch.
 BATCH_PAUSE_SECONDS = 0.15
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session
 
 from trustdesk.audit.log import record
-from trustdesk.jobs import enqueue
+from trustdesk.jobs import PENDING, RUNNING, enqueue
 from trustdesk.jobs.worker import JobContext
 from trustdesk.privacy.removal import orphaned_files, remove_conversations
 from trustdesk.privacy.retention import (
@@ -33,6 +33,7 @@ from trustdesk.privacy.retention import (
 )
 from trustdesk.store.models import (
     Conversation,
+    Job,
     MailAttachment,
     MailRecord,
     Report,
@@ -181,6 +182,35 @@ def start_run(
     return RunStart(chosen.value, days, expired, job.id)
 
 
+@dataclass(frozen=True)
+class ScheduledRun:
+    tenant: str
+    kind: str
+    keep_days: int
+    expired: int
+    job_id: int | None  # None: the previous run of this tenant and kind is still going, so none was started
+
+
+def start_scheduled_runs(session: Session, *, actor: str, now: datetime | None = None) -> list[ScheduledRun]:
+    """Start a run for every tenant's every rule (what an operator's daily timer calls), skipping a tenant
+    and kind whose previous run has not finished, so slow runs never pile up."""
+    going = {
+        (job.tenant_id, str((job.payload or {}).get("kind")))
+        for job in session.scalars(
+            select(Job).where(Job.kind == RETENTION_JOB, Job.status.in_((PENDING, RUNNING)))
+        )
+    }
+    started: list[ScheduledRun] = []
+    for tenant in session.scalars(select(Tenant).order_by(Tenant.id)):
+        for kind, days in sorted(rules(session, tenant.id).items()):
+            if (tenant.id, kind) in going:
+                started.append(ScheduledRun(tenant.slug, kind, days, 0, None))
+                continue
+            run = start_run(session, tenant, kind, actor=actor, now=now)
+            started.append(ScheduledRun(tenant.slug, kind, days, run.expired, run.job_id))
+    return started
+
+
 def run_retention_job(context: JobContext) -> None:
     """Job handler: delete the next batches of one run; hand over or finish with one audit entry."""
     payload = dict(context.payload)
@@ -212,11 +242,15 @@ def run_retention_job(context: JobContext) -> None:
                     },
                 )
             session.commit()
+            # SQLite has one write lock for the whole file; PostgreSQL locks only the deleted rows, so a
+            # chat write never waits behind a batch there and needs no pause.
+            pause = session.get_bind().dialect.name == "sqlite"
         for path in files:
             path.unlink(missing_ok=True)
         if finished:
             return
-        time.sleep(BATCH_PAUSE_SECONDS)
+        if pause:
+            time.sleep(BATCH_PAUSE_SECONDS)
     with context.sessions() as session:
         enqueue(session, RETENTION_JOB, payload, tenant_id=tenant_id)
         session.commit()

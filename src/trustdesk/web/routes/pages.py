@@ -88,15 +88,20 @@ CONSOLE_NAV = [
     ("staff", "/console/staff", "Staff", Permission.MANAGE_STAFF),
     ("languages", "/console/languages", "Languages", Permission.MANAGE_LANGUAGES),
     ("audit", "/console/audit", "Audit log", Permission.VIEW_AUDIT),
+    ("keys", "/console/keys", "Keys", Permission.MANAGE_KEYS),
 ]
 
 
 def console_context(request: Request, auth: Auth, section: str) -> dict[str, Any]:
     routes = {r.path for router in request.app.state.routers for r in router.routes if hasattr(r, "path")}
+    operating = app_state(request).settings.keys_admin_tenant
     nav = [
         {"key": key, "href": href, "label": label}
         for key, href, label, perm in CONSOLE_NAV
-        if (perm is None or auth.can(perm)) and href in routes
+        if (perm is None or auth.can(perm))
+        and href in routes
+        # The Keys page belongs to the operating retailer's admins only (web/routes/keys.py).
+        and not (key == "keys" and operating and operating.strip().lower() != auth.tenant.slug.lower())
     ]
     return {
         "auth": auth,
