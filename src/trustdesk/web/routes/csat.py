@@ -35,7 +35,8 @@ from trustdesk.web.deps import Auth, app_state, client_ip, db, optional_auth, ra
 from trustdesk.web.errors import ApiError, not_found
 from trustdesk.web.fields import ApiModel, TenantSlug, count
 from trustdesk.web.locale import LANG_COOKIE, page_language
-from trustdesk.web.routes.conversations import _tenant, customer_conversation, release, runtime
+from trustdesk.web.routes.conversation_common import release, runtime
+from trustdesk.web.routes.customer_chat import _tenant, customer_conversation
 from trustdesk.web.routes.pages import console_context, page_permission, render, staff_page
 
 router = APIRouter(tags=["satisfaction"])

@@ -1,0 +1,155 @@
+"""What an agent does to a conversation besides writing in it: claim, assign, set its language,
+resolve, reopen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import Field
+from sqlalchemy.orm import Session
+
+from trustdesk import conversations as conv_service
+from trustdesk.conversations import (
+    ConversationError,
+)
+from trustdesk.tenancy.language_settings import tenant_languages
+from trustdesk.web.contract import errors
+from trustdesk.web.deps import Auth, client_ip, db, require
+from trustdesk.web.fields import (
+    ApiModel,
+    RowId,
+)
+from trustdesk.web.routes.conversation_common import (
+    HANDLE,
+    ConversationOut,
+    LanguageIn,
+    _raise,
+    release,
+    runtime,
+)
+
+router = APIRouter(prefix="/api/v1", tags=["conversations"])
+
+
+class AssignIn(ApiModel):
+    user_id: RowId | None = Field(description="The agent to give it to; null puts it back in the queue")
+
+
+def _assign(request: Request, auth: Auth, conversation_id: str, user_id: int | None, *, claim: bool) -> Any:
+    try:
+        return conv_service.assign(
+            runtime(request).desk,
+            auth.tenant.id,
+            conversation_id,
+            user_id,
+            by=auth.user,
+            claim=claim,
+            ip=client_ip(request),
+        )
+    except ConversationError as exc:
+        return _raise(exc)
+
+
+@router.post(
+    "/conversations/{conversation_id}/claim",
+    response_model=ConversationOut,
+    summary="Take it",
+    responses=errors(404, 409, e409="another agent has claimed it"),
+)
+def claim(
+    conversation_id: str,
+    request: Request,
+    auth: Auth = Depends(require(HANDLE)),
+    session: Session = Depends(db),
+) -> Any:
+    release(session)
+    return _assign(request, auth, conversation_id, auth.user.id, claim=True)
+
+
+@router.post(
+    "/conversations/{conversation_id}/assign",
+    response_model=ConversationOut,
+    summary="Assign or transfer to another agent (null: back to the queue)",
+    responses=errors(
+        404, 409, e404="no such conversation or person", e409="cannot_assign: that person may not handle it"
+    ),
+)
+def assign(
+    conversation_id: str,
+    body: AssignIn,
+    request: Request,
+    auth: Auth = Depends(require(HANDLE)),
+    session: Session = Depends(db),
+) -> Any:
+    release(session)
+    return _assign(request, auth, conversation_id, body.user_id, claim=False)
+
+
+@router.post(
+    "/conversations/{conversation_id}/language",
+    response_model=ConversationOut,
+    summary="Set the conversation's language (the bot answers in it from now on); audited",
+    responses=errors(404, e409="language_not_offered: a language this retailer does not offer"),
+)
+def agent_set_language(
+    conversation_id: str,
+    body: LanguageIn,
+    request: Request,
+    auth: Auth = Depends(require(HANDLE)),
+    session: Session = Depends(db),
+) -> Any:
+    release(session)
+    try:
+        return conv_service.set_language(
+            runtime(request).desk,
+            auth.tenant.id,
+            conversation_id,
+            body.language,
+            by=auth.user,
+            offered=tuple(tenant_languages(auth.tenant).offered),
+            ip=client_ip(request),
+        )
+    except ConversationError as exc:
+        return _raise(exc)
+
+
+def _status(request: Request, auth: Auth, conversation_id: str, resolved: bool) -> Any:
+    try:
+        return conv_service.set_status(
+            runtime(request).desk, auth.tenant.id, conversation_id, resolved=resolved, by=auth.user
+        )
+    except ConversationError as exc:
+        return _raise(exc)
+
+
+@router.post(
+    "/conversations/{conversation_id}/resolve",
+    response_model=ConversationOut,
+    summary="Resolve",
+    responses=errors(404, 409, e409="it is already resolved"),
+)
+def resolve(
+    conversation_id: str,
+    request: Request,
+    auth: Auth = Depends(require(HANDLE)),
+    session: Session = Depends(db),
+) -> Any:
+    release(session)
+    return _status(request, auth, conversation_id, True)
+
+
+@router.post(
+    "/conversations/{conversation_id}/reopen",
+    response_model=ConversationOut,
+    summary="Reopen",
+    responses=errors(404, 409, e409="only a resolved conversation can be reopened"),
+)
+def reopen(
+    conversation_id: str,
+    request: Request,
+    auth: Auth = Depends(require(HANDLE)),
+    session: Session = Depends(db),
+) -> Any:
+    release(session)
+    return _status(request, auth, conversation_id, False)
