@@ -53,6 +53,7 @@ from trustdesk.web.routes import (
     realtime,
     report_intake,
     reports,
+    sign_in,
     sla,
     staff,
     supervisor,
@@ -89,6 +90,7 @@ ROUTERS = [
     privacy.router,
     languages.router,
     sla.router,
+    sign_in.router,
     pages.router,
 ]
 
