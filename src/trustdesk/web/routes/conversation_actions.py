@@ -5,17 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 from pydantic import Field
-from sqlalchemy.orm import Session
 
 from trustdesk import conversations as conv_service
-from trustdesk.conversations import (
-    ConversationError,
-)
 from trustdesk.tenancy.language_settings import tenant_languages
 from trustdesk.web.contract import errors
-from trustdesk.web.deps import Auth, client_ip, db, require
 from trustdesk.web.fields import (
     ApiModel,
     RowId,
@@ -24,9 +19,8 @@ from trustdesk.web.routes.conversation_common import (
     HANDLE,
     ConversationOut,
     LanguageIn,
-    _raise,
-    release,
-    runtime,
+    PipelineCall,
+    pipeline_call,
 )
 
 router = APIRouter(prefix="/api/v1", tags=["conversations"])
@@ -36,19 +30,13 @@ class AssignIn(ApiModel):
     user_id: RowId | None = Field(description="The agent to give it to; null puts it back in the queue")
 
 
-def _assign(request: Request, auth: Auth, conversation_id: str, user_id: int | None, *, claim: bool) -> Any:
-    try:
-        return conv_service.assign(
-            runtime(request).desk,
-            auth.tenant.id,
-            conversation_id,
-            user_id,
-            by=auth.user,
-            claim=claim,
-            ip=client_ip(request),
+def _assign(call: PipelineCall, conversation_id: str, user_id: int | None, *, claim: bool) -> Any:
+    auth = call.auth
+    return call.answer(
+        lambda: conv_service.assign(
+            call.desk, auth.tenant.id, conversation_id, user_id, by=auth.user, claim=claim, ip=call.ip
         )
-    except ConversationError as exc:
-        return _raise(exc)
+    )
 
 
 @router.post(
@@ -57,14 +45,8 @@ def _assign(request: Request, auth: Auth, conversation_id: str, user_id: int | N
     summary="Take it",
     responses=errors(404, 409, e409="another agent has claimed it"),
 )
-def claim(
-    conversation_id: str,
-    request: Request,
-    auth: Auth = Depends(require(HANDLE)),
-    session: Session = Depends(db),
-) -> Any:
-    release(session)
-    return _assign(request, auth, conversation_id, auth.user.id, claim=True)
+def claim(conversation_id: str, call: PipelineCall = Depends(pipeline_call(HANDLE))) -> Any:
+    return _assign(call, conversation_id, call.auth.user.id, claim=True)
 
 
 @router.post(
@@ -75,15 +57,8 @@ def claim(
         404, 409, e404="no such conversation or person", e409="cannot_assign: that person may not handle it"
     ),
 )
-def assign(
-    conversation_id: str,
-    body: AssignIn,
-    request: Request,
-    auth: Auth = Depends(require(HANDLE)),
-    session: Session = Depends(db),
-) -> Any:
-    release(session)
-    return _assign(request, auth, conversation_id, body.user_id, claim=False)
+def assign(conversation_id: str, body: AssignIn, call: PipelineCall = Depends(pipeline_call(HANDLE))) -> Any:
+    return _assign(call, conversation_id, body.user_id, claim=False)
 
 
 @router.post(
@@ -93,34 +68,28 @@ def assign(
     responses=errors(404, e409="language_not_offered: a language this retailer does not offer"),
 )
 def agent_set_language(
-    conversation_id: str,
-    body: LanguageIn,
-    request: Request,
-    auth: Auth = Depends(require(HANDLE)),
-    session: Session = Depends(db),
+    conversation_id: str, body: LanguageIn, call: PipelineCall = Depends(pipeline_call(HANDLE))
 ) -> Any:
-    release(session)
-    try:
-        return conv_service.set_language(
-            runtime(request).desk,
+    auth = call.auth
+    return call.answer(
+        lambda: conv_service.set_language(
+            call.desk,
             auth.tenant.id,
             conversation_id,
             body.language,
             by=auth.user,
             offered=tuple(tenant_languages(auth.tenant).offered),
-            ip=client_ip(request),
+            ip=call.ip,
         )
-    except ConversationError as exc:
-        return _raise(exc)
+    )
 
 
-def _status(request: Request, auth: Auth, conversation_id: str, resolved: bool) -> Any:
-    try:
-        return conv_service.set_status(
-            runtime(request).desk, auth.tenant.id, conversation_id, resolved=resolved, by=auth.user
+def _status(call: PipelineCall, conversation_id: str, resolved: bool) -> Any:
+    return call.answer(
+        lambda: conv_service.set_status(
+            call.desk, call.auth.tenant.id, conversation_id, resolved=resolved, by=call.auth.user
         )
-    except ConversationError as exc:
-        return _raise(exc)
+    )
 
 
 @router.post(
@@ -129,14 +98,8 @@ def _status(request: Request, auth: Auth, conversation_id: str, resolved: bool) 
     summary="Resolve",
     responses=errors(404, 409, e409="it is already resolved"),
 )
-def resolve(
-    conversation_id: str,
-    request: Request,
-    auth: Auth = Depends(require(HANDLE)),
-    session: Session = Depends(db),
-) -> Any:
-    release(session)
-    return _status(request, auth, conversation_id, True)
+def resolve(conversation_id: str, call: PipelineCall = Depends(pipeline_call(HANDLE))) -> Any:
+    return _status(call, conversation_id, True)
 
 
 @router.post(
@@ -145,11 +108,5 @@ def resolve(
     summary="Reopen",
     responses=errors(404, 409, e409="only a resolved conversation can be reopened"),
 )
-def reopen(
-    conversation_id: str,
-    request: Request,
-    auth: Auth = Depends(require(HANDLE)),
-    session: Session = Depends(db),
-) -> Any:
-    release(session)
-    return _status(request, auth, conversation_id, False)
+def reopen(conversation_id: str, call: PipelineCall = Depends(pipeline_call(HANDLE))) -> Any:
+    return _status(call, conversation_id, False)

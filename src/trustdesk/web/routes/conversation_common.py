@@ -5,9 +5,11 @@ that hand a request to the one pipeline (trustdesk.conversations.post_message an
 from __future__ import annotations
 
 import logging
-from typing import Literal
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
@@ -17,10 +19,13 @@ from trustdesk.conversations import (
     ConversationError,
     MessageBlocked,
 )
+from trustdesk.conversations.pipeline import Desk
+from trustdesk.conversations.views import find_conversation
 from trustdesk.i18n.languages import LANGUAGES
 from trustdesk.runtime import Runtime
-from trustdesk.web.deps import app_state, client_ip, rate_limit
-from trustdesk.web.errors import ApiError
+from trustdesk.store.models import Conversation
+from trustdesk.web.deps import Auth, app_state, client_ip, db, rate_limit, require
+from trustdesk.web.errors import ApiError, not_found
 from trustdesk.web.fields import (
     ApiModel,
 )
@@ -156,6 +161,14 @@ def _raise(exc: ConversationError) -> JSONResponse:
     return result
 
 
+def conversation_or_404(session: Session, tenant_id: int, public_id: str) -> Conversation:
+    """The tenant's conversation with this public id, else the API's 404 (another tenant's is unknown)."""
+    try:
+        return find_conversation(session, tenant_id, public_id)
+    except ConversationError:
+        raise not_found("conversation") from None
+
+
 def release(session: Session) -> None:
     """End the request's own transaction before the pipeline opens its write transaction.
 
@@ -165,6 +178,44 @@ def release(session: Session) -> None:
     """
     session.expunge_all()
     session.rollback()
+
+
+@dataclass(frozen=True)
+class PipelineCall:
+    """A signed-in request on its way to the pipeline; its own transaction has already ended (`release`).
+
+    Handlers say only what they ask of the desk: `call.answer(lambda: operation(call.desk, ...))`.
+    """
+
+    auth: Auth
+    request: Request
+
+    @property
+    def desk(self) -> Desk:
+        return runtime(self.request).desk
+
+    @property
+    def ip(self) -> str | None:
+        return client_ip(self.request)
+
+    def answer(self, action: Callable[[], Any]) -> Any:
+        """The action's result, or the API form of the pipeline's refusal (`conversation_error`)."""
+        try:
+            return action()
+        except ConversationError as exc:
+            return _raise(exc)
+
+
+def pipeline_call(permission: Permission) -> Callable[..., PipelineCall]:
+    """A dependency: the caller must hold `permission`; then the request's transaction ends."""
+
+    def dependency(
+        request: Request, auth: Auth = Depends(require(permission)), session: Session = Depends(db)
+    ) -> PipelineCall:
+        release(session)
+        return PipelineCall(auth, request)
+
+    return dependency
 
 
 def limit_send(request: Request, conversation_key: str) -> None:

@@ -26,7 +26,6 @@ from trustdesk.sla.queue import annotate as annotate_sla
 from trustdesk.store.models import User
 from trustdesk.web.contract import errors, link, with_links
 from trustdesk.web.deps import Auth, client_ip, db, require
-from trustdesk.web.errors import not_found
 from trustdesk.web.fields import (
     ApiModel,
     ClientMsgId,
@@ -42,6 +41,7 @@ from trustdesk.web.routes.conversation_common import (
     GuardFinding,
     MessageOut,
     _raise,
+    conversation_or_404,
     limit_send,
     release,
     runtime,
@@ -174,10 +174,7 @@ def conversation_detail(
     auth: Auth = Depends(require(HANDLE)),
     session: Session = Depends(db),
 ) -> dict[str, Any]:
-    try:
-        conv = conv_service.find_conversation(session, auth.tenant.id, conversation_id)
-    except ConversationError:
-        raise not_found("conversation") from None
+    conv = conversation_or_404(session, auth.tenant.id, conversation_id)
     from trustdesk.store.models import Customer
 
     assignee = session.get(User, conv.assignee_user_id) if conv.assignee_user_id else None
@@ -214,10 +211,7 @@ def conversation_messages(
     auth: Auth = Depends(require(HANDLE)),
     session: Session = Depends(db),
 ) -> dict[str, Any]:
-    try:
-        conv = conv_service.find_conversation(session, auth.tenant.id, conversation_id)
-    except ConversationError:
-        raise not_found("conversation") from None
+    conv = conversation_or_404(session, auth.tenant.id, conversation_id)
     return {
         "messages": add_mail_info(
             session, conv, conv_service.messages_after(session, conv, after_seq, limit=limit)
