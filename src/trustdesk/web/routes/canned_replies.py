@@ -11,13 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from trustdesk import conversations as conv_service
-from trustdesk.audit.log import record
 from trustdesk.conversations import (
     ConversationError,
 )
 from trustdesk.store.models import CannedReply
 from trustdesk.web.contract import errors, link, with_links
-from trustdesk.web.deps import Auth, client_ip, db, require
+from trustdesk.web.deps import Auth, audit_commit, db, require
 from trustdesk.web.errors import not_found
 from trustdesk.web.fields import (
     VISIBLE_PATTERN,
@@ -92,15 +91,7 @@ def canned_create(
         )
     except ConversationError as exc:
         return _raise(exc)
-    record(
-        session,
-        "canned_reply.created",
-        actor=auth.actor,
-        tenant_id=auth.tenant.id,
-        target=f"canned_reply:{reply.id}",
-        ip=client_ip(request),
-    )
-    session.commit()
+    audit_commit(session, request, auth, "canned_reply.created", f"canned_reply:{reply.id}")
     return conv_service.canned_dict(reply)
 
 
@@ -122,13 +113,5 @@ def canned_delete(
     if reply is None:
         raise not_found("canned reply")
     session.delete(reply)
-    record(
-        session,
-        "canned_reply.deleted",
-        actor=auth.actor,
-        tenant_id=auth.tenant.id,
-        target=f"canned_reply:{canned_reply_id}",
-        ip=client_ip(request),
-    )
-    session.commit()
+    audit_commit(session, request, auth, "canned_reply.deleted", f"canned_reply:{canned_reply_id}")
     return Response(status_code=204)

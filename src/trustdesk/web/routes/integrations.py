@@ -14,10 +14,9 @@ from sqlalchemy.orm import Session
 from trustdesk import jobs as job_queue
 from trustdesk import webhooks
 from trustdesk.accounts.permissions import Permission
-from trustdesk.audit.log import record
 from trustdesk.store.models import Job, WebhookEndpoint
 from trustdesk.web.contract import errors, link, with_links
-from trustdesk.web.deps import Auth, app_state, client_ip, db, require
+from trustdesk.web.deps import Auth, app_state, audit_commit, client_ip, db, require
 from trustdesk.web.errors import ApiError, not_found
 from trustdesk.web.fields import (
     SPACES,
@@ -222,14 +221,6 @@ def job_retry(
         if "not found" in str(exc):
             raise not_found("job") from None
         raise ApiError(409, "conflict", str(exc)) from None
-    record(
-        session,
-        "job.retried",
-        actor=auth.actor,
-        tenant_id=auth.tenant.id,
-        target=f"job:{job_id}",
-        ip=client_ip(request),
-    )
-    session.commit()
+    audit_commit(session, request, auth, "job.retried", f"job:{job_id}")
     runtime(request).wake_workers()
     return _job_out(job)
