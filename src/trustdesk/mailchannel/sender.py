@@ -76,10 +76,13 @@ def _signing_key(session: Session, tenant: Tenant, from_domain: str) -> Any:
     return key
 
 
-def _refuse(session: Session, tenant_id: int | None, conv: Conversation | None, reason: str) -> NoReturn:
+def refuse_mail(
+    session: Session, action: str, tenant_id: int | None, conv: Conversation | None, reason: str
+) -> NoReturn:
+    """Audit why a mail to the customer is not sent (`action`), then dead-letter its job with the reason."""
     audit(
         session,
-        "mail.reply_not_sent",
+        action,
         actor="system:mail",
         tenant_id=tenant_id,
         target=f"conversation:{conv.public_id}" if conv is not None else "",
@@ -87,6 +90,10 @@ def _refuse(session: Session, tenant_id: int | None, conv: Conversation | None, 
     )
     session.commit()
     raise PermanentJobError(reason)
+
+
+def _refuse(session: Session, tenant_id: int | None, conv: Conversation | None, reason: str) -> NoReturn:
+    refuse_mail(session, "mail.reply_not_sent", tenant_id, conv, reason)
 
 
 def threaded_outbound(

@@ -11,7 +11,7 @@ and reference are reserved before the first attempt; a retry rebuilds the very s
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,7 +23,14 @@ from trustdesk.i18n import words
 from trustdesk.jobs import JobContext, PermanentJobError
 from trustdesk.mail.headers import HeaderRefused
 from trustdesk.mailchannel.compose import Reply, build_reply, safe_header_address
-from trustdesk.mailchannel.sender import dispatch, job_services, mark_sent, signed, threaded_outbound
+from trustdesk.mailchannel.sender import (
+    dispatch,
+    job_services,
+    mark_sent,
+    refuse_mail,
+    signed,
+    threaded_outbound,
+)
 from trustdesk.satisfaction.survey import QUESTION, SCORE_LABELS, SCORES, link_key, survey_url
 from trustdesk.secretbox import SecretBox
 from trustdesk.store.models import Conversation, MailRecord, SatisfactionSurvey, Tenant
@@ -62,17 +69,8 @@ def invite_text(lang: str, *, brand: str, name: str, reference: str, url: str) -
     return "\n".join(lines)
 
 
-def _refuse(session: Session, tenant_id: int | None, conv: Conversation | None, reason: str) -> None:
-    audit(
-        session,
-        "csat.invite_not_sent",
-        actor="system:mail",
-        tenant_id=tenant_id,
-        target=f"conversation:{conv.public_id}" if conv is not None else "",
-        details={"reason": reason},
-    )
-    session.commit()
-    raise PermanentJobError(reason)
+def _refuse(session: Session, tenant_id: int | None, conv: Conversation | None, reason: str) -> NoReturn:
+    refuse_mail(session, "csat.invite_not_sent", tenant_id, conv, reason)
 
 
 def prepare(
