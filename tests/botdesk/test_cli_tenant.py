@@ -3,39 +3,32 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy.orm import Session
 from tests.bot.fakes import TENANT_EXTRA_ROWS, TENANT_WORD
-from tests.foundation.factory import make_tenant
+from tests.foundation.factory import cli_database, make_tenant
 from typer.testing import CliRunner
 
 from trustdesk.cli.main import app
-from trustdesk.config import get_settings
-from trustdesk.store.db import make_engine, make_session_factory
-from trustdesk.store.migrate import upgrade
 from trustdesk.store.models import BotExample
 
 runner = CliRunner()
 
 
 @pytest.fixture
-def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
-    engine = make_engine(url)
-    upgrade(engine)
-    with make_session_factory(engine)() as s:
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    def seed(s: Session) -> None:
         tenant = make_tenant(s, "acme")
         s.add_all(
             BotExample(tenant_id=tenant.id, intent=r["intent"], text=r["text"]) for r in TENANT_EXTRA_ROWS
         )
         make_tenant(s, "plain")
-        s.commit()
-    engine.dispose()
-    monkeypatch.setenv("TRUSTDESK_DATABASE_URL", url)
-    get_settings.cache_clear()
-    yield url
-    get_settings.cache_clear()
+
+    with cli_database(tmp_path, monkeypatch, seed) as url:
+        yield url
 
 
 def classify(*args: str) -> dict:  # type: ignore[type-arg]

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 import pyotp
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from trustdesk.accounts import service as accounts
 from trustdesk.accounts.permissions import Role
 from trustdesk.commerce.importer import import_orders
+from trustdesk.config import get_settings
+from trustdesk.store.db import make_engine, make_session_factory
+from trustdesk.store.migrate import upgrade
 from trustdesk.store.models import Tenant, User
 from trustdesk.tenancy.service import create_tenant
 
@@ -23,6 +30,26 @@ def make_tenant(session: Session, slug: str, domain: str | None = None) -> Tenan
     return create_tenant(
         session, slug=slug, name=slug.title() + " Shop", primary_domain=domain or f"{slug}-shop.com"
     )
+
+
+@contextmanager
+def cli_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: Callable[[Session], object]
+) -> Iterator[str]:
+    """A migrated SQLite file seeded by `seed(session)`, which the CLI opens (TRUSTDESK_DATABASE_URL)."""
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    with make_session_factory(engine)() as s:
+        seed(s)
+        s.commit()
+    engine.dispose()
+    monkeypatch.setenv("TRUSTDESK_DATABASE_URL", url)
+    get_settings.cache_clear()
+    try:
+        yield url
+    finally:
+        get_settings.cache_clear()
 
 
 # Accounts built here stand for staff who have worked on the desk for a while: past the four-eyes

@@ -19,7 +19,7 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "trustdesk"
 # Lowest first. A package may import from its own floor and from any floor below it, never from above.
 FLOORS: tuple[tuple[str, frozenset[str]], ...] = (
     # Settings, secrets, languages, rate limits: what every part may use.
-    ("core", frozenset({"__init__", "config", "secretbox", "native", "ratelimit", "i18n"})),
+    ("core", frozenset({"__init__", "config", "errors", "secretbox", "native", "ratelimit", "i18n"})),
     # Pure domain engines: values in, values out; no database, no web, no jobs.
     ("engines", frozenset({"guard", "verify", "mail", "bot"})),
     # Storage and the plumbing that moves work and events: the database, the audit log, the outbox, the bus.

@@ -8,13 +8,11 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from tests.foundation.factory import make_tenant
+from tests.foundation.factory import cli_database, make_tenant
 from typer.testing import CliRunner
 
 from trustdesk.cli.main import app
-from trustdesk.config import get_settings
 from trustdesk.store.db import make_engine, make_session_factory
-from trustdesk.store.migrate import upgrade
 from trustdesk.store.models import AuditEvent
 
 runner = CliRunner()
@@ -22,17 +20,8 @@ runner = CliRunner()
 
 @pytest.fixture
 def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
-    engine = make_engine(url)
-    upgrade(engine)
-    with make_session_factory(engine)() as s:
-        make_tenant(s, "acme")
-        s.commit()
-    engine.dispose()
-    monkeypatch.setenv("TRUSTDESK_DATABASE_URL", url)
-    get_settings.cache_clear()
-    yield url
-    get_settings.cache_clear()
+    with cli_database(tmp_path, monkeypatch, lambda s: make_tenant(s, "acme")) as url:
+        yield url
 
 
 def test_show_change_and_refuse(database: str) -> None:

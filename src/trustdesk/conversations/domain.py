@@ -8,6 +8,8 @@ import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
+from trustdesk.errors import DeskError
+
 MAX_BODY_CHARS = 5000
 """Longest message body accepted from any channel (characters, after normalisation)."""
 
@@ -53,15 +55,10 @@ class Author:
         return "inbound" if self.kind == AuthorKind.CUSTOMER else "outbound"
 
 
-class ConversationError(ValueError):
+class ConversationError(DeskError):
     """A conversation request cannot be honoured; `code` is stable, the message safe to show."""
 
     code = "conversation_error"
-    status = 400
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class InvalidMessage(ConversationError):

@@ -15,7 +15,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from trustdesk.audit.log import record
-from trustdesk.conversations.domain import ConversationError, ConversationNotFound
+from trustdesk.conversations.domain import ConversationError
+from trustdesk.conversations.operations import locked_conversation
 from trustdesk.conversations.pipeline import Desk
 from trustdesk.sla.policy import PRIORITIES
 from trustdesk.store.models import Conversation, ConversationTag, Tag, User, utcnow
@@ -93,17 +94,6 @@ def tenant_tags(session: Session, tenant_id: int, limit: int = 500) -> list[dict
     return [{"name": name, "conversations": count} for name, count in rows]
 
 
-def _locked(session: Session, tenant_id: int, public_id: str) -> Conversation:
-    conv = session.scalar(
-        select(Conversation)
-        .where(Conversation.tenant_id == tenant_id, Conversation.public_id == public_id)
-        .with_for_update()
-    )
-    if conv is None:
-        raise ConversationNotFound()
-    return conv
-
-
 def _write_tags(session: Session, conv: Conversation, names: list[str], by: User) -> None:
     existing = {
         t.name: t
@@ -147,7 +137,7 @@ def set_labels(
     wanted_tags = normalise_tags(tags) if tags is not None else None
     actor = f"{by.role}:{by.email}"
     with desk.writing(), desk.sessions() as session:
-        conv = _locked(session, tenant_id, public_id)
+        conv = locked_conversation(session, tenant_id, public_id)
         changed = False
         if wanted_priority is not None and wanted_priority != conv.priority:
             record(

@@ -32,7 +32,8 @@ from trustdesk.store.models import CannedReply, Conversation, User, utcnow
 from trustdesk.webhooks import enqueue_event
 
 
-def _locked(session: Session, tenant_id: int, public_id: str) -> Conversation:
+def locked_conversation(session: Session, tenant_id: int, public_id: str) -> Conversation:
+    """The tenant's conversation, its row locked for this transaction; ConversationNotFound if none."""
     conv = session.scalar(
         select(Conversation)
         .where(Conversation.tenant_id == tenant_id, Conversation.public_id == public_id)
@@ -67,7 +68,7 @@ def assign(
     """
     jobs = 0
     with desk.writing(), desk.sessions() as session:
-        conv = _locked(session, tenant_id, public_id)
+        conv = locked_conversation(session, tenant_id, public_id)
         assignee: User | None = None
         if assignee_user_id is not None:
             assignee = session.get(User, assignee_user_id)
@@ -121,7 +122,7 @@ def set_status(desk: Desk, tenant_id: int, public_id: str, *, resolved: bool, by
     """Resolve (resolved=True) or reopen a conversation; resolving notifies webhooks."""
     jobs = 0
     with desk.writing(), desk.sessions() as session:
-        conv = _locked(session, tenant_id, public_id)
+        conv = locked_conversation(session, tenant_id, public_id)
         now = utcnow()
         if resolved:
             if conv.status == Status.RESOLVED:
@@ -176,7 +177,7 @@ def set_language(
     if code is None or code not in offered:
         raise LanguageNotOffered(f"language {language!r} is not offered here; offered: {', '.join(offered)}")
     with desk.writing(), desk.sessions() as session:
-        conv = _locked(session, tenant_id, public_id)
+        conv = locked_conversation(session, tenant_id, public_id)
         previous = conv.language
         conv.language = code
         if conv.bot_state:

@@ -1,5 +1,7 @@
 """The one intake pipeline every message goes through, whatever its channel.
 
+Why one module: it is the one pipeline; posting and starting a conversation share its lock, screen, store and announce steps, whose order must read in one place.
+
     normalise -> guard (redact customer secrets, block agent/bot asks) -> store message and
     outbox jobs in ONE transaction (next seq taken under the conversation's row lock)
     -> after commit publish to the bus -> route (bot, queue or the assigned agent)

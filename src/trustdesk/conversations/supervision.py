@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from trustdesk.audit.log import record
 from trustdesk.bus import agent_topic, conversation_topic, queue_topic
-from trustdesk.conversations.domain import Author, AuthorKind, ConversationNotFound, InvalidTransition, Status
+from trustdesk.conversations.domain import Author, AuthorKind, InvalidTransition, Status
+from trustdesk.conversations.operations import locked_conversation
 from trustdesk.conversations.pipeline import Desk, post_message
 from trustdesk.conversations.views import conversation_dict
 from trustdesk.i18n import words
@@ -80,13 +81,7 @@ def take_over(
     """
     with bot_lock or nullcontext():
         with desk.writing(), desk.sessions() as session:
-            conv = session.scalar(
-                select(Conversation)
-                .where(Conversation.tenant_id == tenant_id, Conversation.public_id == public_id)
-                .with_for_update()
-            )
-            if conv is None:
-                raise ConversationNotFound()
+            conv = locked_conversation(session, tenant_id, public_id)
             if not conv.bot_active or conv.assignee_user_id is not None or conv.status == Status.RESOLVED:
                 raise InvalidTransition("the bot no longer holds this conversation; open it from the queue")
             tenant = session.get(Tenant, tenant_id)

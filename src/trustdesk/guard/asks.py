@@ -1,5 +1,7 @@
 """Outbound ask detection: an agent or bot message that requests a secret, in any pack's language.
 
+Why one module: the clause judge is one decision; its tests (negated, conditional, official place, request) read the same clause views and words.
+
 A clause is an ask when it names something secret (password, PIN, banking login, full card
 number, CVV, expiry date, one-time code, remote-access software) together with a request
 ("please send", "können Sie mir … nennen", "¿me puede dar …?", "what's your …?", "install …"),

@@ -1,5 +1,7 @@
 """PAYMENT_CARD, CARD_SECURITY_CODE and CARD_EXPIRY detection.
 
+Why one module: security codes and expiry dates are found relative to the card numbers found here, with the same separators, windows and cues.
+
 A card number is a run of 12-19 digits, possibly split by separators (spaces, dashes, dots,
 stray punctuation, line breaks) that is Luhn-valid and falls in an issuer range with a length
 that issuer uses. Runs glued to words, parts of UUIDs, numbers introduced as order/tracking

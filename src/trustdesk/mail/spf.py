@@ -1,5 +1,7 @@
 """SPF (RFC 7208) evaluated by our own code on top of :class:`Resolver`.
 
+Why one module: RFC 7208 is one evaluation; parsing, macro expansion and the check share the lookup state (_State) and its limits.
+
 Why not pyspf: it reaches DNS through a module-level function (global state shared by
 every tenant and test), folds timeouts and SERVFAIL into its own exception handling, and
 gives no structured account of the lookup counts. Owning the evaluation lets every DNS

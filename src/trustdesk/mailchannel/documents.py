@@ -1,5 +1,7 @@
 """The text inside the binary documents an e-mail brings, so the guard can check them before storage.
 
+Why one module: one job, the text of a document, read by format-specific readers that all draw on one shared budget (_Budget) and nest (a ZIP holds a PDF).
+
 A document can hold a secret the way a mail body can: a card number in a PDF, a password in a Word
 file, an IBAN in a spreadsheet inside a ZIP archive. The guard cannot redact inside such a file
 without rewriting it, so the intake keeps the file as sent only when none of its text holds a

@@ -1,6 +1,8 @@
 """Inbound mail into conversations: parse, authenticate, find the retailer and the thread, keep the
 attachments, then hand the text to the one pipeline (the guard redacts secrets before storage).
 
+Why one module: MailIntake is one sequence (parse, authenticate, thread, keep, hand over) whose steps share the delivery in progress.
+
 Nothing of the raw message is stored: not the .eml, not the body before the guard. The subject,
 the sender's display name and attachment names pass the guard too.
 """

@@ -14,6 +14,7 @@ never logged or stored in a job.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any, NoReturn
 
 from sqlalchemy import select, update
@@ -75,10 +76,13 @@ def _signing_key(session: Session, tenant: Tenant, from_domain: str) -> Any:
     return key
 
 
-def _refuse(session: Session, tenant_id: int | None, conv: Conversation | None, reason: str) -> NoReturn:
+def refuse_mail(
+    session: Session, action: str, tenant_id: int | None, conv: Conversation | None, reason: str
+) -> NoReturn:
+    """Audit why a mail to the customer is not sent (`action`), then dead-letter its job with the reason."""
     audit(
         session,
-        "mail.reply_not_sent",
+        action,
         actor="system:mail",
         tenant_id=tenant_id,
         target=f"conversation:{conv.public_id}" if conv is not None else "",
@@ -86,6 +90,99 @@ def _refuse(session: Session, tenant_id: int | None, conv: Conversation | None, 
     )
     session.commit()
     raise PermanentJobError(reason)
+
+
+def _refuse(session: Session, tenant_id: int | None, conv: Conversation | None, reason: str) -> NoReturn:
+    refuse_mail(session, "mail.reply_not_sent", tenant_id, conv, reason)
+
+
+def threaded_outbound(
+    session: Session,
+    tenant: Tenant,
+    conv: Conversation,
+    message_id: int | None,
+    refuse: Callable[[str], NoReturn],
+) -> MailRecord:
+    """A new outbound mail record (not yet added): from the support address, threaded under the
+    customer's last mail, with a fresh Message-ID. No support address: `refuse` (it raises)."""
+    sender = support_address(session, tenant, conv)
+    if sender is None:
+        refuse("the retailer has no official support e-mail address to send from")
+    parent = session.scalar(
+        select(MailRecord)
+        .where(MailRecord.conversation_id == conv.id, MailRecord.direction == "inbound")
+        .order_by(MailRecord.id.desc())
+        .limit(1)
+    )
+    return MailRecord(
+        tenant_id=tenant.id,
+        conversation_id=conv.id,
+        message_id=message_id,
+        direction="outbound",
+        status="sending",
+        header_message_id=new_message_id(str(sender).rpartition("@")[2]),
+        # Only valid msg-ids: intake stores no others, but rows from before it checked may hold any.
+        in_reply_to=(
+            parent.header_message_id
+            if parent is not None and valid_msg_id(parent.header_message_id)
+            else None
+        ),
+        references=[
+            r
+            for r in (
+                reply_references(parent.header_message_id, parent.references or [])
+                if parent is not None
+                else ()
+            )
+            if valid_msg_id(r)
+        ],
+        from_address=str(sender),
+        to_address=str(conv.customer_email)[:320],
+    )
+
+
+def signed(session: Session, box: SecretBox, tenant: Tenant, raw: bytes, from_address: str) -> bytes:
+    """The mail DKIM-signed with the retailer's key for the From domain (or its organisational one), if any."""
+    key = _signing_key(session, tenant, from_address.rpartition("@")[2])
+    if key is None:
+        return raw
+    return sign_reply(
+        raw, domain=key.domain, selector=key.selector, private_key_pem=dkim_private_key(box, key)
+    )
+
+
+def job_services(context: JobContext) -> tuple[Any, SecretBox, Relay | None]:
+    """The settings, secret box and relay a mail job sends with (tests hand in their own)."""
+    from trustdesk.config import get_settings
+
+    settings = context.services.get("settings") or get_settings()
+    box = context.services.get("box") or SecretBox(settings.encryption_key or "")
+    return settings, box, context.services.get("mail_relay") or Relay.from_settings(settings)
+
+
+def dispatch(route: Any, relay: Relay | None, raw: bytes, sender: str, recipient: str, settings: Any) -> None:
+    """Hand the mail to the retailer's own mailbox (its SMTP submission) when there is a route, else to the
+    relay. A mailbox's refusal is final, its other failures are retried; the relay's errors pass through."""
+    from trustdesk.mailboxes.connect import MailboxConnectError
+    from trustdesk.mailboxes.outbound import send_through
+
+    if route is not None:
+        try:
+            send_through(route, raw, sender, recipient, ca_file=getattr(settings, "mailbox_ca_file", None))
+        except MailboxConnectError as exc:
+            if exc.permanent:
+                raise PermanentJobError(exc.message) from None
+            raise RuntimeError(exc.message) from None
+    else:
+        deliver(raw, sender, recipient, relay)  # type: ignore[arg-type]
+
+
+def mark_sent(context: JobContext, record_id: int) -> None:
+    with context.sessions() as session:
+        session.execute(
+            update(MailRecord).where(MailRecord.id == record_id).values(status="sent", sent_at=utcnow())
+        )
+        session.commit()
 
 
 def prepare(
@@ -109,41 +206,8 @@ def prepare(
     if record is not None and record.status == "sent":
         return None
     if record is None:
-        sender = support_address(session, tenant, conv)
-        if sender is None:
-            _refuse(
-                session, tenant.id, conv, "the retailer has no official support e-mail address to send from"
-            )
-        parent = session.scalar(
-            select(MailRecord)
-            .where(MailRecord.conversation_id == conv.id, MailRecord.direction == "inbound")
-            .order_by(MailRecord.id.desc())
-            .limit(1)
-        )
-        record = MailRecord(
-            tenant_id=tenant.id,
-            conversation_id=conv.id,
-            message_id=message.id,
-            direction="outbound",
-            status="sending",
-            header_message_id=new_message_id(str(sender).rpartition("@")[2]),
-            # Only valid msg-ids: intake stores no others, but rows from before it checked may hold any.
-            in_reply_to=(
-                parent.header_message_id
-                if parent is not None and valid_msg_id(parent.header_message_id)
-                else None
-            ),
-            references=[
-                r
-                for r in (
-                    reply_references(parent.header_message_id, parent.references or [])
-                    if parent is not None
-                    else ()
-                )
-                if valid_msg_id(r)
-            ],
-            from_address=str(sender),
-            to_address=conv.customer_email[:320],  # type: ignore[index]
+        record = threaded_outbound(
+            session, tenant, conv, message.id, lambda reason: _refuse(session, tenant.id, conv, reason)
         )
         session.add(record)
         session.commit()  # the Message-ID is fixed before the first attempt
@@ -174,24 +238,14 @@ def prepare(
     except HeaderRefused as exc:
         # Not one header may be other than intended in a mail the retailer signs: not sent, audited.
         _refuse(session, tenant.id, conv, f"the reply's headers failed the check before signing: {exc}")
-    from_domain = record.from_address.rpartition("@")[2]
-    key = _signing_key(session, tenant, from_domain)
-    if key is not None:
-        raw = sign_reply(
-            raw, domain=key.domain, selector=key.selector, private_key_pem=dkim_private_key(box, key)
-        )
-    return record, raw
+    return record, signed(session, box, tenant, raw, record.from_address)
 
 
 def send_reply(context: JobContext) -> None:
     """The "mail.send" job handler."""
-    from trustdesk.config import get_settings
-    from trustdesk.mailboxes.connect import MailboxConnectError
-    from trustdesk.mailboxes.outbound import send_through, submission_route
+    from trustdesk.mailboxes.outbound import submission_route
 
-    settings = context.services.get("settings") or get_settings()
-    box = context.services.get("box") or SecretBox(settings.encryption_key or "")
-    relay = context.services.get("mail_relay") or Relay.from_settings(settings)
+    settings, box, relay = job_services(context)
     with context.sessions() as session:
         # A conversation fetched from the retailer's own mailbox is answered through its SMTP submission.
         route = submission_route(
@@ -211,21 +265,9 @@ def send_reply(context: JobContext) -> None:
         record, raw = prepared
         record_id, sender, recipient = record.id, record.from_address, record.to_address
         session.rollback()
-    if route is not None:
-        try:
-            send_through(route, raw, sender, recipient, ca_file=getattr(settings, "mailbox_ca_file", None))
-        except MailboxConnectError as exc:
-            if exc.permanent:
-                raise PermanentJobError(exc.message) from None
-            raise RuntimeError(exc.message) from None
-    else:
-        try:
-            deliver(raw, sender, recipient, relay)  # type: ignore[arg-type]
-        except RelayRefused as exc:
-            raise PermanentJobError(str(exc)) from None
-    with context.sessions() as session:
-        session.execute(
-            update(MailRecord).where(MailRecord.id == record_id).values(status="sent", sent_at=utcnow())
-        )
-        session.commit()
+    try:
+        dispatch(route, relay, raw, sender, recipient, settings)
+    except RelayRefused as exc:
+        raise PermanentJobError(str(exc)) from None
+    mark_sent(context, record_id)
     log.info("reply e-mailed", extra={"job_id": context.job.id, "mail_record": record_id})

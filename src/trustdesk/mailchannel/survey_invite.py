@@ -11,24 +11,29 @@ and reference are reserved before the first attempt; a retry rebuilds the very s
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, NoReturn
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from trustdesk.audit.log import record as audit
 from trustdesk.authenticity.outbound import footer_line
-from trustdesk.authenticity.service import dkim_private_key, record_outbound
+from trustdesk.authenticity.service import record_outbound
 from trustdesk.i18n import words
 from trustdesk.jobs import JobContext, PermanentJobError
-from trustdesk.mail.headers import HeaderRefused, valid_msg_id
-from trustdesk.mail.relay import Relay, deliver
-from trustdesk.mailchannel.compose import Reply, build_reply, new_message_id, safe_header_address, sign_reply
-from trustdesk.mailchannel.sender import _signing_key, support_address
-from trustdesk.mailchannel.threads import reply_references
+from trustdesk.mail.headers import HeaderRefused
+from trustdesk.mailchannel.compose import Reply, build_reply, safe_header_address
+from trustdesk.mailchannel.sender import (
+    dispatch,
+    job_services,
+    mark_sent,
+    refuse_mail,
+    signed,
+    threaded_outbound,
+)
 from trustdesk.satisfaction.survey import QUESTION, SCORE_LABELS, SCORES, link_key, survey_url
 from trustdesk.secretbox import SecretBox
-from trustdesk.store.models import Conversation, MailRecord, SatisfactionSurvey, Tenant, utcnow
+from trustdesk.store.models import Conversation, MailRecord, SatisfactionSurvey, Tenant
 
 log = logging.getLogger("trustdesk.satisfaction")
 
@@ -64,17 +69,8 @@ def invite_text(lang: str, *, brand: str, name: str, reference: str, url: str) -
     return "\n".join(lines)
 
 
-def _refuse(session: Session, tenant_id: int | None, conv: Conversation | None, reason: str) -> None:
-    audit(
-        session,
-        "csat.invite_not_sent",
-        actor="system:mail",
-        tenant_id=tenant_id,
-        target=f"conversation:{conv.public_id}" if conv is not None else "",
-        details={"reason": reason},
-    )
-    session.commit()
-    raise PermanentJobError(reason)
+def _refuse(session: Session, tenant_id: int | None, conv: Conversation | None, reason: str) -> NoReturn:
+    refuse_mail(session, "csat.invite_not_sent", tenant_id, conv, reason)
 
 
 def prepare(
@@ -116,16 +112,8 @@ def prepare(
         if mail is not None and mail.status == "sent":
             return None
     if mail is None:
-        sender = support_address(session, tenant, conv)
-        if sender is None:
-            _refuse(
-                session, tenant.id, conv, "the retailer has no official support e-mail address to send from"
-            )
-        parent = session.scalar(
-            select(MailRecord)
-            .where(MailRecord.conversation_id == conv.id, MailRecord.direction == "inbound")
-            .order_by(MailRecord.id.desc())
-            .limit(1)
+        mail = threaded_outbound(
+            session, tenant, conv, None, lambda reason: _refuse(session, tenant.id, conv, reason)
         )
         sent = record_outbound(
             session,
@@ -135,28 +123,6 @@ def prepare(
             conversation_id=conv.id,
             recipient=conv.customer_email,
             settings=settings,
-        )
-        mail = MailRecord(
-            tenant_id=tenant.id,
-            conversation_id=conv.id,
-            message_id=None,
-            direction="outbound",
-            status="sending",
-            header_message_id=new_message_id(str(sender).rpartition("@")[2]),
-            in_reply_to=(
-                parent.header_message_id
-                if parent is not None and valid_msg_id(parent.header_message_id)
-                else None
-            ),
-            references=[
-                r
-                for r in (
-                    reply_references(parent.header_message_id, parent.references or []) if parent else ()
-                )
-                if valid_msg_id(r)
-            ],
-            from_address=str(sender),
-            to_address=str(conv.customer_email)[:320],
         )
         session.add(mail)
         survey.mail_reference = sent.reference
@@ -194,23 +160,14 @@ def prepare(
         )
     except HeaderRefused as exc:
         _refuse(session, tenant.id, conv, f"the survey mail's headers failed the check before signing: {exc}")
-    key = _signing_key(session, tenant, mail.from_address.rpartition("@")[2])
-    if key is not None:
-        raw = sign_reply(
-            raw, domain=key.domain, selector=key.selector, private_key_pem=dkim_private_key(box, key)
-        )
-    return mail.id, mail.from_address, mail.to_address, raw
+    return mail.id, mail.from_address, mail.to_address, signed(session, box, tenant, raw, mail.from_address)
 
 
 def send_invite(context: JobContext) -> None:
     """The "csat.invite" job handler."""
-    from trustdesk.config import get_settings
-    from trustdesk.mailboxes.connect import MailboxConnectError
-    from trustdesk.mailboxes.outbound import send_through, submission_route
+    from trustdesk.mailboxes.outbound import submission_route
 
-    settings = context.services.get("settings") or get_settings()
-    box = context.services.get("box") or SecretBox(settings.encryption_key or "")
-    relay = context.services.get("mail_relay") or Relay.from_settings(settings)
+    settings, box, relay = job_services(context)
     conversation_id = int(context.payload.get("conversation_id", 0))
     with context.sessions() as session:
         route = submission_route(session, context.job.tenant_id, conversation_id, box)
@@ -226,18 +183,6 @@ def send_invite(context: JobContext) -> None:
     if prepared is None:
         return
     record_id, sender, recipient, raw = prepared
-    if route is not None:
-        try:
-            send_through(route, raw, sender, recipient, ca_file=getattr(settings, "mailbox_ca_file", None))
-        except MailboxConnectError as exc:
-            if exc.permanent:
-                raise PermanentJobError(exc.message) from None
-            raise RuntimeError(exc.message) from None
-    else:
-        deliver(raw, sender, recipient, relay)  # type: ignore[arg-type]
-    with context.sessions() as session:
-        session.execute(
-            update(MailRecord).where(MailRecord.id == record_id).values(status="sent", sent_at=utcnow())
-        )
-        session.commit()
+    dispatch(route, relay, raw, sender, recipient, settings)
+    mark_sent(context, record_id)
     log.info("survey e-mailed", extra={"job_id": context.job.id, "mail_record": record_id})

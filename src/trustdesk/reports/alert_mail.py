@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 from trustdesk.audit.log import record
 from trustdesk.jobs import JobContext, PermanentJobError
@@ -25,6 +25,21 @@ def alert_email_text(data: dict[str, Any]) -> tuple[str, str]:
     return subject, body
 
 
+def _not_sent(context: JobContext, reason: str) -> NoReturn:
+    """Audit that the alert was not e-mailed and why, then dead-letter the job with that reason."""
+    with context.sessions() as session:
+        record(
+            session,
+            "report.alert_email_not_sent",
+            actor="system:alerts",
+            tenant_id=context.job.tenant_id,
+            target=f"alert:{context.payload.get('alert_id')}",
+            details={"reason": reason},
+        )
+        session.commit()
+    raise PermanentJobError(reason) from None
+
+
 def send_alert_email(context: JobContext) -> None:
     """Job handler for `reports.alert_email`: send through the configured SMTP relay. Without a relay
     or a recipient the job is dead-lettered with that reason (the alert row itself is kept), audited."""
@@ -42,34 +57,13 @@ def send_alert_email(context: JobContext) -> None:
     elif not host:
         reason = "no SMTP relay is configured (TRUSTDESK_SMTP_RELAY_HOST); the alert was not e-mailed"
     if reason is not None:
-        with context.sessions() as session:
-            record(
-                session,
-                "report.alert_email_not_sent",
-                actor="system:alerts",
-                tenant_id=context.job.tenant_id,
-                target=f"alert:{payload.get('alert_id')}",
-                details={"reason": reason},
-            )
-            session.commit()
-        raise PermanentJobError(reason)
+        _not_sent(context, reason)
     subject, body = alert_email_text(payload["data"])
     sender = desk_sender(str(getattr(settings, "public_base_url", "")), "trustdesk-alerts")
     try:
         raw = staff_mail(sender=sender, recipient=to, subject=subject, text=body)
     except HeaderRefused as exc:
-        reason = f"the alert's headers failed the check before sending: {exc}"
-        with context.sessions() as session:
-            record(
-                session,
-                "report.alert_email_not_sent",
-                actor="system:alerts",
-                tenant_id=context.job.tenant_id,
-                target=f"alert:{payload.get('alert_id')}",
-                details={"reason": reason},
-            )
-            session.commit()
-        raise PermanentJobError(reason) from None
+        _not_sent(context, f"the alert's headers failed the check before sending: {exc}")
     from trustdesk.mail.relay import Relay, RelayRefused, deliver
 
     relay = context.services.get("mail_relay") or Relay.from_settings(settings)

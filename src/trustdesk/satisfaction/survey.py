@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from trustdesk.errors import DeskError
+
 SCORES = (1, 2, 3, 4, 5)
 SATISFIED = frozenset({4, 5})
 MAX_COMMENT_CHARS = 1000
@@ -39,15 +41,10 @@ SCORE_LABELS = {
 }
 
 
-class SurveyError(ValueError):
+class SurveyError(DeskError):
     """A survey request that cannot be honoured; `code` is stable, the message safe to show."""
 
     code = "survey_error"
-    status = 400
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class InvalidAnswer(SurveyError):

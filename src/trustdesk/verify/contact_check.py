@@ -1,6 +1,6 @@
 """One check of one contact against a `Registry`: official -> reported -> look-alike, then the verdict.
 
-Over 500 lines because it is one class: every step reads and adds to the same check in progress.
+Why one module: it is one class; every step reads and adds to the same check in progress.
 """
 
 from __future__ import annotations

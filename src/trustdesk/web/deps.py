@@ -6,6 +6,7 @@ import hmac
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from fastapi import Depends, Request
 from itsdangerous import BadSignature
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from trustdesk.accounts import service as accounts
 from trustdesk.accounts.permissions import Permission, has_permission
+from trustdesk.audit.log import record
 from trustdesk.ratelimit import Limit
 from trustdesk.store.models import Tenant, User, UserSession
 from trustdesk.web.errors import ApiError
@@ -149,3 +151,25 @@ def require(permission: Permission) -> Callable[..., Auth]:
 
     dependency.__name__ = f"require_{permission.value}"
     return dependency
+
+
+def audit_commit(
+    session: Session,
+    request: Request,
+    auth: Auth,
+    action: str,
+    target: str,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """Audit `action` on `target` by the signed-in caller from the client's address, and commit it with
+    the change it records (one transaction: no change without its audit event)."""
+    record(
+        session,
+        action,
+        actor=auth.actor,
+        tenant_id=auth.tenant.id,
+        target=target,
+        details=details,
+        ip=client_ip(request),
+    )
+    session.commit()

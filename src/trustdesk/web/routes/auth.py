@@ -9,7 +9,6 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from trustdesk.accounts import service as accounts
-from trustdesk.audit.log import record
 from trustdesk.ratelimit import Limit
 from trustdesk.tenancy.service import find_tenant
 from trustdesk.web.contract import errors, link, with_links
@@ -17,6 +16,7 @@ from trustdesk.web.cookies import clear_session_cookie, set_session_cookie
 from trustdesk.web.deps import (
     Auth,
     app_state,
+    audit_commit,
     check_csrf,
     client_ip,
     db,
@@ -64,15 +64,7 @@ class EnrolmentDone(BaseModel):
 def end_session(request: Request, session: Session, auth: Auth) -> None:
     """Revoke the session and audit the sign-out (the caller has checked CSRF)."""
     accounts.revoke_session(session, auth.token)
-    record(
-        session,
-        "auth.logout",
-        actor=auth.actor,
-        tenant_id=auth.tenant.id,
-        target=f"user:{auth.user.id}",
-        ip=client_ip(request),
-    )
-    session.commit()
+    audit_commit(session, request, auth, "auth.logout", f"user:{auth.user.id}")
 
 
 def perform_login(

@@ -1,4 +1,7 @@
-""" "Was this really from us?": the public check page per retailer and the JSON API. Nothing submitted is stored."""
+""" "Was this really from us?": the public check page per retailer and the JSON API. Nothing submitted is stored.
+
+Why one module: its routes are the faces (page, API, agent codes, caller check, mail keys) of one authenticity check and share its resolver and retailer lookup.
+"""
 
 from __future__ import annotations
 

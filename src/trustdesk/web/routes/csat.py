@@ -32,10 +32,11 @@ from trustdesk.satisfaction.survey import (
 from trustdesk.store.models import Conversation, Tenant, utcnow
 from trustdesk.web.contract import chat_security, errors
 from trustdesk.web.deps import Auth, app_state, client_ip, db, optional_auth, rate_limit, require
-from trustdesk.web.errors import ApiError, not_found
+from trustdesk.web.errors import ApiError
 from trustdesk.web.fields import ApiModel, TenantSlug, count
 from trustdesk.web.locale import LANG_COOKIE, page_language
-from trustdesk.web.routes.conversations import _tenant, customer_conversation, release, runtime
+from trustdesk.web.routes.conversation_common import conversation_or_404, release, runtime
+from trustdesk.web.routes.customer_chat import _tenant, customer_conversation
 from trustdesk.web.routes.pages import console_context, page_permission, render, staff_page
 
 router = APIRouter(tags=["satisfaction"])
@@ -116,7 +117,7 @@ def chat_answer(
     retailer_id = retailer.id
     release(session)  # the guard's policy is read in its own session (SQLite: one writer)
     screening = _screening(request, retailer_id)
-    conv = _conversation(session, retailer_id, conversation_id)
+    conv = conversation_or_404(session, retailer_id, conversation_id)
     try:
         survey = csat.answer(
             session,
@@ -131,15 +132,6 @@ def chat_answer(
         raise _survey_error(exc) from None
     session.commit()
     return {"state": "answered", "score": survey.score}
-
-
-def _conversation(session: Session, tenant_id: int, public_id: str) -> Conversation:
-    conv = session.scalar(
-        select(Conversation).where(Conversation.tenant_id == tenant_id, Conversation.public_id == public_id)
-    )
-    if conv is None:
-        raise not_found("conversation")
-    return conv
 
 
 # --- the signed link from the survey mail --------------------------------------------------------
@@ -219,7 +211,7 @@ def survey_submit(
     release(session)  # the guard's policy is read in its own session (SQLite: one writer)
     screening = _screening(request, tenant_id)
     tenant = session.get(Tenant, tenant_id)  # type: ignore[assignment]
-    conv = _conversation(session, tenant_id, public_id)
+    conv = conversation_or_404(session, tenant_id, public_id)
     value: object = int(score) if score.isdigit() else None
     try:
         survey = csat.answer(

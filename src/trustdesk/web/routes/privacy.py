@@ -15,13 +15,12 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from trustdesk.accounts.permissions import Permission
-from trustdesk.audit.log import record
 from trustdesk.privacy.erasure import ErasureResult, purge_outside_database
 from trustdesk.privacy.service import CacheUnavailable, Match, NobodyFound, PrivacyDeps, erase, export, search
 from trustdesk.privacy.subject import SubjectError, normalise_email, parse_lookup
 from trustdesk.store.models import Tenant
 from trustdesk.web.contract import errors
-from trustdesk.web.deps import Auth, app_state, check_csrf, client_ip, db, require
+from trustdesk.web.deps import Auth, app_state, audit_commit, check_csrf, client_ip, db, require
 from trustdesk.web.errors import ApiError
 from trustdesk.web.fields import ApiModel, EmailAddress
 from trustdesk.web.routes.pages import console_context, page_permission, render, staff_page
@@ -80,16 +79,14 @@ def _search(session: Session, request: Request, auth: Auth, by: str, value: str)
     except SubjectError as exc:
         raise ApiError(422, "invalid_lookup", str(exc)) from None
     matches = search(session, auth.tenant, lookup, deps(request))
-    record(
+    audit_commit(
         session,
+        request,
+        auth,
         "privacy.searched",
-        actor=auth.actor,
-        tenant_id=auth.tenant.id,
-        target="privacy_search",
-        details={"by": lookup.kind.value, "matches": len(matches)},
-        ip=client_ip(request),
+        "privacy_search",
+        {"by": lookup.kind.value, "matches": len(matches)},
     )
-    session.commit()
     return matches
 
 

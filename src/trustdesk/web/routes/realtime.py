@@ -1,5 +1,7 @@
 """WebSockets for customers (one conversation) and agents (their queue and the conversations they open).
 
+Why one module: both sockets run on one Connection (frames, catch-up by seq, close handling), so the protocol reads in one place.
+
 Frames are JSON text. Every conversation has a sequence number: a client that reconnects with
 the last seq it saw receives everything after it from the store, then live events; each
 message frame arrives once per connection, in seq order. Sends carry a client_msg_id so a

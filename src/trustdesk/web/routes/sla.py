@@ -36,7 +36,7 @@ from trustdesk.web.contract import errors
 from trustdesk.web.deps import Auth, app_state, check_csrf, client_ip, db, require
 from trustdesk.web.errors import ApiError
 from trustdesk.web.fields import ApiModel, RowId, Timestamp, count
-from trustdesk.web.routes.conversations import ConversationOut, _raise, release, runtime
+from trustdesk.web.routes.conversation_common import ConversationOut, _raise, release, runtime
 from trustdesk.web.routes.pages import console_context, page_permission, render, staff_page
 
 router = APIRouter(tags=["sla"])

@@ -22,7 +22,7 @@ from trustdesk.store.models import Conversation
 from trustdesk.web.contract import errors
 from trustdesk.web.deps import Auth, client_ip, db, require
 from trustdesk.web.fields import page_size
-from trustdesk.web.routes.conversations import ConversationOut, _raise, release, runtime
+from trustdesk.web.routes.conversation_common import ConversationOut, _raise, release, runtime
 from trustdesk.web.routes.pages import console_context, page_permission, render, staff_page
 
 router = APIRouter(tags=["supervision"])

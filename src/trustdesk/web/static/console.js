@@ -30,25 +30,7 @@
     return String(Date.now()) + Math.random().toString(16).slice(2);
   }
 
-  function api(method, path, body) {
-    var opts = { method: method, credentials: "same-origin", headers: { Accept: "application/json" } };
-    if (method !== "GET") {
-      opts.headers["Content-Type"] = "application/json";
-      opts.headers["X-CSRF-Token"] = window.trustdeskCsrf || "";
-      opts.body = JSON.stringify(body || {});
-    }
-    return fetch("/api/v1" + path, opts).then(function (r) {
-      return r.json().catch(function () { return null; }).then(function (data) {
-        if (!r.ok) {
-          var err = (data && data.error) || {};
-          var e = new Error(err.message || ("request failed (" + r.status + ")"));
-          e.status = r.status;
-          throw e;
-        }
-        return data;
-      });
-    });
-  }
+  var api = window.trustdesk.api;
 
   function show(el, text) { el.textContent = text || ""; el.hidden = !text; }
 
@@ -73,24 +55,12 @@
     // A search pages by its hits' times; the queue by last activity.
     if (rows.length) { var last = rows[rows.length - 1]; oldestShown = last.match ? last.match.created_at : last.last_message_at; }
     rows.forEach(function (c) {
-      var li = document.createElement("li");
-      var b = document.createElement("button");
-      b.type = "button";
-      b.className = "cv-item" + (unread[c.id] ? " cv-item-unread" : "");
-      b.setAttribute("data-id", c.id);
-      if (current && current.id === c.id) { b.setAttribute("aria-current", "true"); }
-      var top = document.createElement("span");
-      top.className = "cv-item-top";
-      var who = document.createElement("strong");
-      who.textContent = c.customer.name || "Visitor";
       var status = document.createElement("span");
       status.className = "pill";
       status.textContent = c.status;
-      top.appendChild(who); top.appendChild(status);
-      var sub = document.createElement("span");
-      sub.className = "cv-item-sub";
-      sub.textContent = c.reference + " \u00b7 " + (c.subject || c.channel) + (c.assignee ? " \u00b7 " + c.assignee.name : " \u00b7 unassigned");
-      b.appendChild(top); b.appendChild(sub);
+      var b = window.trustdesk.conversationItem(c, current && current.id, status,
+        c.reference + " \u00b7 " + (c.subject || c.channel) + (c.assignee ? " \u00b7 " + c.assignee.name : " \u00b7 unassigned"));
+      if (unread[c.id]) { b.className += " cv-item-unread"; }
       var badges = slaBadges(c);
       if (badges) { b.appendChild(badges); }
       if (c.match) { b.appendChild(snippet(c.match)); }
@@ -109,8 +79,7 @@
         b.appendChild(sr);
       }
       b.addEventListener("click", function () { openConversation(c.id); });
-      li.appendChild(b);
-      list.appendChild(li);
+      list.appendChild(b.parentNode);
     });
   }
 
@@ -635,15 +604,7 @@
   }
 
   function connect() {
-    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    var socket = new WebSocket(scheme + window.location.host + "/api/v1/agent/ws");
-    ws = socket;
-    socket.addEventListener("message", function (e) {
-      var f; try { f = JSON.parse(e.data); } catch (x) { return; }
-      if (ws === socket) { onFrame(f); }
-    });
-    socket.addEventListener("close", function (e) {
-      if (ws !== socket) { return; }
+    ws = window.trustdesk.agentSocket(function (s) { return ws === s; }, onFrame, function (e) {
       ws = null;
       if (e.code === 4401) { live.textContent = "Signed out: reload the page to sign in again."; return; }
       live.textContent = "Connection lost. Reconnecting\u2026";

@@ -19,52 +19,21 @@
   var shown = {};       // seq -> true, for the open transcript
   var ws = null, retryDelay = 1000;
 
-  function api(method, path) {
-    var opts = { method: method, credentials: "same-origin", headers: { Accept: "application/json" } };
-    if (method !== "GET") {
-      opts.headers["Content-Type"] = "application/json";
-      opts.headers["X-CSRF-Token"] = window.trustdeskCsrf || "";
-      opts.body = "{}";
-    }
-    return fetch("/api/v1" + path, opts).then(function (r) {
-      return r.json().catch(function () { return null; }).then(function (data) {
-        if (!r.ok) {
-          var e = new Error((data && data.error && data.error.message) || ("request failed (" + r.status + ")"));
-          e.status = r.status;
-          throw e;
-        }
-        return data;
-      });
-    });
-  }
+  var api = window.trustdesk.api;
   function show(el, text) { el.textContent = text || ""; el.hidden = !text; }
 
   function renderList(rows) {
     list.textContent = "";
     empty.hidden = rows.length > 0;
     rows.forEach(function (c) {
-      var li = document.createElement("li");
-      var b = document.createElement("button");
-      b.type = "button";
-      b.className = "cv-item";
-      b.setAttribute("data-id", c.id);
-      if (current && current.id === c.id) { b.setAttribute("aria-current", "true"); }
-      var top = document.createElement("span");
-      top.className = "cv-item-top";
-      var who = document.createElement("strong");
-      who.textContent = c.customer.name || "Visitor";
       var ref = document.createElement("span");
       ref.className = "muted small";
       ref.textContent = c.reference;
-      top.appendChild(who); top.appendChild(ref);
-      var sub = document.createElement("span");
-      sub.className = "cv-item-sub";
-      sub.textContent = c.customer_messages + " customer message" + (c.customer_messages === 1 ? "" : "s") +
-        (c.language ? " \u00b7 " + c.language : "") + " \u00b7 last " + new Date(c.last_message_at).toLocaleTimeString();
-      b.appendChild(top); b.appendChild(sub);
+      var b = window.trustdesk.conversationItem(c, current && current.id, ref,
+        c.customer_messages + " customer message" + (c.customer_messages === 1 ? "" : "s") +
+        (c.language ? " \u00b7 " + c.language : "") + " \u00b7 last " + new Date(c.last_message_at).toLocaleTimeString());
       b.addEventListener("click", function () { open(c.id); });
-      li.appendChild(b);
-      list.appendChild(li);
+      list.appendChild(b.parentNode);
     });
   }
 
@@ -158,15 +127,7 @@
   }
 
   function connect() {
-    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    var socket = new WebSocket(scheme + window.location.host + "/api/v1/agent/ws");
-    ws = socket;
-    socket.addEventListener("message", function (e) {
-      var f; try { f = JSON.parse(e.data); } catch (x) { return; }
-      if (ws === socket) { onFrame(f); }
-    });
-    socket.addEventListener("close", function (e) {
-      if (ws !== socket) { return; }
+    ws = window.trustdesk.agentSocket(function (s) { return ws === s; }, onFrame, function (e) {
       ws = null;
       if (e.code === 4401) { live.textContent = "Signed out: reload the page to sign in again."; return; }
       window.setTimeout(connect, retryDelay);
