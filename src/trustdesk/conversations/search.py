@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from trustdesk.conversations.views import conversation_dict, in_view
 from trustdesk.i18n.search_terms import SearchText, snippet
-from trustdesk.store.models import Conversation, Customer, Message, User
+from trustdesk.store.models import Conversation, ConversationTag, Customer, Message, Tag, User
 from trustdesk.store.search_index import FTS_TABLE, postgres_match, sqlite_match
 
 NO_ASSIGNEE = "none"
@@ -30,8 +30,8 @@ NO_ASSIGNEE = "none"
 @dataclass(frozen=True)
 class Filters:
     """Conversation filters; None means any. `assignee` is a user id or NO_ASSIGNEE; `customer` a
-    customer id or an e-mail address; `since`/`until` bound the matching message's time (with
-    words) or the conversation's last message (without)."""
+    customer id or an e-mail address; `tag` a tag's stored name (labels.normalise_tag); `since`/`until`
+    bound the matching message's time (with words) or the conversation's last message (without)."""
 
     status: str | None = None
     channel: str | None = None
@@ -40,7 +40,8 @@ class Filters:
     customer: int | str | None = None
     since: datetime | None = None
     until: datetime | None = None
-    # Tags and priorities (another branch) add a field here and one condition in _conditions.
+    tag: str | None = None
+    priority: str | None = None
 
 
 def _conditions(session: Session, tenant_id: int, filters: Filters) -> list[ColumnElement[bool]]:
@@ -55,6 +56,15 @@ def _conditions(session: Session, tenant_id: int, filters: Filters) -> list[Colu
         conds.append(Conversation.assignee_user_id.is_(None))
     elif filters.assignee is not None:
         conds.append(Conversation.assignee_user_id == filters.assignee)
+    if filters.priority is not None:
+        conds.append(Conversation.priority == filters.priority)
+    if filters.tag is not None:
+        tagged = (
+            select(ConversationTag.conversation_id)
+            .join(Tag, Tag.id == ConversationTag.tag_id)
+            .where(Tag.tenant_id == tenant_id, Tag.name == filters.tag)
+        )
+        conds.append(Conversation.id.in_(tagged))
     if isinstance(filters.customer, int):
         conds.append(Conversation.customer_id == filters.customer)
     elif filters.customer is not None:
@@ -110,7 +120,7 @@ def _newest_hits(
         view,
         user_id,
     )
-    return _collect(session, matches, Message.id + 0, Message.id, limit, allowed)
+    return _collect(session, matches, Message.id, Message.id, limit, allowed)
 
 
 def _collect(
