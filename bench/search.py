@@ -230,6 +230,19 @@ def measure(engine: Engine, tenant_id: int, rounds: int) -> list[tuple[str, floa
     return timings
 
 
+def remeasure(name: str, rounds: int) -> dict[str, float]:
+    """Times the searches again on a database kept by --keep (new search code, the same data)."""
+    engine = make_engine(make_url(PG_ADMIN).set(database=name).render_as_string(hide_password=False))
+    try:
+        upgrade(engine)
+        with engine.connect() as conn:
+            tenant_id = conn.execute(text("SELECT id FROM tenants WHERE slug = 'bigshop'")).scalar_one()
+        measure(engine, tenant_id, len(QUERIES))
+        return summarise(measure(engine, tenant_id, rounds))
+    finally:
+        engine.dispose()
+
+
 def run(kind: str, messages: int, rounds: int, workdir: Path, keep: bool = False) -> dict[str, float]:
     url, pg_name = fresh_database(kind, workdir)
     engine = make_engine(url)
@@ -254,6 +267,10 @@ def run(kind: str, messages: int, rounds: int, workdir: Path, keep: bool = False
             drop_database(pg_name)
         elif pg_name:
             print(f"  kept database {pg_name} (tenant {tenant_id})", flush=True)
+    return summarise(measured)
+
+
+def summarise(measured: list[tuple[str, float]]) -> dict[str, float]:
     by_query: dict[str, list[float]] = {}
     for label, ms in measured:
         by_query.setdefault(label, []).append(ms)
@@ -278,6 +295,7 @@ def main() -> int:
         "--core", type=int, default=0, help="the one CPU core to run on (and the PostgreSQL backend)"
     )
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database (for EXPLAIN)")
+    parser.add_argument("--reuse-database", metavar="NAME", help="time again on a database kept by --keep")
     args = parser.parse_args()
     if args.messages < 100 or args.queries < 20:
         print("error: --messages must be at least 100 and --queries at least 20", file=sys.stderr)
@@ -285,6 +303,12 @@ def main() -> int:
     global CORE
     CORE = args.core
     os.sched_setaffinity(0, {CORE})
+    if args.reuse_database:
+        r = remeasure(args.reuse_database, args.queries)
+        print(
+            f"postgresql ({args.reuse_database}): search p50 {r['p50']:.1f} ms  p95 {r['p95']:.1f} ms  max {r['max']:.1f} ms"
+        )
+        return 0
     kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
     results = {}
     with tempfile.TemporaryDirectory(prefix="td-search-bench-") as tmp:
