@@ -25,8 +25,11 @@ from trustdesk.store.models import Conversation, ConversationTag, Customer, Mess
 from trustdesk.store.search_index import FTS_TABLE, postgres_match, sqlite_match
 
 NO_ASSIGNEE = "none"
-# PostgreSQL walks this many newest message ids before asking the GIN index (about 5 µs a row).
+# PostgreSQL walks the newest message ids in windows (this many first, then 4x larger) while at
+# least 1 row in SPARSE matches; a sparser word is left to the GIN index (a walked row costs about
+# 4 µs, a GIN match about 20 µs: its heap row is read, at random).
 RECENT_WINDOW = 4000
+SPARSE = 200
 
 
 @dataclass(frozen=True)
@@ -95,11 +98,11 @@ def _newest_hits(
 
     Matching messages are read newest first in chunks until `limit` conversations are found.
     SQLite: FTS5 walks its index in rowid order joined to the conversation's filters, so a common
-    word costs a page, not every message holding it. PostgreSQL, in two steps whose cost is bounded
-    whatever the planner estimates: first the newest RECENT_WINDOW message ids, walked on the
-    primary key testing each row's stored vector (a common word fills a page there; a rare one costs
-    the walk, a few milliseconds); then, only if the page is not full, the GIN index gives every older
-    match and the newest chunk is sorted out of those ("+ 0", in the order and the bound, keeps the
+    word costs a page, not every message holding it. PostgreSQL, in steps whose cost is bounded
+    whatever the planner estimates: windows of the newest message ids, walked on the primary key
+    testing each row's stored vector, growing 4x while the word is common enough (a common word
+    fills a page in the first; a rare one costs one window, a few milliseconds); then, only if the
+    page is not full, the GIN index gives every older match and the newest chunk is sorted out of those ("+ 0", in the order and the bound, keeps the
     planner off the primary key, where a rare word would be sought through every row: seconds). The conversation's filters are read by
     primary key, with chunks growing when they reject most.
     """
@@ -113,7 +116,7 @@ def _newest_hits(
             .where(sqlite_match(text), Message.tenant_id == tenant_id, *message_conditions)
             .where(Conversation.tenant_id == tenant_id, *conversation_conditions)
         )
-        return _collect(session, [(in_view(query, view, user_id), fts.c.rowid)], Message.id, limit, None)
+        return _collect(session, in_view(query, view, user_id), fts.c.rowid, limit)
 
     # A search reads a few hundred rows: a parallel worker costs more to start than it saves.
     session.execute(sa_text("SET LOCAL max_parallel_workers_per_gather = 0"))
@@ -125,44 +128,64 @@ def _newest_hits(
         view,
         user_id,
     )
-    # The window's start is an init plan of the same statement (one probe of the primary key).
-    start = select(func.max(Message.id) - RECENT_WINDOW).scalar_subquery()
-    steps = [
-        (matches.where(Message.id > start), Message.id),
-        (matches.where(Message.id + 0 <= start), Message.id + 0),
-    ]
-    return _collect(session, steps, Message.id, limit, allowed)
+    newest = session.scalar(select(func.max(Message.id))) or 0  # one probe of the primary key
+    hits = _Hits(session, limit, allowed)
+    upper, window = newest, RECENT_WINDOW
+    while upper > 0 and not hits.full:
+        lower = upper - window
+        read = hits.read(matches.where(Message.id > lower, Message.id <= upper), Message.id)
+        upper = lower
+        if read * SPARSE < window:
+            break  # a rare word: the GIN index finds the rest for less than walking on
+        window *= 4
+    if upper > 0 and not hits.full:
+        hits.read(matches.where(Message.id + 0 <= upper), Message.id + 0)
+    return list(hits.found.items())
 
 
 def _collect(
-    session: Session,
-    steps: list[tuple[Select[Any], ColumnElement[Any]]],
-    message_id: ColumnElement[int],
-    limit: int,
-    allowed: Select[Any] | None,
+    session: Session, query: Select[Any], order: ColumnElement[Any], limit: int
 ) -> list[tuple[int, int]]:
-    """Runs each (query, order) step newest first in growing chunks until `limit` conversations."""
-    chunk = max(200, limit * 8)
-    found: dict[int, int] = {}
-    for query, order in steps:
+    hits = _Hits(session, limit, None)
+    hits.read(query, order)
+    return list(hits.found.items())
+
+
+class _Hits:
+    """The newest matching message per conversation, gathered until `limit` conversations."""
+
+    def __init__(self, session: Session, limit: int, allowed: Select[Any] | None) -> None:
+        self.session, self.limit, self.allowed = session, limit, allowed
+        self.chunk = max(200, limit * 8)
+        self.found: dict[int, int] = {}
+
+    @property
+    def full(self) -> bool:
+        return len(self.found) >= self.limit
+
+    def read(self, query: Select[Any], order: ColumnElement[Any]) -> int:
+        """Reads (message id, conversation id) rows of `query` newest first in growing chunks until
+        the page is full or the query has no more; answers how many rows it read."""
         cursor: int | None = None
-        while len(found) < limit:
-            page = query if cursor is None else query.where(message_id < cursor)
-            rows = session.execute(page.order_by(order.desc()).limit(chunk)).all()
+        read = 0
+        while not self.full:
+            page = query if cursor is None else query.where(Message.id < cursor)
+            rows = self.session.execute(page.order_by(order.desc()).limit(self.chunk)).all()
+            read += len(rows)
             keep: set[int] | None = None
-            if allowed is not None and rows:
+            if self.allowed is not None and rows:
                 conversation_ids = {conv_id for _, conv_id in rows}
-                keep = set(session.scalars(allowed.where(Conversation.id.in_(conversation_ids))))
+                keep = set(self.session.scalars(self.allowed.where(Conversation.id.in_(conversation_ids))))
             for hit_id, conv_id in rows:
                 if keep is None or conv_id in keep:
-                    found.setdefault(conv_id, hit_id)
-                    if len(found) == limit:
+                    self.found.setdefault(conv_id, hit_id)
+                    if self.full:
                         break
-            if len(rows) < chunk:
+            if len(rows) < self.chunk:
                 break
             cursor = rows[-1][0]
-            chunk *= 4  # the filters rejected most: read further back in larger steps
-    return list(found.items())
+            self.chunk *= 4  # the filters rejected most: read further back in larger steps
+        return read
 
 
 def search_conversations(
