@@ -128,6 +128,8 @@ def _newest_hits(
         view,
         user_id,
     )
+    if view == "all" and not conversation_conditions:
+        allowed = None  # the messages are the tenant's already: no round trip to check their conversations
     newest = session.scalar(select(func.max(Message.id))) or 0  # one probe of the primary key
     hits = _Hits(session, limit, allowed)
     upper, window = newest, RECENT_WINDOW
@@ -155,6 +157,7 @@ class _Hits:
     """The newest matching message per conversation, gathered until `limit` conversations."""
 
     def __init__(self, session: Session, limit: int, allowed: Select[Any] | None) -> None:
+        # allowed: the conversation ids a hit's conversation must be among (None: every one).
         self.session, self.limit, self.allowed = session, limit, allowed
         self.chunk = max(200, limit * 8)
         self.found: dict[int, int] = {}
