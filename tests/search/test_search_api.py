@@ -228,3 +228,22 @@ def test_another_retailers_tagged_conversations_stay_invisible(desk: Desk) -> No
     assert search(desk, q="parcel", tag="vip") == []
     assert search(desk, tag="vip") == []
     assert ids(search(desk, q="parcel")) == [ours]
+
+
+def test_small_windows_and_the_index_step_give_the_same_page(desk: Desk, monkeypatch: Any) -> None:
+    """PostgreSQL walks windows of the newest messages, then asks the GIN index: with windows of a few
+    messages every step is taken here, and the page, its order and its filters stay the same."""
+    from trustdesk.conversations import search as engine
+
+    convs = [chat(desk, f"Parcel number {n} is late" if n % 2 else f"Question {n}") for n in range(6)]
+    r = desk.agent.client.post(
+        f"/api/v1/conversations/{convs[1]}/labels", json={"priority": "high"}, headers=desk.agent.headers()
+    )
+    assert r.status_code == 200, r.text
+    expected = [convs[5], convs[3], convs[1]]
+    for window, sparse in ((4000, 200), (2, 1), (1, 10**6)):
+        monkeypatch.setattr(engine, "RECENT_WINDOW", window)
+        monkeypatch.setattr(engine, "SPARSE", sparse)
+        assert ids(search(desk, q="parcel")) == expected, window
+        assert ids(search(desk, q="parcel", limit=2)) == expected[:2], window
+        assert ids(search(desk, q="parcel", priority="high")) == [convs[1]], window
