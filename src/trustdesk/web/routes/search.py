@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from trustdesk.conversations import Channel, Status
-from trustdesk.conversations.labels import InvalidLabel, normalise_tag
+from trustdesk.conversations.labels import MAX_TAG_CHARS, InvalidLabel, normalise_tag
 from trustdesk.conversations.search import NO_ASSIGNEE, Filters, search_conversations
 from trustdesk.i18n.languages import LANGUAGES
 from trustdesk.i18n.search_terms import (
@@ -114,7 +114,7 @@ def search_params(
     ),
     tag: str | None = Query(
         default=None,
-        max_length=80,
+        max_length=MAX_TAG_CHARS,
         description='A tag on the conversation ("Refund request" is "refund-request")',
     ),
     priority: Literal[PRIORITIES] | None = Query(default=None),  # type: ignore[valid-type]
