@@ -175,3 +175,75 @@ def test_secrets_the_guard_removed_cannot_be_searched_for(desk: Desk) -> None:
         "Hunter2 Secret",
     ):
         assert search(desk, q=secret) == [], secret
+
+
+def test_tag_and_priority_filters_with_and_without_words(desk: Desk) -> None:
+    sam = desk.agent
+    urgent = chat(desk, "The parcel never came")
+    tagged = chat(desk, "Where is my parcel?")
+    plain = chat(desk, "Parcel question")
+    for conv, labels in (
+        (urgent, {"priority": "urgent", "tags": ["Refund request"]}),
+        (tagged, {"priority": "normal", "tags": ["refund-request", "vip"]}),
+    ):
+        r = sam.client.post(f"/api/v1/conversations/{conv}/labels", json=labels, headers=sam.headers())
+        assert r.status_code == 200, r.text
+
+    assert ids(search(desk, q="parcel")) == [plain, tagged, urgent]
+    assert ids(search(desk, q="parcel", priority="urgent")) == [urgent]
+    assert ids(search(desk, q="parcel", priority="normal")) == [plain, tagged]
+    assert ids(search(desk, q="parcel", tag="Refund Request")) == [tagged, urgent]  # spelt as stored
+    assert ids(search(desk, q="parcel", tag="vip", priority="normal")) == [tagged]
+    assert search(desk, q="parcel", tag="vip", priority="urgent") == []
+    assert search(desk, q="parcel", tag="unknown-tag") == []
+    assert ids(search(desk, tag="vip")) == [tagged]  # a filter alone
+    assert ids(search(desk, priority="urgent")) == [urgent]
+    for params, reason in (({"priority": "asap"}, "priority"), ({"tag": "!!"}, "tag")):
+        r = sam.client.get("/api/v1/conversations", params=params)
+        assert r.status_code == 422 and reason in r.text, r.text
+
+
+def test_another_retailers_tagged_conversations_stay_invisible(desk: Desk) -> None:
+    from sqlalchemy import select
+
+    from trustdesk.store.models import Conversation, ConversationTag, Tag
+
+    with desk.sessions() as s:
+        make_tenant(s, "initech")
+        s.commit()
+    r = desk.customer().post(
+        "/api/v1/public/initech/chat/conversations", json={"name": "Kit", "message": "My parcel is late"}
+    )
+    assert r.status_code == 201, r.text
+    with desk.sessions() as s:
+        theirs = s.scalars(
+            select(Conversation).where(Conversation.public_id == r.json()["conversation"]["id"])
+        ).one()
+        tag = Tag(tenant_id=theirs.tenant_id, name="vip")
+        s.add(tag)
+        s.flush()
+        s.add(ConversationTag(tenant_id=theirs.tenant_id, conversation_id=theirs.id, tag_id=tag.id))
+        s.commit()
+    ours = chat(desk, "Untagged parcel here")
+    assert search(desk, q="parcel", tag="vip") == []
+    assert search(desk, tag="vip") == []
+    assert ids(search(desk, q="parcel")) == [ours]
+
+
+def test_small_windows_and_the_index_step_give_the_same_page(desk: Desk, monkeypatch: Any) -> None:
+    """PostgreSQL walks windows of the newest messages, then asks the GIN index: with windows of a few
+    messages every step is taken here, and the page, its order and its filters stay the same."""
+    from trustdesk.conversations import search as engine
+
+    convs = [chat(desk, f"Parcel number {n} is late" if n % 2 else f"Question {n}") for n in range(6)]
+    r = desk.agent.client.post(
+        f"/api/v1/conversations/{convs[1]}/labels", json={"priority": "high"}, headers=desk.agent.headers()
+    )
+    assert r.status_code == 200, r.text
+    expected = [convs[5], convs[3], convs[1]]
+    for window, sparse in ((4000, 200), (2, 1), (1, 10**6)):
+        monkeypatch.setattr(engine, "RECENT_WINDOW", window)
+        monkeypatch.setattr(engine, "SPARSE", sparse)
+        assert ids(search(desk, q="parcel")) == expected, window
+        assert ids(search(desk, q="parcel", limit=2)) == expected[:2], window
+        assert ids(search(desk, q="parcel", priority="high")) == [convs[1]], window

@@ -21,17 +21,22 @@ from sqlalchemy.orm import Session
 
 from trustdesk.conversations.views import conversation_dict, in_view
 from trustdesk.i18n.search_terms import SearchText, snippet
-from trustdesk.store.models import Conversation, Customer, Message, User
+from trustdesk.store.models import Conversation, ConversationTag, Customer, Message, Tag, User
 from trustdesk.store.search_index import FTS_TABLE, postgres_match, sqlite_match
 
 NO_ASSIGNEE = "none"
+# PostgreSQL walks the newest message ids in windows (this many first, then 4x larger) while at
+# least 1 row in SPARSE matches; a sparser word is left to the GIN index (a walked row costs about
+# 4 µs, a GIN match about 20 µs: its heap row is read, at random).
+RECENT_WINDOW = 4000
+SPARSE = 200
 
 
 @dataclass(frozen=True)
 class Filters:
     """Conversation filters; None means any. `assignee` is a user id or NO_ASSIGNEE; `customer` a
-    customer id or an e-mail address; `since`/`until` bound the matching message's time (with
-    words) or the conversation's last message (without)."""
+    customer id or an e-mail address; `tag` a tag's stored name (labels.normalise_tag); `since`/`until`
+    bound the matching message's time (with words) or the conversation's last message (without)."""
 
     status: str | None = None
     channel: str | None = None
@@ -40,7 +45,8 @@ class Filters:
     customer: int | str | None = None
     since: datetime | None = None
     until: datetime | None = None
-    # Tags and priorities (another branch) add a field here and one condition in _conditions.
+    tag: str | None = None
+    priority: str | None = None
 
 
 def _conditions(session: Session, tenant_id: int, filters: Filters) -> list[ColumnElement[bool]]:
@@ -55,6 +61,15 @@ def _conditions(session: Session, tenant_id: int, filters: Filters) -> list[Colu
         conds.append(Conversation.assignee_user_id.is_(None))
     elif filters.assignee is not None:
         conds.append(Conversation.assignee_user_id == filters.assignee)
+    if filters.priority is not None:
+        conds.append(Conversation.priority == filters.priority)
+    if filters.tag is not None:
+        tagged = (
+            select(ConversationTag.conversation_id)
+            .join(Tag, Tag.id == ConversationTag.tag_id)
+            .where(Tag.tenant_id == tenant_id, Tag.name == filters.tag)
+        )
+        conds.append(Conversation.id.in_(tagged))
     if isinstance(filters.customer, int):
         conds.append(Conversation.customer_id == filters.customer)
     elif filters.customer is not None:
@@ -83,10 +98,13 @@ def _newest_hits(
 
     Matching messages are read newest first in chunks until `limit` conversations are found.
     SQLite: FTS5 walks its index in rowid order joined to the conversation's filters, so a common
-    word costs a page, not every message holding it. PostgreSQL: the GIN index gives every match of
-    the tenant and the newest chunk is sorted out of those ("+ 0" keeps the planner from walking the
-    primary key and computing each body's vectors row by row: seconds for a rare word); the
-    conversation's filters are then read by primary key, with chunks growing when they reject most.
+    word costs a page, not every message holding it. PostgreSQL, in steps whose cost is bounded
+    whatever the planner estimates: windows of the newest message ids, walked on the primary key
+    testing each row's stored vector, growing 4x while the word is common enough (a common word
+    fills a page in the first; a rare one costs one window, a few milliseconds); then, only if the
+    page is not full, the GIN index gives every older match and the newest chunk is sorted out of those ("+ 0", in the order and the bound, keeps the
+    planner off the primary key, where a rare word would be sought through every row: seconds). The conversation's filters are read by
+    primary key, with chunks growing when they reject most.
     """
     if session.get_bind().dialect.name != "postgresql":
         fts = table(FTS_TABLE, column("rowid"))
@@ -98,7 +116,7 @@ def _newest_hits(
             .where(sqlite_match(text), Message.tenant_id == tenant_id, *message_conditions)
             .where(Conversation.tenant_id == tenant_id, *conversation_conditions)
         )
-        return _collect(session, in_view(query, view, user_id), fts.c.rowid, Message.id, limit, None)
+        return _collect(session, in_view(query, view, user_id), fts.c.rowid, limit)
 
     # A search reads a few hundred rows: a parallel worker costs more to start than it saves.
     session.execute(sa_text("SET LOCAL max_parallel_workers_per_gather = 0"))
@@ -110,37 +128,67 @@ def _newest_hits(
         view,
         user_id,
     )
-    return _collect(session, matches, Message.id + 0, Message.id, limit, allowed)
+    if view == "all" and not conversation_conditions:
+        allowed = None  # the messages are the tenant's already: no round trip to check their conversations
+    newest = session.scalar(select(func.max(Message.id))) or 0  # one probe of the primary key
+    hits = _Hits(session, limit, allowed)
+    upper, window = newest, RECENT_WINDOW
+    while upper > 0 and not hits.full:
+        lower = upper - window
+        read = hits.read(matches.where(Message.id > lower, Message.id <= upper), Message.id)
+        upper = lower
+        if read * SPARSE < window:
+            break  # a rare word: the GIN index finds the rest for less than walking on
+        window *= 4
+    if upper > 0 and not hits.full:
+        hits.read(matches.where(Message.id + 0 <= upper), Message.id + 0)
+    return list(hits.found.items())
 
 
 def _collect(
-    session: Session,
-    query: Select[Any],
-    order: ColumnElement[Any],
-    message_id: ColumnElement[int],
-    limit: int,
-    allowed: Select[Any] | None,
+    session: Session, query: Select[Any], order: ColumnElement[Any], limit: int
 ) -> list[tuple[int, int]]:
-    chunk = max(200, limit * 8)
-    found: dict[int, int] = {}
-    cursor: int | None = None
-    while len(found) < limit:
-        page = query if cursor is None else query.where(message_id < cursor)
-        rows = session.execute(page.order_by(order.desc()).limit(chunk)).all()
-        keep: set[int] | None = None
-        if allowed is not None and rows:
-            conversation_ids = {conv_id for _, conv_id in rows}
-            keep = set(session.scalars(allowed.where(Conversation.id.in_(conversation_ids))))
-        for hit_id, conv_id in rows:
-            if keep is None or conv_id in keep:
-                found.setdefault(conv_id, hit_id)
-                if len(found) == limit:
-                    break
-        if len(rows) < chunk:
-            break
-        cursor = rows[-1][0]
-        chunk *= 4  # the filters rejected most: read further back in larger steps
-    return list(found.items())
+    hits = _Hits(session, limit, None)
+    hits.read(query, order)
+    return list(hits.found.items())
+
+
+class _Hits:
+    """The newest matching message per conversation, gathered until `limit` conversations."""
+
+    def __init__(self, session: Session, limit: int, allowed: Select[Any] | None) -> None:
+        # allowed: the conversation ids a hit's conversation must be among (None: every one).
+        self.session, self.limit, self.allowed = session, limit, allowed
+        self.chunk = max(200, limit * 8)
+        self.found: dict[int, int] = {}
+
+    @property
+    def full(self) -> bool:
+        return len(self.found) >= self.limit
+
+    def read(self, query: Select[Any], order: ColumnElement[Any]) -> int:
+        """Reads (message id, conversation id) rows of `query` newest first in growing chunks until
+        the page is full or the query has no more; answers how many rows it read."""
+        cursor: int | None = None
+        read = 0
+        while not self.full:
+            page = query if cursor is None else query.where(Message.id < cursor)
+            rows = self.session.execute(page.order_by(order.desc()).limit(self.chunk)).all()
+            read += len(rows)
+            keep: set[int] | None = None
+            if self.allowed is not None and rows:
+                conversation_ids = {conv_id for _, conv_id in rows}
+                keep = set(self.session.scalars(self.allowed.where(Conversation.id.in_(conversation_ids))))
+            for hit_id, conv_id in rows:
+                if keep is None or conv_id in keep:
+                    self.found.setdefault(conv_id, hit_id)
+                    if self.full:
+                        break
+            if len(rows) < self.chunk:
+                break
+            cursor = rows[-1][0]
+            self.chunk *= 4  # the filters rejected most: read further back in larger steps
+        return read
 
 
 def search_conversations(

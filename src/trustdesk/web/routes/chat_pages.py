@@ -18,6 +18,7 @@ from trustdesk.accounts.permissions import Permission, Role, has_permission
 from trustdesk.i18n import words
 from trustdesk.i18n.languages import LANGUAGES
 from trustdesk.ratelimit import Limit
+from trustdesk.sla.policy import PRIORITIES
 from trustdesk.store.models import Tenant, User
 from trustdesk.tenancy.service import find_tenant
 from trustdesk.web.deps import Auth, client_ip, db, optional_auth, rate_limit
@@ -163,4 +164,5 @@ def console_conversations(
     context = console_context(request, auth, "conversations")
     context["colleagues"] = colleagues
     context["search_languages"] = [(code, lang.english_name) for code, lang in LANGUAGES.items()]
+    context["search_priorities"] = PRIORITIES
     return render(request, "console_conversations.html", context)

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from trustdesk.conversations import Channel, Status
+from trustdesk.conversations.labels import MAX_TAG_CHARS, InvalidLabel, normalise_tag
 from trustdesk.conversations.search import NO_ASSIGNEE, Filters, search_conversations
 from trustdesk.i18n.languages import LANGUAGES
 from trustdesk.i18n.search_terms import (
@@ -25,6 +26,7 @@ from trustdesk.i18n.search_terms import (
     parse,
     stem_language,
 )
+from trustdesk.sla.policy import PRIORITIES
 from trustdesk.web.deps import Auth
 from trustdesk.web.errors import ApiError
 from trustdesk.web.fields import Timestamp
@@ -69,6 +71,15 @@ def _customer(value: str | None) -> int | str | None:
     return value
 
 
+def _tag(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return normalise_tag(value)
+    except InvalidLabel as exc:
+        raise ApiError(422, "invalid_search", f"tag: {exc}") from None
+
+
 def _assignee(value: str | None, auth: Auth) -> int | str | None:
     if value is None:
         return None
@@ -101,6 +112,12 @@ def search_params(
     customer: str | None = Query(
         default=None, max_length=320, description="A customer id or the e-mail address the customer used"
     ),
+    tag: str | None = Query(
+        default=None,
+        max_length=MAX_TAG_CHARS,
+        description='A tag on the conversation ("Refund request" is "refund-request")',
+    ),
+    priority: Literal[PRIORITIES] | None = Query(default=None),  # type: ignore[valid-type]
     since: Timestamp | None = Query(
         default=None, description="From this time on: the matching message (with q), else the last message"
     ),
@@ -116,6 +133,8 @@ def search_params(
             channel=channel,
             language=language,
             customer=_customer(customer),
+            tag=_tag(tag),
+            priority=priority,
             since=since,
             until=until,
         ),
