@@ -19,6 +19,7 @@ from trustdesk.i18n import words
 from trustdesk.i18n.languages import LANGUAGES
 from trustdesk.ratelimit import Limit
 from trustdesk.store.models import Tenant, User
+from trustdesk.tenancy.language_settings import tenant_languages
 from trustdesk.tenancy.service import find_tenant
 from trustdesk.web.deps import Auth, client_ip, db, optional_auth, rate_limit
 from trustdesk.web.errors import not_found
@@ -163,4 +164,7 @@ def console_conversations(
     context = console_context(request, auth, "conversations")
     context["colleagues"] = colleagues
     context["search_languages"] = [(code, lang.english_name) for code, lang in LANGUAGES.items()]
+    offered = tenant_languages(auth.tenant)
+    context["canned_languages"] = [(code, LANGUAGES[code].english_name) for code in offered.offered]
+    context["canned_default"] = offered.default
     return render(request, "console_conversations.html", context)

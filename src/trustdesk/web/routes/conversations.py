@@ -1,4 +1,4 @@
-"""Conversations over HTTP: the agents' API, the customers' chat API, canned replies, webhooks, jobs.
+"""Conversations over HTTP: the agents' API, the customers' chat API, webhooks, jobs.
 
 Every message goes through trustdesk.conversations.post_message (the one pipeline).
 """
@@ -32,7 +32,7 @@ from trustdesk.mailchannel.views import add_mail_info
 from trustdesk.ratelimit import Limit
 from trustdesk.runtime import Runtime
 from trustdesk.sla.queue import annotate as annotate_sla
-from trustdesk.store.models import CannedReply, Conversation, Job, Tenant, User, WebhookEndpoint
+from trustdesk.store.models import Conversation, Job, Tenant, User, WebhookEndpoint
 from trustdesk.tenancy.language_settings import tenant_languages
 from trustdesk.tenancy.service import find_tenant
 from trustdesk.web.contract import chat_security, errors, link, with_links
@@ -40,7 +40,6 @@ from trustdesk.web.deps import Auth, app_state, check_csrf, client_ip, db, optio
 from trustdesk.web.errors import ApiError, not_found
 from trustdesk.web.fields import (
     SPACES,
-    VISIBLE_PATTERN,
     ApiModel,
     ClientMsgId,
     MessageText,
@@ -270,20 +269,6 @@ class CustomerSendOut(BaseModel):
 class CustomerHistory(BaseModel):
     conversation: CustomerConversationOut
     messages: list[CustomerMessageOut]
-
-
-class CannedIn(ApiModel):
-    shortcut: str = Field(min_length=1, max_length=40, pattern=VISIBLE_PATTERN)
-    title: str = Field(default="", max_length=200)
-    body: MessageText = Field(description="Guarded like a reply: asking the customer for a secret is refused")
-
-
-class CannedOut(BaseModel):
-    id: int
-    shortcut: str
-    title: str
-    body: str
-    created_at: str
 
 
 class WebhookIn(ApiModel):
@@ -668,96 +653,6 @@ def reopen(
 ) -> Any:
     release(session)
     return _status(request, auth, conversation_id, False)
-
-
-# --- canned replies ------------------------------------------------------------------------------
-
-
-@router.get(
-    "/canned-replies",
-    response_model=list[CannedOut],
-    summary="Saved answers",
-    responses=with_links(
-        200, delete=link("canned_delete", "Delete the first one", canned_reply_id="$response.body#/0/id")
-    ),
-)
-def canned_list(
-    auth: Auth = Depends(require(HANDLE)), session: Session = Depends(db)
-) -> list[dict[str, Any]]:
-    rows = session.scalars(
-        select(CannedReply).where(CannedReply.tenant_id == auth.tenant.id).order_by(CannedReply.shortcut)
-    ).all()
-    return [conv_service.canned_dict(r) for r in rows]
-
-
-@router.post(
-    "/canned-replies",
-    response_model=CannedOut,
-    status_code=201,
-    summary="Save an answer (guarded like a reply: asking for secrets is refused)",
-    responses=errors(
-        409,
-        e409="a canned reply with this shortcut exists",
-        e422="invalid input, or message_blocked: it asks the customer for a secret",
-    )
-    | with_links(201, delete=link("canned_delete", "Delete it", canned_reply_id="$response.body#/id")),
-)
-def canned_create(
-    body: CannedIn, request: Request, auth: Auth = Depends(require(HANDLE)), session: Session = Depends(db)
-) -> Any:
-    user = session.merge(auth.user)
-    try:
-        reply = conv_service.create_canned_reply(
-            session,
-            auth.tenant.id,
-            shortcut=body.shortcut,
-            title=body.title,
-            body=body.body,
-            brand=auth.tenant.name,
-            by=user,
-        )
-    except ConversationError as exc:
-        return _raise(exc)
-    record(
-        session,
-        "canned_reply.created",
-        actor=auth.actor,
-        tenant_id=auth.tenant.id,
-        target=f"canned_reply:{reply.id}",
-        ip=client_ip(request),
-    )
-    session.commit()
-    return conv_service.canned_dict(reply)
-
-
-@router.delete(
-    "/canned-replies/{canned_reply_id}",
-    status_code=204,
-    summary="Delete a saved answer",
-    responses=errors(404),
-)
-def canned_delete(
-    canned_reply_id: RowId,
-    request: Request,
-    auth: Auth = Depends(require(HANDLE)),
-    session: Session = Depends(db),
-) -> Response:
-    reply = session.scalar(
-        select(CannedReply).where(CannedReply.id == canned_reply_id, CannedReply.tenant_id == auth.tenant.id)
-    )
-    if reply is None:
-        raise not_found("canned reply")
-    session.delete(reply)
-    record(
-        session,
-        "canned_reply.deleted",
-        actor=auth.actor,
-        tenant_id=auth.tenant.id,
-        target=f"canned_reply:{canned_reply_id}",
-        ip=client_ip(request),
-    )
-    session.commit()
-    return Response(status_code=204)
 
 
 # --- webhooks and jobs (admins) ------------------------------------------------------------------
