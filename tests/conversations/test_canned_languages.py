@@ -109,3 +109,33 @@ def test_versions_per_language_are_inserted_in_the_conversations_language(desk) 
     written = str([e.details for e in events])
     assert "mit Ihrem Passwort" not in written and "30 Tagen" not in written  # never the texts themselves
     assert any(e.action == "canned_reply.blocked" for e in events)
+
+
+def test_existing_answers_take_their_retailers_default_language(database_url: str) -> None:
+    from sqlalchemy import text
+
+    from trustdesk.store.db import make_engine
+    from trustdesk.store.migrate import upgrade
+
+    engine = make_engine(database_url)
+    upgrade(engine, "0019")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO tenants (slug, name, primary_domain, branding, return_window_days, languages,"
+                " default_language, created_at) VALUES ('acme', 'Acme', 'acme.example', '{}', 30, :languages,"
+                " 'de', CURRENT_TIMESTAMP)"
+            ),
+            {"languages": '["de"]'},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO canned_replies (tenant_id, shortcut, title, body, created_at)"
+                " SELECT id, 'returns', 'Returns', 'Rücksendung binnen 30 Tagen.', CURRENT_TIMESTAMP FROM tenants"
+            )
+        )
+    upgrade(engine)
+    with engine.connect() as conn:
+        row = conn.execute(text("SELECT language, group_key, shortcut FROM canned_replies")).one()
+    engine.dispose()
+    assert row.language == "de" and row.group_key and row.shortcut == "returns"
