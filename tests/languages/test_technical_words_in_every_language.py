@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from tests.foundation.factory import make_tenant
 
 from trustdesk.i18n import DEFAULT_LANGUAGE, LANGUAGES, words
 from trustdesk.verify import Registry, Verdict, make_channel
@@ -64,3 +65,29 @@ def test_customer_api_errors_have_a_sentence_in_the_language(lang: str) -> None:
         assert local["message"] != theirs and not _english_runs(local["message"]) & _english_runs(theirs)
     assert localized_error("not_found", "/api/v1/conversations/x", lang) is None  # staff API: English only
     assert language_of(f"{lang};q=0.9, xx;q=1") == lang
+
+
+def test_the_chat_api_and_socket_answer_errors_in_the_pages_language(app, sessions, client) -> None:  # type: ignore[no-untyped-def]
+    with sessions() as s:
+        make_tenant(s, "acme")
+        s.commit()
+    german = {"Authorization": "Bearer wrong", "Accept-Language": "de"}
+    missing = client.get("/api/v1/public/acme/chat/conversations/nope", headers=german).json()["error"]
+    assert missing["code"] == "not_found" and missing["message"]  # the stable English stays
+    assert missing["localized"] == {
+        "lang": "de",
+        "message": "Wir konnten diesen Chat nicht finden. Vielleicht ist er nach einer längeren Pause "
+        "abgelaufen; bitte starten Sie einen neuen.",
+    }
+    invalid = client.post(
+        "/api/v1/public/acme/chat/conversations", json={"message": 5}, headers={"Accept-Language": "pl"}
+    ).json()["error"]
+    assert invalid["code"] == "invalid_request" and invalid["localized"]["lang"] == "pl"
+    assert "localized" not in client.get("/api/v1/public/acme/chat/conversations/nope").json()["error"]
+    staff = client.get("/api/v1/conversations", headers={"Accept-Language": "de"}).json()["error"]
+    assert "localized" not in staff
+    with client.websocket_connect("/api/v1/public/acme/chat/conversations/nope/ws") as socket:
+        socket.send_json({"type": "hello", "token": "wrong", "last_seq": 0, "lang": "fr"})
+        frame = socket.receive_json()
+    assert frame["code"] == "not_found"
+    assert frame["localized"]["message"].startswith("Nous n'avons pas trouvé cette conversation.")
