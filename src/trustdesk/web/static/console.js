@@ -613,7 +613,10 @@
           // Bus summaries carry no tags or SLA state: keep what the API gave until the next read.
           f.conversation.tags = f.conversation.tags || current.tags;
           f.conversation.sla = f.conversation.sla || current.sla;
+          var spoke = current.language;
           current = f.conversation; renderHeader();
+          // The customer's language became known or changed: offer the canned replies in it.
+          if (current.language !== spoke) { loadCanned(); }
         }
         if (f.conversation.sla_escalation) {
           $("cv-announce").textContent = "SLA breached: " + f.conversation.reference + (f.conversation.sla_escalation.reassigned_to ? ", reassigned" : "");
