@@ -6,7 +6,9 @@ import ipaddress
 import re
 from collections.abc import Sequence
 
+from trustdesk.authenticity.auth_wording import add_auth_lines
 from trustdesk.authenticity.model import NOT_CHECKED, DkimPublicKey, Envelope, Evidence, TenantIdentity
+from trustdesk.authenticity.wording import N_
 from trustdesk.mail import (
     DkimResult,
     DnsAnswer,
@@ -111,6 +113,10 @@ def authenticate_mail(
             evidence.add(
                 "no-envelope",
                 "no connecting server address was given or found in the Received headers, so SPF was not evaluated",
+                say=N_(
+                    "no connecting server address was given or found in the Received headers, so SPF was not "
+                    "evaluated"
+                ),
             )
             client_ip, helo = "", ""
         else:
@@ -119,6 +125,12 @@ def authenticate_mail(
                 "envelope-from-headers",
                 f"SPF was evaluated for {client_ip} (the last Received hop, recorded by {by_host or 'the receiving server'})"
                 f" with the Return-Path <{mail_from}> as envelope sender, because no envelope was given",
+                say=N_(
+                    "SPF was checked for the server {server} named in the Received headers, with the "
+                    "Return-Path {sender} as the sender, because no envelope was given"
+                ),
+                server=client_ip,
+                sender=f"<{mail_from}>",
             )
         envelope = Envelope(client_ip, helo, mail_from)
     if not envelope.client_ip:
@@ -135,7 +147,5 @@ def authenticate_mail(
     else:
         results = authenticate(parsed, envelope.client_ip, envelope.helo, envelope.mail_from, resolver)
         summary = results.summary()
-    for line in results.reasons:
-        if envelope.client_ip or not line.startswith("SPF"):
-            evidence.add("auth", line)
+    add_auth_lines(results, evidence, with_spf=bool(envelope.client_ip))
     return summary

@@ -5,6 +5,14 @@ started = start_conversation(desk, tenant_id, CustomerRef(name="Pat"), first_mes
 posted = post_message(desk, tenant_id, conv_public_id, Author(AuthorKind.AGENT, user_id=7), "Hello!")
 """
 
+from trustdesk.conversations.canned import (
+    InvalidCannedLanguage,
+    canned_dict,
+    create_canned_reply,
+    find_canned_reply,
+    for_conversation,
+    update_canned_reply,
+)
 from trustdesk.conversations.domain import (
     MAX_BODY_CHARS,
     Author,
@@ -22,9 +30,7 @@ from trustdesk.conversations.domain import (
 )
 from trustdesk.conversations.operations import (
     assign,
-    canned_dict,
     conversation_for_token,
-    create_canned_reply,
     set_language,
     set_status,
 )
@@ -72,6 +78,10 @@ __all__ = [
     "conversation_dict",
     "conversation_for_token",
     "create_canned_reply",
+    "find_canned_reply",
+    "for_conversation",
+    "update_canned_reply",
+    "InvalidCannedLanguage",
     "customer_conversation_dict",
     "customer_message",
     "customer_profile",

@@ -1,4 +1,4 @@
-"""What agents do to a conversation besides writing: claim, assign/transfer, resolve, reopen; canned replies."""
+"""What agents do to a conversation besides writing: claim, assign/transfer, resolve, reopen, language."""
 
 from __future__ import annotations
 
@@ -16,19 +16,14 @@ from trustdesk.bus import agent_topic, conversation_topic, queue_topic
 from trustdesk.conversations.domain import (
     CannotAssign,
     ConversationNotFound,
-    InvalidMessage,
     InvalidTransition,
     LanguageNotOffered,
-    MessageBlocked,
     Status,
-    clean_line,
-    normalise_body,
 )
 from trustdesk.conversations.pipeline import Desk, _webhook_conversation, token_hash
 from trustdesk.conversations.views import conversation_dict
-from trustdesk.guard import scan
 from trustdesk.i18n.languages import LANGUAGES, supported
-from trustdesk.store.models import CannedReply, Conversation, User, utcnow
+from trustdesk.store.models import Conversation, User, utcnow
 from trustdesk.webhooks import enqueue_event
 
 
@@ -231,52 +226,3 @@ def conversation_for_token(
     if idle_limit is not None and conv.last_message_at + idle_limit < (now or utcnow()):
         raise ConversationNotFound("this chat has expired after a long pause; please start a new one")
     return conv
-
-
-# --- canned replies ------------------------------------------------------------------------------
-
-
-def canned_dict(reply: CannedReply) -> dict[str, Any]:
-    return {
-        "id": reply.id,
-        "shortcut": reply.shortcut,
-        "title": reply.title,
-        "body": reply.body,
-        "created_at": reply.created_at.isoformat(),
-    }
-
-
-def create_canned_reply(
-    session: Session, tenant_id: int, *, shortcut: str, title: str, body: str, brand: str, by: User
-) -> CannedReply:
-    """Save a reusable answer. It is guarded like an agent message: one that asks for a secret is refused."""
-    text = normalise_body(body)
-    result = scan(text, "outbound", brand=brand)
-    if result.blocked:
-        types = sorted({str(f.type) for f in result.findings if f.action == "block"})
-        record(
-            session,
-            "canned_reply.blocked",
-            actor=f"{by.role}:{by.email}",
-            tenant_id=tenant_id,
-            details={"reasons": list(result.block_reasons), "types": types},
-        )
-        session.commit()
-        raise MessageBlocked(list(result.block_reasons), types)
-    shortcut = clean_line(shortcut, 40).lower().replace(" ", "-")
-    if not shortcut:
-        raise InvalidMessage("a shortcut is required")
-    if session.scalar(
-        select(CannedReply.id).where(CannedReply.tenant_id == tenant_id, CannedReply.shortcut == shortcut)
-    ):
-        raise InvalidTransition(f"a canned reply with the shortcut {shortcut!r} already exists")
-    reply = CannedReply(
-        tenant_id=tenant_id,
-        shortcut=shortcut,
-        title=clean_line(title, 200) or shortcut,
-        body=result.redacted,
-        created_by_user_id=by.id,
-    )
-    session.add(reply)
-    session.flush()
-    return reply

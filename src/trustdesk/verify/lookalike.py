@@ -84,10 +84,18 @@ class LabelMatch:
     exact: bool = False
 
 
+def _homoglyph(a: str, b: str) -> Technique:
+    """Candidate character `a` in place of official `b`. The characters themselves travel as values too,
+    so another language describes them by script (verify.wording) rather than by Unicode name."""
+    return technique(
+        "homoglyph", N_("{a} looks like {b}"), a=describe_char(a), b=describe_char(b), a_char=a, b_char=b
+    )
+
+
 def _substitution(a: str, b: str) -> Technique:
     """Name one substitution of official char `b` by candidate char `a`."""
     if frozenset((a, b)) in ASCII_LOOKALIKES or (fold(a) == fold(b)):
-        return technique("homoglyph", N_("{a} looks like {b}"), a=describe_char(a), b=describe_char(b))
+        return _homoglyph(a, b)
     if a in VOWELS and b in VOWELS:
         return technique("vowel-swap", N_("vowel '{old}' replaced by '{new}'"), old=b, new=a)
     if a.isascii() and b.isascii() and bin(ord(a) ^ ord(b)).count("1") == 1:
@@ -200,9 +208,7 @@ def _homoglyph_details(cand: str, off: str) -> list[Technique]:
                 and (fold(a) == fold(b) or frozenset((a, b)) in ASCII_LOOKALIKES)
             ):
                 seen.add(a + b)
-                details.append(
-                    technique("homoglyph", N_("{a} looks like {b}"), a=describe_char(a), b=describe_char(b))
-                )
+                details.append(_homoglyph(a, b))
     if not details:
         details.append(
             technique(

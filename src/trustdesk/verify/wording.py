@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from trustdesk.i18n import DEFAULT_LANGUAGE, Words, supported, words
+from trustdesk.verify.confusables import script_of
 from trustdesk.verify.model import N_, ChannelKind, OfficialChannel, Reason, Verdict, VerificationResult
 from trustdesk.verify.phones import format_phone
 
@@ -63,12 +64,51 @@ def reason_text(reason: Reason, lang: str | None) -> str:
     if reason.code == "official" and "kind" in params:
         message = _OFFICIAL_KIND.get(ChannelKind(params["kind"]), N_("an official channel of {name}"))
         return w.gettext(message, name=params.get("name", ""))
+    if reason.code == "homoglyph" and "a_char" in params and "b_char" in params:
+        return w.gettext(
+            "'{char}' ({kind}) in place of '{official}' ({official_kind})",
+            char=params["a_char"],
+            kind=character_kind(params["a_char"], w),
+            official=params["b_char"],
+            official_kind=character_kind(params["b_char"], w),
+        )
     if reason.message:
         return w.gettext(reason.message, **params)
     by_code = _BY_CODE.get(reason.code)
     if by_code is None and reason.code.startswith(_PROBLEM_PREFIXES):
         by_code = _BY_CODE["unrecognised"]
     return w.gettext(by_code) if by_code else reason.detail
+
+
+def character_kind(char: str, w: Words) -> str:
+    """What a look-alike character is, by its script, in the reader's words ("Cyrillic letter"): the
+    Unicode name ("CYRILLIC SMALL LETTER A") is English and means little to a customer."""
+    script = script_of(char)
+    if script == "LATIN":
+        return w.pgettext("kind of character", "Latin letter")
+    if script == "CYRILLIC":
+        return w.pgettext("kind of character", "Cyrillic letter")
+    if script == "GREEK":
+        return w.pgettext("kind of character", "Greek letter")
+    if script == "ARMENIAN":
+        return w.pgettext("kind of character", "Armenian letter")
+    if script == "CHEROKEE":
+        return w.pgettext("kind of character", "Cherokee letter")
+    if script == "GEORGIAN":
+        return w.pgettext("kind of character", "Georgian letter")
+    if script == "HEBREW":
+        return w.pgettext("kind of character", "Hebrew letter")
+    if script == "ARABIC":
+        return w.pgettext("kind of character", "Arabic letter")
+    if script == "FULLWIDTH":
+        return w.pgettext("kind of character", "full-width character")
+    if script == "MATHEMATICAL":
+        return w.pgettext("kind of character", "mathematical character")
+    if script == "DIGIT" or char.isdigit():
+        return w.pgettext("kind of character", "digit")
+    if not char.isalpha():
+        return w.pgettext("kind of character", "symbol")
+    return w.pgettext("kind of character", "letter of another script")
 
 
 def show_channel(channel: OfficialChannel, w: Words) -> str:

@@ -32,6 +32,11 @@ class Problem(BaseModel):
     problem: str = Field(description="What is wrong with it (the value itself is never echoed)")
 
 
+class LocalizedError(BaseModel):
+    lang: str = Field(description="The language of the message (a supported code)")
+    message: str = Field(description="What went wrong and what to do, for the customer, in that language")
+
+
 class ErrorBody(BaseModel):
     code: str = Field(
         description="Stable, machine-readable: invalid_request, unauthenticated, forbidden, csrf_failed, "
@@ -42,6 +47,10 @@ class ErrorBody(BaseModel):
     reasons: list[str] = Field(default_factory=list, description="message_blocked: why the guard refused it")
     types: list[str] = Field(
         default_factory=list, description="message_blocked: the kinds of secret asked for"
+    )
+    localized: LocalizedError | None = Field(
+        default=None,
+        description="Customers' API (/api/v1/public/...): the error in the Accept-Language's supported language",
     )
 
 

@@ -13,6 +13,7 @@ from starlette.routing import BaseRoute, Match, Mount
 
 from trustdesk.store.db import DatabaseUnavailable
 from trustdesk.web.locale import page_context, page_language, remembered_language
+from trustdesk.web.public_errors import language_of, localized_error
 
 log = logging.getLogger("trustdesk.web")
 
@@ -78,7 +79,11 @@ def _render(
             status_code=status,
             headers=headers,
         )
-    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
+    error: dict[str, object] = {"code": code, "message": message}
+    localized = localized_error(code, request.url.path, language_of(request.headers.get("accept-language")))
+    if localized is not None:
+        error["localized"] = localized
+    return JSONResponse({"error": error}, status_code=status, headers=headers)
 
 
 _STATUS_CODES = {
@@ -123,6 +128,11 @@ def install_error_handlers(app: FastAPI) -> None:
             return _render(
                 request, 422, "invalid_request", "; ".join(f"{p['field']}: {p['problem']}" for p in problems)
             )
+        localized = localized_error(
+            "invalid_request", request.url.path, language_of(request.headers.get("accept-language"))
+        )
+        if localized is not None:
+            body["error"]["localized"] = localized  # type: ignore[index]
         return JSONResponse(body, status_code=422)
 
     @app.exception_handler(DatabaseUnavailable)

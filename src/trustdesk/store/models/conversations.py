@@ -6,6 +6,7 @@ finding types, actions and safe display forms, never raw values.
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from sqlalchemy import (
@@ -115,15 +116,26 @@ class Job(Base):
 
 
 class CannedReply(TenantOwned, Base):
+    """One language version of a saved answer. Versions of the same answer share a `group_key` and
+    its shortcut; an agent inserting it gets the conversation's language (conversations.canned)."""
+
     __tablename__ = "canned_replies"
-    __table_args__ = (UniqueConstraint("tenant_id", "shortcut"),)
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "shortcut", "language"),
+        UniqueConstraint("tenant_id", "group_key", "language"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     shortcut: Mapped[str] = mapped_column(String(40), nullable=False)
     title: Mapped[str] = mapped_column(String(200), nullable=False)
     body: Mapped[str] = mapped_column(Text, nullable=False)
+    # A supported code (trustdesk.i18n.LANGUAGES) the retailer offered when the version was saved.
+    language: Mapped[str] = mapped_column(String(8), nullable=False, default="en", server_default="en")
+    # Links the translations of one answer; opaque and never changed once given.
+    group_key: Mapped[str] = mapped_column(String(40), nullable=False, default=lambda: secrets.token_hex(8))
     created_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class WebhookEndpoint(TenantOwned, Base):

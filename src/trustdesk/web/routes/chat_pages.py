@@ -20,6 +20,7 @@ from trustdesk.i18n.languages import LANGUAGES
 from trustdesk.ratelimit import Limit
 from trustdesk.sla.policy import PRIORITIES
 from trustdesk.store.models import Tenant, User
+from trustdesk.tenancy.language_settings import tenant_languages
 from trustdesk.tenancy.service import find_tenant
 from trustdesk.web.deps import Auth, client_ip, db, optional_auth, rate_limit
 from trustdesk.web.errors import not_found
@@ -165,4 +166,7 @@ def console_conversations(
     context["colleagues"] = colleagues
     context["search_languages"] = [(code, lang.english_name) for code, lang in LANGUAGES.items()]
     context["search_priorities"] = PRIORITIES
+    offered = tenant_languages(auth.tenant)
+    context["canned_languages"] = [(code, LANGUAGES[code].english_name) for code in offered.offered]
+    context["canned_default"] = offered.default
     return render(request, "console_conversations.html", context)

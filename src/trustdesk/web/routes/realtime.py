@@ -39,6 +39,7 @@ from trustdesk.accounts.permissions import Permission, Role, has_permission
 from trustdesk.bus import RESYNC, Subscription, agent_topic, conversation_topic, queue_topic
 from trustdesk.conversations import Author, AuthorKind, ConversationError, MessageBlocked
 from trustdesk.conversations.pipeline import SendRequest
+from trustdesk.i18n import supported
 from trustdesk.ratelimit import Limit
 from trustdesk.runtime import Runtime
 from trustdesk.store.models import Conversation, Tenant, User
@@ -46,6 +47,7 @@ from trustdesk.tenancy.service import find_tenant
 from trustdesk.web.deps import SESSION_COOKIE
 from trustdesk.web.fields import is_seq_number
 from trustdesk.web.logs import hide_wire_contents
+from trustdesk.web.public_errors import localized_error
 from trustdesk.web.state import AppState
 
 log = logging.getLogger("trustdesk.realtime")
@@ -71,6 +73,10 @@ class Closing(Exception):
         self.message = message
 
 
+# The path the customers' socket reports its errors under (public_errors: the chat area).
+CUSTOMER_SOCKET = "/api/v1/public/-/chat/ws"
+
+
 @dataclass
 class Follow:
     conversation_pk: int
@@ -90,13 +96,19 @@ class Connection:
     follows: dict[str, Follow] = field(default_factory=dict)
     send_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     bad_frames: int = 0
+    # The customer's page language (the hello's "lang"): error frames carry a sentence in it too.
+    lang: str | None = None
 
     async def send(self, frame: dict[str, Any]) -> None:
         async with self.send_lock:
             await self.ws.send_text(json.dumps(frame, separators=(",", ":"), default=str))
 
     async def error(self, code: str, message: str, **extra: Any) -> None:
-        await self.send({"type": "error", "code": code, "message": message, **extra})
+        frame = {"type": "error", "code": code, "message": message, **extra}
+        localized = None if self.staff else localized_error(code, CUSTOMER_SOCKET, self.lang)
+        if localized is not None:
+            frame["localized"] = localized
+        await self.send(frame)
 
     def _view(self, message: dict[str, Any]) -> dict[str, Any] | None:
         return message if self.staff else conv_service.customer_message(message)
@@ -311,9 +323,14 @@ def _cookie_user(ws: WebSocket, state: AppState) -> tuple[Any, User, Tenant, str
         return row, user, tenant, token
 
 
-async def _close(conn_ws: WebSocket, exc: Closing, conn: Connection | None = None) -> None:
+async def _close(
+    conn_ws: WebSocket, exc: Closing, conn: Connection | None = None, lang: str | None = None
+) -> None:
     with contextlib.suppress(Exception):
-        frame = {"type": "error", "code": exc.error, "message": exc.message}
+        frame: dict[str, Any] = {"type": "error", "code": exc.error, "message": exc.message}
+        localized = localized_error(exc.error, CUSTOMER_SOCKET, lang) if lang else None
+        if localized is not None:
+            frame["localized"] = localized
         if conn is not None:
             await conn.send(frame)
         else:
@@ -348,6 +365,7 @@ async def customer_socket(ws: WebSocket, tenant: str, conversation_id: str) -> N
     runtime: Runtime = state.runtime
     await ws.accept()
     conn: Connection | None = None
+    lang: str | None = None
     try:
         try:
             first = await asyncio.wait_for(ws.receive_text(), HELLO_TIMEOUT_SECONDS)
@@ -358,6 +376,7 @@ async def customer_socket(ws: WebSocket, tenant: str, conversation_id: str) -> N
             ) from None
         if not isinstance(hello, dict) or hello.get("type") != "hello":
             raise Closing(4400, "hello_required", 'send {"type": "hello", "token": ..., "last_seq": N} first')
+        lang = supported(hello.get("lang")) if isinstance(hello.get("lang"), str) else None
         last_seq = hello.get("last_seq", 0)
         if not is_seq_number(last_seq):
             raise Closing(4400, "invalid_frame", "last_seq must be an integer from 0 to 2147483647")
@@ -407,7 +426,9 @@ async def customer_socket(ws: WebSocket, tenant: str, conversation_id: str) -> N
         if allowed is None:
             raise Closing(4404, "not_found", "conversation not found or the token is wrong")
         tenant_id, conv_pk, customer_name = allowed
-        conn = Connection(ws, state, runtime, staff=False, ip=_client_ip(ws), sub=runtime.bus.subscribe())
+        conn = Connection(
+            ws, state, runtime, staff=False, ip=_client_ip(ws), sub=runtime.bus.subscribe(), lang=lang
+        )
         follow = Follow(conv_pk, conversation_id, tenant_id, last_seq)
         conn.follows[conversation_id] = follow
         conn.sub.follow(conversation_topic(conv_pk))  # before reading the store: no gap
@@ -432,12 +453,14 @@ async def customer_socket(ws: WebSocket, tenant: str, conversation_id: str) -> N
 
         await _run(conn, reader)
     except Closing as exc:
-        await _close(ws, exc, conn)
+        await _close(ws, exc, conn, lang)
     except WebSocketDisconnect:
         pass
     except Exception as exc:  # noqa: BLE001 - e.g. the database went away: say so, never crash
         log.warning("customer socket failed", extra={"error": type(exc).__name__})
-        await _close(ws, Closing(1011, "unavailable", "temporarily unavailable; reconnect shortly"), conn)
+        await _close(
+            ws, Closing(1011, "unavailable", "temporarily unavailable; reconnect shortly"), conn, lang
+        )
     finally:
         if conn is not None:
             conn.sub.close()

@@ -252,7 +252,7 @@
         break;
       case "error":
         var failed = frame.client_msg_id ? findPending(frame.client_msg_id) : null;
-        var text = frame.message || say("went_wrong", "Something went wrong.");
+        var text = (frame.localized && frame.localized.message) || frame.message || say("went_wrong", "Something went wrong.");
         if (frame.code === "rate_limited") {
           text = say("too_quick", "You are sending messages too quickly. Please try again in {seconds} s.",
             { seconds: Math.max(1, parseInt(frame.retry_after, 10) || 5) });
@@ -286,7 +286,7 @@
     var socket = new WebSocket(url);
     ws = socket;
     socket.addEventListener("open", function () {
-      socket.send(JSON.stringify({ type: "hello", token: conv.token, last_seq: lastSeq }));
+      socket.send(JSON.stringify({ type: "hello", token: conv.token, last_seq: lastSeq, lang: pageLang || undefined }));
     });
     socket.addEventListener("message", function (event) {
       var frame;
@@ -341,6 +341,8 @@
 
   function headers(extra) {
     var h = { "Content-Type": "application/json", "Accept": "application/json" };
+    // Errors come back in the page's language too (error.localized).
+    if (pageLang) { h["Accept-Language"] = pageLang; }
     if (window.trustdeskCsrf) { h["X-CSRF-Token"] = window.trustdeskCsrf; }
     for (var k in extra || {}) { h[k] = extra[k]; }
     return h;
@@ -353,6 +355,7 @@
       return /at most/.test(p.problem);
     }));
     if (tooLong) { return say("too_long", "That message is too long. Please shorten it (at most 5,000 characters)."); }
+    if (err && err.localized && err.localized.message) { return err.localized.message; }
     if (err && err.message) { return err.message; }
     if (data && data.detail && data.detail[0] && data.detail[0].msg) { return data.detail[0].msg; }
     return say("could_not_start", "We could not start the chat. Please try again.");

@@ -467,6 +467,8 @@
       detail.messages.forEach(addMessage);
       renderHeader();
       subscribe();
+      show($("cv-canned-note"), "");
+      loadCanned();
       document.querySelectorAll(".cv-item").forEach(function (b) {
         if (b.getAttribute("data-id") === id) { b.setAttribute("aria-current", "true"); b.classList.remove("cv-item-unread"); }
         else { b.removeAttribute("aria-current"); }
@@ -580,7 +582,10 @@
           // Bus summaries carry no tags or SLA state: keep what the API gave until the next read.
           f.conversation.tags = f.conversation.tags || current.tags;
           f.conversation.sla = f.conversation.sla || current.sla;
+          var spoke = current.language;
           current = f.conversation; renderHeader();
+          // The customer's language became known or changed: offer the canned replies in it.
+          if (current.language !== spoke) { loadCanned(); }
         }
         if (f.conversation.sla_escalation) {
           $("cv-announce").textContent = "SLA breached: " + f.conversation.reference + (f.conversation.sla_escalation.reassigned_to ? ", reassigned" : "");
@@ -622,26 +627,91 @@
 
   // --- canned replies ---------------------------------------------------------------------------
 
-  api("GET", "/canned-replies").then(function (rows) {
-    rows.forEach(addCannedOption);
-  }).catch(function () { /* no canned replies: the select stays empty */ });
+  // Each answer once, in the open conversation's language; a version in another language (the
+  // retailer's default) is marked, and inserting it says so, so the agent can translate it.
+  var cannedAll = [];       // every language version (for editing and "translation of")
+
+  function loadCanned() {
+    if (!current) { return; }
+    var id = current.id;
+    api("GET", "/conversations/" + encodeURIComponent(id) + "/canned-replies").then(function (rows) {
+      if (!current || current.id !== id) { return; }
+      cannedReplies = rows;
+      while (canned.options.length > 1) { canned.remove(1); }
+      rows.forEach(function (r, index) {
+        var o = document.createElement("option");
+        o.value = String(index);
+        o.textContent = "/" + r.shortcut + (r.title && r.title !== r.shortcut ? " \u2013 " + r.title : "") +
+          " [" + r.language + (r.fallback ? ", no " + r.wanted + " version" : "") + "]";
+        canned.appendChild(o);
+      });
+    }).catch(function () { /* no canned replies: the select stays empty */ });
+  }
+
+  function loadCannedVersions() {
+    return api("GET", "/canned-replies").then(function (rows) {
+      cannedAll = rows;
+      var of = $("cv-canned-of"), seen = {};
+      while (of.options.length > 1) { of.remove(1); }
+      rows.forEach(function (r) {
+        if (seen[r.group_key]) { seen[r.group_key].textContent += ", " + r.language; return; }
+        var o = document.createElement("option");
+        o.value = String(r.id);
+        o.textContent = "/" + r.shortcut + " (" + r.language;
+        o.setAttribute("data-group", r.group_key);
+        seen[r.group_key] = o;
+        of.appendChild(o);
+      });
+      Object.keys(seen).forEach(function (k) { seen[k].textContent += ")"; });
+    }).catch(function () { /* the form still saves new answers */ });
+  }
+  loadCannedVersions();
 
   canned.addEventListener("change", function () {
     var r = cannedReplies[parseInt(canned.value, 10)];
-    if (r) {
-      input.value = input.value ? input.value + "\n" + r.body : r.body;
-      canned.value = "";
-      input.focus();
-    }
+    if (!r) { return; }
+    input.value = input.value ? input.value + "\n" + r.body : r.body;
+    show($("cv-canned-note"), r.fallback
+      ? "/" + r.shortcut + " has no version in the conversation's language (" + r.wanted + "): the " +
+        r.language + " text (the retailer's default) was inserted. Translate it before sending, or save a " +
+        r.wanted + " version."
+      : "");
+    input.focus();
   });
 
-  function addCannedOption(r) {
-    cannedReplies.push(r);
-    var o = document.createElement("option");
-    o.value = String(cannedReplies.length - 1);
-    o.textContent = "/" + r.shortcut + (r.title && r.title !== r.shortcut ? " \u2013 " + r.title : "");
-    canned.appendChild(o);
+  function resetCannedForm() {
+    $("cv-canned-id").value = ""; $("cv-canned-of").value = "";
+    $("cv-canned-shortcut").value = ""; $("cv-canned-title").value = ""; $("cv-canned-body").value = "";
+    $("cv-canned-shortcut").disabled = false; $("cv-canned-of").disabled = false;
+    $("cv-canned-summary").textContent = "Save a canned reply";
+    $("cv-canned-save").textContent = "Save";
+    $("cv-canned-cancel").hidden = true;
   }
+
+  $("cv-canned-edit").addEventListener("click", function () {
+    var r = cannedReplies[parseInt(canned.value, 10)];
+    if (!r) { show($("cv-canned-note"), "Choose a canned reply in the list first, then Edit."); return; }
+    canned.value = "";
+    $("cv-canned-id").value = String(r.id);
+    $("cv-canned-language").value = r.language;
+    $("cv-canned-of").value = ""; $("cv-canned-of").disabled = true;
+    $("cv-canned-shortcut").value = r.shortcut;
+    $("cv-canned-title").value = r.title;
+    $("cv-canned-body").value = r.body;
+    $("cv-canned-summary").textContent = "Edit /" + r.shortcut + " (" + r.language + ")";
+    $("cv-canned-save").textContent = "Save changes";
+    $("cv-canned-cancel").hidden = false;
+    document.querySelector(".cv-canned-new").open = true;
+    $("cv-canned-body").focus();
+  });
+  $("cv-canned-cancel").addEventListener("click", resetCannedForm);
+
+  $("cv-canned-of").addEventListener("change", function () {
+    // A translation keeps its answer's shortcut.
+    var chosen = this.value ? cannedAll.filter(function (r) { return String(r.id) === this.value; }, this)[0] : null;
+    $("cv-canned-shortcut").disabled = !!chosen;
+    if (chosen) { $("cv-canned-shortcut").value = chosen.shortcut; }
+  });
 
   document.querySelector(".cv-canned-new").addEventListener("toggle", function (e) {
     if (e.target.open && !$("cv-canned-body").value) { $("cv-canned-body").value = input.value; }
@@ -650,16 +720,25 @@
   $("cv-canned-form").addEventListener("submit", function (event) {
     event.preventDefault();
     show($("cv-canned-error"), ""); show($("cv-canned-ok"), "");
+    var editing = $("cv-canned-id").value;
+    var of = $("cv-canned-of").value;
     var shortcut = $("cv-canned-shortcut").value.trim().replace(/^\//, "");
     var text = $("cv-canned-body").value.trim();
-    if (!shortcut || !text) { show($("cv-canned-error"), "A shortcut and the text are both needed."); return; }
-    api("POST", "/canned-replies", { shortcut: shortcut, title: $("cv-canned-title").value.trim(), body: text })
-      .then(function (r) {
-        addCannedOption(r);
-        show($("cv-canned-ok"), "Saved as /" + r.shortcut + ".");
-        $("cv-canned-shortcut").value = ""; $("cv-canned-title").value = ""; $("cv-canned-body").value = "";
-      })
-      .catch(function (e) { show($("cv-canned-error"), "Not saved: " + e.message); });
+    if ((!shortcut && !of) || !text) { show($("cv-canned-error"), "A shortcut and the text are both needed."); return; }
+    var body = { title: $("cv-canned-title").value.trim(), body: text, language: $("cv-canned-language").value };
+    var call;
+    if (editing) {
+      body.shortcut = shortcut;
+      call = api("PATCH", "/canned-replies/" + encodeURIComponent(editing), body);
+    } else {
+      if (of) { body.translation_of = parseInt(of, 10); } else { body.shortcut = shortcut; }
+      call = api("POST", "/canned-replies", body);
+    }
+    call.then(function (r) {
+      show($("cv-canned-ok"), (editing ? "Changed /" : "Saved as /") + r.shortcut + " (" + r.language + ").");
+      resetCannedForm();
+      loadCanned(); loadCannedVersions();
+    }).catch(function (e) { show($("cv-canned-error"), "Not saved: " + e.message); });
   });
 
   // Clocks move without events: refresh the first page now and then (not once older pages are shown).
