@@ -116,8 +116,8 @@ def _volume(session: Session, tenant_id: int, span: Window, labels: tuple[str, .
     )
     if sum(others):
         series.append(Series("other", others, "warn"))
-    totals = [sum(s.values[i] for s in series) for i in range(n)]
-    parts = ", ".join(f"{int(sum(s.values))} by {s.name}" for s in series if sum(s.values))
+    totals = [sum(s.values[i] or 0 for s in series) for i in range(n)]
+    parts = ", ".join(f"{sum(v or 0 for v in s.values):.0f} by {s.name}" for s in series if any(s.values))
     summary = f"{sum(totals)} conversations opened in {n} days" + (f": {parts}." if parts else ".")
     return Chart("volume", "Conversations by channel and day", summary, labels, tuple(series), "stacked")
 
@@ -252,7 +252,9 @@ def _categories(
     if not keys:
         summary = "Nothing to show in this period."
     else:
-        top = ", ".join(f"{labels[i]} ({sum(s.values[i] for s in series)})" for i in range(min(3, len(keys))))
+        top = ", ".join(
+            f"{labels[i]} ({sum(s.values[i] or 0 for s in series):.0f})" for i in range(min(3, len(keys)))
+        )
         summary = f"{total} in all; most often: {top}."
     return Panel(Chart(key, title, summary, labels, series, "bars", axis=axis), tuple(keys))
 

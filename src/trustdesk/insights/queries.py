@@ -91,28 +91,28 @@ def durations(session: Session, tenant_id: int, span: Window, until: Any) -> Dur
             day.label("day"),
             seconds.label("seconds"),
             func.row_number().over(partition_by=day, order_by=seconds).label("rank"),
-            func.count().over(partition_by=day).label("count"),
+            func.count().over(partition_by=day).label("size"),
             func.row_number().over(order_by=seconds).label("overall_rank"),
-            func.count().over().label("overall_count"),
+            func.count().over().label("overall_size"),
         )
         .where(Conversation.tenant_id == tenant_id, _in(Conversation.created_at, span), until.is_not(None))
         .subquery()
     )
     c = ranked.c
-    wanted = [c.rank == _rank(c.count, p) for p in PERCENTILES]
-    wanted += [c.overall_rank == _rank(c.overall_count, p) for p in PERCENTILES]
+    wanted = [c.rank == _rank(c.size, p) for p in PERCENTILES]
+    wanted += [c.overall_rank == _rank(c.overall_size, p) for p in PERCENTILES]
     by_day: dict[int, dict[int, int]] = defaultdict(dict)
     counts: dict[int, int] = {}
     overall: dict[int, int] = {}
     total = 0
     for row in session.execute(
-        select(c.day, c.seconds, c.rank, c.count, c.overall_rank, c.overall_count).where(or_(*wanted))
+        select(c.day, c.seconds, c.rank, c.size, c.overall_rank, c.overall_size).where(or_(*wanted))
     ):
         day_index, value = int(row.day), max(0, int(row.seconds))
-        counts[day_index] = int(row.count)
-        total = int(row.overall_count)
+        counts[day_index] = int(row.size)
+        total = int(row.overall_size)
         for p in PERCENTILES:
-            if row.rank == _rank(int(row.count), p):
+            if row.rank == _rank(int(row.size), p):
                 by_day[day_index][p] = value
             if row.overall_rank == _rank(total, p):
                 overall[p] = value
