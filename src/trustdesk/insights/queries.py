@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Integer, String, and_, case, cast, func, or_, select
+from sqlalchemy import BigInteger, Integer, String, and_, case, cast, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -224,8 +224,9 @@ def guard_events(session: Session, tenant_id: int, span: Window) -> GuardEvents:
         select(day, Message.guard).where(
             Message.tenant_id == tenant_id,
             _in(Message.created_at, span),
-            Message.author_kind == "customer",
-            cast(Message.guard, String) != "[]",
+            # literal values, as in the partial index ix_messages_tenant_guarded, so both databases use it
+            Message.author_kind == literal_column("'customer'"),
+            cast(Message.guard, String) != literal_column("'[]'"),
         )
     )
     for d, findings in rows:
