@@ -95,7 +95,7 @@ def render(chart: Chart) -> Markup:
         )
         parts.append(
             f'<text class="chart-axis" x="{LEFT - 6}" y="{y(value) + 4:.1f}" text-anchor="end">'
-            f"{escape(format_value(value, chart.unit))}</text>"
+            f"{escape(format_value(value, '%' if chart.unit == '%' else ''))}</text>"  # the title names the unit
         )
     every = max(1, math.ceil(count / MAX_X_LABELS))
     for position, label in enumerate(chart.labels):

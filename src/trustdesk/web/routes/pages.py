@@ -81,14 +81,17 @@ def render(request: Request, template: str, context: dict[str, Any], status_code
 # page shows as a plain link, otherwise as a disclosure menu, so every role's header fits one line.
 CONSOLE_NAV: list[tuple[str, list[tuple[str, str, str, Permission | None]]]] = [
     ("Overview", [("home", "/console", "Overview", None)]),
+    (
+        "Conversations",
+        [("conversations", "/console/conversations", "Conversations", Permission.HANDLE_CONVERSATIONS)],
+    ),
+    ("Orders", [("orders", "/console/orders", "Orders", Permission.VIEW_ORDERS)]),
     ("Dashboard", [("dashboard", "/console/dashboard", "Dashboard", Permission.VIEW_DASHBOARD)]),
     (
-        "Support",
+        "Team",
         [
-            ("conversations", "/console/conversations", "Conversations", Permission.HANDLE_CONVERSATIONS),
-            ("supervise", "/console/supervise", "Supervise", Permission.SUPERVISE_CONVERSATIONS),
+            ("supervise", "/console/supervise", "Supervise the bot", Permission.SUPERVISE_CONVERSATIONS),
             ("satisfaction", "/console/satisfaction", "Satisfaction", Permission.VIEW_SATISFACTION),
-            ("orders", "/console/orders", "Orders", Permission.VIEW_ORDERS),
         ],
     ),
     (
@@ -105,7 +108,7 @@ CONSOLE_NAV: list[tuple[str, list[tuple[str, str, str, Permission | None]]]] = [
             ("mail", "/console/mail", "Mail", Permission.MANAGE_CHANNELS),
             ("mailboxes", "/console/mailboxes", "Mailboxes", Permission.MANAGE_MAILBOXES),
             ("bot", "/console/bot", "Bot", Permission.MANAGE_BOT),
-            ("sla", "/console/sla", "SLA", Permission.MANAGE_SLA),
+            ("sla", "/console/sla", "Service levels", Permission.MANAGE_SLA),
             ("staff", "/console/staff", "Staff", Permission.MANAGE_STAFF),
             ("languages", "/console/languages", "Languages", Permission.MANAGE_LANGUAGES),
             ("privacy", "/console/privacy", "Privacy", Permission.HANDLE_PRIVACY_REQUESTS),
