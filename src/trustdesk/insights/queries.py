@@ -84,20 +84,23 @@ def _rank(count: Any, percent: int) -> Any:
 def durations(session: Session, tenant_id: int, span: Window, until: Any) -> Durations:
     """Seconds from opening to `until` (first_response_at or resolved_at) of conversations opened in
     the window, by the day they opened: p50 and p90 per day and overall."""
-    day = day_of(session, Conversation.created_at, span)
-    seconds = epoch(session, until) - epoch(session, Conversation.created_at)
-    ranked = (
+    measured = (
         select(
-            day.label("day"),
-            seconds.label("seconds"),
-            func.row_number().over(partition_by=day, order_by=seconds).label("rank"),
-            func.count().over(partition_by=day).label("size"),
-            func.row_number().over(order_by=seconds).label("overall_rank"),
-            func.count().over().label("overall_size"),
+            day_of(session, Conversation.created_at, span).label("day"),
+            (epoch(session, until) - epoch(session, Conversation.created_at)).label("seconds"),
         )
         .where(Conversation.tenant_id == tenant_id, _in(Conversation.created_at, span), until.is_not(None))
-        .subquery()
+        .subquery()  # the day and duration computed once per row, then ranked
     )
+    day, seconds = measured.c.day, measured.c.seconds
+    ranked = select(
+        day.label("day"),
+        seconds.label("seconds"),
+        func.row_number().over(partition_by=day, order_by=seconds).label("rank"),
+        func.count().over(partition_by=day).label("size"),
+        func.row_number().over(order_by=seconds).label("overall_rank"),
+        func.count().over().label("overall_size"),
+    ).subquery()
     c = ranked.c
     wanted = [c.rank == _rank(c.size, p) for p in PERCENTILES]
     wanted += [c.overall_rank == _rank(c.overall_size, p) for p in PERCENTILES]
