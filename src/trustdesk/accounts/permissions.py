@@ -44,6 +44,8 @@ class Permission(StrEnum):
     SUPERVISE_CONVERSATIONS = "supervise_conversations"
     # Customer satisfaction results per agent and channel (admins and supervisors).
     VIEW_SATISFACTION = "view_satisfaction"
+    # The dashboard's charts and their CSV exports (admins and supervisors).
+    VIEW_DASHBOARD = "view_dashboard"
 
 
 _AGENT = frozenset(
@@ -59,7 +61,8 @@ _AGENT = frozenset(
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CUSTOMER: frozenset({Permission.VIEW_OWN_ACCOUNT}),
     Role.AGENT: _AGENT,
-    Role.SUPERVISOR: _AGENT | {Permission.SUPERVISE_CONVERSATIONS, Permission.VIEW_SATISFACTION},
+    Role.SUPERVISOR: _AGENT
+    | {Permission.SUPERVISE_CONVERSATIONS, Permission.VIEW_SATISFACTION, Permission.VIEW_DASHBOARD},
     Role.SECURITY: frozenset(
         {
             Permission.VIEW_OWN_ACCOUNT,

@@ -29,8 +29,9 @@ class Chart:
     summary: str  # one sentence for screen readers: what the chart says
     labels: tuple[str, ...]  # one per x position (a day)
     series: tuple[Series, ...]
-    kind: Literal["stacked", "line"]
+    kind: Literal["stacked", "line", "bars"]  # bars: one horizontal bar per label (categories)
     unit: str = ""  # appended to values: "min", "%"
+    axis: str = "Day"  # the table's first column: what the labels are
 
     def __post_init__(self) -> None:
         if any(len(s.values) != len(self.labels) for s in self.series):
@@ -66,6 +67,8 @@ def _top_value(chart: Chart) -> float:
 
 def render(chart: Chart) -> Markup:
     """The chart as an <svg> element (role img, labelled by its title and summary)."""
+    if chart.kind == "bars":
+        return _render_bars(chart)
     top, step = nice_ceiling(_top_value(chart))
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     count = max(1, len(chart.labels))
@@ -92,7 +95,7 @@ def render(chart: Chart) -> Markup:
         )
         parts.append(
             f'<text class="chart-axis" x="{LEFT - 6}" y="{y(value) + 4:.1f}" text-anchor="end">'
-            f"{escape(format_value(value, chart.unit))}</text>"
+            f"{escape(format_value(value, '%' if chart.unit == '%' else ''))}</text>"  # the title names the unit
         )
     every = max(1, math.ceil(count / MAX_X_LABELS))
     for position, label in enumerate(chart.labels):
@@ -157,9 +160,50 @@ def _lines(chart: Chart, x, y) -> list[str]:  # type: ignore[no-untyped-def]
     return out
 
 
+BAR_ROW, BAR_LABEL = 24, 150
+
+
+def _render_bars(chart: Chart) -> Markup:
+    """Categories (hand-over reasons, finding types) as horizontal bars, the series stacked."""
+    totals = [sum(s.values[i] or 0 for s in chart.series) for i in range(len(chart.labels))]
+    top, _ = nice_ceiling(max(totals, default=0))
+    height = TOP + BAR_ROW * max(1, len(chart.labels)) + 8
+    plot_w = WIDTH - BAR_LABEL - RIGHT - 40
+    key = escape(chart.key)
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" '
+        f'aria-labelledby="{key}-title {key}-summary" focusable="false">',
+        f'<title id="{key}-title">{escape(chart.title)}</title>',
+        f'<desc id="{key}-summary">{escape(chart.summary)}</desc>',
+    ]
+    for position, label in enumerate(chart.labels):
+        y = TOP + BAR_ROW * position
+        parts.append(
+            f'<text class="chart-axis" x="{BAR_LABEL - 6}" y="{y + 15}" text-anchor="end">{escape(label)}</text>'
+        )
+        left = float(BAR_LABEL)
+        for series in chart.series:
+            value = series.values[position] or 0
+            if value <= 0:
+                continue
+            width = value / top * plot_w
+            parts.append(
+                f'<rect class="chart-bar tone-{escape(series.tone)}" x="{left:.1f}" y="{y + 3}" '
+                f'width="{width:.1f}" height="{BAR_ROW - 8}"><title>{escape(label)}: {escape(series.name)} '
+                f"{escape(format_value(value, chart.unit))}</title></rect>"
+            )
+            left += width
+        parts.append(
+            f'<text class="chart-axis" x="{left + 4:.1f}" y="{y + 15}">'
+            f"{escape(format_value(totals[position], chart.unit))}</text>"
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704 - every text above went through escape(); the rest are numbers
+
+
 def table(chart: Chart) -> tuple[list[str], list[list[str]]]:
     """The chart's figures as a table: header (day, each series) and one row per day."""
-    header = ["Day", *(s.name for s in chart.series)]
+    header = [chart.axis, *(s.name for s in chart.series)]
     rows = [
         [label, *(format_value(s.values[i], chart.unit) for s in chart.series)]
         for i, label in enumerate(chart.labels)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from trustdesk.store.models.base import Base, UTCDateTime
@@ -12,6 +12,8 @@ from trustdesk.store.models.base import Base, UTCDateTime
 
 class AuditEvent(Base):
     __tablename__ = "audit_events"
+    # The dashboard counts one action of one retailer over a period (hand-overs, blocked asks).
+    __table_args__ = (Index("ix_audit_events_tenant_action_time", "tenant_id", "action", "occurred_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # Nullable: platform-level events (e.g. a tenant created from the CLI) belong to no tenant.

@@ -292,7 +292,7 @@ def console_satisfaction(
     session: Session = Depends(db),
 ) -> HTMLResponse:
     page_permission(auth, VIEW)
-    context = console_context(request, auth, "conversations")  # a part of Conversations
+    context = console_context(request, auth, "satisfaction")
     context.update(
         results=csat.results(session, auth.tenant.id, since=utcnow() - timedelta(days=days)),
         days=days,

@@ -244,7 +244,7 @@ def _page(
     tested: dict[str, Any] | None = None,
     status: int = 200,
 ) -> HTMLResponse:
-    context = console_context(request, auth, "mail") | {
+    context = console_context(request, auth, "mailboxes") | {
         "mailboxes": [mailbox_dict(row) for row in list_mailboxes(session, auth.tenant.id)],
         "error": error,
         "tested": tested,

@@ -68,36 +68,72 @@ def render(request: Request, template: str, context: dict[str, Any], status_code
     return templates.TemplateResponse(request, template, full, status_code=status_code)
 
 
-CONSOLE_NAV = [
-    ("home", "/console", "Overview", None),
-    ("conversations", "/console/conversations", "Conversations", Permission.HANDLE_CONVERSATIONS),
-    ("orders", "/console/orders", "Orders", Permission.VIEW_ORDERS),
-    ("channels", "/console/channels", "Channels", Permission.VIEW_CHANNELS),
-    ("mail", "/console/mail", "Mail", Permission.MANAGE_CHANNELS),
-    ("reports", "/console/reports", "Reports", Permission.TRIAGE_REPORTS),
-    ("bot", "/console/bot", "Bot", Permission.MANAGE_BOT),
-    ("staff", "/console/staff", "Staff", Permission.MANAGE_STAFF),
-    ("languages", "/console/languages", "Languages", Permission.MANAGE_LANGUAGES),
-    ("audit", "/console/audit", "Audit log", Permission.VIEW_AUDIT),
-    ("keys", "/console/keys", "Keys", Permission.MANAGE_KEYS),
+# The console's navigation: groups of (key, href, label, permission). A group a role reaches with one
+# page shows as a plain link, otherwise as a disclosure menu, so every role's header fits one line.
+CONSOLE_NAV: list[tuple[str, list[tuple[str, str, str, Permission | None]]]] = [
+    ("Overview", [("home", "/console", "Overview", None)]),
+    (
+        "Conversations",
+        [("conversations", "/console/conversations", "Conversations", Permission.HANDLE_CONVERSATIONS)],
+    ),
+    ("Orders", [("orders", "/console/orders", "Orders", Permission.VIEW_ORDERS)]),
+    ("Dashboard", [("dashboard", "/console/dashboard", "Dashboard", Permission.VIEW_DASHBOARD)]),
+    (
+        "Team",
+        [
+            ("supervise", "/console/supervise", "Supervise the bot", Permission.SUPERVISE_CONVERSATIONS),
+            ("satisfaction", "/console/satisfaction", "Satisfaction", Permission.VIEW_SATISFACTION),
+        ],
+    ),
+    (
+        "Security",
+        [
+            ("reports", "/console/reports", "Reports", Permission.TRIAGE_REPORTS),
+            ("audit", "/console/audit", "Audit log", Permission.VIEW_AUDIT),
+            ("keys", "/console/keys", "Keys", Permission.MANAGE_KEYS),
+        ],
+    ),
+    (
+        "Settings",
+        [
+            ("channels", "/console/channels", "Channels", Permission.VIEW_CHANNELS),
+            ("mail", "/console/mail", "Mail", Permission.MANAGE_CHANNELS),
+            ("mailboxes", "/console/mailboxes", "Mailboxes", Permission.MANAGE_MAILBOXES),
+            ("bot", "/console/bot", "Bot", Permission.MANAGE_BOT),
+            ("sla", "/console/sla", "Service levels", Permission.MANAGE_SLA),
+            ("staff", "/console/staff", "Staff", Permission.MANAGE_STAFF),
+            ("languages", "/console/languages", "Languages", Permission.MANAGE_LANGUAGES),
+            ("privacy", "/console/privacy", "Privacy", Permission.HANDLE_PRIVACY_REQUESTS),
+        ],
+    ),
 ]
+
+
+def console_nav(auth: Auth, routes: set[str], section: str) -> list[dict[str, Any]]:
+    """The groups this role reaches, each with its pages; empty groups are left out."""
+    groups = []
+    for label, entries in CONSOLE_NAV:
+        items = [
+            {"key": key, "href": href, "label": item_label}
+            for key, href, item_label, perm in entries
+            if (perm is None or auth.can(perm)) and href in routes
+        ]
+        if items:
+            current = any(item["key"] == section for item in items)
+            groups.append({"label": label, "items": items, "current": current})
+    return groups
 
 
 def console_context(request: Request, auth: Auth, section: str) -> dict[str, Any]:
     routes = {r.path for router in request.app.state.routers for r in router.routes if hasattr(r, "path")}
+    # The Keys page belongs to the operating retailer's admins only (web/routes/keys.py).
     operating = app_state(request).settings.keys_admin_tenant
-    nav = [
-        {"key": key, "href": href, "label": label}
-        for key, href, label, perm in CONSOLE_NAV
-        if (perm is None or auth.can(perm))
-        and href in routes
-        # The Keys page belongs to the operating retailer's admins only (web/routes/keys.py).
-        and not (key == "keys" and operating and operating.strip().lower() != auth.tenant.slug.lower())
-    ]
+    if operating and operating.strip().lower() != auth.tenant.slug.lower():
+        routes.discard("/console/keys")
     return {
         "auth": auth,
         "csrf_token": auth.session_row.csrf_token,
-        "console_nav": nav,
+        "console_nav": console_nav(auth, routes, section),
         "section": section,
         "page_lang": english_page(request),
     }

@@ -200,7 +200,7 @@ def _page(request: Request, auth: Auth, status_code: int = 200, **context: Any) 
     return render(
         request,
         "console_privacy.html",
-        console_context(request, auth, "staff") | {"by": "email", "value": "", **context},
+        console_context(request, auth, "privacy") | {"by": "email", "value": "", **context},
         status_code=status_code,
     )
 

@@ -87,6 +87,6 @@ def take_over_conversation(
 @router.get("/console/supervise", response_class=HTMLResponse, include_in_schema=False)
 def console_supervise(request: Request, auth: Auth = Depends(staff_page)) -> HTMLResponse:
     page_permission(auth, SUPERVISE)
-    context = console_context(request, auth, "conversations")  # a part of Conversations
+    context = console_context(request, auth, "supervise")
     context["can_see_satisfaction"] = auth.can(Permission.VIEW_SATISFACTION)
     return render(request, "console_supervise.html", context)

@@ -1,0 +1,283 @@
+"""The dashboard's aggregate queries: each one statement, grouped by the retailer's local day in the
+database (window.py gives the day arithmetic), so a period of 100,000 conversations returns a few
+hundred rows. Percentiles are nearest rank, computed with window functions (SQLite and PostgreSQL
+alike). Only timestamps, channels, counts and finding types are read: never message text.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, Integer, String, and_, case, cast, func, literal_column, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from trustdesk.insights.window import DAY_SECONDS, Window
+from trustdesk.store.models import (
+    AuditEvent,
+    Campaign,
+    Conversation,
+    Message,
+    Report,
+    SatisfactionSurvey,
+    SlaClock,
+)
+
+PERCENTILES = (50, 90)
+SATISFIED_FROM = 4  # scores 4 and 5 of 5 count as satisfied (satisfaction.survey)
+
+
+def epoch(session: Session, column: Any) -> ColumnElement[int]:
+    """Whole UTC seconds since 1970 of a stored (naive UTC) timestamp."""
+    if session.get_bind().dialect.name == "sqlite":
+        return cast(func.strftime("%s", column), Integer)
+    return cast(func.floor(func.extract("epoch", column)), BigInteger)
+
+
+def day_of(session: Session, column: Any, span: Window) -> ColumnElement[int]:
+    """The position of the column's local day in the window (0 = its first day)."""
+    seconds = epoch(session, column)
+    if len(span.segments) == 1:
+        offset: Any = span.segments[0][1]
+    else:
+        offset = case(
+            *((seconds >= since, shift) for since, shift in reversed(span.segments[1:])),
+            else_=span.segments[0][1],
+        )
+    return (seconds + offset) // DAY_SECONDS - span.first_day_number
+
+
+def _in(column: Any, span: Window) -> ColumnElement[bool]:
+    return and_(column >= span.start, column < span.end)
+
+
+def volume(session: Session, tenant_id: int, span: Window) -> dict[tuple[int, str], int]:
+    """Conversations opened per (day, channel)."""
+    day = day_of(session, Conversation.created_at, span)
+    rows = session.execute(
+        select(day, Conversation.channel, func.count())
+        .where(Conversation.tenant_id == tenant_id, _in(Conversation.created_at, span))
+        .group_by(day, Conversation.channel)
+    )
+    return {(int(d), channel): int(n) for d, channel, n in rows}
+
+
+@dataclass(frozen=True)
+class Durations:
+    """Nearest-rank percentiles in seconds: per day index, and over the whole window."""
+
+    by_day: dict[int, dict[int, int]]  # day -> {50: seconds, 90: seconds}
+    counts: dict[int, int]  # day -> how many were measured
+    overall: dict[int, int]
+    total: int
+
+
+def _rank(count: Any, percent: int) -> Any:
+    """ceil(count * percent / 100) in integers: the nearest rank."""
+    return (count * percent + 99) // 100
+
+
+def durations(session: Session, tenant_id: int, span: Window, until: Any) -> Durations:
+    """Seconds from opening to `until` (first_response_at or resolved_at) of conversations opened in
+    the window, by the day they opened: p50 and p90 per day and overall."""
+    measured = (
+        select(
+            day_of(session, Conversation.created_at, span).label("day"),
+            (epoch(session, until) - epoch(session, Conversation.created_at)).label("seconds"),
+        )
+        .where(Conversation.tenant_id == tenant_id, _in(Conversation.created_at, span), until.is_not(None))
+        .subquery()  # the day and duration computed once per row, then ranked
+    )
+    day, seconds = measured.c.day, measured.c.seconds
+    ranked = select(
+        day.label("day"),
+        seconds.label("seconds"),
+        func.row_number().over(partition_by=day, order_by=seconds).label("rank"),
+        func.count().over(partition_by=day).label("size"),
+        func.row_number().over(order_by=seconds).label("overall_rank"),
+        func.count().over().label("overall_size"),
+    ).subquery()
+    c = ranked.c
+    wanted = [c.rank == _rank(c.size, p) for p in PERCENTILES]
+    wanted += [c.overall_rank == _rank(c.overall_size, p) for p in PERCENTILES]
+    by_day: dict[int, dict[int, int]] = defaultdict(dict)
+    counts: dict[int, int] = {}
+    overall: dict[int, int] = {}
+    total = 0
+    for row in session.execute(
+        select(c.day, c.seconds, c.rank, c.size, c.overall_rank, c.overall_size).where(or_(*wanted))
+    ):
+        day_index, value = int(row.day), max(0, int(row.seconds))
+        counts[day_index] = int(row.size)
+        total = int(row.overall_size)
+        for p in PERCENTILES:
+            if row.rank == _rank(int(row.size), p):
+                by_day[day_index][p] = value
+            if row.overall_rank == _rank(total, p):
+                overall[p] = value
+    return Durations(dict(by_day), counts, overall, total)
+
+
+def sla_outcomes(session: Session, tenant_id: int, span: Window, now: datetime) -> dict[int, dict[str, int]]:
+    """Per day the conversations opened: first response and resolution met / missed (an overdue clock
+    counts as missed, as in sla.service.attainment); undecided clocks are left out."""
+    day = day_of(session, Conversation.created_at, span)
+
+    def tally(met: Any, due: Any) -> list[Any]:
+        return [
+            func.sum(case((met.is_(True), 1), else_=0)),
+            func.sum(case((or_(met.is_(False), and_(met.is_(None), due <= now)), 1), else_=0)),
+        ]
+
+    rows = session.execute(
+        select(
+            day,
+            *tally(SlaClock.first_response_met, SlaClock.first_response_due_at),
+            *tally(SlaClock.resolution_met, SlaClock.resolution_due_at),
+        )
+        .join(Conversation, Conversation.id == SlaClock.conversation_id)
+        .where(
+            SlaClock.tenant_id == tenant_id,
+            Conversation.tenant_id == tenant_id,
+            _in(Conversation.created_at, span),
+        )
+        .group_by(day)
+    )
+    keys = ("first_met", "first_missed", "resolution_met", "resolution_missed")
+    return {int(r[0]): {k: int(v or 0) for k, v in zip(keys, r[1:], strict=True)} for r in rows}
+
+
+def bot_outcomes(session: Session, tenant_id: int, span: Window) -> dict[int, dict[str, int]]:
+    """Per day the bot's conversations opened: contained (no person took part) or handed over (the bot
+    handed off, a supervisor took over, or an agent answered)."""
+    day = day_of(session, Conversation.created_at, span)
+    flagged = Conversation.bot_state[("engine", "handed_off")].as_boolean()
+    handed = or_(flagged.is_(True), Conversation.first_response_at.is_not(None))
+    rows = session.execute(
+        select(day, func.sum(case((handed, 1), else_=0)), func.count())
+        .where(
+            Conversation.tenant_id == tenant_id,
+            _in(Conversation.created_at, span),
+            Conversation.bot_state.is_not(None),
+            cast(Conversation.bot_state, String) != "null",  # the JSON column stores None as JSON null
+        )
+        .group_by(day)
+    )
+    return {int(d): {"handed": int(h or 0), "contained": int(n) - int(h or 0)} for d, h, n in rows}
+
+
+def _audit_details(session: Session, tenant_id: int, span: Window, action: str) -> list[tuple[int, dict]]:
+    day = day_of(session, AuditEvent.occurred_at, span)
+    rows = session.execute(
+        select(day, AuditEvent.details).where(
+            AuditEvent.tenant_id == tenant_id, AuditEvent.action == action, _in(AuditEvent.occurred_at, span)
+        )
+    )
+    return [(int(d), details if isinstance(details, dict) else {}) for d, details in rows]
+
+
+def handover_reasons(session: Session, tenant_id: int, span: Window) -> Counter[str]:
+    """Why the bot handed conversations to a person in the window (audited bot.handoff events)."""
+    return Counter(
+        str(d.get("reason") or "unknown") for _, d in _audit_details(session, tenant_id, span, "bot.handoff")
+    )
+
+
+def satisfaction(session: Session, tenant_id: int, span: Window) -> dict[int, dict[str, int]]:
+    """Per day survey answers received, how many satisfied, and the sum of scores."""
+    day = day_of(session, SatisfactionSurvey.answered_at, span)
+    rows = session.execute(
+        select(
+            day,
+            func.count(),
+            func.sum(case((SatisfactionSurvey.score >= SATISFIED_FROM, 1), else_=0)),
+            func.sum(SatisfactionSurvey.score),
+        )
+        .where(
+            SatisfactionSurvey.tenant_id == tenant_id,
+            _in(SatisfactionSurvey.answered_at, span),
+            SatisfactionSurvey.score.is_not(None),
+        )
+        .group_by(day)
+    )
+    return {
+        int(d): {"answers": int(n), "satisfied": int(s or 0), "score_sum": int(t or 0)} for d, n, s, t in rows
+    }
+
+
+@dataclass(frozen=True)
+class GuardEvents:
+    removed: dict[int, int]  # day -> customer messages with a secret redacted
+    blocked: dict[int, int]  # day -> messages blocked for asking for a secret
+    removed_types: Counter[str]  # finding type -> findings redacted
+    blocked_types: Counter[str]  # finding type -> blocked messages naming it
+
+
+def guard_events(session: Session, tenant_id: int, span: Window) -> GuardEvents:
+    """Secrets the guard removed from customers' messages, and asks for secrets it blocked, by day and
+    by finding type. Only the guard summaries are read (types and actions, never values)."""
+    day = day_of(session, Message.created_at, span)
+    removed: Counter[int] = Counter()
+    removed_types: Counter[str] = Counter()
+    rows = session.execute(
+        select(day, Message.guard).where(
+            Message.tenant_id == tenant_id,
+            _in(Message.created_at, span),
+            # literal values, as in the partial index ix_messages_tenant_guarded, so both databases use it
+            Message.author_kind == literal_column("'customer'"),
+            cast(Message.guard, String) != literal_column("'[]'"),
+        )
+    )
+    for d, findings in rows:
+        redacted = [f for f in findings or () if isinstance(f, dict) and f.get("action") == "redact"]
+        if not redacted:
+            continue
+        removed[int(d)] += 1
+        removed_types.update(str(f.get("type") or "unknown") for f in redacted)
+    blocked: Counter[int] = Counter()
+    blocked_types: Counter[str] = Counter()
+    for d, details in _audit_details(session, tenant_id, span, "message.blocked"):
+        blocked[d] += 1
+        blocked_types.update(str(t) for t in details.get("types") or ["unknown"])
+    return GuardEvents(dict(removed), dict(blocked), removed_types, blocked_types)
+
+
+def reports_and_campaigns(session: Session, tenant_id: int, span: Window) -> dict[int, dict[str, int]]:
+    """Per day: reports of suspicious contact received, and campaigns first seen."""
+    out: dict[int, dict[str, int]] = defaultdict(lambda: {"reports": 0, "campaigns": 0})
+    for key, model, column in (
+        ("reports", Report, Report.received_at),
+        ("campaigns", Campaign, Campaign.first_seen),
+    ):
+        day = day_of(session, column, span)
+        for d, n in session.execute(
+            select(day, func.count()).where(model.tenant_id == tenant_id, _in(column, span)).group_by(day)
+        ):
+            out[int(d)][key] = int(n)
+    return dict(out)
+
+
+def dense(by_day: dict[int, Any], length: int, pick: Any, default: Any = 0) -> tuple[Any, ...]:
+    """One value per day of the window from a sparse {day: row} mapping."""
+    return tuple(pick(by_day[i]) if i in by_day else default for i in range(length))
+
+
+__all__: Sequence[str] = (
+    "Durations",
+    "GuardEvents",
+    "bot_outcomes",
+    "day_of",
+    "dense",
+    "durations",
+    "epoch",
+    "guard_events",
+    "handover_reasons",
+    "reports_and_campaigns",
+    "satisfaction",
+    "sla_outcomes",
+    "volume",
+)

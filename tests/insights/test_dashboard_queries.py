@@ -1,0 +1,218 @@
+"""The dashboard's SQL: local days in the retailer's zone, nearest-rank percentiles, and the figures of
+each chart, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from tests.foundation.factory import make_tenant, make_user, sign_in_staff
+
+from trustdesk.accounts.permissions import Role
+from trustdesk.audit.log import record
+from trustdesk.insights import queries as q
+from trustdesk.insights.dashboard import build
+from trustdesk.insights.window import window
+from trustdesk.sla.policy import default_policy
+from trustdesk.store.models import (
+    AuditEvent,
+    Conversation,
+    Message,
+    SatisfactionSurvey,
+    SlaClock,
+    SlaPolicyRow,
+)
+from trustdesk.web.app import create_app
+
+NOW = datetime(2026, 3, 31, 12, tzinfo=UTC)  # Berlin moved to summer time on 29 March
+ZONE = "Europe/Berlin"
+BOTH = pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+
+
+def _conv(s, tenant, n, opened, *, channel="chat", answered=None, resolved=None, bot=None):  # type: ignore[no-untyped-def]
+    conv = Conversation(
+        tenant_id=tenant.id,
+        public_id=f"p{tenant.id}x{n}",
+        reference=f"R{tenant.id}X{n}",
+        channel=channel,
+        status="resolved" if resolved else "open",
+        customer_name="C",
+        bot_active=False,
+        bot_state=bot,
+        created_at=opened,
+        updated_at=opened,
+        last_message_at=opened,
+        first_response_at=opened + answered if answered else None,
+        resolved_at=opened + resolved if resolved else None,
+    )
+    s.add(conv)
+    s.flush()
+    return conv
+
+
+def test_the_window_counts_local_days_across_a_summer_time_change() -> None:
+    span = window(ZONE, 7, NOW)
+    assert len(span.segments) == 2 and span.segments[1][1] - span.segments[0][1] == 3600
+    assert span.start == datetime(2026, 3, 24, 23, tzinfo=UTC)  # local midnight, winter time
+    assert span.day_index(datetime(2026, 3, 30, 22, 30, tzinfo=UTC)) == 6  # 00:30 on 31 March in Berlin
+    assert span.day_index(datetime(2026, 3, 30, 21, 30, tzinfo=UTC)) == 5
+    assert span.day_index(datetime(2026, 3, 24, 22, 59, tzinfo=UTC)) is None
+
+
+@BOTH
+def test_percentiles_and_local_days_in_sql(sessions) -> None:  # type: ignore[no-untyped-def]
+    span = window(ZONE, 7, NOW)
+    with sessions() as s:
+        shop, other = make_tenant(s, "shop"), make_tenant(s, "other")
+        late = datetime(2026, 3, 30, 22, 30, tzinfo=UTC)  # 31 March locally, 30 March in UTC
+        for n, minutes in enumerate([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]):
+            _conv(s, shop, n, late, answered=timedelta(minutes=minutes), channel="email" if n < 3 else "chat")
+        _conv(s, shop, 20, datetime(2026, 3, 29, 9, tzinfo=UTC), answered=timedelta(minutes=30))
+        _conv(s, shop, 21, datetime(2026, 3, 29, 9, tzinfo=UTC))  # never answered: not measured
+        _conv(s, shop, 22, datetime(2026, 3, 20, 9, tzinfo=UTC), answered=timedelta(minutes=1))  # before
+        _conv(s, other, 1, late, answered=timedelta(minutes=99))
+        s.commit()
+        assert q.volume(s, shop.id, span) == {(6, "email"): 3, (6, "chat"): 7, (4, "chat"): 2}
+        times = q.durations(s, shop.id, span, Conversation.first_response_at)
+    assert times.by_day[6] == {50: 5 * 60, 90: 9 * 60}  # nearest rank of 1..10 minutes
+    assert times.by_day[4] == {50: 1800, 90: 1800} and times.counts == {6: 10, 4: 1}
+    assert times.total == 11 and times.overall == {50: 6 * 60, 90: 10 * 60}
+
+
+@BOTH
+def test_every_chart_counts_one_tenants_events(sessions) -> None:  # type: ignore[no-untyped-def]
+    with sessions() as s:
+        shop, other = make_tenant(s, "shop"), make_tenant(s, "other")
+        s.add(SlaPolicyRow(tenant_id=shop.id, policy=default_policy(ZONE), enabled=True))
+        day = datetime.now(UTC) - timedelta(minutes=5)  # the audit log writes the real time too
+        c1 = _conv(s, shop, 1, day, answered=timedelta(minutes=5), resolved=timedelta(hours=2))
+        c2 = _conv(s, shop, 2, day, bot={"engine": {"handed_off": True}})
+        _conv(s, shop, 3, day, bot={"engine": {"handed_off": False}})
+        _conv(s, shop, 4, day, bot={"engine": {}}, answered=timedelta(minutes=1))
+        s.add_all(
+            [
+                SlaClock(
+                    tenant_id=shop.id, conversation_id=c1.id, first_response_met=True, resolution_met=False
+                ),
+                SlaClock(tenant_id=shop.id, conversation_id=c2.id, first_response_met=False),
+                Message(
+                    tenant_id=shop.id,
+                    conversation_id=c1.id,
+                    seq=1,
+                    author_kind="customer",
+                    author_name="C",
+                    body="[card removed]",
+                    created_at=day,
+                    guard=[{"type": "CARD", "action": "redact"}, {"type": "IBAN", "action": "redact"}],
+                ),
+                Message(
+                    tenant_id=shop.id,
+                    conversation_id=c1.id,
+                    seq=2,
+                    author_kind="customer",
+                    author_name="C",
+                    body="hello",
+                    guard=[],
+                    created_at=day,
+                ),
+                SatisfactionSurvey(
+                    tenant_id=shop.id,
+                    conversation_id=c1.id,
+                    channel="chat",
+                    expires_at=day,
+                    score=5,
+                    answered_at=day,
+                    offered_at=day,
+                ),
+            ]
+        )
+        o1 = _conv(s, other, 1, day, answered=timedelta(minutes=5))
+        s.add(
+            Message(
+                tenant_id=other.id,
+                conversation_id=o1.id,
+                seq=1,
+                author_kind="customer",
+                author_name="C",
+                body="x",
+                created_at=day,
+                guard=[{"type": "CARD", "action": "redact"}],
+            )
+        )
+        s.commit()
+        for tenant, reason in (
+            (shop, "complaint"),
+            (shop, "complaint"),
+            (shop, "security"),
+            (other, "language"),
+        ):
+            record(s, "bot.handoff", actor="bot", tenant_id=tenant.id, details={"reason": reason})
+        record(s, "message.blocked", actor="agent:1", tenant_id=shop.id, details={"types": ["OTP"]})
+        s.commit()
+        board = build(s, shop.id, days=7, now=datetime.now(UTC) + timedelta(minutes=1))
+    panels = {p.chart.key: p for p in board.panels}
+    assert board.zone == ZONE
+    volume = panels["volume"].chart
+    assert sum(volume.series[0].values) == 4
+    first = panels["first-response"].chart
+    assert first.series[2].name == "SLA target" and first.series[2].values[0] is not None
+    bot = panels["bot"].chart
+    assert (sum(bot.series[0].values), sum(bot.series[1].values)) == (1, 2)
+    sla = panels["sla"].chart
+    assert [v for v in sla.series[0].values if v is not None] == [50.0]
+    assert [v for v in sla.series[1].values if v is not None] == [0.0]
+    guard_types = panels["guard-types"]
+    header, rows = guard_types.csv_rows()
+    assert header == ["type", "secrets removed", "asks blocked"]
+    assert sorted(rows) == [["CARD", 1, 0], ["IBAN", 1, 0], ["OTP", 0, 1]]
+    assert sum(panels["guard"].chart.series[0].values) == 1
+    reasons = panels["handover-reasons"]
+    assert dict(zip(reasons.keys, reasons.chart.series[0].values, strict=True)) == {
+        "complaint": 2,
+        "security": 1,
+    }
+    csat = panels["csat"].chart
+    assert (sum(csat.series[0].values), sum(csat.series[1].values)) == (1, 0)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_the_dashboard_page_and_its_csv_are_for_admins_and_supervisors(  # type: ignore[no-untyped-def]
+    migrated_engine, database_url, settings_factory, sessions
+) -> None:
+    with sessions() as s:
+        shop = make_tenant(s, "shop")
+        make_user(s, shop, "lead@shop.test", Role.SUPERVISOR)
+        make_user(s, shop, "agent@shop.test", Role.AGENT)
+        c = _conv(s, shop, 1, datetime.now(UTC) - timedelta(hours=1), answered=timedelta(minutes=3))
+        c.channel = "=cmd|' /C calc'!A0"  # a hostile cell must come out as text
+        s.commit()
+    client = TestClient(create_app(settings_factory(database_url), engine=migrated_engine))
+    sign_in_staff(client, "shop", "lead@shop.test")
+    page = client.get("/console/dashboard?days=7")
+    assert page.status_code == 200
+    html = page.text
+    assert html.count('<svg class="chart"') == 10 and html.count("<caption>") == 10
+    assert " style=" not in html.split("<main", 1)[1]
+    csv = client.get("/console/dashboard/volume.csv?days=7")
+    assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+    lines = csv.text.splitlines()
+    assert lines[0].startswith("day,chat,e-mail,API,other")
+    assert lines[-1].endswith(",0,0,0,1") and len(lines) == 8
+    assert client.get("/console/dashboard/volume.csv?days=9").status_code == 422
+    assert client.get("/console/dashboard/nothing.csv?days=7").status_code == 404
+    with sessions() as s:
+        exported = s.query(AuditEvent).filter(AuditEvent.action == "dashboard.exported").all()
+        assert [e.target for e in exported] == ["chart:volume"]
+    agent = TestClient(create_app(settings_factory(database_url), engine=migrated_engine))
+    sign_in_staff(agent, "shop", "agent@shop.test")
+    assert agent.get("/console/dashboard").status_code == 403
+    assert agent.get("/console/dashboard/volume.csv").status_code == 403
+    assert "/console/dashboard" not in agent.get("/console").text
+
+
+def test_csv_cells_that_look_like_formulas_stay_text() -> None:
+    from trustdesk.insights.csv_cells import to_csv
+
+    text = to_csv(["a", "b"], [["=1+1", "+x"], ["-2", "@SUM"], ["ok", 3], [None, -1]])
+    assert text.splitlines() == ["a,b", "'=1+1,'+x", "'-2,'@SUM", "ok,3", ",'-1"]
