@@ -21,7 +21,9 @@ PROBES = Path(__file__).parent / "data" / "bot_probes"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("langs", nargs="*", help="languages to probe (default: every probe file)")
     args = parser.parse_args()
     model = train(shipped_examples())
@@ -34,12 +36,16 @@ def main() -> None:
         right = sum(p.intent is e.intent for e, p in zip(examples, predictions, strict=True))
         oos = [(e, p) for e, p in zip(examples, predictions, strict=True) if e.intent is Intent.OUT_OF_SCOPE]
         oos_right = sum(p.intent is Intent.OUT_OF_SCOPE for _, p in oos)
-        print(f"{lang}: accuracy {right / len(examples):.3f} ({right}/{len(examples)}), "
-              f"out_of_scope recall {oos_right}/{len(oos)}")
+        print(
+            f"{lang}: accuracy {right / len(examples):.3f} ({right}/{len(examples)}), "
+            f"out_of_scope recall {oos_right}/{len(oos)}"
+        )
         for e, p in zip(examples, predictions, strict=True):
             if p.intent is not e.intent:
-                print(f"  {e.intent.value} -> {p.intent.value} "
-                      f"(p={p.best_probability:.2f} sim={p.similarity:.2f}): {e.text}")
+                print(
+                    f"  {e.intent.value} -> {p.intent.value} "
+                    f"(p={p.best_probability:.2f} sim={p.similarity:.2f}): {e.text}"
+                )
 
 
 if __name__ == "__main__":
