@@ -72,8 +72,11 @@ lint: install-test
 typecheck: install-test
 	$(BIN)/mypy
 
+# Two workers (pytest-xdist), each test file on one worker so its module fixtures (servers, browsers)
+# are built once; PYTEST_WORKERS=0 runs everything in one process.
+PYTEST_WORKERS ?= 2
 pytest: install-test native browser mailserver catalogs
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile
 
 test: lint typecheck pytest
 

@@ -42,7 +42,10 @@ from collections.abc import Iterator  # noqa: E402
 POSTGRES_ADMIN_URL = os.environ.get(
     "TRUSTDESK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
-REDIS_TEST_URL = os.environ.get("TRUSTDESK_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# One Redis database per pytest-xdist worker (gw0 -> 15, gw1 -> 14, ...), so workers never see each
+# other's keys.
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+REDIS_TEST_URL = os.environ.get("TRUSTDESK_TEST_REDIS_URL", f"redis://127.0.0.1:6379/{15 - _WORKER % 15}")
 
 
 def _postgres_admin_engine():  # type: ignore[no-untyped-def]
