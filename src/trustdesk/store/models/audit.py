@@ -21,7 +21,12 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(80), nullable=False, index=True)
     target: Mapped[str] = mapped_column(String(300), nullable=False, default="")
     details: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
+    # Format 2 (audit.chain): the hash covers ip_commitment; ip and ip_salt are outside it, so retention
+    # and erasure can clear them. Format 1 entries (before migration 0023) hash ip itself.
     ip: Mapped[str | None] = mapped_column(String(64))
+    ip_salt: Mapped[str | None] = mapped_column(String(32))
+    ip_commitment: Mapped[str | None] = mapped_column(String(64))
+    format_version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
     # Unique prev_hash forces one linear chain: two writers racing for the same tail collide and retry.
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
     entry_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
