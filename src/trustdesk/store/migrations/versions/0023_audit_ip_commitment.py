@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0023_audit_ip_commitment"
-down_revision = "0019"  # TEMP-LOCAL
+down_revision = "0022_dashboard_indexes"
 branch_labels = None
 depends_on = None
 
