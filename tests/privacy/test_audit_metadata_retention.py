@@ -5,25 +5,36 @@ before migration 0023 keep their IP and still verify; an edited IP is still caug
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select, text, update
+from sqlalchemy import JSON, Integer, String, column, select, table, text, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from tests.foundation.factory import make_tenant
+from tests.mailchannel.conftest import World
 from tests.privacy.conftest import EMAIL, Seeded
 from tests.privacy.test_erase import run_erase
 
 from trustdesk.audit.chain import GENESIS_HASH, LEGACY_FORMAT, entry_hash
 from trustdesk.audit.log import clear_ips, record, verify_chain
+from trustdesk.conversations.pipeline import CustomerRef, start_conversation
 from trustdesk.jobs import Worker
 from trustdesk.privacy.retention_runs import RETENTION_JOB, run_retention_job, set_rule, start_run
 from trustdesk.store.db import make_engine, make_session_factory
 from trustdesk.store.migrate import upgrade
 from trustdesk.store.models import AuditEvent, Tenant, utcnow
+from trustdesk.store.models.base import UTCDateTime
 
 BEFORE_COMMITMENTS = "0019"  # any schema before 0023_audit_ip_commitment
+# audit_events as it was before 0023 (the model has columns that did not exist yet).
+_LEGACY_TABLE = table(
+    "audit_events",
+    *(column(name, Integer) for name in ("id", "tenant_id")),
+    column("occurred_at", UTCDateTime),
+    *(column(name, String) for name in ("actor", "action", "target", "ip", "prev_hash", "entry_hash")),
+    column("details", JSON),
+)
 
 
 @pytest.fixture
@@ -39,7 +50,7 @@ def _write_legacy_chain(engine: Engine) -> None:
     prev = GENESIS_HASH
     with engine.begin() as conn:
         for n, ip in enumerate(["198.51.100.1", None], start=1):
-            at = datetime(2026, 1, n, 12, 0, 0, 123456)
+            at = datetime(2026, 1, n, 12, 0, 0, 123456, tzinfo=UTC)
             digest = entry_hash(
                 prev_hash=prev,
                 tenant_id=None,
@@ -51,13 +62,18 @@ def _write_legacy_chain(engine: Engine) -> None:
                 ip=ip,
             )
             conn.execute(
-                text(
-                    "INSERT INTO audit_events (id, tenant_id, occurred_at, actor, action, target, details,"
-                    " ip, prev_hash, entry_hash) VALUES (:id, NULL, :at, 'cli', 'tenant.created', :target,"
-                    " :details, :ip, :prev, :hash)"
-                ),
-                {"id": n, "at": at, "target": f"tenant:{n}", "details": f'{{"n": {n}}}', "ip": ip}
-                | {"prev": prev, "hash": digest},
+                _LEGACY_TABLE.insert().values(
+                    id=n,
+                    tenant_id=None,
+                    occurred_at=at,
+                    actor="cli",
+                    action="tenant.created",
+                    target=f"tenant:{n}",
+                    details={"n": n},
+                    ip=ip,
+                    prev_hash=prev,
+                    entry_hash=digest,
+                )
             )
             prev = digest
 
@@ -83,7 +99,12 @@ def test_a_chain_from_before_the_migration_verifies_with_new_entries_after_it(da
         assert clear_ips(s, [r.id for r in rows]) == 1
         s.commit()
         s.expire_all()
-        assert s.scalars(select(AuditEvent.ip).order_by(AuditEvent.id)).all() == ["198.51.100.1", None, None, None]
+        assert s.scalars(select(AuditEvent.ip).order_by(AuditEvent.id)).all() == [
+            "198.51.100.1",
+            None,
+            None,
+            None,
+        ]
         report = verify_chain(s)
         assert report.intact and report.entries == 4
 
@@ -153,7 +174,10 @@ def test_retention_clears_old_ips_of_one_tenant_and_audits_the_run(
         assert start_run(s, tenant, "audit_metadata", actor="test", dry_run=True).expired == 0
 
 
-def test_erasure_clears_the_ips_of_the_persons_own_actions(seeded: Seeded) -> None:
+def test_erasure_clears_the_ips_of_the_persons_own_actions(world: World) -> None:
+    acme = world.tenants["acme"]
+    start_conversation(world.desk, acme, CustomerRef(name="Dana", email=EMAIL), first_message="where is it?")
+    seeded = Seeded(world, acme, world.tenants["globex"], [])
     with seeded.world.sessions() as s:
         record(s, "mail.rejected", actor=f"mail:{EMAIL}", tenant_id=seeded.acme, ip="198.51.100.23")
         record(s, "mail.rejected", actor="mail:someone@else.test", tenant_id=seeded.acme, ip="198.51.100.24")
