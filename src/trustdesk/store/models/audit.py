@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from trustdesk.store.models.base import Base, UTCDateTime
@@ -12,6 +12,17 @@ from trustdesk.store.models.base import Base, UTCDateTime
 
 class AuditEvent(Base):
     __tablename__ = "audit_events"
+    __table_args__ = (
+        # Audit-metadata retention looks for old entries that still hold an IP; indexing only those keeps
+        # each batch from re-reading every entry whose IP is already gone.
+        Index(
+            "ix_audit_events_ip_held",
+            "tenant_id",
+            "occurred_at",
+            sqlite_where=text("ip IS NOT NULL"),
+            postgresql_where=text("ip IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # Nullable: platform-level events (e.g. a tenant created from the CLI) belong to no tenant.

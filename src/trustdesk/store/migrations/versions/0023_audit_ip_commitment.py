@@ -24,9 +24,18 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("ip_salt", sa.String(length=32), nullable=True))
         batch_op.add_column(sa.Column("ip_commitment", sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column("format_version", sa.Integer(), server_default="1", nullable=False))
+    op.create_index(
+        "ix_audit_events_ip_held",
+        "audit_events",
+        ["tenant_id", "occurred_at"],
+        unique=False,
+        sqlite_where=sa.text("ip IS NOT NULL"),
+        postgresql_where=sa.text("ip IS NOT NULL"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_audit_events_ip_held", table_name="audit_events")
     with op.batch_alter_table("audit_events", schema=None) as batch_op:
         batch_op.drop_column("format_version")
         batch_op.drop_column("ip_commitment")
