@@ -5,11 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from trustdesk.audit.chain import GENESIS_HASH, ChainBreak, entry_hash, find_breaks
+from trustdesk.audit.chain import (
+    CURRENT_FORMAT,
+    GENESIS_HASH,
+    ChainBreak,
+    entry_hash,
+    find_breaks,
+    ip_commitment,
+    new_ip_salt,
+)
 from trustdesk.store.models import AuditEvent, utcnow
 
 _APPEND_ATTEMPTS = 20
@@ -31,6 +39,8 @@ def record(
     Details must never hold secrets: callers pass identifiers and outcomes only.
     """
     details = dict(details or {})
+    ip_salt = new_ip_salt() if ip is not None else None
+    commitment = ip_commitment(ip, ip_salt) if ip is not None and ip_salt is not None else None
     if session.get_bind().dialect.name == "postgresql":
         # One chain means one writer at a time: hold a transaction-scoped lock until commit, so
         # concurrent appends queue instead of racing for the tail (SQLite's BEGIN IMMEDIATE does the same).
@@ -47,6 +57,9 @@ def record(
             target=target,
             details=details,
             ip=ip,
+            ip_salt=ip_salt,
+            ip_commitment=commitment,
+            format_version=CURRENT_FORMAT,
             prev_hash=prev_hash,
             entry_hash=entry_hash(
                 prev_hash=prev_hash,
@@ -56,7 +69,8 @@ def record(
                 action=action,
                 target=target,
                 details=details,
-                ip=ip,
+                ip_commitment=commitment,
+                format_version=CURRENT_FORMAT,
             ),
         )
         savepoint = session.begin_nested()
@@ -70,6 +84,24 @@ def record(
         savepoint.commit()
         return event
     raise RuntimeError("could not append to the audit chain: persistent contention")
+
+
+def clear_ips(session: Session, event_ids: list[int]) -> int:
+    """Remove the client IP (and its salt) from these entries; their chain stays intact because it holds
+    only the IP's commitment. Format 1 entries are left alone: their hash covers the IP itself."""
+    if not event_ids:
+        return 0
+    result = session.execute(
+        update(AuditEvent)
+        .where(
+            AuditEvent.id.in_(event_ids),
+            AuditEvent.format_version >= CURRENT_FORMAT,
+            AuditEvent.ip.is_not(None),
+        )
+        .values(ip=None, ip_salt=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 @dataclass(frozen=True)

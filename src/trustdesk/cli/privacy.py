@@ -115,7 +115,9 @@ app.add_typer(retention, name="retention")
 @retention.command("set")
 def retention_set(
     tenant: str = typer.Option(..., "--tenant", help="Tenant slug."),
-    kind: str = typer.Option(..., "--kind", help="conversations, mail, attachments or reports."),
+    kind: str = typer.Option(
+        ..., "--kind", help="conversations, mail, attachments, reports or audit_metadata."
+    ),
     days: int = typer.Option(None, "--days", help="Keep this many days (1 to 3650)."),
     forever: bool = typer.Option(False, "--forever", help="Remove the rule: keep this kind for ever."),
     json_output: bool = typer.Option(False, "--json"),
@@ -146,7 +148,9 @@ def retention_set(
 @retention.command("run")
 def retention_run(
     tenant: str = typer.Option(None, "--tenant", help="Tenant slug."),
-    kind: str = typer.Option(None, "--kind", help="conversations, mail, attachments or reports."),
+    kind: str = typer.Option(
+        None, "--kind", help="conversations, mail, attachments, reports or audit_metadata."
+    ),
     every_rule: bool = typer.Option(
         False, "--all", help="Every tenant's every rule (what a daily timer runs); skips runs still going."
     ),

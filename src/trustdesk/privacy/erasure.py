@@ -8,6 +8,10 @@ changes and the same counts say what would go.
 Kept on purpose (bookkeeping and security, anonymised): orders with their number, status, amounts,
 dates and items; return authorisations; reports (their analysis and campaign); the keyed
 fingerprints of messages the desk sent (`sent_messages`), so "was this really from us?" still works.
+
+Audit entries stay (the chain must verify), but the client IPs of the person's own actions (entries
+whose actor is one of their accounts or their mail address) are cleared (`audit_ips`): the chain
+holds only commitments to them. Entries written before migration 0023 keep theirs (audit.chain).
 """
 
 from __future__ import annotations
@@ -21,7 +25,8 @@ from sqlalchemy import delete, select, text, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from trustdesk.audit.log import record
+from trustdesk.audit.chain import CURRENT_FORMAT
+from trustdesk.audit.log import clear_ips, record
 from trustdesk.privacy.caches import cache_key_patterns, delete_keys, existing_keys
 from trustdesk.privacy.finder import Subject
 from trustdesk.privacy.inventory import empty_counts
@@ -29,6 +34,7 @@ from trustdesk.privacy.removal import orphaned_files, remove_conversations
 from trustdesk.privacy.subject import scrub
 from trustdesk.store.models import (
     AgentContact,
+    AuditEvent,
     Conversation,
     Customer,
     Job,
@@ -62,6 +68,27 @@ class ErasureResult:
         return {"dry_run": self.dry_run, "tombstone": self.tombstone_id, "counts": dict(self.counts)}
 
 
+def _audit_ip_event_ids(session: Session, tenant_id: int, subject: Subject) -> list[int]:
+    """Audit entries of the person's own actions that still hold a removable client IP: their accounts
+    (`accounts.service.audit_actor`, and "<role>:<email>" as older entries name them) and their address
+    in mail intake ("mail:<address>")."""
+    actors = {f"mail:{subject.email}"}
+    actors.update(f"customer:user:{account_id}" for account_id in subject.account_ids)
+    if subject.account_ids:
+        accounts = session.execute(select(User.role, User.email).where(User.id.in_(subject.account_ids)))
+        actors.update(f"{role}:{email}" for role, email in accounts)
+    return list(
+        session.scalars(
+            select(AuditEvent.id).where(
+                AuditEvent.tenant_id == tenant_id,
+                AuditEvent.actor.in_(sorted(actors)),
+                AuditEvent.ip.is_not(None),
+                AuditEvent.format_version >= CURRENT_FORMAT,
+            )
+        )
+    )
+
+
 def plan_erasure(
     session: Session, tenant: Tenant, subject: Subject, *, attachments_root: Path, redis: Any | None = None
 ) -> ErasureResult:
@@ -81,6 +108,7 @@ def plan_erasure(
             redis, cache_key_patterns(tenant.id, tenant.slug, subject.email, [(i, p) for i, p in public_ids])
         )
     counts["cache_keys"] = len(keys)
+    counts["audit_ips"] = len(_audit_ip_event_ids(session, tenant.id, subject))
     return ErasureResult(counts=counts, dry_run=True, files=files, cache_keys=keys)
 
 
@@ -103,6 +131,8 @@ def erase_subject(
         session.execute(text("PRAGMA secure_delete = ON"))
     tid = tenant.id
     conv_ids = subject.conversation_ids
+    # Before the accounts go: their role and e-mail name the person's audit entries.
+    clear_ips(session, _audit_ip_event_ids(session, tid, subject))
     needles = subject.needles()
 
     if subject.job_ids:

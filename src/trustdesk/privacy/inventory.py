@@ -67,6 +67,11 @@ KINDS: tuple[Kind, ...] = (
     ),
     Kind("mentions", "the address or phone inside other conversations' messages", Erasure.SCRUB),
     Kind("cache_keys", "Redis rate-limit counters keyed by the address or the conversations", Erasure.DELETE),
+    Kind(
+        "audit_ips",
+        "audit_events of the person's own actions: the client ip (the entry and its ip commitment stay)",
+        Erasure.ANONYMISE,
+    ),
 )
 
 KIND_NAMES: tuple[str, ...] = tuple(k.name for k in KINDS)

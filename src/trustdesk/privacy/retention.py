@@ -25,6 +25,9 @@ class RetentionKind(StrEnum):
     MAIL = "mail"  # mail records (envelope, headers) and their attachments; the messages stay
     ATTACHMENTS = "attachments"  # attachment rows and files
     REPORTS = "reports"  # reports with their indicators and sightings
+    # Client IPs in audit entries: cleared, never deleted (the entries and their chain stay). Only
+    # entries of format 2 (audit.chain) qualify; older ones hash the IP itself and keep it.
+    AUDIT_METADATA = "audit_metadata"
 
 
 class RetentionError(ValueError):

@@ -2,7 +2,8 @@
 
 `start_run` counts what is past its retention (the dry run) or enqueues a `privacy.retention` job.
 The job deletes in batches of BATCH_SIZE, each batch its own short transaction, hands over to a
-fresh job after BATCHES_PER_JOB batches, and the last job of a run writes one audit entry with the
+fresh job after BATCHES_PER_JOB batches (for `audit_metadata` a batch clears client IPs from audit
+entries instead of deleting rows: the chain holds only their commitments), and the last job of a run writes one audit entry with the
 run's totals (`retention.run`). Deleted attachment files are removed after each batch's commit.
 """
 
@@ -18,7 +19,8 @@ from typing import Any
 from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session
 
-from trustdesk.audit.log import record
+from trustdesk.audit.chain import CURRENT_FORMAT
+from trustdesk.audit.log import clear_ips, record
 from trustdesk.jobs import PENDING, RUNNING, enqueue
 from trustdesk.jobs.worker import JobContext
 from trustdesk.privacy.removal import orphaned_files, remove_conversations
@@ -32,6 +34,7 @@ from trustdesk.privacy.retention import (
     parse_rule,
 )
 from trustdesk.store.models import (
+    AuditEvent,
     Conversation,
     Job,
     MailAttachment,
@@ -93,6 +96,13 @@ def _expired(kind: RetentionKind, tenant_id: int, before: datetime) -> Select[An
         return select(MailAttachment.id).where(
             MailAttachment.tenant_id == tenant_id, MailAttachment.created_at < before
         )
+    if kind is RetentionKind.AUDIT_METADATA:
+        return select(AuditEvent.id).where(
+            AuditEvent.tenant_id == tenant_id,
+            AuditEvent.occurred_at < before,
+            AuditEvent.ip.is_not(None),
+            AuditEvent.format_version >= CURRENT_FORMAT,
+        )
     return select(Report.id).where(Report.tenant_id == tenant_id, Report.last_received_at < before)
 
 
@@ -114,6 +124,9 @@ def _delete_batch(
         files = orphaned_files(session, tenant_id, attachment_ids, root)
         remove_conversations(session, tenant_id, ids)
         return files
+    if kind is RetentionKind.AUDIT_METADATA:
+        clear_ips(session, ids)
+        return []
     if kind is RetentionKind.REPORTS:
         # Indicators and sightings go with them (ON DELETE CASCADE).
         session.execute(delete(Report).where(Report.tenant_id == tenant_id, Report.id.in_(ids)))
