@@ -34,10 +34,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, insert, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy import insert, text
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from scratch_databases import drop_database, fresh_database
 from trustdesk.insights import queries as q
 from trustdesk.insights.dashboard import PERIODS, build
 from trustdesk.insights.window import window
@@ -58,28 +59,9 @@ from trustdesk.store.models import (
 
 CORE = 0
 ZONE = "Europe/Berlin"
-PG_ADMIN = os.environ.get("TRUSTDESK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REASONS = ("customer_request", "low_confidence", "complaint", "security", "payment_dispute", "unanswered")
 FINDINGS = ("CARD", "IBAN", "PASSWORD", "OTP", "CVV")
 BATCH = 20_000
-
-
-def fresh_database(kind: str, workdir: Path) -> tuple[str, str | None]:
-    if kind == "sqlite":
-        return f"sqlite:///{workdir / 'dashboard-bench.db'}", None
-    name = f"td_bench_dash_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return make_url(PG_ADMIN).set(database=name).render_as_string(hide_password=False), name
-
-
-def drop_database(name: str) -> None:
-    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def drop_search_index(engine: Engine) -> None:
@@ -332,7 +314,7 @@ def p95(values: list[float]) -> float:
 
 
 def run(kind: str, messages: int, rounds: int, workdir: Path) -> dict[str, list[float]]:
-    url, pg_name = fresh_database(kind, workdir)
+    url, pg_name = fresh_database(kind, workdir, "dash")
     engine = make_engine(url)
     now = datetime.now(UTC)
     try:

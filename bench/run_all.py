@@ -49,6 +49,10 @@ BENCHES = (
     Bench("mail channel", ("bench/mail.py", "--mails", "100")),
     Bench("mailbox intake", ("bench/mailbox_intake.py", "--mails", "100"), needs="dovecot"),
     Bench("message check", ("bench/message_check.py", "--messages", "60", "--phishing", "30")),
+    Bench("search", ("bench/search.py", "--messages", "20000", "--db", "both", "--queries", "40")),
+    Bench("service levels", ("bench/sla.py", "--conversations", "2000", "--runs", "10")),
+    Bench("dashboard", ("bench/dashboard.py", "--messages", "20000", "--db", "both", "--rounds", "2")),
+    Bench("retention", ("bench/retention.py", "--conversations", "2000", "--baseline-seconds", "3")),
 )
 # Not run here: bench/guard_instructions.py (callgrind, minutes per build) and bench/bot_latency.py
 # (a side-by-side with another checkout); bench/legit_mail.py is a corpus generator, not a benchmark.

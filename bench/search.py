@@ -27,9 +27,10 @@ import uuid
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import create_engine, insert, text
+from sqlalchemy import insert, text
 from sqlalchemy.engine import Engine, make_url
 
+from scratch_databases import PG_ADMIN, drop_database, fresh_database
 from trustdesk.conversations.search import Filters, search_conversations
 from trustdesk.i18n.search_terms import STEMMERS, parse
 from trustdesk.store.db import make_engine, make_session_factory
@@ -38,7 +39,6 @@ from trustdesk.store.models import Conversation, Message, Tenant, utcnow
 from trustdesk.store.search_index import PG_CREATE_INDEX, PG_INDEX
 
 CORE = 0
-PG_ADMIN = os.environ.get("TRUSTDESK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 SENTENCES = {
     "de": [
@@ -96,24 +96,6 @@ QUERIES = [
     ("tracking link", None),
     ("walrus saxophone", None),
 ]
-
-
-def fresh_database(kind: str, workdir: Path) -> tuple[str, str | None]:
-    if kind == "sqlite":
-        return f"sqlite:///{workdir / 'search-bench.db'}", None
-    name = f"td_bench_search_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return make_url(PG_ADMIN).set(database=name).render_as_string(hide_password=False), name
-
-
-def drop_database(name: str) -> None:
-    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def generate(engine: Engine, messages: int, seed: int = 7) -> int:
@@ -244,7 +226,7 @@ def remeasure(name: str, rounds: int) -> dict[str, float]:
 
 
 def run(kind: str, messages: int, rounds: int, workdir: Path, keep: bool = False) -> dict[str, float]:
-    url, pg_name = fresh_database(kind, workdir)
+    url, pg_name = fresh_database(kind, workdir, "search")
     engine = make_engine(url)
     tenant_id = 0
     try:

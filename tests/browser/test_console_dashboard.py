@@ -33,6 +33,7 @@ ADMIN_PAGES = {
     "/console/satisfaction",
     "/console/reports",
     "/console/audit",
+    "/console/keys",
     "/console/channels",
     "/console/mail",
     "/console/mailboxes",

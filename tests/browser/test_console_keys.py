@@ -42,6 +42,7 @@ def _ring(server: LiveServer) -> list[str]:
 def test_an_admin_rotates_and_retires_the_secret_key_from_the_keyboard(live_server, page) -> None:  # type: ignore[no-untyped-def]
     first = _ring(live_server)[0]
     sign_in_agent(page, live_server, ADMIN)
+    page.locator("summary", has_text="Security").click()  # the Keys page sits in the Security menu
     page.get_by_role("link", name="Keys").click()
     page.wait_for_url("**/console/keys")
     response = page.reload()

@@ -95,7 +95,7 @@ def test_queue_shows_breach_and_near_breach_and_sorts_by_due(live_server, page) 
     # The open conversation says how far past due it is, and takes a priority and tags.
     overdue.click()
     expect(page.locator("#cv-sla")).to_contain_text("SLA breached: first response overdue by")
-    page.get_by_label("Priority").select_option("urgent")
+    page.locator("#cv-priority").select_option("urgent")  # not the search form's Priority filter
     page.get_by_label("Tags").fill("Refund Request, VIP")
     page.get_by_role("button", name="Save labels").click()
     expect(page.locator("#cv-labels-ok")).to_have_text("Labels saved.")

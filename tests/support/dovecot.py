@@ -52,6 +52,9 @@ class DovecotServer:
         self.mail_root = (
             Path(tempfile.mkdtemp(prefix="td-dovecot-mail-")) if os.geteuid() == 0 else root / "mail"
         )
+        # Its sockets live in base_dir, and a Unix socket path must fit in 108 bytes: pytest's
+        # temporary paths (longer still under xdist's popen-gwN) do not leave room.
+        self.run_dir = Path(tempfile.mkdtemp(prefix="td-dc-"))
         self._process: subprocess.Popen[bytes] | None = None
 
     # ---- configuration
@@ -114,8 +117,8 @@ class DovecotServer:
 
     def _write_config(self) -> Path:
         internal, login, group, uid, gid = self._identity()
-        for sub in ("run", "state"):
-            (self.root / sub).mkdir(parents=True, exist_ok=True)
+        (self.root / "state").mkdir(parents=True, exist_ok=True)
+        self.run_dir.mkdir(parents=True, exist_ok=True)  # again after a stop()
         self.mail_root.mkdir(parents=True, exist_ok=True)
         if os.geteuid() == 0:
             os.chown(self.mail_root, uid, gid)
@@ -134,7 +137,7 @@ passdb {{
   args = {self.root}/oauth2.conf.ext
 }}"""
         config = f"""
-base_dir = {self.root}/run
+base_dir = {self.run_dir}
 state_dir = {self.root}/state
 log_path = {self.root}/dovecot.log
 protocols = imap
@@ -259,9 +262,10 @@ service stats {{
         self._process = None
         if self.mail_root != self.root / "mail":
             shutil.rmtree(self.mail_root, ignore_errors=True)
+        shutil.rmtree(self.run_dir, ignore_errors=True)
 
     def _stop_children(self) -> None:
         # Login and imap processes outlive a killed master for a moment; they hold no port once it is gone.
-        pid_file = self.root / "run" / "master.pid"
+        pid_file = self.run_dir / "master.pid"
         if pid_file.exists():
             pid_file.unlink()

@@ -28,7 +28,7 @@ def _period(days: int) -> int:
 @router.get("/console/dashboard", response_class=HTMLResponse, include_in_schema=False)
 def console_dashboard(
     request: Request,
-    days: int = Query(default=DEFAULT_PERIOD),
+    days: int = Query(default=DEFAULT_PERIOD, ge=1, le=366),
     auth: Auth = Depends(staff_page),
     session: Session = Depends(db),
 ) -> HTMLResponse:
@@ -49,7 +49,7 @@ def console_dashboard(
 def dashboard_csv(
     chart: str,
     request: Request,
-    days: int = Query(default=DEFAULT_PERIOD),
+    days: int = Query(default=DEFAULT_PERIOD, ge=1, le=366),
     auth: Auth = Depends(staff_page),
     session: Session = Depends(db),
 ) -> Response:
