@@ -191,6 +191,7 @@ def test_mail_claiming_the_retailers_own_domain_is_flagged_and_audited(world: Wo
     assert record.auth is not None and record.auth["spf"] == "fail" and record.auth["dmarc"] == "fail"
     assert len(events) == 1 and events[0].tenant_id == world.tenants["acme"]
     assert events[0].target == f"conversation:{conv.public_id}"
+    assert events[0].actor.startswith("mail:@")  # the sender's domain: no address in the audit chain
 
 
 def test_html_only_mail_becomes_sanitised_text_and_blocked_attachments_are_not_kept(world: World) -> None:

@@ -355,7 +355,8 @@ class MailIntake:
                 audit(
                     session,
                     "mail.spoofed_own_domain",
-                    actor=f"mail:{sender}"[:200],
+                    # The domain only, as for impersonation below: audit entries hold no customer address.
+                    actor=f"mail:@{sender.rpartition('@')[2]}"[:200],
                     tenant_id=tenant_id,
                     target=f"conversation:{conv.public_id}",
                     details={
@@ -392,7 +393,7 @@ class MailIntake:
             Author(AuthorKind.CUSTOMER, name=name),
             body,
             client_msg_id=mail_key,
-            actor=f"mail:{sender}"[:200],
+            actor=f"mail:@{sender.rpartition('@')[2]}"[:200],  # a blocked mail's audit entry: no address
             ip=envelope.client_ip or None,
             on_store=store,
         )
