@@ -4,8 +4,8 @@ conditional comments from the HTML, and no CSS from a plain alternative made by 
 from __future__ import annotations
 
 import pytest
-
 from tests.reports.mailbuild import mail, raw
+
 from trustdesk.reports.analysis import wording_text
 from trustdesk.reports.mail_html import html_to_text
 from trustdesk.reports.mailview import read_report
