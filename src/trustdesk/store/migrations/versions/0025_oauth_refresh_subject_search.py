@@ -13,7 +13,7 @@ On SQLite a later batch migration that rebuilds `conversations` drops these trig
 table: such a migration must create them again (SQLITE_TRIGGERS below).
 
 Revision ID: 0025
-Revises: 0023_audit_ip_commitment
+Revises: 0024
 Create Date: 2026-12-07 22:40:00
 """
 
@@ -25,7 +25,7 @@ from alembic import op
 import trustdesk.store.models.base
 
 revision = "0025"
-down_revision = "0023_audit_ip_commitment"
+down_revision = "0024"
 branch_labels = None
 depends_on = None
 
