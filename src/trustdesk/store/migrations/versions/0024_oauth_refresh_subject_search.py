@@ -12,8 +12,8 @@ with a GIN index.
 On SQLite a later batch migration that rebuilds `conversations` drops these triggers with the old
 table: such a migration must create them again (SQLITE_TRIGGERS below).
 
-Revision ID: 0025
-Revises: 0024
+Revision ID: 0024
+Revises: 0023_audit_ip_commitment
 Create Date: 2026-12-07 22:40:00
 """
 
@@ -24,8 +24,8 @@ from alembic import op
 
 import trustdesk.store.models.base
 
-revision = "0025"
-down_revision = "0024"
+revision = "0024"
+down_revision = "0023_audit_ip_commitment"
 branch_labels = None
 depends_on = None
 
