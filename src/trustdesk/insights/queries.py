@@ -7,10 +7,11 @@ counts and finding types are read: never message text.
 
 from __future__ import annotations
 
+import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import BigInteger, Integer, String, and_, case, cast, func, literal_column, or_, select
@@ -35,6 +36,8 @@ SATISFIED_FROM = 4  # scores 4 and 5 of 5 count as satisfied (satisfaction.surve
 def epoch(session: Session, column: Any) -> ColumnElement[int]:
     """Whole UTC seconds since 1970 of a stored (naive UTC) timestamp."""
     if session.get_bind().dialect.name == "sqlite":
+        if sqlite3.sqlite_version_info >= (3, 38, 0):  # unixepoch(): the same whole seconds, no text
+            return func.unixepoch(column)
         return cast(func.strftime("%s", column), Integer)
     return cast(func.floor(func.extract("epoch", column)), BigInteger)
 
@@ -45,8 +48,12 @@ def day_of(session: Session, column: Any, span: Window) -> ColumnElement[int]:
     if len(span.segments) == 1:
         offset: Any = span.segments[0][1]
     else:
+        # The timestamp itself against each change (whole seconds): no second epoch per row.
         offset = case(
-            *((seconds >= since, shift) for since, shift in reversed(span.segments[1:])),
+            *(
+                (column >= datetime.fromtimestamp(since, UTC), shift)
+                for since, shift in reversed(span.segments[1:])
+            ),
             else_=span.segments[0][1],
         )
     return (seconds + offset) // DAY_SECONDS - span.first_day_number
