@@ -10,6 +10,7 @@ from sqlalchemy import select
 from tests.foundation.factory import make_tenant
 
 from trustdesk.conversations.views import in_view, list_queue
+from trustdesk.sla.queue import annotate
 from trustdesk.store.db import make_session_factory
 from trustdesk.store.models import Conversation, SlaClock, User
 
@@ -83,3 +84,17 @@ def test_due_page_is_the_outer_joined_sort(migrated_engine) -> None:  # type: ig
                 assert set(page) <= own
                 assert _key(s, page) == _key(s, expected)
                 assert _key(s, page) == sorted(_key(s, page))
+
+
+def test_annotate_leaves_another_retailers_rows_out(migrated_engine) -> None:  # type: ignore[no-untyped-def]
+    sessions = make_session_factory(migrated_engine)
+    with sessions() as s:
+        shop, other = make_tenant(s, "shop"), make_tenant(s, "other")
+        _seed(s, shop, random.Random(1), 3)
+        _seed(s, other, random.Random(2), 3)
+        s.commit()
+        theirs = s.scalar(select(Conversation.public_id).where(Conversation.tenant_id == other.id))
+        mine = s.scalar(select(Conversation.public_id).where(Conversation.tenant_id == shop.id))
+        rows = annotate(s, shop.id, [{"id": theirs}, {"id": mine}], now=NOW)
+    assert rows[0]["tags"] == [] and rows[0]["sla"] is None
+    assert rows[1]["tags"] == []
