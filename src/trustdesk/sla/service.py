@@ -359,11 +359,7 @@ def attainment(
         )
         .join(Conversation, Conversation.id == SlaClock.conversation_id)
         .where(
-            SlaClock.tenant_id == tenant_id,
-            # the period through ix_conversations_tenant_created, not every clock of the retailer
-            Conversation.tenant_id == tenant_id,
-            Conversation.created_at >= since,
-            Conversation.created_at < until,
+            SlaClock.tenant_id == tenant_id, Conversation.created_at >= since, Conversation.created_at < until
         )
     ).one()
     values = [int(v) for v in row]
