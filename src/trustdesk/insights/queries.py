@@ -193,7 +193,9 @@ def handover_reasons(session: Session, tenant_id: int, span: Window) -> Counter[
     """Why the bot handed conversations to a person in the window (audited bot.handoff events): each
     event's `reason` ("unknown" when missing or empty). The database counts the reasons' JSON texts, so
     no event's details are parsed here (thousands of parsed documents woke the garbage collector)."""
-    reason = literal_column(_REASON_SQLITE if session.get_bind().dialect.name == "sqlite" else _REASON_PG)
+    reason: Any = literal_column(
+        _REASON_SQLITE if session.get_bind().dialect.name == "sqlite" else _REASON_PG
+    )
     rows = session.execute(
         select(reason, func.count())
         .where(
