@@ -6,19 +6,23 @@ import hmac
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import Depends, Request
 from itsdangerous import BadSignature
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.base import ExecutableOption
 
 from trustdesk.accounts import service as accounts
 from trustdesk.accounts.permissions import Permission, has_permission
 from trustdesk.audit.log import record
 from trustdesk.ratelimit import Limit
 from trustdesk.store.models import Tenant, User, UserSession
-from trustdesk.web.errors import ApiError
+from trustdesk.web.errors import ApiError, not_found
 from trustdesk.web.state import AppState
+
+Row = TypeVar("Row")
 
 SESSION_COOKIE = "td_session"
 PRE_SESSION_COOKIE = "td_pre"
@@ -173,3 +177,20 @@ def audit_commit(
         ip=client_ip(request),
     )
     session.commit()
+
+
+def tenant_object_or_404(
+    session: Session,
+    model: type[Row],
+    tenant_id: int,
+    what: str,
+    *where: ColumnElement[bool],
+    options: tuple[ExecutableOption, ...] = (),
+) -> Row:
+    """The tenant's `model` row matching `where`, else the 404 "`what` not found": another tenant's row
+    is as unknown as one that does not exist."""
+    query = select(model).where(model.tenant_id == tenant_id, *where)  # type: ignore[attr-defined]
+    row = session.scalar(query.options(*options))
+    if row is None:
+        raise not_found(what)
+    return row

@@ -25,7 +25,7 @@ from trustdesk.tenancy.service import find_tenant
 from trustdesk.web.deps import Auth, client_ip, db, optional_auth, rate_limit
 from trustdesk.web.errors import not_found
 from trustdesk.web.locale import page_language
-from trustdesk.web.routes.pages import console_context, page_permission, render, staff_page
+from trustdesk.web.routes.pages import Console, console_context, console_page, render
 from trustdesk.web.state import STATIC_DIR
 
 router = APIRouter(include_in_schema=False)
@@ -150,9 +150,9 @@ def chat_theme(slug: str, request: Request, session: Session = Depends(db)) -> R
 
 @router.get("/console/conversations", response_class=HTMLResponse)
 def console_conversations(
-    request: Request, auth: Auth = Depends(staff_page), session: Session = Depends(db)
+    page: Console = Depends(console_page(Permission.HANDLE_CONVERSATIONS)),
 ) -> HTMLResponse:
-    page_permission(auth, Permission.HANDLE_CONVERSATIONS)
+    request, auth, session = page.request, page.auth, page.session
     colleagues = [
         {"id": u.id, "name": u.display_name, "agent_number": u.agent_number}
         for u in session.scalars(
