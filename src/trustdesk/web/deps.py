@@ -19,6 +19,7 @@ from trustdesk.accounts.permissions import Permission, has_permission
 from trustdesk.audit.log import record
 from trustdesk.ratelimit import Limit
 from trustdesk.store.models import Tenant, User, UserSession
+from trustdesk.tenancy.service import find_tenant
 from trustdesk.web.errors import ApiError, not_found
 from trustdesk.web.state import AppState
 
@@ -177,6 +178,14 @@ def audit_commit(
         ip=client_ip(request),
     )
     session.commit()
+
+
+def retailer_or_404(session: Session, slug: str) -> Tenant:
+    """The retailer at this address (as typed: any case, spaces around), else 404 "retailer not found"."""
+    tenant = find_tenant(session, slug.strip().lower())
+    if tenant is None:
+        raise not_found("retailer")
+    return tenant
 
 
 def tenant_object_or_404(

@@ -22,7 +22,6 @@ from trustdesk.mail import Resolver
 from trustdesk.mailchannel.intake import resolver_from_setting
 from trustdesk.ratelimit import Limit
 from trustdesk.store.models import Customer, Tenant
-from trustdesk.tenancy.service import find_tenant
 from trustdesk.web.contract import errors
 from trustdesk.web.deps import (
     Auth,
@@ -32,6 +31,7 @@ from trustdesk.web.deps import (
     db,
     rate_limit,
     require,
+    retailer_or_404,
 )
 from trustdesk.web.errors import ApiError, not_found
 from trustdesk.web.fields import (
@@ -74,12 +74,7 @@ def _report_path(request: Request) -> str | None:
 
 
 def _tenant(session: Session, slug: str | None) -> Tenant | None:
-    if slug is None:
-        return None
-    tenant = find_tenant(session, slug.strip().lower())
-    if tenant is None:
-        raise not_found("retailer")
-    return tenant
+    return None if slug is None else retailer_or_404(session, slug)
 
 
 def _run(

@@ -21,9 +21,7 @@ from trustdesk.ratelimit import Limit
 from trustdesk.sla.policy import PRIORITIES
 from trustdesk.store.models import Tenant, User
 from trustdesk.tenancy.language_settings import tenant_languages
-from trustdesk.tenancy.service import find_tenant
-from trustdesk.web.deps import Auth, client_ip, db, optional_auth, rate_limit
-from trustdesk.web.errors import not_found
+from trustdesk.web.deps import Auth, client_ip, db, optional_auth, rate_limit, retailer_or_404
 from trustdesk.web.locale import page_language
 from trustdesk.web.routes.pages import Console, console_context, console_page, render
 from trustdesk.web.state import STATIC_DIR
@@ -54,10 +52,7 @@ def _ink_for(colour: str) -> str:
 
 def _public_tenant(request: Request, session: Session, slug: str) -> Tenant:
     rate_limit(request, "public-page", client_ip(request), PUBLIC_PAGE_LIMIT)
-    tenant = find_tenant(session, slug.strip().lower())
-    if tenant is None:
-        raise not_found("retailer")
-    return tenant
+    return retailer_or_404(session, slug)
 
 
 @router.get("/widget.js")
