@@ -2,6 +2,7 @@
 
 Run:  .venv/bin/python bench/verify.py            (full run, a few minutes on one core)
       .venv/bin/python bench/verify.py --quick    (smaller samples)
+      .venv/bin/python bench/verify.py --quick --queries 2000 --max-tenants 100   (make bench's smoke run)
 
 Measures, on one core (pure Python, single thread):
   * checks/s and p50/p99 latency of Registry.check on 10,000 channels across 1,000 tenants;
@@ -324,11 +325,19 @@ def brute_force_check(channels: list[OfficialChannel], query: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller samples")
+    parser.add_argument("--queries", type=int, help="timed checks (default 20,000; --quick 5,000)")
+    parser.add_argument(
+        "--max-tenants",
+        type=int,
+        default=10_000,
+        choices=(10, 100, 1_000, 10_000),
+        help="largest registry of the scaling run (10 channels a tenant; default 10,000 tenants)",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
     pin_to_one_core()
     rng = random.Random(11)
-    n_queries = 5_000 if args.quick else 20_000
+    n_queries = args.queries or (5_000 if args.quick else 20_000)
     results: dict[str, object] = {}
 
     print("== build: 1,000 tenants x 10 channels")
@@ -377,7 +386,7 @@ def main() -> None:
     scaling = {}
     probe_channels, _ = build_channels(10)
     size_queries = workload(probe_channels, 3_000 if args.quick else 8_000, random.Random(5))
-    for tenant_count in (10, 100, 1_000, 10_000):
+    for tenant_count in (t for t in (10, 100, 1_000, 10_000) if t <= args.max_tenants):
         size_channels, _ = build_channels(tenant_count)
         t0 = time.perf_counter()
         size_registry = Registry(size_channels)
