@@ -203,3 +203,52 @@ def tenant_object_or_404(
     if row is None:
         raise not_found(what)
     return row
+
+
+def four_eyes_decision(
+    request: Request,
+    session: Session,
+    auth: Auth,
+    request_id: int,
+    approve: bool,
+    decide: Callable[..., Row],
+    refused: type[Exception],
+) -> Row:
+    """A second admin approves or rejects a four-eyes request with the domain's `decide` (channel
+    changes, admin grants). A refusal (`refused`) keeps its audit record and answers 404 when there is no
+    such request, else 409."""
+    try:
+        row = decide(
+            session,
+            auth.tenant,
+            request_id,
+            auth.user,
+            approve=approve,
+            cool_off=admin_cool_off(request),
+            ip=client_ip(request),
+        )
+    except refused as exc:
+        session.commit()  # keep the audit record of a refused decision
+        if "no such" in str(exc):
+            raise ApiError(404, "not_found", str(exc)) from None
+        raise ApiError(409, "change_refused", str(exc)) from None
+    session.commit()
+    return row
+
+
+def four_eyes_cancel(
+    request: Request,
+    session: Session,
+    auth: Auth,
+    request_id: int,
+    cancel: Callable[..., Row],
+    refused: type[Exception],
+) -> Row:
+    """The requester withdraws a pending four-eyes request with the domain's `cancel`; 404 when there
+    is no such pending request of theirs."""
+    try:
+        row = cancel(session, auth.tenant, request_id, auth.user, ip=client_ip(request))
+    except refused as exc:
+        raise ApiError(404, "not_found", str(exc)) from None
+    session.commit()
+    return row

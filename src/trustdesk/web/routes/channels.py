@@ -15,7 +15,7 @@ from trustdesk.accounts.permissions import Permission
 from trustdesk.channels import changes
 from trustdesk.store.models import ChannelChange, OfficialChannelRow, User
 from trustdesk.web.contract import errors, link, with_links
-from trustdesk.web.deps import Auth, admin_cool_off, client_ip, db, require
+from trustdesk.web.deps import Auth, client_ip, db, four_eyes_cancel, four_eyes_decision, require
 from trustdesk.web.errors import ApiError
 from trustdesk.web.fields import NOT_SPACE, ApiModel, RowId
 from trustdesk.web.routes.pages import Console, console_form, console_page, render
@@ -234,22 +234,8 @@ def _request_error(exc: changes.ChangeError) -> ApiError:
 
 
 def _decide(request: Request, session: Session, auth: Auth, change_id: int, approve: bool) -> ChannelChange:
-    try:
-        change = changes.decide_change(
-            session,
-            auth.tenant,
-            change_id,
-            auth.user,
-            approve=approve,
-            ip=client_ip(request),
-            cool_off=admin_cool_off(request),
-        )
-    except changes.ChangeError as exc:
-        session.commit()  # keep the audit record of a refused decision
-        code = 404 if "no such" in str(exc) else 409
-        raise ApiError(code, "not_found" if code == 404 else "change_refused", str(exc)) from None
-    session.commit()
-    return change
+    decide, refused = changes.decide_change, changes.ChangeError
+    return four_eyes_decision(request, session, auth, change_id, approve, decide, refused)
 
 
 DECISION_ERRORS = errors(404, 409, e409="already decided, your own request, or no longer applicable")
@@ -297,11 +283,7 @@ def cancel_change(
     auth: Auth = Depends(require(Permission.MANAGE_CHANNELS)),
     session: Session = Depends(db),
 ) -> ChangeOut:
-    try:
-        change = changes.cancel_change(session, auth.tenant, change_id, auth.user, ip=client_ip(request))
-    except changes.ChangeError as exc:
-        raise ApiError(404, "not_found", str(exc)) from None
-    session.commit()
+    change = four_eyes_cancel(request, session, auth, change_id, changes.cancel_change, changes.ChangeError)
     return _change_out(session, change)
 
 
