@@ -6,13 +6,16 @@ desk speaks, with its switch), unlike the rest of the English console."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends, Form
 from fastapi.responses import HTMLResponse
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from trustdesk.accounts.permissions import Permission
+from trustdesk.config import Settings
 from trustdesk.keyring import (
     ENCRYPTION,
     SECRET,
@@ -79,23 +82,31 @@ def console_keys(page: Console = Depends(console_page(Permission.MANAGE_KEYS))) 
     return _page(page)
 
 
+def _key_change(
+    page: Console, kind: str, outcome: str, secret: Callable[..., Any], encryption: Callable[..., Any]
+) -> HTMLResponse:
+    """The operator changes the secret-key or the encryption-key ring (`secret` or `encryption`, each
+    called with the session, the settings, actor and ip); a refusal shows on the page (409)."""
+    _operator(page)
+    change = secret if _kind(kind) == SECRET else encryption
+    try:
+        done = change(page.session, app_state(page.request).settings, actor=page.auth.actor, ip=page.ip)
+    except KeyRingError as exc:
+        page.session.rollback()
+        return _page(page, 409, failure=exc)
+    return _page(page, **{outcome: done})
+
+
 @router.post("/console/keys/rotate", response_class=HTMLResponse)
 def console_rotate(
     kind: str = Form(max_length=20),
     end_sessions: bool = Form(default=False),
     page: Console = Depends(console_form(Permission.MANAGE_KEYS)),
 ) -> HTMLResponse:
-    _operator(page)
-    session, settings, actor = page.session, app_state(page.request).settings, page.auth.actor
-    try:
-        if _kind(kind) == SECRET:
-            rotation = rotate_secret(session, settings, actor=actor, end_sessions=end_sessions, ip=page.ip)
-        else:
-            rotation = rotate_encryption_in_background(session, settings, actor=actor, ip=page.ip)
-    except KeyRingError as exc:
-        session.rollback()
-        return _page(page, 409, failure=exc)
-    return _page(page, rotated=rotation)
+    def secret(session: Session, settings: Settings, *, actor: str, ip: str) -> Any:
+        return rotate_secret(session, settings, actor=actor, end_sessions=end_sessions, ip=ip)
+
+    return _key_change(page, kind, "rotated", secret, rotate_encryption_in_background)
 
 
 @router.post("/console/keys/retire", response_class=HTMLResponse)
@@ -104,16 +115,9 @@ def console_retire(
     key_id: str = Form(default="", max_length=64),
     page: Console = Depends(console_form(Permission.MANAGE_KEYS)),
 ) -> HTMLResponse:
-    _operator(page)
-    session, settings, actor = page.session, app_state(page.request).settings, page.auth.actor
-    try:
-        if _kind(kind) == SECRET:
-            if not key_id.strip():
-                raise ApiError(422, "invalid_key_id", "key_id names the secret key to retire")
-            retirement = retire_secret(session, settings, [key_id.strip()], actor=actor, ip=page.ip)
-        else:
-            retirement = retire_encryption(session, settings, actor=actor, ip=page.ip)
-    except KeyRingError as exc:
-        session.rollback()
-        return _page(page, 409, failure=exc)
-    return _page(page, retired=retirement)
+    def secret(session: Session, settings: Settings, *, actor: str, ip: str) -> Any:
+        if not key_id.strip():
+            raise ApiError(422, "invalid_key_id", "key_id names the secret key to retire")
+        return retire_secret(session, settings, [key_id.strip()], actor=actor, ip=ip)
+
+    return _key_change(page, kind, "retired", secret, retire_encryption)
