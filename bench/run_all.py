@@ -40,7 +40,10 @@ class Bench:
 
 BENCHES = (
     Bench("guard", ("bench/guard.py", "--messages", "2000", "--no-presidio", "--no-real-text")),
-    Bench("verify", ("bench/verify.py", "--quick", "--queries", "2000", "--max-tenants", "100")),
+    Bench(
+        "verify",
+        ("bench/verify.py", "--quick", "--tenants", "300", "--queries", "2000", "--max-tenants", "100"),
+    ),
     Bench("chat", ("bench/chat.py", "--customers", "20", "--agents", "4", "--rate", "20", "--seconds", "3")),
     Bench("bot", ("bench/bot.py", "--quick")),
     Bench("bot turns", ("bench/bot_turns.py", "--conversations", "4")),

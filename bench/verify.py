@@ -2,7 +2,7 @@
 
 Run:  .venv/bin/python bench/verify.py            (full run, a few minutes on one core)
       .venv/bin/python bench/verify.py --quick    (smaller samples)
-      .venv/bin/python bench/verify.py --quick --queries 2000 --max-tenants 100   (make bench's smoke run)
+      .venv/bin/python bench/verify.py --quick --tenants 300 --queries 2000 --max-tenants 100   (make bench)
 
 Measures, on one core (pure Python, single thread):
   * checks/s and p50/p99 latency of Registry.check on 10,000 channels across 1,000 tenants;
@@ -327,6 +327,12 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="smaller samples")
     parser.add_argument("--queries", type=int, help="timed checks (default 20,000; --quick 5,000)")
     parser.add_argument(
+        "--tenants",
+        type=int,
+        default=1_000,
+        help="tenants of the timed and scored registry (10 channels each)",
+    )
+    parser.add_argument(
         "--max-tenants",
         type=int,
         default=10_000,
@@ -340,8 +346,8 @@ def main() -> None:
     n_queries = args.queries or (5_000 if args.quick else 20_000)
     results: dict[str, object] = {}
 
-    print("== build: 1,000 tenants x 10 channels")
-    channels, _ = build_channels(1_000)
+    print(f"== build: {args.tenants:,} tenants x 10 channels")
+    channels, _ = build_channels(args.tenants)
     t0 = time.perf_counter()
     registry = Registry(channels)
     build_s = time.perf_counter() - t0
@@ -405,7 +411,7 @@ def main() -> None:
         del size_registry
     results["scaling"] = scaling
 
-    print("== detection quality on the 10,000-channel registry")
+    print(f"== detection quality on the {len(registry):,}-channel registry")
     perms = permutation_sample(channels, 2_000 if args.quick else 8_000, rng)
     hits, any_hits, by_class, misses = 0, 0, Counter(), Counter()
     examples: dict[str, list[str]] = {}
