@@ -80,8 +80,9 @@ pytest: install-test native browser mailserver catalogs
 
 test: lint typecheck pytest
 
-# Every benchmark with reduced sizes, pinned to CPU 0, in a few minutes (bench/run_all.py); the
-# full-size command of each area, and its reference figures, are in docs/performance.md.
+# Every benchmark's smoke profile (smaller samples, fewer repetitions, the same code paths), about
+# 1.5 minutes of CPU (bench/run_all.py); the full-size command of each area, and its reference
+# figures, are in docs/performance.md.
 bench: install-test native catalogs
 	$(BIN)/python bench/run_all.py
 

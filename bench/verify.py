@@ -2,6 +2,7 @@
 
 Run:  .venv/bin/python bench/verify.py            (full run, a few minutes on one core)
       .venv/bin/python bench/verify.py --quick    (smaller samples)
+      .venv/bin/python bench/verify.py --quick --tenants 300 --queries 2000 --max-tenants 100   (make bench)
 
 Measures, on one core (pure Python, single thread):
   * checks/s and p50/p99 latency of Registry.check on 10,000 channels across 1,000 tenants;
@@ -324,15 +325,29 @@ def brute_force_check(channels: list[OfficialChannel], query: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller samples")
+    parser.add_argument("--queries", type=int, help="timed checks (default 20,000; --quick 5,000)")
+    parser.add_argument(
+        "--tenants",
+        type=int,
+        default=1_000,
+        help="tenants of the timed and scored registry (10 channels each)",
+    )
+    parser.add_argument(
+        "--max-tenants",
+        type=int,
+        default=10_000,
+        choices=(10, 100, 1_000, 10_000),
+        help="largest registry of the scaling run (10 channels a tenant; default 10,000 tenants)",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
     pin_to_one_core()
     rng = random.Random(11)
-    n_queries = 5_000 if args.quick else 20_000
+    n_queries = args.queries or (5_000 if args.quick else 20_000)
     results: dict[str, object] = {}
 
-    print("== build: 1,000 tenants x 10 channels")
-    channels, _ = build_channels(1_000)
+    print(f"== build: {args.tenants:,} tenants x 10 channels")
+    channels, _ = build_channels(args.tenants)
     t0 = time.perf_counter()
     registry = Registry(channels)
     build_s = time.perf_counter() - t0
@@ -377,7 +392,7 @@ def main() -> None:
     scaling = {}
     probe_channels, _ = build_channels(10)
     size_queries = workload(probe_channels, 3_000 if args.quick else 8_000, random.Random(5))
-    for tenant_count in (10, 100, 1_000, 10_000):
+    for tenant_count in (t for t in (10, 100, 1_000, 10_000) if t <= args.max_tenants):
         size_channels, _ = build_channels(tenant_count)
         t0 = time.perf_counter()
         size_registry = Registry(size_channels)
@@ -396,7 +411,7 @@ def main() -> None:
         del size_registry
     results["scaling"] = scaling
 
-    print("== detection quality on the 10,000-channel registry")
+    print(f"== detection quality on the {len(registry):,}-channel registry")
     perms = permutation_sample(channels, 2_000 if args.quick else 8_000, rng)
     hits, any_hits, by_class, misses = 0, 0, Counter(), Counter()
     examples: dict[str, list[str]] = {}

@@ -6,19 +6,24 @@ import hmac
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import Depends, Request
 from itsdangerous import BadSignature
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.base import ExecutableOption
 
 from trustdesk.accounts import service as accounts
 from trustdesk.accounts.permissions import Permission, has_permission
 from trustdesk.audit.log import record
 from trustdesk.ratelimit import Limit
 from trustdesk.store.models import Tenant, User, UserSession
-from trustdesk.web.errors import ApiError
+from trustdesk.tenancy.service import find_tenant
+from trustdesk.web.errors import ApiError, not_found
 from trustdesk.web.state import AppState
+
+Row = TypeVar("Row")
 
 SESSION_COOKIE = "td_session"
 PRE_SESSION_COOKIE = "td_pre"
@@ -173,3 +178,77 @@ def audit_commit(
         ip=client_ip(request),
     )
     session.commit()
+
+
+def retailer_or_404(session: Session, slug: str) -> Tenant:
+    """The retailer at this address (as typed: any case, spaces around), else 404 "retailer not found"."""
+    tenant = find_tenant(session, slug.strip().lower())
+    if tenant is None:
+        raise not_found("retailer")
+    return tenant
+
+
+def tenant_object_or_404(
+    session: Session,
+    model: type[Row],
+    tenant_id: int,
+    what: str,
+    *where: ColumnElement[bool],
+    options: tuple[ExecutableOption, ...] = (),
+) -> Row:
+    """The tenant's `model` row matching `where`, else the 404 "`what` not found": another tenant's row
+    is as unknown as one that does not exist."""
+    query = select(model).where(model.tenant_id == tenant_id, *where)  # type: ignore[attr-defined]
+    row = session.scalar(query.options(*options))
+    if row is None:
+        raise not_found(what)
+    return row
+
+
+def four_eyes_decision(
+    request: Request,
+    session: Session,
+    auth: Auth,
+    request_id: int,
+    approve: bool,
+    decide: Callable[..., Row],
+    refused: type[Exception],
+) -> Row:
+    """A second admin approves or rejects a four-eyes request with the domain's `decide` (channel
+    changes, admin grants). A refusal (`refused`) keeps its audit record and answers 404 when there is no
+    such request, else 409."""
+    try:
+        row = decide(
+            session,
+            auth.tenant,
+            request_id,
+            auth.user,
+            approve=approve,
+            cool_off=admin_cool_off(request),
+            ip=client_ip(request),
+        )
+    except refused as exc:
+        session.commit()  # keep the audit record of a refused decision
+        if "no such" in str(exc):
+            raise ApiError(404, "not_found", str(exc)) from None
+        raise ApiError(409, "change_refused", str(exc)) from None
+    session.commit()
+    return row
+
+
+def four_eyes_cancel(
+    request: Request,
+    session: Session,
+    auth: Auth,
+    request_id: int,
+    cancel: Callable[..., Row],
+    refused: type[Exception],
+) -> Row:
+    """The requester withdraws a pending four-eyes request with the domain's `cancel`; 404 when there
+    is no such pending request of theirs."""
+    try:
+        row = cancel(session, auth.tenant, request_id, auth.user, ip=client_ip(request))
+    except refused as exc:
+        raise ApiError(404, "not_found", str(exc)) from None
+    session.commit()
+    return row

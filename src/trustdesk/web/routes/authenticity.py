@@ -22,7 +22,6 @@ from trustdesk.mail import Resolver
 from trustdesk.mailchannel.intake import resolver_from_setting
 from trustdesk.ratelimit import Limit
 from trustdesk.store.models import Customer, Tenant
-from trustdesk.tenancy.service import find_tenant
 from trustdesk.web.contract import errors
 from trustdesk.web.deps import (
     Auth,
@@ -30,9 +29,9 @@ from trustdesk.web.deps import (
     client_ip,
     current_auth,
     db,
-    optional_auth,
     rate_limit,
     require,
+    retailer_or_404,
 )
 from trustdesk.web.errors import ApiError, not_found
 from trustdesk.web.fields import (
@@ -47,6 +46,7 @@ from trustdesk.web.fields import (
     count,
 )
 from trustdesk.web.locale import page_language
+from trustdesk.web.routes.pages import Console, console_form, console_page, render
 
 router = APIRouter(tags=["authenticity"])
 
@@ -74,12 +74,7 @@ def _report_path(request: Request) -> str | None:
 
 
 def _tenant(session: Session, slug: str | None) -> Tenant | None:
-    if slug is None:
-        return None
-    tenant = find_tenant(session, slug.strip().lower())
-    if tenant is None:
-        raise not_found("retailer")
-    return tenant
+    return None if slug is None else retailer_or_404(session, slug)
 
 
 def _run(
@@ -200,7 +195,6 @@ def _render(
     error: str | None = None,
     status: int = 200,
 ) -> HTMLResponse:
-    from trustdesk.web.routes.pages import render
 
     return render(
         request,
@@ -388,7 +382,6 @@ def check_agent_code(
 
 @router.get("/t/{slug}/check-caller", response_class=HTMLResponse, include_in_schema=False)
 def check_caller_page(slug: str, request: Request, session: Session = Depends(db)) -> HTMLResponse:
-    from trustdesk.web.routes.pages import render
 
     tenant = _tenant(session, slug)
     return render(request, "check_caller.html", {"tenant": tenant, "outcome": None, "order": "", "email": ""})
@@ -403,7 +396,6 @@ def check_caller_submit(
     code: str = Form(default="", max_length=20),
     session: Session = Depends(db),
 ) -> HTMLResponse:
-    from trustdesk.web.routes.pages import render
 
     tenant = _tenant(session, slug)
     assert tenant is not None
@@ -433,16 +425,13 @@ def check_caller_submit(
 # ----------------------------------------------------------------------------- admin: DKIM keys and DNS
 
 
-def _mail_page(
-    request: Request, auth: Auth, session: Session, *, error: str | None = None, status: int = 200
-) -> HTMLResponse:
+def _mail_page(page: Console, *, error: str | None = None, status: int = 200) -> HTMLResponse:
     from trustdesk.mail import dkim_dns_record
     from trustdesk.store.models import DkimKey
-    from trustdesk.web.routes.pages import console_context, render
 
-    rows = session.scalars(
+    rows = page.session.scalars(
         select(DkimKey)
-        .where(DkimKey.tenant_id == auth.tenant.id, DkimKey.retired_at.is_(None))
+        .where(DkimKey.tenant_id == page.tenant.id, DkimKey.retired_at.is_(None))
         .order_by(DkimKey.id)
     ).all()
     keys = [
@@ -455,51 +444,31 @@ def _mail_page(
         for r in rows
     ]
     return render(
-        request,
+        page.request,
         "console_mail.html",
         {
-            **console_context(request, auth, "mail"),
+            **page.context("mail"),
             "keys": keys,
             "error": error,
-            "can_connect_mailboxes": auth.can(Permission.MANAGE_MAILBOXES),
+            "can_connect_mailboxes": page.auth.can(Permission.MANAGE_MAILBOXES),
         },
         status_code=status,
     )
 
 
-def _staff(request: Request, auth: Auth | None = Depends(optional_auth)) -> Auth:
-    from trustdesk.web.routes.pages import staff_page
-
-    return staff_page(request, auth)
-
-
 @router.get("/console/mail", response_class=HTMLResponse, include_in_schema=False)
-def console_mail(
-    request: Request, auth: Auth = Depends(_staff), session: Session = Depends(db)
-) -> HTMLResponse:
-    from trustdesk.web.routes.pages import page_permission
-
-    page_permission(auth, Permission.MANAGE_CHANNELS)
-    return _mail_page(request, auth, session)
+def console_mail(page: Console = Depends(console_page(Permission.MANAGE_CHANNELS))) -> HTMLResponse:
+    return _mail_page(page)
 
 
 @router.post("/console/mail/dkim-keys", response_class=HTMLResponse, include_in_schema=False)
 def console_create_dkim_key(
-    request: Request,
-    csrf_token: str = Form(default="", max_length=128),
-    auth: Auth = Depends(_staff),
-    session: Session = Depends(db),
+    page: Console = Depends(console_form(Permission.MANAGE_CHANNELS)),
 ) -> HTMLResponse:
     from trustdesk.authenticity.service import active_dkim_key, create_dkim_key
-    from trustdesk.web.deps import check_csrf
-    from trustdesk.web.routes.pages import page_permission
 
-    check_csrf(request, auth, csrf_token)
-    page_permission(auth, Permission.MANAGE_CHANNELS)
-    if active_dkim_key(session, auth.tenant) is not None:
-        return _mail_page(
-            request, auth, session, error="A signing key already exists for your primary domain.", status=409
-        )
-    create_dkim_key(session, auth.tenant, app_state(request).box, actor=auth.actor, ip=client_ip(request))
-    session.commit()
-    return _mail_page(request, auth, session)
+    if active_dkim_key(page.session, page.tenant) is not None:
+        return _mail_page(page, error="A signing key already exists for your primary domain.", status=409)
+    create_dkim_key(page.session, page.tenant, app_state(page.request).box, actor=page.auth.actor, ip=page.ip)
+    page.session.commit()
+    return _mail_page(page)

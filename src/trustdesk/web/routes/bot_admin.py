@@ -18,12 +18,13 @@ from trustdesk.botdesk import admin
 from trustdesk.botdesk.admin import MAX_TITLE_CHARS, ArticleInput, BotAdminError
 from trustdesk.botdesk.profile import bot_settings
 from trustdesk.ratelimit import Limit
+from trustdesk.store.models import KnowledgeArticle
 from trustdesk.tenancy.service import find_tenant
 from trustdesk.web.contract import errors, link, with_links
-from trustdesk.web.deps import Auth, app_state, check_csrf, client_ip, db, rate_limit, require
+from trustdesk.web.deps import Auth, app_state, client_ip, db, rate_limit, require
 from trustdesk.web.errors import ApiError, not_found
 from trustdesk.web.fields import VISIBLE_PATTERN, ApiModel, RowId
-from trustdesk.web.routes.pages import console_context, page_permission, render, staff_page
+from trustdesk.web.routes.pages import Console, console_form, console_page, render
 
 router = APIRouter(tags=["bot"])
 MANAGE = Permission.MANAGE_BOT
@@ -83,6 +84,31 @@ class ArticleOut(ArticleSummary):
 
 def _fail(exc: BotAdminError) -> ApiError:
     return ApiError(exc.status, exc.code, exc.message)
+
+
+def _save_article(
+    session: Session, auth: Auth, article_id: int | None, data: ArticleInput, ip: str
+) -> KnowledgeArticle:
+    """Write a new help article (no id) or replace one, in the retailer's name, by the caller."""
+    if article_id is None:
+        return admin.create_article(
+            session, auth.tenant.id, data, brand=auth.tenant.name, by=auth.user, ip=ip
+        )
+    brand = auth.tenant.name
+    return admin.update_article(session, auth.tenant.id, article_id, data, brand=brand, by=auth.user, ip=ip)
+
+
+def _api_save_article(
+    request: Request, auth: Auth, session: Session, article_id: int | None, body: ArticleIn
+) -> dict[str, Any]:
+    data = ArticleInput(body.slug, body.title, body.body_markdown, body.published)
+    try:
+        row = _save_article(session, auth, article_id, data, client_ip(request))
+    except BotAdminError as exc:
+        raise _fail(exc) from None
+    out = admin.article_dict(row)
+    session.commit()
+    return out
 
 
 def _retrain(request: Request, tenant_id: int) -> None:
@@ -176,16 +202,7 @@ def api_articles(
 def api_create_article(
     body: ArticleIn, request: Request, auth: Auth = Depends(require(MANAGE)), session: Session = Depends(db)
 ) -> dict[str, Any]:
-    data = ArticleInput(body.slug, body.title, body.body_markdown, body.published)
-    try:
-        row = admin.create_article(
-            session, auth.tenant.id, data, brand=auth.tenant.name, by=auth.user, ip=client_ip(request)
-        )
-    except BotAdminError as exc:
-        raise _fail(exc) from None
-    out = admin.article_dict(row)
-    session.commit()
-    return out
+    return _api_save_article(request, auth, session, None, body)
 
 
 @router.get(
@@ -216,162 +233,101 @@ def api_update_article(
     auth: Auth = Depends(require(MANAGE)),
     session: Session = Depends(db),
 ) -> dict[str, Any]:
-    data = ArticleInput(body.slug, body.title, body.body_markdown, body.published)
-    try:
-        row = admin.update_article(
-            session,
-            auth.tenant.id,
-            article_id,
-            data,
-            brand=auth.tenant.name,
-            by=auth.user,
-            ip=client_ip(request),
-        )
-    except BotAdminError as exc:
-        raise _fail(exc) from None
-    out = admin.article_dict(row)
-    session.commit()
-    return out
+    return _api_save_article(request, auth, session, article_id, body)
 
 
 # --- console pages -------------------------------------------------------------------------------
 
 
-def _console(
-    request: Request, auth: Auth, session: Session, *, error: str | None = None, status: int = 200
-) -> HTMLResponse:
-    examples = admin.list_examples(session, auth.tenant.id)
+def _console(page: Console, *, error: str | None = None, status: int = 200) -> HTMLResponse:
+    examples = admin.list_examples(page.session, page.tenant.id)
     by_intent: dict[str, list[Any]] = {}
     for row in examples:
         by_intent.setdefault(row.intent, []).append(row)
-    context = console_context(request, auth, "bot") | {
+    context = page.context("bot") | {
         "intents": admin.intents_for_forms(),
         "examples": by_intent,
         "example_count": len(examples),
-        "articles": admin.list_articles(session, auth.tenant.id),
-        "bot_enabled": bot_settings(auth.tenant).enabled,
+        "articles": admin.list_articles(page.session, page.tenant.id),
+        "bot_enabled": bot_settings(page.tenant).enabled,
         "error": error,
     }
-    return render(request, "console_bot.html", context, status_code=status)
+    return render(page.request, "console_bot.html", context, status_code=status)
 
 
-def _back(anchor: str = "") -> RedirectResponse:
-    return RedirectResponse("/console/bot" + anchor, status_code=303)
+def _retrained(page: Console, anchor: str) -> RedirectResponse:
+    """Commit a change of the training examples, retrain the retailer's model, back to the bot page."""
+    response = page.done("/console/bot" + anchor)
+    _retrain(page.request, page.tenant.id)
+    return response
 
 
 @router.get("/console/bot", response_class=HTMLResponse, include_in_schema=False)
-def console_bot(
-    request: Request, auth: Auth = Depends(staff_page), session: Session = Depends(db)
-) -> HTMLResponse:
-    page_permission(auth, MANAGE)
-    return _console(request, auth, session)
+def console_bot(page: Console = Depends(console_page(MANAGE))) -> HTMLResponse:
+    return _console(page)
 
 
 @router.post("/console/bot/examples", include_in_schema=False)
 def console_add_example(
-    request: Request,
-    csrf_token: str = Form(max_length=200),
     intent: str = Form(max_length=40),
     text: str = Form(max_length=2000),
-    auth: Auth = Depends(staff_page),
-    session: Session = Depends(db),
+    page: Console = Depends(console_form(MANAGE)),
 ) -> Response:
-    check_csrf(request, auth, csrf_token)
-    page_permission(auth, MANAGE)
     try:
         admin.add_example(
-            session, auth.tenant.id, intent=intent, text=text, by=auth.user, ip=client_ip(request)
+            page.session, page.tenant.id, intent=intent, text=text, by=page.auth.user, ip=page.ip
         )
     except BotAdminError as exc:
-        session.rollback()
-        return _console(request, auth, session, error=exc.message, status=422)
-    session.commit()
-    _retrain(request, auth.tenant.id)
-    return _back(f"#intent-{intent}")
+        page.session.rollback()
+        return _console(page, error=exc.message, status=422)
+    return _retrained(page, f"#intent-{intent}")
 
 
 @router.post("/console/bot/examples/{example_id}/delete", include_in_schema=False)
-def console_delete_example(
-    example_id: RowId,
-    request: Request,
-    csrf_token: str = Form(max_length=200),
-    auth: Auth = Depends(staff_page),
-    session: Session = Depends(db),
-) -> Response:
-    check_csrf(request, auth, csrf_token)
-    page_permission(auth, MANAGE)
+def console_delete_example(example_id: RowId, page: Console = Depends(console_form(MANAGE))) -> Response:
     try:
-        admin.delete_example(session, auth.tenant.id, example_id, by=auth.user, ip=client_ip(request))
+        admin.delete_example(page.session, page.tenant.id, example_id, by=page.auth.user, ip=page.ip)
     except BotAdminError as exc:
         raise _fail(exc) from None
-    session.commit()
-    _retrain(request, auth.tenant.id)
-    return _back("#examples-title")
+    return _retrained(page, "#examples-title")
 
 
 def _article_form(
-    request: Request,
-    auth: Auth,
-    *,
-    article: dict[str, Any] | None,
-    error: str | None = None,
-    status: int = 200,
+    page: Console, *, article: dict[str, Any] | None, error: str | None = None, status: int = 200
 ) -> HTMLResponse:
     preview = Markup(admin.render_markdown(article["body_markdown"])) if article else None  # noqa: S704 - nh3-cleaned
-    context = console_context(request, auth, "bot") | {"article": article, "preview": preview, "error": error}
-    return render(request, "console_bot_article.html", context, status_code=status)
+    context = page.context("bot") | {"article": article, "preview": preview, "error": error}
+    return render(page.request, "console_bot_article.html", context, status_code=status)
 
 
 @router.get("/console/bot/articles/new", response_class=HTMLResponse, include_in_schema=False)
-def console_new_article(request: Request, auth: Auth = Depends(staff_page)) -> HTMLResponse:
-    page_permission(auth, MANAGE)
-    return _article_form(request, auth, article=None)
+def console_new_article(page: Console = Depends(console_page(MANAGE))) -> HTMLResponse:
+    return _article_form(page, article=None)
 
 
 @router.get("/console/bot/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
-def console_article(
-    article_id: RowId, request: Request, auth: Auth = Depends(staff_page), session: Session = Depends(db)
-) -> HTMLResponse:
-    page_permission(auth, MANAGE)
+def console_article(article_id: RowId, page: Console = Depends(console_page(MANAGE))) -> HTMLResponse:
     try:
-        row = admin.get_article(session, auth.tenant.id, article_id)
+        row = admin.get_article(page.session, page.tenant.id, article_id)
     except BotAdminError:
         raise not_found("article") from None
-    return _article_form(request, auth, article=admin.article_dict(row))
+    return _article_form(page, article=admin.article_dict(row))
 
 
 @router.post("/console/bot/articles", include_in_schema=False)
 def console_save_article(
-    request: Request,
-    csrf_token: str = Form(max_length=200),
     article_id: RowId | None = Form(default=None),
     slug: str = Form(default="", max_length=200),
     title: str = Form(default="", max_length=400),
     body_markdown: str = Form(default="", max_length=60_000),
     published: bool = Form(default=False),
-    auth: Auth = Depends(staff_page),
-    session: Session = Depends(db),
+    page: Console = Depends(console_form(MANAGE)),
 ) -> Response:
-    check_csrf(request, auth, csrf_token)
-    page_permission(auth, MANAGE)
     data = ArticleInput(slug, title, body_markdown, published)
     try:
-        if article_id is None:
-            row = admin.create_article(
-                session, auth.tenant.id, data, brand=auth.tenant.name, by=auth.user, ip=client_ip(request)
-            )
-        else:
-            row = admin.update_article(
-                session,
-                auth.tenant.id,
-                article_id,
-                data,
-                brand=auth.tenant.name,
-                by=auth.user,
-                ip=client_ip(request),
-            )
+        row = _save_article(page.session, page.auth, article_id, data, page.ip)
     except BotAdminError as exc:
-        session.rollback()
+        page.session.rollback()
         if exc.status == 404:
             raise not_found("article") from None
         draft = {
@@ -381,9 +337,8 @@ def console_save_article(
             "body_markdown": body_markdown,
             "published": published,
         }
-        return _article_form(request, auth, article=draft, error=exc.message, status=422)
-    session.commit()
-    return RedirectResponse(f"/console/bot/articles/{row.id}?saved=1", status_code=303)
+        return _article_form(page, article=draft, error=exc.message, status=422)
+    return page.done(f"/console/bot/articles/{row.id}?saved=1")
 
 
 # --- public help article -------------------------------------------------------------------------

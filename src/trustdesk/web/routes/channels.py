@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,10 +15,10 @@ from trustdesk.accounts.permissions import Permission
 from trustdesk.channels import changes
 from trustdesk.store.models import ChannelChange, OfficialChannelRow, User
 from trustdesk.web.contract import errors, link, with_links
-from trustdesk.web.deps import Auth, admin_cool_off, check_csrf, client_ip, db, require
+from trustdesk.web.deps import Auth, client_ip, db, four_eyes_cancel, four_eyes_decision, require
 from trustdesk.web.errors import ApiError
 from trustdesk.web.fields import NOT_SPACE, ApiModel, RowId
-from trustdesk.web.routes.pages import console_context, page_permission, render, staff_page
+from trustdesk.web.routes.pages import Console, console_form, console_page, render
 
 router = APIRouter(tags=["channels"])
 
@@ -234,22 +234,8 @@ def _request_error(exc: changes.ChangeError) -> ApiError:
 
 
 def _decide(request: Request, session: Session, auth: Auth, change_id: int, approve: bool) -> ChannelChange:
-    try:
-        change = changes.decide_change(
-            session,
-            auth.tenant,
-            change_id,
-            auth.user,
-            approve=approve,
-            ip=client_ip(request),
-            cool_off=admin_cool_off(request),
-        )
-    except changes.ChangeError as exc:
-        session.commit()  # keep the audit record of a refused decision
-        code = 404 if "no such" in str(exc) else 409
-        raise ApiError(code, "not_found" if code == 404 else "change_refused", str(exc)) from None
-    session.commit()
-    return change
+    decide, refused = changes.decide_change, changes.ChangeError
+    return four_eyes_decision(request, session, auth, change_id, approve, decide, refused)
 
 
 DECISION_ERRORS = errors(404, 409, e409="already decided, your own request, or no longer applicable")
@@ -297,11 +283,7 @@ def cancel_change(
     auth: Auth = Depends(require(Permission.MANAGE_CHANNELS)),
     session: Session = Depends(db),
 ) -> ChangeOut:
-    try:
-        change = changes.cancel_change(session, auth.tenant, change_id, auth.user, ip=client_ip(request))
-    except changes.ChangeError as exc:
-        raise ApiError(404, "not_found", str(exc)) from None
-    session.commit()
+    change = four_eyes_cancel(request, session, auth, change_id, changes.cancel_change, changes.ChangeError)
     return _change_out(session, change)
 
 
@@ -342,12 +324,13 @@ KIND_LABELS = {
 
 @router.get("/console/channels", response_class=HTMLResponse, include_in_schema=False)
 def console_channels(
-    request: Request,
-    auth: Auth = Depends(staff_page),
-    session: Session = Depends(db),
-    error: str | None = None,
+    error: str | None = None, page: Console = Depends(console_page(Permission.VIEW_CHANNELS))
 ) -> HTMLResponse:
-    page_permission(auth, Permission.VIEW_CHANNELS)
+    return _channels_page(page, error)
+
+
+def _channels_page(page: Console, error: str | None = None) -> HTMLResponse:
+    session, auth = page.session, page.auth
     pending = session.scalars(
         select(ChannelChange)
         .where(ChannelChange.tenant_id == auth.tenant.id, ChannelChange.status == "pending")
@@ -359,7 +342,7 @@ def console_channels(
         .order_by(ChannelChange.id.desc())
         .limit(20)
     ).all()
-    context = console_context(request, auth, "channels") | {
+    context = page.context("channels") | {
         "channels": tenant_channels(session, auth.tenant.id),
         "pending": [_change_out(session, c) for c in pending],
         "recent": [_change_out(session, c) for c in recent],
@@ -369,19 +352,17 @@ def console_channels(
         "can_approve": auth.can(Permission.APPROVE_CHANNELS),
         "me": auth.user.email,
     }
-    return render(request, "console_channels.html", context)
+    return render(page.request, "console_channels.html", context)
 
 
-def _page_error(request: Request, auth: Auth, session: Session, message: str) -> HTMLResponse:
-    response = console_channels(request, auth, session, error=message)
+def _page_error(page: Console, message: str) -> HTMLResponse:
+    response = _channels_page(page, error=message)
     response.status_code = 422
     return response
 
 
 @router.post("/console/channels/request", include_in_schema=False)
 def console_request(
-    request: Request,
-    csrf_token: str = Form(max_length=200),
     action: str = Form(max_length=10),
     channel_id: RowId | None = Form(default=None),
     kind: str = Form(default="", max_length=20),
@@ -390,11 +371,8 @@ def console_request(
     country: str = Form(default="", max_length=2),
     platform: str = Form(default="", max_length=40),
     note: str = Form(default="", max_length=1000),
-    auth: Auth = Depends(staff_page),
-    session: Session = Depends(db),
+    page: Console = Depends(console_form(Permission.MANAGE_CHANNELS)),
 ) -> Response:
-    check_csrf(request, auth, csrf_token)
-    page_permission(auth, Permission.MANAGE_CHANNELS)
     data = (
         changes.ChannelInput(kind=kind, value=value, purpose=purpose, country=country, platform=platform)
         if value
@@ -402,48 +380,30 @@ def console_request(
     )
     try:
         changes.request_change(
-            session,
-            auth.tenant,
-            auth.user,
+            page.session,
+            page.tenant,
+            page.auth.user,
             action,
             data=data,
             channel_id=channel_id,
             note=note,
-            ip=client_ip(request),
+            ip=page.ip,
         )
     except changes.ChangeError as exc:
-        session.rollback()
-        return _page_error(request, auth, session, str(exc))
-    session.commit()
-    return RedirectResponse("/console/channels", status_code=303)
+        page.session.rollback()
+        return _page_error(page, str(exc))
+    return page.done("/console/channels")
 
 
 @router.post("/console/channels/changes/{change_id}/decide", include_in_schema=False)
 def console_decide(
     change_id: RowId,
-    request: Request,
-    csrf_token: str = Form(max_length=200),
     decision: str = Form(max_length=10),
-    auth: Auth = Depends(staff_page),
-    session: Session = Depends(db),
+    page: Console = Depends(console_form(Permission.APPROVE_CHANNELS)),
 ) -> Response:
-    check_csrf(request, auth, csrf_token)
-    page_permission(auth, Permission.APPROVE_CHANNELS)
     try:
-        if decision == "cancel":
-            changes.cancel_change(session, auth.tenant, change_id, auth.user, ip=client_ip(request))
-        else:
-            changes.decide_change(
-                session,
-                auth.tenant,
-                change_id,
-                auth.user,
-                approve=decision == "approve",
-                ip=client_ip(request),
-                cool_off=admin_cool_off(request),
-            )
+        page.four_eyes(decision, change_id, cancel=changes.cancel_change, decide=changes.decide_change)
     except changes.ChangeError as exc:
-        session.commit()
-        return _page_error(request, auth, session, str(exc))
-    session.commit()
-    return RedirectResponse("/console/channels", status_code=303)
+        page.session.commit()  # keep the audit record of a refused decision
+        return _page_error(page, str(exc))
+    return page.done("/console/channels")

@@ -21,11 +21,9 @@ from trustdesk.ratelimit import Limit
 from trustdesk.sla.policy import PRIORITIES
 from trustdesk.store.models import Tenant, User
 from trustdesk.tenancy.language_settings import tenant_languages
-from trustdesk.tenancy.service import find_tenant
-from trustdesk.web.deps import Auth, client_ip, db, optional_auth, rate_limit
-from trustdesk.web.errors import not_found
+from trustdesk.web.deps import Auth, client_ip, db, optional_auth, rate_limit, retailer_or_404
 from trustdesk.web.locale import page_language
-from trustdesk.web.routes.pages import console_context, page_permission, render, staff_page
+from trustdesk.web.routes.pages import Console, console_context, console_page, render
 from trustdesk.web.state import STATIC_DIR
 
 router = APIRouter(include_in_schema=False)
@@ -54,10 +52,7 @@ def _ink_for(colour: str) -> str:
 
 def _public_tenant(request: Request, session: Session, slug: str) -> Tenant:
     rate_limit(request, "public-page", client_ip(request), PUBLIC_PAGE_LIMIT)
-    tenant = find_tenant(session, slug.strip().lower())
-    if tenant is None:
-        raise not_found("retailer")
-    return tenant
+    return retailer_or_404(session, slug)
 
 
 @router.get("/widget.js")
@@ -150,9 +145,9 @@ def chat_theme(slug: str, request: Request, session: Session = Depends(db)) -> R
 
 @router.get("/console/conversations", response_class=HTMLResponse)
 def console_conversations(
-    request: Request, auth: Auth = Depends(staff_page), session: Session = Depends(db)
+    page: Console = Depends(console_page(Permission.HANDLE_CONVERSATIONS)),
 ) -> HTMLResponse:
-    page_permission(auth, Permission.HANDLE_CONVERSATIONS)
+    request, auth, session = page.request, page.auth, page.session
     colleagues = [
         {"id": u.id, "name": u.display_name, "agent_number": u.agent_number}
         for u in session.scalars(

@@ -7,14 +7,13 @@ from typing import Generic, TypeVar
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from trustdesk.accounts.permissions import Permission
 from trustdesk.store.models import Customer, Order
 from trustdesk.web.contract import errors, link, with_links
-from trustdesk.web.deps import Auth, db, require
-from trustdesk.web.errors import not_found
+from trustdesk.web.deps import Auth, db, require, tenant_object_or_404
 from trustdesk.web.fields import Offset, RowId, page_size
 
 router = APIRouter(prefix="/api/v1", tags=["commerce"])
@@ -67,6 +66,33 @@ class Page(BaseModel, Generic[T]):
     total: int
 
 
+def orders_query(tenant_id: int, status: str | None, q: str | None) -> Select[tuple[Order]]:
+    """The tenant's orders, of `status`, whose number is `q` or whose customer's e-mail starts with it."""
+    query = select(Order).where(Order.tenant_id == tenant_id)
+    if status:
+        query = query.where(Order.status == status)
+    if q:
+        needle = q.strip().lower().replace("%", "").replace("_", "")
+        query = query.join(Customer, Customer.id == Order.customer_id).where(
+            or_(Order.number == q.strip(), func.lower(Customer.email).like(f"{needle}%"))
+        )
+    return query
+
+
+def order_or_404(session: Session, tenant_id: int, number: str) -> Order:
+    """The tenant's order with this number, with its items and customer."""
+    options = (selectinload(Order.items), selectinload(Order.customer))
+    return tenant_object_or_404(session, Order, tenant_id, "order", Order.number == number, options=options)
+
+
+def customer_or_404(session: Session, tenant_id: int, customer_id: int) -> Customer:
+    """The tenant's customer with this id, with their orders."""
+    options = (selectinload(Customer.orders),)
+    return tenant_object_or_404(
+        session, Customer, tenant_id, "customer", Customer.id == customer_id, options=options
+    )
+
+
 def _summary(order: Order) -> OrderSummary:
     return OrderSummary(
         number=order.number,
@@ -96,14 +122,7 @@ def list_orders(
     auth: Auth = Depends(require(Permission.VIEW_ORDERS)),
     session: Session = Depends(db),
 ) -> Page[OrderSummary]:
-    query = select(Order).where(Order.tenant_id == auth.tenant.id)
-    if status:
-        query = query.where(Order.status == status)
-    if q:
-        needle = q.strip().lower().replace("%", "").replace("_", "")
-        query = query.join(Customer, Customer.id == Order.customer_id).where(
-            or_(Order.number == q.strip(), func.lower(Customer.email).like(f"{needle}%"))
-        )
+    query = orders_query(auth.tenant.id, status, q)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(query.order_by(Order.placed_at.desc()).limit(limit).offset(offset)).all()
     return Page[OrderSummary](items=[_summary(o) for o in rows], total=total)
@@ -118,13 +137,7 @@ def list_orders(
 def get_order(
     order_number: str, auth: Auth = Depends(require(Permission.VIEW_ORDERS)), session: Session = Depends(db)
 ) -> OrderOut:
-    order = session.scalar(
-        select(Order)
-        .where(Order.tenant_id == auth.tenant.id, Order.number == order_number)
-        .options(selectinload(Order.items), selectinload(Order.customer))
-    )
-    if order is None:
-        raise not_found("order")
+    order = order_or_404(session, auth.tenant.id, order_number)
     return OrderOut(
         **_summary(order).model_dump(),
         carrier=order.carrier,
@@ -190,13 +203,7 @@ def get_customer(
     auth: Auth = Depends(require(Permission.VIEW_CUSTOMERS)),
     session: Session = Depends(db),
 ) -> CustomerDetail:
-    customer = session.scalar(
-        select(Customer)
-        .where(Customer.tenant_id == auth.tenant.id, Customer.id == customer_id)
-        .options(selectinload(Customer.orders))
-    )
-    if customer is None:
-        raise not_found("customer")
+    customer = customer_or_404(session, auth.tenant.id, customer_id)
     return CustomerDetail(
         id=customer.id,
         email=customer.email,

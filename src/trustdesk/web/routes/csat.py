@@ -37,7 +37,7 @@ from trustdesk.web.fields import ApiModel, TenantSlug, count
 from trustdesk.web.locale import LANG_COOKIE, page_language
 from trustdesk.web.routes.conversation_common import conversation_or_404, release, runtime
 from trustdesk.web.routes.customer_chat import _tenant, customer_conversation
-from trustdesk.web.routes.pages import console_context, page_permission, render, staff_page
+from trustdesk.web.routes.pages import Console, console_page, render
 
 router = APIRouter(tags=["satisfaction"])
 
@@ -286,17 +286,13 @@ PERIODS = (7, 30, 90)
 
 @router.get("/console/satisfaction", response_class=HTMLResponse, include_in_schema=False)
 def console_satisfaction(
-    request: Request,
-    days: int = Query(default=30, ge=1, le=365),
-    auth: Auth = Depends(staff_page),
-    session: Session = Depends(db),
+    days: int = Query(default=30, ge=1, le=365), page: Console = Depends(console_page(VIEW))
 ) -> HTMLResponse:
-    page_permission(auth, VIEW)
-    context = console_context(request, auth, "satisfaction")
+    context = page.context("satisfaction")
     context.update(
-        results=csat.results(session, auth.tenant.id, since=utcnow() - timedelta(days=days)),
+        results=csat.results(page.session, page.tenant.id, since=utcnow() - timedelta(days=days)),
         days=days,
         periods=PERIODS,
         labels=SCORE_LABELS,
     )
-    return render(request, "console_satisfaction.html", context)
+    return render(page.request, "console_satisfaction.html", context)

@@ -24,9 +24,17 @@ from trustdesk.conversations import (
 )
 from trustdesk.store.models import Conversation, Tenant, User
 from trustdesk.tenancy.language_settings import tenant_languages
-from trustdesk.tenancy.service import find_tenant
 from trustdesk.web.contract import chat_security, errors, link, with_links
-from trustdesk.web.deps import Auth, app_state, check_csrf, client_ip, db, optional_auth, rate_limit
+from trustdesk.web.deps import (
+    Auth,
+    app_state,
+    check_csrf,
+    client_ip,
+    db,
+    optional_auth,
+    rate_limit,
+    retailer_or_404,
+)
 from trustdesk.web.errors import ApiError, not_found
 from trustdesk.web.fields import (
     ApiModel,
@@ -114,10 +122,7 @@ def _chat_links(conversation_id: str) -> dict[str, dict[str, Any]]:
 
 
 def _tenant(session: Session, slug: str) -> Tenant:
-    tenant = find_tenant(session, slug.strip().lower())
-    if tenant is None:
-        raise not_found("retailer")
-    return tenant
+    return retailer_or_404(session, slug)
 
 
 def bearer_token(request: Request) -> str | None:

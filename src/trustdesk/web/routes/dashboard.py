@@ -3,18 +3,19 @@ of the retailer's figures leaves the desk)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy.orm import Session
 
 from trustdesk.accounts.permissions import Permission
 from trustdesk.audit.log import record
 from trustdesk.insights import charts
 from trustdesk.insights.csv_cells import to_csv
 from trustdesk.insights.dashboard import DEFAULT_PERIOD, PERIODS, build
-from trustdesk.web.deps import Auth, client_ip, db
+from trustdesk.web.deps import client_ip
 from trustdesk.web.errors import ApiError
-from trustdesk.web.routes.pages import console_context, page_permission, render, staff_page
+from trustdesk.web.routes.pages import Console, console_page, render
+
+VIEW = Permission.VIEW_DASHBOARD
 
 router = APIRouter(tags=["dashboard"])
 
@@ -27,14 +28,10 @@ def _period(days: int) -> int:
 
 @router.get("/console/dashboard", response_class=HTMLResponse, include_in_schema=False)
 def console_dashboard(
-    request: Request,
-    days: int = Query(default=DEFAULT_PERIOD, ge=1, le=366),
-    auth: Auth = Depends(staff_page),
-    session: Session = Depends(db),
+    days: int = Query(default=DEFAULT_PERIOD, ge=1, le=366), page: Console = Depends(console_page(VIEW))
 ) -> HTMLResponse:
-    page_permission(auth, Permission.VIEW_DASHBOARD)
-    board = build(session, auth.tenant.id, days=days if days in PERIODS else DEFAULT_PERIOD)
-    context = console_context(request, auth, "dashboard") | {
+    board = build(page.session, page.tenant.id, days=days if days in PERIODS else DEFAULT_PERIOD)
+    context = page.context("dashboard") | {
         "board": board,
         "periods": PERIODS,
         "panels": [
@@ -42,18 +39,16 @@ def console_dashboard(
             for p in board.panels
         ],
     }
-    return render(request, "console_dashboard.html", context)
+    return render(page.request, "console_dashboard.html", context)
 
 
 @router.get("/console/dashboard/{chart}.csv", include_in_schema=False)
 def dashboard_csv(
     chart: str,
-    request: Request,
     days: int = Query(default=DEFAULT_PERIOD, ge=1, le=366),
-    auth: Auth = Depends(staff_page),
-    session: Session = Depends(db),
+    page: Console = Depends(console_page(VIEW)),
 ) -> Response:
-    page_permission(auth, Permission.VIEW_DASHBOARD)
+    request, auth, session = page.request, page.auth, page.session
     board = build(session, auth.tenant.id, days=_period(days))
     panel = board.panel(chart)
     if panel is None:

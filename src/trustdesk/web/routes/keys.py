@@ -6,14 +6,16 @@ desk speaks, with its switch), unlike the rest of the English console."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form
 from fastapi.responses import HTMLResponse
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from trustdesk.accounts.permissions import Permission
+from trustdesk.config import Settings
 from trustdesk.keyring import (
     ENCRYPTION,
     SECRET,
@@ -27,24 +29,22 @@ from trustdesk.keyring import (
 from trustdesk.keyring.operators import operates_keys
 from trustdesk.store.models import Tenant
 from trustdesk.store.resealing import latest_progress
-from trustdesk.web.deps import Auth, app_state, check_csrf, client_ip, db
+from trustdesk.web.deps import app_state
 from trustdesk.web.errors import ApiError
 from trustdesk.web.locale import page_language
-from trustdesk.web.routes.pages import console_context, page_permission, render, staff_page
+from trustdesk.web.routes.pages import Console, console_form, console_page, render
 
 router = APIRouter(include_in_schema=False)
 KINDS = {"encryption": ENCRYPTION, "secret": SECRET}
 
 
-def _operator(request: Request, auth: Auth, session: Session, csrf_token: str | None = None) -> None:
-    if csrf_token is not None:
-        check_csrf(request, auth, csrf_token)
-    page_permission(auth, Permission.MANAGE_KEYS)
-    tenants = int(session.scalar(select(func.count()).select_from(Tenant)) or 0)
+def _operator(page: Console) -> None:
+    """Only the operating retailer's admins manage the desk's keys."""
+    tenants = int(page.session.scalar(select(func.count()).select_from(Tenant)) or 0)
     if not operates_keys(
-        tenant_slug=auth.tenant.slug,
-        is_admin=auth.can(Permission.MANAGE_KEYS),
-        configured=app_state(request).settings.keys_admin_tenant,
+        tenant_slug=page.tenant.slug,
+        is_admin=page.auth.can(Permission.MANAGE_KEYS),
+        configured=app_state(page.request).settings.keys_admin_tenant,
         tenant_count=tenants,
     ):
         raise ApiError(
@@ -55,17 +55,15 @@ def _operator(request: Request, auth: Auth, session: Session, csrf_token: str | 
         )
 
 
-def _page(
-    request: Request, auth: Auth, session: Session, status_code: int = 200, **context: Any
-) -> HTMLResponse:
-    settings = app_state(request).settings
-    progress = latest_progress(session)
-    rings = {name: ring_status(session, settings, kind) for name, kind in KINDS.items()}
-    base = console_context(request, auth, "keys")
+def _page(page: Console, status_code: int = 200, **context: Any) -> HTMLResponse:
+    settings = app_state(page.request).settings
+    progress = latest_progress(page.session)
+    rings = {name: ring_status(page.session, settings, kind) for name, kind in KINDS.items()}
+    base = page.context("keys")
     # The key page is translated: it negotiates over every language the desk speaks.
-    base["page_lang"] = page_language(request, None)
+    base["page_lang"] = page_language(page.request, None)
     return render(
-        request,
+        page.request,
         "console_keys.html",
         base | {"rings": rings, "progress": progress, **context},
         status_code=status_code,
@@ -79,60 +77,47 @@ def _kind(value: str) -> str:
 
 
 @router.get("/console/keys", response_class=HTMLResponse)
-def console_keys(
-    request: Request, auth: Auth = Depends(staff_page), session: Session = Depends(db)
+def console_keys(page: Console = Depends(console_page(Permission.MANAGE_KEYS))) -> HTMLResponse:
+    _operator(page)
+    return _page(page)
+
+
+def _key_change(
+    page: Console, kind: str, outcome: str, secret: Callable[..., Any], encryption: Callable[..., Any]
 ) -> HTMLResponse:
-    _operator(request, auth, session)
-    return _page(request, auth, session)
+    """The operator changes the secret-key or the encryption-key ring (`secret` or `encryption`, each
+    called with the session, the settings, actor and ip); a refusal shows on the page (409)."""
+    _operator(page)
+    change = secret if _kind(kind) == SECRET else encryption
+    try:
+        done = change(page.session, app_state(page.request).settings, actor=page.auth.actor, ip=page.ip)
+    except KeyRingError as exc:
+        page.session.rollback()
+        return _page(page, 409, failure=exc)
+    return _page(page, **{outcome: done})
 
 
 @router.post("/console/keys/rotate", response_class=HTMLResponse)
 def console_rotate(
-    request: Request,
-    csrf_token: str = Form(max_length=200),
     kind: str = Form(max_length=20),
     end_sessions: bool = Form(default=False),
-    auth: Auth = Depends(staff_page),
-    session: Session = Depends(db),
+    page: Console = Depends(console_form(Permission.MANAGE_KEYS)),
 ) -> HTMLResponse:
-    _operator(request, auth, session, csrf_token)
-    settings = app_state(request).settings
-    try:
-        if _kind(kind) == SECRET:
-            rotation = rotate_secret(
-                session, settings, actor=auth.actor, end_sessions=end_sessions, ip=client_ip(request)
-            )
-        else:
-            rotation = rotate_encryption_in_background(
-                session, settings, actor=auth.actor, ip=client_ip(request)
-            )
-    except KeyRingError as exc:
-        session.rollback()
-        return _page(request, auth, session, 409, failure=exc)
-    return _page(request, auth, session, rotated=rotation)
+    def secret(session: Session, settings: Settings, *, actor: str, ip: str) -> Any:
+        return rotate_secret(session, settings, actor=actor, end_sessions=end_sessions, ip=ip)
+
+    return _key_change(page, kind, "rotated", secret, rotate_encryption_in_background)
 
 
 @router.post("/console/keys/retire", response_class=HTMLResponse)
 def console_retire(
-    request: Request,
-    csrf_token: str = Form(max_length=200),
     kind: str = Form(max_length=20),
     key_id: str = Form(default="", max_length=64),
-    auth: Auth = Depends(staff_page),
-    session: Session = Depends(db),
+    page: Console = Depends(console_form(Permission.MANAGE_KEYS)),
 ) -> HTMLResponse:
-    _operator(request, auth, session, csrf_token)
-    settings = app_state(request).settings
-    try:
-        if _kind(kind) == SECRET:
-            if not key_id.strip():
-                raise ApiError(422, "invalid_key_id", "key_id names the secret key to retire")
-            retirement = retire_secret(
-                session, settings, [key_id.strip()], actor=auth.actor, ip=client_ip(request)
-            )
-        else:
-            retirement = retire_encryption(session, settings, actor=auth.actor, ip=client_ip(request))
-    except KeyRingError as exc:
-        session.rollback()
-        return _page(request, auth, session, 409, failure=exc)
-    return _page(request, auth, session, retired=retirement)
+    def secret(session: Session, settings: Settings, *, actor: str, ip: str) -> Any:
+        if not key_id.strip():
+            raise ApiError(422, "invalid_key_id", "key_id names the secret key to retire")
+        return retire_secret(session, settings, [key_id.strip()], actor=actor, ip=ip)
+
+    return _key_change(page, kind, "retired", secret, retire_encryption)

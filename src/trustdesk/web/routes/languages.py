@@ -24,7 +24,7 @@ from trustdesk.web.errors import ApiError
 from trustdesk.web.fields import ApiModel
 from trustdesk.web.locale import LANG_COOKIE, LANG_COOKIE_MAX_AGE
 from trustdesk.web.redirects import MAX_NEXT_CHARS, safe_next
-from trustdesk.web.routes.pages import console_context, page_permission, render, staff_page
+from trustdesk.web.routes.pages import Console, console_page, render
 
 router = APIRouter(tags=["languages"])
 MANAGE = Permission.MANAGE_LANGUAGES
@@ -100,20 +100,19 @@ def write_languages(
 # --- console page ----------------------------------------------------------------------------------
 
 
-def _page(request: Request, auth: Auth, chosen: TenantLanguages, error: str | None = None) -> HTMLResponse:
-    context = console_context(request, auth, "languages") | {
+def _page(page: Console, chosen: TenantLanguages, error: str | None = None) -> HTMLResponse:
+    context = page.context("languages") | {
         "all_languages": list(LANGUAGES.values()),
         "chosen": chosen,
         "error": error,
-        "saved": request.query_params.get("saved") == "1",
+        "saved": page.request.query_params.get("saved") == "1",
     }
-    return render(request, "console_languages.html", context, status_code=422 if error else 200)
+    return render(page.request, "console_languages.html", context, status_code=422 if error else 200)
 
 
 @router.get("/console/languages", response_class=HTMLResponse, include_in_schema=False)
-def console_languages(request: Request, auth: Auth = Depends(staff_page)) -> HTMLResponse:
-    page_permission(auth, MANAGE)
-    return _page(request, auth, tenant_languages(auth.tenant))
+def console_languages(page: Console = Depends(console_page(MANAGE))) -> HTMLResponse:
+    return _page(page, tenant_languages(page.tenant))
 
 
 def ordered_choice(form: dict[str, str], checked: list[str]) -> list[str]:
@@ -130,28 +129,24 @@ def ordered_choice(form: dict[str, str], checked: list[str]) -> list[str]:
 
 
 @router.post("/console/languages", response_class=HTMLResponse, include_in_schema=False)
-async def console_save_languages(
-    request: Request, auth: Auth = Depends(staff_page), session: Session = Depends(db)
-) -> Response:
-    async with request.form(max_files=0, max_fields=100) as form:
+async def console_save_languages(page: Console = Depends(console_page(MANAGE))) -> Response:
+    async with page.request.form(max_files=0, max_fields=100) as form:
         fields = {k: v for k, v in form.items() if isinstance(v, str) and len(v) <= 200}
         checked = [v for v in form.getlist("languages") if isinstance(v, str)][: len(LANGUAGES) + 1]
-    check_csrf(request, auth, fields.get("csrf_token", ""))
-    page_permission(auth, MANAGE)
-    tenant = session.merge(auth.tenant)
+    check_csrf(page.request, page.auth, fields.get("csrf_token", ""))
+    tenant = page.session.merge(page.tenant)
     try:
         set_tenant_languages(
-            session,
+            page.session,
             tenant,
             ordered_choice(fields, checked),
             fields.get("default") or None,
-            actor=auth.actor,
-            ip=client_ip(request),
+            actor=page.auth.actor,
+            ip=page.ip,
         )
     except LanguageSettingsError as exc:
-        return _page(request, auth, tenant_languages(auth.tenant), error=str(exc))
-    session.commit()
-    return RedirectResponse("/console/languages?saved=1", status_code=303)
+        return _page(page, tenant_languages(page.tenant), error=str(exc))
+    return page.done("/console/languages?saved=1")
 
 
 # --- the customers' language switch ------------------------------------------------------------------

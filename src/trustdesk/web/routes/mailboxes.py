@@ -26,10 +26,10 @@ from trustdesk.mailboxes.registry import (
 from trustdesk.mailboxes.spec import MailboxInputError, build_spec
 from trustdesk.ratelimit import Limit
 from trustdesk.web.contract import errors
-from trustdesk.web.deps import Auth, app_state, check_csrf, client_ip, db, rate_limit, require
+from trustdesk.web.deps import Auth, app_state, client_ip, db, rate_limit, require
 from trustdesk.web.errors import ApiError, not_found
 from trustdesk.web.fields import ApiModel, EmailAddress, count
-from trustdesk.web.routes.pages import console_context, page_permission, render, staff_page
+from trustdesk.web.routes.pages import Console, console_form, console_page, render
 
 router = APIRouter(tags=["mailboxes"])
 MANAGE = Permission.MANAGE_MAILBOXES
@@ -140,6 +140,23 @@ def _spec(body: MailboxIn) -> Any:
     return build_spec(**body.model_dump())
 
 
+def _add(request: Request, session: Session, auth: Auth, spec: Any) -> Any:
+    """Connect the mailbox `spec` describes (audited); raises MailboxInputError."""
+    box = app_state(request).box
+    return add_mailbox(
+        session, auth.tenant, spec, box, actor=auth.actor, user_id=auth.user.id, ip=client_ip(request)
+    )
+
+
+def _remove(request: Request, session: Session, auth: Auth, mailbox_id: str) -> None:
+    """Disconnect the tenant's mailbox and delete its secret (audited), or 404."""
+    try:
+        remove_mailbox(session, auth.tenant.id, mailbox_id, actor=auth.actor, ip=client_ip(request))
+    except MailboxNotFound:
+        raise not_found("mailbox") from None
+    session.commit()
+
+
 def _run_test(request: Request, session: Session, auth: Auth, mailbox_id: str) -> dict[str, Any]:
     """Sign in to the tenant's mailbox (IMAP and SMTP) and record the outcome; the API and the
     console page both answer from this (rate-limited, audited by test_mailbox)."""
@@ -184,15 +201,7 @@ def mailbox_add(
     body: MailboxIn, request: Request, auth: Auth = Depends(require(MANAGE)), session: Session = Depends(db)
 ) -> dict[str, Any]:
     try:
-        row = add_mailbox(
-            session,
-            auth.tenant,
-            _spec(body),
-            app_state(request).box,
-            actor=auth.actor,
-            user_id=auth.user.id,
-            ip=client_ip(request),
-        )
+        row = _add(request, session, auth, _spec(body))
     except MailboxInputError as exc:
         raise _invalid(exc) from None
     out = mailbox_dict(row)
@@ -243,11 +252,7 @@ def mailbox_remove(
     auth: Auth = Depends(require(MANAGE)),
     session: Session = Depends(db),
 ) -> Response:
-    try:
-        remove_mailbox(session, auth.tenant.id, mailbox_id, actor=auth.actor, ip=client_ip(request))
-    except MailboxNotFound:
-        raise not_found("mailbox") from None
-    session.commit()
+    _remove(request, session, auth, mailbox_id)
     return Response(status_code=204)
 
 
@@ -255,34 +260,23 @@ def mailbox_remove(
 
 
 def _page(
-    request: Request,
-    auth: Auth,
-    session: Session,
-    *,
-    error: str | None = None,
-    tested: dict[str, Any] | None = None,
-    status: int = 200,
+    page: Console, *, error: str | None = None, tested: dict[str, Any] | None = None, status: int = 200
 ) -> HTMLResponse:
-    context = console_context(request, auth, "mailboxes") | {
-        "mailboxes": [mailbox_dict(row) for row in list_mailboxes(session, auth.tenant.id)],
+    context = page.context("mailboxes") | {
+        "mailboxes": [mailbox_dict(row) for row in list_mailboxes(page.session, page.tenant.id)],
         "error": error,
         "tested": tested,
     }
-    return render(request, "console_mailboxes.html", context, status_code=status)
+    return render(page.request, "console_mailboxes.html", context, status_code=status)
 
 
 @router.get("/console/mailboxes", response_class=HTMLResponse, include_in_schema=False)
-def console_mailboxes(
-    request: Request, auth: Auth = Depends(staff_page), session: Session = Depends(db)
-) -> HTMLResponse:
-    page_permission(auth, MANAGE)
-    return _page(request, auth, session)
+def console_mailboxes(page: Console = Depends(console_page(MANAGE))) -> HTMLResponse:
+    return _page(page)
 
 
 @router.post("/console/mailboxes", include_in_schema=False)
 def console_add_mailbox(
-    request: Request,
-    csrf_token: str = Form(max_length=200),
     address: str = Form(max_length=320),
     username: str = Form(max_length=320),
     secret: str = Form(default="", max_length=4096),
@@ -299,11 +293,8 @@ def console_add_mailbox(
     oauth_client_id: str = Form(default="", max_length=500),
     oauth_client_secret: str = Form(default="", max_length=4096),
     oauth_refresh_token: str = Form(default="", max_length=4096),
-    auth: Auth = Depends(staff_page),
-    session: Session = Depends(db),
+    page: Console = Depends(console_form(MANAGE)),
 ) -> Response:
-    check_csrf(request, auth, csrf_token)
-    page_permission(auth, MANAGE)
     try:
         spec = build_spec(
             address=address,
@@ -324,20 +315,11 @@ def console_add_mailbox(
             oauth_client_secret=oauth_client_secret or None,
             oauth_refresh_token=oauth_refresh_token or None,
         )
-        add_mailbox(
-            session,
-            auth.tenant,
-            spec,
-            app_state(request).box,
-            actor=auth.actor,
-            user_id=auth.user.id,
-            ip=client_ip(request),
-        )
+        _add(page.request, page.session, page.auth, spec)
     except MailboxInputError as exc:
-        session.rollback()
-        return _page(request, auth, session, error=f"{exc.field}: {exc.message}", status=422)
-    session.commit()
-    return RedirectResponse("/console/mailboxes", status_code=303)
+        page.session.rollback()
+        return _page(page, error=f"{exc.field}: {exc.message}", status=422)
+    return page.done("/console/mailboxes")
 
 
 def _port(value: str, name: str) -> int | None:
@@ -350,32 +332,11 @@ def _port(value: str, name: str) -> int | None:
 
 
 @router.post("/console/mailboxes/{mailbox_id}/test", include_in_schema=False)
-def console_test_mailbox(
-    mailbox_id: MailboxRef,
-    request: Request,
-    csrf_token: str = Form(max_length=200),
-    auth: Auth = Depends(staff_page),
-    session: Session = Depends(db),
-) -> Response:
-    check_csrf(request, auth, csrf_token)
-    page_permission(auth, MANAGE)
-    result = _run_test(request, session, auth, mailbox_id)
-    return _page(request, auth, session, tested=result)
+def console_test_mailbox(mailbox_id: MailboxRef, page: Console = Depends(console_form(MANAGE))) -> Response:
+    return _page(page, tested=_run_test(page.request, page.session, page.auth, mailbox_id))
 
 
 @router.post("/console/mailboxes/{mailbox_id}/remove", include_in_schema=False)
-def console_remove_mailbox(
-    mailbox_id: MailboxRef,
-    request: Request,
-    csrf_token: str = Form(max_length=200),
-    auth: Auth = Depends(staff_page),
-    session: Session = Depends(db),
-) -> Response:
-    check_csrf(request, auth, csrf_token)
-    page_permission(auth, MANAGE)
-    try:
-        remove_mailbox(session, auth.tenant.id, mailbox_id, actor=auth.actor, ip=client_ip(request))
-    except MailboxNotFound:
-        raise not_found("mailbox") from None
-    session.commit()
+def console_remove_mailbox(mailbox_id: MailboxRef, page: Console = Depends(console_form(MANAGE))) -> Response:
+    _remove(page.request, page.session, page.auth, mailbox_id)
     return RedirectResponse("/console/mailboxes", status_code=303)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from trustdesk.accounts import admin_grants
 from trustdesk.accounts.permissions import Permission, is_staff
@@ -32,6 +34,7 @@ from trustdesk.web.deps import (
 from trustdesk.web.errors import ApiError, not_found
 from trustdesk.web.fields import RowId
 from trustdesk.web.locale import PageLanguage, english_page, page_context, page_language
+from trustdesk.web.routes.commerce import customer_or_404, order_or_404, orders_query
 
 router = APIRouter(include_in_schema=False)
 
@@ -153,6 +156,77 @@ def page_permission(auth: Auth, permission: Permission) -> None:
         raise ApiError(403, "forbidden", "your role does not allow this page")
 
 
+@dataclass
+class Console:
+    """A console request by staff who hold the page's permission: the request, who asks, the database
+    session. Handlers take it from `console_page` (reads) or `console_form` (posted forms)."""
+
+    request: Request
+    auth: Auth
+    session: Session
+
+    @property
+    def tenant(self) -> Tenant:
+        return self.auth.tenant
+
+    @property
+    def ip(self) -> str:
+        return client_ip(self.request)
+
+    def context(self, section: str) -> dict[str, Any]:
+        return console_context(self.request, self.auth, section)
+
+    def four_eyes(
+        self, decision: str, request_id: int, *, cancel: Callable[..., Any], decide: Callable[..., Any]
+    ) -> None:
+        """A four-eyes request's requester withdraws it (`decision` "cancel"), or a second admin approves
+        ("approve") or rejects it: `cancel` and `decide` are the domain's functions for that kind."""
+        args = (self.session, self.tenant, request_id, self.auth.user)
+        if decision == "cancel":
+            cancel(*args, ip=self.ip)
+        else:
+            cool_off = admin_cool_off(self.request)
+            decide(*args, approve=decision == "approve", cool_off=cool_off, ip=self.ip)
+
+    def done(self, url: str) -> RedirectResponse:
+        """Commit the change with its audit event, then send the browser on (303, so a reload does not
+        post again)."""
+        self.session.commit()
+        return RedirectResponse(url, status_code=303)
+
+
+def console_page(permission: Permission) -> Callable[..., Console]:
+    """Dependency factory for a console page: signed-in staff (anyone else is sent to sign in) whose
+    role holds `permission`."""
+
+    def dependency(
+        request: Request, auth: Auth = Depends(staff_page), session: Session = Depends(db)
+    ) -> Console:
+        page_permission(auth, permission)
+        return Console(request, auth, session)
+
+    dependency.__name__ = f"console_page_{permission.value}"
+    return dependency
+
+
+def console_form(permission: Permission) -> Callable[..., Console]:
+    """Dependency factory for a form the console posts: signed-in staff, the session's CSRF token echoed
+    in the form's `csrf_token` field, then the role's `permission`."""
+
+    def dependency(
+        request: Request,
+        csrf_token: str = Form(max_length=200),
+        auth: Auth = Depends(staff_page),
+        session: Session = Depends(db),
+    ) -> Console:
+        check_csrf(request, auth, csrf_token)
+        page_permission(auth, permission)
+        return Console(request, auth, session)
+
+    dependency.__name__ = f"console_form_{permission.value}"
+    return dependency
+
+
 @router.get("/", response_class=HTMLResponse)
 def landing(request: Request, session: Session = Depends(db)) -> HTMLResponse:
     tenants = session.scalars(select(Tenant).order_by(Tenant.name).limit(50)).all()
@@ -208,80 +282,57 @@ ORDERS_PER_PAGE = 50
 
 @router.get("/console/orders", response_class=HTMLResponse)
 def console_orders(
-    request: Request,
     q: str | None = Query(default=None, max_length=100),
     status: str | None = Query(default=None, max_length=20),
-    page: int = Query(default=1, ge=1, le=1_000_000),
-    auth: Auth = Depends(staff_page),
-    session: Session = Depends(db),
+    page_number: int = Query(default=1, ge=1, le=1_000_000, alias="page"),
+    page: Console = Depends(console_page(Permission.VIEW_ORDERS)),
 ) -> HTMLResponse:
-    page_permission(auth, Permission.VIEW_ORDERS)
-    query = select(Order).where(Order.tenant_id == auth.tenant.id)
-    if status:
-        query = query.where(Order.status == status)
-    if q:
-        needle = q.strip().lower().replace("%", "").replace("_", "")
-        query = query.join(Customer, Customer.id == Order.customer_id).where(
-            (Order.number == q.strip()) | func.lower(Customer.email).like(f"{needle}%")
-        )
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    query = orders_query(page.tenant.id, status, q)
+    total = page.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     pages = max(1, -(-total // ORDERS_PER_PAGE))
-    page = min(page, pages)
-    orders = session.scalars(
+    page_number = min(page_number, pages)
+    orders = page.session.scalars(
         query.order_by(Order.placed_at.desc(), Order.id.desc())
         .limit(ORDERS_PER_PAGE)
-        .offset((page - 1) * ORDERS_PER_PAGE)
+        .offset((page_number - 1) * ORDERS_PER_PAGE)
     ).all()
-    context = console_context(request, auth, "orders") | {
+    context = page.context("orders") | {
         "orders": orders,
         "total": total,
-        "page": page,
+        "page": page_number,
         "pages": pages,
         "q": q,
         "status": status,
         "statuses": [s.value for s in OrderStatus],
     }
-    return render(request, "orders.html", context)
+    return render(page.request, "orders.html", context)
 
 
 @router.get("/console/orders/{order_number}", response_class=HTMLResponse)
 def console_order(
-    order_number: str, request: Request, auth: Auth = Depends(staff_page), session: Session = Depends(db)
+    order_number: str, page: Console = Depends(console_page(Permission.VIEW_ORDERS))
 ) -> HTMLResponse:
-    page_permission(auth, Permission.VIEW_ORDERS)
-    order = session.scalar(
-        select(Order)
-        .where(Order.tenant_id == auth.tenant.id, Order.number == order_number)
-        .options(selectinload(Order.items), selectinload(Order.customer))
-    )
-    if order is None:
-        raise not_found("order")
-    return render(request, "order.html", console_context(request, auth, "orders") | {"order": order})
+    order = order_or_404(page.session, page.tenant.id, order_number)
+    return render(page.request, "order.html", page.context("orders") | {"order": order})
 
 
 @router.get("/console/customers/{customer_id}", response_class=HTMLResponse)
 def console_customer(
-    customer_id: RowId, request: Request, auth: Auth = Depends(staff_page), session: Session = Depends(db)
+    customer_id: RowId, page: Console = Depends(console_page(Permission.VIEW_CUSTOMERS))
 ) -> HTMLResponse:
-    page_permission(auth, Permission.VIEW_CUSTOMERS)
-    customer = session.scalar(
-        select(Customer)
-        .where(Customer.tenant_id == auth.tenant.id, Customer.id == customer_id)
-        .options(selectinload(Customer.orders))
-    )
-    if customer is None:
-        raise not_found("customer")
-    return render(request, "customer.html", console_context(request, auth, "orders") | {"customer": customer})
+    customer = customer_or_404(page.session, page.tenant.id, customer_id)
+    return render(page.request, "customer.html", page.context("orders") | {"customer": customer})
 
 
 @router.get("/console/staff", response_class=HTMLResponse)
 def console_staff(
-    request: Request,
-    auth: Auth = Depends(staff_page),
-    session: Session = Depends(db),
-    error: str | None = None,
+    error: str | None = None, page: Console = Depends(console_page(Permission.MANAGE_STAFF))
 ) -> HTMLResponse:
-    page_permission(auth, Permission.MANAGE_STAFF)
+    return _staff_page(page, error)
+
+
+def _staff_page(page: Console, error: str | None = None) -> HTMLResponse:
+    session, auth = page.session, page.auth
     users = session.scalars(select(User).where(User.tenant_id == auth.tenant.id).order_by(User.id)).all()
     emails = {u.id: u.email for u in users}
     pending = [
@@ -301,9 +352,9 @@ def console_staff(
         )
     ]
     return render(
-        request,
+        page.request,
         "staff.html",
-        console_context(request, auth, "staff")
+        page.context("staff")
         | {"staff": [u for u in users if is_staff(u.role)], "pending": pending, "error": error},
         status_code=422 if error else 200,
     )
@@ -312,51 +363,28 @@ def console_staff(
 @router.post("/console/staff/admin-requests/{grant_id}/decide")
 def console_decide_admin_request(
     grant_id: RowId,
-    request: Request,
-    csrf_token: str = Form(max_length=200),
     decision: str = Form(max_length=10),
-    auth: Auth = Depends(staff_page),
-    session: Session = Depends(db),
+    page: Console = Depends(console_form(Permission.MANAGE_STAFF)),
 ) -> Response:
-    check_csrf(request, auth, csrf_token)
-    page_permission(auth, Permission.MANAGE_STAFF)
     try:
-        if decision == "cancel":
-            admin_grants.cancel_grant(session, auth.tenant, grant_id, auth.user, ip=client_ip(request))
-        else:
-            admin_grants.decide_grant(
-                session,
-                auth.tenant,
-                grant_id,
-                auth.user,
-                approve=decision == "approve",
-                cool_off=admin_cool_off(request),
-                ip=client_ip(request),
-            )
+        page.four_eyes(decision, grant_id, cancel=admin_grants.cancel_grant, decide=admin_grants.decide_grant)
     except admin_grants.GrantError as exc:
-        session.commit()  # keep the audit record of a refused decision
-        return console_staff(request, auth, session, error=str(exc))
-    session.commit()
-    return RedirectResponse("/console/staff", status_code=303)
+        page.session.commit()  # keep the audit record of a refused decision
+        return _staff_page(page, error=str(exc))
+    return page.done("/console/staff")
 
 
 @router.get("/console/audit", response_class=HTMLResponse)
-def console_audit(
-    request: Request, auth: Auth = Depends(staff_page), session: Session = Depends(db)
-) -> HTMLResponse:
-    page_permission(auth, Permission.VIEW_AUDIT)
-    events = session.scalars(
+def console_audit(page: Console = Depends(console_page(Permission.VIEW_AUDIT))) -> HTMLResponse:
+    events = page.session.scalars(
         select(AuditEvent)
-        .where(AuditEvent.tenant_id == auth.tenant.id)
+        .where(AuditEvent.tenant_id == page.tenant.id)
         .order_by(AuditEvent.id.desc())
         .limit(200)
     ).all()
-    intact = verify_chain(session).intact
-    return render(
-        request,
-        "audit.html",
-        console_context(request, auth, "audit") | {"events": events, "chain_intact": intact},
-    )
+    intact = verify_chain(page.session).intact
+    context = page.context("audit") | {"events": events, "chain_intact": intact}
+    return render(page.request, "audit.html", context)
 
 
 @router.get("/account", response_class=HTMLResponse)

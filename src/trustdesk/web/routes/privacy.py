@@ -18,12 +18,11 @@ from trustdesk.accounts.permissions import Permission
 from trustdesk.privacy.erasure import ErasureResult, purge_outside_database
 from trustdesk.privacy.service import CacheUnavailable, Match, NobodyFound, PrivacyDeps, erase, export, search
 from trustdesk.privacy.subject import SubjectError, normalise_email, parse_lookup
-from trustdesk.store.models import Tenant
 from trustdesk.web.contract import errors
-from trustdesk.web.deps import Auth, app_state, audit_commit, check_csrf, client_ip, db, require
+from trustdesk.web.deps import Auth, app_state, audit_commit, client_ip, db, require
 from trustdesk.web.errors import ApiError
 from trustdesk.web.fields import ApiModel, EmailAddress
-from trustdesk.web.routes.pages import console_context, page_permission, render, staff_page
+from trustdesk.web.routes.pages import Console, console_form, console_page, render
 
 router = APIRouter(tags=["privacy"])
 PRIVACY = Permission.HANDLE_PRIVACY_REQUESTS
@@ -196,77 +195,56 @@ def privacy_erase(
 # -- console page ----------------------------------------------------------------------------------
 
 
-def _page(request: Request, auth: Auth, status_code: int = 200, **context: Any) -> HTMLResponse:
+def _page(page: Console, status_code: int = 200, **context: Any) -> HTMLResponse:
     return render(
-        request,
+        page.request,
         "console_privacy.html",
-        console_context(request, auth, "privacy") | {"by": "email", "value": "", **context},
+        page.context("privacy") | {"by": "email", "value": "", **context},
         status_code=status_code,
     )
 
 
-def _console_auth(request: Request, auth: Auth, csrf_token: str | None = None) -> Tenant:
-    if csrf_token is not None:
-        check_csrf(request, auth, csrf_token)
-    page_permission(auth, PRIVACY)
-    return auth.tenant
-
-
 @router.get("/console/privacy", response_class=HTMLResponse, include_in_schema=False)
-def console_privacy(request: Request, auth: Auth = Depends(staff_page)) -> HTMLResponse:
-    _console_auth(request, auth)
-    return _page(request, auth)
+def console_privacy(page: Console = Depends(console_page(PRIVACY))) -> HTMLResponse:
+    return _page(page)
 
 
 @router.post("/console/privacy/search", response_class=HTMLResponse, include_in_schema=False)
 def console_search(
-    request: Request,
-    csrf_token: str = Form(max_length=200),
     by: str = Form(max_length=10),
     value: str = Form(max_length=320),
-    auth: Auth = Depends(staff_page),
-    session: Session = Depends(db),
+    page: Console = Depends(console_form(PRIVACY)),
 ) -> HTMLResponse:
-    _console_auth(request, auth, csrf_token)
     try:
-        matches = _search(session, request, auth, by, value)
+        matches = _search(page.session, page.request, page.auth, by, value)
     except ApiError as exc:
-        return _page(request, auth, 422, error=exc.message, by=by, value=value)
-    return _page(request, auth, matches=matches, searched=True, by=by, value=value)
+        return _page(page, 422, error=exc.message, by=by, value=value)
+    return _page(page, matches=matches, searched=True, by=by, value=value)
 
 
 @router.post("/console/privacy/export", include_in_schema=False)
 def console_export(
-    request: Request,
-    csrf_token: str = Form(max_length=200),
-    email: str = Form(max_length=320),
-    auth: Auth = Depends(staff_page),
-    session: Session = Depends(db),
+    email: str = Form(max_length=320), page: Console = Depends(console_form(PRIVACY))
 ) -> Response:
-    _console_auth(request, auth, csrf_token)
     try:
-        return _export(session, request, auth, email)
+        return _export(page.session, page.request, page.auth, email)
     except ApiError as exc:
-        return _page(request, auth, exc.status, error=exc.message)
+        return _page(page, exc.status, error=exc.message)
 
 
 @router.post("/console/privacy/erase", response_class=HTMLResponse, include_in_schema=False)
 def console_erase(
-    request: Request,
-    csrf_token: str = Form(max_length=200),
     email: str = Form(max_length=320),
     confirm: str = Form(default="", max_length=320),
     step: str = Form(default="check", max_length=10),
-    auth: Auth = Depends(staff_page),
-    session: Session = Depends(db),
+    page: Console = Depends(console_form(PRIVACY)),
 ) -> Response:
     """Two steps: `check` shows what would go (dry run) and asks for the address again; `erase` does it."""
-    _console_auth(request, auth, csrf_token)
     dry_run = step != "erase"
     try:
-        result = _erase(session, request, auth, email, dry_run=dry_run, confirm=confirm)
+        result = _erase(page.session, page.request, page.auth, email, dry_run=dry_run, confirm=confirm)
     except ApiError as exc:
-        return _page(request, auth, exc.status, error=exc.message, pending=None if dry_run else email)
+        return _page(page, exc.status, error=exc.message, pending=None if dry_run else email)
     if dry_run:
-        return _page(request, auth, pending=email, plan=result.counts)
-    return _page(request, auth, erased=result.as_dict())
+        return _page(page, pending=email, plan=result.counts)
+    return _page(page, erased=result.as_dict())

@@ -22,9 +22,8 @@ from trustdesk.ratelimit import Limit
 from trustdesk.reports import service
 from trustdesk.reports.service import ReportError, ReportInput
 from trustdesk.store.models import Report, Tenant
-from trustdesk.tenancy.service import find_tenant
 from trustdesk.web.contract import COMPONENT_PREFIX, errors, link, with_links
-from trustdesk.web.deps import app_state, client_ip, db, rate_limit
+from trustdesk.web.deps import app_state, client_ip, db, rate_limit, retailer_or_404
 from trustdesk.web.errors import ApiError, not_found
 from trustdesk.web.fields import (
     ApiModel,
@@ -94,10 +93,7 @@ class ReportIn(ApiModel):
 
 
 def _tenant(session: Session, slug: str) -> Tenant:
-    tenant = find_tenant(session, slug.strip().lower())
-    if tenant is None:
-        raise not_found("retailer")
-    return tenant
+    return retailer_or_404(session, slug)
 
 
 def _intake_limits(request: Request) -> None:

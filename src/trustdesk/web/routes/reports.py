@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,7 +18,7 @@ from trustdesk.reports import service
 from trustdesk.reports.service import ReportError
 from trustdesk.store.models import AlertThreshold, Campaign, Report, ReportIndicator, User
 from trustdesk.web.contract import errors, link, with_links
-from trustdesk.web.deps import Auth, app_state, check_csrf, client_ip, db, require
+from trustdesk.web.deps import Auth, app_state, client_ip, db, require
 from trustdesk.web.errors import ApiError, not_found
 from trustdesk.web.fields import (
     MAX_ROW_ID,
@@ -28,7 +28,7 @@ from trustdesk.web.fields import (
     count,
     page_size,
 )
-from trustdesk.web.routes.pages import console_context, page_permission, render, staff_page
+from trustdesk.web.routes.pages import Console, console_form, console_page, render
 
 router = APIRouter(tags=["reports"])
 CAMPAIGN_STATUSES = tuple(service.CAMPAIGN_STATUSES)
@@ -158,15 +158,7 @@ def put_threshold(
 ) -> dict[str, Any]:
     try:
         row = service.set_threshold(
-            session,
-            auth.tenant,
-            auth.user,
-            scope=body.scope,
-            min_reports=body.min_reports,
-            window_hours=body.window_hours,
-            email_to=body.email_to,
-            enabled=body.enabled,
-            ip=client_ip(request),
+            session, auth.tenant, auth.user, ip=client_ip(request), **body.model_dump()
         )
     except ReportError as exc:
         raise ApiError(422, "invalid_threshold", str(exc)) from None
@@ -302,15 +294,7 @@ def update_campaign(
 ) -> dict[str, Any]:
     try:
         campaign = service.set_campaign_status(
-            session,
-            auth.tenant,
-            campaign_id,
-            auth.user,
-            status=body.status,
-            assignee_id=body.assignee_id,
-            unassign=body.unassign,
-            note=body.note,
-            ip=client_ip(request),
+            session, auth.tenant, campaign_id, auth.user, ip=client_ip(request), **body.model_dump()
         )
     except ReportError as exc:
         message = str(exc)
@@ -327,144 +311,124 @@ def update_campaign(
 
 
 @router.get("/console/reports", response_class=HTMLResponse, include_in_schema=False)
-def console_reports(
-    request: Request, auth: Auth = Depends(staff_page), session: Session = Depends(db)
-) -> HTMLResponse:
-    return _reports_page(request, auth, session)
+def console_reports(page: Console = Depends(console_page(Permission.TRIAGE_REPORTS))) -> HTMLResponse:
+    return _reports_page(page)
 
 
-def _reports_page(request: Request, auth: Auth, session: Session, error: str | None = None) -> HTMLResponse:
+def _reports_page(page: Console, error: str | None = None) -> HTMLResponse:
     # `error` is only ever set by this module (never from the query string: no text injection).
-    page_permission(auth, Permission.TRIAGE_REPORTS)
+    session, tenant_id = page.session, page.tenant.id
     campaigns = session.scalars(
         select(Campaign)
-        .where(Campaign.tenant_id == auth.tenant.id, Campaign.status != "merged")
+        .where(Campaign.tenant_id == tenant_id, Campaign.status != "merged")
         .order_by(Campaign.last_seen.desc())
         .limit(200)
     ).all()
     reports = session.scalars(
         select(Report)
-        .where(Report.tenant_id == auth.tenant.id)
+        .where(Report.tenant_id == tenant_id)
         .order_by(Report.last_received_at.desc())
         .limit(100)
     ).all()
     thresholds = {
         t.scope: t
-        for t in session.scalars(select(AlertThreshold).where(AlertThreshold.tenant_id == auth.tenant.id))
+        for t in session.scalars(select(AlertThreshold).where(AlertThreshold.tenant_id == tenant_id))
     }
-    context = console_context(request, auth, "reports") | {
+    context = page.context("reports") | {
         "campaigns": campaigns,
         "reports": reports,
         "thresholds": thresholds,
-        "can_export": auth.can(Permission.EXPORT_DATA),
+        "can_export": page.auth.can(Permission.EXPORT_DATA),
         "error": error,
     }
-    return render(request, "console_reports.html", context, status_code=422 if error else 200)
+    return render(page.request, "console_reports.html", context, status_code=422 if error else 200)
 
 
 @router.post("/console/reports/thresholds", include_in_schema=False)
 def console_threshold(
-    request: Request,
     min_reports: Annotated[count(1, 100_000), Form()],
     window_hours: Annotated[count(1, 24 * 90), Form()],
-    csrf_token: str = Form(max_length=200),
     scope: str = Form(max_length=12),
     email_to: str = Form(default="", max_length=320),
     enabled: str = Form(default=""),
-    auth: Auth = Depends(staff_page),
-    session: Session = Depends(db),
+    page: Console = Depends(console_form(Permission.TRIAGE_REPORTS)),
 ) -> Response:
-    page_permission(auth, Permission.TRIAGE_REPORTS)
-    check_csrf(request, auth, csrf_token)
     try:
         service.set_threshold(
-            session,
-            auth.tenant,
-            auth.user,
+            page.session,
+            page.tenant,
+            page.auth.user,
             scope=scope,
             min_reports=min_reports,
             window_hours=window_hours,
             email_to=email_to,
             enabled=bool(enabled),
-            ip=client_ip(request),
+            ip=page.ip,
         )
     except ReportError as exc:
-        session.rollback()
-        return _reports_page(request, auth, session, error=str(exc))
-    session.commit()
-    return RedirectResponse("/console/reports", status_code=303)
+        page.session.rollback()
+        return _reports_page(page, error=str(exc))
+    return page.done("/console/reports")
 
 
 @router.get("/console/campaigns/{campaign_id}", response_class=HTMLResponse, include_in_schema=False)
 def console_campaign(
-    campaign_id: RowId, request: Request, auth: Auth = Depends(staff_page), session: Session = Depends(db)
+    campaign_id: RowId, page: Console = Depends(console_page(Permission.TRIAGE_REPORTS))
 ) -> HTMLResponse:
-    return _campaign_page(campaign_id, request, auth, session)
+    return _campaign_page(page, campaign_id)
 
 
-def _campaign_page(
-    campaign_id: int, request: Request, auth: Auth, session: Session, error: str | None = None
-) -> HTMLResponse:
-    page_permission(auth, Permission.TRIAGE_REPORTS)
-    detail = _campaign_detail(session, auth, campaign_id)
-    staff = session.scalars(select(User).where(User.tenant_id == auth.tenant.id).order_by(User.email)).all()
+def _campaign_page(page: Console, campaign_id: int, error: str | None = None) -> HTMLResponse:
+    detail = _campaign_detail(page.session, page.auth, campaign_id)
+    staff = page.session.scalars(
+        select(User).where(User.tenant_id == page.tenant.id).order_by(User.email)
+    ).all()
     peak = max([t["count"] for t in detail["timeline"]] or [1])
-    context = console_context(request, auth, "reports") | {
+    context = page.context("reports") | {
         "campaign": detail,
         "staff": staff,
         "statuses": service.TRANSITIONS.get(detail["status"], ()),
         "peak": peak,
         "error": error,
     }
-    return render(request, "console_campaign.html", context, status_code=422 if error else 200)
+    return render(page.request, "console_campaign.html", context, status_code=422 if error else 200)
 
 
 @router.post("/console/campaigns/{campaign_id}", include_in_schema=False)
 def console_campaign_update(
     campaign_id: RowId,
-    request: Request,
-    csrf_token: str = Form(max_length=200),
     status: str = Form(default="", max_length=24),
     assignee_id: str = Form(default="", max_length=12),
     note: str = Form(default="", max_length=4000),
-    auth: Auth = Depends(staff_page),
-    session: Session = Depends(db),
+    page: Console = Depends(console_form(Permission.TRIAGE_REPORTS)),
 ) -> Response:
-    page_permission(auth, Permission.TRIAGE_REPORTS)
-    check_csrf(request, auth, csrf_token)
     try:
         service.set_campaign_status(
-            session,
-            auth.tenant,
+            page.session,
+            page.tenant,
             campaign_id,
-            auth.user,
+            page.auth.user,
             status=status or None,
             assignee_id=_row_id(assignee_id),
             unassign=assignee_id == "none",
             note=note,
-            ip=client_ip(request),
+            ip=page.ip,
         )
     except ReportError as exc:
-        session.rollback()
+        page.session.rollback()
         if "no such campaign" in str(exc):
             raise not_found("campaign") from None
-        return _campaign_page(campaign_id, request, auth, session, error=str(exc))
-    session.commit()
-    return RedirectResponse(f"/console/campaigns/{campaign_id}", status_code=303)
+        return _campaign_page(page, campaign_id, error=str(exc))
+    return page.done(f"/console/campaigns/{campaign_id}")
 
 
 @router.post("/console/reports/indicators/{report_indicator_id}/confirm", include_in_schema=False)
 def console_confirm(
-    report_indicator_id: RowId,
-    request: Request,
-    csrf_token: str = Form(max_length=200),
-    auth: Auth = Depends(staff_page),
-    session: Session = Depends(db),
+    report_indicator_id: RowId, page: Console = Depends(console_form(Permission.TRIAGE_REPORTS))
 ) -> Response:
-    page_permission(auth, Permission.TRIAGE_REPORTS)
-    check_csrf(request, auth, csrf_token)
+    session = page.session
     row = session.get(ReportIndicator, report_indicator_id)
-    if row is None or row.tenant_id != auth.tenant.id:
+    if row is None or row.tenant_id != page.tenant.id:
         raise not_found("indicator")
     report = session.get(Report, row.report_id)
     target = (
@@ -472,12 +436,11 @@ def console_confirm(
     )
     try:
         service.confirm_report_indicator(
-            session, auth.tenant, auth.user, report_indicator_id, ip=client_ip(request)
+            session, page.tenant, page.auth.user, report_indicator_id, ip=page.ip
         )
     except ReportError as exc:
         session.rollback()
         if report and report.campaign_id:
-            return _campaign_page(report.campaign_id, request, auth, session, error=str(exc))
+            return _campaign_page(page, report.campaign_id, error=str(exc))
         raise ApiError(422, "not_confirmable", str(exc)) from None
-    session.commit()
-    return RedirectResponse(target, status_code=303)
+    return page.done(target)

@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field, StringConstraints
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -37,7 +37,7 @@ from trustdesk.web.deps import Auth, app_state, check_csrf, client_ip, db, requi
 from trustdesk.web.errors import ApiError
 from trustdesk.web.fields import ApiModel, RowId, Timestamp, count
 from trustdesk.web.routes.conversation_common import ConversationOut, _raise, release, runtime
-from trustdesk.web.routes.pages import console_context, page_permission, render, staff_page
+from trustdesk.web.routes.pages import Console, console_page, render
 
 router = APIRouter(tags=["sla"])
 HANDLE = Permission.HANDLE_CONVERSATIONS
@@ -332,11 +332,10 @@ def _policy_from_form(fields: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def _page(
-    request: Request, auth: Auth, session: Session, view: dict[str, Any], error: str | None = None
-) -> HTMLResponse:
+def _page(page: Console, view: dict[str, Any], error: str | None = None) -> HTMLResponse:
+    session, auth = page.session, page.auth
     state = _state(session, auth.tenant.id)
-    context = console_context(request, auth, "sla") | {
+    context = page.context("sla") | {
         "form": view,
         "state": state,
         "agents": _agents(session, auth.tenant.id),
@@ -344,39 +343,33 @@ def _page(
         "priorities": PRIORITIES,
         "channels": CHANNELS,
         "error": error,
-        "saved": request.query_params.get("saved") == "1",
+        "saved": page.request.query_params.get("saved") == "1",
         "attainment": read_attainment(None, None, auth, session) if state["policy"] else None,
     }
-    return render(request, "console_sla.html", context, status_code=422 if error else 200)
+    return render(page.request, "console_sla.html", context, status_code=422 if error else 200)
 
 
 @router.get("/console/sla", response_class=HTMLResponse, include_in_schema=False)
-def console_sla(
-    request: Request, auth: Auth = Depends(staff_page), session: Session = Depends(db)
-) -> HTMLResponse:
-    page_permission(auth, MANAGE)
-    row = sla_service.policy_row(session, auth.tenant.id)
-    return _page(request, auth, session, _form_view(row.policy if row else default_policy("UTC")))
+def console_sla(page: Console = Depends(console_page(MANAGE))) -> HTMLResponse:
+    row = sla_service.policy_row(page.session, page.tenant.id)
+    return _page(page, _form_view(row.policy if row else default_policy("UTC")))
 
 
 @router.post("/console/sla", response_class=HTMLResponse, include_in_schema=False)
-async def console_save_sla(
-    request: Request, auth: Auth = Depends(staff_page), session: Session = Depends(db)
-) -> Response:
-    async with request.form(max_files=0, max_fields=300) as form:
+async def console_save_sla(page: Console = Depends(console_page(MANAGE))) -> Response:
+    async with page.request.form(max_files=0, max_fields=300) as form:
         fields = {k: v for k, v in form.items() if isinstance(v, str) and len(v) <= 20_000}
-    check_csrf(request, auth, fields.get("csrf_token", ""))
-    page_permission(auth, MANAGE)
+    check_csrf(page.request, page.auth, fields.get("csrf_token", ""))
     try:
         raw = _policy_from_form(fields)
-        sla_service.save_policy(session, auth.tenant.id, raw, actor=auth.actor, ip=client_ip(request))
+        sla_service.save_policy(page.session, page.tenant.id, raw, actor=page.auth.actor, ip=page.ip)
     except PolicyError as exc:
-        session.rollback()
+        page.session.rollback()
         kept = {**_form_view({}), **{k: v for k, v in _raw_view(fields).items()}}
-        return _page(request, auth, session, kept, error=str(exc))
-    session.commit()
-    runtime(request).wake_workers()
-    return RedirectResponse("/console/sla?saved=1", status_code=303)
+        return _page(page, kept, error=str(exc))
+    response = page.done("/console/sla?saved=1")
+    runtime(page.request).wake_workers()
+    return response
 
 
 def _raw_view(fields: dict[str, str]) -> dict[str, Any]:

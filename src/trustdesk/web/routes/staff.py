@@ -20,7 +20,7 @@ from trustdesk.accounts.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGT
 from trustdesk.accounts.permissions import Permission, Role, is_staff
 from trustdesk.store.models import AdminGrant, User
 from trustdesk.web.contract import errors, link, with_links
-from trustdesk.web.deps import Auth, admin_cool_off, client_ip, db, require
+from trustdesk.web.deps import Auth, client_ip, db, four_eyes_cancel, four_eyes_decision, require
 from trustdesk.web.errors import ApiError, not_found
 from trustdesk.web.fields import NOT_SPACE, ApiModel, EmailAddress, RowId
 
@@ -263,23 +263,8 @@ GRANT_DECISION_ERRORS = errors(
 
 
 def _decide(request: Request, session: Session, auth: Auth, grant_id: int, approve: bool) -> AdminGrant:
-    try:
-        grant = admin_grants.decide_grant(
-            session,
-            auth.tenant,
-            grant_id,
-            auth.user,
-            approve=approve,
-            cool_off=admin_cool_off(request),
-            ip=client_ip(request),
-        )
-    except admin_grants.GrantError as exc:
-        session.commit()  # keep the audit record of a refused decision
-        if "no such" in str(exc):
-            raise ApiError(404, "not_found", str(exc)) from None
-        raise ApiError(409, "change_refused", str(exc)) from None
-    session.commit()
-    return grant
+    decide, refused = admin_grants.decide_grant, admin_grants.GrantError
+    return four_eyes_decision(request, session, auth, grant_id, approve, decide, refused)
 
 
 @router.post(
@@ -324,9 +309,7 @@ def cancel_admin_request(
     auth: Auth = Depends(require(Permission.MANAGE_STAFF)),
     session: Session = Depends(db),
 ) -> AdminRequestOut:
-    try:
-        grant = admin_grants.cancel_grant(session, auth.tenant, grant_id, auth.user, ip=client_ip(request))
-    except admin_grants.GrantError as exc:
-        raise ApiError(404, "not_found", str(exc)) from None
-    session.commit()
+    grant = four_eyes_cancel(
+        request, session, auth, grant_id, admin_grants.cancel_grant, admin_grants.GrantError
+    )
     return _request_out(session, grant)

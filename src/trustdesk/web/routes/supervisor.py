@@ -23,7 +23,7 @@ from trustdesk.web.contract import errors
 from trustdesk.web.deps import Auth, client_ip, db, require
 from trustdesk.web.fields import page_size
 from trustdesk.web.routes.conversation_common import ConversationOut, _raise, release, runtime
-from trustdesk.web.routes.pages import console_context, page_permission, render, staff_page
+from trustdesk.web.routes.pages import Console, console_page, render
 
 router = APIRouter(tags=["supervision"])
 
@@ -85,8 +85,7 @@ def take_over_conversation(
 
 
 @router.get("/console/supervise", response_class=HTMLResponse, include_in_schema=False)
-def console_supervise(request: Request, auth: Auth = Depends(staff_page)) -> HTMLResponse:
-    page_permission(auth, SUPERVISE)
-    context = console_context(request, auth, "supervise")
-    context["can_see_satisfaction"] = auth.can(Permission.VIEW_SATISFACTION)
-    return render(request, "console_supervise.html", context)
+def console_supervise(page: Console = Depends(console_page(SUPERVISE))) -> HTMLResponse:
+    context = page.context("supervise")
+    context["can_see_satisfaction"] = page.auth.can(Permission.VIEW_SATISFACTION)
+    return render(page.request, "console_supervise.html", context)

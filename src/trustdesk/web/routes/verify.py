@@ -14,13 +14,11 @@ from trustdesk.channels.signing import active_key, published_keys
 from trustdesk.i18n import LANGUAGES, words
 from trustdesk.ratelimit import Limit
 from trustdesk.store.models import Tenant
-from trustdesk.tenancy.service import find_tenant
 from trustdesk.verify import Registry, format_phone, parse_contact, verify_text
 from trustdesk.verify.manifest import build_index, build_manifest, jwks_document, sign_manifest
 from trustdesk.verify.wording import localize
 from trustdesk.web.contract import errors
-from trustdesk.web.deps import app_state, client_ip, db, rate_limit, write_db
-from trustdesk.web.errors import not_found
+from trustdesk.web.deps import app_state, client_ip, db, rate_limit, retailer_or_404, write_db
 from trustdesk.web.fields import ApiModel, NonBlank, NotNull, TenantSlug, alternatives
 from trustdesk.web.locale import page_language
 
@@ -102,12 +100,7 @@ def display_contact(kind: str, value: str) -> str:
 
 
 def _tenant_or_404(session: Session, slug: str | None) -> Tenant | None:
-    if slug is None:
-        return None
-    tenant = find_tenant(session, slug.strip().lower())
-    if tenant is None:
-        raise not_found("retailer")
-    return tenant
+    return None if slug is None else retailer_or_404(session, slug)
 
 
 @router.post(
