@@ -95,13 +95,18 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture
 def migrated_engine(database_url: str):  # type: ignore[no-untyped-def]
-    from trustdesk.store.db import make_engine
-    from trustdesk.store.migrate import upgrade
+    """The database at head: a copy of the session's migrated template (tests/support/databases.py)."""
+    from tests.support.databases import migrated_engine
 
-    engine = make_engine(database_url)
-    upgrade(engine)
+    engine = migrated_engine(database_url)
     yield engine
     engine.dispose()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    from tests.support.databases import drop_templates
+
+    drop_templates()
 
 
 @pytest.fixture

@@ -103,7 +103,12 @@ def make_server(data_dir: Path, *, extra_env: dict[str, str] | None = None, demo
     env.setdefault("TRUSTDESK_PUBLIC_BASE_URL", f"http://127.0.0.1:{port}")
     env.setdefault("TRUSTDESK_SMTP_LISTEN_PORT", str(free_port()))
     server = LiveServer(data_dir, port, env)
-    server.cli("db", "upgrade")
+    if "TRUSTDESK_DATABASE_URL" in env:
+        server.cli("db", "upgrade")
+    else:  # the default SQLite file in the data folder, copied from the session's migrated template
+        from tests.support.databases import migrated_engine
+
+        migrated_engine(f"sqlite:///{data_dir / 'trustdesk.db'}").dispose()
     if demo:
         server.cli("demo")
     return server
