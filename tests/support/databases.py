@@ -21,21 +21,31 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import Engine, make_url
 
 from trustdesk.store.db import make_engine
-from trustdesk.store.migrate import upgrade
+from trustdesk.store.migrate import current_revision, head_revision, upgrade
 
 _sqlite_template: Path | None = None
 _postgres_templates: dict[str, str] = {}  # admin URL -> template database name
+_head_revision: str | None = None
 
 
 def _is_empty(engine: Engine) -> bool:
     return not inspect(engine).get_table_names()
 
 
+def _head() -> str:
+    global _head_revision
+    if _head_revision is None:
+        _head_revision = head_revision()
+    return _head_revision
+
+
 def migrate(engine: Engine) -> None:
     """`upgrade(engine)` for a test database: an empty one is filled from the session's migrated
-    template (the same schema, much faster); one that holds tables is really upgraded."""
+    template (the same schema, much faster); one at head is left as it is (a copy of the template
+    already); one at an older revision is really upgraded."""
     if engine.dialect.name not in ("sqlite", "postgresql") or not _is_empty(engine):
-        upgrade(engine)
+        if current_revision(engine) != _head():
+            upgrade(engine)
         return
     engine.dispose()  # the copy replaces what the pool's connections would have seen
     if engine.dialect.name == "sqlite":
@@ -85,7 +95,10 @@ def _admin(url: str) -> Engine:
     return create_engine(url, isolation_level="AUTOCOMMIT")
 
 
-def _postgres_template(admin_url: str) -> str:
+def postgres_template(admin_url: str) -> str:
+    """The name of the session's migrated template on the server of `admin_url` (built on first use);
+    `CREATE DATABASE x TEMPLATE name` makes a test database at head."""
+    admin_url = make_url(admin_url).render_as_string(hide_password=False)
     name = _postgres_templates.get(admin_url)
     if name is None:
         name = f"td_template_{uuid.uuid4().hex[:12]}"
@@ -106,7 +119,7 @@ def _postgres_template(admin_url: str) -> str:
 
 def _copy_postgres(engine: Engine) -> None:
     admin_url = _admin_url(engine)
-    template = _postgres_template(admin_url)
+    template = postgres_template(admin_url)
     name = engine.url.database
     admin = _admin(admin_url)
     try:
