@@ -146,7 +146,11 @@ def generate(engine: Engine, messages: int, seed: int = 7) -> int:
                 "status": rng.choice(["new", "open", "waiting", "resolved"]),
                 "customer_name": f"Customer {c}",
                 "customer_email": f"c{c}@example.org",
-                "subject": "",
+                # E-mail conversations have a subject (indexed since migration 0025); no random draw,
+                # so the messages stay those of earlier runs.
+                "subject": SENTENCES[lang][c % len(SENTENCES[lang])].format(order=f"AO-{c:06d}")
+                if c % 3 == 0
+                else "",
                 "last_seq": 10,
                 "bot_active": False,
                 "language": "pt-PT" if lang == "pt" else lang,

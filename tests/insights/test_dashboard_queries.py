@@ -216,3 +216,47 @@ def test_csv_cells_that_look_like_formulas_stay_text() -> None:
 
     text = to_csv(["a", "b"], [["=1+1", "+x"], ["-2", "@SUM"], ["ok", 3], [None, -1]])
     assert text.splitlines() == ["a,b", "'=1+1,'+x", "'-2,'@SUM", "ok,3", ",'-1"]
+
+
+@BOTH
+def test_handover_reasons_are_counted_as_their_json_values(sessions) -> None:  # type: ignore[no-untyped-def]
+    """The database counts each reason's JSON text; the labels are what the reason itself reads as."""
+    at = NOW - timedelta(hours=1)
+    details: list[dict] = [
+        {"reason": "complaint"},
+        {"reason": "complaint", "extra": 1},
+        {"reason": "low_confidence"},
+        {"reason": ""},
+        {"reason": None},
+        {},
+        {"reason": 5},
+        {"reason": 0},
+        {"reason": True},
+        {"reason": False},
+        {"reason": 1.5},
+        {"reason": ["x", 2]},
+        {"reason": {"a": 1}},
+    ]
+    with sessions() as s:
+        shop, other = make_tenant(s, "shop"), make_tenant(s, "other")
+        for n, d in enumerate([*details, {"reason": "complaint"}]):
+            s.add(
+                AuditEvent(
+                    tenant_id=shop.id if n < len(details) else other.id,
+                    occurred_at=at,
+                    actor="bot",
+                    action="bot.handoff",
+                    target="",
+                    details=d,
+                    prev_hash=f"p{n}",
+                    entry_hash=f"e{n}",
+                )
+            )
+        s.commit()
+        counted = q.handover_reasons(s, shop.id, window(ZONE, 7, NOW))
+    expected: dict[str, int] = {}
+    for d in details:
+        label = str(d.get("reason") or "unknown")
+        expected[label] = expected.get(label, 0) + 1
+    assert dict(counted) == expected
+    assert counted["complaint"] == 2 and counted["unknown"] == 5 and counted["True"] == 1

@@ -23,6 +23,9 @@ from tests.mailchannel.conftest import (  # noqa: F401 - fixtures shared with th
 
 from support.dovecot import DovecotServer, dovecot_available
 from support.oauth_introspection import IntrospectionServer
+from trustdesk.config import get_settings
+from trustdesk.store.db import make_engine
+from trustdesk.web.app import create_app
 
 
 def _ensure_dovecot() -> None:
@@ -68,3 +71,38 @@ def private_dovecot(tmp_path: Path) -> Iterator[DovecotServer]:
 @pytest.fixture
 def acme_account(dovecot: DovecotServer) -> ImapAccount:
     return make_account(dovecot, ACME_SUPPORT)
+
+
+class Ran:
+    def __init__(self, result) -> None:  # type: ignore[no-untyped-def]
+        self.code = result.exit_code
+        self.out = result.stdout
+        self.err = " ".join((result.stderr or "").split())  # rich wraps long error lines
+
+
+@pytest.fixture
+def cli(world: World, acme_account: ImapAccount, monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:  # noqa: F811
+    monkeypatch.setenv("TRUSTDESK_DATA_DIR", str(world.settings.data_dir))
+    monkeypatch.setenv("TRUSTDESK_DATABASE_URL", world.database_url)
+    monkeypatch.setenv("TRUSTDESK_MAILBOX_CA_FILE", str(acme_account.server.tls.cert))
+    get_settings.cache_clear()
+
+    def run(*args: str, stdin: str | None = None) -> Ran:
+        from typer.testing import CliRunner
+
+        from trustdesk.cli.main import app
+
+        return Ran(CliRunner().invoke(app, ["mailboxes", *args], input=stdin))
+
+    yield run
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def app(world: World, acme_account: ImapAccount) -> Iterator[object]:  # noqa: F811
+    world.settings.mailbox_ca_file = str(acme_account.server.tls.cert)
+    engine = make_engine(world.database_url)
+    try:
+        yield create_app(world.settings, engine=engine)
+    finally:
+        engine.dispose()

@@ -4,27 +4,13 @@ another retailer's admin finds nothing; bad input is a clear 422; the secret nev
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from tests.foundation.factory import sign_in_staff
 from tests.mailboxes.helpers import ACME_SUPPORT, ImapAccount, World
 
-from trustdesk.store.db import make_engine
 from trustdesk.store.models import AuditEvent
-from trustdesk.web.app import create_app
-
-
-@pytest.fixture
-def app(world: World, acme_account: ImapAccount) -> Iterator[object]:
-    world.settings.mailbox_ca_file = str(acme_account.server.tls.cert)
-    engine = make_engine(world.database_url)
-    try:
-        yield create_app(world.settings, engine=engine)
-    finally:
-        engine.dispose()
 
 
 def body(account: ImapAccount, **overrides: object) -> dict[str, object]:

@@ -6,39 +6,12 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import select
 from tests.mailboxes.helpers import ACME_SUPPORT, ImapAccount, World
 
-from trustdesk.config import get_settings
 from trustdesk.store.models import AuditEvent, MailboxRow
-
-
-class Ran:
-    def __init__(self, result) -> None:  # type: ignore[no-untyped-def]
-        self.code = result.exit_code
-        self.out = result.stdout
-        self.err = " ".join((result.stderr or "").split())  # rich wraps long error lines
-
-
-@pytest.fixture
-def cli(world: World, acme_account: ImapAccount, monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
-    monkeypatch.setenv("TRUSTDESK_DATA_DIR", str(world.settings.data_dir))
-    monkeypatch.setenv("TRUSTDESK_DATABASE_URL", world.database_url)
-    monkeypatch.setenv("TRUSTDESK_MAILBOX_CA_FILE", str(acme_account.server.tls.cert))
-    get_settings.cache_clear()
-
-    def run(*args: str, stdin: str | None = None) -> Ran:
-        from typer.testing import CliRunner
-
-        from trustdesk.cli.main import app
-
-        return Ran(CliRunner().invoke(app, ["mailboxes", *args], input=stdin))
-
-    yield run
-    get_settings.cache_clear()
 
 
 def add_args(account: ImapAccount, *, tenant: str = "acme", address: str = ACME_SUPPORT) -> list[str]:

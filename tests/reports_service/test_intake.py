@@ -7,8 +7,11 @@ import zipfile
 
 import pytest
 from sqlalchemy import select
+from tests.foundation.factory import make_user
 
-from trustdesk.store.models import AuditEvent, Report, ReportSighting
+from trustdesk.accounts.permissions import Role
+from trustdesk.channels.changes import ChannelInput, seed_channels
+from trustdesk.store.models import AuditEvent, Report, ReportSighting, Tenant
 
 SCAM = (
     "URGENT: your Acme Outfitters account will be suspended within 24 hours. "
@@ -146,3 +149,22 @@ def test_report_page_names_the_report_address_to_forward_mail_to(public, shop, s
     assert 'href="mailto:report-phishing@acmeoutfitters.com"' in page
     assert "mailto:support@acmeoutfitters.com" not in page  # support is not a report inbox
     assert "report-phishing" not in public.get("/t/other/report").text  # another retailer's page
+
+
+@SQLITE_ONLY
+def test_a_lookalike_of_another_retailers_domain_counts_in_any_tenants_intake(public, shop, sessions) -> None:  # type: ignore[no-untyped-def]
+    with sessions() as s:
+        acme = s.scalar(select(Tenant).where(Tenant.slug == "acme"))
+        first = make_user(s, acme, "boss@acme.test", Role.ADMIN)
+        second = make_user(s, acme, "deputy@acme.test", Role.ADMIN)
+        seed_channels(s, acme, first, second, [ChannelInput("domain", "acmeoutfitters.com", purpose="shop")])
+        s.commit()
+    # Reported to Other's desk: the link imitates Acme's official domain (acmeoutfitters.com).
+    text = "Your parcel is on hold. Confirm the delivery at https://acmeoutfiters.com/track today."
+    r = public.post("/api/v1/public/other/reports", json={"text": text, "channel": "email"})
+    assert r.status_code == 201, r.text
+    with sessions() as s:
+        report = s.scalar(select(Report).where(Report.reference == r.json()["reference"]))
+        codes = {reason["code"] for reason in report.reasons}
+    assert "lookalike_domain" in codes
+    assert r.json()["verdict"] == "phishing"

@@ -1,10 +1,11 @@
 """An OAuth2 token introspection endpoint (RFC 7662) for the test Dovecot's oauth2 passdb: the tokens
-it knows are active for their user, anything else is not."""
+it knows are active for their user until their expiry (when they have one), anything else is not."""
 
 from __future__ import annotations
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
@@ -12,6 +13,7 @@ from urllib.parse import parse_qs
 class IntrospectionServer:
     def __init__(self) -> None:
         self.tokens: dict[str, str] = {}  # access token -> user name
+        self.expires: dict[str, float] = {}  # access token -> time.time() it stops being active
         self.asked = 0
         tokens = self.tokens
         owner = self
@@ -23,6 +25,8 @@ class IntrospectionServer:
                 token = (form.get("token") or [""])[0]
                 owner.asked += 1
                 user = tokens.get(token)
+                if user and owner.expires.get(token, float("inf")) <= time.time():
+                    user = None
                 body = json.dumps({"active": True, "username": user} if user else {"active": False}).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")

@@ -48,6 +48,16 @@ _REASON_TEXT: dict[HandoffReason, str] = {
 }
 
 
+def reason_text(reason: HandoffReason) -> str:
+    """The one-line reason an agent reads at the top of a hand-over's summary."""
+    return _REASON_TEXT[reason]
+
+
+def why_key(reason: HandoffReason) -> str:
+    """The reply that completes "I'm passing you to a member of the team" for this reason."""
+    return _WHY.get(reason, "why_default")
+
+
 def language_names(codes: Sequence[str], lang: str | None) -> str:
     """Language codes as names in `lang`, joined with its "and" (("de", "fr"), "en" -> "German and French")."""
     return words(lang).join_and([language_name(code, lang) for code in codes] or [language_name("en", lang)])

@@ -22,19 +22,18 @@ from typing import Any
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from trustdesk.audit.log import record
 from trustdesk.bot.context import BotContext, Customer
 from trustdesk.bot.language import offered_or_default
 from trustdesk.bot.replies import say
 from trustdesk.bot.state import ConversationState, Handoff
-from trustdesk.botdesk.handoff import handoff_note
+from trustdesk.botdesk.handoff import SEQ_KEY, STATE_KEY, handoff_note, record_handoff
 from trustdesk.botdesk.knowledge import TenantKnowledge
 from trustdesk.botdesk.models import TenantModels
 from trustdesk.botdesk.profile import bot_settings, offered_profile
 from trustdesk.botdesk.retailer import RESET_JOB, tenant_retailer
 from trustdesk.bus import conversation_topic, queue_topic
 from trustdesk.channels.index import RegistryCache
-from trustdesk.conversations.domain import Author, AuthorKind, ConversationError, MessageBlocked, Status
+from trustdesk.conversations.domain import Author, AuthorKind, ConversationError, MessageBlocked
 from trustdesk.conversations.pipeline import BOT_JOB, Desk, post_message
 from trustdesk.conversations.views import conversation_dict
 from trustdesk.jobs import JobContext
@@ -44,8 +43,6 @@ from trustdesk.store.models import Conversation, Message, Tenant, utcnow
 log = logging.getLogger("trustdesk.bot")
 
 _ADVISORY_CLASS = 0x7B07  # pg_advisory_lock(class, conversation id): one bot turn at a time
-STATE_KEY = "engine"
-SEQ_KEY = "seq"
 # A reply the guard refused is replaced by this (it asks for nothing) and the conversation goes to a person.
 BLOCKED_FALLBACK = "I can't answer that one myself. I'm passing you to a member of the team."
 FAILOVER_ATTEMPTS = 2
@@ -253,25 +250,7 @@ class BotService:
             )
             if conv is None:
                 return
-            conv.bot_active = False
-            conv.bot_state = {STATE_KEY: state.to_json(), SEQ_KEY: seq}
-            conv.language = state.language or conv.language
-            conv.updated_at = utcnow()
-            if conv.status == Status.RESOLVED:
-                conv.status = Status.NEW.value
-                conv.resolved_at = None
-            record(
-                session,
-                "bot.handoff",
-                actor="bot",
-                tenant_id=tenant_id,
-                target=f"conversation:{public_id}",
-                details={
-                    "reason": handoff.reason.value,
-                    "priority": handoff.priority,
-                    "intent": handoff.intent.value if handoff.intent else None,
-                },
-            )
+            record_handoff(session, conv, handoff, state, seq)
             session.flush()
             summary = conversation_dict(conv)
             session.commit()

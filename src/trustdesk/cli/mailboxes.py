@@ -3,6 +3,10 @@
 The password or OAuth2 access token is never an argument (it would show in the process list and
 shell history): it is read from standard input with --secret-stdin, from TRUSTDESK_MAILBOX_SECRET,
 or asked for without echo. A different SMTP secret comes from TRUSTDESK_MAILBOX_SMTP_SECRET.
+With --oauth-token-url the desk renews the OAuth2 access token itself: the refresh token and the
+client secret are read the same way (--secret-stdin: the refresh token on the first line, the
+client secret on the second, empty for a public client; or TRUSTDESK_MAILBOX_REFRESH_TOKEN and
+TRUSTDESK_MAILBOX_CLIENT_SECRET; or asked for), and no access token is needed.
 `test` exits 0 when the mailbox works, 1 with the reason when it does not.
 """
 
@@ -40,6 +44,23 @@ def _box():  # type: ignore[no-untyped-def]
     return SecretBox(settings().encryption_key or "")
 
 
+def _read_refresh_secrets(from_stdin: bool) -> tuple[str, str | None]:
+    """(refresh token, client secret or None) for a mailbox whose access token the desk renews."""
+    if from_stdin:
+        refresh = sys.stdin.readline().rstrip("\r\n")
+        client_secret = sys.stdin.readline().rstrip("\r\n")
+    else:
+        refresh = os.environ.get("TRUSTDESK_MAILBOX_REFRESH_TOKEN") or str(
+            typer.prompt("Refresh token", hide_input=True)
+        )
+        client_secret = os.environ.get("TRUSTDESK_MAILBOX_CLIENT_SECRET") or str(
+            typer.prompt(
+                "Client secret (empty for a public client)", hide_input=True, default="", show_default=False
+            )
+        )
+    return refresh, client_secret or None
+
+
 def _read_secret(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
@@ -68,6 +89,17 @@ def add(
     smtp_port: int | None = typer.Option(None, "--smtp-port", help="Default 587 (starttls) or 465 (tls)."),
     smtp_security: str = typer.Option("starttls", "--smtp-security", help="starttls or tls."),
     smtp_username: str | None = typer.Option(None, "--smtp-username", help="Default: --username."),
+    oauth_token_url: str | None = typer.Option(
+        None,
+        "--oauth-token-url",
+        help="With --auth oauth2: the provider's token endpoint; the desk renews the access token with a refresh token.",
+    ),
+    oauth_client_id: str | None = typer.Option(
+        None, "--oauth-client-id", help="The OAuth2 client the refresh token was issued to."
+    ),
+    oauth_scope: str | None = typer.Option(
+        None, "--oauth-scope", help="Scope to ask for on renewal (optional)."
+    ),
     secret_stdin: bool = typer.Option(False, "--secret-stdin", help="Read the password or token from stdin."),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
@@ -75,7 +107,12 @@ def add(
     from trustdesk.mailboxes.registry import add_mailbox, mailbox_dict
     from trustdesk.mailboxes.spec import MailboxInputError, build_spec
 
-    secret = _read_secret(secret_stdin)
+    refresh_token, client_secret = None, None
+    if oauth_token_url:
+        refresh_token, client_secret = _read_refresh_secrets(secret_stdin)
+        secret = ""
+    else:
+        secret = _read_secret(secret_stdin)
     try:
         spec = build_spec(
             address=address,
@@ -93,6 +130,11 @@ def add(
             smtp_security=smtp_security,
             smtp_username=smtp_username,
             smtp_secret=os.environ.get("TRUSTDESK_MAILBOX_SMTP_SECRET") or None,
+            oauth_token_url=oauth_token_url,
+            oauth_client_id=oauth_client_id,
+            oauth_client_secret=client_secret,
+            oauth_refresh_token=refresh_token,
+            oauth_scope=oauth_scope,
         )
     except MailboxInputError as exc:
         fail(f"{exc.field}: {exc.message}", 2)

@@ -20,6 +20,7 @@ import typer
 from trustdesk.reports import ReportInputError, analyze
 from trustdesk.reports.domains import DEFAULT_BRANDS
 from trustdesk.reports.evidence import TrustPolicy
+from trustdesk.reports.lookalikes import ImitationCheck, imitation_checks
 from trustdesk.reports.mail_values import Limits
 from trustdesk.reports.signals import Check
 
@@ -51,8 +52,9 @@ def _read_input(source: str, limit: int) -> bytes:
     return data
 
 
-def tenant_check(slug: str) -> tuple[Check, list[str]]:
-    """The verification check and brand names for one tenant, loaded from the database."""
+def tenant_check(slug: str) -> tuple[Check, list[str], tuple[ImitationCheck, ...]]:
+    """The verification check and brand names for one tenant, and the look-alike checks of every
+    registered retailer's domains (plus DEFAULT_BRANDS), loaded from the database."""
     from trustdesk.channels.index import load_registry
     from trustdesk.cli.common import fail, unit_of_work
     from trustdesk.reports.registry_check import registry_check
@@ -64,7 +66,7 @@ def tenant_check(slug: str) -> tuple[Check, list[str]]:
             fail(f"no tenant {slug!r}", 2)
         names = [tenant.name]
         registry = load_registry(session)
-    return registry_check(registry, slug), names
+    return registry_check(registry, slug), names, imitation_checks(registry)
 
 
 def trust_policy() -> TrustPolicy:
@@ -97,7 +99,12 @@ def _batch_files(sources: list[str]) -> list[Path]:
 
 
 def _analyze_batch(
-    files: list[Path], check: Check | None, brands: list[str], limits: Limits, trust: TrustPolicy
+    files: list[Path],
+    check: Check | None,
+    brands: list[str],
+    limits: Limits,
+    trust: TrustPolicy,
+    imitations: tuple[ImitationCheck, ...] | None = None,
 ) -> None:
     """One JSON line per file: {"file", "score", "verdict", "reasons", "indicators"}, or {"file", "error"}."""
     for path in files:
@@ -107,7 +114,14 @@ def _analyze_batch(
                 raise ReportInputError(
                     f"the file is {path.stat().st_size:,} bytes; the limit is {limits.max_bytes:,} bytes"
                 )
-            result = analyze(path.read_bytes(), check=check, brand_names=brands, limits=limits, trust=trust)
+            result = analyze(
+                path.read_bytes(),
+                check=check,
+                brand_names=brands,
+                limits=limits,
+                trust=trust,
+                imitations=imitations,
+            )
         except (ReportInputError, OSError) as exc:
             line["error"] = str(exc)
         else:
@@ -136,6 +150,7 @@ def analyze_command(
     """
     limits = Limits()
     check: Check | None = None
+    imitations: tuple[ImitationCheck, ...] | None = None
     brands = list(DEFAULT_BRANDS)
     batch = len(sources) > 1 or (sources[0] != "-" and Path(sources[0]).is_dir())
     if batch and "-" in sources:
@@ -143,14 +158,16 @@ def analyze_command(
     files = _batch_files(sources) if batch else []
     data = b"" if batch else _read_input(sources[0], limits.max_bytes)
     if tenant is not None:
-        check, tenant_brands = tenant_check(tenant)
+        check, tenant_brands, imitations = tenant_check(tenant)
         brands = tenant_brands + brands
     trust = trust_policy()
     if batch:
-        _analyze_batch(files, check, brands, limits, trust)
+        _analyze_batch(files, check, brands, limits, trust, imitations)
         return
     try:
-        result = analyze(data, check=check, brand_names=brands, limits=limits, trust=trust)
+        result = analyze(
+            data, check=check, brand_names=brands, limits=limits, trust=trust, imitations=imitations
+        )
     except ReportInputError as exc:
         _fail(str(exc))
         return

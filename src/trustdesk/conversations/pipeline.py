@@ -779,6 +779,11 @@ def start_conversation(
     language = supported(language)
     if first_message is not None:
         normalise_body(first_message)  # reject bad input before creating anything
+    # The subject is stored and searchable like a message: the guard removes secrets from it first.
+    subject = clean_line(subject, 300)
+    if subject:
+        brand, policy = desk.screening(tenant_id)
+        subject = clean_line(scan(subject, "inbound", policy, brand=brand).redacted, 300)
     token = new_access_token()
     with desk.writing(), desk.sessions() as session:
         desk.brand(session, tenant_id)
@@ -797,7 +802,7 @@ def start_conversation(
             visitor_id=clean_line(customer.visitor_id, 64) or None,
             customer_name=clean_line(customer.name, 200),
             customer_email=email,
-            subject=clean_line(subject, 300),
+            subject=subject,
             last_seq=0,
             bot_active=opening is not None,
             bot_state=opening[2] if opening is not None else None,

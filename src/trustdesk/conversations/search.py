@@ -1,8 +1,9 @@
-"""Searching a tenant's conversations: words in their messages, and filters on the conversation.
+"""Searching a tenant's conversations: words in their messages or subject, and filters on the conversation.
 
 search_conversations(session, tenant_id, text=parse("Bestellungen", ["de"]), filters=Filters(status="open"), ...)
 answers the queue's own dictionaries (views.conversation_dict), the newest hit first, each with
-`match`: the newest message that matched and a snippet with its hits marked. The words are
+`match`: the newest message that matched (or, when only the subject did, the subject: `field`
+"subject", its time the conversation's opening) and a snippet with its hits marked. The words are
 looked up in the database's full-text index (store/search_index.py), which holds only stored,
 guarded text: a secret the guard removed was never written, so it cannot be found.
 Tenant and view are applied exactly as in the queue (views.in_view), so a search shows nothing
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session
 from trustdesk.conversations.views import conversation_dict, in_view
 from trustdesk.i18n.search_terms import SearchText, snippet
 from trustdesk.store.models import Conversation, ConversationTag, Customer, Message, Tag, User
-from trustdesk.store.search_index import FTS_TABLE, postgres_match, sqlite_match
+from trustdesk.store.search_index import FTS_TABLE, SUBJECT_FTS_TABLE, postgres_match, sqlite_match
 
 NO_ASSIGNEE = "none"
 # PostgreSQL walks the newest message ids in windows (this many first, then 4x larger) while at
@@ -232,25 +233,89 @@ def search_conversations(
     hits = _newest_hits(
         session, tenant_id, text, conditions, in_time, view=view, user_id=user_id, limit=limit
     )
-    if not hits:
+    opened: list[ColumnElement[bool]] = []
+    if filters.since is not None:
+        opened.append(Conversation.created_at >= filters.since)
+    if filters.until is not None:
+        opened.append(Conversation.created_at < filters.until)
+    if before is not None:
+        opened.append(Conversation.created_at < before)
+    by_subject = _subject_hits(
+        session, tenant_id, text, [*conditions, *opened], view=view, user_id=user_id, limit=limit
+    )
+    if not hits and not by_subject:
         return []
+    wanted = {c for c, _ in hits} | set(by_subject)
     conversations = {
         conv.id: (conv, user)
         for conv, user in session.execute(
             select(Conversation, User)
             .outerjoin(User, User.id == Conversation.assignee_user_id)
-            .where(Conversation.id.in_([c for c, _ in hits]))
+            .where(Conversation.id.in_(wanted))
         ).all()
     }
     matched = _matched_messages(session, text, [m for _, m in hits])
-    return [
-        {**conversation_dict(*conversations[conv_id]), "match": matched[message_id]}
+    found: list[tuple[datetime, int, dict[str, Any]]] = [
+        (matched[message_id][1], conv_id, matched[message_id][0])
         for conv_id, message_id in hits
         if conv_id in conversations and message_id in matched
     ]
+    seen = {conv_id for _, conv_id, _ in found}
+    only_subject = [
+        (conv.created_at, conv.id, _subject_match(text, conv))
+        for conv_id in by_subject
+        if conv_id not in seen and conv_id in conversations
+        for conv in [conversations[conv_id][0]]
+    ]
+    if only_subject:
+        # The page keeps the newest matches: a message's time, or for a subject the conversation's opening.
+        found = sorted(found + only_subject, key=lambda entry: entry[0], reverse=True)[:limit]
+    return [{**conversation_dict(*conversations[conv_id]), "match": match} for _, conv_id, match in found]
 
 
-def _matched_messages(session: Session, text: SearchText | None, ids: list[int]) -> dict[int, dict[str, Any]]:
+def _subject_hits(
+    session: Session,
+    tenant_id: int,
+    text: SearchText,
+    conditions: list[ColumnElement[bool]],
+    *,
+    view: str,
+    user_id: int,
+    limit: int,
+) -> list[int]:
+    """Ids of up to `limit` conversations whose subject holds every word, newest first."""
+    if session.get_bind().dialect.name != "postgresql":
+        fts = table(SUBJECT_FTS_TABLE, column("rowid"))
+        query = (
+            select(Conversation.id)
+            .select_from(fts)
+            .join(Conversation, Conversation.id == fts.c.rowid)
+            .where(sqlite_match(text, SUBJECT_FTS_TABLE))
+        )
+        order: ColumnElement[Any] = fts.c.rowid
+    else:
+        # From the GIN index, the matches sorted ("+ 0" keeps the planner off the primary key, which it
+        # would walk to the end for a word in no subject: ~2 µs a conversation).
+        query = select(Conversation.id).where(postgres_match(text, "conversations"))
+        order = Conversation.id + 0
+    query = in_view(query.where(Conversation.tenant_id == tenant_id, *conditions), view, user_id)
+    return list(session.scalars(query.order_by(order.desc()).limit(limit)))
+
+
+def _subject_match(text: SearchText, conv: Conversation) -> dict[str, Any]:
+    return {
+        "field": "subject",
+        "seq": None,
+        "author_kind": None,
+        "visibility": None,
+        "created_at": conv.created_at.isoformat(),
+        "snippet": [{"text": s.text, "hit": s.hit} for s in snippet(text, conv.subject)],
+    }
+
+
+def _matched_messages(
+    session: Session, text: SearchText | None, ids: list[int]
+) -> dict[int, tuple[dict[str, Any], datetime]]:
     if text is None or not ids:
         return {}
     rows = session.execute(
@@ -259,12 +324,16 @@ def _matched_messages(session: Session, text: SearchText | None, ids: list[int])
         ).where(Message.id.in_(ids))
     ).all()
     return {
-        row.id: {
-            "seq": row.seq,
-            "author_kind": row.author_kind,
-            "visibility": row.visibility,
-            "created_at": row.created_at.isoformat(),
-            "snippet": [{"text": s.text, "hit": s.hit} for s in snippet(text, row.body)],
-        }
+        row.id: (
+            {
+                "field": "message",
+                "seq": row.seq,
+                "author_kind": row.author_kind,
+                "visibility": row.visibility,
+                "created_at": row.created_at.isoformat(),
+                "snippet": [{"text": s.text, "hit": s.hit} for s in snippet(text, row.body)],
+            },
+            row.created_at,
+        )
         for row in rows
     }

@@ -191,12 +191,11 @@ def list_queue(
     if before is not None:
         query = query.where(Conversation.last_message_at < before)
     if sort == "due":
-        from trustdesk.sla.queue import order_by_due
+        from trustdesk.sla.queue import due_page
 
-        query = order_by_due(query)
+        rows = due_page(session, query, tenant_id, limit)
     else:
-        query = query.order_by(Conversation.last_message_at.desc())
-    rows = session.execute(query.limit(limit)).all()
+        rows = list(session.execute(query.order_by(Conversation.last_message_at.desc()).limit(limit)).all())
     return [conversation_dict(conv, user) for conv, user in rows]
 
 

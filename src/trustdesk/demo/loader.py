@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from trustdesk.accounts import service as accounts
 from trustdesk.accounts.permissions import Role
 from trustdesk.botdesk.demo import seed_demo_bot
+from trustdesk.botdesk.demo_handoffs import seed_demo_handoffs
 from trustdesk.channels.demo import seed_demo_channels
 from trustdesk.commerce.importer import import_orders
 from trustdesk.conversations.demo import seed_demo_conversations
@@ -87,6 +88,7 @@ DEMO_EXTENSIONS: list[DemoExtension] = [
     seed_demo_conversations,
     seed_demo_satisfaction,
     seed_demo_bot_held,
+    seed_demo_handoffs,
     seed_demo_sla,  # last: it starts the SLA clocks of every demo conversation, the bot's too
 ]
 

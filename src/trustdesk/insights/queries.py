@@ -1,15 +1,18 @@
 """The dashboard's aggregate queries: each one statement, grouped by the retailer's local day in the
 database (window.py gives the day arithmetic), so a period of 100,000 conversations returns a few
-hundred rows. Percentiles are nearest rank, computed with window functions (SQLite and PostgreSQL
-alike). Only timestamps, channels, counts and finding types are read: never message text.
+hundred rows. Percentiles are nearest rank: the database gives each measured conversation's (day,
+seconds) and the ranks are picked here, alike for SQLite and PostgreSQL. Only timestamps, channels,
+counts and finding types are read: never message text.
 """
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import BigInteger, Integer, String, and_, case, cast, func, literal_column, or_, select
@@ -34,6 +37,8 @@ SATISFIED_FROM = 4  # scores 4 and 5 of 5 count as satisfied (satisfaction.surve
 def epoch(session: Session, column: Any) -> ColumnElement[int]:
     """Whole UTC seconds since 1970 of a stored (naive UTC) timestamp."""
     if session.get_bind().dialect.name == "sqlite":
+        if sqlite3.sqlite_version_info >= (3, 38, 0):  # unixepoch(): the same whole seconds, no text
+            return func.unixepoch(column)
         return cast(func.strftime("%s", column), Integer)
     return cast(func.floor(func.extract("epoch", column)), BigInteger)
 
@@ -44,8 +49,12 @@ def day_of(session: Session, column: Any, span: Window) -> ColumnElement[int]:
     if len(span.segments) == 1:
         offset: Any = span.segments[0][1]
     else:
+        # The timestamp itself against each change (whole seconds): no second epoch per row.
         offset = case(
-            *((seconds >= since, shift) for since, shift in reversed(span.segments[1:])),
+            *(
+                (column >= datetime.fromtimestamp(since, UTC), shift)
+                for since, shift in reversed(span.segments[1:])
+            ),
             else_=span.segments[0][1],
         )
     return (seconds + offset) // DAY_SECONDS - span.first_day_number
@@ -81,45 +90,34 @@ def _rank(count: Any, percent: int) -> Any:
     return (count * percent + 99) // 100
 
 
+def nearest_rank(ordered: Sequence[int], percent: int) -> int:
+    """The nearest-rank percentile of ascending values (at least one)."""
+    return ordered[_rank(len(ordered), percent) - 1]
+
+
 def durations(session: Session, tenant_id: int, span: Window, until: Any) -> Durations:
     """Seconds from opening to `until` (first_response_at or resolved_at) of conversations opened in
-    the window, by the day they opened: p50 and p90 per day and overall."""
-    measured = (
-        select(
-            day_of(session, Conversation.created_at, span).label("day"),
-            (epoch(session, until) - epoch(session, Conversation.created_at)).label("seconds"),
+    the window, by the day they opened: p50 and p90 per day and overall. The database computes each
+    row's day and whole seconds; they are sorted and the nearest ranks picked here (two window sorts
+    in SQL cost several times as much for the same ranks)."""
+    day = day_of(session, Conversation.created_at, span).label("day")
+    seconds = (epoch(session, until) - epoch(session, Conversation.created_at)).label("seconds")
+    everything: list[int] = []
+    per_day: dict[int, list[int]] = defaultdict(list)
+    for day_number, value in session.execute(
+        select(day, seconds).where(
+            Conversation.tenant_id == tenant_id, _in(Conversation.created_at, span), until.is_not(None)
         )
-        .where(Conversation.tenant_id == tenant_id, _in(Conversation.created_at, span), until.is_not(None))
-        .subquery()  # the day and duration computed once per row, then ranked
-    )
-    day, seconds = measured.c.day, measured.c.seconds
-    ranked = select(
-        day.label("day"),
-        seconds.label("seconds"),
-        func.row_number().over(partition_by=day, order_by=seconds).label("rank"),
-        func.count().over(partition_by=day).label("size"),
-        func.row_number().over(order_by=seconds).label("overall_rank"),
-        func.count().over().label("overall_size"),
-    ).subquery()
-    c = ranked.c
-    wanted = [c.rank == _rank(c.size, p) for p in PERCENTILES]
-    wanted += [c.overall_rank == _rank(c.overall_size, p) for p in PERCENTILES]
-    by_day: dict[int, dict[int, int]] = defaultdict(dict)
-    counts: dict[int, int] = {}
-    overall: dict[int, int] = {}
-    total = 0
-    for row in session.execute(
-        select(c.day, c.seconds, c.rank, c.size, c.overall_rank, c.overall_size).where(or_(*wanted))
     ):
-        day_index, value = int(row.day), max(0, int(row.seconds))
-        counts[day_index] = int(row.size)
-        total = int(row.overall_size)
-        for p in PERCENTILES:
-            if row.rank == _rank(int(row.size), p):
-                by_day[day_index][p] = value
-            if row.overall_rank == _rank(total, p):
-                overall[p] = value
-    return Durations(dict(by_day), counts, overall, total)
+        everything.append(int(value))
+        per_day[int(day_number)].append(int(value))
+    everything.sort()
+    for values in per_day.values():
+        values.sort()
+    by_day = {d: {p: max(0, nearest_rank(values, p)) for p in PERCENTILES} for d, values in per_day.items()}
+    counts = {d: len(values) for d, values in per_day.items()}
+    overall = {p: max(0, nearest_rank(everything, p)) for p in PERCENTILES} if everything else {}
+    return Durations(by_day, counts, overall, len(everything))
 
 
 def sla_outcomes(session: Session, tenant_id: int, span: Window, now: datetime) -> dict[int, dict[str, int]]:
@@ -180,11 +178,38 @@ def _audit_details(session: Session, tenant_id: int, span: Window, action: str) 
     return [(int(d), details if isinstance(details, dict) else {}) for d, details in rows]
 
 
+# The `reason` of an audit entry's details as JSON text (NULL when the details are not an object or
+# have none), literal so that the GROUP BY repeats the same expression on PostgreSQL. SQLite's
+# json_extract gives SQL values (true as 1): its JSON type picks the text back.
+_REASON_SQLITE = """CASE WHEN json_type(audit_events.details) = 'object' THEN
+CASE json_type(audit_events.details, '$.reason') WHEN 'true' THEN 'true' WHEN 'false' THEN 'false'
+WHEN 'object' THEN json_extract(audit_events.details, '$.reason')
+WHEN 'array' THEN json_extract(audit_events.details, '$.reason')
+ELSE json_quote(json_extract(audit_events.details, '$.reason')) END END"""
+_REASON_PG = "CAST(audit_events.details -> 'reason' AS TEXT)"
+
+
 def handover_reasons(session: Session, tenant_id: int, span: Window) -> Counter[str]:
-    """Why the bot handed conversations to a person in the window (audited bot.handoff events)."""
-    return Counter(
-        str(d.get("reason") or "unknown") for _, d in _audit_details(session, tenant_id, span, "bot.handoff")
+    """Why the bot handed conversations to a person in the window (audited bot.handoff events): each
+    event's `reason` ("unknown" when missing or empty). The database counts the reasons' JSON texts, so
+    no event's details are parsed here (thousands of parsed documents woke the garbage collector)."""
+    reason: Any = literal_column(
+        _REASON_SQLITE if session.get_bind().dialect.name == "sqlite" else _REASON_PG
     )
+    rows = session.execute(
+        select(reason, func.count())
+        .where(
+            AuditEvent.tenant_id == tenant_id,
+            AuditEvent.action == "bot.handoff",
+            _in(AuditEvent.occurred_at, span),
+        )
+        .group_by(reason)
+    )
+    counts: Counter[str] = Counter()
+    for text, n in rows:
+        value = json.loads(text) if text is not None else None
+        counts[str(value or "unknown")] += int(n)
+    return counts
 
 
 def satisfaction(session: Session, tenant_id: int, span: Window) -> dict[int, dict[str, int]]:
@@ -273,6 +298,7 @@ __all__: Sequence[str] = (
     "day_of",
     "dense",
     "durations",
+    "nearest_rank",
     "epoch",
     "guard_events",
     "handover_reasons",

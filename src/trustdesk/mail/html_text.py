@@ -31,6 +31,8 @@ _DROPPED_WITH_CONTENT = {
     "iframe",
     "object",
     "svg",
+    "math",
+    "xml",
 }
 _LINK_ATTRS = {"a": "href", "area": "href", "form": "action", "img": "src", "iframe": "src"}
 

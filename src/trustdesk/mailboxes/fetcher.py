@@ -29,6 +29,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from trustdesk.mailboxes.connect import MailboxConnectError, close_imap, open_imap
+from trustdesk.mailboxes.oauth import fresh_credentials, renewal_due_at
 from trustdesk.mailboxes.registry import imap_endpoint, open_credentials
 from trustdesk.mailboxes.sync import FolderPass, MailboxTarget, PassResult
 from trustdesk.mailchannel.intake import MailIntake
@@ -175,28 +176,58 @@ class MailboxSession:
                 row.id, row.tenant_id, row.public_id, row.address, row.folder, row.after_intake, row.move_to
             )
             endpoint, username, auth_kind = imap_endpoint(row), row.username, row.auth_kind
+            renews = bool(row.oauth_refresh)
             credentials = open_credentials(fetcher.box, row)
             session.rollback()
         client: IMAPClient | None = None
         try:
-            client = open_imap(
-                endpoint,
-                username,
-                credentials.imap,
-                auth_kind,
-                ca_file=fetcher.ca_file,
-                timeout=timing.timeout,
-            )
+            if renews:
+                credentials = fresh_credentials(
+                    fetcher.sessions, self.mailbox_id, fetcher.box, ca_file=fetcher.ca_file
+                )
+            try:
+                client = open_imap(
+                    endpoint,
+                    username,
+                    credentials.imap,
+                    auth_kind,
+                    ca_file=fetcher.ca_file,
+                    timeout=timing.timeout,
+                )
+            except MailboxConnectError as exc:
+                if not (renews and exc.stage == "auth"):
+                    raise
+                # Refused although not yet expired (revoked, clocks apart): renew once and sign in again.
+                credentials = fresh_credentials(
+                    fetcher.sessions,
+                    self.mailbox_id,
+                    fetcher.box,
+                    ca_file=fetcher.ca_file,
+                    rejected=credentials.imap,
+                )
+                client = open_imap(
+                    endpoint,
+                    username,
+                    credentials.imap,
+                    auth_kind,
+                    ca_file=fetcher.ca_file,
+                    timeout=timing.timeout,
+                )
             folder_pass = FolderPass(fetcher.sessions, fetcher.intake, target, batch=timing.batch)
             self.record(folder_pass.run(client, fetcher.stopping), None)
             idle = bool(client.has_capability("IDLE"))
             while not fetcher.stopping.is_set():
                 if not self.renew():
                     return 0.0
+                left = self.token_seconds_left() if renews else None
+                if left is not None and left <= 0:
+                    return 0.0  # sign in again with a renewed token before this one expires
                 if idle:
-                    self.idle(client)
+                    self.idle(client, left)
                 else:
-                    fetcher.stopping.wait(timing.poll_seconds)
+                    fetcher.stopping.wait(
+                        min(timing.poll_seconds, left) if left is not None else timing.poll_seconds
+                    )
                 if fetcher.stopping.is_set():
                     break
                 self.record(folder_pass.run(client, fetcher.stopping), None)
@@ -218,10 +249,12 @@ class MailboxSession:
             if client is not None:
                 close_imap(client)
 
-    def idle(self, client: IMAPClient) -> None:
-        """IDLE until the server reports a change, idle_seconds pass, or the worker stops."""
+    def idle(self, client: IMAPClient, limit: float | None = None) -> None:
+        """IDLE until the server reports a change, idle_seconds (or `limit`) pass, or the worker stops."""
         timing = self.fetcher.timing
-        deadline = time.monotonic() + timing.idle_seconds
+        deadline = time.monotonic() + min(
+            timing.idle_seconds, limit if limit is not None else timing.idle_seconds
+        )
         client.idle()
         try:
             while not self.fetcher.stopping.is_set() and time.monotonic() < deadline:
@@ -231,6 +264,19 @@ class MailboxSession:
                     return
         finally:
             client.idle_done()
+
+    def token_seconds_left(self) -> float:
+        """Seconds until the mailbox's access token is due for renewal (some providers end an IMAP
+        session when its token expires, so the session signs in again before that)."""
+        with self.fetcher.sessions() as session:
+            times = session.execute(
+                select(MailboxRow.token_expires_at, MailboxRow.token_refreshed_at).where(
+                    MailboxRow.id == self.mailbox_id
+                )
+            ).first()
+            session.rollback()
+        due = renewal_due_at(*times) if times is not None else None
+        return 0.0 if due is None else (due - utcnow()).total_seconds()
 
     def renew(self) -> bool:
         """Extend this process's lease; False when it no longer holds the mailbox (or it is disabled)."""

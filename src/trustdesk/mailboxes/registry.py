@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from trustdesk.audit.log import record as audit
 from trustdesk.mailboxes.connect import MailboxConnectError, close_imap, open_imap, submit
 from trustdesk.mailboxes.connect import select as select_folder
-from trustdesk.mailboxes.spec import Credentials, Endpoint, MailboxInputError, MailboxSpec
+from trustdesk.mailboxes.spec import Credentials, Endpoint, MailboxInputError, MailboxSpec, OAuthClient
 from trustdesk.mailchannel.sender import official_addresses
 from trustdesk.secretbox import SecretBox
 from trustdesk.store.models import MailboxRow, Tenant, utcnow
@@ -61,6 +61,7 @@ def add_mailbox(
         auth_kind=spec.auth_kind,
         username=spec.username,
         secret_sealed=seal_credentials(box, spec.credentials),
+        oauth_refresh=spec.credentials.oauth is not None,
         imap_host=spec.imap.host,
         imap_port=spec.imap.port,
         imap_security=spec.imap.security,
@@ -132,12 +133,34 @@ def remove_mailbox(
 
 
 def seal_credentials(box: SecretBox, credentials: Credentials) -> str:
-    return box.seal(json.dumps({"imap": credentials.imap, "smtp": credentials.smtp}))
+    data: dict[str, Any] = {"imap": credentials.imap, "smtp": credentials.smtp}
+    if credentials.oauth is not None:
+        client = credentials.oauth
+        data["oauth"] = {
+            "token_url": client.token_url,
+            "client_id": client.client_id,
+            "client_secret": client.client_secret,
+            "refresh_token": client.refresh_token,
+            "scope": client.scope,
+        }
+    return box.seal(json.dumps(data))
 
 
 def open_credentials(box: SecretBox, row: MailboxRow) -> Credentials:
     data = json.loads(box.open(row.secret_sealed))
-    return Credentials(str(data["imap"]), data.get("smtp"))
+    oauth = data.get("oauth")
+    client = (
+        OAuthClient(
+            token_url=str(oauth["token_url"]),
+            client_id=str(oauth["client_id"]),
+            refresh_token=str(oauth["refresh_token"]),
+            client_secret=oauth.get("client_secret"),
+            scope=oauth.get("scope"),
+        )
+        if isinstance(oauth, dict)
+        else None
+    )
+    return Credentials(str(data["imap"]), data.get("smtp"), client)
 
 
 def imap_endpoint(row: MailboxRow) -> Endpoint:
@@ -154,6 +177,7 @@ def _settings_summary(row: MailboxRow) -> dict[str, Any]:
     return {
         "address": row.address,
         "auth_kind": row.auth_kind,
+        "oauth_refresh": bool(row.oauth_refresh),
         "imap": f"{row.imap_host}:{row.imap_port} {row.imap_security}",
         "folder": row.folder,
         "after_intake": row.after_intake if row.after_intake == "seen" else f"move to {row.move_to}",
@@ -192,6 +216,16 @@ def mailbox_dict(row: MailboxRow) -> dict[str, Any]:
             "last_error": row.last_error,
         },
         "created_at": row.created_at.isoformat(),
+        # Set for a mailbox whose access token the desk renews (never the token or its client).
+        "oauth2": (
+            {
+                "refresh": True,
+                "token_expires_at": row.token_expires_at.isoformat() if row.token_expires_at else None,
+                "token_refreshed_at": row.token_refreshed_at.isoformat() if row.token_refreshed_at else None,
+            }
+            if row.oauth_refresh
+            else None
+        ),
     }
 
 
@@ -269,10 +303,33 @@ def test_mailbox(
     actor: str,
     ip: str | None = None,
 ) -> dict[str, Any]:
-    """Try the mailbox's IMAP (and SMTP submission, when set) with its stored secrets; audited (caller commits)."""
-    credentials = open_credentials(box, row)
-    imap = check_imap(row, credentials, ca_file=ca_file)
-    smtp = check_smtp(row, credentials, ca_file=ca_file)
+    """Try the mailbox's IMAP (and SMTP submission, when set) with its stored secrets; audited (caller commits).
+
+    A mailbox with a refresh token gets a fresh access token first, and once more when a server
+    refuses the sign-in (the renewed token is kept, sealed)."""
+    from trustdesk.mailboxes.oauth import TokenRefreshError, ensure_access_token
+
+    try:
+        credentials = ensure_access_token(session, row, box, ca_file=ca_file, actor=actor)
+    except TokenRefreshError as exc:
+        failed = CheckResult(False, exc.message, exc.stage)
+        imap, smtp = failed, (failed if smtp_endpoint(row) is not None else None)
+    else:
+        imap = check_imap(row, credentials, ca_file=ca_file)
+        smtp = check_smtp(row, credentials, ca_file=ca_file)
+        refused = imap.stage == "auth" or (smtp is not None and smtp.stage == "auth")
+        if refused and row.oauth_refresh:
+            try:
+                renewed = ensure_access_token(
+                    session, row, box, ca_file=ca_file, rejected=credentials.imap, actor=actor
+                )
+            except TokenRefreshError as exc:
+                imap = CheckResult(False, exc.message, exc.stage) if imap.stage == "auth" else imap
+            else:
+                if imap.stage == "auth":
+                    imap = check_imap(row, renewed, ca_file=ca_file)
+                if smtp is not None and smtp.stage == "auth":
+                    smtp = check_smtp(row, renewed, ca_file=ca_file)
     ok = imap.ok and (smtp is None or smtp.ok)
     result = {
         "id": row.public_id,

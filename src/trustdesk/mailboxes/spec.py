@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from ipaddress import ip_address
+from urllib.parse import urlsplit
 
 SECURITY_MODES = ("tls", "starttls")  # implicit TLS or STARTTLS; never clear text
 AUTH_KINDS = ("password", "oauth2")  # oauth2: an XOAUTH2 access token
@@ -39,11 +41,27 @@ class Endpoint:
 
 
 @dataclass(frozen=True)
+class OAuthClient:
+    """How the desk renews a mailbox's OAuth2 access token (RFC 6749 refresh grant). Every field is
+    sealed with the other secrets; the repr hides them."""
+
+    token_url: str
+    client_id: str
+    refresh_token: str
+    client_secret: str | None = None  # None: a public client
+    scope: str | None = None
+
+    def __repr__(self) -> str:
+        return "OAuthClient(<hidden>)"
+
+
+@dataclass(frozen=True)
 class Credentials:
     """The secrets of one mailbox. Never logged: the repr hides them."""
 
-    imap: str
+    imap: str  # the password, or the current access token ("" before the first renewal)
     smtp: str | None = None  # None: the same as imap
+    oauth: OAuthClient | None = None  # set: the access token is renewed with this client
 
     @property
     def for_smtp(self) -> str:
@@ -90,11 +108,76 @@ def _security(value: str, name: str) -> str:
     return mode
 
 
+_LOOPBACK_NAMES = ("localhost",)
+
+
+def _one_line(value: str | None, name: str, what: str, limit: int = 4096) -> str | None:
+    text = (value or "").strip()
+    if not text:
+        return None
+    if len(text) > limit or any(c in text for c in "\r\n\x00"):
+        raise MailboxInputError(name, f"{what} must be one line of at most {limit} characters")
+    return text
+
+
+def _token_url(value: str) -> str:
+    url = value.strip()
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    try:
+        loopback = host in _LOOPBACK_NAMES or ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if (
+        len(url) > 500
+        or not host
+        or parts.username
+        or parts.password
+        or parts.fragment
+        or not (parts.scheme == "https" or (parts.scheme == "http" and loopback))
+    ):
+        raise MailboxInputError(
+            "oauth_token_url",
+            "oauth_token_url must be the provider's https token endpoint, "
+            "e.g. https://oauth2.googleapis.com/token (plain http only on this machine's loopback)",
+        )
+    return url
+
+
+def build_oauth_client(
+    *,
+    token_url: str | None,
+    client_id: str | None,
+    refresh_token: str | None,
+    client_secret: str | None = None,
+    scope: str | None = None,
+) -> OAuthClient | None:
+    """The refresh settings, checked; None when none was given."""
+    if not any(v and v.strip() for v in (token_url, client_id, refresh_token, client_secret, scope)):
+        return None
+    if not (token_url or "").strip():
+        raise MailboxInputError("oauth_token_url", "oauth_token_url is required to renew access tokens")
+    url = _token_url(token_url or "")
+    cid = _one_line(client_id, "oauth_client_id", "oauth_client_id", 500)
+    if cid is None:
+        raise MailboxInputError("oauth_client_id", "oauth_client_id is required to renew access tokens")
+    refresh = _one_line(refresh_token, "oauth_refresh_token", "the refresh token")
+    if refresh is None:
+        raise MailboxInputError("oauth_refresh_token", "the refresh token is required to renew access tokens")
+    return OAuthClient(
+        token_url=url,
+        client_id=cid,
+        refresh_token=refresh,
+        client_secret=_one_line(client_secret, "oauth_client_secret", "the client secret"),
+        scope=_one_line(scope, "oauth_scope", "oauth_scope", 1000),
+    )
+
+
 def build_spec(
     *,
     address: str,
     username: str,
-    secret: str,
+    secret: str | None,
     imap_host: str,
     auth_kind: str = "password",
     imap_port: int | None = None,
@@ -107,8 +190,16 @@ def build_spec(
     smtp_security: str = "starttls",
     smtp_username: str | None = None,
     smtp_secret: str | None = None,
+    oauth_token_url: str | None = None,
+    oauth_client_id: str | None = None,
+    oauth_client_secret: str | None = None,
+    oauth_refresh_token: str | None = None,
+    oauth_scope: str | None = None,
 ) -> MailboxSpec:
-    """Check and normalise a mailbox's settings; MailboxInputError on the first problem."""
+    """Check and normalise a mailbox's settings; MailboxInputError on the first problem.
+
+    With oauth2 and a refresh token (plus token endpoint and client), `secret` (a current access
+    token) may be empty: the desk fetches one before it first signs in."""
     addr = address.strip().lower()
     if not _ADDRESS.match(addr):
         raise MailboxInputError("address", "address must be an e-mail address, e.g. help@shop.example")
@@ -119,7 +210,21 @@ def build_spec(
     user = username.strip()
     if not user or len(user) > 320 or any(c in user for c in "\r\n\x00"):
         raise MailboxInputError("username", "username is required (at most 320 characters, one line)")
-    if not secret or len(secret) > 4096 or any(c in secret for c in "\r\n\x00"):
+    oauth = build_oauth_client(
+        token_url=oauth_token_url,
+        client_id=oauth_client_id,
+        refresh_token=oauth_refresh_token,
+        client_secret=oauth_client_secret,
+        scope=oauth_scope,
+    )
+    if oauth is not None and auth_kind != "oauth2":
+        raise MailboxInputError("auth_kind", "the OAuth2 refresh settings need auth_kind 'oauth2'")
+    secret = secret or ""
+    if oauth is not None and smtp_secret is not None:
+        raise MailboxInputError(
+            "smtp_secret", "with a refresh token, SMTP signs in with the same renewed access token"
+        )
+    if (not secret and oauth is None) or len(secret) > 4096 or any(c in secret for c in "\r\n\x00"):
         raise MailboxInputError(
             "secret", "the password or access token is required (one line, at most 4096 characters)"
         )
@@ -173,5 +278,5 @@ def build_spec(
         move_to=target,
         smtp=smtp,
         smtp_username=smtp_user,
-        credentials=Credentials(secret, smtp_secret),
+        credentials=Credentials(secret, smtp_secret, oauth),
     )

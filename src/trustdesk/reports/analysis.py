@@ -11,6 +11,7 @@ from trustdesk.reports import signals
 from trustdesk.reports.domains import DEFAULT_BRANDS, brand_keywords
 from trustdesk.reports.evidence import NO_TRUST, TrustPolicy, receiver_auth
 from trustdesk.reports.indicators import extract_indicators
+from trustdesk.reports.lookalikes import ImitationCheck, imitation_checks
 from trustdesk.reports.mail_values import AuthResults, Limits, MailView
 from trustdesk.reports.mailview import read_report
 from trustdesk.reports.model import Analysis, Indicator, IndicatorKind, Reason, Verdict
@@ -36,12 +37,14 @@ def collect_signals(
     brand_names: Iterable[str] = tuple(DEFAULT_BRANDS),
     evidence: SenderEvidence | None = None,
     raw: MailView | None = None,
+    imitations: Iterable[ImitationCheck] | None = None,
 ) -> list[Reason]:
     """Run every signal over a read report and return the reasons that fired, strongest first.
 
     `view` is the normalised report (invisible characters dropped, look-alikes folded); `raw` the report
     as read, for the signals that look at the disguise itself; `evidence` what the trusted receiver
-    vouched for."""
+    vouched for; `imitations` the look-alike checks of brand and retailer domains (default: the
+    DEFAULT_BRANDS, see `trustdesk.reports.lookalikes.imitation_checks`)."""
     brands = brand_keywords(brand_names)
     raw = raw or view
     raw_text = prose(raw.text)
@@ -65,6 +68,7 @@ def collect_signals(
             if evidence is not None
             else ()
         ),
+        signals.lookalike_domain(view, imitation_checks() if imitations is None else imitations, urls),
         signals.spf_failure(view.auth),
         signals.dkim_failure(view.auth),
         signals.dmarc_failure(view.auth),
@@ -137,6 +141,7 @@ def rule_analysis(
     brand_names: Iterable[str] = tuple(DEFAULT_BRANDS),
     default_region: str | None = "US",
     trust: TrustPolicy = NO_TRUST,
+    imitations: Iterable[ImitationCheck] | None = None,
 ) -> tuple[tuple[Indicator, ...], list[Reason]]:
     """The indicators of a read report and the rule signals that fired (without the wording model).
 
@@ -160,7 +165,13 @@ def rule_analysis(
         extra_emails=senders,
     )
     reasons = collect_signals(
-        view, indicators, check=check, brand_names=brand_names, evidence=evidence, raw=raw
+        view,
+        indicators,
+        check=check,
+        brand_names=brand_names,
+        evidence=evidence,
+        raw=raw,
+        imitations=imitations,
     )
     return indicators, reasons
 
@@ -192,10 +203,16 @@ def analyze_view(
     default_region: str | None = "US",
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
     trust: TrustPolicy = NO_TRUST,
+    imitations: Iterable[ImitationCheck] | None = None,
 ) -> Analysis:
     """Analyse an already-read report (for callers that parsed the mail themselves)."""
     indicators, reasons = rule_analysis(
-        view, check=check, brand_names=brand_names, default_region=default_region, trust=trust
+        view,
+        check=check,
+        brand_names=brand_names,
+        default_region=default_region,
+        trust=trust,
+        imitations=imitations,
     )
     wording = read_wording(view)
     score = final_score(reasons, wording.logit)
@@ -243,13 +260,17 @@ def analyze(
     limits: Limits | None = None,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
     trust: TrustPolicy = NO_TRUST,
+    imitations: Iterable[ImitationCheck] | None = None,
 ) -> Analysis:
     """Analyse a reported message: raw .eml bytes, or pasted text (str or bytes).
 
     `check(indicator)` returns a verification verdict (official / lookalike / reported / unknown) and is
     typically bound to a tenant's registry; `brand_names` are the brands whose impersonation is looked
     for (the tenant's own names in production); `trust` says whose Authentication-Results headers to
-    believe (`trustdesk.reports.evidence`). Raises `ReportInputError` for unusable input.
+    believe (`trustdesk.reports.evidence`); `imitations` which brands' and retailers' domains a
+    look-alike is sought for (`trustdesk.reports.lookalikes.imitation_checks(registry)` for every
+    registered retailer plus DEFAULT_BRANDS; by default DEFAULT_BRANDS only). Raises
+    `ReportInputError` for unusable input.
     """
     view = read_report(report, limits)
     return analyze_view(
@@ -259,4 +280,5 @@ def analyze(
         default_region=default_region,
         thresholds=thresholds,
         trust=trust,
+        imitations=imitations,
     )

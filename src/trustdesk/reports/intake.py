@@ -28,6 +28,7 @@ from trustdesk.reports.errors import ReportError
 from trustdesk.reports.evidence import TrustPolicy
 from trustdesk.reports.grouping import group_report
 from trustdesk.reports.indicators import extract_indicators
+from trustdesk.reports.lookalikes import imitation_checks
 from trustdesk.reports.mailview import Limits, ReportInputError
 from trustdesk.reports.model import Analysis, Indicator
 from trustdesk.reports.registry_check import registry_check
@@ -165,6 +166,7 @@ def analyse_input(data: ReportInput, *, tenant: Tenant, registry: Any) -> tuple[
             brand_names=brands,
             limits=INTAKE_LIMITS,
             trust=desk_trust(data.stamped_by_intake),
+            imitations=imitation_checks(registry),
         )
     except ReportInputError as exc:
         raise ReportError(str(exc)) from None

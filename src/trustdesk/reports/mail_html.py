@@ -1,5 +1,10 @@
 """Reading the HTML of a reported message: sanitised with nh3, then its visible text, links, forms and
 images. Nothing is rendered or executed.
+
+Only the words a reader sees count: nh3 (html5ever's parser, the one browsers' rules describe) drops
+comments, and with them Outlook's conditional comments (`<!--[if mso]><style>...<![endif]-->`), and
+drops the content of elements that are never shown as text: the head and its title, style sheets,
+scripts, Office XML islands (`<xml>`), embedded frames, objects, SVG and MathML.
 """
 
 from __future__ import annotations
@@ -13,6 +18,10 @@ from trustdesk.reports.mail_values import Link
 
 _BLOCK_TAGS = frozenset({"p", "br", "div", "tr", "li", "table", "h1", "h2", "h3", "h4", "h5", "h6", "td"})
 _KEPT_TAGS = _BLOCK_TAGS | {"a", "form", "input", "textarea", "select", "img"}
+# Elements whose content a reader never sees as text: dropped with everything inside them.
+_INVISIBLE_TAGS = frozenset(
+    {"head", "title", "style", "script", "noscript", "template", "xml", "iframe", "object", "svg", "math"}
+)
 # Input types that are not something the reader types into.
 _NOT_TYPED = frozenset({"hidden", "submit", "button", "image", "reset", "checkbox", "radio"})
 _SECRET_FIELD_RE = re.compile(
@@ -97,7 +106,7 @@ def _parse_html(html: str) -> _TextAndLinks:
     cleaned = nh3.clean(
         html,
         tags=set(_KEPT_TAGS),
-        clean_content_tags={"script", "style", "head", "title", "noscript", "template"},
+        clean_content_tags=set(_INVISIBLE_TAGS),
         attributes={
             "a": {"href"},
             "img": {"src"},

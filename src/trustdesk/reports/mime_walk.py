@@ -1,15 +1,41 @@
 """The bounded walk over a reported message's MIME parts: text, HTML, attachments and attached
 messages, within the part, depth and size limits.
+
+Both alternatives of a multipart/alternative are read (a filter-dodging plain part is evidence too),
+except a plain alternative that is a style sheet: some senders make it by stripping the tags off their
+HTML, leaving the CSS of its style blocks as "text"; the HTML alternative says the same in the words a
+reader sees, read through nh3 (`trustdesk.reports.mail_html`).
 """
 
 from __future__ import annotations
 
+import re
 from email.message import Message
 
 from trustdesk.reports.attachments import _describe_attachment
 from trustdesk.reports.mail_headers import _PARSE_ERRORS
 from trustdesk.reports.mail_html import _html_result, _parse_html
 from trustdesk.reports.mail_values import Attachment, Limits, Link
+
+# One CSS rule: a selector, then a block of "property: value" declarations.
+_CSS_RULE_RE = re.compile(r"[^\s{}][^{}\n]{0,200}\{\s*[-\w]+\s*:[^{}]{1,2000}\}")
+# A plain text with this many rules is a style sheet, not prose.
+MIN_CSS_RULES = 3
+
+
+def is_style_sheet_dump(text: str) -> bool:
+    """True when a plain-text part carries CSS rules (MIN_CSS_RULES or more): the tag-stripped HTML
+    of a careless sender, not words meant for the reader."""
+    return len(_CSS_RULE_RE.findall(text[:20000], 0)) >= MIN_CSS_RULES
+
+
+def _has_html(part: Message) -> bool:
+    if part.is_multipart():
+        payload = part.get_payload()
+        return any(
+            isinstance(c, Message) and _has_html(c) for c in (payload if isinstance(payload, list) else [])
+        )
+    return part.get_content_type() == "text/html"
 
 
 class _Walk:
@@ -43,7 +69,8 @@ class _Walk:
         self.texts.append(text)
         self.chars += len(text)
 
-    def visit(self, part: Message, depth: int) -> None:
+    def visit(self, part: Message, depth: int, *, html_alternative: bool = False) -> None:
+        """Read `part` (at nesting `depth`); `html_alternative` when an HTML sibling says the same."""
         self.parts += 1
         if self.parts > self.limits.max_parts:
             self.note(f"only the first {self.limits.max_parts} MIME parts were read")
@@ -57,9 +84,12 @@ class _Walk:
             children = payload if isinstance(payload, list) else []
             if content_type == "message/rfc822" and children and isinstance(children[0], Message):
                 self.inner.append(children[0])
+            html_alternative = content_type == "multipart/alternative" and any(
+                isinstance(child, Message) and _has_html(child) for child in children
+            )
             for child in children:
                 if isinstance(child, Message):
-                    self.visit(child, depth + 1)
+                    self.visit(child, depth + 1, html_alternative=html_alternative)
             return
         disposition = (part.get_content_disposition() or "").lower()
         filename = _safe_filename(part)
@@ -67,7 +97,7 @@ class _Walk:
             text = _decode_text(part)
             if content_type == "text/html":
                 self._add_html(text)
-            else:
+            elif not (html_alternative and is_style_sheet_dump(text)):
                 self.add_text(text)
             return
         self.attachments.append(_describe_attachment(part, filename, content_type, self.limits))

@@ -93,6 +93,7 @@ SENTENCES = {
     ),
     "indicator_reported": N_("A contact in it has already been reported as fraud"),
     "indicator_lookalike": N_("A contact in it imitates an official one"),
+    "lookalike_domain": N_("It comes from or links to a domain made to look like a known brand's or shop's"),
     "phishing_wording": N_("Its wording is typical of phishing and spam mail"),
     # The narrative signals (a scam the customer tells in their own words).
     "narrated_secret_ask": N_(

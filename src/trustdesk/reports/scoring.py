@@ -37,7 +37,7 @@ DEFAULT_THRESHOLDS = Thresholds(suspicious=shipped_model().suspicious, phishing=
 # What the rule score alone used before the wording model (kept for the benchmark's "rules only" row).
 RULES_ONLY_THRESHOLDS = Thresholds(suspicious=0.42, phishing=0.76)
 WORDING_CODE = "phishing_wording"
-DECISIVE_CODES = frozenset({"indicator_reported", "indicator_lookalike"})
+DECISIVE_CODES = frozenset({"indicator_reported", "indicator_lookalike", "lookalike_domain"})
 
 
 def risk_score(reasons: Iterable[Reason]) -> float:
@@ -57,7 +57,8 @@ ALIGNED_CODE = "aligned_content"
 # forged sender fields, scams no shop writes and throw-away domains. A shop's genuine mail has none of them, so no vouch softens them.
 HARD_CODES = frozenset(
     {
-        "indicator_reported", "indicator_lookalike", "brand_not_sender", "display_name_impersonation",
+        "indicator_reported", "indicator_lookalike", "lookalike_domain", "brand_not_sender",
+        "display_name_impersonation",
         "display_name_address_spoof", "freemail_brand_claim", "malformed_sender", "cloud_tenant_sender",
         "styled_characters", "mixed_script_words", "invisible_padding", "hidden_characters", "random_filler",
         "html_form", "html_attachment", "executable_attachment", "archive_with_executable",
@@ -73,13 +74,15 @@ HARD_CODES = frozenset(
 # (authenticated sender whose every link, image and reply address is its own). The wording never counts
 # against an authenticated sender: a shop's own receipt or dunning mail reads like what phishers copy.
 VOUCH_KEEP = {0: 1.0, 1: 0.3, 2: 0.0}
+VOUCH_CANCELLING = frozenset({"brand_not_sender", "lookalike_domain"})
 
 
 def vouch_level(reasons: Iterable[Reason]) -> int:
     """0 (no vouch), 1 (the From domain was authenticated by a trusted receiver) or 2 (and every link,
-    image and reply address is on that domain). A borrowed brand cancels any vouch."""
+    image and reply address is on that domain). A borrowed brand or a look-alike domain cancels any
+    vouch: authentication then only proves the mail came from the impersonator."""
     codes = {r.code for r in reasons}
-    if "brand_not_sender" in codes or AUTHENTICATED_CODE not in codes:
+    if codes & VOUCH_CANCELLING or AUTHENTICATED_CODE not in codes:
         return 0
     return 2 if ALIGNED_CODE in codes else 1
 

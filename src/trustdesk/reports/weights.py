@@ -17,6 +17,9 @@ JUDGEMENT_WEIGHTS: dict[str, float] = {
     # verification of indicators
     "indicator_reported": 0.95,
     "indicator_lookalike": 0.85,
+    # a sender or link domain imitating a known brand or any registered retailer (never fitted: it
+    # judges by the name alone, like the verification look-alike above)
+    "lookalike_domain": 0.85,
     # a brand the authenticated sender does not own (evidence *for* legitimacy carries no weight and is
     # not listed: see trustdesk.reports.signals.sender)
     "brand_not_sender": 0.8,
@@ -87,6 +90,9 @@ WEIGHTS: dict[str, float] = {
     # verification of indicators
     "indicator_reported": 0.95,
     "indicator_lookalike": 0.85,
+    # a sender or link domain imitating a known brand or any registered retailer (never fitted: it
+    # judges by the name alone, like the verification look-alike above)
+    "lookalike_domain": 0.85,
     # a brand the authenticated sender does not own (evidence *for* legitimacy carries no weight and is
     # not listed: see trustdesk.reports.signals.sender)
     "brand_not_sender": 0.8,

@@ -17,11 +17,28 @@ from trustdesk.sla.service import clock_view, fill_clock, load_policy
 from trustdesk.store.models import Conversation, SlaClock, utcnow
 
 
-def order_by_due(query: Select[Any]) -> Select[Any]:
-    """Conversations whose running SLA clock is due first; those without one after, by activity."""
-    return query.outerjoin(SlaClock, SlaClock.conversation_id == Conversation.id).order_by(
-        SlaClock.due_at.asc().nulls_last(), Conversation.last_message_at.desc()
+def due_page(session: Session, query: Select[Any], tenant_id: int, limit: int) -> list[Any]:
+    """One page of `query` (conversations of one retailer, already narrowed to a view) in SLA order:
+    conversations whose running clock is due first, by due time; then those without one (no clock, or
+    nothing running), most recently active first. The same order as one outer-joined sort, read in two
+    bounded steps: the first walks `ix_sla_clocks_tenant_due` and stops at the page's end, the second
+    (only when the running clocks do not fill the page) walks the conversations by activity."""
+    running = (
+        query.join(SlaClock, SlaClock.conversation_id == Conversation.id)
+        .where(SlaClock.tenant_id == tenant_id, SlaClock.due_at.is_not(None))
+        .order_by(SlaClock.due_at.asc(), Conversation.last_message_at.desc())
+        .limit(limit)
     )
+    rows = list(session.execute(running).all())
+    if len(rows) < limit:
+        without = (
+            query.outerjoin(SlaClock, SlaClock.conversation_id == Conversation.id)
+            .where(SlaClock.due_at.is_(None))
+            .order_by(Conversation.last_message_at.desc())
+            .limit(limit - len(rows))
+        )
+        rows += session.execute(without).all()
+    return rows
 
 
 def annotate(
@@ -36,7 +53,9 @@ def annotate(
     found = session.execute(
         select(Conversation, SlaClock)
         .outerjoin(SlaClock, SlaClock.conversation_id == Conversation.id)
-        .where(Conversation.tenant_id == tenant_id, Conversation.public_id.in_(public_ids))
+        # The unique public ids pick the rows; the retailer is checked on them, not through its index
+        # ("+ 0"): SQLite otherwise walks all of the retailer's conversations for a page of 50.
+        .where(Conversation.public_id.in_(public_ids), Conversation.tenant_id + 0 == tenant_id)
     ).all()
     by_public = {conv.public_id: (conv, clock) for conv, clock in found}
     tags = tags_of(session, [conv.id for conv, _ in found])

@@ -159,7 +159,13 @@ def fill_clock(
     row: SlaClock, session: Session, conv: Conversation, policy: SlaPolicy, now: datetime
 ) -> SlaClock:
     """Write the conversation's clocks as of `now` into `row` (stored or transient)."""
-    clocks = compute(session, conv, policy, now)
+    # The change it reflects, not the time of computing: a write racing the sweep leaves it stale.
+    return apply_clocks(row, compute(session, conv, policy, now), conv.updated_at)
+
+
+def apply_clocks(row: Any, clocks: Clocks, computed_at: datetime) -> Any:
+    """Set the `sla_clocks` columns of `row` (a clock row, or any object with those attributes) from
+    evaluated clocks."""
     current = clocks.current
     first = clocks.get(Target.FIRST_RESPONSE)
     resolution = clocks.get(Target.RESOLUTION)
@@ -174,8 +180,7 @@ def fill_clock(
     row.next_response_turns = clocks.next_response_turns
     row.next_response_breaches = clocks.next_response_breaches
     row.breached_at = clocks.first_breach_at
-    # The change it reflects, not the time of computing: a write racing the sweep leaves it stale.
-    row.computed_at = conv.updated_at
+    row.computed_at = computed_at
     return row
 
 

@@ -53,6 +53,7 @@ from trustdesk.reports.signals.links import (
     risky_attachments,
     shortened_link,
 )
+from trustdesk.reports.signals.lookalike import lookalike_domain
 from trustdesk.reports.signals.narrative import narrated_impersonation, narrated_secret_ask
 from trustdesk.reports.signals.verification import Check, verdict_of, verification_signals
 
@@ -88,6 +89,7 @@ __all__ = [
     "ip_address_link",
     "legal_threat",
     "link_text_mismatch",
+    "lookalike_domain",
     "malformed_sender",
     "mixed_script_words",
     "no_authentication",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from trustdesk.store.models.base import Base, TenantOwned, UTCDateTime, utcnow
@@ -26,8 +26,15 @@ class MailboxRow(TenantOwned, Base):
     enabled: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     auth_kind: Mapped[str] = mapped_column(String(10), nullable=False)  # password | oauth2
     username: Mapped[str] = mapped_column(String(320), nullable=False)
-    # SecretBox-sealed JSON {"imap": ..., "smtp": ...}: passwords or OAuth2 access tokens.
+    # SecretBox-sealed JSON {"imap": ..., "smtp": ..., "oauth": ...}: passwords or OAuth2 access tokens,
+    # and for a renewed token its client (token endpoint, client id and secret, refresh token).
     secret_sealed: Mapped[str] = mapped_column(Text, nullable=False)
+    # OAuth2 with a refresh token: the access token is renewed before it expires (mailboxes.oauth).
+    oauth_refresh: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=false()
+    )
+    token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    token_refreshed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     imap_host: Mapped[str] = mapped_column(String(253), nullable=False)
     imap_port: Mapped[int] = mapped_column(Integer, nullable=False)
     imap_security: Mapped[str] = mapped_column(String(10), nullable=False)  # tls | starttls

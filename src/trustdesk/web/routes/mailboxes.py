@@ -46,8 +46,10 @@ Port = count(1, 65535)
 class MailboxIn(ApiModel):
     address: EmailAddress = Field(description="One of the retailer's official e-mail addresses")
     username: Line
-    secret: Secret = Field(
-        description="Password, or an OAuth2 access token with auth_kind oauth2; stored sealed, never returned"
+    secret: Secret | None = Field(
+        default=None,
+        description="Password, or an OAuth2 access token with auth_kind oauth2; stored sealed, never returned. "
+        "Not needed with an OAuth2 refresh token (the desk fetches access tokens itself)",
     )
     auth_kind: Literal["password", "oauth2"] = "password"
     imap_host: Host
@@ -61,6 +63,14 @@ class MailboxIn(ApiModel):
     smtp_security: Literal["tls", "starttls"] = "starttls"
     smtp_username: Line | None = None
     smtp_secret: Secret | None = Field(default=None, description="When SMTP signs in with another secret")
+    oauth_token_url: Annotated[str, StringConstraints(min_length=8, max_length=500)] | None = Field(
+        default=None,
+        description="auth_kind oauth2: the provider's token endpoint (https); the desk renews the access token",
+    )
+    oauth_client_id: Annotated[str, StringConstraints(min_length=1, max_length=500)] | None = None
+    oauth_client_secret: Secret | None = Field(default=None, description="Stored sealed, never returned")
+    oauth_refresh_token: Secret | None = Field(default=None, description="Stored sealed, never returned")
+    oauth_scope: Annotated[str, StringConstraints(min_length=1, max_length=1000)] | None = None
 
 
 class EndpointOut(BaseModel):
@@ -81,6 +91,12 @@ class MailboxState(BaseModel):
     last_error: str | None
 
 
+class OAuthOut(BaseModel):
+    refresh: bool
+    token_expires_at: str | None
+    token_refreshed_at: str | None
+
+
 class MailboxOut(BaseModel):
     id: str
     address: str
@@ -94,6 +110,9 @@ class MailboxOut(BaseModel):
     smtp: SmtpOut | None
     state: MailboxState
     created_at: str
+    oauth2: OAuthOut | None = Field(
+        default=None, description="Set when the desk renews the mailbox's OAuth2 access token"
+    )
 
 
 class CheckOut(BaseModel):
@@ -266,7 +285,7 @@ def console_add_mailbox(
     csrf_token: str = Form(max_length=200),
     address: str = Form(max_length=320),
     username: str = Form(max_length=320),
-    secret: str = Form(max_length=4096),
+    secret: str = Form(default="", max_length=4096),
     auth_kind: str = Form(default="password", max_length=10),
     imap_host: str = Form(max_length=253),
     imap_port: str = Form(default="", max_length=5),
@@ -276,6 +295,10 @@ def console_add_mailbox(
     smtp_host: str = Form(default="", max_length=253),
     smtp_port: str = Form(default="", max_length=5),
     smtp_security: str = Form(default="starttls", max_length=10),
+    oauth_token_url: str = Form(default="", max_length=500),
+    oauth_client_id: str = Form(default="", max_length=500),
+    oauth_client_secret: str = Form(default="", max_length=4096),
+    oauth_refresh_token: str = Form(default="", max_length=4096),
     auth: Auth = Depends(staff_page),
     session: Session = Depends(db),
 ) -> Response:
@@ -296,6 +319,10 @@ def console_add_mailbox(
             smtp_host=smtp_host or None,
             smtp_port=_port(smtp_port, "smtp_port"),
             smtp_security=smtp_security,
+            oauth_token_url=oauth_token_url or None,
+            oauth_client_id=oauth_client_id or None,
+            oauth_client_secret=oauth_client_secret or None,
+            oauth_refresh_token=oauth_refresh_token or None,
         )
         add_mailbox(
             session,

@@ -42,10 +42,13 @@ class Segment(BaseModel):
 
 
 class SearchMatch(BaseModel):
-    seq: int = Field(description="The newest message that matched")
-    author_kind: str
-    visibility: str
-    created_at: str
+    field: Literal["message", "subject"] = Field(
+        default="message", description="What matched: a message, or (when no message did) the subject"
+    )
+    seq: int | None = Field(description="The newest message that matched (null for a subject match)")
+    author_kind: str | None
+    visibility: str | None
+    created_at: str = Field(description="The message's time; for a subject match the conversation's opening")
     snippet: list[Segment] = Field(description="About 24 words around the first hit, in order")
 
 
