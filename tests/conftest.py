@@ -7,6 +7,7 @@ shared data sets then fail instead of skipping when those are missing.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -34,10 +35,33 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
+# --- the bot's trained models -----------------------------------------------------------------
+
+
+def bot_model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One trained-model cache for the whole run, shared by the xdist workers (the registry lets one
+    process train a model while the others wait and load it): each model trains once per run."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's folder, above each worker's popen-gwN
+    return base / "bot-model-cache"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _bot_model_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Every model trained in-process or by a server the tests start goes to the run's cache."""
+    previous = os.environ.get("TRUSTDESK_BOT_CACHE")
+    os.environ["TRUSTDESK_BOT_CACHE"] = str(bot_model_cache(tmp_path_factory))
+    yield
+    if previous is None:
+        os.environ.pop("TRUSTDESK_BOT_CACHE", None)
+    else:
+        os.environ["TRUSTDESK_BOT_CACHE"] = previous
+
+
 # --- databases -------------------------------------------------------------------------------
 
 import uuid  # noqa: E402
-from collections.abc import Iterator  # noqa: E402
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "TRUSTDESK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -61,16 +85,14 @@ def _postgres_admin_engine():  # type: ignore[no-untyped-def]
     return engine
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+def _postgres_database(template: str | None = None) -> Iterator[str]:
     from sqlalchemy import text
     from sqlalchemy.engine import make_url
 
     admin = _postgres_admin_engine()
     name = f"td_test_{uuid.uuid4().hex[:12]}"
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
     url = make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
     try:
         yield url
@@ -78,6 +100,21 @@ def postgres_url() -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    yield from _postgres_database()
+
+
+@pytest.fixture
+def migrated_postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database at head for one test: a copy of the session's migrated template."""
+    from tests.support.databases import postgres_template
+
+    _postgres_admin_engine().dispose()  # skips (fails in CI) without the server
+    yield from _postgres_database(template=postgres_template(POSTGRES_ADMIN_URL))
 
 
 @pytest.fixture
@@ -90,18 +127,25 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """Each test using this runs twice: on SQLite and on the real PostgreSQL."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'trustdesk.db'}"
+    if "migrated_engine" in request.fixturenames:  # created at head: no empty database to replace
+        return request.getfixturevalue("migrated_postgres_url")
     return request.getfixturevalue("postgres_url")
 
 
 @pytest.fixture
 def migrated_engine(database_url: str):  # type: ignore[no-untyped-def]
-    from trustdesk.store.db import make_engine
-    from trustdesk.store.migrate import upgrade
+    """The database at head: a copy of the session's migrated template (tests/support/databases.py)."""
+    from tests.support.databases import migrated_engine
 
-    engine = make_engine(database_url)
-    upgrade(engine)
+    engine = migrated_engine(database_url)
     yield engine
     engine.dispose()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    from tests.support.databases import drop_templates
+
+    drop_templates()
 
 
 @pytest.fixture

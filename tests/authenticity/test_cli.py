@@ -15,18 +15,18 @@ from support.dns_server import DnsTestServer
 def demo_env(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
     """A migrated SQLite desk with the demo retailer and its official channels; CLI settings point at it."""
     from tests.foundation.factory import make_tenant, make_user
+    from tests.support.databases import migrate
 
     from trustdesk.accounts.permissions import Role
     from trustdesk.channels.demo import seed_demo_channels
     from trustdesk.config import get_settings
     from trustdesk.store.db import make_engine, make_session_factory
-    from trustdesk.store.migrate import upgrade
 
     monkeypatch.setenv("TRUSTDESK_DATA_DIR", str(tmp_path / "var"))
     monkeypatch.setenv("TRUSTDESK_PUBLIC_BASE_URL", "https://desk.test")
     get_settings.cache_clear()
     engine = make_engine(get_settings().resolved_database_url)
-    upgrade(engine)
+    migrate(engine)
     with make_session_factory(engine)() as s:
         tenant = make_tenant(s, "acme", domain="acmeoutfitters.com")
         tenant.name = "Acme Outfitters"

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from tests.conftest import bot_model_cache
 
 from trustdesk.bot.classifier import IntentModel
 from trustdesk.bot.context import Customer, TenantProfile
@@ -22,8 +23,8 @@ DATA = Path(__file__).parent / "data"
 
 
 def model_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One model cache per test session, shared by the engine fixtures and the CLI tests."""
-    return tmp_path_factory.getbasetemp() / "bot-model-cache"
+    """The run's model cache (tests/conftest.py), shared by the engine fixtures and the CLI tests."""
+    return bot_model_cache(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -43,18 +42,6 @@ ORDERS = [
         items=[{"sku": "BT-9", "name": "Trail boots", "quantity": 1, "unit_price": "120.00"}],
     ),
 ]
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _model_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Share the trained model between tests (the same cache the engine tests use)."""
-    previous = os.environ.get("TRUSTDESK_BOT_CACHE")
-    os.environ["TRUSTDESK_BOT_CACHE"] = str(tmp_path_factory.getbasetemp() / "bot-model-cache")
-    yield
-    if previous is None:
-        os.environ.pop("TRUSTDESK_BOT_CACHE", None)
-    else:
-        os.environ["TRUSTDESK_BOT_CACHE"] = previous
 
 
 @dataclass

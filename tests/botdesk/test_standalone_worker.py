@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 from tests.foundation.factory import make_tenant
+from tests.support.databases import migrate
 from typer.testing import CliRunner
 
 from trustdesk.botdesk import register
@@ -15,7 +16,6 @@ from trustdesk.config import get_settings
 from trustdesk.conversations.domain import Author, AuthorKind
 from trustdesk.conversations.pipeline import CustomerRef, Desk, post_message, start_conversation
 from trustdesk.store.db import make_engine, make_session_factory
-from trustdesk.store.migrate import upgrade
 from trustdesk.store.models import Job, Message
 
 from .conftest import enable_bot
@@ -24,7 +24,7 @@ from .conftest import enable_bot
 def test_a_standalone_worker_answers_the_customer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     url = f"sqlite:///{tmp_path / 'work.db'}"
     engine = make_engine(url)
-    upgrade(engine)
+    migrate(engine)
     sessions = make_session_factory(engine)
     with sessions() as s:
         tenant = make_tenant(s, "acme")

@@ -86,6 +86,8 @@ def start_server(
     }
     if os.environ.get("PYTHONPATH"):  # a worktree's sources first: the server runs the code under test
         env["PYTHONPATH"] = os.environ["PYTHONPATH"]
+    if os.environ.get("TRUSTDESK_BOT_CACHE"):  # the run's trained models (tests/conftest.py)
+        env.setdefault("TRUSTDESK_BOT_CACHE", os.environ["TRUSTDESK_BOT_CACHE"])
     if redis_url:
         env["TRUSTDESK_REDIS_URL"] = redis_url
     log_path = data_dir / f"server-{port}.log"

@@ -8,18 +8,18 @@ import threading
 import httpx
 from tests.conversations.servers import start_server
 from tests.foundation.factory import make_tenant
+from tests.support.databases import migrate
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from trustdesk.store.db import make_engine, make_session_factory
-from trustdesk.store.migrate import upgrade
 
 BURST = 200
 
 
 def test_sigkill_during_a_burst_keeps_every_acknowledged_message_once(database_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
     engine = make_engine(database_url)
-    upgrade(engine)
+    migrate(engine)
     with make_session_factory(engine)() as s:
         make_tenant(s, "acme")
         s.commit()

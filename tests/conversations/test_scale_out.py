@@ -10,16 +10,16 @@ import httpx
 import pytest
 from tests.conversations.servers import sign_in_agent, start_server
 from tests.foundation.factory import make_tenant, make_user
+from tests.support.databases import migrate
 from websockets.sync.client import connect
 
 from trustdesk.accounts.permissions import Role
 from trustdesk.store.db import make_engine, make_session_factory
-from trustdesk.store.migrate import upgrade
 
 
 def _prepare(url: str) -> None:
     engine = make_engine(url)
-    upgrade(engine)
+    migrate(engine)
     with make_session_factory(engine)() as s:
         tenant = make_tenant(s, "acme")
         make_user(s, tenant, "sam@acme.test", Role.AGENT)

@@ -15,6 +15,7 @@ import redis
 from sqlalchemy import text
 from tests.conversations.servers import sign_in_agent, start_server
 from tests.foundation.factory import make_tenant, make_user
+from tests.support.databases import migrate
 from websockets.sync.client import connect
 
 from support.store_dump import all_rows
@@ -22,7 +23,6 @@ from trustdesk.accounts.permissions import Role
 from trustdesk.config import load_settings
 from trustdesk.secretbox import SecretBox
 from trustdesk.store.db import make_engine, make_session_factory
-from trustdesk.store.migrate import upgrade
 from trustdesk.webhooks import create_endpoint
 
 SECRETS = [
@@ -74,7 +74,7 @@ def test_secrets_are_nowhere(database_url, private_redis, tmp_path) -> None:  # 
     data_dir = tmp_path / "var"
     settings = load_settings(data_dir=data_dir, database_url=database_url)  # creates the deployment keys
     engine = make_engine(database_url)
-    upgrade(engine)
+    migrate(engine)
     with make_session_factory(engine)() as s:
         tenant = make_tenant(s, "acme")
         make_user(s, tenant, "sam@acme.test", Role.AGENT)

@@ -19,6 +19,7 @@ from tests.conversations.servers import start_server
 from tests.conversations.test_secrets_never_stored import _monitor, _postgres_places
 from tests.foundation.factory import make_tenant, make_user
 from tests.mailchannel.conftest import customer_zone
+from tests.support.databases import migrate
 from websockets.sync.client import connect
 
 from support.dns_server import DnsTestServer
@@ -27,7 +28,6 @@ from trustdesk.accounts.permissions import Role
 from trustdesk.channels.changes import ChannelInput, seed_channels
 from trustdesk.config import load_settings
 from trustdesk.store.db import make_engine, make_session_factory
-from trustdesk.store.migrate import upgrade
 
 # (what the customer writes, the secret in it that must never be stored)
 CHAT = [
@@ -72,7 +72,7 @@ def test_secrets_in_every_language_are_nowhere(database_url, private_redis, tmp_
     data_dir = tmp_path / "var"
     load_settings(data_dir=data_dir, database_url=database_url)
     engine = make_engine(database_url)
-    upgrade(engine)
+    migrate(engine)
     with make_session_factory(engine)() as s:
         tenant = make_tenant(s, "acme", "acme-shop.com")
         bot_shop = make_tenant(s, "boutique", "boutique-shop.com")

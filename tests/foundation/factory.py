@@ -13,13 +13,13 @@ import pyotp
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
+from tests.support.databases import migrate
 
 from trustdesk.accounts import service as accounts
 from trustdesk.accounts.permissions import Role
 from trustdesk.commerce.importer import import_orders
 from trustdesk.config import get_settings
 from trustdesk.store.db import make_engine, make_session_factory
-from trustdesk.store.migrate import upgrade
 from trustdesk.store.models import Tenant, User
 from trustdesk.tenancy.service import create_tenant
 
@@ -39,7 +39,7 @@ def cli_database(
     """A migrated SQLite file seeded by `seed(session)`, which the CLI opens (TRUSTDESK_DATABASE_URL)."""
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     engine = make_engine(url)
-    upgrade(engine)
+    migrate(engine)
     with make_session_factory(engine)() as s:
         seed(s)
         s.commit()

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 from tests.foundation.factory import make_tenant, make_user
+from tests.support.databases import migrate
 
 from support.dns_server import DnsTestServer
 from support.store_dump import all_rows
@@ -34,7 +35,6 @@ from trustdesk.runtime import build_desk
 from trustdesk.secretbox import SecretBox
 from trustdesk.store.attachments import AttachmentStore
 from trustdesk.store.db import make_engine, make_session_factory
-from trustdesk.store.migrate import upgrade
 
 ACME_SUPPORT = "help@acme-shop.com"
 GLOBEX_SUPPORT = "care@globex-shop.com"
@@ -171,7 +171,7 @@ def customer_zone(dns: DnsTestServer) -> None:
 def world(database_url: str, tmp_path: Path, settings_factory: Any) -> Iterator[World]:
     settings = settings_factory(database_url, public_base_url="http://desk.test", smtp_relay_max_attempts=3)
     engine = make_engine(database_url)
-    upgrade(engine)
+    migrate(engine)
     sessions = make_session_factory(engine)
     tenants: dict[str, int] = {}
     agents: dict[str, int] = {}

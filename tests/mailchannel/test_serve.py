@@ -16,6 +16,7 @@ from tests.conversations.servers import sign_in_agent, start_server
 from tests.foundation.factory import make_tenant, make_user
 from tests.mailchannel.conftest import Sink, customer_zone
 from tests.mailchannel.files import make_pdf
+from tests.support.databases import migrate
 
 from support.dns_server import DnsTestServer
 from support.store_dump import all_rows
@@ -23,7 +24,6 @@ from trustdesk.accounts.permissions import Role
 from trustdesk.channels.changes import ChannelInput, seed_channels
 from trustdesk.config import load_settings
 from trustdesk.store.db import make_engine, make_session_factory
-from trustdesk.store.migrate import upgrade
 
 SECRETS = ["4111 1111 1111 1111", "4111111111111111", "DE89 3704 0044 0532 0130 00", "Hunter2!Secret"]
 
@@ -32,7 +32,7 @@ def test_mail_in_reply_out_and_no_secret_anywhere(database_url: str, tmp_path: P
     data_dir = tmp_path / "var"
     load_settings(data_dir=data_dir, database_url=database_url)  # the deployment keys
     engine = make_engine(database_url)
-    upgrade(engine)
+    migrate(engine)
     with make_session_factory(engine)() as s:
         tenant = make_tenant(s, "acme", "acme-shop.com")
         first = make_user(s, tenant, "boss@acme-shop.com", Role.ADMIN)

@@ -48,9 +48,9 @@ def _desk(settings_factory, database_url, migrated_engine):  # type: ignore[no-u
 
 def test_a_sqlite_desk_comes_back_whole(settings_factory, sqlite_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
     engine = make_engine(sqlite_url)
-    from trustdesk.store.migrate import upgrade
+    from tests.support.databases import migrate
 
-    upgrade(engine)
+    migrate(engine)
     settings = _desk(settings_factory, sqlite_url, engine)
     archive = tmp_path / "out" / "desk.tar.gz"
     manifest = create_backup(settings, engine, archive, passphrase=PASSPHRASE)
@@ -80,9 +80,9 @@ def test_a_sqlite_desk_comes_back_whole(settings_factory, sqlite_url, tmp_path) 
 
 def test_without_keys_the_archive_holds_none(settings_factory, sqlite_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
     engine = make_engine(sqlite_url)
-    from trustdesk.store.migrate import upgrade
+    from tests.support.databases import migrate
 
-    upgrade(engine)
+    migrate(engine)
     settings = _desk(settings_factory, sqlite_url, engine)
     manifest = create_backup(settings, engine, tmp_path / "k.tar.gz", include_keys=False)
     assert not manifest.keys_included and not any(name.startswith("keys/") for name in manifest.files)
@@ -105,9 +105,9 @@ def _rewrite(archive: Path, out: Path, change) -> None:  # type: ignore[no-untyp
 @pytest.fixture
 def archive(settings_factory, sqlite_url, tmp_path):  # type: ignore[no-untyped-def]
     engine = make_engine(sqlite_url)
-    from trustdesk.store.migrate import upgrade
+    from tests.support.databases import migrate
 
-    upgrade(engine)
+    migrate(engine)
     settings = _desk(settings_factory, sqlite_url, engine)
     path = tmp_path / "desk.tar.gz"
     create_backup(settings, engine, path, passphrase=PASSPHRASE)
@@ -170,9 +170,9 @@ def test_the_cli_backs_up_verifies_restores_and_audits_both_ends(
     settings_factory, sqlite_url, tmp_path, monkeypatch, request
 ) -> None:  # type: ignore[no-untyped-def]
     engine = make_engine(sqlite_url)
-    from trustdesk.store.migrate import upgrade
+    from tests.support.databases import migrate
 
-    upgrade(engine)
+    migrate(engine)
     settings = _desk(settings_factory, sqlite_url, engine)
     monkeypatch.setenv("TRUSTDESK_DATA_DIR", str(settings.data_dir))
     monkeypatch.setenv("TRUSTDESK_DATABASE_URL", sqlite_url)
@@ -205,10 +205,10 @@ def test_the_cli_backs_up_verifies_restores_and_audits_both_ends(
 
 @pytest.mark.postgres
 def test_a_postgresql_desk_comes_back_whole(settings_factory, postgres_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from trustdesk.store.migrate import upgrade
+    from tests.support.databases import migrate
 
     engine = make_engine(postgres_url)
-    upgrade(engine)
+    migrate(engine)
     settings = _desk(settings_factory, postgres_url, engine)
     archive = tmp_path / "pg.tar.gz"
     manifest = create_backup(settings, engine, archive, passphrase=PASSPHRASE)
@@ -243,10 +243,10 @@ def test_a_postgresql_desk_comes_back_whole(settings_factory, postgres_url, tmp_
 def test_the_keys_are_sealed_with_the_passphrase_and_a_wrong_one_fails_clearly(  # type: ignore[no-untyped-def]
     settings_factory, sqlite_url, tmp_path
 ) -> None:
-    from trustdesk.store.migrate import upgrade
+    from tests.support.databases import migrate
 
     engine = make_engine(sqlite_url)
-    upgrade(engine)
+    migrate(engine)
     settings = _desk(settings_factory, sqlite_url, engine)
     with pytest.raises(BackupError, match="TRUSTDESK_BACKUP_PASSPHRASE"):
         create_backup(settings, engine, tmp_path / "none.tar.gz")

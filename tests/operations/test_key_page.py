@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from tests.foundation.factory import make_tenant, make_user, sign_in_staff
+from tests.support.databases import migrate
 
 from trustdesk.accounts.permissions import Role
 from trustdesk.audit.log import verify_chain
@@ -18,7 +19,6 @@ from trustdesk.runtime import default_handlers
 from trustdesk.secretbox import SecretBox
 from trustdesk.signing_keys import secret_key_id
 from trustdesk.store.db import make_engine, make_session_factory
-from trustdesk.store.migrate import upgrade
 from trustdesk.store.models import AuditEvent, WebhookEndpoint
 from trustdesk.store.resealing import encryption_key_id
 from trustdesk.web.app import create_app
@@ -36,7 +36,7 @@ def desk(sqlite_url, tmp_path, monkeypatch, request):  # type: ignore[no-untyped
     request.addfinalizer(get_settings.cache_clear)
     settings = get_settings()
     engine = make_engine(sqlite_url)
-    upgrade(engine)
+    migrate(engine)
     with make_session_factory(engine)() as s:
         acme = make_tenant(s, "acme")
         other = make_tenant(s, "globex")

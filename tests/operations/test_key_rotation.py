@@ -9,6 +9,7 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import select
 from tests.foundation.factory import make_tenant, make_user
+from tests.support.databases import migrate
 from typer.testing import CliRunner
 
 from trustdesk.accounts.permissions import Role
@@ -16,7 +17,6 @@ from trustdesk.cli.main import build_app
 from trustdesk.config import ConfigurationError, get_settings, load_settings
 from trustdesk.secretbox import SecretBox
 from trustdesk.store.db import make_engine, make_session_factory
-from trustdesk.store.migrate import upgrade
 from trustdesk.store.models import AuditEvent, Base, DkimKey, ManifestSigningKey, User, WebhookEndpoint
 from trustdesk.store.sealed import SEALED
 
@@ -63,7 +63,7 @@ def desk(sqlite_url, tmp_path, monkeypatch, request):  # type: ignore[no-untyped
     request.addfinalizer(get_settings.cache_clear)
     key = get_settings().encryption_key  # generated into var/encryption_key
     engine = make_engine(sqlite_url)
-    upgrade(engine)
+    migrate(engine)
     box = SecretBox(key)
     with make_session_factory(engine)() as s:
         tenant = make_tenant(s, "acme")

@@ -11,6 +11,7 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import select
 from tests.foundation.factory import make_tenant, make_user
+from tests.support.databases import migrate
 from typer.testing import CliRunner
 
 from trustdesk.accounts.permissions import Role
@@ -21,7 +22,6 @@ from trustdesk.jobs import Worker
 from trustdesk.runtime import default_handlers
 from trustdesk.secretbox import SecretBox
 from trustdesk.store.db import make_engine, make_session_factory
-from trustdesk.store.migrate import upgrade
 from trustdesk.store.models import AuditEvent, Job, WebhookEndpoint
 from trustdesk.store.resealing import (
     RESEAL_JOB,
@@ -45,7 +45,7 @@ def desk(sqlite_url, tmp_path, monkeypatch, request):  # type: ignore[no-untyped
     request.addfinalizer(get_settings.cache_clear)
     key = get_settings().encryption_key or ""
     engine = make_engine(sqlite_url)
-    upgrade(engine)
+    migrate(engine)
     box = SecretBox(key)
     with make_session_factory(engine)() as s:
         tenant = make_tenant(s, "acme")

@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from tests.foundation.factory import make_tenant, make_user, sign_in_staff
+from tests.support.databases import migrate
 from typer.testing import CliRunner
 
 from trustdesk.accounts.permissions import Role
@@ -19,7 +20,6 @@ from trustdesk.cli.main import build_app
 from trustdesk.config import get_settings
 from trustdesk.signing_keys import secret_key_id
 from trustdesk.store.db import make_engine, make_session_factory
-from trustdesk.store.migrate import upgrade
 from trustdesk.store.models import AuditEvent, Tenant
 from trustdesk.web.app import create_app
 from trustdesk.web.deps import SESSION_COOKIE
@@ -37,7 +37,7 @@ def desk(sqlite_url, tmp_path, monkeypatch, request):  # type: ignore[no-untyped
     request.addfinalizer(get_settings.cache_clear)
     first = get_settings().secret_key or ""
     engine = make_engine(sqlite_url)
-    upgrade(engine)
+    migrate(engine)
     with make_session_factory(engine)() as s:
         tenant = make_tenant(s, "acme")
         make_user(s, tenant, "agent@acme.test", Role.AGENT)

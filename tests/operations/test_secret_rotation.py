@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from itsdangerous import BadSignature, Signer
 from sqlalchemy import select
 from tests.foundation.factory import make_tenant, make_user, sign_in_staff
+from tests.support.databases import migrate
 from typer.testing import CliRunner
 
 from trustdesk.accounts.permissions import Role
@@ -22,7 +23,6 @@ from trustdesk.config import get_settings
 from trustdesk.privacy.service import PrivacyDeps, locate
 from trustdesk.signing_keys import SESSION_SALT, fingerprint_ring, secret_key_id, session_signer
 from trustdesk.store.db import make_engine, make_session_factory
-from trustdesk.store.migrate import upgrade
 from trustdesk.store.models import AuditEvent, Customer, Tenant, UserSession
 from trustdesk.verify import Registry
 from trustdesk.web.app import create_app
@@ -63,7 +63,7 @@ def desk(sqlite_url, tmp_path, monkeypatch, request):  # type: ignore[no-untyped
     request.addfinalizer(get_settings.cache_clear)
     old = get_settings().secret_key  # generated into var/secret_key
     engine = make_engine(sqlite_url)
-    upgrade(engine)
+    migrate(engine)
     with make_session_factory(engine)() as s:
         tenant = make_tenant(s, "acme")
         make_user(s, tenant, "agent@acme.test", Role.AGENT)

@@ -15,6 +15,7 @@ from tests.foundation.factory import make_tenant
 from tests.mailchannel.conftest import World
 from tests.privacy.conftest import EMAIL, Seeded
 from tests.privacy.test_erase import run_erase
+from tests.support.databases import migrate
 
 from trustdesk.audit.chain import GENESIS_HASH, LEGACY_FORMAT, entry_hash
 from trustdesk.audit.log import clear_ips, record, verify_chain
@@ -40,7 +41,7 @@ _LEGACY_TABLE = table(
 @pytest.fixture
 def sessions(database_url: str) -> Iterator[sessionmaker[Session]]:
     engine = make_engine(database_url)
-    upgrade(engine)
+    migrate(engine)
     yield make_session_factory(engine)
     engine.dispose()
 

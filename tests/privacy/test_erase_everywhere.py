@@ -28,6 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from tests.botdesk.conftest import enable_bot
 from tests.foundation.factory import add_orders, make_tenant, make_user, order_row, sign_in_staff
+from tests.support.databases import migrate
 from typer.testing import CliRunner
 
 from support.dns_server import DnsTestServer
@@ -40,7 +41,6 @@ from trustdesk.conversations.pipeline import client_key, post_message
 from trustdesk.mailchannel.service import start_listener
 from trustdesk.privacy.caches import cache_key_patterns, delete_keys, existing_keys
 from trustdesk.store.db import make_engine
-from trustdesk.store.migrate import upgrade
 from trustdesk.store.models import Conversation, MailRecord
 from trustdesk.web.app import create_app
 from trustdesk.web.logs import JsonFormatter
@@ -139,7 +139,7 @@ def desk(database_url, redis_url, tmp_path, monkeypatch, request):  # type: igno
     settings = get_settings()
     engine = make_engine(database_url)
     request.addfinalizer(engine.dispose)
-    upgrade(engine)
+    migrate(engine)
     from trustdesk.store.db import make_session_factory
 
     with make_session_factory(engine)() as s:

@@ -99,11 +99,18 @@ def make_server(data_dir: Path, *, extra_env: dict[str, str] | None = None, demo
     }
     if os.environ.get("PYTHONPATH"):  # a worktree's sources first: the server runs the code under test
         env["PYTHONPATH"] = os.environ["PYTHONPATH"]
+    if os.environ.get("TRUSTDESK_BOT_CACHE"):  # the run's trained models (tests/conftest.py)
+        env.setdefault("TRUSTDESK_BOT_CACHE", os.environ["TRUSTDESK_BOT_CACHE"])
     port = free_port()
     env.setdefault("TRUSTDESK_PUBLIC_BASE_URL", f"http://127.0.0.1:{port}")
     env.setdefault("TRUSTDESK_SMTP_LISTEN_PORT", str(free_port()))
     server = LiveServer(data_dir, port, env)
-    server.cli("db", "upgrade")
+    if "TRUSTDESK_DATABASE_URL" in env:
+        server.cli("db", "upgrade")
+    else:  # the default SQLite file in the data folder, copied from the session's migrated template
+        from tests.support.databases import migrated_engine
+
+        migrated_engine(f"sqlite:///{data_dir / 'trustdesk.db'}").dispose()
     if demo:
         server.cli("demo")
     return server

@@ -7,11 +7,13 @@ extra is missing, one warning is logged and the plain TF-IDF model is used.
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 from trustdesk.bot import embeddings as emb
@@ -173,23 +175,46 @@ def load_or_train(
     data = list(examples)
     digest = examples_digest(data)
     name = digest[:24] + ("-embeddings" if embeddings else "")
-    target = cache_dir / name if cache_dir is not None else None
-    if target is not None and target.is_dir():
-        try:
-            cached = (
-                emb.BlendedModel.load(target, shared_encoder()) if embeddings else IntentModel.load(target)
-            )
-            if cached.digest == digest:
-                return cached
-        except ModelFileError:
-            pass
-    model = train_model(data, embeddings=embeddings)
-    if target is not None:
+    if cache_dir is None:
+        return train_model(data, embeddings=embeddings)
+    target = cache_dir / name
+    # Processes sharing the cache (a server's workers, test workers) train a given model once: the
+    # first holds the lock while it trains and saves, the others then load what it saved.
+    with _cache_lock(cache_dir / f"{name}.lock"):
+        if target.is_dir():
+            try:
+                cached = (
+                    emb.BlendedModel.load(target, shared_encoder())
+                    if embeddings
+                    else IntentModel.load(target)
+                )
+                if cached.digest == digest:
+                    return cached
+            except ModelFileError:
+                pass
+        model = train_model(data, embeddings=embeddings)
         try:
             model.save(target)
         except OSError:
             pass  # a read-only cache only costs the next start a retrain
-    return model
+        return model
+
+
+@contextmanager
+def _cache_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock on `path` across processes and threads; none when it cannot be created."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = path.open("a")
+    except OSError:
+        yield  # a read-only cache: no lock, as without a cache
+        return
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 _default_lock = threading.Lock()

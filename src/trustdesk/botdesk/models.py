@@ -87,7 +87,7 @@ class TenantModels:
                 self._entries[tenant_id] = entry
             if entry.signature != signature:
                 entry.signature = signature
-                entry.pending = self._executor.submit(self._retrain, entry.holder, examples, base)
+                entry.pending = self._executor.submit(self._retrain, entry, signature, examples, base)
             return entry.holder
 
     def base(self) -> IntentModel:
@@ -96,9 +96,15 @@ class TenantModels:
 
         return default_model(embeddings=self.embeddings)
 
-    def _retrain(self, holder: ModelHolder, extra: list[Example], base: object) -> None:
+    def _retrain(self, entry: _Entry, signature: Signature, extra: list[Example], base: object) -> None:
         from trustdesk.bot.registry import default_cache_dir, load_or_train, use_embeddings
 
+        with self._lock:
+            if entry.signature != signature:
+                # Examples changed again since this job was queued: the job queued after it trains the
+                # newer set, so an admin adding five phrases waits for one training, not five.
+                return
+        holder = entry.holder
         try:
             model = (
                 base
