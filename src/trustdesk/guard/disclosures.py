@@ -263,7 +263,12 @@ def find_disclosed_passwords(st: ScanText) -> list[Candidate]:
             found.append(_password(*pin.span("value"), "PIN"))
             if value.isdigit():
                 found.extend(_corrections(folded, pin.end("value"), len(value)))
-    if (found or kinds & _TOPIC_KINDS) and len(st.text) <= _TOPIC_CHARS:
+    # A password-shaped word holds a digit (`_password_shaped`): an ASCII text without one has none.
+    if (
+        (found or kinds & _TOPIC_KINDS)
+        and len(st.text) <= _TOPIC_CHARS
+        and (st.has_digit or not st.text.isascii())
+    ):
         found.extend(_password_shaped_tokens(st.text, found))
     return found
 
@@ -355,6 +360,7 @@ _TOPIC_CHARS = 400
 _STRONG_SIGNS = frozenset("!#$%&*+=?@^~")
 _TOKEN = re.compile(r"(?<![^\s(\[\"'“‘«„])[^\s\"'“”‘’«»„<>()\[\]]{6,64}")
 _DOMAIN_END = re.compile(r"\.[a-z]{2,12}$")
+_ANY_DIGIT = re.compile(r"\d")
 
 
 def _password_shaped_tokens(text: str, found: list[Candidate]) -> list[Candidate]:
@@ -388,6 +394,8 @@ def password_topic(text: str) -> bool:
 def passwords_in_reply(text: str) -> list[Candidate]:
     """Password-shaped words in a message whose author spoke of a password just before
     ("wacht, ik zoek mijn wachtwoord op" … "gevonden" … "Hyacint#Dordt31 is het")."""
+    if text.isascii() and not _ANY_DIGIT.search(text):
+        return []  # a password-shaped word holds a digit (`_password_shaped`)
     return _password_shaped_tokens(text, [])
 
 
