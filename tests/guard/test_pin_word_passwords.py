@@ -72,6 +72,8 @@ def test_digits_after_a_pin_word_stay_a_pin(text, pin):
         "My PIN is not working, order #A12345 still pending",
         "Meine PIN ist seit gestern gesperrt, Bestellung AB1234",
         "PIN ist 6-stellig, Rechnung RE-2024-118",
+        "My PIN is 3D-Secure protected, order 5566778",
+        "Meine PIN ist 3D-gesichert, Bestellung 4455667",
         "Le code PIN est à 4 chiffres, commande FR-123456",
         "Mi PIN es de 4 dígitos, pedido 12345678",
         "Il PIN è scaduto, ordine n. 5567",

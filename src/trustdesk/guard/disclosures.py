@@ -273,8 +273,9 @@ def find_disclosed_passwords(st: ScanText) -> list[Candidate]:
     return found
 
 
-# "4-digit", "6-stellig", "4-cyfrowy", "4chiffres": how long a PIN is, not what it is.
-_PIN_LENGTH_WORD = re.compile(r"\d{1,2}[\-\s]?[^\W\d_]{3,}")
+# "4-digit", "6-stellig", "4-cyfrowy", "4chiffres": how long a PIN is, not what it is; and a number
+# that starts a name ("3D-Secure", "2FA-geschützt"): one or two digits, then letters and hyphens only.
+_PIN_LENGTH_WORD = re.compile(r"\d{1,2}[\-\s]?[^\W\d_]+(?:-[^\W\d_]+)*")
 _DIGIT_GROUPS = re.compile(r"[\d\s\-./]+")
 
 
