@@ -23,7 +23,13 @@ from __future__ import annotations
 import re
 
 from trustdesk.guard.candidates import PRIORITY, Candidate
-from trustdesk.guard.credentials import _DESCRIPTIVE_WORDS, _looks_secret, _plausible_value, _trim
+from trustdesk.guard.credentials import (
+    _DESCRIPTIVE_WORDS,
+    _NOT_A_CREDENTIAL,
+    _looks_secret,
+    _plausible_value,
+    _trim,
+)
 from trustdesk.guard.cues import (
     CueGroups,
     CueSearch,
@@ -236,6 +242,10 @@ def find_disclosed_passwords(st: ScanText) -> list[Candidate]:
             if _password_shaped(value):
                 found.append(_password(start, stop))
         elif st.has_digit:  # a PIN word
+            shaped = _password_after_pin_word(st, end)
+            if shaped is not None:
+                found.append(shaped)  # "PIN ist Hund77!": not a PIN, a password
+                continue
             pin = _PIN_AFTER.match(folded, end) or _pin_later(folded, end)
             if pin is None or _OTHER_NUMBER.search(folded, end, pin.start("value")):
                 continue
@@ -246,12 +256,76 @@ def find_disclosed_passwords(st: ScanText) -> list[Candidate]:
                 and _YEAR_BEFORE.search(folded, 0, pin.start("value"))
             ):
                 continue
+            glued = _glued_token(st.text, *pin.span("value"))
+            if glued is not None:
+                found.append(glued)  # the digits are part of a word ("… später Sonne2024x")
+                continue
             found.append(_password(*pin.span("value"), "PIN"))
             if value.isdigit():
                 found.extend(_corrections(folded, pin.end("value"), len(value)))
-    if (found or kinds & _TOPIC_KINDS) and len(st.text) <= _TOPIC_CHARS:
+    # A password-shaped word holds a digit (`_password_shaped`): an ASCII text without one has none.
+    if (
+        (found or kinds & _TOPIC_KINDS)
+        and len(st.text) <= _TOPIC_CHARS
+        and (st.has_digit or not st.text.isascii())
+    ):
         found.extend(_password_shaped_tokens(st.text, found))
     return found
+
+
+# "4-digit", "6-stellig", "4-cyfrowy", "4chiffres": how long a PIN is, not what it is; and a number
+# that starts a name ("3D-Secure", "2FA-geschützt"): one or two digits, then letters and hyphens only.
+_PIN_LENGTH_WORD = re.compile(r"\d{1,2}[\-\s]?[^\W\d_]+(?:-[^\W\d_]+)*")
+_DIGIT_GROUPS = re.compile(r"[\d\s\-./]+")
+
+
+def _pin_or_password(value: str) -> bool:
+    """True when ``value``, found where a PIN word expects digits, is a password instead: letters
+    with digits ("Praia2021x", "abc123") or a sign inside ("Hund!Katze7"); never digits alone or
+    in groups (a PIN), a word that describes one, a length ("4-digit") or a link or price."""
+    core = value.rstrip("!?.…")
+    if not core or _DIGIT_GROUPS.fullmatch(core) or _PIN_LENGTH_WORD.fullmatch(core):
+        return False
+    if fold(core.lower()) in _DESCRIPTIVE or _NOT_A_CREDENTIAL.search(core):
+        return False
+    has_letter = any(c.isalpha() for c in core)
+    has_digit = any(c.isdigit() for c in core)
+    signed = any(c in _STRONG_SIGNS for c in core)
+    return len(core) >= 4 and ((has_letter and has_digit) or (signed and (has_letter or has_digit)))
+
+
+def _password_after_pin_word(st: ScanText, end: int) -> Candidate | None:
+    """The password a customer gives after a PIN word ("a senha do internet banking é Praia2021x",
+    "PIN ist Hund77!", "code PIN : abc123"): a value after ":" or a link word that is not a PIN
+    (see `_pin_or_password`). A value of digits is left to the PIN rules."""
+    m = _AFTER.match(st.folded, end)
+    if m is None:
+        return None
+    if m.group("q"):
+        start, stop = m.span("value")
+        value = st.text[start:stop]
+    else:
+        value, start, stop = _trim(st.text[m.start("value") : m.end("value")], m.start("value"))
+    return _password(start, stop) if _pin_or_password(value) else None
+
+
+_TOKEN_EDGE = frozenset(" \t\r\n\"'“”‘’«»„<>()[]")
+
+
+def _glued_token(text: str, start: int, stop: int) -> Candidate | None:
+    """The whole word around PIN-like digits found inside it ("Praia2021x"), as a password, when
+    that word is one (see `_pin_or_password`); None for digits standing alone."""
+    left, right = start, stop
+    while left > 0 and text[left - 1] not in _TOKEN_EDGE:
+        left -= 1
+    while right < len(text) and text[right] not in _TOKEN_EDGE:
+        right += 1
+    if (left, right) == (start, stop):
+        return None
+    value, left, right = _trim(text[left:right], left)
+    if (left, right) == (start, stop) or not _pin_or_password(value):
+        return None
+    return _password(left, right)
 
 
 def _pin_later(folded: str, end: int) -> re.Match[str] | None:
@@ -287,6 +361,7 @@ _TOPIC_CHARS = 400
 _STRONG_SIGNS = frozenset("!#$%&*+=?@^~")
 _TOKEN = re.compile(r"(?<![^\s(\[\"'“‘«„])[^\s\"'“”‘’«»„<>()\[\]]{6,64}")
 _DOMAIN_END = re.compile(r"\.[a-z]{2,12}$")
+_ANY_DIGIT = re.compile(r"\d")
 
 
 def _password_shaped_tokens(text: str, found: list[Candidate]) -> list[Candidate]:
@@ -320,6 +395,8 @@ def password_topic(text: str) -> bool:
 def passwords_in_reply(text: str) -> list[Candidate]:
     """Password-shaped words in a message whose author spoke of a password just before
     ("wacht, ik zoek mijn wachtwoord op" … "gevonden" … "Hyacint#Dordt31 is het")."""
+    if text.isascii() and not _ANY_DIGIT.search(text):
+        return []  # a password-shaped word holds a digit (`_password_shaped`)
     return _password_shaped_tokens(text, [])
 
 

@@ -360,11 +360,7 @@ def scan(
                 if begun is not None:
                     candidates = resolve_overlaps([*candidates, begun])
         # An ID number's first part ends the message ("PESEL: 850412" … "38513").
-        if (
-            DIGIT in found
-            and not found.isdisjoint(NATIONAL_ID_GATE)
-            and plain.rstrip(_TRAILING)[-1:].isdigit()
-        ):
+        if gates & _DIGIT and gates & _NATIONAL_ID and plain.rstrip(_TRAILING)[-1:].isdigit():
             begun_id = id_begun(plain, candidates)
             if begun_id is not None:
                 candidates = resolve_overlaps([*candidates, begun_id])
