@@ -67,17 +67,17 @@ def test_older_conversations_load_on_request(live_server, page) -> None:  # type
 
 
 def test_the_agent_sees_the_language_and_sets_another_offered_one(live_server, page) -> None:  # type: ignore[no-untyped-def]
-    sign_in_agent(page, live_server, "agent@acmeoutfitters.com")
+    sign_in_agent(page, live_server, "agent2@acmeoutfitters.com")  # the first test enrolled "agent@"
     page.goto(live_server.url + "/console/conversations")
     item = page.locator(".cv-item", has_text="Customer 00")
     expect(item.locator(".cv-lang")).to_have_text("Language: de")  # in the queue
     item.click()
     expect(page.locator("#cv-language-now")).to_have_text("Language: German (de)")
-    select = page.get_by_label("Conversation language")
-    expect(select).to_have_value("de")
-    options = select.locator("option")
+    chooser = page.get_by_label("Conversation language")
+    expect(chooser).to_have_value("de")
+    options = chooser.locator("option")
     expect(options).to_have_text(["English (en)", "German (de)", "French (fr)"])  # Acme's languages only
-    select.select_option("fr")
+    chooser.select_option("fr")
     page.get_by_role("button", name="Set language").click()
     expect(page.locator("#cv-language-ok")).to_contain_text("Language set to French (fr)")
     expect(page.locator("#cv-language-now")).to_have_text("Language: French (fr)")
@@ -95,5 +95,5 @@ def test_the_agent_sees_the_language_and_sets_another_offered_one(live_server, p
         ).one()
     engine.dispose()
     assert conv.language == "fr"
-    assert event.actor == "agent:agent@acmeoutfitters.com" and event.details["from"] == "de"
+    assert event.actor == "agent:agent2@acmeoutfitters.com" and event.details["from"] == "de"
     assert event.details["to"] == "fr"
