@@ -34,7 +34,8 @@ IDENTITIES = {
 # that must parse as a phone number or domain of its kind, a host that must be public, a password that
 # must be strong, a pattern RE2 must accept, text that must not ask for (or hold) a secret, a report the
 # analysis finds nothing in, a role change for a customer's account (not_staff), a default language that is
-# not among the offered ones (invalid_languages), a mailbox address that must be one of the retailer's
+# not among the offered ones (invalid_languages) or a conversation's language the retailer does not offer
+# (language_not_offered), a mailbox address that must be one of the retailer's
 # official e-mail addresses, an SLA policy's time zone, hours and dates. Their documents say so. Every other operation accepts schema-valid input (or
 # answers 401, 403, 404, 409 or 429, which the check allows).
 SEMANTIC_422 = [
@@ -58,6 +59,8 @@ SEMANTIC_422 = [
     "mailbox_add",
     "write_sla_policy",  # a time zone zoneinfo knows, hours that do not overlap, a real date, an agent of ours
     "set_conversation_labels",  # a tag needs a letter or digit
+    "agent_set_language",  # a supported language the retailer does not offer (language_not_offered)
+    "customer_set_language",
     "read_attainment",  # since must not be after until
     "queue",  # a search: q must hold a word, since must come before until
 ]

@@ -101,7 +101,7 @@ class LanguageNotOffered(ConversationError):
     """A language change names a language that is not supported or that the retailer does not offer."""
 
     code = "language_not_offered"
-    status = 409
+    status = 422  # like a canned reply in an unoffered language (invalid_language)
 
 
 class CannotAssign(ConversationError):

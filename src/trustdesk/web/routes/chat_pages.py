@@ -163,5 +163,8 @@ def console_conversations(
     context["search_priorities"] = PRIORITIES
     offered = tenant_languages(auth.tenant)
     context["canned_languages"] = [(code, LANGUAGES[code].english_name) for code in offered.offered]
+    # The agent may set a conversation's language to one the retailer offers (the API refuses others).
+    context["offered_languages"] = context["canned_languages"]
+    context["language_names"] = {code: lang.english_name for code, lang in LANGUAGES.items()}
     context["canned_default"] = offered.default
     return render(request, "console_conversations.html", context)

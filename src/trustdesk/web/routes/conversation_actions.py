@@ -65,7 +65,7 @@ def assign(conversation_id: str, body: AssignIn, call: PipelineCall = Depends(pi
     "/conversations/{conversation_id}/language",
     response_model=ConversationOut,
     summary="Set the conversation's language (the bot answers in it from now on); audited",
-    responses=errors(404, e409="language_not_offered: a language this retailer does not offer"),
+    responses=errors(404, e422="language_not_offered: a language this retailer does not offer"),
 )
 def agent_set_language(
     conversation_id: str, body: LanguageIn, call: PipelineCall = Depends(pipeline_call(HANDLE))

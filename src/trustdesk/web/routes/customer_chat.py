@@ -313,7 +313,7 @@ def customer_history(
         e401="neither a conversation token nor a signed-in customer's session",
         e403="csrf_failed: a cookie session must send its CSRF token",
         e404="no such retailer, or no conversation this token or account may open",
-        e409="language_not_offered: a language this retailer does not offer",
+        e422="language_not_offered: a language this retailer does not offer",
     ),
     openapi_extra=chat_security("POST"),
 )

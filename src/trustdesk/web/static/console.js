@@ -6,6 +6,7 @@
   var root = document.getElementById("cv");
   if (!root) { return; }
   var me = parseInt(root.getAttribute("data-user-id"), 10);
+  var languageNames = JSON.parse(root.getAttribute("data-language-names") || "{}");
   var $ = function (id) { return document.getElementById(id); };
 
   var list = $("cv-list"), listEmpty = $("cv-list-empty"), live = $("cv-live");
@@ -40,6 +41,9 @@
     var h = Math.floor(seconds / 3600), m = Math.floor((seconds % 3600) / 60), s = seconds % 60;
     return (h ? h + "h " : "") + (h || m ? m + "m " : "") + s + "s";
   }
+
+  // "German (de)"; the code alone for one the page does not know.
+  function languageLabel(code) { return languageNames[code] ? languageNames[code] + " (" + code + ")" : code; }
 
   function since(iso) { return iso ? (Date.now() - new Date(iso).getTime()) / 1000 : null; }
 
@@ -103,6 +107,16 @@
   function slaBadges(c) {
     var wrap = document.createElement("span");
     wrap.className = "cv-badges";
+    if (c.language) {
+      // The customer's language, in the queue: who should take it, which canned replies fit.
+      var lang = pill("tag-pill cv-lang", "");
+      var said = pill("sr-only", "Language: ");
+      lang.appendChild(said);
+      lang.appendChild(document.createTextNode(c.language));
+      lang.title = "Language: " + languageLabel(c.language);
+      lang.setAttribute("data-language", c.language);
+      wrap.appendChild(lang);
+    }
     if (c.sla && c.sla.level && c.sla.level !== "none" && c.status !== "resolved") {
       var label = { breached: "SLA breached", near: "SLA near", ok: "SLA ok" }[c.sla.level];
       var b = pill("sla-pill sla-" + c.sla.level, label);
@@ -383,8 +397,39 @@
     $("cv-resolve").hidden = current.status === "resolved";
     $("cv-reopen").hidden = current.status !== "resolved";
     renderLabels();
+    renderLanguage();
     tickTimers();
   }
+
+  // --- the conversation's language ------------------------------------------------------------
+  // Shown, and settable to one of the retailer's languages (the API refuses any other, and audits
+  // the change); the bot and the mail the desk sends answer in it from then on.
+
+  function renderLanguage() {
+    if (!current) { return; }
+    var code = current.language, select = $("cv-language");
+    $("cv-language-now").textContent = code
+      ? "Language: " + languageLabel(code) + (select.querySelector('option[value="' + code + '"]') ? "" : ": a language this retailer does not offer")
+      : "Language not known yet (the retailer's default is used).";
+    if (code && document.activeElement !== select && select.querySelector('option[value="' + code + '"]')) { select.value = code; }
+  }
+
+  $("cv-language-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (!current) { return; }
+    var wanted = $("cv-language").value;
+    show(actionError, ""); show($("cv-language-ok"), "");
+    if (wanted === current.language) { show($("cv-language-ok"), "The conversation is already in " + languageLabel(wanted) + "."); return; }
+    api("POST", "/conversations/" + encodeURIComponent(current.id) + "/language", { language: wanted })
+      .then(function (conv) {
+        current = conv;
+        renderHeader();
+        show($("cv-language-ok"), "Language set to " + languageLabel(conv.language) + ": the bot and e-mails use it from now on.");
+        refreshQueueSoon();
+        loadCanned();
+      })
+      .catch(function (e) { show(actionError, "Language not changed: " + e.message); });
+  });
 
   function tickTimers() {
     document.querySelectorAll(".cv-wait").forEach(function (el) {
@@ -467,7 +512,7 @@
       detail.messages.forEach(addMessage);
       renderHeader();
       subscribe();
-      show($("cv-canned-note"), "");
+      show($("cv-canned-note"), ""); show($("cv-language-ok"), "");
       loadCanned();
       document.querySelectorAll(".cv-item").forEach(function (b) {
         if (b.getAttribute("data-id") === id) { b.setAttribute("aria-current", "true"); b.classList.remove("cv-item-unread"); }
