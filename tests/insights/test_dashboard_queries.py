@@ -406,3 +406,34 @@ def test_guard_events_on_sqlite_before_the_arrow_operator(sessions, monkeypatch)
     """SQLite before 3.38 has no `->`: json_extract and the member's JSON type give the same texts."""
     monkeypatch.setattr(q.sqlite3, "sqlite_version_info", (3, 37, 2))
     test_guard_events_are_counted_in_sql_as_the_python_reading_did(sessions)
+
+
+@BOTH
+def test_a_finding_written_with_escapes_still_counts(sessions) -> None:  # type: ignore[no-untyped-def]
+    """PostgreSQL's pre-filter reads the stored text: "redact" written with a \\u escape still counts."""
+    from sqlalchemy import text
+
+    raw = '[{"type": "C\\u0041RD", "action": "red\\u0061ct"}]'
+    with sessions() as s:
+        shop = make_tenant(s, "shop")
+        conv = _conv(s, shop, 1, NOW - timedelta(days=1))
+        s.add(
+            Message(
+                tenant_id=shop.id,
+                conversation_id=conv.id,
+                seq=1,
+                author_kind="customer",
+                author_name="C",
+                body="x",
+                created_at=NOW - timedelta(hours=1),
+                guard=[{"type": "placeholder"}],
+            )
+        )
+        s.flush()
+        value = "CAST(:raw AS JSON)" if s.get_bind().dialect.name == "postgresql" else ":raw"
+        s.execute(
+            text(f"UPDATE messages SET guard = {value} WHERE tenant_id = :t"), {"raw": raw, "t": shop.id}
+        )
+        s.commit()
+        got = q.guard_events(s, shop.id, window(ZONE, 7, NOW))
+    assert sum(got.removed.values()) == 1 and dict(got.removed_types) == {"CARD": 1}
