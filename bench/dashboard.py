@@ -15,6 +15,7 @@ before the load: the dashboard never reads it and it would only slow the load do
 
 Timed: each query of `insights.queries` and the whole `insights.dashboard.build`, for 7, 28 and 90
 days, `--rounds` times after one warm-up; the process and the PostgreSQL backend pinned to one core.
+Before the warm-up `gc.collect(); gc.freeze()`, as the web app does once started.
 Printed: wall-clock p50/p95 and the p95 of CPU time (the process plus the PostgreSQL backend; on a
 shared machine the wall-clock mostly measures the wait for the core).
 """
