@@ -260,3 +260,180 @@ def test_handover_reasons_are_counted_as_their_json_values(sessions) -> None:  #
         expected[label] = expected.get(label, 0) + 1
     assert dict(counted) == expected
     assert counted["complaint"] == 2 and counted["unknown"] == 5 and counted["True"] == 1
+
+
+# Every kind of JSON value, for the places the guard events read one.
+JSON_VALUES: list = ["CARD", "", None, 0, 7, -2, 1.5, 0.0, True, False, [], ["x", 2], {}, {"a": 1}, 'ÄÖ "q"']
+
+
+def _previous_guard_events(s, tenant_id: int, span):  # type: ignore[no-untyped-def]
+    """The Python reading that guard_events replaced (every document parsed here), kept as the reference."""
+    from collections import Counter
+
+    from sqlalchemy import select
+
+    removed: Counter[int] = Counter()
+    removed_types: Counter[str] = Counter()
+    for created, findings in s.execute(
+        select(Message.created_at, Message.guard).where(
+            Message.tenant_id == tenant_id,
+            Message.author_kind == "customer",
+            Message.created_at >= span.start,
+            Message.created_at < span.end,
+        )
+    ):
+        redacted = [f for f in findings or () if isinstance(f, dict) and f.get("action") == "redact"]
+        if redacted:
+            removed[span.day_index(created.replace(tzinfo=UTC))] += 1
+            removed_types.update(str(f.get("type") or "unknown") for f in redacted)
+    blocked: Counter[int] = Counter()
+    blocked_types: Counter[str] = Counter()
+    for occurred, details in s.execute(
+        select(AuditEvent.occurred_at, AuditEvent.details).where(
+            AuditEvent.tenant_id == tenant_id,
+            AuditEvent.action == "message.blocked",
+            AuditEvent.occurred_at >= span.start,
+            AuditEvent.occurred_at < span.end,
+        )
+    ):
+        details = details if isinstance(details, dict) else {}
+        blocked[span.day_index(occurred.replace(tzinfo=UTC))] += 1
+        blocked_types.update(str(t) for t in details.get("types") or ["unknown"])
+    return dict(removed), dict(blocked), removed_types, blocked_types
+
+
+def _blocked(s, tenant_id: int, details, at: datetime) -> None:  # type: ignore[no-untyped-def]
+    n = s.query(AuditEvent).count()
+    s.add(
+        AuditEvent(
+            tenant_id=tenant_id,
+            occurred_at=at,
+            actor="agent:1",
+            action="message.blocked",
+            target="",
+            details=details,
+            prev_hash=f"p{n}",
+            entry_hash=f"e{n}",
+        )
+    )
+    s.flush()
+
+
+@BOTH
+def test_guard_events_are_counted_in_sql_as_the_python_reading_did(sessions) -> None:  # type: ignore[no-untyped-def]
+    """The database unnests and counts the findings and the blocked types; the days, counts and labels
+    are those of the previous reading (which parsed every document in Python) on varied data."""
+    guards: list = [
+        [{"type": "CARD", "action": "redact"}, {"type": "IBAN", "action": "redact"}],
+        [{"type": "CARD", "action": "redact"}, {"type": "OTP", "action": "block"}],
+        [{"type": "CARD", "action": "block"}],  # nothing removed
+        [{"action": "redact"}, {"type": None, "action": "redact"}],
+        [{"type": "CARD", "action": "REDACT"}, {"type": "CARD"}, {"action": ["redact"]}, {"action": None}],
+        ["redact", 5, None, True, ["x"], {"type": "CARD", "action": "redact", "extra": {"a": [1]}}],
+        [{"type": t, "action": "redact"} for t in JSON_VALUES],
+        [],
+        {"type": "CARD", "action": "redact"},  # not a list: nothing removed
+        "redact",
+        None,
+    ]
+    blocked_details: list = [
+        {"types": ["OTP"], "reasons": ["asks for a code"]},
+        {"types": ["OTP", "PASSWORD"]},
+        {"types": []},
+        {"types": None},
+        {},
+        {"reasons": ["x"]},
+        {"types": JSON_VALUES},
+        {"types": [None, "OTP", "OTP"]},
+        {"types": 0},
+        {"types": ""},
+        {"types": {}},
+        {"types": False},
+    ]
+    with sessions() as s:
+        shop, other = make_tenant(s, "shop"), make_tenant(s, "other")
+        conv = _conv(s, shop, 1, NOW - timedelta(days=9))
+        seq = 0
+        for n, guard in enumerate(guards):
+            for tenant, author in ((shop, "customer"), (shop, "agent"), (other, "customer")):
+                seq += 1
+                s.add(
+                    Message(
+                        tenant_id=tenant.id,
+                        conversation_id=conv.id,
+                        seq=seq,
+                        author_kind=author,
+                        author_name="C",
+                        body="x",
+                        created_at=NOW - timedelta(days=n % 9, hours=n),  # both sides of the clock change
+                        guard=guard,
+                    )
+                )
+        for n, details in enumerate(blocked_details):
+            for tenant in (shop, other):
+                _blocked(s, tenant.id, details, NOW - timedelta(days=n % 9, hours=2 * n))
+        s.commit()
+        for days in (7, 28):
+            span = window(ZONE, days, NOW)
+            got = q.guard_events(s, shop.id, span)
+            removed, blocked, removed_types, blocked_types = _previous_guard_events(s, shop.id, span)
+            assert got.removed == removed and got.blocked == blocked
+            assert got.removed_types == removed_types
+            assert got.blocked_types == blocked_types
+        assert (
+            removed_types["CARD"] == 4 and removed_types["unknown"] == 2 + 7
+        )  # "", None, 0, 0.0, False, [], {}
+        assert removed_types["True"] == 1 and removed_types["{'a': 1}"] == 1 and removed_types["1.5"] == 1
+        assert blocked_types["None"] == 2 and blocked_types["OTP"] == 4 and blocked_types["unknown"] == 8
+
+
+@BOTH
+def test_blocked_types_that_are_not_a_list_count_as_one_entry(sessions) -> None:  # type: ignore[no-untyped-def]
+    """Not written by the guard, but stored details are not trusted: a single value is one entry (the
+    Python reading split a string into letters and failed on a number)."""
+    with sessions() as s:
+        shop = make_tenant(s, "shop")
+        for details in ({"types": "OTP"}, {"types": 3}, {"types": True}, {"types": {"a": 1}}, ["OTP"], 5):
+            _blocked(s, shop.id, details, NOW - timedelta(hours=1))
+        s.commit()
+        got = q.guard_events(s, shop.id, window(ZONE, 7, NOW))
+    assert dict(got.blocked_types) == {"OTP": 1, "3": 1, "True": 1, "{'a': 1}": 1, "unknown": 2}
+    assert sum(got.blocked.values()) == 6
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_guard_events_on_sqlite_before_the_arrow_operator(sessions, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """SQLite before 3.38 has no `->`: json_extract and the member's JSON type give the same texts."""
+    monkeypatch.setattr(q.sqlite3, "sqlite_version_info", (3, 37, 2))
+    test_guard_events_are_counted_in_sql_as_the_python_reading_did(sessions)
+
+
+@BOTH
+def test_a_finding_written_with_escapes_still_counts(sessions) -> None:  # type: ignore[no-untyped-def]
+    """PostgreSQL's pre-filter reads the stored text: "redact" written with a \\u escape still counts."""
+    from sqlalchemy import text
+
+    raw = '[{"type": "C\\u0041RD", "action": "red\\u0061ct"}]'
+    with sessions() as s:
+        shop = make_tenant(s, "shop")
+        conv = _conv(s, shop, 1, NOW - timedelta(days=1))
+        s.add(
+            Message(
+                tenant_id=shop.id,
+                conversation_id=conv.id,
+                seq=1,
+                author_kind="customer",
+                author_name="C",
+                body="x",
+                created_at=NOW - timedelta(hours=1),
+                guard=[{"type": "placeholder"}],
+            )
+        )
+        s.flush()
+        value = "CAST(:raw AS JSON)" if s.get_bind().dialect.name == "postgresql" else ":raw"
+        s.execute(
+            text(f"UPDATE messages SET guard = {value} WHERE tenant_id = :t"), {"raw": raw, "t": shop.id}
+        )
+        s.commit()
+        got = q.guard_events(s, shop.id, window(ZONE, 7, NOW))
+    assert sum(got.removed.values()) == 1 and dict(got.removed_types) == {"CARD": 1}

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Integer, String, and_, case, cast, func, literal_column, or_, select
+from sqlalchemy import BigInteger, Integer, String, and_, case, cast, func, literal_column, or_, select, true
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -168,16 +168,6 @@ def bot_outcomes(session: Session, tenant_id: int, span: Window) -> dict[int, di
     return {int(d): {"handed": int(h or 0), "contained": int(n) - int(h or 0)} for d, h, n in rows}
 
 
-def _audit_details(session: Session, tenant_id: int, span: Window, action: str) -> list[tuple[int, dict]]:
-    day = day_of(session, AuditEvent.occurred_at, span)
-    rows = session.execute(
-        select(day, AuditEvent.details).where(
-            AuditEvent.tenant_id == tenant_id, AuditEvent.action == action, _in(AuditEvent.occurred_at, span)
-        )
-    )
-    return [(int(d), details if isinstance(details, dict) else {}) for d, details in rows]
-
-
 # The `reason` of an audit entry's details as JSON text (NULL when the details are not an object or
 # have none), literal so that the GROUP BY repeats the same expression on PostgreSQL. SQLite's
 # json_extract gives SQL values (true as 1): its JSON type picks the text back.
@@ -242,32 +232,149 @@ class GuardEvents:
     blocked_types: Counter[str]  # finding type -> blocked messages naming it
 
 
+def _sqlite_json_text(document: str, path: str) -> str:
+    """SQL for the JSON text of `document` at `path` on SQLite (NULL when absent). The `->` operator
+    (3.38+) gives the member's own text; before it, json_extract gives an SQL value (true as 1) and its
+    JSON type picks the text back."""
+    path = f"({path})"
+    if sqlite3.sqlite_version_info >= (3, 38, 0):
+        return f"({document} -> {path})"
+    return f"""CASE json_type({document}, {path}) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false'
+WHEN 'object' THEN json_extract({document}, {path}) WHEN 'array' THEN json_extract({document}, {path})
+ELSE json_quote(json_extract({document}, {path})) END"""
+
+
+def _labels(rows: Any, *, falsy: str | None) -> Counter[str]:
+    """Count (JSON text, n) rows under each value's label: str() of the parsed value, as the details
+    read in Python; with `falsy`, values that read as false (missing, null, 0, "", [], {}) count under it.
+    Only the distinct texts are parsed (a handful), never one document per row."""
+    counts: Counter[str] = Counter()
+    for text, n in rows:
+        value = json.loads(text) if text is not None else None
+        counts[str(value) if falsy is None or value else falsy] += int(n)
+    return counts
+
+
 def guard_events(session: Session, tenant_id: int, span: Window) -> GuardEvents:
     """Secrets the guard removed from customers' messages, and asks for secrets it blocked, by day and
-    by finding type. Only the guard summaries are read (types and actions, never values)."""
+    by finding type. Only the guard summaries are read (types and actions, never values).
+
+    The database unnests the findings and counts them (no document is parsed here: thousands of parsed
+    documents woke the garbage collector). A message counts as removed when its findings (a JSON array)
+    hold an object whose `action` is "redact"; each such finding counts under its `type` ("unknown" when
+    missing or false). A blocked message (audited `message.blocked`) counts under each entry of its
+    details' `types` list, "unknown" when it is missing or empty; a `types` that is not a list counts as
+    one entry (the Python reading split a string into letters, and failed on a number)."""
+    sqlite = session.get_bind().dialect.name == "sqlite"
     day = day_of(session, Message.created_at, span)
-    removed: Counter[int] = Counter()
-    removed_types: Counter[str] = Counter()
-    rows = session.execute(
-        select(day, Message.guard).where(
-            Message.tenant_id == tenant_id,
-            _in(Message.created_at, span),
-            # literal values, as in the partial index ix_messages_tenant_guarded, so both databases use it
-            Message.author_kind == literal_column("'customer'"),
-            cast(Message.guard, String) != literal_column("'[]'"),
+    guarded = (
+        Message.tenant_id == tenant_id,
+        _in(Message.created_at, span),
+        # literal values, as in the partial index ix_messages_tenant_guarded, so both databases use it
+        Message.author_kind == literal_column("'customer'"),
+        cast(Message.guard, String) != literal_column("'[]'"),
+    )
+    if sqlite:
+        findings: Any = func.json_each(Message.guard).table_valued("value", "type", "fullkey").alias("f")
+        redacting = and_(
+            func.json_type(Message.guard) == "array",
+            literal_column("f.type") == "object",
+            func.json_extract(literal_column("f.value"), "$.action") == "redact",
+        )
+        finding_type: Any = literal_column(_sqlite_json_text("messages.guard", "f.fullkey || '.type'"))
+    else:
+        array: Any = literal_column("CASE WHEN json_typeof(messages.guard) = 'array' THEN messages.guard END")
+        findings = func.json_array_elements(array).table_valued("value").alias("f")
+        redacting = and_(
+            # A loose pre-filter (a superset of the exact test below: "redact" is in the text unless
+            # escaped as \u): PostgreSQL has no statistics for the partial index's condition and plans
+            # for every customer message of the period, so it started parallel workers and JIT for a few
+            # thousand rows (3-10 times slower); a LIKE is estimated as selective.
+            literal_column(
+                "(CAST(messages.guard AS TEXT) LIKE '%redact%' OR CAST(messages.guard AS TEXT) LIKE '%\\\\u%')"
+            ),
+            func.json_typeof(literal_column("f.value")) == "object",
+            literal_column("f.value ->> 'action'") == "redact",
+        )
+        finding_type = literal_column("CAST(f.value -> 'type' AS TEXT)")
+    unnested = Message.__table__.join(findings, true())
+    removed = {
+        int(d): int(n)
+        for d, n in session.execute(
+            select(day, func.count(func.distinct(Message.id)))
+            .select_from(unnested)
+            .where(*guarded, redacting)
+            .group_by(day)
+        )
+    }
+    removed_types = _labels(
+        session.execute(
+            select(finding_type, func.count())
+            .select_from(unnested)
+            .where(*guarded, redacting)
+            .group_by(finding_type)
+        ),
+        falsy="unknown",
+    )
+
+    blocked_day = day_of(session, AuditEvent.occurred_at, span)
+    audited = (
+        AuditEvent.tenant_id == tenant_id,
+        AuditEvent.action == "message.blocked",
+        _in(AuditEvent.occurred_at, span),
+    )
+    if sqlite:
+        types_text = _sqlite_json_text("audit_events.details", "'$.types'")
+        listed_sql = (
+            "json_type(audit_events.details, '$.types') = 'array'"
+            " AND json_array_length(audit_events.details, '$.types') > 0"
+        )
+        entries: Any = (
+            func.json_each(AuditEvent.details, "$.types").table_valued("value", "type", "fullkey").alias("e")
+        )
+        entry_text: Any = literal_column(_sqlite_json_text("audit_events.details", "e.fullkey"))
+    else:
+        types_text = "CAST(audit_events.details -> 'types' AS TEXT)"
+        listed_sql = (
+            "CASE WHEN json_typeof(audit_events.details -> 'types') = 'array'"
+            " THEN json_array_length(audit_events.details -> 'types') > 0 ELSE false END"
+        )
+        entries = (
+            func.json_array_elements(
+                literal_column(
+                    "CASE WHEN json_typeof(audit_events.details -> 'types') = 'array'"
+                    " THEN audit_events.details -> 'types' END"
+                )
+            )
+            .table_valued("value")
+            .alias("e")
+        )
+        entry_text = literal_column("CAST(e.value AS TEXT)")
+    # Per day every blocked message, with the `types` that are not a non-empty list kept apart.
+    unlisted: Any = literal_column(f"CASE WHEN {listed_sql} THEN NULL ELSE {types_text} END")
+    listed: Any = literal_column(f"CASE WHEN {listed_sql} THEN 1 ELSE 0 END")
+    blocked: Counter[int] = Counter()
+    shapes: list[tuple[str | None, int]] = []
+    for d, is_listed, text, n in session.execute(
+        select(blocked_day, listed, unlisted, func.count())
+        .where(*audited)
+        .group_by(blocked_day, listed, unlisted)
+    ):
+        blocked[int(d)] += int(n)
+        if not is_listed:
+            shapes.append((text, int(n)))
+    blocked_types = _labels(shapes, falsy="unknown")
+    blocked_types.update(
+        _labels(
+            session.execute(
+                select(entry_text, func.count())
+                .select_from(AuditEvent.__table__.join(entries, true()))
+                .where(*audited, literal_column(listed_sql))
+                .group_by(entry_text)
+            ),
+            falsy=None,
         )
     )
-    for d, findings in rows:
-        redacted = [f for f in findings or () if isinstance(f, dict) and f.get("action") == "redact"]
-        if not redacted:
-            continue
-        removed[int(d)] += 1
-        removed_types.update(str(f.get("type") or "unknown") for f in redacted)
-    blocked: Counter[int] = Counter()
-    blocked_types: Counter[str] = Counter()
-    for d, details in _audit_details(session, tenant_id, span, "message.blocked"):
-        blocked[d] += 1
-        blocked_types.update(str(t) for t in details.get("types") or ["unknown"])
     return GuardEvents(dict(removed), dict(blocked), removed_types, blocked_types)
 
 
