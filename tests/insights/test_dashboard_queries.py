@@ -184,7 +184,10 @@ def test_the_dashboard_page_and_its_csv_are_for_admins_and_supervisors(  # type:
         shop = make_tenant(s, "shop")
         make_user(s, shop, "lead@shop.test", Role.SUPERVISOR)
         make_user(s, shop, "agent@shop.test", Role.AGENT)
-        c = _conv(s, shop, 1, datetime.now(UTC) - timedelta(hours=1), answered=timedelta(minutes=3))
+        now = datetime.now(UTC)
+        # an hour ago, but today (the last row of the CSV) also in the first hour after midnight
+        opened = max(now - timedelta(hours=1), now.replace(hour=0, minute=0, second=0, microsecond=0))
+        c = _conv(s, shop, 1, opened, answered=timedelta(minutes=3))
         c.channel = "=cmd|' /C calc'!A0"  # a hostile cell must come out as text
         s.commit()
     client = TestClient(create_app(settings_factory(database_url), engine=migrated_engine))

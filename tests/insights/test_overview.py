@@ -17,6 +17,15 @@ from trustdesk.store.models import Conversation, Message, Report, Tenant
 from trustdesk.web.app import create_app
 
 TODAY = datetime.now(UTC).date()  # audit entries are written at the real time
+
+
+@pytest.fixture(autouse=True)
+def _today_at_run_time() -> None:
+    """Today when the test runs, not when the module was imported (a run across midnight)."""
+    global TODAY
+    TODAY = datetime.now(UTC).date()
+
+
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 

@@ -109,6 +109,10 @@ class PendingNotice:
         self._language: str | None = None
         self._notice: str | None = None
 
+    def __repr__(self) -> str:
+        # No address in it: a ScanResult's repr lands in logs and tests look for digits in it.
+        return f"PendingNotice(hint={self._hint!r})"
+
     @property
     def language(self) -> str:
         """The notice's language: the hint's, else the text's (identified once, on first use)."""
