@@ -23,10 +23,9 @@ from trustdesk.bot.state import ConversationState, Handoff, HandoffReason
 from trustdesk.bot.turn import HIGH_PRIORITY, reason_text, why_key
 from trustdesk.botdesk.handoff import handoff_note, record_handoff
 from trustdesk.botdesk.profile import bot_settings
+from trustdesk.conversations.demo import say_as_pipeline
 from trustdesk.conversations.domain import AuthorKind, Channel, Status, new_public_id, new_reference
-from trustdesk.conversations.pipeline import guard_summary
-from trustdesk.guard import scan
-from trustdesk.store.models import AuditEvent, Conversation, Customer, Message, Tenant, User
+from trustdesk.store.models import AuditEvent, Conversation, Customer, Tenant, User
 from trustdesk.store.models.base import utcnow
 
 DAYS = 14
@@ -197,12 +196,14 @@ def _hand_over(  # type: ignore[no-untyped-def]
     state = ConversationState(disclosed=True, language=lang, language_source="hint")
     at = opened
     disclosure = say("disclosure", lang, tenant=tenant.name, bot_name=bot_name)
-    state = state.heard("bot", _say(session, conv, AuthorKind.BOT, bot_name, disclosure, at, tenant.name), at)
+    state = state.heard(
+        "bot", say_as_pipeline(session, conv, AuthorKind.BOT, bot_name, disclosure, at, tenant.name), at
+    )
     texts = scene.words.get(lang) or scene.words["en"]
     customer_seq = 0
     for number, text in enumerate(texts):
         at += timedelta(seconds=rng.randint(20, 90))
-        stored = _say(
+        stored = say_as_pipeline(
             session,
             conv,
             AuthorKind.CUSTOMER,
@@ -217,7 +218,7 @@ def _hand_over(  # type: ignore[no-untyped-def]
             at += timedelta(seconds=2)
             reply = say("not_understood", lang)
             state = state.heard(
-                "bot", _say(session, conv, AuthorKind.BOT, bot_name, reply, at, tenant.name), at
+                "bot", say_as_pipeline(session, conv, AuthorKind.BOT, bot_name, reply, at, tenant.name), at
             )
     at += timedelta(seconds=2)
     wait = timedelta(minutes=rng.randint(3, 12))
@@ -230,7 +231,9 @@ def _hand_over(  # type: ignore[no-untyped-def]
         eta = say("handoff_eta_minutes", lang, minutes=round(wait.total_seconds() / 60))
         told = say("handoff", lang, tenant=tenant.name, why=why, eta=eta)
         summary = f"{reason_text(scene.reason)}." + (f" Topic: {scene.intent.value}." if scene.intent else "")
-    state = state.heard("bot", _say(session, conv, AuthorKind.BOT, bot_name, told, at, tenant.name), at)
+    state = state.heard(
+        "bot", say_as_pipeline(session, conv, AuthorKind.BOT, bot_name, told, at, tenant.name), at
+    )
     state = replace(state, handed_off=True)  # as the engine marks a conversation it hands over
     handoff = Handoff(
         reason=scene.reason,
@@ -242,14 +245,16 @@ def _hand_over(  # type: ignore[no-untyped-def]
         wait_estimate=wait,
         language=lang,
     )
-    _say(session, conv, AuthorKind.BOT, bot_name, handoff_note(handoff), at, tenant.name, internal=True)
+    say_as_pipeline(
+        session, conv, AuthorKind.BOT, bot_name, handoff_note(handoff), at, tenant.name, internal=True
+    )
     record_handoff(session, conv, handoff, state, customer_seq)
     conv.updated_at = at
     if today:
         return  # waits in the queue
     agent = rng.choice(agents)
     at += wait + timedelta(minutes=rng.uniform(0, 6))
-    _say(
+    say_as_pipeline(
         session,
         conv,
         AuthorKind.AGENT,
@@ -264,37 +269,3 @@ def _hand_over(  # type: ignore[no-untyped-def]
     conv.status = Status.RESOLVED.value
     conv.resolved_at = at + timedelta(hours=rng.uniform(0.2, 6))
     conv.updated_at = conv.resolved_at
-
-
-def _say(  # type: ignore[no-untyped-def]
-    session: Session,
-    conv: Conversation,
-    kind: AuthorKind,
-    name: str,
-    text: str,
-    at: datetime,
-    brand: str,
-    *,
-    internal: bool = False,
-    user_id: int | None = None,
-) -> str:
-    """Store one message as the pipeline would (guarded; notes only redacted); returns the stored text."""
-    inbound = kind == AuthorKind.CUSTOMER or internal
-    result = scan(text, "inbound" if inbound else "outbound", brand=brand)
-    conv.last_seq += 1
-    session.add(
-        Message(
-            tenant_id=conv.tenant_id,
-            conversation_id=conv.id,
-            seq=conv.last_seq,
-            author_kind=kind.value,
-            author_user_id=user_id,
-            author_name=name or kind.value,
-            body=result.redacted,
-            guard=guard_summary(result),
-            visibility="internal" if internal else "public",
-            created_at=at,
-        )
-    )
-    conv.last_message_at = at
-    return result.redacted

@@ -107,10 +107,14 @@ def _one(session, tenant, rng, opened, customer, order, agents, *, recent):  # t
     session.add(conv)
     session.flush()
     at = opened
-    _say(session, conv, AuthorKind.CUSTOMER, customer.name, text.format(order=order), at, tenant.name)
+    say_as_pipeline(
+        session, conv, AuthorKind.CUSTOMER, customer.name, text.format(order=order), at, tenant.name
+    )
     if kind == "bot":
         at += timedelta(seconds=2)
-        _say(session, conv, AuthorKind.BOT, "Assistant", BOT_REPLY.format(order=order), at, tenant.name)
+        say_as_pipeline(
+            session, conv, AuthorKind.BOT, "Assistant", BOT_REPLY.format(order=order), at, tenant.name
+        )
         conv.resolved_at = at + timedelta(minutes=3)
         return
     if recent and rng.random() < 0.6:
@@ -118,7 +122,7 @@ def _one(session, tenant, rng, opened, customer, order, agents, *, recent):  # t
         return
     agent = rng.choice(agents)
     at += timedelta(minutes=rng.lognormvariate(2.3, 0.8))  # a median of about ten minutes, a long tail
-    _say(
+    say_as_pipeline(
         session,
         conv,
         AuthorKind.AGENT,
@@ -126,7 +130,7 @@ def _one(session, tenant, rng, opened, customer, order, agents, *, recent):  # t
         rng.choice(AGENT_REPLIES).format(order=order),
         at,
         tenant.name,
-        agent.id,
+        user_id=agent.id,
     )
     conv.first_response_at = at
     conv.assignee_user_id = agent.id
@@ -134,8 +138,21 @@ def _one(session, tenant, rng, opened, customer, order, agents, *, recent):  # t
     conv.updated_at = conv.last_message_at = at
 
 
-def _say(session, conv, kind, name, text, at, brand, user_id=None):  # type: ignore[no-untyped-def]
-    result = scan(text, "inbound" if kind == AuthorKind.CUSTOMER else "outbound", brand=brand)
+def say_as_pipeline(  # type: ignore[no-untyped-def]
+    session,
+    conv,
+    kind,
+    name: str,
+    text: str,
+    at,
+    brand: str,
+    *,
+    internal: bool = False,
+    user_id: int | None = None,
+) -> str:
+    """Store one demo message as the pipeline would (guarded; notes only redacted); returns the stored text."""
+    inbound = kind == AuthorKind.CUSTOMER or internal
+    result = scan(text, "inbound" if inbound else "outbound", brand=brand)
     conv.last_seq += 1
     session.add(
         Message(
@@ -144,11 +161,12 @@ def _say(session, conv, kind, name, text, at, brand, user_id=None):  # type: ign
             seq=conv.last_seq,
             author_kind=kind.value,
             author_user_id=user_id,
-            author_name=name,
+            author_name=name or kind.value,
             body=result.redacted,
             guard=guard_summary(result),
-            visibility="public",
+            visibility="internal" if internal else "public",
             created_at=at,
         )
     )
     conv.last_message_at = at
+    return result.redacted

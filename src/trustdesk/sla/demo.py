@@ -100,7 +100,7 @@ WAITING = [
 
 
 def _waiting(session: Session, tenant: Tenant, now: datetime) -> list[Conversation]:
-    from trustdesk.conversations.demo import _say
+    from trustdesk.conversations.demo import say_as_pipeline
     from trustdesk.conversations.domain import AuthorKind, Channel, Status, new_public_id, new_reference
     from trustdesk.store.models import Customer
 
@@ -136,7 +136,7 @@ def _waiting(session: Session, tenant: Tenant, now: datetime) -> list[Conversati
         )
         session.add(conv)
         session.flush()
-        _say(session, conv, AuthorKind.CUSTOMER, customer.name, text, opened, tenant.name)
+        say_as_pipeline(session, conv, AuthorKind.CUSTOMER, customer.name, text, opened, tenant.name)
         for name in tag_names:
             session.add(ConversationTag(tenant_id=tenant.id, conversation_id=conv.id, tag_id=tags[name].id))
         made.append(conv)
