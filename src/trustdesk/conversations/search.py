@@ -212,34 +212,17 @@ def search_conversations(
     """
     conditions = _conditions(session, tenant_id, filters)
     if text is None:
-        if filters.since is not None:
-            conditions.append(Conversation.last_message_at >= filters.since)
-        if filters.until is not None:
-            conditions.append(Conversation.last_message_at < filters.until)
-        if before is not None:
-            conditions.append(Conversation.last_message_at < before)
+        conditions += _within(Conversation.last_message_at, filters, before)
         query = select(Conversation, User).outerjoin(User, User.id == Conversation.assignee_user_id)
         query = in_view(query.where(Conversation.tenant_id == tenant_id, *conditions), view, user_id)
         rows = session.execute(query.order_by(Conversation.last_message_at.desc()).limit(limit)).all()
         return [{**conversation_dict(conv, user), "match": None} for conv, user in rows]
 
-    in_time: list[ColumnElement[bool]] = []
-    if filters.since is not None:
-        in_time.append(Message.created_at >= filters.since)
-    if filters.until is not None:
-        in_time.append(Message.created_at < filters.until)
-    if before is not None:
-        in_time.append(Message.created_at < before)
+    in_time = _within(Message.created_at, filters, before)
     hits = _newest_hits(
         session, tenant_id, text, conditions, in_time, view=view, user_id=user_id, limit=limit
     )
-    opened: list[ColumnElement[bool]] = []
-    if filters.since is not None:
-        opened.append(Conversation.created_at >= filters.since)
-    if filters.until is not None:
-        opened.append(Conversation.created_at < filters.until)
-    if before is not None:
-        opened.append(Conversation.created_at < before)
+    opened = _within(Conversation.created_at, filters, before)
     by_subject = _subject_hits(
         session, tenant_id, text, [*conditions, *opened], view=view, user_id=user_id, limit=limit
     )
@@ -337,3 +320,15 @@ def _matched_messages(
         )
         for row in rows
     }
+
+
+def _within(stamp: Any, filters: Filters, before: datetime | None) -> list[ColumnElement[bool]]:
+    """The filters' date range (and the page's cursor) on one timestamp column."""
+    bounds: list[ColumnElement[bool]] = []
+    if filters.since is not None:
+        bounds.append(stamp >= filters.since)
+    if filters.until is not None:
+        bounds.append(stamp < filters.until)
+    if before is not None:
+        bounds.append(stamp < before)
+    return bounds
