@@ -161,6 +161,8 @@ def test_a_link_to_a_lookalike_counts_too() -> None:
         "paypal.com",
         "paypal-community.com",
         "python.org",
+        "correos.es",  # Correos' own name, one letter from Correios'
+        "correios.com.br",
     ],
 )
 def test_words_and_the_brands_own_names_are_not_lookalikes(domain: str) -> None:

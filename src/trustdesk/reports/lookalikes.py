@@ -77,7 +77,10 @@ class BrandLabels:
                 if not core.removed and length >= MIN_LEN_EDIT2
                 else (1 if length >= MIN_LEN_EDIT1 - 1 else 0)
             )
-            for candidate in self._index.candidates(text, edits=edits, contains=False):
+            candidates = self._index.candidates(text, edits=edits, contains=False)
+            if any(flatten(text) == flatten(c.label) for c in candidates):
+                continue  # one brand's own name ("correos") is no misspelling of another's ("correios")
+            for candidate in candidates:
                 match = compare_labels(text, candidate.label)
                 if match is None or match.exact or match.score < MIN_SCORE:
                     continue
