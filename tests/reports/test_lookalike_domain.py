@@ -11,8 +11,9 @@ import pytest
 from support.dns_server import DnsTestServer
 from trustdesk.mail import DkimKeyPair, Resolver, authenticate, generate_dkim_keypair, sign_message
 from trustdesk.reports import analyze, registry_check
+from trustdesk.reports.brand_claims import brand_claim
 from trustdesk.reports.evidence import TrustPolicy
-from trustdesk.reports.lookalikes import default_brand_labels, imitation_checks
+from trustdesk.reports.lookalikes import brand_claim_imitation, default_brand_labels, imitation_checks
 from trustdesk.reports.model import Verdict
 from trustdesk.reports.reason_words import reason_words
 from trustdesk.verify import ChannelKind, Registry, make_channel
@@ -160,6 +161,8 @@ def test_a_link_to_a_lookalike_counts_too() -> None:
         "paypal.com",
         "paypal-community.com",
         "python.org",
+        "correos.es",  # Correos' own name, one letter from Correios'
+        "correios.com.br",
     ],
 )
 def test_words_and_the_brands_own_names_are_not_lookalikes(domain: str) -> None:
@@ -178,3 +181,81 @@ def test_the_reason_is_in_the_customers_language() -> None:
     german = reason_words("lookalike_domain", text, "de")
     assert german.startswith("Es stammt von einer Domain") and "“paypa1-support.com”" in german
     assert reason_words("lookalike_domain", text, "fr").startswith("Il provient d'un domaine")
+
+
+def test_an_authenticated_domain_naming_a_brand_beside_lure_words_is_phishing(dns, resolver, key) -> None:  # type: ignore[no-untyped-def]
+    publish(dns, key, "mbank-blokada.net")
+    mail = received(
+        resolver,
+        key,
+        "mbank-blokada.net",
+        "mBank",
+        "Twoje konto zostało zablokowane",
+        "Wykryliśmy nietypowe logowanie. Odblokuj dostęp: https://mbank-blokada.net/odblokuj",
+    )
+    # Without the brand-name check the receiver's pass would vouch for it (the judge of 2ad0261).
+    assert "authenticated_sender" in codes(
+        analyze(mail, trust=TRUST, imitations=(default_brand_labels().imitation,))
+    )
+    result = analyze(mail, trust=TRUST)
+    assert "lookalike_domain" in codes(result)
+    assert result.verdict is Verdict.PHISHING
+    text = next(r.text for r in result.reasons if r.code == "lookalike_domain")
+    assert "mbank-blokada.net" in text and "mBank" in text and "“blokada”" in text and "mbank.pl" in text
+
+
+@pytest.mark.parametrize(
+    ("domain", "brand"),
+    [
+        ("seur-entrega-pendiente.info", "SEUR"),
+        ("dhl-pakket-status.top", "DHL"),
+        ("correios-objeto-taxado.com.br", "Correios"),
+        ("amazon-rimborso-clienti.shop", "Amazon"),
+        ("sparkasse-sicherheit-pruefung.de", "Sparkasse"),
+        ("colissimo-frais-douane.fr", "Colissimo"),
+        ("postnl-bezorging.nl", "PostNL"),
+        ("inpost-doplata.pl", "InPost"),
+        ("secure.paypal-verification.com", "PayPal"),
+    ],
+)
+def test_brand_names_beside_lure_words_are_claims(domain: str, brand: str) -> None:
+    found = brand_claim(domain)
+    assert found is not None and found.brand == brand
+    assert brand_claim_imitation(domain) is not None
+
+
+@pytest.mark.parametrize(
+    "domain",
+    [
+        "mbank.pl",  # the brand's own domain
+        "login.mbank.pl",  # and its subdomains
+        "dhl-express.com",  # a brand's name with a word that is no lure: brands register such names
+        "paypal-community.com",
+        "konto-sicherheit-check.com",  # lure words without a brand (judged by the other signals)
+        "dhl-ups-tracking.de",  # two brands: a comparison or a partnership, not one brand's lure
+        "ingenieur-konto.de",  # "ing" only as a whole part
+        "mbankblokada.net",  # glued: not read (a part boundary is what makes the claim unambiguous)
+        "xn--mbank-blokada-abc.net",
+    ],
+)
+def test_no_claim_without_exactly_one_brand_and_a_lure_word(domain: str) -> None:
+    assert brand_claim(domain) is None
+
+
+def test_a_domain_the_registry_knows_as_a_retailers_own_is_never_a_claim(dns, resolver, key) -> None:  # type: ignore[no-untyped-def]
+    registry = Registry(
+        [make_channel("kurier", "Kurier Ekspres", ChannelKind.DOMAIN, "dhl-paczka-kurier.pl")]
+    )
+    publish(dns, key, "dhl-paczka-kurier.pl")
+    mail = received(
+        resolver,
+        key,
+        "dhl-paczka-kurier.pl",
+        "Kurier Ekspres",
+        "Twoja paczka jest w drodze",
+        "Śledź przesyłkę na https://dhl-paczka-kurier.pl/sledzenie/1042",
+    )
+    assert "lookalike_domain" in codes(analyze(mail, trust=TRUST))
+    result = analyze(mail, trust=TRUST, imitations=imitation_checks(registry))
+    assert "lookalike_domain" not in codes(result)
+    assert result.verdict is Verdict.BENIGN

@@ -240,6 +240,32 @@ PASSWORD_GATE = _PW_TRIGGERS | _LOGIN_TRIGGERS | _URL_TRIGGER
 PIN_GATE = _PIN_TRIGGERS  # only together with a digit: "PIN" alone is common in banking questions
 
 
+# "seit 2019", "desde 2022", "in 2023": a year right after one of these words is a date, not a code or PIN.
+YEAR_BEFORE = re.compile(
+    r"\b(?:since|from|in|seit|im|desde|en|em|depuis|dal|dall|nel|sinds|od|w|year|jahr|ano|anno|jaar|rok)\s+$"
+)
+
+
+def is_named_year(text: str, value: str, start: int) -> bool:
+    """True when ``value`` at ``start`` is a year after a year word ("2FA seit 2023")."""
+    return (
+        len(value) == 4
+        and value[:2] in ("19", "20")
+        and bool(YEAR_BEFORE.search(text, max(0, start - 12), start))
+    )
+
+
+def past_years(pattern: re.Pattern[str], text: str, m: re.Match[str] | None) -> re.Match[str] | None:
+    """``m``, a code-shaped value after a cue, or the value after it when ``m`` is a year named as one:
+    "2FA since 2019 ... the code 551234", "código de verificación desde 2022 es 482913" (the year is no
+    code; the number after it is). ``pattern`` matches a filler then a value, as ``m`` did."""
+    for _ in range(3):
+        if m is None or not is_named_year(text, m.group("value"), m.start("value")):
+            return m
+        m = pattern.match(text, m.end("value"))
+    return None
+
+
 def _code(s: int, e: int) -> Candidate:
     return Candidate("ONE_TIME_CODE", s, e, "one-time code", PRIORITY["ONE_TIME_CODE"])
 
@@ -254,8 +280,8 @@ def find_one_time_codes(st: ScanText) -> list[Candidate]:
         for hit in _OTP_HIT.finditer(lower):
             if not word_start(lower, hit.start()) or (hit.end() < len(lower) and lower[hit.end()].isalpha()):
                 continue
-            m = _CODE_VALUE.match(lower, hit.end())
-            if m is None or _NOT_A_CODE.search(m.group("filler")):
+            m = past_years(_CODE_VALUE, lower, _CODE_VALUE.match(lower, hit.end()))
+            if m is None or _NOT_A_CODE.search(lower, hit.end(), m.start("value")):
                 continue
             digits = m.group("value").replace(" ", "").replace("-", "")
             cue = hit.group()
@@ -265,13 +291,13 @@ def find_one_time_codes(st: ScanText) -> list[Candidate]:
                     continue
                 qualifier = _OTP_QUALIFIER.search(before)
                 if qualifier is None:
-                    if len(digits) != 6 or len(m.group("filler")) > 24:
+                    if len(digits) != 6 or m.start("value") - hit.end() > 24:
                         continue  # a bare "code" needs the usual six digits, close by
                 elif qualifier.group().startswith("security") and len(digits) < 5:
                     continue  # 3-4 digits after "security code" is a card security code
                 elif qualifier.group().startswith("confirmation") and len(digits) < 6:
                     continue
-            elif cue in ("tan", "mtan") and len(m.group("filler")) > 4:
+            elif cue in ("tan", "mtan") and m.start("value") - hit.end() > 4:
                 continue
             found.append(_code(*m.span("value")))
     if st.has_any(_SMS_TRIGGERS):

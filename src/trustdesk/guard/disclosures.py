@@ -29,6 +29,8 @@ from trustdesk.guard.credentials import (
     _looks_secret,
     _plausible_value,
     _trim,
+    is_named_year,
+    past_years,
 )
 from trustdesk.guard.cues import (
     CueGroups,
@@ -95,10 +97,6 @@ _PIN_LATER = re.compile(
     + r")\b)?"
 )
 _LINK_WORD = re.compile(r"(?<!\w)(?:" + (_LINKS or r"(?!x)x") + r")(?!\w)")
-# "seit 2019", "desde 2019": a year after a PIN word is a date, not the PIN.
-_YEAR_BEFORE = re.compile(
-    r"\b(?:since|from|in|seit|im|desde|en|em|depuis|dal|dall|nel|sinds|od|w|year|jahr|ano|anno|jaar|rok)\s+$"
-)
 # A customer who corrects themselves ("é 2468... não, espere, é 2486") reveals the second one too.
 _CORRECTION_REACH = 40
 # 4-8 digits, grouped any way a customer reads them out ("4 917 203", "71 04 93 82", "5 8 2 0 7 1"),
@@ -247,15 +245,15 @@ def find_disclosed_passwords(st: ScanText) -> list[Candidate]:
                 found.append(shaped)  # "PIN ist Hund77!": not a PIN, a password
                 continue
             pin = _PIN_AFTER.match(folded, end) or _pin_later(folded, end)
+            if pin is not None and is_named_year(folded, pin.group("value"), pin.start("value")):
+                # "PIN seit 2019": a date; the PIN may follow it ("PIN seit 2019 unverändert: 4821").
+                after = pin.end("value")
+                pin = _PIN_AFTER.match(folded, after) or _pin_later(folded, after)
+                if pin is not None and is_named_year(folded, pin.group("value"), pin.start("value")):
+                    continue
             if pin is None or _OTHER_NUMBER.search(folded, end, pin.start("value")):
                 continue
             value = pin.group("value")
-            if (
-                len(value) == 4
-                and value[:2] in ("19", "20")
-                and _YEAR_BEFORE.search(folded, 0, pin.start("value"))
-            ):
-                continue
             glued = _glued_token(st.text, *pin.span("value"))
             if glued is not None:
                 found.append(glued)  # the digits are part of a word ("… später Sonne2024x")
@@ -429,8 +427,8 @@ def find_disclosed_codes(st: ScanText) -> list[Candidate]:
         if pattern is None:
             continue
         for m_start, m_end in pattern.spans(folded):
-            value = _CODE_VALUE.match(folded, m_end)
-            if value is None or _OTHER_NUMBER.search(value.group("filler")):
+            value = past_years(_CODE_VALUE, folded, _CODE_VALUE.match(folded, m_end))
+            if value is None or _OTHER_NUMBER.search(folded, m_end, value.start("value")):
                 continue
             before = folded[max(0, m_start - _NOT_CODE_REACH) : m_start]
             around = folded[m_start : min(len(folded), m_end + _NOT_CODE_REACH)]
@@ -440,7 +438,7 @@ def find_disclosed_codes(st: ScanText) -> list[Candidate]:
                 digits = sum(c.isdigit() for c in value.group("value"))
                 window = folded[max(0, m_start - _QUALIFIER_REACH) : min(len(folded), value.end() + 10)]
                 qualified = _QUALIFIERS is not None and _QUALIFIERS.search(window)
-                if not qualified and (digits != 6 or len(value.group("filler")) > 24):
+                if not qualified and (digits != 6 or value.start("value") - m_end > 24):
                     continue
             found.append(_code(*value.span("value")))
     if _STRONG_CODE_WORDS is not None or _CODE_WORDS is not None:

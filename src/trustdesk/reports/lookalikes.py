@@ -14,7 +14,9 @@ names the technique), against two lists:
   of a long name ("micosoft", "wellsfargos"). A plain typo of a short name is too often a word or
   another company ("adore" and Adobe, "chose" and Chase), and a domain containing the brand's word as
   it is ("paypal-support.com") is a claim the other signals judge (`brand_not_sender`,
-  `display_name_impersonation`), since brands own many such domains.
+  `display_name_impersonation`), since brands own many such domains;
+- the brands' names written as they are beside the words of a lure ("mbank-blokada.net",
+  `trustdesk.reports.brand_claims`), unless the registry knows the domain as a retailer's own.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
+from trustdesk.reports.brand_claims import brand_claim
 from trustdesk.reports.domains import DEFAULT_BRANDS, brand_slug, host_of, registrable_domain
 from trustdesk.verify import ChannelKind, ExtractedContact, Registry, Verdict, compare_labels, parse_host
 from trustdesk.verify.errors import ContactInputError
@@ -74,7 +77,10 @@ class BrandLabels:
                 if not core.removed and length >= MIN_LEN_EDIT2
                 else (1 if length >= MIN_LEN_EDIT1 - 1 else 0)
             )
-            for candidate in self._index.candidates(text, edits=edits, contains=False):
+            candidates = self._index.candidates(text, edits=edits, contains=False)
+            if any(flatten(text) == flatten(c.label) for c in candidates):
+                continue  # one brand's own name ("correos") is no misspelling of another's ("correios")
+            for candidate in candidates:
                 match = compare_labels(text, candidate.label)
                 if match is None or match.exact or match.score < MIN_SCORE:
                     continue
@@ -102,28 +108,52 @@ def default_brand_labels() -> BrandLabels:
     return BrandLabels(DEFAULT_BRANDS)
 
 
+def _registry_verdict(registry: Registry, domain: str) -> tuple[Verdict, Imitation | None]:
+    contact = ExtractedContact(ChannelKind.DOMAIN, domain, domain, 0, len(domain))
+    result = registry.check(contact, None)
+    if result.verdict is not Verdict.LOOKALIKE or result.imitates is None:
+        return result.verdict, None
+    details = [r.detail for r in result.reasons if r.code not in ("lookalike", "not-registered")]
+    imitated = result.imitates
+    return result.verdict, Imitation(
+        registrable_domain(domain) or domain, imitated.tenant_name, imitated.value, "; ".join(details[:2])
+    )
+
+
 def registry_imitations(registry: Registry) -> ImitationCheck:
     """An imitation check against every tenant's official channels in `registry` (the verify check)."""
 
     def check(domain: str) -> Imitation | None:
-        contact = ExtractedContact(ChannelKind.DOMAIN, domain, domain, 0, len(domain))
-        result = registry.check(contact, None)
-        if result.verdict is not Verdict.LOOKALIKE or result.imitates is None:
-            return None
-        details = [r.detail for r in result.reasons if r.code not in ("lookalike", "not-registered")]
-        imitated = result.imitates
-        return Imitation(
-            registrable_domain(domain) or domain, imitated.tenant_name, imitated.value, "; ".join(details[:2])
-        )
+        return _registry_verdict(registry, domain)[1]
 
     return check
 
 
+def brand_claim_imitation(domain: str) -> Imitation | None:
+    """A domain that writes a well-known brand's name beside lure words (`brand_claims.brand_claim`)."""
+    claim = brand_claim(domain)
+    if claim is None:
+        return None
+    words = ", ".join(f"“{w}”" for w in claim.words)
+    how = f"{claim.brand}'s name beside {words}; {claim.brand}'s own domain is {claim.official}"
+    return Imitation(claim.domain, claim.brand, claim.official, how)
+
+
 def imitation_checks(registry: Registry | None = None) -> tuple[ImitationCheck, ...]:
     """The checks the judge runs: every registered retailer (when a registry is given), then
-    DEFAULT_BRANDS."""
+    DEFAULT_BRANDS' disguised spellings, then brands' names beside lure words (never for a domain
+    the registry knows as a retailer's own)."""
     default = default_brand_labels().imitation
-    return (registry_imitations(registry), default) if registry is not None else (default,)
+    if registry is None:
+        return (default, brand_claim_imitation)
+
+    def claimed(domain: str) -> Imitation | None:
+        found = brand_claim_imitation(domain)
+        if found is None or _registry_verdict(registry, domain)[0] is Verdict.OFFICIAL:
+            return None
+        return found
+
+    return (registry_imitations(registry), default, claimed)
 
 
 def find_imitation(domains: Iterable[str], checks: Iterable[ImitationCheck]) -> Imitation | None:

@@ -100,6 +100,19 @@ ROUTERS = [
 ]
 
 
+_HEAP_FROZEN: list[bool] = []  # set once this process has frozen its start-up heap
+
+
+def _freeze_heap_once() -> bool:
+    """Collect and freeze the heap the first time an app starts in this process; True if it did."""
+    if _HEAP_FROZEN:
+        return False
+    _HEAP_FROZEN.append(True)
+    gc.collect()
+    gc.freeze()
+    return True
+
+
 def create_app(
     settings: Settings | None = None, *, engine: Engine | None = None, check_schema: bool = True
 ) -> FastAPI:
@@ -119,11 +132,13 @@ def create_app(
         # Everything is imported and built by now: collect once, then move what survives (modules,
         # routes, templates, compiled SQL) out of the collector's reach. Otherwise each full collection,
         # triggered by a request's allocations, walks all of it: a CPU spike on the dashboard's queries
-        # (90-day guard events' CPU p95 73 -> 26 ms, docs/performance.md "Dashboard").
-        gc.collect()
-        gc.freeze()
+        # (90-day guard events' CPU p95 73 -> 26 ms, docs/performance.md "Dashboard"). Once per
+        # process: a server starts one app, while a test process starts thousands, and a full
+        # collection of a test process's heap at each start cost seconds by the end of a run.
+        frozen = _freeze_heap_once()
         yield
-        gc.unfreeze()  # collectable again once the app stops (tests start many apps in one process)
+        if frozen:
+            gc.unfreeze()  # collectable again once the app stops
         await app.state.trustdesk.runtime.stop()
         for hook in app.state.trustdesk.extras.get("shutdown_hooks", []):  # type: ignore[union-attr]
             await hook()
