@@ -7,7 +7,8 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from trustdesk.conversations.domain import AuthorKind, Channel, Status, new_public_id, new_reference
+from trustdesk.conversations.demo import open_demo_chat
+from trustdesk.conversations.domain import AuthorKind
 from trustdesk.conversations.pipeline import guard_summary
 from trustdesk.guard import scan
 from trustdesk.store.models import Conversation, Customer, Message, Tenant
@@ -41,25 +42,15 @@ def seed_demo_bot_held(session: Session, tenant: Tenant) -> None:
     for index, (language, question, answer) in enumerate(LIVE_CHATS):
         customer = customers[index] if index < len(customers) else None
         at = now - timedelta(minutes=4 + 7 * index)
-        conv = Conversation(
-            tenant_id=tenant.id,
-            public_id=new_public_id(),
-            reference=new_reference(),
-            channel=Channel.CHAT.value,
-            status=Status.NEW.value,
-            customer_id=customer.id if customer else None,
-            customer_name=customer.name if customer else "",
-            customer_email=customer.email if customer else None,
-            last_seq=0,
+        conv = open_demo_chat(
+            session,
+            tenant,
+            customer,
+            at,
             bot_active=True,
             bot_state={"engine": {"disclosed": True, "language": language}, "seq": 1},
             language=language,
-            created_at=at,
-            updated_at=at,
-            last_message_at=at,
         )
-        session.add(conv)
-        session.flush()
         for kind, name, text in (
             (AuthorKind.CUSTOMER, conv.customer_name, question),
             (AuthorKind.BOT, "Assistant", answer),
