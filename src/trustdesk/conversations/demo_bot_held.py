@@ -7,11 +7,9 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from trustdesk.conversations.demo import open_demo_chat
+from trustdesk.conversations.demo import open_demo_chat, say_as_pipeline
 from trustdesk.conversations.domain import AuthorKind
-from trustdesk.conversations.pipeline import guard_summary
-from trustdesk.guard import scan
-from trustdesk.store.models import Conversation, Customer, Message, Tenant
+from trustdesk.store.models import Conversation, Customer, Tenant
 from trustdesk.store.models.base import utcnow
 
 LIVE_CHATS = [
@@ -55,20 +53,6 @@ def seed_demo_bot_held(session: Session, tenant: Tenant) -> None:
             (AuthorKind.CUSTOMER, conv.customer_name, question),
             (AuthorKind.BOT, "Assistant", answer),
         ):
-            result = scan(text, "inbound" if kind == AuthorKind.CUSTOMER else "outbound", brand=tenant.name)
-            conv.last_seq += 1
-            session.add(
-                Message(
-                    tenant_id=tenant.id,
-                    conversation_id=conv.id,
-                    seq=conv.last_seq,
-                    author_kind=kind.value,
-                    author_name=name or kind.value,
-                    body=result.redacted,
-                    guard=guard_summary(result),
-                    visibility="public",
-                    created_at=at + timedelta(seconds=conv.last_seq * 3),
-                )
-            )
-            conv.last_message_at = at + timedelta(seconds=conv.last_seq * 3)
+            said_at = at + timedelta(seconds=(conv.last_seq + 1) * 3)
+            say_as_pipeline(session, conv, kind, name, text, said_at, tenant.name)
     session.flush()
