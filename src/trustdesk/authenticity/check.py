@@ -227,19 +227,11 @@ def check_message(
     contacts = _contact_results(
         [header_text, *(body for _, body in renderings)], [*header_contacts, *hrefs], registry, owner_slug
     )
+    flagged = {Verdict.LOOKALIKE: "lookalike-contact", Verdict.REPORTED: "reported-contact"}
     for result in contacts:
-        if result.verdict is Verdict.LOOKALIKE:
+        if result.verdict in flagged:
             evidence.add(
-                "lookalike-contact",
-                f"{result.contact.value or result.contact.raw}: {result.explanation}",
-                negative=True,
-                say=N_("{contact}: {explanation}"),
-                contact=result.contact.value or result.contact.raw,
-                explanation=result,
-            )
-        elif result.verdict is Verdict.REPORTED:
-            evidence.add(
-                "reported-contact",
+                flagged[result.verdict],
                 f"{result.contact.value or result.contact.raw}: {result.explanation}",
                 negative=True,
                 say=N_("{contact}: {explanation}"),

@@ -23,9 +23,9 @@ from trustdesk.bot.state import ConversationState, Handoff, HandoffReason
 from trustdesk.bot.turn import HIGH_PRIORITY, reason_text, why_key
 from trustdesk.botdesk.handoff import handoff_note, record_handoff
 from trustdesk.botdesk.profile import bot_settings
-from trustdesk.conversations.demo import say_as_pipeline
-from trustdesk.conversations.domain import AuthorKind, Channel, Status, new_public_id, new_reference
-from trustdesk.store.models import AuditEvent, Conversation, Customer, Tenant, User
+from trustdesk.conversations.demo import open_demo_chat, say_as_pipeline
+from trustdesk.conversations.domain import AuthorKind, Status
+from trustdesk.store.models import AuditEvent, Customer, Tenant, User
 from trustdesk.store.models.base import utcnow
 
 DAYS = 14
@@ -175,24 +175,7 @@ def _hand_over(  # type: ignore[no-untyped-def]
 ) -> None:
     bot_name = bot_settings(tenant).name
     order = customer.orders[0].number if customer.orders else "—"
-    conv = Conversation(
-        tenant_id=tenant.id,
-        public_id=new_public_id(),
-        reference=new_reference(),
-        channel=Channel.CHAT.value,
-        status=Status.NEW.value,
-        customer_id=customer.id,
-        customer_name=customer.name,
-        customer_email=customer.email,
-        last_seq=0,
-        bot_active=True,
-        language=lang,
-        created_at=opened,
-        updated_at=opened,
-        last_message_at=opened,
-    )
-    session.add(conv)
-    session.flush()
+    conv = open_demo_chat(session, tenant, customer, opened, bot_active=True, language=lang)
     state = ConversationState(disclosed=True, language=lang, language_source="hint")
     at = opened
     disclosure = say("disclosure", lang, tenant=tenant.name, bot_name=bot_name)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy.orm import Session
+
 from trustdesk.audit.log import record
 from trustdesk.authenticity.service import compose_email
 from trustdesk.i18n import words
@@ -31,6 +33,20 @@ def reset_text(tenant: Tenant, user: User, base_url: str, lang: str | None = Non
     return subject, f"{hello}\n\n{asked}\n{where}\n\n  {sign_in}\n\n{never}\n"
 
 
+def _not_sent(session: Session, tenant: Tenant, user: User, reason: str) -> PermanentJobError:
+    """Audit why the reset mail was not sent and commit; the error for the caller to raise."""
+    record(
+        session,
+        "bot.password_reset_not_sent",
+        actor="system:bot",
+        tenant_id=tenant.id,
+        target=f"user:{user.id}",
+        details={"reason": reason},
+    )
+    session.commit()
+    return PermanentJobError(reason)
+
+
 def send_reset_mail(context: JobContext) -> None:
     """Job handler for "bot.password_reset_mail": a referenced, DKIM-signed mail from the retailer's
     official address (the customer can check it like any reply). Without an SMTP relay or an official
@@ -55,16 +71,7 @@ def send_reset_mail(context: JobContext) -> None:
         elif sender is None:
             reason = "the retailer has no official e-mail address to send from"
         if reason is not None:
-            record(
-                session,
-                "bot.password_reset_not_sent",
-                actor="system:bot",
-                tenant_id=tenant.id,
-                target=f"user:{user.id}",
-                details={"reason": reason},
-            )
-            session.commit()
-            raise PermanentJobError(reason)
+            raise _not_sent(session, tenant, user, reason)
         base_url = str(getattr(settings, "public_base_url", ""))
         lang = context.payload.get("lang") or tenant_languages(tenant).default
         subject, text = reset_text(tenant, user, base_url, lang)
@@ -82,16 +89,7 @@ def send_reset_mail(context: JobContext) -> None:
             )
         except HeaderRefused as exc:
             reason = f"the mail's headers failed the check before signing: {exc}"
-            record(
-                session,
-                "bot.password_reset_not_sent",
-                actor="system:bot",
-                tenant_id=tenant.id,
-                target=f"user:{user.id}",
-                details={"reason": reason},
-            )
-            session.commit()
-            raise PermanentJobError(reason) from None
+            raise _not_sent(session, tenant, user, reason) from None
         recipient = user.email
         session.commit()  # the reference is recorded before the mail can arrive
     try:

@@ -8,7 +8,8 @@ finding summary), so the demo never holds a secret either. Deterministic per ret
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -170,3 +171,28 @@ def say_as_pipeline(  # type: ignore[no-untyped-def]
     )
     conv.last_message_at = at
     return result.redacted
+
+
+def open_demo_chat(
+    session: Session, tenant: Tenant, customer: Customer | None, at: datetime, **fields: Any
+) -> Conversation:
+    """A new chat of ``customer`` (or of nobody known) opened at ``at``, nothing said yet: added and
+    flushed. ``fields`` set what differs (bot_active, language, priority, bot_state)."""
+    conv = Conversation(
+        tenant_id=tenant.id,
+        public_id=new_public_id(),
+        reference=new_reference(),
+        channel=Channel.CHAT.value,
+        status=Status.NEW.value,
+        customer_id=customer.id if customer else None,
+        customer_name=customer.name if customer else "",
+        customer_email=customer.email if customer else None,
+        last_seq=0,
+        created_at=at,
+        updated_at=at,
+        last_message_at=at,
+        **fields,
+    )
+    session.add(conv)
+    session.flush()
+    return conv

@@ -7,10 +7,9 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from trustdesk.conversations.domain import AuthorKind, Channel, Status, new_public_id, new_reference
-from trustdesk.conversations.pipeline import guard_summary
-from trustdesk.guard import scan
-from trustdesk.store.models import Conversation, Customer, Message, Tenant
+from trustdesk.conversations.demo import open_demo_chat, say_as_pipeline
+from trustdesk.conversations.domain import AuthorKind
+from trustdesk.store.models import Conversation, Customer, Tenant
 from trustdesk.store.models.base import utcnow
 
 LIVE_CHATS = [
@@ -41,43 +40,19 @@ def seed_demo_bot_held(session: Session, tenant: Tenant) -> None:
     for index, (language, question, answer) in enumerate(LIVE_CHATS):
         customer = customers[index] if index < len(customers) else None
         at = now - timedelta(minutes=4 + 7 * index)
-        conv = Conversation(
-            tenant_id=tenant.id,
-            public_id=new_public_id(),
-            reference=new_reference(),
-            channel=Channel.CHAT.value,
-            status=Status.NEW.value,
-            customer_id=customer.id if customer else None,
-            customer_name=customer.name if customer else "",
-            customer_email=customer.email if customer else None,
-            last_seq=0,
+        conv = open_demo_chat(
+            session,
+            tenant,
+            customer,
+            at,
             bot_active=True,
             bot_state={"engine": {"disclosed": True, "language": language}, "seq": 1},
             language=language,
-            created_at=at,
-            updated_at=at,
-            last_message_at=at,
         )
-        session.add(conv)
-        session.flush()
         for kind, name, text in (
             (AuthorKind.CUSTOMER, conv.customer_name, question),
             (AuthorKind.BOT, "Assistant", answer),
         ):
-            result = scan(text, "inbound" if kind == AuthorKind.CUSTOMER else "outbound", brand=tenant.name)
-            conv.last_seq += 1
-            session.add(
-                Message(
-                    tenant_id=tenant.id,
-                    conversation_id=conv.id,
-                    seq=conv.last_seq,
-                    author_kind=kind.value,
-                    author_name=name or kind.value,
-                    body=result.redacted,
-                    guard=guard_summary(result),
-                    visibility="public",
-                    created_at=at + timedelta(seconds=conv.last_seq * 3),
-                )
-            )
-            conv.last_message_at = at + timedelta(seconds=conv.last_seq * 3)
+            said_at = at + timedelta(seconds=(conv.last_seq + 1) * 3)
+            say_as_pipeline(session, conv, kind, name, text, said_at, tenant.name)
     session.flush()

@@ -187,6 +187,21 @@ def _ready_for_new_key(progress: ResealProgress | None) -> None:
         )
 
 
+def _record_rotation(
+    session: Session, action: str, rotation: Rotation, *, actor: str, ip: str | None, **details: Any
+) -> None:
+    """Audit a rotation: the new key's id, the ids it put behind it, and ``details``."""
+    record(
+        session,
+        action,
+        actor=actor,
+        tenant_id=None,
+        target=f"{rotation.kind}:{rotation.key_id}",
+        details={"key_id": rotation.key_id, "previous_key_ids": rotation.previous_key_ids, **details},
+        ip=ip,
+    )
+
+
 def rotate_secret(
     session: Session, settings: Settings, *, actor: str, end_sessions: bool, ip: str | None = None
 ) -> Rotation:
@@ -208,19 +223,7 @@ def rotate_secret(
         key_file=str(path),
         sessions_ended=ended,
     )
-    record(
-        session,
-        "keys.secret_rotated",
-        actor=actor,
-        tenant_id=None,
-        target=f"{SECRET}:{rotation.key_id}",
-        details={
-            "key_id": rotation.key_id,
-            "previous_key_ids": rotation.previous_key_ids,
-            "sessions_ended": ended,
-        },
-        ip=ip,
-    )
+    _record_rotation(session, "keys.secret_rotated", rotation, actor=actor, ip=ip, sessions_ended=ended)
     session.commit()
     _write(path, [new, *old], "secret")
     return rotation
@@ -247,19 +250,7 @@ def rotate_encryption_in_background(
         key_file=str(path),
         reseal={"job": job.id, "run": job.payload["run"], "total": job.payload["total"]},
     )
-    record(
-        session,
-        "keys.encryption_rotated",
-        actor=actor,
-        tenant_id=None,
-        target=f"{ENCRYPTION}:{rotation.key_id}",
-        details={
-            "key_id": rotation.key_id,
-            "previous_key_ids": rotation.previous_key_ids,
-            "background": True,
-        },
-        ip=ip,
-    )
+    _record_rotation(session, "keys.encryption_rotated", rotation, actor=actor, ip=ip, background=True)
     session.commit()
     return rotation
 

@@ -179,21 +179,21 @@ class MailboxSession:
             renews = bool(row.oauth_refresh)
             credentials = open_credentials(fetcher.box, row)
             session.rollback()
+
+        def sign_in(secret: str) -> IMAPClient:
+            return open_imap(
+                endpoint, username, secret, auth_kind, ca_file=fetcher.ca_file, timeout=timing.timeout
+            )
+
         client: IMAPClient | None = None
         try:
             if renews:
                 credentials = fresh_credentials(
                     fetcher.sessions, self.mailbox_id, fetcher.box, ca_file=fetcher.ca_file
                 )
+
             try:
-                client = open_imap(
-                    endpoint,
-                    username,
-                    credentials.imap,
-                    auth_kind,
-                    ca_file=fetcher.ca_file,
-                    timeout=timing.timeout,
-                )
+                client = sign_in(credentials.imap)
             except MailboxConnectError as exc:
                 if not (renews and exc.stage == "auth"):
                     raise
@@ -205,14 +205,7 @@ class MailboxSession:
                     ca_file=fetcher.ca_file,
                     rejected=credentials.imap,
                 )
-                client = open_imap(
-                    endpoint,
-                    username,
-                    credentials.imap,
-                    auth_kind,
-                    ca_file=fetcher.ca_file,
-                    timeout=timing.timeout,
-                )
+                client = sign_in(credentials.imap)
             folder_pass = FolderPass(fetcher.sessions, fetcher.intake, target, batch=timing.batch)
             self.record(folder_pass.run(client, fetcher.stopping), None)
             idle = bool(client.has_capability("IDLE"))

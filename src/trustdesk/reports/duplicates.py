@@ -12,6 +12,22 @@ from trustdesk.reports.grouping import refresh_campaign
 from trustdesk.store.models import Campaign, Report, ReportAlert, ReportSighting, Tenant
 
 
+def add_sighting(
+    session: Session, tenant: Tenant, report: Report, *, channel: str, source_hash: str | None, now: datetime
+) -> None:
+    """Record that ``report`` was received (again) through ``channel`` at ``now``; flushed."""
+    session.add(
+        ReportSighting(
+            tenant_id=tenant.id,
+            report_id=report.id,
+            channel=channel,
+            source_hash=source_hash,
+            received_at=now,
+        )
+    )
+    session.flush()
+
+
 def collapse_duplicate(
     session: Session,
     tenant: Tenant,
@@ -27,16 +43,7 @@ def collapse_duplicate(
         .where(Report.id == report.id)
         .values(duplicate_count=Report.duplicate_count + 1, last_received_at=now)
     )
-    session.add(
-        ReportSighting(
-            tenant_id=tenant.id,
-            report_id=report.id,
-            channel=channel,
-            source_hash=source_hash,
-            received_at=now,
-        )
-    )
-    session.flush()
+    add_sighting(session, tenant, report, channel=channel, source_hash=source_hash, now=now)
     session.refresh(report)
     if report.campaign_id is not None:
         campaign = session.get(Campaign, report.campaign_id)

@@ -23,7 +23,7 @@ from trustdesk.reports.alerts import evaluate_alerts
 from trustdesk.reports.analysis import analyze
 from trustdesk.reports.campaigns import GlueRule, glue_key
 from trustdesk.reports.domains import DEFAULT_BRANDS
-from trustdesk.reports.duplicates import collapse_duplicate
+from trustdesk.reports.duplicates import add_sighting, collapse_duplicate
 from trustdesk.reports.errors import ReportError
 from trustdesk.reports.evidence import TrustPolicy
 from trustdesk.reports.grouping import group_report
@@ -37,7 +37,6 @@ from trustdesk.store.models import (
     Report,
     ReportAlert,
     ReportIndicator,
-    ReportSighting,
     Tenant,
     utcnow,
 )
@@ -293,16 +292,7 @@ def submit_report(
                 verification=_verification(check, indicator)[:20],
             )
         )
-    session.add(
-        ReportSighting(
-            tenant_id=tenant.id,
-            report_id=report.id,
-            channel=channel,
-            source_hash=source_hash,
-            received_at=now,
-        )
-    )
-    session.flush()
+    add_sighting(session, tenant, report, channel=channel, source_hash=source_hash, now=now)
     campaign = group_report(session, tenant.id, report, keys, now=now)
     record(
         session,

@@ -100,8 +100,8 @@ WAITING = [
 
 
 def _waiting(session: Session, tenant: Tenant, now: datetime) -> list[Conversation]:
-    from trustdesk.conversations.demo import say_as_pipeline
-    from trustdesk.conversations.domain import AuthorKind, Channel, Status, new_public_id, new_reference
+    from trustdesk.conversations.demo import open_demo_chat, say_as_pipeline
+    from trustdesk.conversations.domain import AuthorKind
     from trustdesk.store.models import Customer
 
     policy = load_policy(session, tenant.id)
@@ -118,24 +118,7 @@ def _waiting(session: Session, tenant: Tenant, now: datetime) -> list[Conversati
     for (text, used, priority, tag_names), customer in zip(WAITING, customers, strict=True):
         # "high" answers in 30 minutes: 45 business minutes make it clearly breached.
         opened = policy.calendar.subtract(now, used)
-        conv = Conversation(
-            tenant_id=tenant.id,
-            public_id=new_public_id(),
-            reference=new_reference(),
-            channel=Channel.CHAT.value,
-            status=Status.NEW.value,
-            customer_id=customer.id,
-            customer_name=customer.name,
-            customer_email=customer.email,
-            priority=priority,
-            last_seq=0,
-            bot_active=False,
-            created_at=opened,
-            updated_at=opened,
-            last_message_at=opened,
-        )
-        session.add(conv)
-        session.flush()
+        conv = open_demo_chat(session, tenant, customer, opened, priority=priority, bot_active=False)
         say_as_pipeline(session, conv, AuthorKind.CUSTOMER, customer.name, text, opened, tenant.name)
         for name in tag_names:
             session.add(ConversationTag(tenant_id=tenant.id, conversation_id=conv.id, tag_id=tags[name].id))

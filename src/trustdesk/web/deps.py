@@ -103,10 +103,8 @@ def session_token(request: Request) -> str | None:
         return None
 
 
-def optional_auth(request: Request, session: Session = Depends(db)) -> Auth | None:
-    token = session_token(request)
-    if not token:
-        return None
+def auth_for_token(session: Session, token: str) -> Auth | None:
+    """Who a session token signs in: the user, the session row and the tenant; None when any is gone."""
     resolved = accounts.resolve_session(session, token)
     if resolved is None:
         return None
@@ -115,6 +113,13 @@ def optional_auth(request: Request, session: Session = Depends(db)) -> Auth | No
     if tenant is None:
         return None
     return Auth(user=user, session_row=row, tenant=tenant, token=token)
+
+
+def optional_auth(request: Request, session: Session = Depends(db)) -> Auth | None:
+    token = session_token(request)
+    if not token:
+        return None
+    return auth_for_token(session, token)
 
 
 def check_csrf(request: Request, auth: Auth, submitted: str | None = None) -> None:

@@ -44,7 +44,7 @@ from trustdesk.ratelimit import Limit
 from trustdesk.runtime import Runtime
 from trustdesk.store.models import Conversation, Tenant, User
 from trustdesk.tenancy.service import find_tenant
-from trustdesk.web.deps import SESSION_COOKIE
+from trustdesk.web.deps import SESSION_COOKIE, auth_for_token
 from trustdesk.web.fields import is_seq_number
 from trustdesk.web.logs import hide_wire_contents
 from trustdesk.web.public_errors import localized_error
@@ -312,15 +312,11 @@ def _cookie_user(ws: WebSocket, state: AppState) -> tuple[Any, User, Tenant, str
     except BadSignature:
         return None
     with state.read_sessions() as session:
-        resolved = accounts.resolve_session(session, token)
-        if resolved is None:
-            return None
-        row, user = resolved
-        tenant = session.get(Tenant, user.tenant_id)
-        if tenant is None:
+        auth = auth_for_token(session, token)
+        if auth is None:
             return None
         session.expunge_all()
-        return row, user, tenant, token
+        return auth.session_row, auth.user, auth.tenant, token
 
 
 async def _close(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -55,6 +56,12 @@ def login_form(
     # The form carries only a destination that is safe to go to (it is checked again on submit).
     context = {"pre_csrf": pre, "tenant": tenant, "next": safe_next(next, "") or None}
     response = render(request, "login.html", context | _sign_in_language(request, session, tenant))
+    _set_pre_session_cookie(request, response, pre)
+    return response
+
+
+def _set_pre_session_cookie(request: Request, response: Response, pre: str) -> None:
+    """The signed pre-session cookie the sign-in form's CSRF token is checked against (an hour)."""
     response.set_cookie(
         PRE_SESSION_COOKIE,
         app_state(request).cookie_signer.sign(pre.encode()).decode(),
@@ -63,7 +70,6 @@ def login_form(
         secure=app_state(request).settings.behind_tls,
         max_age=3600,
     )
-    return response
 
 
 def _sign_in_language(request: Request, session: Session, slug: str | None) -> dict[str, Any]:
@@ -119,14 +125,7 @@ def login_submit(
             | language,
             status_code=exc.status,
         )
-        response.set_cookie(
-            PRE_SESSION_COOKIE,
-            app_state(request).cookie_signer.sign(pre.encode()).decode(),
-            httponly=True,
-            samesite="strict",
-            secure=app_state(request).settings.behind_tls,
-            max_age=3600,
-        )
+        _set_pre_session_cookie(request, response, pre)
         return response
     step = issued.step
     if step == accounts.LoginStep.TOTP_REQUIRED:
@@ -139,12 +138,24 @@ def login_submit(
     return redirect
 
 
-def _second_factor_form(request: Request, auth: Auth | None, csrf_token: str) -> Auth:
-    """The checks every second-factor form post starts with: a pending session, its CSRF token, a rate limit."""
+@dataclass(frozen=True)
+class _SecondFactorPost:
+    auth: Auth
+    code: str
+
+
+def _second_factor_post(
+    request: Request,
+    code: str = Form(max_length=32),
+    csrf_token: str = Form(max_length=200),
+    auth: Auth | None = Depends(optional_auth),
+) -> _SecondFactorPost:
+    """What every second-factor form post starts with: its code, once the session is pending, the CSRF
+    token matches and the rate limit allows."""
     auth = _pending(auth)
     check_csrf(request, auth, csrf_token)
     rate_limit(request, "totp", f"user:{auth.user.id}", Limit(10, 60))
-    return auth
+    return _SecondFactorPost(auth, code)
 
 
 def _pending(auth: Auth | None) -> Auth:
@@ -163,13 +174,9 @@ def totp_form(request: Request, auth: Auth | None = Depends(optional_auth)) -> R
 
 @router.post("/login/totp", response_class=HTMLResponse)
 def totp_submit(
-    request: Request,
-    code: str = Form(max_length=32),
-    csrf_token: str = Form(max_length=200),
-    auth: Auth | None = Depends(optional_auth),
-    session: Session = Depends(db),
+    request: Request, form: _SecondFactorPost = Depends(_second_factor_post), session: Session = Depends(db)
 ) -> Response:
-    auth = _second_factor_form(request, auth, csrf_token)
+    auth, code = form.auth, form.code
     state = app_state(request)
     try:
         issued = accounts.verify_second_factor(
@@ -217,13 +224,9 @@ def enrol_form(
 
 @router.post("/login/enrol", response_class=HTMLResponse)
 def enrol_submit(
-    request: Request,
-    code: str = Form(max_length=32),
-    csrf_token: str = Form(max_length=200),
-    auth: Auth | None = Depends(optional_auth),
-    session: Session = Depends(db),
+    request: Request, form: _SecondFactorPost = Depends(_second_factor_post), session: Session = Depends(db)
 ) -> Response:
-    auth = _second_factor_form(request, auth, csrf_token)
+    auth, code = form.auth, form.code
     state = app_state(request)
     try:
         issued, codes = accounts.confirm_totp_enrolment(
