@@ -69,9 +69,10 @@ def _own_set(part: str) -> tuple[float, float]:
     return sum(phish) / len(phish), sum(legit) / len(legit)
 
 
-@pytest.mark.parametrize(("part", "recall_floor"), [("tune", 0.70), ("held-out", 0.75)])
+@pytest.mark.parametrize(("part", "recall_floor"), [("tune", 0.95), ("held-out", 0.95)])
 def test_own_non_english_set_floors(part: str, recall_floor: float) -> None:
-    # Reached (docs/performance.md): dev 0.714, held-out 0.762, no false positive on either.
+    # Reached (docs/performance.md): dev and held-out 0.952 (20 of 21) with brand claims, no false
+    # positive on either (0.714 / 0.762 before them).
     recall, fpr = _own_set(part)
     assert recall >= recall_floor
     assert fpr == 0.0
