@@ -37,6 +37,10 @@ PASSWORDS_AFTER_PIN_WORDS = [
     ("nl", "De inlogcode is Tulp2023 maar het werkt niet", "Tulp2023"),
     ("pl", "mój pin to Kot2020!", "Kot2020!"),
     ("pl", "Kod PIN: warszawa77", "warszawa77"),
+    # No digit at all: a sign inside the word makes it a password.
+    ("de", "PIN: Hund!Katze", "Hund!Katze"),
+    ("de", "Meine PIN ist Hund!Katze", "Hund!Katze"),
+    ("fr", "mon code PIN : Soleil#Mer", "Soleil#Mer"),
 ]
 
 
@@ -83,6 +87,9 @@ def test_digits_after_a_pin_word_stay_a_pin(text, pin):
         "Mój PIN to 4 cyfry, zamówienie 778899",
         "The PIN is on page 12 of the manual",
         "PIN code: N/A (see letter 2024)",
+        "My PIN is blocked! Can you help?",
+        "AT&T PIN reset please",
+        "Where do I change my PIN? The app&website both fail",
         "Order 123456 arrived, thanks! Tracking AB123456789CD.",
     ],
 )

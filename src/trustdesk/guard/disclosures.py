@@ -65,6 +65,9 @@ PASSWORD_GATE = gate_triggers(
     + _words("login_trouble")
 )
 PIN_GATE = gate_triggers(_words("pin"))
+# A sign inside a word ("Hund!Katze"): what a password after a PIN word holds when it holds no digit
+# (the scanner wakes the PIN rules without a digit only for such a text).
+SIGNED_WORD = re.compile(r"[^\W_][!#$%&*+=@^~][^\W_]")
 """A PIN word wakes the password detector only in a text with a digit: a PIN is digits, and "I
 forgot my PIN" is common."""
 CODE_GATE = gate_triggers(_words("code") + _words("code_strong"))
@@ -239,10 +242,12 @@ def find_disclosed_passwords(st: ScanText) -> list[Candidate]:
             value, start, stop = _trim(value, start)
             if _password_shaped(value):
                 found.append(_password(start, stop))
-        elif st.has_digit:  # a PIN word
+        elif kind == "pin" or st.has_digit:  # a PIN word
             shaped = _password_after_pin_word(st, end)
             if shaped is not None:
-                found.append(shaped)  # "PIN ist Hund77!": not a PIN, a password
+                found.append(shaped)  # "PIN ist Hund77!", "PIN: Hund!Katze": not a PIN, a password
+                continue
+            if not st.has_digit:
                 continue
             pin = _PIN_AFTER.match(folded, end) or _pin_later(folded, end)
             if pin is not None and is_named_year(folded, pin.group("value"), pin.start("value")):

@@ -23,6 +23,7 @@ from trustdesk.guard.contacts import find_emails, find_phones
 from trustdesk.guard.credentials import OTP_GATE, PASSWORD_GATE, PIN_GATE, find_one_time_codes, find_passwords
 from trustdesk.guard.disclosures import (
     CODE_GATE,
+    SIGNED_WORD,
     find_disclosed_codes,
     find_disclosed_passwords,
     password_continued,
@@ -131,7 +132,8 @@ def _detect(text: str, hits: frozenset[int], policy: Policy, gates: int = -1) ->
         gates = _GATES.of(hits)
     if gates & _NUMBER_WORDS and (view := digit_view(text)) is not None:
         return _detect_with_view(text, hits, view, policy)
-    if not gates & (_DIGIT | _NO_DIGIT) and not policy.custom_detectors:
+    signed_pin = bool(gates & _PACK_PIN) and not gates & _DIGIT and SIGNED_WORD.search(text) is not None
+    if not gates & (_DIGIT | _NO_DIGIT) and not policy.custom_detectors and not signed_pin:
         return []  # most messages: no digit, no cue word (nothing to prepare, no detector to run)
     st = ScanText(text, hits)
     candidates: list[Candidate] = []
@@ -160,7 +162,7 @@ def _detect(text: str, hits: frozenset[int], policy: Policy, gates: int = -1) ->
             candidates.extend(find_phones(st, policy.phone_region, claimed))
     if gates & _PASSWORD or (gates & _DIGIT and gates & _PIN):
         candidates.extend(find_passwords(st))
-    if gates & _PACK_PASSWORD or (gates & _DIGIT and gates & _PACK_PIN):
+    if gates & _PACK_PASSWORD or (gates & _DIGIT and gates & _PACK_PIN) or signed_pin:
         candidates.extend(find_disclosed_passwords(st))
     if gates & _SECRET_KEY:
         candidates.extend(find_secret_keys(st))
