@@ -155,6 +155,8 @@ first_valid_uid = {uid}
 last_valid_uid = {uid}
 first_valid_gid = 0
 mail_location = maildir:{self.mail_root}/%u
+# IDLE sessions look at the mailbox every second even when inotify misses a file the tests drop in.
+mailbox_idle_check_interval = 1 secs
 mail_uid = {uid}
 mail_gid = {gid}
 passdb {{
